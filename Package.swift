@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Subledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Subledger", targets: ["Subledger"]),
+        .executable(name: "subledger", targets: ["subledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SubledgerCore"),
+        .target(name: "SubledgerStore", dependencies: ["CSQLite", "SubledgerCore"]),
+        .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerStore"]),
+        .executableTarget(
+            name: "subledger",
+            dependencies: [
+                "Subledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "subledger-bench",
+            dependencies: ["Subledger", "SubledgerStore", "CSQLite"],
+            path: "tools/bench"
+        ),
+        .testTarget(name: "SubledgerCoreTests", dependencies: ["SubledgerCore"]),
+        .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore"]),
+        .testTarget(name: "SubledgerTests", dependencies: ["Subledger"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

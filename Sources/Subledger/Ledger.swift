@@ -1,0 +1,161 @@
+// Subledger: an event-sourced inventory subledger for the general ledger.
+//
+// The problem: a company must value its stock, move cost to COGS as goods leave, and keep the GL's inventory
+// balance equal to the value on hand, with month-end closes that settle issues against receipts by each
+// item's valuation model (Dynamics AX / 365 semantics).
+// The method: every update is an immutable event in an append-only SQLite log. `LedgerState.decide` turns a
+// command into events (pure), the store appends them atomically with a hash chain, and `LedgerState.apply`
+// folds them into the projection. Every figure a user sees is a fold of the log.
+
+import Glibc
+import SubledgerCore
+import SubledgerStore
+
+/// Everything that can go wrong when running a command, besides a business rejection.
+public enum LedgerError: Error, CustomStringConvertible {
+    case store(StoreError)
+    /// An event in the log could not be decoded: the log is damaged or was written by a newer version.
+    case corruptEvent(sequence: Int64, message: String)
+
+    public var description: String {
+        switch self {
+        case .store(let error): return "storage error: \(error)"
+        case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
+        }
+    }
+}
+
+/// What a command did. A re-sent command (same id) reports the first run's result with `duplicate` set.
+public struct CommandResult: Sendable, Equatable {
+    public var commandID: String
+    public var firstSequence: Int64
+    public var lastSequence: Int64
+    public var eventCount: Int
+    public var duplicate: Bool
+    public var summary: String
+}
+
+/// The library users embed: opens a store, replays it, runs commands and answers queries.
+public final class Ledger {
+    public let store: EventStore
+    public private(set) var state = LedgerState()
+    let clock: () -> Int64
+    let makeCommandID: () -> String
+
+    /// Opens (creating if needed) the ledger at `path` (":memory:" for a throwaway one) and replays the log.
+    public init(path: String, clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
+                makeCommandID: @escaping () -> String = Ledger.randomCommandID,
+                progress: ((Int64, Int64) -> Void)? = nil) throws {
+        do { store = try EventStore(path: path) } catch { throw LedgerError.store(error) }
+        self.clock = clock
+        self.makeCommandID = makeCommandID
+        try catchUp(progress: progress)
+    }
+
+    /// Applies events appended since the state was built (by this or another process).
+    public func catchUp(progress: ((Int64, Int64) -> Void)? = nil) throws {
+        let target = try storeCall { () throws(StoreError) in try store.lastSequence() }
+        guard target > state.lastSequence else { return }
+        let start = state.lastSequence
+        var state = self.state
+        try store.scan(after: start) { view in
+            guard let kind = EventCatalog.kind(typeBytes: view.type) else {
+                throw LedgerError.corruptEvent(sequence: view.sequence, message: "unknown type '\(view.typeName)'")
+            }
+            let event: LedgerEvent
+            do throws(PayloadDecodingError) {
+                event = try EventCatalog.decode(kind, version: view.version, payload: view.payload)
+            } catch {
+                throw LedgerError.corruptEvent(sequence: view.sequence, message: error.description)
+            }
+            state.apply(event, date: view.date, sequence: view.sequence)
+            if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+        }
+        self.state = state
+    }
+
+    /// Runs one command: decide against the current state, append atomically, apply.
+    @discardableResult
+    public func execute(_ command: LedgerCommand, commandID: String? = nil) throws -> CommandResult {
+        try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in try submit(command) }
+    }
+
+    /// Runs many commands as ONE command: all their events in one transaction, or none. `produce` calls
+    /// `submit` for each command in order; a rejection (or any error) thrown by either rolls everything
+    /// back and leaves the state as it was. Concurrent writers: if another process appended since this
+    /// state was built, the ledger catches up and decides again.
+    @discardableResult
+    public func executeBatch(commandID: String? = nil, kind: String,
+                             _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
+        -> CommandResult
+    {
+        let id = commandID ?? makeCommandID()
+        while true {
+            try catchUp()
+            let saved = state
+            var working = state
+            let outcome: AppendOutcome
+            do {
+                outcome = try store.append(commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
+                                           recordedAt: clock()) { batch in
+                    try produce { command in
+                        for (event, date) in try working.decide(command) {
+                            try batch.append(EventCatalog.envelope(event, date: date))
+                            working.apply(event, date: date, sequence: batch.lastSequence)
+                        }
+                    }
+                    return "{\"events\":\(batch.count)}"
+                }
+            } catch let error as StoreError {
+                state = saved
+                throw LedgerError.store(error)
+            } catch {
+                state = saved
+                throw error
+            }
+            switch outcome {
+            case .appended(let record):
+                state = working
+                return CommandResult(commandID: id, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
+                                     eventCount: record.eventCount, duplicate: false, summary: record.result)
+            case .duplicate(let record):
+                try catchUp()
+                return CommandResult(commandID: id, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
+                                     eventCount: record.eventCount, duplicate: true, summary: record.result)
+            case .conflict:
+                continue  // another writer appended first: catch up and decide again
+            }
+        }
+    }
+
+    func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {
+        do throws(StoreError) { return try body() } catch { throw LedgerError.store(error) }
+    }
+
+    static func kindName(_ command: LedgerCommand) -> String {
+        switch command {
+        case .defineItem: return "item"
+        case .setAccounts: return "accounts"
+        case .receive: return "receive"
+        case .issue: return "issue"
+        case .invoice: return "invoice"
+        case .mark: return "mark"
+        case .transfer: return "transfer"
+        case .activateStandardCost: return "standard-cost"
+        case .revalue: return "revalue"
+        case .adjust: return "adjust"
+        }
+    }
+
+    public static func systemMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    public static func randomCommandID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64, low = generator.next() as UInt64
+        return "cmd-" + String(high, radix: 16) + String(low, radix: 16)
+    }
+}

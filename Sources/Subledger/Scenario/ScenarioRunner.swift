@@ -1,0 +1,163 @@
+import SubledgerCore
+
+/// One expectation that did not hold (or a statement that failed), with its file line.
+public struct ScenarioFailure: Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var statement: String
+    public var message: String
+    public var description: String { "\(file):\(line): \(statement)\n    \(message)" }
+}
+
+public struct ScenarioReport: Sendable {
+    public var file: String
+    public var statements: Int
+    public var expectationsChecked: Int
+    public var failures: [ScenarioFailure]
+    public var passed: Bool { failures.isEmpty }
+}
+
+/// Runs a scenario against a fresh in-memory ledger (the real store, hash chain included) and checks
+/// every expectation against the state after the lines above it.
+public enum ScenarioRunner {
+    public static func run(file: String, text: String) -> ScenarioReport {
+        let statements: [ScenarioStatement]
+        do { statements = try ScenarioParser.parse(text) } catch {
+            return ScenarioReport(file: file, statements: 0, expectationsChecked: 0, failures: [
+                ScenarioFailure(file: file, line: error.line, statement: "", message: "parse error: \(error.message); nothing ran"),
+            ])
+        }
+        var report = ScenarioReport(file: file, statements: statements.count, expectationsChecked: 0, failures: [])
+        let ledger: Ledger
+        var counter = 0
+        do {
+            ledger = try Ledger(path: ":memory:", clock: { 0 }, makeCommandID: {
+                counter += 1
+                return "scenario-\(counter)"
+            })
+        } catch {
+            report.failures.append(ScenarioFailure(file: file, line: 0, statement: "", message: "cannot open a ledger: \(error)"))
+            return report
+        }
+        var lastRejection: (line: Int, rejection: Rejection, sequenceBefore: Int64)?
+        var pendingRejection: (line: Int, text: String, rejection: Rejection)?
+
+        func fail(_ statement: ScenarioStatement, _ message: String) {
+            report.failures.append(ScenarioFailure(file: file, line: statement.line, statement: statement.text, message: message))
+        }
+
+        for (index, statement) in statements.enumerated() {
+            // A refused command must be followed by `expect rejected`; otherwise it is a failure.
+            if let pending = pendingRejection {
+                pendingRejection = nil
+                if case .expectation(.rejected) = statement.body {} else {
+                    report.failures.append(ScenarioFailure(file: file, line: pending.line, statement: pending.text,
+                                                           message: "refused: \(pending.rejection)"))
+                }
+            }
+            let sequenceBefore = ledger.state.lastSequence
+            switch statement.body {
+            case .command(let command):
+                lastRejection = nil
+                do {
+                    try ledger.execute(command)
+                } catch let rejection as Rejection {
+                    lastRejection = (statement.line, rejection, sequenceBefore)
+                    pendingRejection = (statement.line, statement.text, rejection)
+                } catch {
+                    fail(statement, "failed: \(error)")
+                }
+            case .refusedInput(let rejection):
+                lastRejection = (statement.line, rejection, sequenceBefore)
+                pendingRejection = (statement.line, statement.text, rejection)
+            case .close, .recalculate, .reverseClose:
+                lastRejection = nil
+                fail(statement, "not supported yet: close, recalculate and reverse-close come with the inventory close")
+            case .expectation(let expectation):
+                report.expectationsChecked += 1
+                if case .rejected(let code) = expectation {
+                    guard let rejected = lastRejection else {
+                        fail(statement, "expected a rejection with \(code), but the statement above was accepted")
+                        continue
+                    }
+                    if rejected.rejection.code.rawValue != code {
+                        fail(statement, "expected rejection \(code), found \(rejected.rejection)")
+                    } else if ledger.state.lastSequence != rejected.sequenceBefore {
+                        fail(statement, "rejected, but events were written")
+                    }
+                    continue
+                }
+                if let message = check(expectation, ledger.state) { fail(statement, message) }
+            }
+            if index == statements.count - 1, let pending = pendingRejection {
+                report.failures.append(ScenarioFailure(file: file, line: pending.line, statement: pending.text,
+                                                       message: "refused: \(pending.rejection)"))
+            }
+        }
+        return report
+    }
+
+    /// nil when the expectation holds, else "expected ..., found ...".
+    static func check(_ expectation: Expectation, _ state: LedgerState) -> String? {
+        func record(_ id: String) -> TransactionRecord? { state.transactions[id] }
+        func compareUnit(_ what: String, _ expected: UnitPrice, _ found: UnitPrice?, decimals: Int = 2) -> String? {
+            guard let found else { return "expected \(what) \(expected), found no quantity to price" }
+            let scale = UnitPrice.scale - decimals
+            let a = roundUnits(expected.units, dropping: scale), b = roundUnits(found.units, dropping: scale)
+            return a == b ? nil : "expected \(what) \(expected.formatted(minimumDecimals: decimals)), found \(found.formatted(minimumDecimals: decimals))"
+        }
+        switch expectation {
+        case .posted(let tx, let unit):
+            guard let r = record(tx) else { return "transaction \(tx) does not exist" }
+            return compareUnit("posted unit cost", unit, r.postedUnitCost)
+        case .cost(let tx, let unit):
+            guard let r = record(tx) else { return "transaction \(tx) does not exist" }
+            return compareUnit("current unit cost", unit, r.currentUnitCost)
+        case .amount(let tx, let amount):
+            guard let r = record(tx) else { return "transaction \(tx) does not exist" }
+            return r.currentAmount == amount ? nil : "expected amount \(amount), found \(r.currentAmount)"
+        case .adjusted(let tx, let amount):
+            guard let r = record(tx) else { return "transaction \(tx) does not exist" }
+            return r.adjustment == amount ? nil : "expected adjustments \(amount), found \(r.adjustment)"
+        case .settled, .unsettled:
+            return "not supported yet: settlements come with the inventory close"
+        case .onHand(let item, let quantity, let value, let part, let filter):
+            var q = Quantity.zero, v = Money.zero
+            for (key, pool) in state.pools where key.item == item && filter.matches(key.dimensions) {
+                switch part {
+                case .both: q += pool.quantity; v += pool.value
+                case .financial: q += pool.financialQuantity; v += pool.financialValue
+                case .physical: q += pool.physicalQuantity; v += pool.physicalValue
+                }
+            }
+            return q == quantity && v == value ? nil
+                : "expected on-hand qty \(quantity.formatted(minimumDecimals: 0)) value \(value), found qty \(q.formatted(minimumDecimals: 0)) value \(v)"
+        case .average(let item, let unit, let filter):
+            guard let setup = state.items[item] else { return "item \(item) does not exist" }
+            var q = Quantity.zero, v = Money.zero
+            for (key, pool) in state.pools where key.item == item && filter.matches(key.dimensions) {
+                let basis = pool.averageBasis(includePhysical: setup.averagesPhysicalRows)
+                q += basis.quantity
+                v += basis.value
+            }
+            return compareUnit("average", unit, q.isPositive ? v.perUnit(q) : nil, decimals: 4)
+        case .gl(let name, let balance):
+            let account = PostingType(rawValue: name).map { state.profiles.account(for: $0, group: "") } ?? name
+            let found = state.ledger.balance(account)
+            return found == balance ? nil : "expected GL \(name) (account \(account)) \(balance), found \(found)"
+        case .reconciled:
+            let audit = Reconciliation.totals(state)
+            return audit.difference.isZero ? nil
+                : "subledger \(audit.subledger) does not equal GL inventory accounts \(audit.ledger) (difference \(audit.difference))"
+        case .rejected:
+            return nil
+        }
+    }
+
+    static func roundUnits(_ units: Int64, dropping digits: Int) -> Int64 {
+        guard digits > 0 else { return units }
+        var divisor: Int64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        return Int64(Rounding.halfAwayFromZero.divide(Int128(units), by: Int128(divisor)))
+    }
+}

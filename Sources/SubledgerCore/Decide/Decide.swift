@@ -1,0 +1,95 @@
+/// decide(state, command) -> events. Pure: no clock, no ids, no I/O. Checks run in a fixed precedence
+/// (shape, period lock, references, duplicates, quantities) so that a command always gets the same code.
+extension LedgerState {
+    /// The events `command` produces against this state, with their business dates, or a rejection.
+    public func decide(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+        if let date = command.date { try checkPeriodOpen(date) }
+        switch command {
+        case .defineItem(let setup):
+            guard items[setup.id] == nil else {
+                throw Rejection(.duplicateItem, field: "item", "item '\(setup.id)' is already defined")
+            }
+            return [(.itemDefined(setup), EventCatalog.setupDate)]
+        case .setAccounts(let group, let accounts):
+            return [(.accountsSet(group: group, accounts: accounts), EventCatalog.setupDate)]
+        case .receive(let c): return [(.receiptPosted(try decideReceive(c)), c.date)]
+        case .issue(let c): return [(.issuePosted(try decideIssue(c)), c.date)]
+        case .invoice(let c): return [(.invoicePosted(try decideInvoice(c)), c.date)]
+        case .mark(let c): return [(.markPosted(try decideMark(c)), c.date)]
+        case .transfer(let c): return [(.transferPosted(try decideTransfer(c)), c.date)]
+        case .activateStandardCost(let c): return [(.standardCostActivated(try decideStandardCost(c)), c.date)]
+        case .revalue(let c): return [(.movingAverageRevalued(try decideRevaluation(c)), c.date)]
+        case .adjust(let c): return [(.receiptAdjusted(try decideAdjustment(c)), c.date)]
+        }
+    }
+
+    func checkPeriodOpen(_ date: LedgerDate) throws(Rejection) {
+        // D1: the close issue adds the lock; until a close exists every date is open.
+    }
+
+    func item(_ id: String) throws(Rejection) -> ItemSetup {
+        guard let setup = items[id] else {
+            throw Rejection(.unknownItem, field: "item", "item '\(id)' is not defined; define it first with `item`")
+        }
+        return setup
+    }
+
+    func transaction(_ id: String, field: String = "tx") throws(Rejection) -> TransactionRecord {
+        guard let record = transactions[id] else {
+            throw Rejection(.unknownTransaction, field: field, "transaction '\(id)' does not exist")
+        }
+        return record
+    }
+
+    func requireNewTransaction(_ id: String) throws(Rejection) {
+        guard transactions[id] == nil else {
+            throw Rejection(.duplicateTransaction, field: "tx", "transaction '\(id)' already exists; ids are unique")
+        }
+    }
+
+    func builder(_ setup: ItemSetup) -> VoucherBuilder {
+        VoucherBuilder(profiles: profiles, group: setup.postingGroup)
+    }
+}
+
+extension LedgerCommand.ReceiptKind {
+    /// Account credited when the receipt is financially updated.
+    var financialOffset: PostingType {
+        switch self {
+        case .purchase: return .payable
+        case .journal: return .inventoryProfit
+        case .return: return .cogs
+        case .production: return .wip
+        }
+    }
+
+    /// Account credited by a physically-only receipt (product receipt: purchase accrual).
+    var physicalOffset: PostingType {
+        switch self {
+        case .purchase: return .purchaseAccrual
+        case .journal: return .inventoryProfit
+        case .return: return .cogsDelivered
+        case .production: return .wip
+        }
+    }
+}
+
+extension LedgerCommand.IssueKind {
+    /// Account debited when the issue is financially updated.
+    var financialExpense: PostingType {
+        switch self {
+        case .sale: return .cogs
+        case .journal: return .inventoryLoss
+        case .production: return .wip
+        }
+    }
+
+    /// Account debited by a physically-only issue (packing slip: deferred COGS).
+    var physicalExpense: PostingType {
+        switch self {
+        case .sale: return .cogsDelivered
+        case .journal: return .inventoryLoss
+        case .production: return .wip
+        }
+    }
+}

@@ -1,0 +1,194 @@
+/// Receipts, issues and invoices: the physical and financial updates (valuation-rules.md 1, 5.5).
+extension LedgerState {
+    func decideReceive(_ c: LedgerCommand.Receive) throws(Rejection) -> ReceiptPosted {
+        let setup = try item(c.item)
+        try requireNewTransaction(c.transaction)
+        let pool = self.pool(poolKey(item: setup, c.dimensions))
+        let entered = c.quantity.amount(at: c.unitPrice)
+        let inventory: PostingType = c.physicalOnly ? .inventoryReceived : .inventory
+        let offset = c.physicalOnly ? c.kind.physicalOffset : c.kind.financialOffset
+        var voucher = builder(setup)
+        var value = entered
+        var offsetValue = entered
+        switch setup.model {
+        case .standard:
+            // 3.9: inventory at standard; the difference to the entered price is purchase price variance.
+            value = c.quantity.amount(at: setup.standardCost!)
+            voucher.post(value, debit: inventory, credit: offset)
+            voucher.post(entered - value, debit: .ppv, credit: offset)
+        case .movingAverage:
+            value = movingAverageReceiptValue(setup, pool, c.quantity, entered: entered, date: c.date)
+            voucher.post(value, debit: inventory, credit: offset)
+            voucher.post(entered - value, debit: .maPriceDifference, credit: offset)
+        case .nonValuated:
+            value = .zero
+            voucher.post(entered, debit: c.physicalOnly ? .cogsDelivered : .cogs, credit: offset)
+        case .fifo, .lifo, .lifoDate, .weightedAverage, .weightedAverageDate:
+            if setup.fixedReceiptPrice {
+                // 3.8: inventory keeps the item's price; at invoice the difference goes to profit or loss.
+                value = c.quantity.amount(at: setup.defaultPrice!)
+                if c.physicalOnly {
+                    offsetValue = value
+                    voucher.post(value, debit: inventory, credit: offset)
+                } else {
+                    voucher.post(entered, debit: inventory, credit: offset)
+                    postFixedPriceDifference(&voucher, entered - value)
+                }
+            } else {
+                voucher.post(value, debit: inventory, credit: offset)
+            }
+        }
+        return ReceiptPosted(
+            transaction: c.transaction, item: c.item, kind: c.kind, dimensions: c.dimensions, quantity: c.quantity,
+            unitPrice: c.unitPrice, physicalOnly: c.physicalOnly, inventoryValue: value, offsetValue: offsetValue,
+            lines: voucher.balancedLines)
+    }
+
+    /// D9: invoice above the fixed price is a loss, below a profit; offset on the fixed price offset
+    /// account, which counts as inventory (it corrects the invoiced inventory line back to the fixed price).
+    func postFixedPriceDifference(_ voucher: inout VoucherBuilder, _ difference: Money) {
+        if difference.isPositive {
+            voucher.post(difference, debit: .fixedPriceLoss, credit: .fixedPriceOffset)
+        } else if difference.isNegative {
+            voucher.post(-difference, debit: .fixedPriceOffset, credit: .fixedPriceProfit)
+        }
+    }
+
+    func decideIssue(_ c: LedgerCommand.Issue) throws(Rejection) -> IssuePosted {
+        let setup = try item(c.item)
+        try requireNewTransaction(c.transaction)
+        let pool = self.pool(poolKey(item: setup, c.dimensions))
+        try checkAvailable(setup, pool, c.quantity, physical: c.physicalOnly, field: "qty")
+        let (cost, source) = issueCost(setup, pool, c.quantity)
+        var voucher = builder(setup)
+        if c.physicalOnly {
+            voucher.post(cost, debit: c.kind.physicalExpense, credit: .inventoryShipped)
+        } else {
+            voucher.post(cost, debit: c.kind.financialExpense, credit: .inventory)
+        }
+        return IssuePosted(
+            transaction: c.transaction, item: c.item, kind: c.kind, dimensions: c.dimensions, quantity: c.quantity,
+            physicalOnly: c.physicalOnly, costAmount: cost, costSource: source, lines: voucher.balancedLines)
+    }
+
+    /// Items that forbid negative inventory: physical on-hand for physical updates and for items that
+    /// value physical rows, financial on-hand otherwise (2.3).
+    func checkAvailable(_ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, physical: Bool,
+                        field: String) throws(Rejection) {
+        guard !setup.negativeInventoryAllowed else { return }
+        let available = physical || setup.averagesPhysicalRows ? pool.quantity : pool.financialQuantity
+        guard quantity <= available else {
+            throw Rejection(.negativeInventory, field: field,
+                            "item '\(setup.id)' forbids negative inventory: \(quantity.formatted(minimumDecimals: 0)) requested, \(available.formatted(minimumDecimals: 0)) on hand")
+        }
+    }
+
+    func decideInvoice(_ c: LedgerCommand.Invoice) throws(Rejection) -> InvoicePosted {
+        let record = try transaction(c.transaction)
+        guard record.direction != .transfer else {
+            throw Rejection(.overInvoiced, field: "tx", "transfer '\(record.id)' is posted physically and financially at once")
+        }
+        guard record.physicalOpenQuantity.isPositive else {
+            throw Rejection(.overInvoiced, field: "tx", "transaction '\(record.id)' has no physically-only quantity left to invoice")
+        }
+        let quantity = c.quantity ?? record.physicalOpenQuantity
+        guard quantity <= record.physicalOpenQuantity else {
+            throw Rejection(.overInvoiced, field: "qty",
+                            "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' is not invoiced yet")
+        }
+        let setup = items[record.item]!
+        let key = poolKey(item: setup, record.dimensions)
+        let whole = quantity == record.physicalOpenQuantity
+        let valueReversed = whole ? record.physicalOpenValue
+            : quantity.share(of: record.physicalOpenValue, outOf: record.physicalOpenQuantity)
+        let offsetReversed = whole ? record.physicalOpenOffset
+            : quantity.share(of: record.physicalOpenOffset, outOf: record.physicalOpenQuantity)
+        if record.direction == .receipt {
+            guard let price = c.unitPrice else {
+                throw Rejection(.missingField, field: "cost", "invoicing receipt '\(record.id)' needs cost=<invoice unit price>")
+            }
+            return decideReceiptInvoice(record, setup, pool(key), quantity, price, valueReversed, offsetReversed)
+        }
+        guard c.unitPrice == nil else {
+            throw Rejection(.invalidAmount, field: "cost", "an issue's invoice takes no cost: the ledger prices issues")
+        }
+        return decideIssueInvoice(record, setup, pool(key), quantity, valueReversed)
+    }
+
+    private func decideReceiptInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
+                                      _ quantity: Quantity, _ price: UnitPrice, _ valueReversed: Money,
+                                      _ offsetReversed: Money) -> InvoicePosted {
+        let kind = LedgerCommand.ReceiptKind(rawValue: record.kind)!
+        let stored = accounts(of: record)
+        var voucher = builder(setup)
+        // The product receipt voucher is reversed on the accounts it used (D16) ...
+        voucher.post(valueReversed, debit: kind.physicalOffset, credit: .inventoryReceived, stored: stored)
+        voucher.post(offsetReversed - valueReversed, debit: kind.physicalOffset, credit: physicalVariance(setup),
+                     stored: stored)
+        // ... and the invoice posts the financial update.
+        let entered = quantity.amount(at: price)
+        var value = entered
+        switch setup.model {
+        case .standard:
+            value = quantity.amount(at: setup.standardCost!)
+            voucher.post(value, debit: .inventory, credit: kind.financialOffset)
+            voucher.post(entered - value, debit: .ppv, credit: kind.financialOffset)
+        case .movingAverage:
+            // D8: the price difference is capitalized for the share of the received quantity still on hand.
+            let difference = entered - valueReversed
+            let onHand = min(max(pool.quantity, .zero), quantity)
+            let capitalized = onHand.share(of: difference, outOf: quantity)
+            value = valueReversed + capitalized
+            voucher.post(value, debit: .inventory, credit: kind.financialOffset)
+            voucher.post(difference - capitalized, debit: .maPriceDifference, credit: kind.financialOffset)
+        case .nonValuated:
+            value = .zero
+            voucher.post(entered, debit: .cogs, credit: kind.financialOffset)
+        case .fifo, .lifo, .lifoDate, .weightedAverage, .weightedAverageDate:
+            if setup.fixedReceiptPrice {
+                value = valueReversed
+                voucher.post(entered, debit: .inventory, credit: kind.financialOffset)
+                postFixedPriceDifference(&voucher, entered - value)
+            } else {
+                voucher.post(value, debit: .inventory, credit: kind.financialOffset)
+            }
+        }
+        return InvoicePosted(
+            transaction: record.id, quantity: quantity, unitPrice: price, physicalValueReversed: valueReversed,
+            physicalOffsetReversed: offsetReversed, financialValue: value, costSource: .receiptPrice,
+            lines: voucher.balancedLines)
+    }
+
+    /// Where a product receipt posted the difference between its entered amount and inventory value.
+    private func physicalVariance(_ setup: ItemSetup) -> PostingType {
+        switch setup.model {
+        case .movingAverage: return .maPriceDifference
+        case .nonValuated: return .cogsDelivered
+        default: return .ppv
+        }
+    }
+
+    private func decideIssueInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
+                                    _ quantity: Quantity, _ valueReversed: Money) -> InvoicePosted {
+        let kind = LedgerCommand.IssueKind(rawValue: record.kind)!
+        // The packing slip is reversed first, so the average is taken as if it had not been posted.
+        var restored = pool
+        restored.physicalQuantity += quantity
+        restored.physicalValue += valueReversed
+        let (cost, source) = markedCost(record, quantity) ?? issueCost(setup, restored, quantity)
+        var voucher = builder(setup)
+        voucher.post(valueReversed, debit: .inventoryShipped, credit: kind.physicalExpense, stored: accounts(of: record))
+        voucher.post(cost, debit: kind.financialExpense, credit: .inventory)
+        return InvoicePosted(
+            transaction: record.id, quantity: quantity, unitPrice: .zero, physicalValueReversed: valueReversed,
+            physicalOffsetReversed: .zero, financialValue: cost, costSource: source, lines: voucher.balancedLines)
+    }
+
+    /// D14 / 2.5: an issue marked to a receipt before its financial posting posts at the receipt's cost.
+    func markedCost(_ record: TransactionRecord, _ quantity: Quantity) -> (Money, CostSource)? {
+        guard let marking = marks[record.id]?.first, let receipt = transactions[marking.receipt] else { return nil }
+        let receiptQuantity = receipt.financialQuantity + receipt.physicalOpenQuantity
+        guard receiptQuantity.isPositive else { return nil }
+        return (quantity.share(of: receipt.currentAmount, outOf: receiptQuantity), .marking)
+    }
+}

@@ -1,0 +1,109 @@
+/// What a user asks the ledger to do. Validated shape only; `decide` checks it against the state.
+public enum LedgerCommand: Sendable, Equatable {
+    case defineItem(ItemSetup)
+    case setAccounts(group: String, accounts: [AccountAssignment])
+    case receive(Receive)
+    case issue(Issue)
+    case invoice(Invoice)
+    case mark(Mark)
+    case transfer(Transfer)
+    case activateStandardCost(StandardCostChange)
+    case revalue(Revaluation)
+    case adjust(Adjustment)
+
+    public enum ReceiptKind: String, Sendable, CaseIterable { case purchase, journal, `return`, production }
+    public enum IssueKind: String, Sendable, CaseIterable { case sale, journal, production }
+
+    public struct AccountAssignment: Sendable, Equatable {
+        public var postingType: PostingType
+        public var account: String
+        public init(_ postingType: PostingType, _ account: String) {
+            self.postingType = postingType
+            self.account = account
+        }
+    }
+
+    public struct Receive: Sendable, Equatable {
+        public var date: LedgerDate, item: String, transaction: String
+        public var quantity: Quantity, unitPrice: UnitPrice
+        public var physicalOnly: Bool, kind: ReceiptKind, dimensions: DimensionValues
+        public init(date: LedgerDate, item: String, transaction: String, quantity: Quantity, unitPrice: UnitPrice,
+                    physicalOnly: Bool = false, kind: ReceiptKind = .purchase, dimensions: DimensionValues = .none) {
+            self.date = date; self.item = item; self.transaction = transaction
+            self.quantity = quantity; self.unitPrice = unitPrice
+            self.physicalOnly = physicalOnly; self.kind = kind; self.dimensions = dimensions
+        }
+    }
+
+    public struct Issue: Sendable, Equatable {
+        public var date: LedgerDate, item: String, transaction: String
+        public var quantity: Quantity, physicalOnly: Bool, kind: IssueKind, dimensions: DimensionValues
+        public init(date: LedgerDate, item: String, transaction: String, quantity: Quantity,
+                    physicalOnly: Bool = false, kind: IssueKind = .sale, dimensions: DimensionValues = .none) {
+            self.date = date; self.item = item; self.transaction = transaction
+            self.quantity = quantity; self.physicalOnly = physicalOnly; self.kind = kind; self.dimensions = dimensions
+        }
+    }
+
+    /// Financial update of an earlier physical update, for all (`quantity` nil) or part of it.
+    public struct Invoice: Sendable, Equatable {
+        public var date: LedgerDate, transaction: String, quantity: Quantity?, unitPrice: UnitPrice?
+        public init(date: LedgerDate, transaction: String, quantity: Quantity? = nil, unitPrice: UnitPrice? = nil) {
+            self.date = date; self.transaction = transaction; self.quantity = quantity; self.unitPrice = unitPrice
+        }
+    }
+
+    public struct Mark: Sendable, Equatable {
+        public var date: LedgerDate, issue: String, receipt: String, quantity: Quantity?
+        public init(date: LedgerDate, issue: String, receipt: String, quantity: Quantity? = nil) {
+            self.date = date; self.issue = issue; self.receipt = receipt; self.quantity = quantity
+        }
+    }
+
+    public struct Transfer: Sendable, Equatable {
+        public var date: LedgerDate, item: String, transaction: String, quantity: Quantity
+        public var from: DimensionValues, to: DimensionValues
+        public init(date: LedgerDate, item: String, transaction: String, quantity: Quantity,
+                    from: DimensionValues, to: DimensionValues) {
+            self.date = date; self.item = item; self.transaction = transaction; self.quantity = quantity
+            self.from = from; self.to = to
+        }
+    }
+
+    public struct StandardCostChange: Sendable, Equatable {
+        public var date: LedgerDate, item: String, unitCost: UnitPrice
+        public init(date: LedgerDate, item: String, unitCost: UnitPrice) {
+            self.date = date; self.item = item; self.unitCost = unitCost
+        }
+    }
+
+    public struct Revaluation: Sendable, Equatable {
+        public var date: LedgerDate, item: String, unitCost: UnitPrice, dimensions: DimensionValues
+        public init(date: LedgerDate, item: String, unitCost: UnitPrice, dimensions: DimensionValues = .none) {
+            self.date = date; self.item = item; self.unitCost = unitCost; self.dimensions = dimensions
+        }
+    }
+
+    /// Transaction adjustment of an open receipt's value (valuation-rules.md 4.7).
+    public struct Adjustment: Sendable, Equatable {
+        public var date: LedgerDate, transaction: String, amount: Money
+        public init(date: LedgerDate, transaction: String, amount: Money) {
+            self.date = date; self.transaction = transaction; self.amount = amount
+        }
+    }
+
+    /// The business date of a posting; setup commands have none.
+    public var date: LedgerDate? {
+        switch self {
+        case .defineItem, .setAccounts: return nil
+        case .receive(let c): return c.date
+        case .issue(let c): return c.date
+        case .invoice(let c): return c.date
+        case .mark(let c): return c.date
+        case .transfer(let c): return c.date
+        case .activateStandardCost(let c): return c.date
+        case .revalue(let c): return c.date
+        case .adjust(let c): return c.date
+        }
+    }
+}

@@ -1,0 +1,190 @@
+/// The event catalog: the one place that maps domain events to stable wire names and schema versions
+/// and back. Names are never derived from Swift type names; a golden test pins every encoding.
+public enum EventCatalog {
+    public enum Kind: String, Sendable, CaseIterable {
+        case itemDefined = "item.defined"
+        case accountsSet = "accounts.set"
+        case receiptPosted = "receipt.posted"
+        case issuePosted = "issue.posted"
+        case invoicePosted = "invoice.posted"
+        case markPosted = "mark.posted"
+        case transferPosted = "transfer.posted"
+        case standardCostActivated = "standard-cost.activated"
+        case movingAverageRevalued = "moving-average.revalued"
+        case receiptAdjusted = "receipt.adjusted"
+
+        /// Current schema version written for this type.
+        public var version: Int { 1 }
+    }
+
+    /// Setup events (items, posting profiles) have no business date; they are stored on this one.
+    public static let setupDate = LedgerDate(yyyymmdd: 1_01_01)!
+
+    public static func kind(of event: LedgerEvent) -> Kind {
+        switch event {
+        case .itemDefined: return .itemDefined
+        case .accountsSet: return .accountsSet
+        case .receiptPosted: return .receiptPosted
+        case .issuePosted: return .issuePosted
+        case .invoicePosted: return .invoicePosted
+        case .markPosted: return .markPosted
+        case .transferPosted: return .transferPosted
+        case .standardCostActivated: return .standardCostActivated
+        case .movingAverageRevalued: return .movingAverageRevalued
+        case .receiptAdjusted: return .receiptAdjusted
+        }
+    }
+
+    /// Recognizes a wire name given as raw UTF-8 bytes without allocating.
+    public static func kind(typeBytes: UnsafeRawBufferPointer) -> Kind? {
+        for kind in Kind.allCases {
+            var name = kind.rawValue
+            let match = name.withUTF8 { utf8 in
+                utf8.count == typeBytes.count && memoryEqual(utf8, typeBytes)
+            }
+            if match { return kind }
+        }
+        return nil
+    }
+
+    public static func envelope(_ event: LedgerEvent, date: LedgerDate) -> EventEnvelope {
+        let kind = kind(of: event)
+        return EventEnvelope(date: date, type: kind.rawValue, version: kind.version, payload: encode(event))
+    }
+
+    public static func encode(_ event: LedgerEvent) -> [UInt8] {
+        var w = PayloadWriter()
+        switch event {
+        case .itemDefined(let s):
+            w.string(s.id); w.string(s.model.rawValue); w.bool(s.includePhysicalValue)
+            w.optionalPrice(s.defaultPrice); w.optionalPrice(s.standardCost); w.string(s.postingGroup)
+            w.byte(s.dimensions.bits); w.bool(s.negativeInventoryAllowed); w.bool(s.fixedReceiptPrice)
+        case .accountsSet(let group, let accounts):
+            w.string(group); w.int(Int64(accounts.count))
+            for a in accounts { w.byte(a.postingType.code); w.string(a.account) }
+        case .receiptPosted(let e):
+            w.string(e.transaction); w.string(e.item); w.string(e.kind.rawValue); w.dimensions(e.dimensions)
+            w.quantity(e.quantity); w.price(e.unitPrice); w.bool(e.physicalOnly)
+            w.money(e.inventoryValue); w.money(e.offsetValue); w.lines(e.lines)
+        case .issuePosted(let e):
+            w.string(e.transaction); w.string(e.item); w.string(e.kind.rawValue); w.dimensions(e.dimensions)
+            w.quantity(e.quantity); w.bool(e.physicalOnly); w.money(e.costAmount); w.byte(e.costSource.rawValue)
+            w.lines(e.lines)
+        case .invoicePosted(let e):
+            w.string(e.transaction); w.quantity(e.quantity); w.price(e.unitPrice)
+            w.money(e.physicalValueReversed); w.money(e.physicalOffsetReversed); w.money(e.financialValue)
+            w.byte(e.costSource.rawValue); w.lines(e.lines)
+        case .markPosted(let e):
+            w.string(e.issue); w.string(e.receipt); w.quantity(e.quantity)
+        case .transferPosted(let e):
+            w.string(e.transaction); w.string(e.item); w.quantity(e.quantity); w.dimensions(e.from)
+            w.dimensions(e.to); w.money(e.amount); w.byte(e.costSource.rawValue); w.lines(e.lines)
+        case .standardCostActivated(let e):
+            w.string(e.item); w.price(e.unitCost); w.int(Int64(e.revaluations.count))
+            for r in e.revaluations { w.dimensions(r.dimensions); w.money(r.physicalDelta); w.money(r.financialDelta) }
+            w.lines(e.lines)
+        case .movingAverageRevalued(let e):
+            w.string(e.item); w.dimensions(e.dimensions); w.price(e.unitCost); w.money(e.amount); w.lines(e.lines)
+        case .receiptAdjusted(let e):
+            w.string(e.transaction); w.money(e.amount); w.lines(e.lines)
+        }
+        return w.bytes
+    }
+
+    public static func decode(_ kind: Kind, version: Int, payload: UnsafeRawBufferPointer)
+        throws(PayloadDecodingError) -> LedgerEvent
+    {
+        guard version == kind.version else {
+            throw PayloadDecodingError(offset: 0, message: "\(kind.rawValue) version \(version) is not known")
+        }
+        var r = PayloadReader(payload)
+        let event: LedgerEvent
+        switch kind {
+        case .itemDefined:
+            let id = try r.string()
+            let model = try r.choice(ValuationModel.self)
+            event = .itemDefined(ItemSetup(
+                id: id, model: model, includePhysicalValue: try r.bool(), defaultPrice: try r.optionalPrice(),
+                standardCost: try r.optionalPrice(), postingGroup: try r.string(),
+                dimensions: DimensionSet(bits: try r.byte()), negativeInventoryAllowed: try r.bool(),
+                fixedReceiptPrice: try r.bool()))
+        case .accountsSet:
+            let group = try r.string()
+            let count = try r.count()
+            var accounts: [LedgerCommand.AccountAssignment] = []
+            for _ in 0..<count {
+                let code = try r.byte()
+                guard let type = PostingType(code: code) else { throw r.fail("unknown posting type \(code)") }
+                accounts.append(.init(type, try r.string()))
+            }
+            event = .accountsSet(group: group, accounts: accounts)
+        case .receiptPosted:
+            event = .receiptPosted(ReceiptPosted(
+                transaction: try r.string(), item: try r.string(), kind: try r.choice(LedgerCommand.ReceiptKind.self),
+                dimensions: try r.dimensions(), quantity: try r.quantity(), unitPrice: try r.price(),
+                physicalOnly: try r.bool(), inventoryValue: try r.money(), offsetValue: try r.money(),
+                lines: try r.lines()))
+        case .issuePosted:
+            event = .issuePosted(IssuePosted(
+                transaction: try r.string(), item: try r.string(), kind: try r.choice(LedgerCommand.IssueKind.self),
+                dimensions: try r.dimensions(), quantity: try r.quantity(), physicalOnly: try r.bool(),
+                costAmount: try r.money(), costSource: try costSource(&r), lines: try r.lines()))
+        case .invoicePosted:
+            event = .invoicePosted(InvoicePosted(
+                transaction: try r.string(), quantity: try r.quantity(), unitPrice: try r.price(),
+                physicalValueReversed: try r.money(), physicalOffsetReversed: try r.money(),
+                financialValue: try r.money(), costSource: try costSource(&r), lines: try r.lines()))
+        case .markPosted:
+            event = .markPosted(MarkPosted(issue: try r.string(), receipt: try r.string(), quantity: try r.quantity()))
+        case .transferPosted:
+            event = .transferPosted(TransferPosted(
+                transaction: try r.string(), item: try r.string(), quantity: try r.quantity(),
+                from: try r.dimensions(), to: try r.dimensions(), amount: try r.money(),
+                costSource: try costSource(&r), lines: try r.lines()))
+        case .standardCostActivated:
+            let item = try r.string()
+            let unitCost = try r.price()
+            let count = try r.count()
+            var revaluations: [PoolRevaluation] = []
+            for _ in 0..<count {
+                revaluations.append(PoolRevaluation(
+                    dimensions: try r.dimensions(), physicalDelta: try r.money(), financialDelta: try r.money()))
+            }
+            event = .standardCostActivated(StandardCostActivated(
+                item: item, unitCost: unitCost, revaluations: revaluations, lines: try r.lines()))
+        case .movingAverageRevalued:
+            event = .movingAverageRevalued(MovingAverageRevalued(
+                item: try r.string(), dimensions: try r.dimensions(), unitCost: try r.price(),
+                amount: try r.money(), lines: try r.lines()))
+        case .receiptAdjusted:
+            event = .receiptAdjusted(ReceiptAdjusted(
+                transaction: try r.string(), amount: try r.money(), lines: try r.lines()))
+        }
+        guard r.isAtEnd else { throw r.fail("trailing bytes after \(kind.rawValue)") }
+        return event
+    }
+
+    public static func decode(_ envelope: EventEnvelope) throws(PayloadDecodingError) -> LedgerEvent {
+        guard let kind = Kind(rawValue: envelope.type) else {
+            throw PayloadDecodingError(offset: 0, message: "unknown event type '\(envelope.type)'")
+        }
+        let result = envelope.payload.withUnsafeBytes { buffer in
+            Result { () throws(PayloadDecodingError) -> LedgerEvent in
+                try decode(kind, version: envelope.version, payload: buffer)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func costSource(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CostSource {
+        let raw = try r.byte()
+        guard let source = CostSource(rawValue: raw) else { throw r.fail("unknown cost source \(raw)") }
+        return source
+    }
+}
+
+@inline(__always)
+func memoryEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeRawBufferPointer) -> Bool {
+    for index in 0..<a.count where a[index] != b[index] { return false }
+    return true
+}

@@ -1,0 +1,174 @@
+/// The projection: the fold of every event in log order (D11). `apply` never decides anything; it adds
+/// up the figures the events carry. Replay = `LedgerState()` + `apply` of every event.
+public struct LedgerState: Sendable {
+    public private(set) var items: [String: ItemSetup] = [:]
+    public private(set) var profiles = PostingProfiles()
+    public private(set) var pools: [PoolKey: CostPool] = [:]
+    public private(set) var transactions: [String: TransactionRecord] = [:]
+    /// Marks: issue id -> (receipt id, quantity) in the order given.
+    public private(set) var marks: [String: [(receipt: String, quantity: Quantity)]] = [:]
+    public private(set) var ledger = GeneralLedger()
+    /// Distinct account maps used by transactions (interned: many transactions share one).
+    public private(set) var accountSets: [[PostingType: String]] = []
+    private var accountSetIndex: [[PostingType: String]: Int32] = [:]
+    /// Sequence of the last event applied.
+    public private(set) var lastSequence: Int64 = 0
+    public private(set) var eventCount = 0
+    /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
+    public private(set) var warnings: [String] = []
+
+    public init() {}
+
+    public func poolKey(item setup: ItemSetup, _ dimensions: DimensionValues) -> PoolKey {
+        PoolKey(item: setup.id, dimensions: dimensions.restricted(to: setup.dimensions))
+    }
+
+    public func pool(_ key: PoolKey) -> CostPool { pools[key] ?? CostPool() }
+
+    public func accounts(of record: TransactionRecord) -> [PostingType: String] {
+        accountSets[Int(record.accountSet)]
+    }
+
+    public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) {
+        precondition(sequence > lastSequence, "events must be applied in log order")
+        lastSequence = sequence
+        eventCount += 1
+        switch event {
+        case .itemDefined(let setup):
+            items[setup.id] = setup
+        case .accountsSet(let group, let accounts):
+            profiles.set(group: group, accounts.map { ($0.postingType, $0.account) })
+        case .receiptPosted(let e): applyReceipt(e, date)
+        case .issuePosted(let e): applyIssue(e, date)
+        case .invoicePosted(let e): applyInvoice(e, date)
+        case .markPosted(let e):
+            marks[e.issue, default: []].append((e.receipt, e.quantity))
+        case .transferPosted(let e): applyTransfer(e, date)
+        case .standardCostActivated(let e):
+            items[e.item]!.standardCost = e.unitCost
+            for revaluation in e.revaluations {
+                let key = PoolKey(item: e.item, dimensions: revaluation.dimensions)
+                pools[key, default: CostPool()].physicalValue += revaluation.physicalDelta
+                pools[key, default: CostPool()].financialValue += revaluation.financialDelta
+            }
+        case .movingAverageRevalued(let e):
+            pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()].financialValue += e.amount
+        case .receiptAdjusted(let e):
+            let record = transactions[e.transaction]!
+            transactions[e.transaction]!.adjustment += e.amount
+            pools[poolKey(item: items[record.item]!, record.dimensions), default: CostPool()].financialValue += e.amount
+        }
+        let lines = event.lines
+        if !lines.isEmpty { ledger.post(lines, on: date) }
+    }
+
+    private mutating func internAccounts(_ lines: [VoucherLine]) -> Int32 {
+        var map: [PostingType: String] = [:]
+        for line in lines { map[line.postingType] = line.account }
+        if let index = accountSetIndex[map] { return index }
+        let index = Int32(accountSets.count)
+        accountSets.append(map)
+        accountSetIndex[map] = index
+        return index
+    }
+
+    private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) {
+        let key = poolKey(item: items[e.item]!, e.dimensions)
+        var record = TransactionRecord(
+            id: e.transaction, item: e.item, direction: .receipt, kind: e.kind.rawValue, dimensions: e.dimensions,
+            date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
+            costSource: .receiptPrice, accountSet: internAccounts(e.lines))
+        var pool = pools[key] ?? CostPool()
+        if e.physicalOnly {
+            record.physicalOpenQuantity = e.quantity
+            record.physicalOpenValue = e.inventoryValue
+            record.physicalOpenOffset = e.offsetValue
+            pool.physicalQuantity += e.quantity
+            pool.physicalValue += e.inventoryValue
+        } else {
+            record.financialQuantity = e.quantity
+            record.financialValue = e.inventoryValue
+            pool.financialQuantity += e.quantity
+            pool.financialValue += e.inventoryValue
+        }
+        pool.touch(date)
+        pools[key] = pool
+        transactions[e.transaction] = record
+    }
+
+    private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) {
+        let key = poolKey(item: items[e.item]!, e.dimensions)
+        var record = TransactionRecord(
+            id: e.transaction, item: e.item, direction: .issue, kind: e.kind.rawValue, dimensions: e.dimensions,
+            date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
+            costSource: e.costSource, accountSet: internAccounts(e.lines))
+        var pool = pools[key] ?? CostPool()
+        if e.physicalOnly {
+            record.physicalOpenQuantity = e.quantity
+            record.physicalOpenValue = e.costAmount
+            pool.physicalQuantity -= e.quantity
+            pool.physicalValue -= e.costAmount
+        } else {
+            record.financialQuantity = e.quantity
+            record.financialValue = e.costAmount
+            pool.financialQuantity -= e.quantity
+            pool.financialValue -= e.costAmount
+        }
+        if e.costSource == .movingAverage, pool.quantity.isPositive || pool.quantity.isZero {
+            pool.lastIssueUnitCost = e.costAmount.perUnit(e.quantity)
+        }
+        if e.costSource == .zeroCost { warnings.append("\(e.transaction): posted at zero cost (no average, no default price)") }
+        pool.touch(date)
+        pools[key] = pool
+        transactions[e.transaction] = record
+    }
+
+    private mutating func applyInvoice(_ e: InvoicePosted, _ date: LedgerDate) {
+        var record = transactions[e.transaction]!
+        let key = poolKey(item: items[record.item]!, record.dimensions)
+        var pool = pools[key] ?? CostPool()
+        record.physicalOpenQuantity -= e.quantity
+        record.physicalOpenValue -= e.physicalValueReversed
+        record.physicalOpenOffset -= e.physicalOffsetReversed
+        record.financialQuantity += e.quantity
+        record.financialValue += e.financialValue
+        record.financialDate = date
+        record.costSource = e.costSource
+        if record.direction == .receipt {
+            record.unitPrice = e.unitPrice
+            pool.physicalQuantity -= e.quantity
+            pool.physicalValue -= e.physicalValueReversed
+            pool.financialQuantity += e.quantity
+            pool.financialValue += e.financialValue
+        } else {
+            pool.physicalQuantity += e.quantity
+            pool.physicalValue += e.physicalValueReversed
+            pool.financialQuantity -= e.quantity
+            pool.financialValue -= e.financialValue
+        }
+        pool.touch(date)
+        pools[key] = pool
+        transactions[e.transaction] = record
+    }
+
+    private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) {
+        let setup = items[e.item]!
+        var record = TransactionRecord(
+            id: e.transaction, item: e.item, direction: .transfer, kind: "transfer", dimensions: e.from,
+            date: date, financialDate: date, quantity: e.quantity, unitPrice: .zero,
+            costSource: e.costSource, accountSet: internAccounts(e.lines))
+        record.destination = e.to
+        record.financialQuantity = e.quantity
+        record.financialValue = e.amount
+        let from = poolKey(item: setup, e.from), to = poolKey(item: setup, e.to)
+        if from != to {
+            pools[from, default: CostPool()].financialQuantity -= e.quantity
+            pools[from, default: CostPool()].financialValue -= e.amount
+            pools[to, default: CostPool()].financialQuantity += e.quantity
+            pools[to, default: CostPool()].financialValue += e.amount
+        }
+        pools[from, default: CostPool()].touch(date)
+        pools[to, default: CostPool()].touch(date)
+        transactions[e.transaction] = record
+    }
+}

@@ -1,0 +1,46 @@
+/// One inventory transaction (an InventTrans row and its later financial updates): what was posted,
+/// what is still only physical, and what has been adjusted since. All values are positive magnitudes.
+public struct TransactionRecord: Sendable, Equatable {
+    public enum Direction: String, Sendable { case receipt, issue, transfer }
+
+    public var id: String
+    public var item: String
+    public var direction: Direction
+    /// `purchase`, `sale`, `journal`, ... (the posting kind); `transfer` for transfers.
+    public var kind: String
+    public var dimensions: DimensionValues
+    public var date: LedgerDate
+    public var financialDate: LedgerDate?
+    public var quantity: Quantity
+    /// Price the user entered (receipts) or the last invoice price.
+    public var unitPrice: UnitPrice
+
+    public var physicalOpenQuantity = Quantity.zero
+    public var physicalOpenValue = Money.zero
+    /// Offset (accrual) amount of the open physical part, reversed at invoice.
+    public var physicalOpenOffset = Money.zero
+    public var financialQuantity = Quantity.zero
+    public var financialValue = Money.zero
+    public var adjustment = Money.zero
+    public var costSource: CostSource
+    /// Index into `LedgerState.accountSets`: the accounts this transaction posted to (D16).
+    public var accountSet: Int32
+    /// For transfers: the receiving dimension values.
+    public var destination: DimensionValues?
+
+    /// Unit cost it was posted with, before adjustments: the financial posting when there is one.
+    public var postedUnitCost: UnitPrice? {
+        if financialQuantity.isPositive { return financialValue.perUnit(financialQuantity) }
+        if physicalOpenQuantity.isPositive { return physicalOpenValue.perUnit(physicalOpenQuantity) }
+        return nil
+    }
+
+    /// Current cost amount: posted (physical and financial) plus adjustments.
+    public var currentAmount: Money { financialValue + physicalOpenValue + adjustment }
+
+    public var currentUnitCost: UnitPrice? {
+        let quantity = financialQuantity + physicalOpenQuantity
+        guard quantity.isPositive else { return nil }
+        return currentAmount.perUnit(quantity)
+    }
+}

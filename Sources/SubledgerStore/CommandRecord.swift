@@ -1,0 +1,36 @@
+// CommandRecord and AppendOutcome: what the log remembers about each appended command (the idempotency
+// record) and what an append attempt returns. A duplicate or a conflict is an outcome, not an error:
+// the caller decides what to do (return the earlier result; catch up and decide again).
+
+/// One row of `commands`. An empty command has eventCount 0 and firstSequence == lastSequence + 1.
+public struct CommandRecord: Sendable, Equatable {
+    public var commandID: String
+    public var kind: String
+    public var firstSequence: Int64
+    public var lastSequence: Int64
+    public var eventCount: Int
+    /// Unix milliseconds, as given to `append`.
+    public var recordedAt: Int64
+    /// The text the append body returned (the command's result, for idempotent replies).
+    public var result: String
+
+    public init(commandID: String, kind: String, firstSequence: Int64, lastSequence: Int64,
+                eventCount: Int, recordedAt: Int64, result: String) {
+        self.commandID = commandID
+        self.kind = kind
+        self.firstSequence = firstSequence
+        self.lastSequence = lastSequence
+        self.eventCount = eventCount
+        self.recordedAt = recordedAt
+        self.result = result
+    }
+}
+
+public enum AppendOutcome: Sendable, Equatable {
+    /// The command's events and its record were committed.
+    case appended(CommandRecord)
+    /// A command with this id was appended before; nothing was written and the body did not run.
+    case duplicate(CommandRecord)
+    /// The log's last sequence was not the expected one; nothing was written and the body did not run.
+    case conflict(actualLastSequence: Int64)
+}

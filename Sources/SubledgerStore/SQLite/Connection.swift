@@ -1,0 +1,86 @@
+// Connection: one SQLite database handle, opened the way the event log needs it.
+// Opened NOMUTEX (the caller owns the connection on one thread; Debian's SQLite is otherwise serialized,
+// which only costs), a 10 s busy timeout so concurrent writers queue instead of failing, WAL for files,
+// synchronous=FULL stated explicitly (a committed append survives power loss), foreign keys on.
+// Not Sendable on purpose: a handle opened NOMUTEX must not be shared between threads.
+
+import CSQLite
+
+/// SQLite's destructor sentinels; the C macros are not imported into Swift.
+/// TRANSIENT: SQLite copies the bound bytes. STATIC: SQLite uses them in place (caller keeps them alive).
+let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+let SQLITE_STATIC: sqlite3_destructor_type? = nil
+
+public final class Connection {
+    let handle: OpaquePointer
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`; ":memory:" opens a private in-memory database.
+    public init(path: String) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(code: rc, message: message + " (path: \(path))")
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 10_000)
+        try execute("PRAGMA foreign_keys = ON")
+        if !Connection.isInMemory(path) {
+            let mode = try pragmaText("PRAGMA journal_mode = WAL")
+            guard mode?.lowercased() == "wal" else {
+                throw StoreError(code: SQLITE_ERROR, message: "subledger: could not enable WAL (got \(mode ?? "nothing"))",
+                                 sql: "PRAGMA journal_mode = WAL")
+            }
+        }
+        try execute("PRAGMA synchronous = FULL")
+    }
+
+    deinit {
+        // close_v2: if a Statement somehow outlived us the handle becomes a zombie until it is finalized.
+        sqlite3_close_v2(handle)
+    }
+
+    static func isInMemory(_ path: String) -> Bool {
+        path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:")
+    }
+
+    /// Runs one or more statements separated by semicolons (schema scripts, pragmas, BEGIN/COMMIT).
+    public func execute(_ sql: String) throws(StoreError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw StoreError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Compiles one statement, to be bound and stepped many times.
+    public func prepare(_ sql: String) throws(StoreError) -> Statement {
+        try Statement(connection: self, sql: sql)
+    }
+
+    /// True between BEGIN and COMMIT/ROLLBACK.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// The connection's current error as a StoreError (call right after a failing C call).
+    func lastError(sql: String?) -> StoreError {
+        StoreError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// First column of the first row of `sql` as an integer, or nil when there is no row.
+    public func scalarInt64(_ sql: String) throws(StoreError) -> Int64? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.int64(at: 0) : nil
+    }
+
+    func pragmaText(_ sql: String) throws(StoreError) -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.text(at: 0) : nil
+    }
+}
