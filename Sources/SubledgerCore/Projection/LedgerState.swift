@@ -53,6 +53,7 @@ public struct LedgerState: Sendable {
             }
         case .movingAverageRevalued(let e):
             pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()].financialValue += e.amount
+            pools[PoolKey(item: e.item, dimensions: e.dimensions)]!.touch(date)
         case .receiptAdjusted(let e):
             let record = transactions[e.transaction]!
             transactions[e.transaction]!.adjustment += e.amount
@@ -75,7 +76,7 @@ public struct LedgerState: Sendable {
     private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) {
         let key = poolKey(item: items[e.item]!, e.dimensions)
         var record = TransactionRecord(
-            id: e.transaction, item: e.item, direction: .receipt, kind: e.kind.rawValue, dimensions: e.dimensions,
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kind: e.kind.rawValue, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
             costSource: .receiptPrice, accountSet: internAccounts(e.lines))
         var pool = pools[key] ?? CostPool()
@@ -99,7 +100,7 @@ public struct LedgerState: Sendable {
     private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) {
         let key = poolKey(item: items[e.item]!, e.dimensions)
         var record = TransactionRecord(
-            id: e.transaction, item: e.item, direction: .issue, kind: e.kind.rawValue, dimensions: e.dimensions,
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kind: e.kind.rawValue, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
             costSource: e.costSource, accountSet: internAccounts(e.lines))
         var pool = pools[key] ?? CostPool()
@@ -154,7 +155,7 @@ public struct LedgerState: Sendable {
     private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) {
         let setup = items[e.item]!
         var record = TransactionRecord(
-            id: e.transaction, item: e.item, direction: .transfer, kind: "transfer", dimensions: e.from,
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .transfer, kind: "transfer", dimensions: e.from,
             date: date, financialDate: date, quantity: e.quantity, unitPrice: .zero,
             costSource: e.costSource, accountSet: internAccounts(e.lines))
         record.destination = e.to

@@ -4,6 +4,8 @@ public struct TransactionRecord: Sendable, Equatable {
     public enum Direction: String, Sendable { case receipt, issue, transfer }
 
     public var id: String
+    /// Sequence of the event that created it (log order, D11).
+    public var sequence: Int64
     public var item: String
     public var direction: Direction
     /// `purchase`, `sale`, `journal`, ... (the posting kind); `transfer` for transfers.

@@ -1,0 +1,92 @@
+import SubledgerCore
+
+/// Reads commands from the import formats. Every command goes through `CommandDecoder`, so a JSON Lines
+/// line, a CSV row, a CLI flag set and a scenario statement are validated the same way.
+public enum CommandReader {
+    /// Decodes one JSON Lines line: an object with "command" and the command's fields. Numbers may be
+    /// JSON numbers or strings (both are read exactly from their text); `physical` may be a boolean.
+    public static func command(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> LedgerCommand {
+        let value: JSONValue
+        do { value = try JSON.parse(bytes) } catch {
+            throw Rejection(.malformed, error.description, line: line)
+        }
+        guard case .object(let members) = value else {
+            throw Rejection(.malformed, "each line must be a JSON object like {\"command\":\"receive\",...}", line: line)
+        }
+        var name: String?
+        var fields = CommandFields()
+        for member in members {
+            let text: String
+            switch member.value {
+            case .string(let s): text = s
+            case .number(let n): text = n
+            case .bool(let b): text = b ? "yes" : "no"
+            default:
+                throw Rejection(.malformed, field: member.key, "'\(member.key)' must be a string, number or boolean", line: line)
+            }
+            if member.key == "command" { name = text } else { fields.set(member.key, text) }
+        }
+        guard let name else {
+            throw Rejection(.missingField, field: "command", "each line needs \"command\": one of \(CommandDecoder.commandNames.joined(separator: ", "))", line: line)
+        }
+        do { return try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: line) }
+    }
+
+    /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped.
+    public static func forEachJSONLine(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil,
+                                       _ body: (LedgerCommand, _ line: Int) throws -> Void) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var start = 0, line = 0
+            while start < buffer.count {
+                line += 1
+                var end = start
+                while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                var stop = end
+                if stop > start && buffer[stop - 1] == 0x0D { stop -= 1 }
+                let slice = UnsafeRawBufferPointer(rebasing: buffer[start..<stop])
+                if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    try body(try command(jsonLine: slice, line: line), line)
+                }
+                if let progress, line % 16_384 == 0 { progress(end, buffer.count) }
+                start = end + 1
+            }
+            progress?(buffer.count, buffer.count)
+        }
+    }
+
+    /// CSV of receipts and issues with a header row. Columns: `command` (receive or issue), `date`, `item`,
+    /// `tx`, `qty`, `cost` (receipts), and optionally `physical` (yes/no), `kind`, `site`, `warehouse`,
+    /// `batch`, `serial`. An empty cell means "not given".
+    public static func forEachCSVRow(_ text: String, _ body: (LedgerCommand, _ line: Int) throws -> Void) throws {
+        let records: [CSVRecord]
+        do { records = try CSV.parse(text) } catch {
+            throw Rejection(.malformed, error.message, line: error.line)
+        }
+        guard let header = records.first else { return }
+        let allowed: Set<String> = ["command", "date", "item", "tx", "qty", "cost", "physical", "kind",
+                                    "site", "warehouse", "batch", "serial"]
+        for column in header.fields where !allowed.contains(column) {
+            throw Rejection(.malformed, field: column,
+                            "unknown CSV column '\(column)'; valid: \(allowed.sorted().joined(separator: ", "))", line: header.line)
+        }
+        guard header.fields.contains("command") else {
+            throw Rejection(.missingField, field: "command", "the header needs a 'command' column (receive or issue)", line: header.line)
+        }
+        for record in records.dropFirst() {
+            guard record.fields.count == header.fields.count else {
+                throw Rejection(.malformed, "row has \(record.fields.count) cells, the header has \(header.fields.count)", line: record.line)
+            }
+            var name = ""
+            var fields = CommandFields()
+            for (column, cell) in zip(header.fields, record.fields) where !cell.isEmpty {
+                if column == "command" { name = cell } else { fields.set(column, cell) }
+            }
+            guard name == "receive" || name == "issue" else {
+                throw Rejection(.malformed, field: "command", "CSV rows are receive or issue, not '\(name)'", line: record.line)
+            }
+            let command: LedgerCommand
+            do { command = try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: record.line) }
+            try body(command, record.line)
+        }
+    }
+}

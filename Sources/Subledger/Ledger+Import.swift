@@ -1,0 +1,27 @@
+import SubledgerCore
+import SubledgerStore
+
+extension Ledger {
+    public enum ImportFormat: String, Sendable, CaseIterable { case jsonl, csv }
+
+    /// Imports a whole file as ONE command (one transaction: every event or none). The command id defaults
+    /// to a hash of the file's bytes, so importing the same file again appends nothing (idempotent).
+    /// A rejection names its line; nothing is written then.
+    @discardableResult
+    public func importFile(bytes: [UInt8], format: ImportFormat, commandID: String? = nil,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> CommandResult {
+        let id = commandID ?? "import-" + SHA256.hash(bytes).description.prefix(32)
+        return try executeBatch(commandID: id, kind: "import") { submit in
+            // Rejections from deciding a command get the line the command came from.
+            func submitting(_ command: LedgerCommand, _ line: Int) throws {
+                do { try submit(command) } catch let rejection as Rejection where rejection.line == nil {
+                    throw rejection.at(line: line)
+                }
+            }
+            switch format {
+            case .jsonl: try CommandReader.forEachJSONLine(bytes, progress: progress, submitting)
+            case .csv: try CommandReader.forEachCSVRow(String(decoding: bytes, as: UTF8.self), submitting)
+            }
+        }
+    }
+}
