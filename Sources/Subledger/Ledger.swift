@@ -58,6 +58,7 @@ public final class Ledger {
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
         var state = self.state
+        state.reserveCapacity(transactions: Int(target - start))
         try store.scan(after: start) { view in
             guard let kind = EventCatalog.kind(typeBytes: view.type) else {
                 throw LedgerError.corruptEvent(sequence: view.sequence, message: "unknown type '\(view.typeName)'")

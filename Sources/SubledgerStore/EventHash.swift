@@ -16,21 +16,50 @@
 // row's contents to another sequence, breaks that row's hash and every later one.
 
 enum EventHash {
+    /// Bytes of the canonical form before the type and command id (sequence, date, type length).
+    static let fixedBytes = 8 + 4 + 4 + 4 + 4 + 8 + 4
+
     static func compute(previous: SHA256.Digest, sequence: Int64, businessDate: Int32,
                         type: UnsafeRawBufferPointer, version: Int32, commandID: UnsafeRawBufferPointer,
                         recordedAt: Int64, payload: UnsafeRawBufferPointer) -> SHA256.Digest {
         var hasher = SHA256()
         previous.withUnsafeBytes { hasher.update($0) }
-        hasher.update(bigEndian: sequence)
-        hasher.update(bigEndian: businessDate)
-        hasher.update(bigEndian: UInt32(type.count))
-        hasher.update(type)
-        hasher.update(bigEndian: version)
-        hasher.update(bigEndian: UInt32(commandID.count))
-        hasher.update(commandID)
-        hasher.update(bigEndian: recordedAt)
-        hasher.update(bigEndian: UInt32(payload.count))
+        // Everything up to the payload goes through one stack buffer: one update instead of nine.
+        let headerCount = fixedBytes + type.count + commandID.count
+        withUnsafeTemporaryAllocation(byteCount: headerCount, alignment: 8) { header in
+            var writer = ByteWriter(base: header.baseAddress!)
+            writer.put(sequence)
+            writer.put(businessDate)
+            writer.put(UInt32(type.count))
+            writer.put(type)
+            writer.put(version)
+            writer.put(UInt32(commandID.count))
+            writer.put(commandID)
+            writer.put(recordedAt)
+            writer.put(UInt32(payload.count))
+            hasher.update(UnsafeRawBufferPointer(start: header.baseAddress, count: writer.offset))
+        }
         hasher.update(payload)
         return hasher.finalize()
+    }
+}
+
+/// Appends big-endian integers and raw bytes to a buffer the caller sized.
+private struct ByteWriter {
+    let base: UnsafeMutableRawPointer
+    var offset = 0
+
+    @inline(__always)
+    mutating func put<T: FixedWidthInteger>(_ value: T) {
+        base.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
+        offset += MemoryLayout<T>.size
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            (base + offset).copyMemory(from: source, byteCount: bytes.count)
+        }
+        offset += bytes.count
     }
 }

@@ -111,6 +111,9 @@ final class AppendWriter {
 
     func append(_ event: EventEnvelope) throws(StoreError) {
         guard isOpen else { throw StoreError.misuse("AppendBatch used after its command ended") }
+        // After a failure SQLite may have rolled the transaction back itself (IOERR, FULL): another
+        // insert would then autocommit outside the command. The command is lost; refuse to go on.
+        if let failure { throw failure }
         guard event.version >= 1, event.version <= Int(Int32.max) else {
             throw record(.invalid("event version \(event.version) is outside 1...\(Int32.max)"))
         }

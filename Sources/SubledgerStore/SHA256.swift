@@ -126,14 +126,15 @@ public struct SHA256 {
         withUnsafeMutableBytes(of: &last) { bytes in
             bytes[fill] = 0x80
             fill += 1
+            let base = bytes.baseAddress!
             if fill > 56 {
-                for index in fill..<64 { bytes[index] = 0 }
-                SHA256.compress(&state, UnsafeRawPointer(bytes.baseAddress!), blocks: 1)
+                (base + fill).initializeMemory(as: UInt8.self, repeating: 0, count: 64 - fill)
+                SHA256.compress(&state, UnsafeRawPointer(base), blocks: 1)
                 fill = 0
             }
-            for index in fill..<56 { bytes[index] = 0 }
+            (base + fill).initializeMemory(as: UInt8.self, repeating: 0, count: 56 - fill)
             bytes.storeBytes(of: bitLength.bigEndian, toByteOffset: 56, as: UInt64.self)
-            SHA256.compress(&state, UnsafeRawPointer(bytes.baseAddress!), blocks: 1)
+            SHA256.compress(&state, UnsafeRawPointer(base), blocks: 1)
         }
         self.state = state
         func pair(_ high: UInt32, _ low: UInt32) -> UInt64 { (UInt64(high) << 32 | UInt64(low)).bigEndian }
@@ -143,6 +144,19 @@ public struct SHA256 {
 
     @inline(__always)
     static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+
+    /// One round: `d` gains T1, `h` becomes T1 + T2 (FIPS 180-4, 6.2.2 step 3, with the renaming folded away).
+    @inline(__always)
+    static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                      _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32) {
+        let sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choice = g ^ (e & (f ^ g))
+        let t1 = h &+ sum1 &+ choice &+ constantPlusWord
+        let sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) ^ (c & (a ^ b))
+        d = d &+ t1
+        h = t1 &+ sum0 &+ majority
+    }
 
     /// Compresses `blocks` consecutive 64-byte blocks starting at `source` (any alignment).
     static func compress(_ state: inout State, _ source: UnsafeRawPointer, blocks: Int) {
@@ -162,15 +176,19 @@ public struct SHA256 {
                         w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
                     }
                     var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                    for i in 0..<64 {
-                        let sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choice = (e & f) ^ (~e & g)
-                        let t1 = h &+ sum1 &+ choice &+ k[i] &+ w[i]
-                        let sum0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = sum0 &+ majority
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
+                    // Eight rounds per iteration with the roles rotated through the variables, instead of
+                    // shifting eight values every round.
+                    var i = 0
+                    while i < 64 {
+                        round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+                        round(h, a, b, &c, d, e, f, &g, k[i &+ 1] &+ w[i &+ 1])
+                        round(g, h, a, &b, c, d, e, &f, k[i &+ 2] &+ w[i &+ 2])
+                        round(f, g, h, &a, b, c, d, &e, k[i &+ 3] &+ w[i &+ 3])
+                        round(e, f, g, &h, a, b, c, &d, k[i &+ 4] &+ w[i &+ 4])
+                        round(d, e, f, &g, h, a, b, &c, k[i &+ 5] &+ w[i &+ 5])
+                        round(c, d, e, &f, g, h, a, &b, k[i &+ 6] &+ w[i &+ 6])
+                        round(b, c, d, &e, f, g, h, &a, k[i &+ 7] &+ w[i &+ 7])
+                        i &+= 8
                     }
                     h0 = h0 &+ a; h1 = h1 &+ b; h2 = h2 &+ c; h3 = h3 &+ d
                     h4 = h4 &+ e; h5 = h5 &+ f; h6 = h6 &+ g; h7 = h7 &+ h

@@ -1,5 +1,5 @@
 import Testing
-@testable import SubledgerCore
+import SubledgerCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

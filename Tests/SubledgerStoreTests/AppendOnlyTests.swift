@@ -33,28 +33,50 @@ import Testing
         #expect(try store.verifyChain() == .intact(eventCount: 3, lastHash: lastHash(store)))
     }
 
-    @Test func insertOutOfSequenceAborts() throws {
+    @Test func commandRowsMustTileTheLog() throws {
         let store = try EventStore(path: ":memory:")
         try appendCommands(store, sizes: [2])
-        let insert = try store.connection.prepare("""
-            INSERT INTO events(sequence, business_date, type, version, payload, command_id, recorded_at, hash)
-            VALUES (?1, 20240101, 't', 1, x'', 'forged', 0, zeroblob(32))
-            """)
-        for sequence: Int64 in [2, 4, 100] {
-            try insert.bind(sequence, at: 1)
-            #expect(throws: StoreError.self) { try insert.run() }
+        let raw = store.connection
+        func insertEvent(_ sequence: Int64, command: String) throws(StoreError) {
+            try raw.execute("INSERT INTO events VALUES (\(sequence), 20240101, 't', 1, x'', '\(command)', 0, zeroblob(32))")
         }
-        // Schema checks hold as well.
-        #expect(throws: StoreError.self) {
-            try store.connection.execute("""
-                INSERT INTO events VALUES (3, 20240101, '', 1, x'', 'forged', 0, zeroblob(32))
-                """)
+        func insertCommand(_ id: String, _ first: Int64, _ last: Int64, _ count: Int64) throws(StoreError) {
+            try raw.execute("INSERT INTO commands VALUES ('\(id)', 'k', \(first), \(last), \(count), 0, '')")
         }
-        #expect(throws: StoreError.self) {
-            try store.connection.execute("""
-                INSERT INTO events VALUES (3, 20240101, 't', 1, x'', 'forged', 0, zeroblob(31))
-                """)
+        func expectRejected(_ id: String, _ first: Int64, _ last: Int64, _ count: Int64, sourceLocation: SourceLocation = #_sourceLocation) {
+            do {
+                try insertCommand(id, first, last, count)
+                Issue.record("accepted command \(id) \(first)...\(last)", sourceLocation: sourceLocation)
+            } catch {
+                #expect(error.isConstraintViolation && error.message == Schema.tilingMessage, sourceLocation: sourceLocation)
+            }
         }
-        #expect(try store.lastSequence() == 2)
+        try raw.execute("BEGIN")
+        try insertEvent(3, command: "x")
+        try insertEvent(5, command: "x")  // a gap at 4
+        expectRejected("x", 3, 5, 3)      // the range does not hold 3 events
+        expectRejected("x", 3, 4, 2)      // does not end at the last event
+        expectRejected("x", 4, 5, 2)      // does not start after the previous command
+        expectRejected("x", 3, 5, 2)      // count disagrees with the range
+        try raw.execute("ROLLBACK")
+
+        try raw.execute("BEGIN")
+        try insertEvent(3, command: "x")
+        try insertEvent(4, command: "y")  // carries another command's id
+        expectRejected("x", 3, 4, 2)
+        try raw.execute("ROLLBACK")
+        #expect(try store.lastSequence() == 2 && store.commands().count == 1)
+    }
+
+    @Test func schemaChecksHold() throws {
+        let store = try EventStore(path: ":memory:")
+        for values in ["(1, 20240101, '', 1, x'', 'c', 0, zeroblob(32))",    // empty type
+                       "(1, 20240101, 't', 1, x'', 'c', 0, zeroblob(31))",   // short hash
+                       "(1, 20240101, 't', 0, x'', 'c', 0, zeroblob(32))",   // version 0
+                       "(1, 100000000, 't', 1, x'', 'c', 0, zeroblob(32))",  // date out of range
+                       "(1, 20240101, 't', 1, NULL, 'c', 0, zeroblob(32))",  // NULL payload
+                       "(1, '2024-01-01', 't', 1, x'', 'c', 0, zeroblob(32))"] {  // STRICT: text date
+            #expect(throws: StoreError.self, "\(values)") { try store.connection.execute("INSERT INTO events VALUES \(values)") }
+        }
     }
 }

@@ -21,6 +21,7 @@ import Testing
             Issue.record("expected broken at \(sequence), got \(result)", sourceLocation: sourceLocation); return
         }
         #expect(first == sequence, "\(reason)", sourceLocation: sourceLocation)
+        #expect(!store.connection.isInTransaction, "verifyChain must end its read transaction", sourceLocation: sourceLocation)
     }
 
     @Test func oneChangedPayloadByte() throws {

@@ -1,1 +1,2 @@
-print("bench")
+// subledger-bench: see Bench.swift. Kept to one call: top-level code runs on the main actor.
+Bench.main()

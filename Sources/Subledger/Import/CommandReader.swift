@@ -6,6 +6,20 @@ public enum CommandReader {
     /// Decodes one JSON Lines line: an object with "command" and the command's fields. Numbers may be
     /// JSON numbers or strings (both are read exactly from their text); `physical` may be a boolean.
     public static func command(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> LedgerCommand {
+        let name: String?, fields: CommandFields
+        if let fast = FlatJSONLine.fields(bytes) {
+            (name, fields) = fast
+        } else {
+            (name, fields) = try fullParse(bytes, line: line)
+        }
+        guard let name else {
+            throw Rejection(.missingField, field: "command", "each line needs \"command\": one of \(CommandDecoder.commandNames.joined(separator: ", "))", line: line)
+        }
+        do { return try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: line) }
+    }
+
+    /// The general path: any valid JSON, with exact errors for invalid JSON.
+    static func fullParse(_ bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> (String?, CommandFields) {
         let value: JSONValue
         do { value = try JSON.parse(bytes) } catch {
             throw Rejection(.malformed, error.description, line: line)
@@ -24,12 +38,14 @@ public enum CommandReader {
             default:
                 throw Rejection(.malformed, field: member.key, "'\(member.key)' must be a string, number or boolean", line: line)
             }
-            if member.key == "command" { name = text } else { fields.set(member.key, text) }
+            if member.key == "command" {
+                guard name == nil else { throw Rejection(.malformed, field: "command", "\"command\" given twice", line: line) }
+                name = text
+            } else {
+                fields.set(member.key, text)
+            }
         }
-        guard let name else {
-            throw Rejection(.missingField, field: "command", "each line needs \"command\": one of \(CommandDecoder.commandNames.joined(separator: ", "))", line: line)
-        }
-        do { return try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: line) }
+        return (name, fields)
     }
 
     /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped.

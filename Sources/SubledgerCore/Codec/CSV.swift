@@ -97,7 +97,7 @@ public enum CSV {
                         if byte == lf { line += 1 }
                         i += 1
                     }
-                    fields.append(String(decoding: scratch, as: UTF8.self))
+                    fields.append(scratch.withUnsafeBufferPointer { makeString($0) })
                     if i < count && bytes[i] != comma && bytes[i] != lf && !(bytes[i] == cr && i + 1 < count && bytes[i + 1] == lf) {
                         throw CSVSyntaxError(line: line, message: "unexpected \(describeByte(bytes[i])) after closing quote, expected ',' or end of line")
                     }
@@ -111,7 +111,7 @@ public enum CSV {
                         }
                         i += 1
                     }
-                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    fields.append(makeString(bytes.baseAddress! + start, count: i - start))
                     if i < count && bytes[i] == cr && !(i + 1 < count && bytes[i + 1] == lf) {
                         throw CSVSyntaxError(line: line, message: "carriage return not followed by line feed")
                     }

@@ -113,6 +113,23 @@ func withContiguousUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) 
     return copy.withUTF8(body)
 }
 
+/// A String from bytes already known to be valid UTF-8. `String(unsafeUninitializedCapacity:)`
+/// builds short ASCII strings in place without a validation pass, which makes it markedly cheaper
+/// than `String(decoding:as:)` for the short keys and values typical of JSON Lines records.
+@inline(__always)
+func makeString(_ start: UnsafePointer<UInt8>, count: Int) -> String {
+    if count == 0 { return "" }
+    return String(unsafeUninitializedCapacity: count) { buffer in
+        buffer.baseAddress!.update(from: start, count: count)
+        return count
+    }
+}
+
+func makeString(_ buffer: UnsafeBufferPointer<UInt8>) -> String {
+    guard let start = buffer.baseAddress else { return "" }
+    return makeString(start, count: buffer.count)
+}
+
 @inline(__always)
 func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
@@ -224,7 +241,7 @@ func scanJSONNumber(_ base: UnsafePointer<UInt8>, _ end: Int, _ pos: inout Int) 
         while i < end && isDigit(base[i]) { i += 1 }
     }
     pos = i
-    return String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
+    return makeString(base + start, count: i - start)
 }
 
 /// High bit set in every byte lane of `word` (little-endian lanes) that holds '"', '\\', a byte
@@ -381,7 +398,9 @@ struct JSONParser {
                 throw fail(pos, pos < end ? "expected ':' after object key" : "unexpected end of input, expected ':' after object key")
             }
             pos += 1
-            let value = try parseValue()
+            skipWhitespace()
+            // Fast path for the common string value (skips the general dispatch).
+            let value = pos < end && base[pos] == quote ? JSONValue.string(try parseString()) : try parseValue()
             memberStack.push(JSONMember(key: key, value: value))
             skipWhitespace()
             guard pos < end else {
@@ -440,7 +459,7 @@ struct JSONParser {
     }
 
     /// Parses the string starting at the opening quote at `pos`. The common case (no escapes) is a
-    /// single scan followed by one `String(decoding:)` of the slice.
+    /// single scan followed by one `makeString` of the slice.
     mutating func parseString() throws(JSONSyntaxError) -> String {
         let open = pos
         var i = pos + 1
@@ -459,7 +478,7 @@ struct JSONParser {
             let byte = base[i]
             if byte == quote {
                 pos = i + 1
-                return String(decoding: UnsafeBufferPointer(start: base + open + 1, count: i - open - 1), as: UTF8.self)
+                return makeString(base + open + 1, count: i - open - 1)
             }
             if byte == backslash {
                 return try parseEscapedString(open: open, firstEscape: i)
@@ -491,7 +510,7 @@ struct JSONParser {
             if byte == quote {
                 scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
                 pos = i + 1
-                return String(decoding: scratch, as: UTF8.self)
+                return scratch.withUnsafeBufferPointer { makeString($0) }
             }
             if byte == backslash {
                 scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))

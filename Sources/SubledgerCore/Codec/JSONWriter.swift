@@ -41,40 +41,16 @@ extension JSONValue {
     /// Compact JSON text (no insignificant whitespace), UTF-8, with `"`, `\` and control characters
     /// escaped (controls as `\u00XX`). Number literals are written verbatim.
     public func serialized() -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
-        serialize(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var writer = ByteWriter(capacity: 256)
+        writer.write(self)
+        return writer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Appends the compact UTF-8 serialization to `bytes` (useful for writing JSON Lines).
     public func serialize(into bytes: inout [UInt8]) {
-        switch self {
-        case .null:
-            bytes.append(contentsOf: "null".utf8)
-        case .bool(let flag):
-            bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
-        case .number(let text):
-            bytes.append(contentsOf: text.utf8)
-        case .string(let text):
-            writeJSONString(text, into: &bytes)
-        case .array(let elements):
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                element.serialize(into: &bytes)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeJSONString(member.key, into: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                member.value.serialize(into: &bytes)
-            }
-            bytes.append(UInt8(ascii: "}"))
-        }
+        var writer = ByteWriter(capacity: 256)
+        writer.write(self)
+        writer.withBytes { bytes.append(contentsOf: $0) }
     }
 }
 
@@ -82,32 +58,140 @@ extension JSONValue: CustomStringConvertible {
     public var description: String { serialized() }
 }
 
-/// Writes `text` as a quoted JSON string, copying unescaped runs in bulk.
-func writeJSONString(_ text: String, into bytes: inout [UInt8]) {
-    bytes.append(UInt8(ascii: "\""))
-    withContiguousUTF8(text) { utf8 in
-        var runStart = 0
-        var i = 0
-        let count = utf8.count
-        while i < count {
-            let byte = utf8[i]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                bytes.append(UInt8(ascii: "\\"))
-                if byte >= 0x20 {
-                    bytes.append(byte)
-                } else {
-                    bytes.append(contentsOf: "u00".utf8)
-                    bytes.append(hexDigit(byte >> 4))
-                    bytes.append(hexDigit(byte & 0x0F))
-                }
-                runStart = i + 1
-            }
-            i += 1
-        }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
+/// A growable byte buffer with cheap appends (no per-append uniqueness checks, memcpy for runs).
+struct ByteWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
-    bytes.append(UInt8(ascii: "\""))
+
+    deinit { base.deallocate() }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(minimumFree: 1) }
+        base[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(_ source: UnsafePointer<UInt8>, count length: Int) {
+        if capacity &- count < length { grow(minimumFree: length) }
+        (base + count).update(from: source, count: length)
+        count &+= length
+    }
+
+    mutating func append(_ text: StaticString) {
+        append(text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
+    @inline(never)
+    private mutating func grow(minimumFree: Int) {
+        let newCapacity = max(capacity * 2, count + minimumFree)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null:
+            append("null")
+        case .bool(let flag):
+            append(flag ? "true" : "false")
+        case .number(let text):
+            withContiguousUTF8(text) { utf8 in
+                if let start = utf8.baseAddress { append(start, count: utf8.count) }
+            }
+        case .string(let text):
+            writeString(text)
+        case .array(let elements):
+            append(UInt8(ascii: "["))
+            var first = true
+            for element in elements {
+                if !first { append(UInt8(ascii: ",")) }
+                first = false
+                write(element)
+            }
+            append(UInt8(ascii: "]"))
+        case .object(let members):
+            append(UInt8(ascii: "{"))
+            var first = true
+            for member in members {
+                if !first { append(UInt8(ascii: ",")) }
+                first = false
+                writeString(member.key)
+                append(UInt8(ascii: ":"))
+                write(member.value)
+            }
+            append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Writes `text` as a quoted JSON string, copying unescaped runs in bulk.
+    mutating func writeString(_ text: String) {
+        append(UInt8(ascii: "\""))
+        withContiguousUTF8(text) { utf8 in
+            guard let start = utf8.baseAddress else { return }
+            var runStart = 0
+            var i = 0
+            let length = utf8.count
+            while i < length {
+                // Find the next byte needing an escape, 8 bytes at a time; the last partial word is
+                // padded with spaces (which need no escape).
+                let special: UInt64
+                if i &+ 8 <= length {
+                    special = escapeByteMask(UInt64(littleEndian: UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)))
+                    if special == 0 {
+                        i &+= 8
+                        continue
+                    }
+                } else {
+                    var word: UInt64 = 0x2020_2020_2020_2020
+                    withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: start + i, byteCount: length &- i) }
+                    special = escapeByteMask(UInt64(littleEndian: word))
+                    if special == 0 { break }
+                }
+                i &+= special.trailingZeroBitCount >> 3
+                let byte = start[i]
+                append(start + runStart, count: i - runStart)
+                append(UInt8(ascii: "\\"))
+                if byte >= 0x20 {
+                    append(byte)
+                } else {
+                    append("u00")
+                    append(hexDigit(byte >> 4))
+                    append(hexDigit(byte & 0x0F))
+                }
+                i &+= 1
+                runStart = i
+            }
+            append(start + runStart, count: length - runStart)
+        }
+        append(UInt8(ascii: "\""))
+    }
+}
+
+/// High bit set in each byte lane holding '"', '\\' or a control character (lowest flag exact).
+@inline(__always)
+private func escapeByteMask(_ word: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let quotes = word ^ (ones &* 0x22)
+    let backslashes = word ^ (ones &* 0x5C)
+    let hasQuote = (quotes &- ones) & ~quotes
+    let hasBackslash = (backslashes &- ones) & ~backslashes
+    let hasControl = (word &- ones &* 0x20) & ~word
+    return (hasQuote | hasBackslash | hasControl) & (ones &* 0x80)
 }
 
 @inline(__always)

@@ -118,7 +118,7 @@ extension LedgerState {
     private func decideReceiptInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                       _ quantity: Quantity, _ price: UnitPrice, _ valueReversed: Money,
                                       _ offsetReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.ReceiptKind(rawValue: record.kind)!
+        let kind = LedgerCommand.ReceiptKind(code: record.kindCode)!
         let stored = accounts(of: record)
         var voucher = builder(setup)
         // The product receipt voucher is reversed on the accounts it used (D16) ...
@@ -170,7 +170,7 @@ extension LedgerState {
 
     private func decideIssueInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                     _ quantity: Quantity, _ valueReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.IssueKind(rawValue: record.kind)!
+        let kind = LedgerCommand.IssueKind(code: record.kindCode)!
         // The packing slip is reversed first, so the average is taken as if it had not been posted.
         var restored = pool
         restored.physicalQuantity += quantity

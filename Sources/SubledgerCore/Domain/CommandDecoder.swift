@@ -4,7 +4,10 @@
 public struct CommandFields: Sendable {
     public private(set) var entries: [(key: String, value: String)]
 
-    public init(_ entries: [(key: String, value: String)] = []) { self.entries = entries }
+    public init(_ entries: [(key: String, value: String)] = []) {
+        self.entries = entries
+        self.entries.reserveCapacity(12)
+    }
 
     public mutating func set(_ key: String, _ value: String) { entries.append((key, value)) }
 
@@ -21,33 +24,38 @@ public enum CommandDecoder {
 
     static let dimensionKeys = Dimension.allCases.map(\.rawValue)
 
-    static let allowedKeys: [String: Set<String>] = [
-        "item": ["item", "model", "include-physical", "price", "standard", "group", "dimensions", "negative",
-                 "fixed-receipt-price"],
-        "accounts": Set(["group"] + PostingType.allCases.map(\.rawValue)),
-        "receive": Set(["date", "item", "tx", "qty", "cost", "physical", "kind"] + dimensionKeys),
-        "issue": Set(["date", "item", "tx", "qty", "physical", "kind"] + dimensionKeys),
-        "invoice": ["date", "tx", "qty", "cost"],
-        "mark": ["date", "issue", "receipt", "qty"],
-        "transfer": ["date", "item", "tx", "qty", "from", "to"],
-        "standard-cost": ["date", "item", "price"],
-        "revalue": Set(["date", "item", "price"] + dimensionKeys),
-        "adjust": ["date", "tx", "amount"],
-    ]
+    /// Keys each command accepts. Short arrays: a linear scan of small strings beats hashing here, and
+    /// this runs once per imported line.
+    static func allowedKeys(_ name: String) -> [String]? {
+        switch name {
+        case "item": return ["item", "model", "include-physical", "price", "standard", "group", "dimensions",
+                             "negative", "fixed-receipt-price"]
+        case "accounts": return ["group"] + PostingType.allCases.map(\.rawValue)
+        case "receive": return ["date", "item", "tx", "qty", "cost", "physical", "kind"] + dimensionKeys
+        case "issue": return ["date", "item", "tx", "qty", "physical", "kind"] + dimensionKeys
+        case "invoice": return ["date", "tx", "qty", "cost"]
+        case "mark": return ["date", "issue", "receipt", "qty"]
+        case "transfer": return ["date", "item", "tx", "qty", "from", "to"]
+        case "standard-cost": return ["date", "item", "price"]
+        case "revalue": return ["date", "item", "price"] + dimensionKeys
+        case "adjust": return ["date", "tx", "amount"]
+        default: return nil
+        }
+    }
 
     public static func decode(command name: String, _ fields: CommandFields) throws(Rejection) -> LedgerCommand {
-        guard let allowed = allowedKeys[name] else {
+        guard let allowed = allowedKeys(name) else {
             throw Rejection(.malformed, field: "command",
                             "unknown command '\(name)'; valid: \(commandNames.joined(separator: ", "))")
         }
-        var seen = Set<String>()
-        for (key, _) in fields.entries {
-            guard allowed.contains(key) else {
-                throw Rejection(.malformed, field: key,
-                                "unknown key '\(key)' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))")
+        let entries = fields.entries
+        for (position, entry) in entries.enumerated() {
+            guard allowed.contains(entry.key) else {
+                throw Rejection(.malformed, field: entry.key,
+                                "unknown key '\(entry.key)' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))")
             }
-            guard seen.insert(key).inserted else {
-                throw Rejection(.malformed, field: key, "key '\(key)' given twice")
+            for earlier in entries[..<position] where earlier.key == entry.key {
+                throw Rejection(.malformed, field: entry.key, "key '\(entry.key)' given twice")
             }
         }
         let reader = FieldReader(fields: fields)

@@ -11,8 +11,40 @@ public enum LedgerCommand: Sendable, Equatable {
     case revalue(Revaluation)
     case adjust(Adjustment)
 
-    public enum ReceiptKind: String, Sendable, CaseIterable { case purchase, journal, `return`, production }
-    public enum IssueKind: String, Sendable, CaseIterable { case sale, journal, production }
+    public enum ReceiptKind: String, Sendable, CaseIterable {
+        case purchase, journal, `return`, production
+
+        /// Stable byte in event payloads and transaction records. Never renumber.
+        public var code: UInt8 {
+            switch self {
+            case .purchase: return 1
+            case .journal: return 2
+            case .return: return 3
+            case .production: return 4
+            }
+        }
+        public init?(code: UInt8) {
+            guard let kind = ReceiptKind.allCases.first(where: { $0.code == code }) else { return nil }
+            self = kind
+        }
+    }
+
+    public enum IssueKind: String, Sendable, CaseIterable {
+        case sale, journal, production
+
+        /// Stable byte in event payloads and transaction records (issue codes start at 11). Never renumber.
+        public var code: UInt8 {
+            switch self {
+            case .sale: return 11
+            case .journal: return 12
+            case .production: return 13
+            }
+        }
+        public init?(code: UInt8) {
+            guard let kind = IssueKind.allCases.first(where: { $0.code == code }) else { return nil }
+            self = kind
+        }
+    }
 
     public struct AccountAssignment: Sendable, Equatable {
         public var postingType: PostingType

@@ -95,6 +95,14 @@ public struct PoolKey: Hashable, Sendable, Comparable {
         self.dimensions = dimensions
     }
 
+    /// Hashes the item and site only: equal keys still hash equally, and pools of one item and site
+    /// that differ by warehouse, batch or serial are few. Replay looks pools up on every event, and
+    /// hashing five strings showed up in its profile.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(item)
+        hasher.combine(dimensions.site)
+    }
+
     public static func < (lhs: PoolKey, rhs: PoolKey) -> Bool {
         (lhs.item, lhs.dimensions.site, lhs.dimensions.warehouse, lhs.dimensions.batch, lhs.dimensions.serial)
             < (rhs.item, rhs.dimensions.site, rhs.dimensions.warehouse, rhs.dimensions.batch, rhs.dimensions.serial)

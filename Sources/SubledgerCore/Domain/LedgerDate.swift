@@ -16,13 +16,18 @@ public struct LedgerDate: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: Substring) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         var value: Int32 = 0
-        for (offset, byte) in bytes.enumerated() where offset != 4 && offset != 7 {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+        var offset = 0
+        for byte in text.utf8 {
+            if offset == 4 || offset == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard offset < 10, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int32(byte - UInt8(ascii: "0"))
+            }
+            offset += 1
         }
+        guard offset == 10 else { return nil }
         self.init(yyyymmdd: value)
     }
 

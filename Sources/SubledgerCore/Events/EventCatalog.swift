@@ -63,11 +63,11 @@ public enum EventCatalog {
             w.string(group); w.int(Int64(accounts.count))
             for a in accounts { w.byte(a.postingType.code); w.string(a.account) }
         case .receiptPosted(let e):
-            w.string(e.transaction); w.string(e.item); w.string(e.kind.rawValue); w.dimensions(e.dimensions)
+            w.string(e.transaction); w.string(e.item); w.byte(e.kind.code); w.dimensions(e.dimensions)
             w.quantity(e.quantity); w.price(e.unitPrice); w.bool(e.physicalOnly)
             w.money(e.inventoryValue); w.money(e.offsetValue); w.lines(e.lines)
         case .issuePosted(let e):
-            w.string(e.transaction); w.string(e.item); w.string(e.kind.rawValue); w.dimensions(e.dimensions)
+            w.string(e.transaction); w.string(e.item); w.byte(e.kind.code); w.dimensions(e.dimensions)
             w.quantity(e.quantity); w.bool(e.physicalOnly); w.money(e.costAmount); w.byte(e.costSource.rawValue)
             w.lines(e.lines)
         case .invoicePosted(let e):
@@ -120,13 +120,13 @@ public enum EventCatalog {
             event = .accountsSet(group: group, accounts: accounts)
         case .receiptPosted:
             event = .receiptPosted(ReceiptPosted(
-                transaction: try r.string(), item: try r.string(), kind: try r.choice(LedgerCommand.ReceiptKind.self),
+                transaction: try r.string(), item: try r.string(), kind: try receiptKind(&r),
                 dimensions: try r.dimensions(), quantity: try r.quantity(), unitPrice: try r.price(),
                 physicalOnly: try r.bool(), inventoryValue: try r.money(), offsetValue: try r.money(),
                 lines: try r.lines()))
         case .issuePosted:
             event = .issuePosted(IssuePosted(
-                transaction: try r.string(), item: try r.string(), kind: try r.choice(LedgerCommand.IssueKind.self),
+                transaction: try r.string(), item: try r.string(), kind: try issueKind(&r),
                 dimensions: try r.dimensions(), quantity: try r.quantity(), physicalOnly: try r.bool(),
                 costAmount: try r.money(), costSource: try costSource(&r), lines: try r.lines()))
         case .invoicePosted:
@@ -174,6 +174,18 @@ public enum EventCatalog {
             }
         }
         return try result.get()
+    }
+
+    private static func receiptKind(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerCommand.ReceiptKind {
+        let raw = try r.byte()
+        guard let kind = LedgerCommand.ReceiptKind(code: raw) else { throw r.fail("unknown receipt kind \(raw)") }
+        return kind
+    }
+
+    private static func issueKind(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerCommand.IssueKind {
+        let raw = try r.byte()
+        guard let kind = LedgerCommand.IssueKind(code: raw) else { throw r.fail("unknown issue kind \(raw)") }
+        return kind
     }
 
     private static func costSource(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CostSource {

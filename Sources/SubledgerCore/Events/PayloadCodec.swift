@@ -18,8 +18,11 @@ public struct PayloadWriter {
     public mutating func byte(_ value: UInt8) { bytes.append(value) }
     public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
     public mutating func string(_ value: String) {
-        int(Int64(value.utf8.count))
-        bytes.append(contentsOf: value.utf8)
+        var value = value
+        value.withUTF8 { utf8 in
+            int(Int64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
     }
     public mutating func money(_ value: Money) { int(value.units) }
     public mutating func quantity(_ value: Quantity) { int(value.units) }

@@ -2,28 +2,55 @@
 /// trial balance can be taken as of any date. Debit positive.
 public struct GeneralLedger: Sendable, Equatable {
     public struct Account: Sendable, Equatable {
+        public var name: String
         public var byDate: [Int32: Money] = [:]
         /// Bit per `PostingType.code` of the posting types that used this account.
         public var postingTypes: UInt32 = 0
     }
 
-    public private(set) var accounts: [String: Account] = [:]
+    private var entries: [Account] = []
+    private var index: [String: Int] = [:]
+    /// The last few accounts posted to: replay hits the same handful of accounts again and again, and a
+    /// small-string comparison is cheaper than hashing.
+    private var recent: [(name: String, slot: Int)] = []
     public private(set) var lineCount = 0
 
     public init() {}
 
+    public static func == (lhs: GeneralLedger, rhs: GeneralLedger) -> Bool {
+        lhs.entries.sorted { $0.name < $1.name } == rhs.entries.sorted { $0.name < $1.name }
+    }
+
+    private mutating func slot(_ account: String) -> Int {
+        for entry in recent where entry.name == account { return entry.slot }
+        let slot: Int
+        if let existing = index[account] {
+            slot = existing
+        } else {
+            slot = entries.count
+            entries.append(Account(name: account))
+            index[account] = slot
+        }
+        if recent.count == 8 { recent.removeFirst() }
+        recent.append((account, slot))
+        return slot
+    }
+
     mutating func post(_ lines: [VoucherLine], on date: LedgerDate) {
         for line in lines {
-            accounts[line.account, default: Account()].byDate[date.yyyymmdd, default: .zero] += line.amount
-            accounts[line.account]!.postingTypes |= 1 << UInt32(line.postingType.code)
+            let slot = slot(line.account)
+            entries[slot].byDate[date.yyyymmdd, default: .zero] += line.amount
+            entries[slot].postingTypes |= 1 << UInt32(line.postingType.code)
         }
         lineCount += lines.count
     }
 
+    public var accountNames: [String] { entries.map(\.name).sorted() }
+
     public func balance(_ account: String, asOf date: LedgerDate = .distantFuture) -> Money {
-        guard let entry = accounts[account] else { return .zero }
+        guard let slot = index[account] else { return .zero }
         var total = Money.zero
-        for (day, amount) in entry.byDate where day <= date.yyyymmdd { total += amount }
+        for (day, amount) in entries[slot].byDate where day <= date.yyyymmdd { total += amount }
         return total
     }
 
@@ -31,16 +58,17 @@ public struct GeneralLedger: Sendable, Equatable {
     public var inventoryAccounts: [String] {
         let mask = PostingType.allCases.filter(\.holdsInventoryValue)
             .reduce(UInt32(0)) { $0 | (1 << UInt32($1.code)) }
-        return accounts.filter { $0.value.postingTypes & mask != 0 }.map(\.key).sorted()
+        return entries.filter { $0.postingTypes & mask != 0 }.map(\.name).sorted()
     }
 
     public func postingTypes(of account: String) -> [PostingType] {
-        guard let bits = accounts[account]?.postingTypes else { return [] }
+        guard let slot = index[account] else { return [] }
+        let bits = entries[slot].postingTypes
         return PostingType.allCases.filter { bits & (1 << UInt32($0.code)) != 0 }
     }
 
     /// Trial balance as of a date: every account with its balance, sorted by account.
     public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [(account: String, balance: Money)] {
-        accounts.keys.sorted().map { ($0, balance($0, asOf: date)) }
+        accountNames.map { ($0, balance($0, asOf: date)) }
     }
 }

@@ -8,9 +8,6 @@ public struct LedgerState: Sendable {
     /// Marks: issue id -> (receipt id, quantity) in the order given.
     public private(set) var marks: [String: [(receipt: String, quantity: Quantity)]] = [:]
     public private(set) var ledger = GeneralLedger()
-    /// Distinct account maps used by transactions (interned: many transactions share one).
-    public private(set) var accountSets: [[PostingType: String]] = []
-    private var accountSetIndex: [[PostingType: String]: Int32] = [:]
     /// Sequence of the last event applied.
     public private(set) var lastSequence: Int64 = 0
     public private(set) var eventCount = 0
@@ -25,8 +22,11 @@ public struct LedgerState: Sendable {
 
     public func pool(_ key: PoolKey) -> CostPool { pools[key] ?? CostPool() }
 
-    public func accounts(of record: TransactionRecord) -> [PostingType: String] {
-        accountSets[Int(record.accountSet)]
+    public func accounts(of record: TransactionRecord) -> [PostingType: String] { record.accounts }
+
+    /// Makes room for `count` more transactions (replay knows how many events are coming).
+    public mutating func reserveCapacity(transactions count: Int) {
+        transactions.reserveCapacity(transactions.count + count)
     }
 
     public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) {
@@ -63,22 +63,12 @@ public struct LedgerState: Sendable {
         if !lines.isEmpty { ledger.post(lines, on: date) }
     }
 
-    private mutating func internAccounts(_ lines: [VoucherLine]) -> Int32 {
-        var map: [PostingType: String] = [:]
-        for line in lines { map[line.postingType] = line.account }
-        if let index = accountSetIndex[map] { return index }
-        let index = Int32(accountSets.count)
-        accountSets.append(map)
-        accountSetIndex[map] = index
-        return index
-    }
-
     private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) {
         let key = poolKey(item: items[e.item]!, e.dimensions)
         var record = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kind: e.kind.rawValue, dimensions: e.dimensions,
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
-            costSource: .receiptPrice, accountSet: internAccounts(e.lines))
+            costSource: .receiptPrice, postedLines: e.lines)
         var pool = pools[key] ?? CostPool()
         if e.physicalOnly {
             record.physicalOpenQuantity = e.quantity
@@ -100,9 +90,9 @@ public struct LedgerState: Sendable {
     private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) {
         let key = poolKey(item: items[e.item]!, e.dimensions)
         var record = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kind: e.kind.rawValue, dimensions: e.dimensions,
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
-            costSource: e.costSource, accountSet: internAccounts(e.lines))
+            costSource: e.costSource, postedLines: e.lines)
         var pool = pools[key] ?? CostPool()
         if e.physicalOnly {
             record.physicalOpenQuantity = e.quantity
@@ -135,6 +125,7 @@ public struct LedgerState: Sendable {
         record.financialValue += e.financialValue
         record.financialDate = date
         record.costSource = e.costSource
+        if !e.lines.isEmpty { record.invoiceLines = e.lines }
         if record.direction == .receipt {
             record.unitPrice = e.unitPrice
             pool.physicalQuantity -= e.quantity
@@ -155,9 +146,9 @@ public struct LedgerState: Sendable {
     private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) {
         let setup = items[e.item]!
         var record = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .transfer, kind: "transfer", dimensions: e.from,
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .transfer, kindCode: 0, dimensions: e.from,
             date: date, financialDate: date, quantity: e.quantity, unitPrice: .zero,
-            costSource: e.costSource, accountSet: internAccounts(e.lines))
+            costSource: e.costSource, postedLines: e.lines)
         record.destination = e.to
         record.financialQuantity = e.quantity
         record.financialValue = e.amount

@@ -8,8 +8,8 @@ public struct TransactionRecord: Sendable, Equatable {
     public var sequence: Int64
     public var item: String
     public var direction: Direction
-    /// `purchase`, `sale`, `journal`, ... (the posting kind); `transfer` for transfers.
-    public var kind: String
+    /// The posting kind's code: `ReceiptKind.code` or `IssueKind.code`; 0 for transfers.
+    public var kindCode: UInt8
     public var dimensions: DimensionValues
     public var date: LedgerDate
     public var financialDate: LedgerDate?
@@ -25,10 +25,25 @@ public struct TransactionRecord: Sendable, Equatable {
     public var financialValue = Money.zero
     public var adjustment = Money.zero
     public var costSource: CostSource
-    /// Index into `LedgerState.accountSets`: the accounts this transaction posted to (D16).
-    public var accountSet: Int32
+    /// GL lines of the posting that created it and of its latest invoice: the accounts it used (D16).
+    public var postedLines: [VoucherLine]
+    public var invoiceLines: [VoucherLine] = []
     /// For transfers: the receiving dimension values.
     public var destination: DimensionValues?
+
+    public var kindName: String {
+        if let kind = LedgerCommand.ReceiptKind(code: kindCode) { return kind.rawValue }
+        if let kind = LedgerCommand.IssueKind(code: kindCode) { return kind.rawValue }
+        return "transfer"
+    }
+
+    /// Accounts by posting type this transaction posted to; the latest invoice's win (D16).
+    public var accounts: [PostingType: String] {
+        var map: [PostingType: String] = [:]
+        for line in postedLines { map[line.postingType] = line.account }
+        for line in invoiceLines { map[line.postingType] = line.account }
+        return map
+    }
 
     /// Unit cost it was posted with, before adjustments: the financial posting when there is one.
     public var postedUnitCost: UnitPrice? {

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Subledger
+import SubledgerCore
+
+struct CommandsCommand: ParsableCommand, JSONOutputting {
+    static let configuration = CommandConfiguration(
+        commandName: "commands",
+        abstract: "The commands appended so far, oldest first.",
+        discussion: """
+            Each command is one atomic append with an idempotency key (its id): the events it appended and \
+            when. Re-running a command with the same id appends nothing.
+
+            Example:
+              subledger commands
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let records = try database.open().commands()
+        if output.json {
+            JSONOut.print(["commands": .array(records.map { record in
+                [
+                    "command_id": .string(record.commandID),
+                    "kind": .string(record.kind),
+                    "first_sequence": JSONOut.int(record.firstSequence),
+                    "last_sequence": JSONOut.int(record.lastSequence),
+                    "event_count": JSONOut.int(record.eventCount),
+                    "recorded_at": .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)),
+                    "result": .string(record.result),
+                ]
+            })])
+            return
+        }
+        var table = Table([("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
+                           ("RECORDED AT (UTC)", .left)])
+        for record in records {
+            let empty = record.eventCount == 0
+            table.add([record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
+                       empty ? "-" : String(record.lastSequence), String(record.eventCount),
+                       Terminal.utcTimestamp(milliseconds: record.recordedAt)])
+        }
+        print(table.render())
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Subledger
+import SubledgerCore
+
+struct EventsCommand: ParsableCommand, JSONOutputting {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "The event log, decoded.",
+        discussion: """
+            One row per event: sequence, business date, wire type, the transaction or item it is about, \
+            the command that appended it and its fields. --json adds the hash and the GL lines. Page \
+            through a long log with --after and --limit.
+
+            Examples:
+              subledger events --limit 20
+              subledger events --after 100 --limit 10 --json
+            """)
+
+    @Option(help: "Start after this sequence.") var after: Int64 = 0
+    @Option(help: "At most this many events.") var limit: Int?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if after < 0 { throw ValidationError("--after must be 0 or more") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        let rows = try database.open().events(after: after, limit: limit)
+        if output.json {
+            JSONOut.print(["events": .array(rows.map(EventView.json))])
+        } else {
+            print(EventView.table(rows).render())
+        }
+    }
+}

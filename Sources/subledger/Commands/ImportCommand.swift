@@ -1,0 +1,79 @@
+import ArgumentParser
+import Subledger
+import SubledgerCore
+
+struct ImportCommand: ParsableCommand, JSONOutputting {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a JSON Lines or CSV file of commands as one atomic command.",
+        discussion: """
+            The whole file is one command: every event is appended in one transaction, or none. A refused \
+            line names its line number and nothing is written. The command id defaults to a hash of the \
+            file, so importing the same file again appends nothing. The format comes from the extension \
+            (.jsonl, .ndjson, .csv) unless --format is given. On a terminal, a progress line is drawn on \
+            stderr.
+
+            Examples:
+              subledger import january.jsonl
+              subledger import receipts.csv --command-id receipts-2026-01
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
+
+    @Argument(help: "The file to import.") var file: String
+    @Option(help: "jsonl or csv (default: from the file's extension).") var format: Format?
+    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file).") var commandID: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    var resolvedFormat: Ledger.ImportFormat? {
+        if let format { return format == .csv ? .csv : .jsonl }
+        let lower = file.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".csv") { return .csv }
+        return nil
+    }
+
+    func validate() throws {
+        if resolvedFormat == nil {
+            throw ValidationError("cannot tell the format of '\(file)' from its extension; add --format jsonl or --format csv")
+        }
+    }
+
+    func run() throws {
+        let bytes = try Files.readBytes(file)
+        let ledger = try database.open()
+        let progress = ProgressLine(label: "importing", unit: "bytes")
+        let start = Terminal.nanoseconds()
+        let result: CommandResult
+        do {
+            result = try ledger.importFile(bytes: bytes, format: resolvedFormat!, commandID: commandID,
+                                           progress: progress.map { line in { line.update($0, $1) } })
+        } catch {
+            progress?.finish()
+            throw error
+        }
+        let elapsed = Terminal.nanoseconds() - start
+        progress?.finish()
+        let appended = result.duplicate ? 0 : result.eventCount
+        let rate = appended == 0 ? nil : Terminal.perSecond(appended, elapsed)
+        if output.json {
+            var o = JSONObjectBuilder()
+            o.add("file", .string(file))
+            o.add("bytes", JSONOut.int(bytes.count))
+            o.add("appended", JSONOut.int(appended))
+            o.add("milliseconds", JSONOut.int(elapsed / 1_000_000))
+            o.add("events_per_second", rate.map(JSONOut.int) ?? .null)
+            o.add("result", CommandResultView.json(result))
+            JSONOut.print(o.value)
+        } else if result.duplicate {
+            print("already applied: \(file) was imported before as command \(result.commandID) "
+                  + "(\(result.eventCount) events); nothing appended")
+        } else {
+            let range = appended == 0 ? "" : ", sequences \(result.firstSequence)-\(result.lastSequence)"
+            print("imported \(file): \(appended) events appended\(range) in \(Terminal.seconds(elapsed))"
+                  + (rate.map { ", \($0) events/s" } ?? "") + " (command \(result.commandID))")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Glibc
+
+/// Writing to stdout/stderr, terminal detection, clocks. Plain file descriptors: the C `stderr` global is
+/// shared mutable state in Swift 6.
+enum Terminal {
+    static func writeError(_ text: String) {
+        write(fd: 2, text)
+    }
+
+    static func write(fd: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// Monotonic nanoseconds, for durations.
+    static func nanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    /// `1.234 s` from nanoseconds, exact integer arithmetic.
+    static func seconds(_ nanoseconds: Int64) -> String {
+        let milliseconds = max(nanoseconds, 0) / 1_000_000
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) s"
+    }
+
+    /// Events per second, rounded down; nil when the duration is too short to measure.
+    static func perSecond(_ count: Int, _ nanoseconds: Int64) -> Int64? {
+        guard nanoseconds > 0 else { return nil }
+        return Int64(count) * 1_000_000_000 / nanoseconds
+    }
+
+    /// `2026-05-01T12:34:56Z` from Unix milliseconds.
+    static func utcTimestamp(milliseconds: Int64) -> String {
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}
+
+/// A progress line on stderr, redrawn in place (`\r importing  42% 420000/1000000 bytes`). It exists only
+/// when stderr is a terminal, so pipes and log files never see it.
+final class ProgressLine {
+    let label: String
+    let unit: String
+    private var lastPercent = -1
+    private var drawn = false
+
+    /// nil when stderr is not a terminal.
+    init?(label: String, unit: String) {
+        guard Terminal.stderrIsTerminal else { return nil }
+        self.label = label
+        self.unit = unit
+    }
+
+    func update(_ done: Int, _ total: Int) {
+        guard total > 0 else { return }
+        let percent = Int(Int64(min(done, total)) * 100 / Int64(total))
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let padded = String(repeating: " ", count: max(0, 3 - String(percent).count)) + String(percent)
+        Terminal.writeError("\r \(label) \(padded)% \(done)/\(total) \(unit)")
+        drawn = true
+    }
+
+    /// Erases the line.
+    func finish() {
+        if drawn { Terminal.writeError("\r\u{1B}[2K") }
+        drawn = false
+    }
+}

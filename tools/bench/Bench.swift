@@ -1,0 +1,87 @@
+// The foundation benchmark (issue 2): import N postings over M items as JSON Lines into a fresh SQLite
+// file, replay the log into the projection, and in the same run insert and scan rows of the same size
+// through the raw SQLite C API. Prints medians of several runs, the ratios to raw SQLite, and peak memory.
+//
+//   swift run -c release subledger-bench [--postings 1000000] [--items 1000] [--runs 3] [--dir /tmp]
+
+import Glibc
+import Subledger
+
+enum Bench {
+    static func main() {
+        var postings = 1_000_000, items = 1_000, runs = 3, dir = "/tmp"
+        var arguments = CommandLine.arguments.dropFirst().makeIterator()
+        while let flag = arguments.next() {
+            let value = arguments.next() ?? ""
+            switch flag {
+            case "--postings": postings = Int(value) ?? postings
+            case "--items": items = Int(value) ?? items
+            case "--runs": runs = Int(value) ?? runs
+            case "--dir": dir = value
+            default:
+                print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH]")
+                exit(2)
+            }
+        }
+        do { try run(postings: postings, items: items, runs: runs, dir: dir) } catch {
+            print("benchmark failed: \(error)")
+            exit(1)
+        }
+    }
+
+    static func run(postings: Int, items: Int, runs: Int, dir: String) throws {
+        print("subledger-bench: \(format(Double(postings))) postings over \(format(Double(items))) items, \(runs) runs (medians)")
+        let started = monotonicSeconds()
+        let input = Workload(postings: postings, items: items).jsonLines()
+        print("  workload: \(format(Double(input.count) / 1_048_576, 1)) MiB of JSON Lines generated in \(format(monotonicSeconds() - started, 2)) s")
+
+        var importRates: [Double] = [], replayRates: [Double] = [], rawInserts: [Double] = [], rawScans: [Double] = []
+        var importPeak = 0.0, replayPeak = 0.0, payloadBytes = 0
+        for run in 1...runs {
+            let path = "\(dir)/subledger-bench-\(getpid()).db"
+            remove(path); remove(path + "-wal"); remove(path + "-shm")
+            defer { remove(path); remove(path + "-wal"); remove(path + "-shm") }
+
+            resetPeakMemory()
+            var t0 = monotonicSeconds()
+            let events: Int
+            do {
+                let ledger = try Ledger(path: path)
+                let result = try ledger.importFile(bytes: input, format: .jsonl)
+                events = result.eventCount
+            }
+            let importSeconds = monotonicSeconds() - t0
+            importPeak = max(importPeak, peakMemoryMiB())
+
+            resetPeakMemory()
+            t0 = monotonicSeconds()
+            let replayed = try Ledger(path: path)
+            let replaySeconds = monotonicSeconds() - t0
+            replayPeak = max(replayPeak, peakMemoryMiB())
+            precondition(replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
+            if payloadBytes == 0 { payloadBytes = try averagePayloadBytes(replayed) }
+
+            let raw = try rawSQLiteBaseline(path: path + ".raw", rows: events, payloadBytes: payloadBytes)
+            importRates.append(Double(events) / importSeconds)
+            replayRates.append(Double(events) / replaySeconds)
+            rawInserts.append(raw.insertsPerSecond)
+            rawScans.append(raw.scansPerSecond)
+            print("  run \(run): import \(format(Double(events) / importSeconds)) ev/s (\(format(importSeconds, 2)) s), replay \(format(Double(events) / replaySeconds)) ev/s (\(format(replaySeconds, 2)) s), raw insert \(format(raw.insertsPerSecond)) rows/s, raw scan \(format(raw.scansPerSecond)) rows/s")
+        }
+        let importRate = median(importRates), replayRate = median(replayRates)
+        let rawInsert = median(rawInserts), rawScan = median(rawScans)
+        print("")
+        print("  import  \(format(importRate)) events/s   = \(format(100 * importRate / rawInsert, 1))% of raw SQLite inserts (\(format(rawInsert)) rows/s, ~\(payloadBytes + 90) B rows)   target >= 50%")
+        print("  replay  \(format(replayRate)) events/s   = \(format(100 * replayRate / rawScan, 1))% of raw SQLite scan (\(format(rawScan)) rows/s)   target >= 1,000,000 events/s")
+        print("  peak memory: import \(format(importPeak)) MiB, replay \(format(replayPeak)) MiB   target < 1024 MiB")
+    }
+
+    static func averagePayloadBytes(_ ledger: Ledger) throws -> Int {
+        var total = 0, count = 0
+        try ledger.store.scan(after: 0, through: 10_000) { view in
+            total += view.payload.count
+            count += 1
+        }
+        return count == 0 ? 100 : total / count
+    }
+}
