@@ -169,9 +169,9 @@ struct CSVErrorTests {
 struct CSVPropertyTests {
     static let pieces: [String] = ["a", "Z", "0", " ", ",", "\"", "\n", "\r\n", "é", "😀", "\t", "x y", "12.50", ""]
 
-    @Test(arguments: propertySeeds(default: [11, 12, 13, 0xC5F]))
+    @Test(arguments: CodecTestEnvironment.seeds(default: [11, 12, 13, 0xC5F]))
     func randomTablesRoundTrip(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = CodecRandom(seed: seed)
         for iteration in 0..<200 {
             let rows: [[String]] = (0..<(1 + rng.below(6))).map { _ in
                 (0..<(1 + rng.below(5))).map { _ in

@@ -35,8 +35,8 @@ private func syntaxError(bytes: [UInt8]) -> JSONSyntaxError? {
     }
 }
 
-/// SplitMix64: tiny, fast, seedable.
-struct SplitMix64 {
+/// CodecRandom: tiny, fast, seedable (shared by the codec property tests).
+struct CodecRandom {
     var state: UInt64
 
     init(seed: UInt64) { state = seed }
@@ -55,17 +55,19 @@ struct SplitMix64 {
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
 
-/// Seeds for the property tests; `SUBLEDGER_TEST_SEED=<n>` replays one seed.
-func propertySeeds(default seeds: [UInt64]) -> [UInt64] {
-    if let text = environmentVariable("SUBLEDGER_TEST_SEED"), let seed = UInt64(text) {
-        return [seed]
+enum CodecTestEnvironment {
+    /// Seeds for the property tests; `SUBLEDGER_TEST_SEED=<n>` replays one seed.
+    static func seeds(default seeds: [UInt64]) -> [UInt64] {
+        if let text = variable("SUBLEDGER_TEST_SEED"), let seed = UInt64(text) {
+            return [seed]
+        }
+        return seeds
     }
-    return seeds
-}
 
-func environmentVariable(_ name: String) -> String? {
-    guard let raw = getenv(name) else { return nil }
-    return String(cString: raw)
+    static func variable(_ name: String) -> String? {
+        guard let raw = getenv(name) else { return nil }
+        return String(cString: raw)
+    }
 }
 
 private func monotonicNanoseconds() -> UInt64 {
@@ -74,13 +76,13 @@ private func monotonicNanoseconds() -> UInt64 {
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
-enum RandomJSON {
+private enum RandomJSON {
     static let scalarPool: [Unicode.Scalar] = [
         "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{8}", "\u{C}", "\u{1F}",
         "\u{7F}", "\u{80}", "é", "ß", "€", "\u{2028}", "\u{FEFF}", "\u{FFFF}", "😀", "\u{10FFFF}", "{", "}", "[", "]", ",", ":",
     ]
 
-    static func string(_ rng: inout SplitMix64) -> String {
+    static func string(_ rng: inout CodecRandom) -> String {
         var text = ""
         let length = rng.below(12)
         for _ in 0..<length {
@@ -99,7 +101,7 @@ enum RandomJSON {
         return text
     }
 
-    static func digits(_ rng: inout SplitMix64, nonZeroFirst: Bool) -> String {
+    static func digits(_ rng: inout CodecRandom, nonZeroFirst: Bool) -> String {
         var text = ""
         let count = 1 + rng.below(6)
         for index in 0..<count {
@@ -110,7 +112,7 @@ enum RandomJSON {
     }
 
     /// A random valid RFC 8259 number literal, including trailing zeros and exponents.
-    static func number(_ rng: inout SplitMix64) -> String {
+    static func number(_ rng: inout CodecRandom) -> String {
         var text = rng.chance(30) ? "-" : ""
         text += rng.chance(20) ? "0" : digits(&rng, nonZeroFirst: true)
         if rng.chance(50) { text += "." + digits(&rng, nonZeroFirst: false) }
@@ -122,7 +124,7 @@ enum RandomJSON {
         return text
     }
 
-    static func value(_ rng: inout SplitMix64, depth: Int) -> JSONValue {
+    static func value(_ rng: inout CodecRandom, depth: Int) -> JSONValue {
         let kinds = depth >= 6 ? 4 : 6
         switch rng.below(kinds) {
         case 0: return .null
@@ -142,7 +144,7 @@ enum RandomJSON {
     }
 
     /// The same document with random insignificant whitespace between tokens.
-    static func spaced(_ value: JSONValue, _ rng: inout SplitMix64) -> String {
+    static func spaced(_ value: JSONValue, _ rng: inout CodecRandom) -> String {
         func ws() -> String {
             var text = ""
             for _ in 0..<rng.below(3) { text += [" ", "\t", "\n", "\r\n"][rng.below(4)] }
@@ -369,7 +371,7 @@ struct JSONWritingTests {
 
 // MARK: - Errors
 
-struct ErrorCase: CustomTestStringConvertible, Sendable {
+struct JSONErrorCase: CustomTestStringConvertible, Sendable {
     var input: String
     var offset: Int
     var message: String
@@ -378,71 +380,71 @@ struct ErrorCase: CustomTestStringConvertible, Sendable {
 
 @Suite("JSON syntax errors")
 struct JSONErrorTests {
-    static let cases: [ErrorCase] = [
-        ErrorCase(input: "", offset: 0, message: "unexpected end of input, expected a value"),
-        ErrorCase(input: "  \n", offset: 3, message: "unexpected end of input, expected a value"),
-        ErrorCase(input: #"{"a" 1}"#, offset: 5, message: "expected ':' after object key"),
-        ErrorCase(input: #"{"a""#, offset: 4, message: "unexpected end of input, expected ':' after object key"),
-        ErrorCase(input: #"{"a":1 "b":2}"#, offset: 7, message: "expected ',' or '}' after object member"),
-        ErrorCase(input: #"{"a":1"#, offset: 6, message: "unexpected end of input, expected ',' or '}' after object member"),
-        ErrorCase(input: #"{"a":1,}"#, offset: 7, message: "trailing comma in object"),
-        ErrorCase(input: #"{1:2}"#, offset: 1, message: "expected '\"' to begin object key, found '1'"),
-        ErrorCase(input: #"{'a':2}"#, offset: 1, message: "expected '\"' to begin object key, found '''"),
-        ErrorCase(input: "{", offset: 1, message: "unexpected end of input, expected object key"),
-        ErrorCase(input: #"{"a":}"#, offset: 5, message: "unexpected '}', expected a value"),
-        ErrorCase(input: "[1 2]", offset: 3, message: "expected ',' or ']' after array element"),
-        ErrorCase(input: "[1,]", offset: 3, message: "trailing comma in array"),
-        ErrorCase(input: "[1, \n]", offset: 5, message: "trailing comma in array"),
-        ErrorCase(input: "[,1]", offset: 1, message: "unexpected ',', expected a value"),
-        ErrorCase(input: "[", offset: 1, message: "unexpected end of input, expected a value"),
-        ErrorCase(input: "[1", offset: 2, message: "unexpected end of input, expected ',' or ']' after array element"),
-        ErrorCase(input: "]", offset: 0, message: "unexpected ']', expected a value"),
-        ErrorCase(input: "\"abc", offset: 0, message: "unterminated string"),
-        ErrorCase(input: "[\"abc\\\"]", offset: 1, message: "unterminated string"),
-        ErrorCase(input: "\"abc\\", offset: 0, message: "unterminated string"),
-        ErrorCase(input: #""a\qb""#, offset: 2, message: "invalid escape \\q"),
-        ErrorCase(input: #""\x41""#, offset: 1, message: "invalid escape \\x"),
-        ErrorCase(input: "\"\\\u{1}\"", offset: 1, message: "invalid escape: '\\' followed by byte 0x01"),
-        ErrorCase(input: #""\u12""#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
-        ErrorCase(input: #""\u12G4""#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
-        ErrorCase(input: #""\u"#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
-        ErrorCase(input: #""\uD83D""#, offset: 1, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
-        ErrorCase(input: #""x\uD83Dy""#, offset: 2, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
-        ErrorCase(input: #""\ud83d\u0041""#, offset: 1, message: "lone high surrogate \\ud83d (must be followed by a low surrogate escape)"),
-        ErrorCase(input: #""\uD83D\uD83D""#, offset: 1, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
-        ErrorCase(input: #""\uDE00""#, offset: 1, message: "lone low surrogate \\uDE00"),
-        ErrorCase(input: "\"a\nb\"", offset: 2, message: "unescaped control character 0x0A in string"),
-        ErrorCase(input: "\"a\tb\"", offset: 2, message: "unescaped control character 0x09 in string"),
-        ErrorCase(input: "\"\\n\u{0}\"", offset: 3, message: "unescaped control character 0x00 in string"),
-        ErrorCase(input: "1 2", offset: 2, message: "unexpected trailing characters after JSON value"),
-        ErrorCase(input: "{} x", offset: 3, message: "unexpected trailing characters after JSON value"),
-        ErrorCase(input: "[]]", offset: 2, message: "unexpected trailing characters after JSON value"),
-        ErrorCase(input: "1x", offset: 1, message: "unexpected trailing characters after JSON value"),
-        ErrorCase(input: "01", offset: 0, message: "leading zeros are not allowed in numbers"),
-        ErrorCase(input: "[-007]", offset: 2, message: "leading zeros are not allowed in numbers"),
-        ErrorCase(input: "-", offset: 1, message: "expected digit after '-'"),
-        ErrorCase(input: "-Infinity", offset: 1, message: "expected digit after '-'"),
-        ErrorCase(input: "1.", offset: 2, message: "expected digit after decimal point"),
-        ErrorCase(input: "1.e5", offset: 2, message: "expected digit after decimal point"),
-        ErrorCase(input: "1e", offset: 2, message: "expected digit in exponent"),
-        ErrorCase(input: "1E+", offset: 3, message: "expected digit in exponent"),
-        ErrorCase(input: ".5", offset: 0, message: "unexpected '.', expected a value"),
-        ErrorCase(input: "+1", offset: 0, message: "unexpected '+', expected a value"),
-        ErrorCase(input: "NaN", offset: 0, message: "invalid literal 'NaN'"),
-        ErrorCase(input: "[Infinity]", offset: 1, message: "invalid literal 'Infinity'"),
-        ErrorCase(input: "tru", offset: 0, message: "invalid literal 'tru'"),
-        ErrorCase(input: "truex", offset: 0, message: "invalid literal 'truex'"),
-        ErrorCase(input: "nul", offset: 0, message: "invalid literal 'nul'"),
-        ErrorCase(input: "True", offset: 0, message: "invalid literal 'True'"),
-        ErrorCase(input: "[None]", offset: 1, message: "invalid literal 'None'"),
-        ErrorCase(input: "'a'", offset: 0, message: "unexpected ''', expected a value"),
-        ErrorCase(input: "\u{1}", offset: 0, message: "unexpected byte 0x01, expected a value"),
-        ErrorCase(input: "\u{A0}1", offset: 0, message: "unexpected byte 0xC2, expected a value"),
-        ErrorCase(input: "\u{FEFF}\u{FEFF}1", offset: 3, message: "unexpected byte 0xEF, expected a value"),
+    static let cases: [JSONErrorCase] = [
+        JSONErrorCase(input: "", offset: 0, message: "unexpected end of input, expected a value"),
+        JSONErrorCase(input: "  \n", offset: 3, message: "unexpected end of input, expected a value"),
+        JSONErrorCase(input: #"{"a" 1}"#, offset: 5, message: "expected ':' after object key"),
+        JSONErrorCase(input: #"{"a""#, offset: 4, message: "unexpected end of input, expected ':' after object key"),
+        JSONErrorCase(input: #"{"a":1 "b":2}"#, offset: 7, message: "expected ',' or '}' after object member"),
+        JSONErrorCase(input: #"{"a":1"#, offset: 6, message: "unexpected end of input, expected ',' or '}' after object member"),
+        JSONErrorCase(input: #"{"a":1,}"#, offset: 7, message: "trailing comma in object"),
+        JSONErrorCase(input: #"{1:2}"#, offset: 1, message: "expected '\"' to begin object key, found '1'"),
+        JSONErrorCase(input: #"{'a':2}"#, offset: 1, message: "expected '\"' to begin object key, found '''"),
+        JSONErrorCase(input: "{", offset: 1, message: "unexpected end of input, expected object key"),
+        JSONErrorCase(input: #"{"a":}"#, offset: 5, message: "unexpected '}', expected a value"),
+        JSONErrorCase(input: "[1 2]", offset: 3, message: "expected ',' or ']' after array element"),
+        JSONErrorCase(input: "[1,]", offset: 3, message: "trailing comma in array"),
+        JSONErrorCase(input: "[1, \n]", offset: 5, message: "trailing comma in array"),
+        JSONErrorCase(input: "[,1]", offset: 1, message: "unexpected ',', expected a value"),
+        JSONErrorCase(input: "[", offset: 1, message: "unexpected end of input, expected a value"),
+        JSONErrorCase(input: "[1", offset: 2, message: "unexpected end of input, expected ',' or ']' after array element"),
+        JSONErrorCase(input: "]", offset: 0, message: "unexpected ']', expected a value"),
+        JSONErrorCase(input: "\"abc", offset: 0, message: "unterminated string"),
+        JSONErrorCase(input: "[\"abc\\\"]", offset: 1, message: "unterminated string"),
+        JSONErrorCase(input: "\"abc\\", offset: 0, message: "unterminated string"),
+        JSONErrorCase(input: #""a\qb""#, offset: 2, message: "invalid escape \\q"),
+        JSONErrorCase(input: #""\x41""#, offset: 1, message: "invalid escape \\x"),
+        JSONErrorCase(input: "\"\\\u{1}\"", offset: 1, message: "invalid escape: '\\' followed by byte 0x01"),
+        JSONErrorCase(input: #""\u12""#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
+        JSONErrorCase(input: #""\u12G4""#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
+        JSONErrorCase(input: #""\u"#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
+        JSONErrorCase(input: #""\uD83D""#, offset: 1, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
+        JSONErrorCase(input: #""x\uD83Dy""#, offset: 2, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
+        JSONErrorCase(input: #""\ud83d\u0041""#, offset: 1, message: "lone high surrogate \\ud83d (must be followed by a low surrogate escape)"),
+        JSONErrorCase(input: #""\uD83D\uD83D""#, offset: 1, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
+        JSONErrorCase(input: #""\uDE00""#, offset: 1, message: "lone low surrogate \\uDE00"),
+        JSONErrorCase(input: "\"a\nb\"", offset: 2, message: "unescaped control character 0x0A in string"),
+        JSONErrorCase(input: "\"a\tb\"", offset: 2, message: "unescaped control character 0x09 in string"),
+        JSONErrorCase(input: "\"\\n\u{0}\"", offset: 3, message: "unescaped control character 0x00 in string"),
+        JSONErrorCase(input: "1 2", offset: 2, message: "unexpected trailing characters after JSON value"),
+        JSONErrorCase(input: "{} x", offset: 3, message: "unexpected trailing characters after JSON value"),
+        JSONErrorCase(input: "[]]", offset: 2, message: "unexpected trailing characters after JSON value"),
+        JSONErrorCase(input: "1x", offset: 1, message: "unexpected trailing characters after JSON value"),
+        JSONErrorCase(input: "01", offset: 0, message: "leading zeros are not allowed in numbers"),
+        JSONErrorCase(input: "[-007]", offset: 2, message: "leading zeros are not allowed in numbers"),
+        JSONErrorCase(input: "-", offset: 1, message: "expected digit after '-'"),
+        JSONErrorCase(input: "-Infinity", offset: 1, message: "expected digit after '-'"),
+        JSONErrorCase(input: "1.", offset: 2, message: "expected digit after decimal point"),
+        JSONErrorCase(input: "1.e5", offset: 2, message: "expected digit after decimal point"),
+        JSONErrorCase(input: "1e", offset: 2, message: "expected digit in exponent"),
+        JSONErrorCase(input: "1E+", offset: 3, message: "expected digit in exponent"),
+        JSONErrorCase(input: ".5", offset: 0, message: "unexpected '.', expected a value"),
+        JSONErrorCase(input: "+1", offset: 0, message: "unexpected '+', expected a value"),
+        JSONErrorCase(input: "NaN", offset: 0, message: "invalid literal 'NaN'"),
+        JSONErrorCase(input: "[Infinity]", offset: 1, message: "invalid literal 'Infinity'"),
+        JSONErrorCase(input: "tru", offset: 0, message: "invalid literal 'tru'"),
+        JSONErrorCase(input: "truex", offset: 0, message: "invalid literal 'truex'"),
+        JSONErrorCase(input: "nul", offset: 0, message: "invalid literal 'nul'"),
+        JSONErrorCase(input: "True", offset: 0, message: "invalid literal 'True'"),
+        JSONErrorCase(input: "[None]", offset: 1, message: "invalid literal 'None'"),
+        JSONErrorCase(input: "'a'", offset: 0, message: "unexpected ''', expected a value"),
+        JSONErrorCase(input: "\u{1}", offset: 0, message: "unexpected byte 0x01, expected a value"),
+        JSONErrorCase(input: "\u{A0}1", offset: 0, message: "unexpected byte 0xC2, expected a value"),
+        JSONErrorCase(input: "\u{FEFF}\u{FEFF}1", offset: 3, message: "unexpected byte 0xEF, expected a value"),
     ]
 
     @Test(arguments: cases)
-    func reportsOffsetAndMessage(_ errorCase: ErrorCase) {
+    func reportsOffsetAndMessage(_ errorCase: JSONErrorCase) {
         let error = syntaxError(errorCase.input)
         #expect(error == JSONSyntaxError(offset: errorCase.offset, message: errorCase.message))
     }
@@ -526,9 +528,9 @@ struct JSONErrorTests {
 
 @Suite("JSON properties")
 struct JSONPropertyTests {
-    @Test(arguments: propertySeeds(default: [1, 2, 3, 0xDEAD_BEEF, 20_260_101]))
+    @Test(arguments: CodecTestEnvironment.seeds(default: [1, 2, 3, 0xDEAD_BEEF, 20_260_101]))
     func randomTreesRoundTrip(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = CodecRandom(seed: seed)
         for iteration in 0..<400 {
             let value = RandomJSON.value(&rng, depth: 0)
             let text = value.serialized()
@@ -549,9 +551,9 @@ struct JSONPropertyTests {
 
     /// Truncating or corrupting a valid document never crashes; errors point inside the input, and
     /// whatever still parses re-serializes to something that parses to the same value.
-    @Test(arguments: propertySeeds(default: [7, 8, 9]))
+    @Test(arguments: CodecTestEnvironment.seeds(default: [7, 8, 9]))
     func mutatedDocumentsFailCleanly(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = CodecRandom(seed: seed)
         let garbage: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x30, 0x2D, 0x65, 0x00, 0x0A, 0x80, 0xC3, 0xED, 0xFF, 0x75]
         var errors = 0
         for iteration in 0..<400 {
@@ -582,7 +584,7 @@ struct JSONPropertyTests {
 struct JSONTimingTests {
     /// Prints parse cost per JSON Lines record when `SUBLEDGER_JSON_BENCH=1` (use `-c release`).
     /// Measured in release on the development VM: about 550-600 ns per 116-byte line.
-    @Test(.enabled(if: environmentVariable("SUBLEDGER_JSON_BENCH") != nil))
+    @Test(.enabled(if: CodecTestEnvironment.variable("SUBLEDGER_JSON_BENCH") != nil))
     func parseTiming() throws {
         let lines: [String] = (0..<1000).map { index in
             #"{"command":"receive","date":"2026-01-01","item":"ITEM-\#(1000 + index)","tx":"P-\#(100_000 + index)","qty":"\#(index % 97 + 1)","cost":"12.5000","site":"S1"}"#

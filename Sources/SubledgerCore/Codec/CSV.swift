@@ -28,7 +28,7 @@ public struct CSVSyntaxError: Error, Equatable, Sendable, CustomStringConvertibl
 
 public enum CSV {
     public static func parse(_ text: String) throws(CSVSyntaxError) -> [CSVRecord] {
-        let result: Result<[CSVRecord], CSVSyntaxError> = withContiguousUTF8(text) { bytes in
+        let result: Result<[CSVRecord], CSVSyntaxError> = CodecBytes.withContiguousUTF8(text) { bytes in
             do throws(CSVSyntaxError) {
                 return .success(try parseBytes(bytes))
             } catch {
@@ -97,9 +97,9 @@ public enum CSV {
                         if byte == lf { line += 1 }
                         i += 1
                     }
-                    fields.append(scratch.withUnsafeBufferPointer { makeString($0) })
+                    fields.append(scratch.withUnsafeBufferPointer { CodecBytes.makeString($0) })
                     if i < count && bytes[i] != comma && bytes[i] != lf && !(bytes[i] == cr && i + 1 < count && bytes[i + 1] == lf) {
-                        throw CSVSyntaxError(line: line, message: "unexpected \(describeByte(bytes[i])) after closing quote, expected ',' or end of line")
+                        throw CSVSyntaxError(line: line, message: "unexpected \(CodecBytes.describeByte(bytes[i])) after closing quote, expected ',' or end of line")
                     }
                 } else {
                     let start = i
@@ -111,7 +111,7 @@ public enum CSV {
                         }
                         i += 1
                     }
-                    fields.append(makeString(bytes.baseAddress! + start, count: i - start))
+                    fields.append(CodecBytes.makeString(bytes.baseAddress! + start, count: i - start))
                     if i < count && bytes[i] == cr && !(i + 1 < count && bytes[i + 1] == lf) {
                         throw CSVSyntaxError(line: line, message: "carriage return not followed by line feed")
                     }

@@ -66,7 +66,7 @@ public enum JSON {
     }
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        let result: Result<JSONValue, JSONSyntaxError> = withContiguousUTF8(text) { buffer in
+        let result: Result<JSONValue, JSONSyntaxError> = CodecBytes.withContiguousUTF8(text) { buffer in
             do throws(JSONSyntaxError) {
                 return .success(try parse(UnsafeRawBufferPointer(buffer)))
             } catch {
@@ -89,7 +89,7 @@ public enum JSON {
 
     /// True when `text` is a complete RFC 8259 number literal (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
     public static func isValidNumber(_ text: String) -> Bool {
-        withContiguousUTF8(text) { buffer in
+        CodecBytes.withContiguousUTF8(text) { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return false }
             guard base[0] == UInt8(ascii: "-") || isDigit(base[0]) else { return false }
             var position = 0
@@ -103,35 +103,51 @@ public enum JSON {
     }
 }
 
-/// Runs `body` over the string's UTF-8 bytes, copying only if the string is not stored contiguously.
-@inline(__always)
-func withContiguousUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    if let result = text.utf8.withContiguousStorageIfAvailable(body) {
-        return result
+/// Byte-level helpers shared by the JSON and CSV codecs.
+enum CodecBytes {
+    /// Runs `body` over the string's UTF-8 bytes, copying only if the string is not stored contiguously.
+    @inline(__always)
+    static func withContiguousUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) {
+            return result
+        }
+        var copy = text
+        return copy.withUTF8(body)
     }
-    var copy = text
-    return copy.withUTF8(body)
-}
 
-/// A String from bytes already known to be valid UTF-8. `String(unsafeUninitializedCapacity:)`
-/// builds short ASCII strings in place without a validation pass, which makes it markedly cheaper
-/// than `String(decoding:as:)` for the short keys and values typical of JSON Lines records.
-@inline(__always)
-func makeString(_ start: UnsafePointer<UInt8>, count: Int) -> String {
-    if count == 0 { return "" }
-    return String(unsafeUninitializedCapacity: count) { buffer in
-        buffer.baseAddress!.update(from: start, count: count)
-        return count
+    /// A String from bytes already known to be valid UTF-8. `String(unsafeUninitializedCapacity:)`
+    /// builds short ASCII strings in place without a validation pass, which makes it markedly cheaper
+    /// than `String(decoding:as:)` for the short keys and values typical of JSON Lines records.
+    @inline(__always)
+    static func makeString(_ start: UnsafePointer<UInt8>, count: Int) -> String {
+        if count == 0 { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.baseAddress!.update(from: start, count: count)
+            return count
+        }
+    }
+
+    static func makeString(_ buffer: UnsafeBufferPointer<UInt8>) -> String {
+        guard let start = buffer.baseAddress else { return "" }
+        return CodecBytes.makeString(start, count: buffer.count)
+    }
+
+    /// Describes a byte for an error message: `'x'` when printable ASCII, else `byte 0xNN`.
+    static func describeByte(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte <= 0x7E {
+            return "'" + String(Character(Unicode.Scalar(byte))) + "'"
+        }
+        return "byte 0x" + CodecBytes.hexByte(byte)
+    }
+
+    static func hexByte(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return byte < 0x10 ? "0" + digits : digits
     }
 }
 
-func makeString(_ buffer: UnsafeBufferPointer<UInt8>) -> String {
-    guard let start = buffer.baseAddress else { return "" }
-    return makeString(start, count: buffer.count)
-}
-
 @inline(__always)
-func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
 @inline(__always)
 private func hexValue(_ byte: UInt8) -> UInt32? {
@@ -143,22 +159,9 @@ private func hexValue(_ byte: UInt8) -> UInt32? {
     }
 }
 
-/// Describes a byte for an error message: `'x'` when printable ASCII, else `byte 0xNN`.
-func describeByte(_ byte: UInt8) -> String {
-    if byte >= 0x21 && byte <= 0x7E {
-        return "'" + String(Character(Unicode.Scalar(byte))) + "'"
-    }
-    return "byte 0x" + hexByte(byte)
-}
-
-func hexByte(_ byte: UInt8) -> String {
-    let digits = String(byte, radix: 16, uppercase: true)
-    return byte < 0x10 ? "0" + digits : digits
-}
-
 /// A LIFO stack of values under construction. Starts in caller-provided (stack) memory, moves to
 /// the heap if it outgrows it; `popArray` moves the top elements into an exact-size array.
-struct ScratchStack<Element> {
+private struct ScratchStack<Element> {
     private var storage: UnsafeMutablePointer<Element>
     private var capacity: Int
     private var ownsStorage = false
@@ -208,7 +211,7 @@ struct ScratchStack<Element> {
 }
 
 /// Scans `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` starting at `pos` (a '-' or a digit).
-func scanJSONNumber(_ base: UnsafePointer<UInt8>, _ end: Int, _ pos: inout Int) throws(JSONSyntaxError) -> String {
+private func scanJSONNumber(_ base: UnsafePointer<UInt8>, _ end: Int, _ pos: inout Int) throws(JSONSyntaxError) -> String {
     let start = pos
     var i = pos
     if base[i] == UInt8(ascii: "-") {
@@ -241,14 +244,14 @@ func scanJSONNumber(_ base: UnsafePointer<UInt8>, _ end: Int, _ pos: inout Int) 
         while i < end && isDigit(base[i]) { i += 1 }
     }
     pos = i
-    return makeString(base + start, count: i - start)
+    return CodecBytes.makeString(base + start, count: i - start)
 }
 
 /// High bit set in every byte lane of `word` (little-endian lanes) that holds '"', '\\', a byte
 /// below 0x20 or a byte of 0x80 and above. Lanes above the first flagged one may be false positives
 /// (borrow propagation), so callers only use the lowest set bit.
 @inline(__always)
-func specialByteMask(_ word: UInt64) -> UInt64 {
+private func specialByteMask(_ word: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let quotes = word ^ (ones &* 0x22)
@@ -265,7 +268,7 @@ private let backslash = UInt8(ascii: "\\")
 /// Recursive-descent parser over a byte buffer. Strings are created only from buffer slices (or,
 /// when escapes are present, from one reused scratch buffer); containers collect their children on
 /// shared stacks and are copied out once, so each container costs a single exact-size allocation.
-struct JSONParser {
+private struct JSONParser {
     let base: UnsafePointer<UInt8>
     let end: Int
     var pos = 0
@@ -330,7 +333,7 @@ struct JSONParser {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
             return try parseLiteral()
         default:
-            throw fail(pos, "unexpected \(describeByte(base[pos])), expected a value")
+            throw fail(pos, "unexpected \(CodecBytes.describeByte(base[pos])), expected a value")
         }
     }
 
@@ -390,7 +393,7 @@ struct JSONParser {
                 if afterComma && base[pos] == UInt8(ascii: "}") {
                     throw fail(pos, "trailing comma in object")
                 }
-                throw fail(pos, "expected '\"' to begin object key, found \(describeByte(base[pos]))")
+                throw fail(pos, "expected '\"' to begin object key, found \(CodecBytes.describeByte(base[pos]))")
             }
             let key = try parseString()
             skipWhitespace()
@@ -478,7 +481,7 @@ struct JSONParser {
             let byte = base[i]
             if byte == quote {
                 pos = i + 1
-                return makeString(base + open + 1, count: i - open - 1)
+                return CodecBytes.makeString(base + open + 1, count: i - open - 1)
             }
             if byte == backslash {
                 return try parseEscapedString(open: open, firstEscape: i)
@@ -497,7 +500,7 @@ struct JSONParser {
 
     @inline(never)
     func controlCharacter(at offset: Int) -> JSONSyntaxError {
-        fail(offset, "unescaped control character 0x\(hexByte(base[offset])) in string")
+        fail(offset, "unescaped control character 0x\(CodecBytes.hexByte(base[offset])) in string")
     }
 
     @inline(never)
@@ -510,7 +513,7 @@ struct JSONParser {
             if byte == quote {
                 scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
                 pos = i + 1
-                return scratch.withUnsafeBufferPointer { makeString($0) }
+                return scratch.withUnsafeBufferPointer { CodecBytes.makeString($0) }
             }
             if byte == backslash {
                 scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
@@ -532,7 +535,7 @@ struct JSONParser {
                     if escaped >= 0x21 && escaped <= 0x7E {
                         throw fail(i, "invalid escape \\" + String(Character(Unicode.Scalar(escaped))))
                     }
-                    throw fail(i, "invalid escape: '\\' followed by byte 0x\(hexByte(escaped))")
+                    throw fail(i, "invalid escape: '\\' followed by byte 0x\(CodecBytes.hexByte(escaped))")
                 }
                 runStart = i
                 continue
@@ -620,14 +623,14 @@ struct JSONParser {
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; upper = 0x8F
         default:
-            throw fail(i, "invalid UTF-8 sequence (byte 0x\(hexByte(lead)))")
+            throw fail(i, "invalid UTF-8 sequence (byte 0x\(CodecBytes.hexByte(lead)))")
         }
         guard i + length <= end else {
             throw fail(i, "invalid UTF-8 sequence (truncated)")
         }
         let second = base[i + 1]
         guard second >= lower && second <= upper else {
-            throw fail(i, "invalid UTF-8 sequence (byte 0x\(hexByte(lead)) followed by 0x\(hexByte(second)))")
+            throw fail(i, "invalid UTF-8 sequence (byte 0x\(CodecBytes.hexByte(lead)) followed by 0x\(CodecBytes.hexByte(second)))")
         }
         var k = 2
         while k < length {

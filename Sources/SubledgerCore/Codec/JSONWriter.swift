@@ -59,7 +59,7 @@ extension JSONValue: CustomStringConvertible {
 }
 
 /// A growable byte buffer with cheap appends (no per-append uniqueness checks, memcpy for runs).
-struct ByteWriter: ~Copyable {
+private struct ByteWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
@@ -110,7 +110,7 @@ struct ByteWriter: ~Copyable {
         case .bool(let flag):
             append(flag ? "true" : "false")
         case .number(let text):
-            withContiguousUTF8(text) { utf8 in
+            CodecBytes.withContiguousUTF8(text) { utf8 in
                 if let start = utf8.baseAddress { append(start, count: utf8.count) }
             }
         case .string(let text):
@@ -141,7 +141,7 @@ struct ByteWriter: ~Copyable {
     /// Writes `text` as a quoted JSON string, copying unescaped runs in bulk.
     mutating func writeString(_ text: String) {
         append(UInt8(ascii: "\""))
-        withContiguousUTF8(text) { utf8 in
+        CodecBytes.withContiguousUTF8(text) { utf8 in
             guard let start = utf8.baseAddress else { return }
             var runStart = 0
             var i = 0
