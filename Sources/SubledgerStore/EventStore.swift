@@ -6,8 +6,9 @@
 // Method: one SQLite file. `append` runs in one BEGIN IMMEDIATE transaction that checks the command id
 // (idempotency) and the expected last sequence (optimistic concurrency), streams the events through one
 // reused prepared statement, and records the command. SQLite itself enforces the shape (STRICT tables,
-// CHECKs, append-only and gap-free triggers, see Schema.swift), and a SHA-256 chain over every event
-// (EventHash.swift) lets `verifyChain` detect edits made behind SQLite's back.
+// CHECKs, append-only triggers, a trigger that makes command rows tile the log; see Schema.swift), and
+// a SHA-256 chain over every event (EventHash.swift) lets `verifyChain` detect edits made behind
+// SQLite's back.
 //
 // EventStore is a non-Sendable class used from one thread: its connection is opened NOMUTEX. Give each
 // thread (or actor) its own EventStore; SQLite serializes writers across them.

@@ -25,6 +25,8 @@ public enum DemoHistory {
         let basePrices = ["BOLT-M8": 45, "NUT-M8": 12, "OIL-5L": 1800, "PAINT-RED": 3150, "MOTOR-2KW": 25_000,
                           "CABLE-3M": 410]
         var counter = 0
+        // Physical on-hand per item at the selling site, so the demo never sells what is not there.
+        var onHandWest: [String: Int64] = [:]
         var openPhysical: [(tx: String, item: String, due: Int)] = []
         for month in 1...3 {
             for day in stride(from: 2, through: 27, by: 1) {
@@ -45,20 +47,26 @@ public enum DemoHistory {
                     let unit = UnitPrice(units: Int64(base + Int(random.next(upTo: 9)) - 4) * 100)
                     let physical = random.next(upTo: 4) == 0
                     let tx = "P\(counter)"
+                    if site == "WEST" { onHandWest[item.id, default: 0] += quantity.units / 10_000 }
                     commands.append(.receive(.init(date: date, item: item.id, transaction: tx, quantity: quantity,
                                                    unitPrice: unit, physicalOnly: physical,
                                                    dimensions: DimensionValues(site: site))))
                     if physical { openPhysical.append((tx, item.id, month * 100 + day + 6)) }
                 }
                 for item in items where random.next(upTo: 3) == 0 {
+                    let wanted = Int64(2 + random.next(upTo: 12))
+                    let available = onHandWest[item.id, default: 0] - (item.id == "BOLT-M8" ? 10 : 0)
+                    guard wanted <= available else { continue }
+                    onHandWest[item.id, default: 0] -= wanted
                     counter += 1
                     let journal = random.next(upTo: 10) == 0
                     commands.append(.issue(.init(date: date, item: item.id, transaction: "S\(counter)",
-                                                 quantity: Quantity(whole: Int64(2 + random.next(upTo: 12))),
+                                                 quantity: Quantity(whole: wanted),
                                                  kind: journal ? .journal : .sale,
                                                  dimensions: DimensionValues(site: "WEST"))))
                 }
             }
+            onHandWest["BOLT-M8", default: 0] -= 10
             commands.append(.transfer(.init(date: LedgerDate(year: 2026, month: month, day: 28)!, item: "BOLT-M8",
                                             transaction: "T\(month)", quantity: Quantity(whole: 10),
                                             from: DimensionValues(site: "WEST"), to: DimensionValues(site: "EAST"))))

@@ -110,6 +110,7 @@ private struct ByteWriter: ~Copyable {
         case .bool(let flag):
             append(flag ? "true" : "false")
         case .number(let text):
+            assert(JSON.isValidNumber(text), "JSONValue.number(\(text.debugDescription)) is not a valid JSON number literal")
             CodecBytes.withContiguousUTF8(text) { utf8 in
                 if let start = utf8.baseAddress { append(start, count: utf8.count) }
             }

@@ -53,18 +53,38 @@ extension LedgerState {
             throw Rejection(.modelMismatch, field: "item", "item '\(setup.id)' uses \(setup.model.rawValue), not standard")
         }
         var voucher = builder(setup)
+        // Physically-only rows are revalued one by one, on their own packing-slip accounts, so that their
+        // invoice later reverses exactly what they carry: receipts against inventory cost revaluation,
+        // shipped issues into deferred COGS (the goods have left; the invoice posts COGS at the new standard).
+        var physicalDeltas: [DimensionValues: Money] = [:]
+        var revaluedTransactions: [TransactionRevaluation] = []
+        for record in transactions.values.sorted(by: { $0.sequence < $1.sequence })
+        where record.item == setup.id && record.physicalOpenQuantity.isPositive {
+            let delta = record.physicalOpenQuantity.amount(at: c.unitCost) - record.physicalOpenValue
+            guard !delta.isZero else { continue }
+            revaluedTransactions.append(TransactionRevaluation(transaction: record.id, delta: delta))
+            let pool = poolKey(item: setup, record.dimensions).dimensions
+            let stored = record.accounts
+            if record.direction == .receipt {
+                physicalDeltas[pool, default: .zero] += delta
+                voucher.post(delta, debit: .inventoryReceived, credit: .revaluation, stored: stored)
+            } else {
+                physicalDeltas[pool, default: .zero] -= delta
+                let kind = LedgerCommand.IssueKind(code: record.kindCode) ?? .sale
+                voucher.post(delta, debit: kind.physicalExpense, credit: .inventoryShipped, stored: stored)
+            }
+        }
         var revaluations: [PoolRevaluation] = []
         for (key, pool) in pools.sorted(by: { $0.key < $1.key }) where key.item == setup.id {
-            let physicalDelta = pool.physicalQuantity.amount(at: c.unitCost) - pool.physicalValue
             let financialDelta = pool.financialQuantity.amount(at: c.unitCost) - pool.financialValue
+            let physicalDelta = physicalDeltas[key.dimensions] ?? .zero
             guard !physicalDelta.isZero || !financialDelta.isZero else { continue }
             revaluations.append(PoolRevaluation(dimensions: key.dimensions, physicalDelta: physicalDelta,
                                                 financialDelta: financialDelta))
             voucher.post(financialDelta, debit: .inventory, credit: .revaluation)
-            voucher.post(physicalDelta, debit: .inventoryReceived, credit: .revaluation)
         }
         return StandardCostActivated(item: setup.id, unitCost: c.unitCost, revaluations: revaluations,
-                                     lines: voucher.balancedLines)
+                                     transactions: revaluedTransactions, lines: voucher.balancedLines)
     }
 
     func decideRevaluation(_ c: LedgerCommand.Revaluation) throws(Rejection) -> MovingAverageRevalued {

@@ -15,7 +15,8 @@ extension LedgerState {
             // 3.9: inventory at standard; the difference to the entered price is purchase price variance.
             value = c.quantity.amount(at: setup.standardCost!)
             voucher.post(value, debit: inventory, credit: offset)
-            voucher.post(entered - value, debit: .ppv, credit: offset)
+            // A return priced at an older standard is a cost change variance, not a purchase variance (1.5).
+            voucher.post(entered - value, debit: c.kind == .return ? .costChangeVariance : .ppv, credit: offset)
         case .movingAverage:
             value = movingAverageReceiptValue(setup, pool, c.quantity, entered: entered, date: c.date)
             voucher.post(value, debit: inventory, credit: offset)
@@ -132,7 +133,8 @@ extension LedgerState {
         case .standard:
             value = quantity.amount(at: setup.standardCost!)
             voucher.post(value, debit: .inventory, credit: kind.financialOffset)
-            voucher.post(entered - value, debit: .ppv, credit: kind.financialOffset)
+            voucher.post(entered - value, debit: kind == .return ? .costChangeVariance : .ppv,
+                         credit: kind.financialOffset)
         case .movingAverage:
             // D8: the price difference is capitalized for the share of the received quantity still on hand.
             let difference = entered - valueReversed

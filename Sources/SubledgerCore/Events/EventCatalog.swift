@@ -82,6 +82,8 @@ public enum EventCatalog {
         case .standardCostActivated(let e):
             w.string(e.item); w.price(e.unitCost); w.int(Int64(e.revaluations.count))
             for r in e.revaluations { w.dimensions(r.dimensions); w.money(r.physicalDelta); w.money(r.financialDelta) }
+            w.int(Int64(e.transactions.count))
+            for t in e.transactions { w.string(t.transaction); w.money(t.delta) }
             w.lines(e.lines)
         case .movingAverageRevalued(let e):
             w.string(e.item); w.dimensions(e.dimensions); w.price(e.unitCost); w.money(e.amount); w.lines(e.lines)
@@ -150,8 +152,14 @@ public enum EventCatalog {
                 revaluations.append(PoolRevaluation(
                     dimensions: try r.dimensions(), physicalDelta: try r.money(), financialDelta: try r.money()))
             }
+            let transactionCount = try r.count()
+            var transactions: [TransactionRevaluation] = []
+            for _ in 0..<transactionCount {
+                transactions.append(TransactionRevaluation(transaction: try r.string(), delta: try r.money()))
+            }
             event = .standardCostActivated(StandardCostActivated(
-                item: item, unitCost: unitCost, revaluations: revaluations, lines: try r.lines()))
+                item: item, unitCost: unitCost, revaluations: revaluations, transactions: transactions,
+                lines: try r.lines()))
         case .movingAverageRevalued:
             event = .movingAverageRevalued(MovingAverageRevalued(
                 item: try r.string(), dimensions: try r.dimensions(), unitCost: try r.price(),

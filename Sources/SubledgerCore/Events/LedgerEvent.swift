@@ -67,6 +67,19 @@ public struct ReceiptPosted: Sendable, Equatable {
     /// Amount credited to the offset (purchase accrual or payable): quantity x entered price.
     public var offsetValue: Money
     public var lines: [VoucherLine]
+
+    public init(transaction: String, item: String, kind: LedgerCommand.ReceiptKind, dimensions: DimensionValues, quantity: Quantity, unitPrice: UnitPrice, physicalOnly: Bool, inventoryValue: Money, offsetValue: Money, lines: [VoucherLine]) {
+        self.transaction = transaction
+        self.item = item
+        self.kind = kind
+        self.dimensions = dimensions
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.physicalOnly = physicalOnly
+        self.inventoryValue = inventoryValue
+        self.offsetValue = offsetValue
+        self.lines = lines
+    }
 }
 
 public struct IssuePosted: Sendable, Equatable {
@@ -77,6 +90,18 @@ public struct IssuePosted: Sendable, Equatable {
     public var costAmount: Money
     public var costSource: CostSource
     public var lines: [VoucherLine]
+
+    public init(transaction: String, item: String, kind: LedgerCommand.IssueKind, dimensions: DimensionValues, quantity: Quantity, physicalOnly: Bool, costAmount: Money, costSource: CostSource, lines: [VoucherLine]) {
+        self.transaction = transaction
+        self.item = item
+        self.kind = kind
+        self.dimensions = dimensions
+        self.quantity = quantity
+        self.physicalOnly = physicalOnly
+        self.costAmount = costAmount
+        self.costSource = costSource
+        self.lines = lines
+    }
 }
 
 /// Financial update (invoice) of all or part of an earlier physical update, of a receipt or an issue.
@@ -92,10 +117,27 @@ public struct InvoicePosted: Sendable, Equatable {
     public var financialValue: Money
     public var costSource: CostSource
     public var lines: [VoucherLine]
+
+    public init(transaction: String, quantity: Quantity, unitPrice: UnitPrice, physicalValueReversed: Money, physicalOffsetReversed: Money, financialValue: Money, costSource: CostSource, lines: [VoucherLine]) {
+        self.transaction = transaction
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.physicalValueReversed = physicalValueReversed
+        self.physicalOffsetReversed = physicalOffsetReversed
+        self.financialValue = financialValue
+        self.costSource = costSource
+        self.lines = lines
+    }
 }
 
 public struct MarkPosted: Sendable, Equatable {
     public var issue: String, receipt: String, quantity: Quantity
+
+    public init(issue: String, receipt: String, quantity: Quantity) {
+        self.issue = issue
+        self.receipt = receipt
+        self.quantity = quantity
+    }
 }
 
 public struct TransferPosted: Sendable, Equatable {
@@ -105,18 +147,59 @@ public struct TransferPosted: Sendable, Equatable {
     public var amount: Money
     public var costSource: CostSource
     public var lines: [VoucherLine]
+
+    public init(transaction: String, item: String, quantity: Quantity, from: DimensionValues, to: DimensionValues, amount: Money, costSource: CostSource, lines: [VoucherLine]) {
+        self.transaction = transaction
+        self.item = item
+        self.quantity = quantity
+        self.from = from
+        self.to = to
+        self.amount = amount
+        self.costSource = costSource
+        self.lines = lines
+    }
 }
 
 public struct PoolRevaluation: Sendable, Equatable {
     public var dimensions: DimensionValues
     public var physicalDelta: Money
     public var financialDelta: Money
+
+    public init(dimensions: DimensionValues, physicalDelta: Money, financialDelta: Money) {
+        self.dimensions = dimensions
+        self.physicalDelta = physicalDelta
+        self.financialDelta = financialDelta
+    }
+}
+
+/// A physically-only transaction revalued to a new standard: its open physical value changes by `delta`
+/// (a positive delta means more value for a receipt and more cost for an issue).
+public struct TransactionRevaluation: Sendable, Equatable {
+    public var transaction: String
+    public var delta: Money
+
+    public init(transaction: String, delta: Money) {
+        self.transaction = transaction
+        self.delta = delta
+    }
 }
 
 public struct StandardCostActivated: Sendable, Equatable {
     public var item: String, unitCost: UnitPrice
+    /// Financial on-hand revalued per cost pool (`physicalDelta` is the net of the transactions below).
     public var revaluations: [PoolRevaluation]
+    /// Physically-only receipts and issues revalued, so their invoice reverses the revalued amount.
+    public var transactions: [TransactionRevaluation]
     public var lines: [VoucherLine]
+
+    public init(item: String, unitCost: UnitPrice, revaluations: [PoolRevaluation],
+                transactions: [TransactionRevaluation], lines: [VoucherLine]) {
+        self.item = item
+        self.unitCost = unitCost
+        self.revaluations = revaluations
+        self.transactions = transactions
+        self.lines = lines
+    }
 }
 
 public struct MovingAverageRevalued: Sendable, Equatable {
@@ -124,9 +207,23 @@ public struct MovingAverageRevalued: Sendable, Equatable {
     /// Change of the financial value of the pool.
     public var amount: Money
     public var lines: [VoucherLine]
+
+    public init(item: String, dimensions: DimensionValues, unitCost: UnitPrice, amount: Money, lines: [VoucherLine]) {
+        self.item = item
+        self.dimensions = dimensions
+        self.unitCost = unitCost
+        self.amount = amount
+        self.lines = lines
+    }
 }
 
 public struct ReceiptAdjusted: Sendable, Equatable {
     public var transaction: String, amount: Money
     public var lines: [VoucherLine]
+
+    public init(transaction: String, amount: Money, lines: [VoucherLine]) {
+        self.transaction = transaction
+        self.amount = amount
+        self.lines = lines
+    }
 }

@@ -51,6 +51,9 @@ public struct LedgerState: Sendable {
                 pools[key, default: CostPool()].physicalValue += revaluation.physicalDelta
                 pools[key, default: CostPool()].financialValue += revaluation.financialDelta
             }
+            for revaluation in e.transactions {
+                transactions[revaluation.transaction]!.physicalOpenValue += revaluation.delta
+            }
         case .movingAverageRevalued(let e):
             pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()].financialValue += e.amount
             pools[PoolKey(item: e.item, dimensions: e.dimensions)]!.touch(date)
