@@ -145,6 +145,8 @@ public final class Ledger {
         case .activateStandardCost: return "standard-cost"
         case .revalue: return "revalue"
         case .adjust: return "adjust"
+        case .close: return "close"
+        case .recalculate: return "recalculate"
         }
     }
 

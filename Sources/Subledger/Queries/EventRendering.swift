@@ -15,6 +15,8 @@ public enum EventRendering {
         case .standardCostActivated(let e): return e.item
         case .movingAverageRevalued(let e): return e.item
         case .receiptAdjusted(let e): return e.transaction
+        case .settlementPosted(let e): return e.item
+        case .closePosted(let e): return e.mode.name
         }
     }
 
@@ -66,8 +68,31 @@ public enum EventRendering {
             o.add("unit_cost", number(e.unitCost)); o.add("amount", number(e.amount)); o.add("lines", lines(e.lines))
         case .receiptAdjusted(let e):
             o.add("tx", .string(e.transaction)); o.add("amount", number(e.amount)); o.add("lines", lines(e.lines))
+        case .settlementPosted(let e):
+            o.add("mode", .string(e.mode.name)); o.add("item", .string(e.item)); o.add("dimensions", dimensions(e.dimensions))
+            o.add("closing_receipts", .array(e.closingReceipts.map {
+                ["id": .string($0.id), "qty": number($0.quantity), "value": number($0.value)]
+            }))
+            o.add("entries", .array(e.entries.map(entry)))
+            o.add("lines", lines(e.lines))
+        case .closePosted(let e):
+            o.add("mode", .string(e.mode.name)); o.add("log", .array(e.log.map { .string($0) }))
         }
         return o.value
+    }
+
+    public static func entry(_ e: SettlementEntry) -> JSONValue {
+        let kind: String
+        switch e.kind {
+        case .settlement: kind = "settlement"
+        case .adjustment: kind = "adjustment"
+        case .consumption: kind = "consumption"
+        case .receiptAdjustment: kind = "receipt-adjustment"
+        }
+        return ["kind": .string(kind), "model": .string(e.model.name), "tx": .string(e.transaction),
+                "counterpart": .string(e.counterpart), "qty": number(e.quantity),
+                "settled_amount": number(e.settledAmount), "adjustment": number(e.adjustment),
+                "physical": .bool(e.physical)]
     }
 
     public static func number<T: FixedPoint>(_ value: T) -> JSONValue { .string(value.description) }

@@ -70,9 +70,21 @@ public enum ScenarioRunner {
             case .refusedInput(let rejection):
                 lastRejection = (statement.line, rejection, sequenceBefore)
                 pendingRejection = (statement.line, statement.text, rejection)
-            case .close, .recalculate, .reverseClose:
+            case .close(let date), .recalculate(let date):
                 lastRejection = nil
-                fail(statement, "not supported yet: close, recalculate and reverse-close come with the inventory close")
+                let command: LedgerCommand
+                if case .close = statement.body { command = .close(date) } else { command = .recalculate(date) }
+                do {
+                    try ledger.execute(command)
+                } catch let rejection as Rejection {
+                    lastRejection = (statement.line, rejection, sequenceBefore)
+                    pendingRejection = (statement.line, statement.text, rejection)
+                } catch {
+                    fail(statement, "failed: \(error)")
+                }
+            case .reverseClose:
+                lastRejection = nil
+                fail(statement, "not supported yet: reverse-close comes with the reversal issue")
             case .expectation(let expectation):
                 report.expectationsChecked += 1
                 if case .rejected(let code) = expectation {
@@ -119,8 +131,36 @@ public enum ScenarioRunner {
         case .adjusted(let tx, let amount):
             guard let r = record(tx) else { return "transaction \(tx) does not exist" }
             return r.adjustment == amount ? nil : "expected adjustments \(amount), found \(r.adjustment)"
-        case .settled, .unsettled:
-            return "not supported yet: settlements come with the inventory close"
+        case .settled(let issue, let receipt, let quantity, let amount, let adjustment):
+            // `wa-close` names the weighted average closing receipt of any close (D3).
+            let matching = state.settlements.filter {
+                $0.mode == .close && $0.entry.kind == .settlement && $0.entry.transaction == issue
+                    && ($0.entry.counterpart == receipt || (receipt == "wa-close" && $0.entry.counterpart.hasPrefix("wa-close@")))
+            }
+            guard !matching.isEmpty else {
+                let found = state.settlements.filter { $0.entry.transaction == issue && $0.entry.kind == .settlement }
+                    .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
+                return "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
+            }
+            let q = matching.reduce(Quantity.zero) { $0 + $1.entry.quantity }
+            let a = matching.reduce(Money.zero) { $0 + $1.entry.settledAmount }
+            let adj = matching.reduce(Money.zero) { $0 + $1.entry.adjustment }
+            if q != quantity { return "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))" }
+            if let amount, a != amount { return "expected settled amount \(amount), found \(a)" }
+            if let adjustment, adj != adjustment { return "expected adjustment \(adjustment), found \(adj)" }
+            return nil
+        case .unsettled(let tx, let quantity):
+            let records: [TransactionRecord]
+            if tx == "wa-close" {
+                records = state.transactions.values.filter { $0.id.hasPrefix("wa-close@") }
+            } else if let r = record(tx) {
+                records = [r]
+            } else {
+                return "transaction \(tx) does not exist"
+            }
+            let open = records.reduce(Quantity.zero) { $0 + $1.openQuantity + $1.physicalOpenQuantity }
+            return open == quantity ? nil
+                : "expected \(tx) open qty \(quantity.formatted(minimumDecimals: 0)), found \(open.formatted(minimumDecimals: 0))"
         case .onHand(let item, let quantity, let value, let part, let filter):
             var q = Quantity.zero, v = Money.zero
             for (key, pool) in state.pools where key.item == item && filter.matches(key.dimensions) {

@@ -20,11 +20,17 @@ extension LedgerState {
         case .activateStandardCost(let c): return [(.standardCostActivated(try decideStandardCost(c)), c.date)]
         case .revalue(let c): return [(.movingAverageRevalued(try decideRevaluation(c)), c.date)]
         case .adjust(let c): return [(.receiptAdjusted(try decideAdjustment(c)), c.date)]
+        case .close(let date): return planClose(through: date, mode: .close).map { ($0, date) }
+        case .recalculate(let date): return planClose(through: date, mode: .recalculation).map { ($0, date) }
         }
     }
 
+    /// D1: a close dated D locks every business date on or before D.
     func checkPeriodOpen(_ date: LedgerDate) throws(Rejection) {
-        // D1: the close issue adds the lock; until a close exists every date is open.
+        if let closed = closedThrough, date <= closed {
+            throw Rejection(.periodClosed, field: "date",
+                            "the period through \(closed) is closed; post on a later date or reverse the close")
+        }
     }
 
     func item(_ id: String) throws(Rejection) -> ItemSetup {

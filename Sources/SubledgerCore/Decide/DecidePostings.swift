@@ -86,7 +86,7 @@ extension LedgerState {
 
     func decideInvoice(_ c: LedgerCommand.Invoice) throws(Rejection) -> InvoicePosted {
         let record = try transaction(c.transaction)
-        guard record.direction != .transfer else {
+        guard !record.isTransferLeg else {
             throw Rejection(.overInvoiced, field: "tx", "transfer '\(record.id)' is posted physically and financially at once")
         }
         guard record.physicalOpenQuantity.isPositive else {

@@ -20,7 +20,7 @@ public struct CommandFields: Sendable {
 public enum CommandDecoder {
     /// Command names accepted in every input format.
     public static let commandNames = ["item", "accounts", "receive", "issue", "invoice", "mark", "transfer",
-                                      "standard-cost", "revalue", "adjust"]
+                                      "standard-cost", "revalue", "adjust", "close", "recalculate"]
 
     static let dimensionKeys = Dimension.allCases.map(\.rawValue)
 
@@ -39,6 +39,7 @@ public enum CommandDecoder {
         case "standard-cost": return ["date", "item", "price"]
         case "revalue": return ["date", "item", "price"] + dimensionKeys
         case "adjust": return ["date", "tx", "amount"]
+        case "close", "recalculate": return ["date"]
         default: return nil
         }
     }
@@ -112,6 +113,8 @@ public enum CommandDecoder {
                 throw Rejection(.invalidAmount, field: "amount", "an adjustment must not be zero")
             }
             return .adjust(.init(date: try reader.date(), transaction: try reader.requiredName("tx"), amount: amount))
+        case "close": return .close(try reader.date())
+        case "recalculate": return .recalculate(try reader.date())
         default:
             preconditionFailure("allowedKeys and decode disagree on '\(name)'")
         }

@@ -10,6 +10,10 @@ public enum LedgerCommand: Sendable, Equatable {
     case activateStandardCost(StandardCostChange)
     case revalue(Revaluation)
     case adjust(Adjustment)
+    /// Inventory close through a date: settle, adjust, lock (section 4).
+    case close(LedgerDate)
+    /// Recalculation through a date: adjust only, no settlement, no lock (D13).
+    case recalculate(LedgerDate)
 
     public enum ReceiptKind: String, Sendable, CaseIterable {
         case purchase, journal, `return`, production
@@ -136,6 +140,7 @@ public enum LedgerCommand: Sendable, Equatable {
         case .activateStandardCost(let c): return c.date
         case .revalue(let c): return c.date
         case .adjust(let c): return c.date
+        case .close(let date), .recalculate(let date): return date
         }
     }
 }

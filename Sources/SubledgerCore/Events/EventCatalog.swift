@@ -12,6 +12,8 @@ public enum EventCatalog {
         case standardCostActivated = "standard-cost.activated"
         case movingAverageRevalued = "moving-average.revalued"
         case receiptAdjusted = "receipt.adjusted"
+        case settlementPosted = "settlement.posted"
+        case closePosted = "close.posted"
 
         /// Current schema version written for this type.
         public var version: Int { 1 }
@@ -32,6 +34,8 @@ public enum EventCatalog {
         case .standardCostActivated: return .standardCostActivated
         case .movingAverageRevalued: return .movingAverageRevalued
         case .receiptAdjusted: return .receiptAdjusted
+        case .settlementPosted: return .settlementPosted
+        case .closePosted: return .closePosted
         }
     }
 
@@ -89,6 +93,19 @@ public enum EventCatalog {
             w.string(e.item); w.dimensions(e.dimensions); w.price(e.unitCost); w.money(e.amount); w.lines(e.lines)
         case .receiptAdjusted(let e):
             w.string(e.transaction); w.money(e.amount); w.lines(e.lines)
+        case .settlementPosted(let e):
+            w.byte(e.mode.rawValue); w.string(e.item); w.dimensions(e.dimensions)
+            w.int(Int64(e.closingReceipts.count))
+            for r in e.closingReceipts { w.string(r.id); w.quantity(r.quantity); w.money(r.value) }
+            w.int(Int64(e.entries.count))
+            for x in e.entries {
+                w.byte(x.kind.rawValue); w.byte(x.model.rawValue); w.string(x.transaction); w.string(x.counterpart)
+                w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
+            }
+            w.lines(e.lines)
+        case .closePosted(let e):
+            w.byte(e.mode.rawValue); w.int(Int64(e.log.count))
+            for line in e.log { w.string(line) }
         }
         return w.bytes
     }
@@ -167,6 +184,33 @@ public enum EventCatalog {
         case .receiptAdjusted:
             event = .receiptAdjusted(ReceiptAdjusted(
                 transaction: try r.string(), amount: try r.money(), lines: try r.lines()))
+        case .settlementPosted:
+            let mode = try closeMode(&r)
+            let item = try r.string()
+            let dimensions = try r.dimensions()
+            var receipts: [ClosingReceipt] = []
+            for _ in 0..<(try r.count()) {
+                receipts.append(ClosingReceipt(id: try r.string(), quantity: try r.quantity(), value: try r.money()))
+            }
+            var entries: [SettlementEntry] = []
+            for _ in 0..<(try r.count()) {
+                let kindByte = try r.byte(), modelByte = try r.byte()
+                guard let kind = SettlementEntry.Kind(rawValue: kindByte), let model = SettleModel(rawValue: modelByte) else {
+                    throw r.fail("unknown settlement kind \(kindByte) or model \(modelByte)")
+                }
+                entries.append(SettlementEntry(
+                    kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
+                    quantity: try r.quantity(), settledAmount: try r.money(), adjustment: try r.money(),
+                    physical: try r.bool()))
+            }
+            event = .settlementPosted(SettlementPosted(
+                mode: mode, item: item, dimensions: dimensions, closingReceipts: receipts, entries: entries,
+                lines: try r.lines()))
+        case .closePosted:
+            let mode = try closeMode(&r)
+            var log: [String] = []
+            for _ in 0..<(try r.count()) { log.append(try r.string()) }
+            event = .closePosted(ClosePosted(mode: mode, log: log))
         }
         guard r.isAtEnd else { throw r.fail("trailing bytes after \(kind.rawValue)") }
         return event
@@ -182,6 +226,12 @@ public enum EventCatalog {
             }
         }
         return try result.get()
+    }
+
+    private static func closeMode(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CloseMode {
+        let raw = try r.byte()
+        guard let mode = CloseMode(rawValue: raw) else { throw r.fail("unknown close mode \(raw)") }
+        return mode
     }
 
     private static func receiptKind(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerCommand.ReceiptKind {

@@ -11,11 +11,14 @@ public enum LedgerEvent: Sendable, Equatable {
     case standardCostActivated(StandardCostActivated)
     case movingAverageRevalued(MovingAverageRevalued)
     case receiptAdjusted(ReceiptAdjusted)
+    case settlementPosted(SettlementPosted)
+    case closePosted(ClosePosted)
 
     /// The GL lines of this event (empty for setup events).
     public var lines: [VoucherLine] {
         switch self {
-        case .itemDefined, .accountsSet, .markPosted: return []
+        case .itemDefined, .accountsSet, .markPosted, .closePosted: return []
+        case .settlementPosted(let e): return e.lines
         case .receiptPosted(let e): return e.lines
         case .issuePosted(let e): return e.lines
         case .invoicePosted(let e): return e.lines

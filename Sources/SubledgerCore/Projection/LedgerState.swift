@@ -1,18 +1,26 @@
 /// The projection: the fold of every event in log order (D11). `apply` never decides anything; it adds
 /// up the figures the events carry. Replay = `LedgerState()` + `apply` of every event.
 public struct LedgerState: Sendable {
-    public private(set) var items: [String: ItemSetup] = [:]
+    public internal(set) var items: [String: ItemSetup] = [:]
     public private(set) var profiles = PostingProfiles()
-    public private(set) var pools: [PoolKey: CostPool] = [:]
-    public private(set) var transactions: [String: TransactionRecord] = [:]
+    public internal(set) var pools: [PoolKey: CostPool] = [:]
+    public internal(set) var transactions: [String: TransactionRecord] = [:]
     /// Marks: issue id -> (receipt id, quantity) in the order given.
-    public private(set) var marks: [String: [(receipt: String, quantity: Quantity)]] = [:]
-    public private(set) var ledger = GeneralLedger()
+    public internal(set) var marks: [String: [(receipt: String, quantity: Quantity)]] = [:]
+    public internal(set) var ledger = GeneralLedger()
     /// Sequence of the last event applied.
     public private(set) var lastSequence: Int64 = 0
     public private(set) var eventCount = 0
+    /// Closes and recalculations in log order, with their logs.
+    public internal(set) var closes: [CloseRecord] = []
+    /// Settlements and close adjustments, in log order.
+    public internal(set) var settlements: [SettlementRecord] = []
+    /// The latest date locked by a close (D1), nil when no close is in force.
+    public var closedThrough: LedgerDate? {
+        closes.last(where: { $0.mode == .close })?.date
+    }
     /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
-    public private(set) var warnings: [String] = []
+    public internal(set) var warnings: [String] = []
 
     public init() {}
 
@@ -57,6 +65,9 @@ public struct LedgerState: Sendable {
         case .movingAverageRevalued(let e):
             pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()].financialValue += e.amount
             pools[PoolKey(item: e.item, dimensions: e.dimensions)]!.touch(date)
+        case .settlementPosted(let e): applySettlement(e, date)
+        case .closePosted(let e):
+            closes.append(CloseRecord(date: date, mode: e.mode, sequence: lastSequence, log: e.log))
         case .receiptAdjusted(let e):
             let record = transactions[e.transaction]!
             transactions[e.transaction]!.adjustment += e.amount
@@ -146,24 +157,35 @@ public struct LedgerState: Sendable {
         transactions[e.transaction] = record
     }
 
+    /// A transfer between cost pools is an issue leg (id TX) and a receipt leg (id `TX@in`, a name users
+    /// cannot type) at the same cost (D15); inside one pool it moves nothing and the close ignores it.
     private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) {
         let setup = items[e.item]!
-        var record = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .transfer, kindCode: 0, dimensions: e.from,
-            date: date, financialDate: date, quantity: e.quantity, unitPrice: .zero,
-            costSource: e.costSource, postedLines: e.lines)
-        record.destination = e.to
-        record.financialQuantity = e.quantity
-        record.financialValue = e.amount
         let from = poolKey(item: setup, e.from), to = poolKey(item: setup, e.to)
+        var issue = TransactionRecord(
+            id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue,
+            kindCode: TransactionRecord.transferOutCode, dimensions: e.from, date: date, financialDate: date,
+            quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedLines: e.lines)
+        issue.financialQuantity = e.quantity
+        issue.financialValue = e.amount
+        issue.destination = e.to
         if from != to {
+            var receipt = issue
+            receipt.id = TransactionRecord.transferReceiptID(e.transaction)
+            receipt.direction = .receipt
+            receipt.kindCode = TransactionRecord.transferInCode
+            receipt.dimensions = e.to
+            receipt.destination = nil
+            transactions[receipt.id] = receipt
             pools[from, default: CostPool()].financialQuantity -= e.quantity
             pools[from, default: CostPool()].financialValue -= e.amount
             pools[to, default: CostPool()].financialQuantity += e.quantity
             pools[to, default: CostPool()].financialValue += e.amount
+        } else {
+            issue.financialQuantity = .zero  // a non-financial transfer: nothing to settle or value
         }
         pools[from, default: CostPool()].touch(date)
         pools[to, default: CostPool()].touch(date)
-        transactions[e.transaction] = record
+        transactions[e.transaction] = issue
     }
 }

@@ -1,14 +1,14 @@
 /// One inventory transaction (an InventTrans row and its later financial updates): what was posted,
 /// what is still only physical, and what has been adjusted since. All values are positive magnitudes.
 public struct TransactionRecord: Sendable, Equatable {
-    public enum Direction: String, Sendable { case receipt, issue, transfer }
+    public enum Direction: String, Sendable { case receipt, issue }
 
     public var id: String
     /// Sequence of the event that created it (log order, D11).
     public var sequence: Int64
     public var item: String
     public var direction: Direction
-    /// The posting kind's code: `ReceiptKind.code` or `IssueKind.code`; 0 for transfers.
+    /// The posting kind's code: `ReceiptKind.code`, `IssueKind.code`, or a transfer leg's code.
     public var kindCode: UInt8
     public var dimensions: DimensionValues
     public var date: LedgerDate
@@ -23,19 +23,38 @@ public struct TransactionRecord: Sendable, Equatable {
     public var physicalOpenOffset = Money.zero
     public var financialQuantity = Quantity.zero
     public var financialValue = Money.zero
+    /// Every adjustment since posting (close, recalculation, transaction adjustment): + means more cost.
     public var adjustment = Money.zero
+    /// The part of `adjustment` made to the physically-only part (include physical value, D5); it is
+    /// also in `physicalOpenValue`, which the invoice reverses.
+    public var physicalAdjustment = Money.zero
+    /// Quantity and value matched by closes: an issue's settled cost, or the value taken from a receipt.
+    public var settledQuantity = Quantity.zero
+    public var settledValue = Money.zero
     public var costSource: CostSource
     /// GL lines of the posting that created it and of its latest invoice: the accounts it used (D16).
     public var postedLines: [VoucherLine]
     public var invoiceLines: [VoucherLine] = []
-    /// For transfers: the receiving dimension values.
+    /// For a transfer's issue leg: the receiving dimension values.
     public var destination: DimensionValues?
 
     public var kindName: String {
         if let kind = LedgerCommand.ReceiptKind(code: kindCode) { return kind.rawValue }
         if let kind = LedgerCommand.IssueKind(code: kindCode) { return kind.rawValue }
-        return "transfer"
+        if kindCode == TransactionRecord.transferOutCode { return "transfer-out" }
+        if kindCode == TransactionRecord.transferInCode { return "transfer-in" }
+        return "weighted-average-closing"
     }
+
+    public static let transferOutCode: UInt8 = 21
+    public static let transferInCode: UInt8 = 5
+    /// The weighted average inventory closing receipt (D3).
+    public static let closingReceiptCode: UInt8 = 6
+
+    /// Id of a transfer's receipt leg. `@` is not allowed in user names, so it cannot collide.
+    public static func transferReceiptID(_ transfer: String) -> String { transfer + "@in" }
+
+    public var isTransferLeg: Bool { kindCode == TransactionRecord.transferOutCode || kindCode == TransactionRecord.transferInCode }
 
     /// Accounts by posting type this transaction posted to; the latest invoice's win (D16).
     public var accounts: [PostingType: String] {
@@ -53,7 +72,12 @@ public struct TransactionRecord: Sendable, Equatable {
     }
 
     /// Current cost amount: posted (physical and financial) plus adjustments.
-    public var currentAmount: Money { financialValue + physicalOpenValue + adjustment }
+    public var currentAmount: Money { financialValue + physicalOpenValue + adjustment - physicalAdjustment }
+
+    /// Financial quantity not yet settled by a close.
+    public var openQuantity: Quantity { financialQuantity - settledQuantity }
+    /// Current value (receipt) or cost (issue) of the financial quantity not yet settled.
+    public var openValue: Money { financialValue + adjustment - physicalAdjustment - settledValue }
 
     public var currentUnitCost: UnitPrice? {
         let quantity = financialQuantity + physicalOpenQuantity

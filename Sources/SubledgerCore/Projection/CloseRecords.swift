@@ -1,0 +1,62 @@
+/// A close or recalculation as the projection keeps it.
+public struct CloseRecord: Sendable, Equatable {
+    public var date: LedgerDate
+    public var mode: CloseMode
+    /// Sequence of its `close.posted` event.
+    public var sequence: Int64
+    public var log: [String]
+}
+
+/// One settlement or close adjustment, for queries and audits.
+public struct SettlementRecord: Sendable, Equatable {
+    public var date: LedgerDate
+    public var sequence: Int64
+    public var mode: CloseMode
+    public var entry: SettlementEntry
+}
+
+extension LedgerState {
+    mutating func applySettlement(_ e: SettlementPosted, _ date: LedgerDate) {
+        let setup = items[e.item]!
+        for receipt in e.closingReceipts {
+            var record = TransactionRecord(
+                id: receipt.id, sequence: lastSequence, item: e.item, direction: .receipt,
+                kindCode: TransactionRecord.closingReceiptCode, dimensions: e.dimensions, date: date,
+                financialDate: date, quantity: receipt.quantity, unitPrice: .zero, costSource: .receiptPrice,
+                postedLines: [])
+            record.financialQuantity = receipt.quantity
+            record.financialValue = receipt.value
+            transactions[receipt.id] = record
+        }
+        for entry in e.entries {
+            var record = transactions[entry.transaction]!
+            let key = poolKey(item: setup, record.dimensions)
+            switch entry.kind {
+            case .settlement:
+                record.settledQuantity += entry.quantity
+                record.settledValue += entry.settledAmount
+                record.adjustment += entry.adjustment
+                transactions[entry.counterpart]!.settledQuantity += entry.quantity
+                transactions[entry.counterpart]!.settledValue += entry.settledAmount
+                pools[key, default: CostPool()].financialValue -= entry.adjustment
+            case .adjustment:
+                record.adjustment += entry.adjustment
+                if entry.physical {
+                    record.physicalAdjustment += entry.adjustment
+                    record.physicalOpenValue += entry.adjustment
+                    pools[key, default: CostPool()].physicalValue -= entry.adjustment
+                } else {
+                    pools[key, default: CostPool()].financialValue -= entry.adjustment
+                }
+            case .consumption:
+                record.settledQuantity += entry.quantity
+                record.settledValue += entry.settledAmount
+            case .receiptAdjustment:
+                record.adjustment += entry.adjustment
+                pools[key, default: CostPool()].financialValue += entry.adjustment
+            }
+            transactions[entry.transaction] = record
+            settlements.append(SettlementRecord(date: date, sequence: lastSequence, mode: e.mode, entry: entry))
+        }
+    }
+}
