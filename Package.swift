@@ -29,7 +29,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "subledger-bench",
-            dependencies: ["Subledger", "SubledgerStore", "CSQLite"],
+            dependencies: ["Subledger", "SubledgerCore", "SubledgerStore", "CSQLite"],
             path: "tools/bench"
         ),
         .testTarget(name: "SubledgerCoreTests", dependencies: ["SubledgerCore"]),

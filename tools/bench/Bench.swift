@@ -6,6 +6,7 @@
 
 import Glibc
 import Subledger
+import SubledgerCore
 
 enum Bench {
     static func main() {
@@ -36,7 +37,8 @@ enum Bench {
         print("  workload: \(format(Double(input.count) / 1_048_576, 1)) MiB of JSON Lines generated in \(format(monotonicSeconds() - started, 2)) s")
 
         var importRates: [Double] = [], replayRates: [Double] = [], rawInserts: [Double] = [], rawScans: [Double] = []
-        var importPeak = 0.0, replayPeak = 0.0, payloadBytes = 0
+        var closeSeconds: [Double] = [], closeReplaySeconds: [Double] = []
+        var importPeak = 0.0, replayPeak = 0.0, closePeak = 0.0, payloadBytes = 0, settlements = 0
         for run in 1...runs {
             let path = "\(dir)/subledger-bench-\(getpid()).db"
             remove(path); remove(path + "-wal"); remove(path + "-shm")
@@ -61,11 +63,24 @@ enum Bench {
             precondition(replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
             if payloadBytes == 0 { payloadBytes = try averagePayloadBytes(replayed) }
 
+            // Close of the whole period (issue 3), then the replay of the same log, closes included.
+            resetPeakMemory()
+            t0 = monotonicSeconds()
+            try replayed.execute(.close(LedgerDate(year: 2026, month: 1, day: 31)!))
+            closeSeconds.append(monotonicSeconds() - t0)
+            closePeak = max(closePeak, peakMemoryMiB())
+            settlements = replayed.state.settlements.count
+            t0 = monotonicSeconds()
+            let afterClose = try Ledger(path: path)
+            closeReplaySeconds.append(monotonicSeconds() - t0)
+            precondition(afterClose.state.settlements.count == settlements, "replay lost settlements")
+
             let raw = try rawSQLiteBaseline(path: path + ".raw", rows: events, payloadBytes: payloadBytes)
             importRates.append(Double(events) / importSeconds)
             replayRates.append(Double(events) / replaySeconds)
             rawInserts.append(raw.insertsPerSecond)
             rawScans.append(raw.scansPerSecond)
+            print("  run \(run): close \(format(closeSeconds.last!, 2)) s (\(format(Double(settlements))) settlement entries), replay with the close \(format(closeReplaySeconds.last!, 2)) s")
             print("  run \(run): import \(format(Double(events) / importSeconds)) ev/s (\(format(importSeconds, 2)) s), replay \(format(Double(events) / replaySeconds)) ev/s (\(format(replaySeconds, 2)) s), raw insert \(format(raw.insertsPerSecond)) rows/s, raw scan \(format(raw.scansPerSecond)) rows/s")
         }
         let importRate = median(importRates), replayRate = median(replayRates)
@@ -73,6 +88,9 @@ enum Bench {
         print("")
         print("  import  \(format(importRate)) events/s   = \(format(100 * importRate / rawInsert, 1))% of raw SQLite inserts (\(format(rawInsert)) rows/s, ~\(payloadBytes + 90) B rows)   target >= 50%")
         print("  replay  \(format(replayRate)) events/s   = \(format(100 * replayRate / rawScan, 1))% of raw SQLite scan (\(format(rawScan)) rows/s)   target >= 1,000,000 events/s")
+        let close = median(closeSeconds), closeReplay = median(closeReplaySeconds)
+        print("  close   \(format(close, 2)) s for \(format(Double(postings))) transactions = \(format(Double(postings) / close)) transactions/s, \(format(close / closeReplay, 2))x the replay of the same log (\(format(closeReplay, 2)) s)   targets <= 3x replay, < 10 s")
+        print("  peak memory: close \(format(closePeak)) MiB")
         print("  peak memory: import \(format(importPeak)) MiB, replay \(format(replayPeak)) MiB   target < 1024 MiB")
     }
 

@@ -49,19 +49,24 @@ struct ClosePlanner {
         }
         var events: [LedgerEvent] = []
         for key in orderedPools(Array(rows.keys)) {
-            let setup = state.items[key.item]!
-            var pool = PoolClose(setup: setup, key: key, planner: self)
-            pool.close(rows[key]!)
+            let (changed, lines, event) = closePool(key, rows[key]!)
             // Fold the pool's changes back, so later pools see transfer receipts already adjusted (D15).
-            work = pool.planner.work
-            log = pool.planner.log
-            if let event = pool.event() { events.append(.settlementPosted(event)) }
+            for (id, record) in changed { work[id] = record }
+            log += lines
+            if let event { events.append(.settlementPosted(event)) }
         }
         for (key, pool) in state.pools.sorted(by: { $0.key < $1.key }) where pool.quantity.isNegative {
             log.append("negative on-hand: \(key.item) \(key.dimensions.description) qty \(pool.quantity.formatted(minimumDecimals: 0))")
         }
         events.append(.closePosted(ClosePosted(mode: mode, log: log)))
         return events
+    }
+
+    /// Closes one pool on its own working copies (so the shared `work` is only read while it runs).
+    func closePool(_ key: PoolKey, _ rows: PoolRows) -> ([String: TransactionRecord], [String], SettlementPosted?) {
+        var pool = PoolClose(setup: state.items[key.item]!, key: key, planner: self)
+        pool.close(rows)
+        return (pool.changed, pool.log, pool.event())
     }
 
     /// Sources of transfers before their destinations (D15); pools in a cycle keep key order.

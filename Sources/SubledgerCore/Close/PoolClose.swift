@@ -3,7 +3,10 @@
 struct PoolClose {
     let setup: ItemSetup
     let key: PoolKey
-    var planner: ClosePlanner
+    let planner: ClosePlanner
+    /// Records this pool changed (and transfer receipts in other pools, D15).
+    var changed: [String: TransactionRecord] = [:]
+    var log: [String] = []
     var entries: [SettlementEntry] = []
     var closingReceipts: [ClosingReceipt] = []
     var voucher: VoucherBuilder
@@ -15,7 +18,7 @@ struct PoolClose {
         self.voucher = VoucherBuilder(profiles: planner.state.profiles, group: setup.postingGroup)
     }
 
-    func record(_ id: String) -> TransactionRecord { planner.record(id) }
+    func record(_ id: String) -> TransactionRecord { changed[id] ?? planner.record(id) }
 
     /// Order of the periodic models: financial date, then log order (D11).
     func byFinancialDate(_ ids: [String]) -> [String] {
@@ -47,10 +50,10 @@ struct PoolClose {
             valuePhysically(rows, receipts)
         }
         for issue in issues where record(issue).openQuantity.isPositive {
-            planner.log.append("unsettled: \(issue) (\(setup.id) \(key.dimensions.description)) qty \(record(issue).openQuantity.formatted(minimumDecimals: 0)) keeps its cost")
+            log.append("unsettled: \(issue) (\(setup.id) \(key.dimensions.description)) qty \(record(issue).openQuantity.formatted(minimumDecimals: 0)) keeps its cost")
         }
         for issue in issues where record(issue).costSource == .zeroCost {
-            planner.log.append("posted at zero cost: \(issue) (\(setup.id))")
+            log.append("posted at zero cost: \(issue) (\(setup.id))")
         }
     }
 
@@ -70,8 +73,8 @@ struct PoolClose {
         issue.adjustment += adjustment
         receipt.settledQuantity += quantity
         receipt.settledValue += amount
-        planner.work[issueID] = issue
-        planner.work[receiptID] = receipt
+        changed[issueID] = issue
+        changed[receiptID] = receipt
         entries.append(SettlementEntry(kind: .settlement, model: model, transaction: issueID, counterpart: receiptID,
                                        quantity: quantity, settledAmount: amount, adjustment: adjustment, physical: false))
         postAdjustment(issue, adjustment, physical: false)
@@ -107,7 +110,7 @@ struct PoolClose {
         // A marked issue is settled only by its receipt; marked to a receipt after the closing date, it
         // stays open and the close log says so (3.7).
         for issueID in issues where marked.contains(issueID) && record(issueID).openQuantity.isPositive {
-            planner.log.append("marked issue \(issueID) waits for its receipt: not settled")
+            log.append("marked issue \(issueID) waits for its receipt: not settled")
         }
         issues.removeAll { marked.contains($0) }
     }
@@ -181,7 +184,7 @@ struct PoolClose {
             value += v
             receipt.settledQuantity += q
             receipt.settledValue += v
-            planner.work[receiptID] = receipt
+            changed[receiptID] = receipt
             entries.append(SettlementEntry(kind: .consumption, model: setup.model == .weightedAverage ? .weightedAverage : .weightedAverageDate,
                                            transaction: receiptID, counterpart: id, quantity: q, settledAmount: v,
                                            adjustment: .zero, physical: false))
@@ -192,7 +195,7 @@ struct PoolClose {
             costSource: .receiptPrice, postedLines: [])
         closing.financialQuantity = quantity
         closing.financialValue = value
-        planner.work[id] = closing
+        changed[id] = closing
         closingReceipts.append(ClosingReceipt(id: id, quantity: quantity, value: value))
         return id
     }
@@ -236,7 +239,7 @@ struct PoolClose {
             updated.adjustment += adjustment
             updated.physicalAdjustment += adjustment
             updated.physicalOpenValue += adjustment
-            planner.work[issue.id] = updated
+            changed[issue.id] = updated
             entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issue.id,
                                            counterpart: source, quantity: issue.physicalOpenQuantity,
                                            settledAmount: target, adjustment: adjustment, physical: true))
@@ -255,7 +258,7 @@ struct PoolClose {
             let receiptID = TransactionRecord.transferReceiptID(issue.id)
             var receipt = record(receiptID)
             receipt.adjustment += adjustment
-            planner.work[receiptID] = receipt
+            changed[receiptID] = receipt
             entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
                                            counterpart: issue.id, quantity: .zero, settledAmount: .zero,
                                            adjustment: adjustment, physical: false))
