@@ -93,8 +93,12 @@ public final class Ledger {
         let id = commandID ?? makeCommandID()
         while true {
             try catchUp()
-            let saved = state
+            // The state is moved out, not copied: a close over a million transactions must not double the
+            // memory. If the command fails after the state was touched, it is rebuilt from the log, which
+            // the store rolled back to exactly what it was before.
             var working = state
+            state = LedgerState()
+            var touched = false
             let outcome: AppendOutcome
             do {
                 outcome = try store.append(commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
@@ -102,21 +106,20 @@ public final class Ledger {
                     try produce { command in
                         for (event, date) in try working.decide(command) {
                             try batch.append(EventCatalog.envelope(event, date: date))
+                            touched = true
                             working.apply(event, date: date, sequence: batch.lastSequence)
                         }
                     }
                     return "{\"events\":\(batch.count)}"
                 }
-            } catch let error as StoreError {
-                state = saved
-                throw LedgerError.store(error)
             } catch {
-                state = saved
+                if touched { try rebuild() } else { state = working }
+                if let storeError = error as? StoreError { throw LedgerError.store(storeError) }
                 throw error
             }
+            state = working
             switch outcome {
             case .appended(let record):
-                state = working
                 return CommandResult(commandID: id, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
                                      eventCount: record.eventCount, duplicate: false, summary: record.result)
             case .duplicate(let record):
@@ -127,6 +130,12 @@ public final class Ledger {
                 continue  // another writer appended first: catch up and decide again
             }
         }
+    }
+
+    /// Replays the whole log into a fresh state.
+    func rebuild() throws {
+        state = LedgerState()
+        try catchUp()
     }
 
     func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {
@@ -147,6 +156,7 @@ public final class Ledger {
         case .adjust: return "adjust"
         case .close: return "close"
         case .recalculate: return "recalculate"
+        case .reverseClose: return "reverse-close"
         }
     }
 

@@ -27,10 +27,13 @@ struct SubledgerCLI: ParsableCommand {
             Try it:
               subledger demo --db demo.db
               subledger onhand --db demo.db
+              subledger close 2026-01-31 --db demo.db
+              subledger settlements --db demo.db
             """,
         subcommands: [
             InitCommand.self, DemoCommand.self, PostCommand.self, ImportCommand.self,
             OnHandCommand.self, TransactionsCommand.self, VouchersCommand.self, GLCommand.self,
+            CloseCommand.self, RecalculateCommand.self, SettlementsCommand.self, ClosesCommand.self,
             EventsCommand.self, CommandsCommand.self, VerifyCommand.self, ScenarioCommand.self,
         ])
 }

@@ -17,6 +17,7 @@ public enum EventRendering {
         case .receiptAdjusted(let e): return e.transaction
         case .settlementPosted(let e): return e.item
         case .closePosted(let e): return e.mode.name
+        case .closeReversed(let e): return String(e.closeSequence)
         }
     }
 
@@ -77,6 +78,8 @@ public enum EventRendering {
             o.add("lines", lines(e.lines))
         case .closePosted(let e):
             o.add("mode", .string(e.mode.name)); o.add("log", .array(e.log.map { .string($0) }))
+        case .closeReversed(let e):
+            o.add("close_sequence", .number(String(e.closeSequence)))
         }
         return o.value
     }

@@ -82,9 +82,16 @@ public enum ScenarioRunner {
                 } catch {
                     fail(statement, "failed: \(error)")
                 }
-            case .reverseClose:
+            case .reverseClose(let date):
                 lastRejection = nil
-                fail(statement, "not supported yet: reverse-close comes with the reversal issue")
+                do {
+                    try ledger.execute(.reverseClose(date: date, through: nil))
+                } catch let rejection as Rejection {
+                    lastRejection = (statement.line, rejection, sequenceBefore)
+                    pendingRejection = (statement.line, statement.text, rejection)
+                } catch {
+                    fail(statement, "failed: \(error)")
+                }
             case .expectation(let expectation):
                 report.expectationsChecked += 1
                 if case .rejected(let code) = expectation {

@@ -1,7 +1,7 @@
 /// Inventory close and recalculation (valuation-rules.md sections 3 and 4): for each cost pool of a
 /// periodic item, settle financially updated issues against financially updated receipts up to the closing
 /// date by the item's model, marking first (D14), and adjust each issue to the cost of what it settled
-/// against. Works on copies of the transaction records; the result is events, applied like any other.
+/// against. The planner reads the state and produces events; applying them is the projection's job.
 extension LedgerState {
     /// The events of a close (or recalculation) through `date`: one `settlement.posted` per cost pool that
     /// changed, then `close.posted`.
@@ -15,14 +15,24 @@ struct ClosePlanner {
     let state: LedgerState
     let through: LedgerDate
     let mode: CloseMode
-    /// Working copies of the records the close touches.
-    var work: [String: TransactionRecord] = [:]
+    /// Adjustments of transfer receipt legs decided while closing their source pool (D15), by receipt id.
+    var transferAdjustments: [String: Money] = [:]
+    /// Quantity already settled under marking, per issue and receipt (earlier closes).
+    let markedSettled: [String: [String: Quantity]]
     var log: [String] = []
 
     init(state: LedgerState, through: LedgerDate, mode: CloseMode) {
         self.state = state
         self.through = through
         self.mode = mode
+        var marked: [String: [String: Quantity]] = [:]
+        if !state.marks.isEmpty {
+            for settlement in state.settlements where settlement.entry.model == .marking && settlement.entry.kind == .settlement {
+                marked[settlement.entry.transaction, default: [:]][settlement.entry.counterpart, default: .zero]
+                    += settlement.entry.quantity
+            }
+        }
+        markedSettled = marked
     }
 
     /// Transactions of one cost pool that the close looks at.
@@ -49,11 +59,11 @@ struct ClosePlanner {
         }
         var events: [LedgerEvent] = []
         for key in orderedPools(Array(rows.keys)) {
-            let (changed, lines, event) = closePool(key, rows[key]!)
-            // Fold the pool's changes back, so later pools see transfer receipts already adjusted (D15).
-            for (id, record) in changed { work[id] = record }
-            log += lines
-            if let event { events.append(.settlementPosted(event)) }
+            var pool = PoolClose(setup: state.items[key.item]!, key: key, planner: self, rows: rows[key]!)
+            pool.close()
+            for (receipt, adjustment) in pool.transferAdjustments { transferAdjustments[receipt, default: .zero] += adjustment }
+            log += pool.log
+            if let event = pool.event() { events.append(.settlementPosted(event)) }
         }
         for (key, pool) in state.pools.sorted(by: { $0.key < $1.key }) where pool.quantity.isNegative {
             log.append("negative on-hand: \(key.item) \(key.dimensions.description) qty \(pool.quantity.formatted(minimumDecimals: 0))")
@@ -62,37 +72,30 @@ struct ClosePlanner {
         return events
     }
 
-    /// Closes one pool on its own working copies (so the shared `work` is only read while it runs).
-    func closePool(_ key: PoolKey, _ rows: PoolRows) -> ([String: TransactionRecord], [String], SettlementPosted?) {
-        var pool = PoolClose(setup: state.items[key.item]!, key: key, planner: self)
-        pool.close(rows)
-        return (pool.changed, pool.log, pool.event())
-    }
-
     /// Sources of transfers before their destinations (D15); pools in a cycle keep key order.
     mutating func orderedPools(_ keys: [PoolKey]) -> [PoolKey] {
         let sorted = keys.sorted()
         var dependsOn: [PoolKey: Set<PoolKey>] = [:]
         for record in state.transactions.values where record.kindCode == TransactionRecord.transferInCode {
-            guard let setup = state.items[record.item] else { continue }
-            let issueLeg = String(record.id.dropLast(3))
-            guard let source = state.transactions[issueLeg] else { continue }
+            guard let setup = state.items[record.item], let source = state.transactions[String(record.id.dropLast(3))]
+            else { continue }
             let from = state.poolKey(item: setup, source.dimensions), to = state.poolKey(item: setup, record.dimensions)
             if from != to { dependsOn[to, default: []].insert(from) }
         }
         guard !dependsOn.isEmpty else { return sorted }
+        let present = Set(keys)
         var result: [PoolKey] = []
         var placed = Set<PoolKey>()
         var remaining = sorted
         while !remaining.isEmpty {
-            let ready = remaining.filter { (dependsOn[$0] ?? []).allSatisfy { placed.contains($0) || !keys.contains($0) } }
-            let next = ready.isEmpty ? [remaining[0]] : ready
-            if ready.isEmpty { log.append("transfer cycle: \(remaining[0].item) processed before its sources") }
-            for key in next { result.append(key); placed.insert(key) }
+            let ready = remaining.filter { (dependsOn[$0] ?? []).allSatisfy { placed.contains($0) || !present.contains($0) } }
+            if ready.isEmpty { log.append("transfer cycle: \(remaining[0].item) \(remaining[0].dimensions.description) closed before its sources") }
+            for key in ready.isEmpty ? [remaining[0]] : ready {
+                result.append(key)
+                placed.insert(key)
+            }
             remaining.removeAll { placed.contains($0) }
         }
         return result
     }
-
-    func record(_ id: String) -> TransactionRecord { work[id] ?? state.transactions[id]! }
 }

@@ -1,275 +1,296 @@
-/// The close of one cost pool: marking, then the model's settlement order, then include-physical-value
-/// valuations, producing the pool's `settlement.posted` event.
+/// The close of one cost pool. Receipts and issues become `Lot`s (open quantity and value, in financial
+/// date then log order, D11); settlement walks them with cursors, so a pool of n transactions closes in
+/// O(n log n). Marking first (D14), then the model, then include-physical-value valuations (D5).
 struct PoolClose {
+    struct Lot {
+        let id: String
+        let date: LedgerDate
+        let sequence: Int64
+        let kindCode: UInt8
+        var openQuantity: Quantity
+        var openValue: Money
+    }
+
     let setup: ItemSetup
     let key: PoolKey
     let planner: ClosePlanner
-    /// Records this pool changed (and transfer receipts in other pools, D15).
-    var changed: [String: TransactionRecord] = [:]
-    var log: [String] = []
+    let rows: ClosePlanner.PoolRows
+    var receipts: [Lot] = []
+    var issues: [Lot] = []
     var entries: [SettlementEntry] = []
     var closingReceipts: [ClosingReceipt] = []
-    var voucher: VoucherBuilder
+    /// Adjustment GL lines summed per posting type and account: one voucher per pool.
+    var lineTotals: [VoucherLine: Money] = [:]
+    var transferAdjustments: [String: Money] = [:]
+    var log: [String] = []
 
-    init(setup: ItemSetup, key: PoolKey, planner: ClosePlanner) {
+    init(setup: ItemSetup, key: PoolKey, planner: ClosePlanner, rows: ClosePlanner.PoolRows) {
         self.setup = setup
         self.key = key
         self.planner = planner
-        self.voucher = VoucherBuilder(profiles: planner.state.profiles, group: setup.postingGroup)
+        self.rows = rows
+        receipts = lots(rows.receipts)
+        issues = lots(rows.issues)
     }
 
-    func record(_ id: String) -> TransactionRecord { changed[id] ?? planner.record(id) }
-
-    /// Order of the periodic models: financial date, then log order (D11).
-    func byFinancialDate(_ ids: [String]) -> [String] {
-        ids.map { record($0) }.sorted {
-            ($0.financialDate ?? $0.date, $0.sequence) < ($1.financialDate ?? $1.date, $1.sequence)
-        }.map(\.id)
+    func lots(_ ids: [String]) -> [Lot] {
+        ids.map { id in
+            let r = planner.state.transactions[id]!
+            let followed = planner.transferAdjustments[id] ?? .zero
+            return Lot(id: id, date: r.financialDate!, sequence: r.sequence, kindCode: r.kindCode,
+                       openQuantity: r.openQuantity, openValue: r.openValue + followed)
+        }.sorted { ($0.date, $0.sequence, $0.id) < ($1.date, $1.sequence, $1.id) }
     }
 
-    mutating func close(_ rows: ClosePlanner.PoolRows) {
-        var receipts = byFinancialDate(rows.receipts)
-        var issues = byFinancialDate(rows.issues)
-        settleMarked(&issues, receipts)
-        receipts.removeAll { !record($0).openQuantity.isPositive }
+    mutating func close() {
+        guard setup.model.isPeriodic else { return }  // D6: standard and moving average are only locked
+        var unmarked = settleMarked()
         switch setup.model {
         case .fifo:
-            for issue in issues { take(issue, from: receipts, model: .fifo) }
+            var cursor = 0
+            for i in unmarked { takeForward(i, cursor: &cursor, model: .fifo) }
         case .lifo:
-            for issue in issues { take(issue, from: receipts.reversed(), model: .lifo) }
+            var cursor = receipts.count - 1
+            for i in unmarked { takeBackward(i, cursor: &cursor, model: .lifo) }
         case .lifoDate:
-            closeLIFODate(issues, receipts)
+            closeLIFODate(unmarked)
         case .weightedAverage:
-            closeWeightedAverage(issues, receipts)
+            closeWeightedAverage(unmarked)
         case .weightedAverageDate:
-            closeWeightedAverageDate(issues, receipts)
+            closeWeightedAverageDate(unmarked)
         case .standard, .movingAverage, .nonValuated:
-            return  // D6: the close only locks these
+            return
         }
-        if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) {
-            valuePhysically(rows, receipts)
+        if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) { valuePhysically() }
+        unmarked.removeAll()
+        for issue in issues where issue.openQuantity.isPositive {
+            log.append("unsettled: \(issue.id) (\(setup.id) \(key.dimensions.description)) qty \(issue.openQuantity.formatted(minimumDecimals: 0)) keeps its cost")
         }
-        for issue in issues where record(issue).openQuantity.isPositive {
-            log.append("unsettled: \(issue) (\(setup.id) \(key.dimensions.description)) qty \(record(issue).openQuantity.formatted(minimumDecimals: 0)) keeps its cost")
-        }
-        for issue in issues where record(issue).costSource == .zeroCost {
-            log.append("posted at zero cost: \(issue) (\(setup.id))")
+        for issue in issues where planner.state.transactions[issue.id]?.costSource == .zeroCost {
+            log.append("posted at zero cost: \(issue.id) (\(setup.id))")
         }
     }
 
     // MARK: settlement
 
     /// Settles `quantity` of an issue against a receipt: the issue's share of its open cost is replaced by
-    /// the receipt's share of its open value; the difference is the adjustment, posted on the issue's accounts.
-    mutating func settle(_ issueID: String, _ receiptID: String, _ quantity: Quantity, model: SettleModel) {
-        var issue = record(issueID), receipt = record(receiptID)
-        let amount = quantity == receipt.openQuantity ? receipt.openValue
-            : quantity.share(of: receipt.openValue, outOf: receipt.openQuantity)
-        let portion = quantity == issue.openQuantity ? issue.openValue
-            : quantity.share(of: issue.openValue, outOf: issue.openQuantity)
+    /// the receipt's share of its open value; the difference is the adjustment.
+    mutating func settle(_ i: Int, _ r: Int, _ quantity: Quantity, model: SettleModel) {
+        let amount = quantity == receipts[r].openQuantity ? receipts[r].openValue
+            : quantity.share(of: receipts[r].openValue, outOf: receipts[r].openQuantity)
+        let portion = quantity == issues[i].openQuantity ? issues[i].openValue
+            : quantity.share(of: issues[i].openValue, outOf: issues[i].openQuantity)
         let adjustment = amount - portion
-        issue.settledQuantity += quantity
-        issue.settledValue += amount
-        issue.adjustment += adjustment
-        receipt.settledQuantity += quantity
-        receipt.settledValue += amount
-        changed[issueID] = issue
-        changed[receiptID] = receipt
-        entries.append(SettlementEntry(kind: .settlement, model: model, transaction: issueID, counterpart: receiptID,
-                                       quantity: quantity, settledAmount: amount, adjustment: adjustment, physical: false))
-        postAdjustment(issue, adjustment, physical: false)
+        issues[i].openQuantity -= quantity
+        issues[i].openValue -= portion
+        receipts[r].openQuantity -= quantity
+        receipts[r].openValue -= amount
+        entries.append(SettlementEntry(kind: .settlement, model: model, transaction: issues[i].id,
+                                       counterpart: receipts[r].id, quantity: quantity, settledAmount: amount,
+                                       adjustment: adjustment, physical: false))
+        postAdjustment(issues[i], adjustment, physical: false)
     }
 
-    /// Takes the issue's open quantity from `receipts` in the given order.
-    mutating func take(_ issueID: String, from receipts: some Sequence<String>, model: SettleModel) {
-        for receiptID in receipts {
-            let open = record(issueID).openQuantity
-            guard open.isPositive else { return }
-            let available = record(receiptID).openQuantity
-            guard available.isPositive else { continue }
-            settle(issueID, receiptID, min(open, available), model: model)
+    /// Oldest open receipts first, from `cursor` on (FIFO, direct settlements).
+    mutating func takeForward(_ i: Int, cursor: inout Int, model: SettleModel) {
+        while issues[i].openQuantity.isPositive && cursor < receipts.count {
+            guard receipts[cursor].openQuantity.isPositive else { cursor += 1; continue }
+            settle(i, cursor, min(issues[i].openQuantity, receipts[cursor].openQuantity), model: model)
         }
     }
 
-    /// D14: marked pairs settle first under "marking"; a marked issue is left to its receipt.
-    mutating func settleMarked(_ issues: inout [String], _ receipts: [String]) {
-        var marked = Set<String>()
-        for issueID in issues {
-            guard let marks = planner.state.marks[issueID] else { continue }
-            marked.insert(issueID)
-            for mark in marks where receipts.contains(mark.receipt) {
-                let alreadySettled = planner.state.settlements
-                    .filter { $0.entry.kind == .settlement && $0.entry.model == .marking
-                        && $0.entry.transaction == issueID && $0.entry.counterpart == mark.receipt }
-                    .reduce(Quantity.zero) { $0 + $1.entry.quantity }
-                let quantity = min(mark.quantity - alreadySettled, record(issueID).openQuantity,
-                                   record(mark.receipt).openQuantity)
-                if quantity.isPositive { settle(issueID, mark.receipt, quantity, model: .marking) }
+    /// Latest open receipts first, from `cursor` down (LIFO, D2).
+    mutating func takeBackward(_ i: Int, cursor: inout Int, model: SettleModel) {
+        while issues[i].openQuantity.isPositive && cursor >= 0 {
+            guard receipts[cursor].openQuantity.isPositive else { cursor -= 1; continue }
+            settle(i, cursor, min(issues[i].openQuantity, receipts[cursor].openQuantity), model: model)
+        }
+    }
+
+    /// D14: marked pairs settle first under "marking"; a marked issue is left to its receipt (3.7).
+    /// Returns the indices of the issues the model settles.
+    mutating func settleMarked() -> [Int] {
+        guard !planner.state.marks.isEmpty else { return Array(issues.indices) }
+        let receiptIndex = Dictionary(receipts.indices.map { (receipts[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        var unmarked: [Int] = []
+        for i in issues.indices {
+            guard let marks = planner.state.marks[issues[i].id] else { unmarked.append(i); continue }
+            for mark in marks {
+                guard let r = receiptIndex[mark.receipt] else { continue }
+                let done = planner.markedSettled[issues[i].id]?[mark.receipt] ?? .zero
+                let quantity = min(mark.quantity - done, issues[i].openQuantity, receipts[r].openQuantity)
+                if quantity.isPositive { settle(i, r, quantity, model: .marking) }
+            }
+            if issues[i].openQuantity.isPositive {
+                log.append("marked issue \(issues[i].id) waits for its receipt: not settled")
             }
         }
-        // A marked issue is settled only by its receipt; marked to a receipt after the closing date, it
-        // stays open and the close log says so (3.7).
-        for issueID in issues where marked.contains(issueID) && record(issueID).openQuantity.isPositive {
-            log.append("marked issue \(issueID) waits for its receipt: not settled")
-        }
-        issues.removeAll { marked.contains($0) }
+        return unmarked
     }
 
-    /// LIFO date: each issue takes the latest receipt dated on or before it; without one, the latest
+    /// LIFO date: each issue takes the latest open receipt dated on or before it; without one, the latest
     /// open receipt. Issues of one date: the last issue takes the last receipt.
-    mutating func closeLIFODate(_ issues: [String], _ receipts: [String]) {
-        var index = 0
-        while index < issues.count {
-            let day = record(issues[index]).financialDate!
-            var sameDay: [String] = []
-            while index < issues.count, record(issues[index]).financialDate! == day {
-                sameDay.append(issues[index])
-                index += 1
+    mutating func closeLIFODate(_ unmarked: [Int]) {
+        var stack: [Int] = []   // open receipts dated up to the current issue, latest on top
+        var included = 0
+        var fallback = receipts.count - 1
+        var position = 0
+        while position < unmarked.count {
+            let day = issues[unmarked[position]].date
+            var sameDay: [Int] = []
+            while position < unmarked.count, issues[unmarked[position]].date == day {
+                sameDay.append(unmarked[position])
+                position += 1
             }
-            for issue in sameDay.reversed() {
-                let onOrBefore = receipts.filter { record($0).financialDate! <= day }
-                take(issue, from: onOrBefore.reversed(), model: .lifoDate)
-                take(issue, from: receipts.reversed(), model: .lifoDate)
+            while included < receipts.count, receipts[included].date <= day {
+                stack.append(included)
+                included += 1
+            }
+            for i in sameDay.reversed() {
+                while issues[i].openQuantity.isPositive, let top = stack.last {
+                    guard receipts[top].openQuantity.isPositive else { stack.removeLast(); continue }
+                    settle(i, top, min(issues[i].openQuantity, receipts[top].openQuantity), model: .lifoDate)
+                }
+                takeBackward(i, cursor: &fallback, model: .lifoDate)
             }
         }
     }
 
     /// Weighted average (D3, D4): one average over the open receipts; a single receipt, or a period with
-    /// no new receipts, settles directly (oldest first).
-    mutating func closeWeightedAverage(_ issues: [String], _ receipts: [String]) {
-        guard !issues.isEmpty else { return }
+    /// no new receipts, settles directly, oldest first.
+    mutating func closeWeightedAverage(_ unmarked: [Int]) {
+        guard !unmarked.isEmpty else { return }
+        let open = receipts.indices.filter { receipts[$0].openQuantity.isPositive }
         let previousClose = planner.state.closedThrough
-        let newReceipts = receipts.filter { previousClose == nil || record($0).financialDate! > previousClose! }
-        if receipts.count <= 1 || newReceipts.isEmpty {
-            for issue in issues { take(issue, from: receipts, model: .weightedAverage) }
+        let hasNewReceipts = open.contains { previousClose == nil || receipts[$0].date > previousClose! }
+        var cursor = 0
+        if open.count <= 1 || !hasNewReceipts {
+            for i in unmarked { takeForward(i, cursor: &cursor, model: .weightedAverage) }
             return
         }
-        let closing = summarize(receipts, on: planner.through)
-        for issue in issues { take(issue, from: [closing], model: .weightedAverage) }
+        // Every open receipt is consumed by the closing lot, so the cursor walks straight to it.
+        _ = summarize(open, on: planner.through, model: .weightedAverage)
+        for i in unmarked { takeForward(i, cursor: &cursor, model: .weightedAverage) }
     }
 
-    /// Weighted average date: the same, day by day, carrying the on-hand from day to day.
-    mutating func closeWeightedAverageDate(_ issues: [String], _ receipts: [String]) {
-        var open = receipts
-        var index = 0
-        while index < issues.count {
-            let day = record(issues[index]).financialDate!
-            var sameDay: [String] = []
-            while index < issues.count, record(issues[index]).financialDate! == day {
-                sameDay.append(issues[index])
-                index += 1
+    /// Weighted average date: the same, day by day, carrying the on-hand from day to day (3.6).
+    mutating func closeWeightedAverageDate(_ unmarked: [Int]) {
+        var included = 0
+        var available: [Int] = []
+        var position = 0
+        while position < unmarked.count {
+            let day = issues[unmarked[position]].date
+            var sameDay: [Int] = []
+            while position < unmarked.count, issues[unmarked[position]].date == day {
+                sameDay.append(unmarked[position])
+                position += 1
             }
-            open.removeAll { !record($0).openQuantity.isPositive }
-            let available = open.filter { record($0).financialDate! <= day }
+            while included < receipts.count, receipts[included].date <= day {
+                available.append(included)
+                included += 1
+            }
+            available.removeAll { !receipts[$0].openQuantity.isPositive }
             if available.count >= 2 {
-                let closing = summarize(available, on: day)
-                open.removeAll { available.contains($0) }
-                open.insert(closing, at: 0)
-                for issue in sameDay { take(issue, from: [closing], model: .weightedAverageDate) }
-            } else {
-                for issue in sameDay { take(issue, from: available, model: .weightedAverageDate) }
+                available = [summarize(available, on: day, model: .weightedAverageDate)]
+            }
+            for i in sameDay {
+                for r in available where issues[i].openQuantity.isPositive && receipts[r].openQuantity.isPositive {
+                    settle(i, r, min(issues[i].openQuantity, receipts[r].openQuantity), model: .weightedAverageDate)
+                }
             }
         }
     }
 
     /// The "weighted average inventory closing" pair (D3): a virtual issue consumes the receipts and a
-    /// virtual receipt carries their full quantity and value. Posts no GL lines.
-    mutating func summarize(_ receipts: [String], on day: LedgerDate) -> String {
+    /// virtual receipt carries their full quantity and value. Posts no GL lines. Returns the new lot's
+    /// index; the consumed receipts are left with nothing open, so cursors skip them.
+    mutating func summarize(_ indices: [Int], on day: LedgerDate, model: SettleModel) -> Int {
         var quantity = Quantity.zero, value = Money.zero
         let id = "wa-close@\(day)@\(key.item)@\(key.dimensions.description)"
-        for receiptID in receipts {
-            var receipt = record(receiptID)
-            let (q, v) = (receipt.openQuantity, receipt.openValue)
-            quantity += q
-            value += v
-            receipt.settledQuantity += q
-            receipt.settledValue += v
-            changed[receiptID] = receipt
-            entries.append(SettlementEntry(kind: .consumption, model: setup.model == .weightedAverage ? .weightedAverage : .weightedAverageDate,
-                                           transaction: receiptID, counterpart: id, quantity: q, settledAmount: v,
+        for r in indices {
+            quantity += receipts[r].openQuantity
+            value += receipts[r].openValue
+            entries.append(SettlementEntry(kind: .consumption, model: model, transaction: receipts[r].id, counterpart: id,
+                                           quantity: receipts[r].openQuantity, settledAmount: receipts[r].openValue,
                                            adjustment: .zero, physical: false))
+            receipts[r].openQuantity = .zero
+            receipts[r].openValue = .zero
         }
-        var closing = TransactionRecord(
-            id: id, sequence: Int64.max, item: key.item, direction: .receipt, kindCode: TransactionRecord.closingReceiptCode,
-            dimensions: key.dimensions, date: day, financialDate: day, quantity: quantity, unitPrice: .zero,
-            costSource: .receiptPrice, postedLines: [])
-        closing.financialQuantity = quantity
-        closing.financialValue = value
-        changed[id] = closing
         closingReceipts.append(ClosingReceipt(id: id, quantity: quantity, value: value))
-        return id
+        receipts.append(Lot(id: id, date: day, sequence: Int64.max, kindCode: TransactionRecord.closingReceiptCode,
+                            openQuantity: quantity, openValue: value))
+        // Keep date order: the closing lot replaces what it consumed, which all came before or on `day`.
+        return receipts.count - 1
     }
 
     // MARK: include physical value (D5)
 
-    /// FIFO, LIFO and LIFO date with include physical value: physically-only issues, and financial issues
-    /// left open, are valued from the next receipts by the model, physical or financial, without
-    /// settlement and without consuming them.
-    mutating func valuePhysically(_ rows: ClosePlanner.PoolRows, _ receipts: [String]) {
-        var candidates = (receipts + rows.physicalReceipts).map { record($0) }
-            .filter { $0.openQuantity.isPositive || $0.physicalOpenQuantity.isPositive }
-            .sorted { ($0.financialDate ?? $0.date, $0.sequence) < ($1.financialDate ?? $1.date, $1.sequence) }
-        if setup.model != .fifo { candidates.reverse() }
-        var remaining: [String: (Quantity, Money)] = [:]
-        for c in candidates {
-            remaining[c.id] = c.openQuantity.isPositive ? (c.openQuantity, c.openValue) : (c.physicalOpenQuantity, c.physicalOpenValue)
+    /// FIFO, LIFO and LIFO date with include physical value: physically-only issues are valued from the
+    /// next receipts by the model, physical or financial, without settlement and without consuming them.
+    mutating func valuePhysically() {
+        var candidates: [Lot] = receipts.filter { $0.openQuantity.isPositive }
+        for id in rows.physicalReceipts {
+            let r = planner.state.transactions[id]!
+            candidates.append(Lot(id: id, date: r.date, sequence: r.sequence, kindCode: r.kindCode,
+                                  openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue))
         }
-        let physicalIssues = rows.physicalIssues.map { record($0) }.sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
+        candidates.sort { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
+        if setup.model != .fifo { candidates.reverse() }
+        let physicalIssues = rows.physicalIssues.map { planner.state.transactions[$0]! }
+            .sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
         for issue in physicalIssues {
             var need = issue.physicalOpenQuantity
             var target = Money.zero
             var source = ""
-            var pool = candidates
+            var order = Array(candidates.indices)
             if setup.model == .lifoDate {
-                let onOrBefore = candidates.filter { ($0.financialDate ?? $0.date) <= issue.date }
-                pool = onOrBefore + candidates.filter { ($0.financialDate ?? $0.date) > issue.date }
+                order = order.filter { candidates[$0].date <= issue.date } + order.filter { candidates[$0].date > issue.date }
             }
-            for candidate in pool where need.isPositive {
-                guard let (q, v) = remaining[candidate.id], q.isPositive else { continue }
-                let take = min(need, q)
-                let amount = take == q ? v : take.share(of: v, outOf: q)
-                remaining[candidate.id] = (q - take, v - amount)
+            for c in order where need.isPositive && candidates[c].openQuantity.isPositive {
+                let take = min(need, candidates[c].openQuantity)
+                let amount = take == candidates[c].openQuantity ? candidates[c].openValue
+                    : take.share(of: candidates[c].openValue, outOf: candidates[c].openQuantity)
+                candidates[c].openQuantity -= take
+                candidates[c].openValue -= amount
                 target += amount
                 need -= take
-                if source.isEmpty { source = candidate.id }
+                if source.isEmpty { source = candidates[c].id }
             }
-            guard need.isZero, !source.isEmpty else { continue }  // nothing to value it from: keep its cost
+            guard need.isZero, !source.isEmpty else { continue }  // nothing to value it from: keeps its cost
             let adjustment = target - issue.physicalOpenValue
-            var updated = issue
-            updated.adjustment += adjustment
-            updated.physicalAdjustment += adjustment
-            updated.physicalOpenValue += adjustment
-            changed[issue.id] = updated
             entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issue.id,
                                            counterpart: source, quantity: issue.physicalOpenQuantity,
                                            settledAmount: target, adjustment: adjustment, physical: true))
-            postAdjustment(updated, adjustment, physical: true)
+            postAdjustment(Lot(id: issue.id, date: issue.date, sequence: issue.sequence, kindCode: issue.kindCode,
+                               openQuantity: .zero, openValue: .zero), adjustment, physical: true)
         }
     }
 
     // MARK: GL
 
     /// Posts an issue's adjustment on the accounts it used (D16), dated the closing date. A transfer's
-    /// receipt leg follows its issue leg (D15) and the pair's GL moves value between the two inventories.
-    mutating func postAdjustment(_ issue: TransactionRecord, _ adjustment: Money, physical: Bool) {
+    /// receipt leg follows its issue leg (D15); the pair's GL moves value between the two inventories.
+    mutating func postAdjustment(_ issue: Lot, _ adjustment: Money, physical: Bool) {
         guard !adjustment.isZero else { return }
-        let stored = issue.accounts
+        let stored = planner.state.accounts(of: planner.state.transactions[issue.id]!)
+        var voucher = VoucherBuilder(profiles: planner.state.profiles, group: setup.postingGroup)
         if issue.kindCode == TransactionRecord.transferOutCode {
             let receiptID = TransactionRecord.transferReceiptID(issue.id)
-            var receipt = record(receiptID)
-            receipt.adjustment += adjustment
-            changed[receiptID] = receipt
+            transferAdjustments[receiptID, default: .zero] += adjustment
             entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
                                            counterpart: issue.id, quantity: .zero, settledAmount: .zero,
                                            adjustment: adjustment, physical: false))
             voucher.post(adjustment, debit: .inventory, credit: .inventory, stored: stored)
-            return
-        }
-        let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
-        if physical {
-            voucher.post(adjustment, debit: kind.physicalExpense, credit: .inventoryShipped, stored: stored)
         } else {
-            voucher.post(adjustment, debit: kind.financialExpense, credit: .inventory, stored: stored)
+            let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
+            if physical {
+                voucher.post(adjustment, debit: kind.physicalExpense, credit: .inventoryShipped, stored: stored)
+            } else {
+                voucher.post(adjustment, debit: kind.financialExpense, credit: .inventory, stored: stored)
+            }
+        }
+        for line in voucher.balancedLines {
+            lineTotals[VoucherLine(line.postingType, line.account, .zero), default: .zero] += line.amount
         }
     }
 
@@ -294,7 +315,10 @@ struct PoolClose {
             closingReceipts = []
         }
         guard !entries.isEmpty || !closingReceipts.isEmpty else { return nil }
+        let lines = lineTotals.filter { !$0.value.isZero }
+            .map { VoucherLine($0.key.postingType, $0.key.account, $0.value) }
+            .sorted { ($0.account, $0.postingType.code) < ($1.account, $1.postingType.code) }
         return SettlementPosted(mode: planner.mode, item: key.item, dimensions: key.dimensions,
-                                closingReceipts: closingReceipts, entries: entries, lines: voucher.balancedLines)
+                                closingReceipts: closingReceipts, entries: entries, lines: lines)
     }
 }

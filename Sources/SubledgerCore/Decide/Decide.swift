@@ -20,9 +20,25 @@ extension LedgerState {
         case .activateStandardCost(let c): return [(.standardCostActivated(try decideStandardCost(c)), c.date)]
         case .revalue(let c): return [(.movingAverageRevalued(try decideRevaluation(c)), c.date)]
         case .adjust(let c): return [(.receiptAdjusted(try decideAdjustment(c)), c.date)]
-        case .close(let date): return planClose(through: date, mode: .close).map { ($0, date) }
+        case .close(let date): return try decideClose(through: date)
         case .recalculate(let date): return planClose(through: date, mode: .recalculation).map { ($0, date) }
+        case .reverseClose(let date, let through): return try decideReverseClose(date: date, through: through)
         }
+    }
+
+    /// A close through `date`: first cancels recalculations dated after it (D13, 4.1 step 1) by
+    /// compensation, then settles and adjusts on the state without them.
+    func decideClose(through date: LedgerDate) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+        var events: [(event: LedgerEvent, date: LedgerDate)] = []
+        var state = self
+        while let later = state.closes.last(where: { $0.isInForce }), later.mode == .recalculation, later.date > date {
+            let reversal = try state.decideReverseClose(date: later.date, through: nil)
+            for (event, day) in reversal {
+                state.apply(event, date: day, sequence: state.lastSequence + 1)
+            }
+            events += reversal
+        }
+        return events + state.planClose(through: date, mode: .close).map { ($0, date) }
     }
 
     /// D1: a close dated D locks every business date on or before D.

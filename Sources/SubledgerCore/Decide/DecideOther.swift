@@ -64,7 +64,7 @@ extension LedgerState {
             guard !delta.isZero else { continue }
             revaluedTransactions.append(TransactionRevaluation(transaction: record.id, delta: delta))
             let pool = poolKey(item: setup, record.dimensions).dimensions
-            let stored = record.accounts
+            let stored = accounts(of: record)
             if record.direction == .receipt {
                 physicalDeltas[pool, default: .zero] += delta
                 voucher.post(delta, debit: .inventoryReceived, credit: .revaluation, stored: stored)

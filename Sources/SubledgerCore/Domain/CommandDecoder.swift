@@ -20,7 +20,7 @@ public struct CommandFields: Sendable {
 public enum CommandDecoder {
     /// Command names accepted in every input format.
     public static let commandNames = ["item", "accounts", "receive", "issue", "invoice", "mark", "transfer",
-                                      "standard-cost", "revalue", "adjust", "close", "recalculate"]
+                                      "standard-cost", "revalue", "adjust", "close", "recalculate", "reverse-close"]
 
     static let dimensionKeys = Dimension.allCases.map(\.rawValue)
 
@@ -40,6 +40,7 @@ public enum CommandDecoder {
         case "revalue": return ["date", "item", "price"] + dimensionKeys
         case "adjust": return ["date", "tx", "amount"]
         case "close", "recalculate": return ["date"]
+        case "reverse-close": return ["date", "through"]
         default: return nil
         }
     }
@@ -115,6 +116,9 @@ public enum CommandDecoder {
             return .adjust(.init(date: try reader.date(), transaction: try reader.requiredName("tx"), amount: amount))
         case "close": return .close(try reader.date())
         case "recalculate": return .recalculate(try reader.date())
+        case "reverse-close":
+            return .reverseClose(date: fields["date"] == nil ? nil : try reader.date(),
+                                 through: fields["through"] == nil ? nil : try reader.date("through"))
         default:
             preconditionFailure("allowedKeys and decode disagree on '\(name)'")
         }
@@ -130,10 +134,10 @@ struct FieldReader {
         return value
     }
 
-    func date() throws(Rejection) -> LedgerDate {
-        let text = try required("date")
+    func date(_ key: String = "date") throws(Rejection) -> LedgerDate {
+        let text = try required(key)
         guard let date = LedgerDate(text) else {
-            throw Rejection(.invalidDate, field: "date", "'\(text)' is not a calendar date YYYY-MM-DD")
+            throw Rejection(.invalidDate, field: key, "'\(text)' is not a calendar date YYYY-MM-DD")
         }
         return date
     }

@@ -14,6 +14,9 @@ public enum LedgerCommand: Sendable, Equatable {
     case close(LedgerDate)
     /// Recalculation through a date: adjust only, no settlement, no lock (D13).
     case recalculate(LedgerDate)
+    /// Reverse the latest close or recalculation (optionally checking its date), or with `through`, every
+    /// close dated after that date, newest first, in one command (D12).
+    case reverseClose(date: LedgerDate?, through: LedgerDate?)
 
     public enum ReceiptKind: String, Sendable, CaseIterable {
         case purchase, journal, `return`, production
@@ -141,6 +144,7 @@ public enum LedgerCommand: Sendable, Equatable {
         case .revalue(let c): return c.date
         case .adjust(let c): return c.date
         case .close(let date), .recalculate(let date): return date
+        case .reverseClose: return nil
         }
     }
 }

@@ -11,7 +11,8 @@ public struct LedgerDate: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     public init?(year: Int, month: Int, day: Int) {
-        self.init(yyyymmdd: Int32(clamping: year * 10_000 + month * 100 + day))
+        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        self.init(yyyymmdd: Int32(year * 10_000 + month * 100 + day))
     }
 
     /// Parses exactly `YYYY-MM-DD`.

@@ -21,6 +21,8 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case nothingOnHand = "nothing-on-hand"
         case notAdjustable = "not-adjustable"
         case periodClosed = "period-closed"
+        case nothingToReverse = "nothing-to-reverse"
+        case notLatestClose = "not-latest-close"
         case notSupportedYet = "not-supported-yet"
     }
 

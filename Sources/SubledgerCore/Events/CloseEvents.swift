@@ -4,8 +4,16 @@
 public enum CloseMode: UInt8, Sendable {
     case close = 1
     case recalculation = 2
+    /// Compensating events of a reversed close or recalculation (D12).
+    case reversal = 3
 
-    public var name: String { self == .close ? "close" : "recalculation" }
+    public var name: String {
+        switch self {
+        case .close: return "close"
+        case .recalculation: return "recalculation"
+        case .reversal: return "reversal"
+        }
+    }
 }
 
 /// The settle model recorded on a settlement (AX InventSettleModel).
@@ -103,6 +111,15 @@ public struct SettlementPosted: Sendable, Equatable {
         self.entries = entries
         self.lines = lines
     }
+}
+
+/// A close or recalculation reversed by compensation (D12): its `settlement.posted` events were negated
+/// by the `settlement.posted` events (mode reversal) just before this one. The period reopens.
+public struct CloseReversed: Sendable, Equatable {
+    /// Sequence of the reversed close's `close.posted` event.
+    public var closeSequence: Int64
+
+    public init(closeSequence: Int64) { self.closeSequence = closeSequence }
 }
 
 /// The end of a close or recalculation through a date: a close locks every date up to it (D1).

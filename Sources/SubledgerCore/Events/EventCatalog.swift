@@ -14,6 +14,7 @@ public enum EventCatalog {
         case receiptAdjusted = "receipt.adjusted"
         case settlementPosted = "settlement.posted"
         case closePosted = "close.posted"
+        case closeReversed = "close.reversed"
 
         /// Current schema version written for this type.
         public var version: Int { 1 }
@@ -36,6 +37,7 @@ public enum EventCatalog {
         case .receiptAdjusted: return .receiptAdjusted
         case .settlementPosted: return .settlementPosted
         case .closePosted: return .closePosted
+        case .closeReversed: return .closeReversed
         }
     }
 
@@ -106,6 +108,8 @@ public enum EventCatalog {
         case .closePosted(let e):
             w.byte(e.mode.rawValue); w.int(Int64(e.log.count))
             for line in e.log { w.string(line) }
+        case .closeReversed(let e):
+            w.int(e.closeSequence)
         }
         return w.bytes
     }
@@ -211,6 +215,8 @@ public enum EventCatalog {
             var log: [String] = []
             for _ in 0..<(try r.count()) { log.append(try r.string()) }
             event = .closePosted(ClosePosted(mode: mode, log: log))
+        case .closeReversed:
+            event = .closeReversed(CloseReversed(closeSequence: try r.int()))
         }
         guard r.isAtEnd else { throw r.fail("trailing bytes after \(kind.rawValue)") }
         return event

@@ -13,11 +13,12 @@ public enum LedgerEvent: Sendable, Equatable {
     case receiptAdjusted(ReceiptAdjusted)
     case settlementPosted(SettlementPosted)
     case closePosted(ClosePosted)
+    case closeReversed(CloseReversed)
 
     /// The GL lines of this event (empty for setup events).
     public var lines: [VoucherLine] {
         switch self {
-        case .itemDefined, .accountsSet, .markPosted, .closePosted: return []
+        case .itemDefined, .accountsSet, .markPosted, .closePosted, .closeReversed: return []
         case .settlementPosted(let e): return e.lines
         case .receiptPosted(let e): return e.lines
         case .issuePosted(let e): return e.lines

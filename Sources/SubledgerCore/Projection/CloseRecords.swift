@@ -5,6 +5,12 @@ public struct CloseRecord: Sendable, Equatable {
     /// Sequence of its `close.posted` event.
     public var sequence: Int64
     public var log: [String]
+    /// Its per-pool results, kept so that a reversal can negate them exactly (D12).
+    public var events: [SettlementPosted]
+    /// Sequence of the `close.reversed` event that reversed it.
+    public var reversedBy: Int64?
+
+    public var isInForce: Bool { reversedBy == nil }
 }
 
 /// One settlement or close adjustment, for queries and audits.
@@ -18,12 +24,13 @@ public struct SettlementRecord: Sendable, Equatable {
 extension LedgerState {
     mutating func applySettlement(_ e: SettlementPosted, _ date: LedgerDate) {
         let setup = items[e.item]!
-        for receipt in e.closingReceipts {
+        if e.mode != .reversal { pendingCloseEvents.append(e) }
+        for receipt in e.closingReceipts where e.mode != .reversal {
             var record = TransactionRecord(
                 id: receipt.id, sequence: lastSequence, item: e.item, direction: .receipt,
                 kindCode: TransactionRecord.closingReceiptCode, dimensions: e.dimensions, date: date,
                 financialDate: date, quantity: receipt.quantity, unitPrice: .zero, costSource: .receiptPrice,
-                postedLines: [])
+                postedAccounts: -1)
             record.financialQuantity = receipt.quantity
             record.financialValue = receipt.value
             transactions[receipt.id] = record
@@ -57,6 +64,11 @@ extension LedgerState {
             }
             transactions[entry.transaction] = record
             settlements.append(SettlementRecord(date: date, sequence: lastSequence, mode: e.mode, entry: entry))
+        }
+        // A reversed close's weighted average closing receipts go away with it (nothing else can have
+        // settled against them: only the latest close can be reversed).
+        if e.mode == .reversal {
+            for receipt in e.closingReceipts { transactions[receipt.id] = nil }
         }
     }
 }

@@ -15,10 +15,12 @@ public struct LedgerState: Sendable {
     public internal(set) var closes: [CloseRecord] = []
     /// Settlements and close adjustments, in log order.
     public internal(set) var settlements: [SettlementRecord] = []
-    /// The latest date locked by a close (D1), nil when no close is in force.
+    /// The latest date locked by a close in force (D1), nil when there is none.
     public var closedThrough: LedgerDate? {
-        closes.last(where: { $0.mode == .close })?.date
+        closes.last(where: { $0.mode == .close && $0.isInForce })?.date
     }
+    /// Settlement events of the close being applied, until its `close.posted` arrives.
+    var pendingCloseEvents: [SettlementPosted] = []
     /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
     public internal(set) var warnings: [String] = []
 
@@ -30,7 +32,13 @@ public struct LedgerState: Sendable {
 
     public func pool(_ key: PoolKey) -> CostPool { pools[key] ?? CostPool() }
 
-    public func accounts(of record: TransactionRecord) -> [PostingType: String] { record.accounts }
+    public internal(set) var accountSets = AccountSets()
+
+    /// Accounts by posting type the transaction posted to; its latest invoice's win (D16).
+    public func accounts(of record: TransactionRecord) -> [PostingType: String] {
+        guard record.invoiceAccounts >= 0 else { return accountSets[record.postedAccounts] }
+        return accountSets[record.postedAccounts].merging(accountSets[record.invoiceAccounts]) { $1 }
+    }
 
     /// Makes room for `count` more transactions (replay knows how many events are coming).
     public mutating func reserveCapacity(transactions count: Int) {
@@ -67,7 +75,12 @@ public struct LedgerState: Sendable {
             pools[PoolKey(item: e.item, dimensions: e.dimensions)]!.touch(date)
         case .settlementPosted(let e): applySettlement(e, date)
         case .closePosted(let e):
-            closes.append(CloseRecord(date: date, mode: e.mode, sequence: lastSequence, log: e.log))
+            closes.append(CloseRecord(date: date, mode: e.mode, sequence: lastSequence, log: e.log,
+                                      events: pendingCloseEvents))
+            pendingCloseEvents = []
+        case .closeReversed(let e):
+            let index = closes.firstIndex(where: { $0.sequence == e.closeSequence })!
+            closes[index].reversedBy = lastSequence
         case .receiptAdjusted(let e):
             let record = transactions[e.transaction]!
             transactions[e.transaction]!.adjustment += e.amount
@@ -82,7 +95,7 @@ public struct LedgerState: Sendable {
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
-            costSource: .receiptPrice, postedLines: e.lines)
+            costSource: .receiptPrice, postedAccounts: accountSets.intern(e.lines))
         var pool = pools[key] ?? CostPool()
         if e.physicalOnly {
             record.physicalOpenQuantity = e.quantity
@@ -106,7 +119,7 @@ public struct LedgerState: Sendable {
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
-            costSource: e.costSource, postedLines: e.lines)
+            costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
         var pool = pools[key] ?? CostPool()
         if e.physicalOnly {
             record.physicalOpenQuantity = e.quantity
@@ -139,7 +152,7 @@ public struct LedgerState: Sendable {
         record.financialValue += e.financialValue
         record.financialDate = date
         record.costSource = e.costSource
-        if !e.lines.isEmpty { record.invoiceLines = e.lines }
+        if !e.lines.isEmpty { record.invoiceAccounts = accountSets.intern(e.lines) }
         if record.direction == .receipt {
             record.unitPrice = e.unitPrice
             pool.physicalQuantity -= e.quantity
@@ -165,7 +178,7 @@ public struct LedgerState: Sendable {
         var issue = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue,
             kindCode: TransactionRecord.transferOutCode, dimensions: e.from, date: date, financialDate: date,
-            quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedLines: e.lines)
+            quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
         issue.financialQuantity = e.quantity
         issue.financialValue = e.amount
         issue.destination = e.to

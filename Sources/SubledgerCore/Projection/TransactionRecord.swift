@@ -32,9 +32,10 @@ public struct TransactionRecord: Sendable, Equatable {
     public var settledQuantity = Quantity.zero
     public var settledValue = Money.zero
     public var costSource: CostSource
-    /// GL lines of the posting that created it and of its latest invoice: the accounts it used (D16).
-    public var postedLines: [VoucherLine]
-    public var invoiceLines: [VoucherLine] = []
+    /// Accounts (interned in `LedgerState.accountSets`) of the posting that created it and of its latest
+    /// invoice: the accounts later adjustments post to (D16). -1 when none.
+    public var postedAccounts: Int32
+    public var invoiceAccounts: Int32 = -1
     /// For a transfer's issue leg: the receiving dimension values.
     public var destination: DimensionValues?
 
@@ -55,14 +56,6 @@ public struct TransactionRecord: Sendable, Equatable {
     public static func transferReceiptID(_ transfer: String) -> String { transfer + "@in" }
 
     public var isTransferLeg: Bool { kindCode == TransactionRecord.transferOutCode || kindCode == TransactionRecord.transferInCode }
-
-    /// Accounts by posting type this transaction posted to; the latest invoice's win (D16).
-    public var accounts: [PostingType: String] {
-        var map: [PostingType: String] = [:]
-        for line in postedLines { map[line.postingType] = line.account }
-        for line in invoiceLines { map[line.postingType] = line.account }
-        return map
-    }
 
     /// Unit cost it was posted with, before adjustments: the financial posting when there is one.
     public var postedUnitCost: UnitPrice? {

@@ -8,6 +8,8 @@ enum Format {
     static func qty(_ value: Quantity) -> String { value.formatted(minimumDecimals: 0) }
     /// Amounts with their two decimals (`12.50`).
     static func money(_ value: Money) -> String { value.description }
+    /// Adjustments with an explicit sign (`+1.83`, `-0.50`, `0.00`), as the scenario notation writes them.
+    static func signed(_ value: Money) -> String { value.isPositive ? "+" + value.description : value.description }
     /// Unit prices with their four decimals (`10.5000`), so a column of them aligns.
     static func unit(_ value: UnitPrice?) -> String { value?.description ?? "-" }
     /// Setup events carry a placeholder date; show them as `setup`.

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// Writing to stdout/stderr, terminal detection, clocks. Plain file descriptors: the C `stderr` global is
@@ -82,4 +83,51 @@ final class ProgressLine {
         if drawn { Terminal.writeError("\r\u{1B}[2K") }
         drawn = false
     }
+}
+
+/// An elapsed-time line on stderr while a long synchronous call runs (`\r closing | 3.2 s`), for work that
+/// reports no progress of its own (a close). A timer on a private serial queue draws it, first after
+/// `delay` so quick calls never show it, and only when stderr is a terminal. `finish` stops the timer
+/// and erases the line before the caller prints anything.
+final class ElapsedLine: @unchecked Sendable {
+    private let label: String
+    private let start = Terminal.nanoseconds()
+    private let queue = DispatchQueue(label: "subledger.elapsed-line")
+    private var timer: DispatchSourceTimer?
+    // Touched only on `queue`.
+    private var frame = 0
+    private var drawn = false
+
+    /// nil when stderr is not a terminal.
+    init?(label: String, delay: DispatchTimeInterval = .milliseconds(400)) {
+        guard Terminal.stderrIsTerminal else { return nil }
+        self.label = label
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + delay, repeating: .milliseconds(100))
+        timer.setEventHandler { [weak self] in self?.draw() }
+        self.timer = timer
+        timer.resume()
+    }
+
+    private func draw() {
+        let spinner: [Character] = ["|", "/", "-", "\\"]
+        frame = (frame + 1) % spinner.count
+        let elapsed = Terminal.nanoseconds() - start
+        let tenths = max(elapsed, 0) / 100_000_000
+        Terminal.writeError("\r\u{1B}[2K \(label) \(spinner[frame]) \(tenths / 10).\(tenths % 10) s")
+        drawn = true
+    }
+
+    /// Stops the timer and erases the line. A handler already running finishes first (serial queue);
+    /// a cancelled source runs no further handlers.
+    func finish() {
+        queue.sync {
+            timer?.cancel()
+            timer = nil
+            if drawn { Terminal.writeError("\r\u{1B}[2K") }
+            drawn = false
+        }
+    }
+
+    deinit { timer?.cancel() }
 }

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Subledger
+import SubledgerCore
+
+struct CloseCommand: ParsableCommand, JSONOutputting {
+    static let configuration = CommandConfiguration(
+        commandName: "close",
+        abstract: "Inventory close through a date: settle issues against receipts, adjust their cost, lock the period.",
+        discussion: """
+            For every periodic item (FIFO, LIFO, LIFO date, weighted average, weighted average date), \
+            settles the financially updated issues dated up to DATE against receipts by the item's model \
+            (marked receipts first) and adjusts each issue to the cost of what it settled against; the \
+            adjustments post to the accounts each issue used, dated DATE. Then every business date up to \
+            DATE is locked: a later post dated on or before it is refused with period-closed (exit 2).
+
+            Prints the events appended, the settlement entries with the total adjustment, and the close \
+            log: issues left unsettled, issues posted at zero cost, negative on-hand. A --command-id used \
+            before appends nothing ("already applied"). On a terminal, a long close draws an elapsed-time \
+            line on stderr. `subledger settlements` and `subledger closes` show the result later.
+
+            Examples:
+              subledger close 2026-01-31
+              subledger close 2026-01-31 --command-id close-2026-01 --json
+            """)
+
+    @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.", valueName: "date"))
+    var date: DateArgument
+    @Option(name: .customLong("command-id"), help: "Idempotency key: a command id used before appends nothing.") var commandID: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try CloseRun.run(.close(date.date), label: "closing", what: "close through \(date.date)",
+                         commandID: commandID, database: database, output: output)
+    }
+}
+
+/// What `close` and `recalculate` share: run the command with an elapsed-time line, then report the run.
+enum CloseRun {
+    static func run(_ command: LedgerCommand, label: String, what: String, commandID: String?,
+                    database: DatabaseOptions, output: OutputOptions) throws {
+        let ledger = try database.open()
+        let line = ElapsedLine(label: label)
+        let start = Terminal.nanoseconds()
+        let result: CommandResult
+        do {
+            result = try ledger.execute(command, commandID: commandID)
+        } catch {
+            line?.finish()
+            throw error
+        }
+        line?.finish()
+        let elapsed = Terminal.nanoseconds() - start
+        // The run's close.posted event is the command's last event (a re-sent command reports the first run).
+        let close = result.eventCount == 0 ? nil : ledger.closeRow(sequence: result.lastSequence)
+        let entries = close.map { ledger.settlements(closeSequence: $0.sequence) } ?? []
+
+        if output.json {
+            var o = JSONObjectBuilder()
+            o.add("result", CommandResultView.json(result))
+            o.add("appended", JSONOut.int(result.duplicate ? 0 : result.eventCount))
+            o.add("milliseconds", JSONOut.int(elapsed / 1_000_000))
+            o.add("close", close.map(CloseView.closeJSON) ?? .null)
+            o.add("settlements", CloseView.settlementsJSON(entries))
+            JSONOut.print(o.value)
+            return
+        }
+
+        var headline = CommandResultView.headline(result, what: what)
+        if !result.duplicate { headline += " in \(Terminal.seconds(elapsed))" }
+        print(headline)
+        guard let close else {
+            if result.duplicate { print("(command \(result.commandID) did not record a close or recalculation)") }
+            return
+        }
+        print(CloseView.summary(close))
+        if !entries.isEmpty {
+            print()
+            print(CloseView.settlementsTable(entries).render())
+        }
+        print()
+        print(close.mode == .close ? "Close log" : "Recalculation log")
+        print(CloseView.logLines(close).joined(separator: "\n"))
+    }
+}

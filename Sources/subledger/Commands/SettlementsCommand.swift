@@ -1,0 +1,44 @@
+import ArgumentParser
+import Subledger
+import SubledgerCore
+
+struct SettlementsCommand: ParsableCommand, JSONOutputting {
+    static let configuration = CommandConfiguration(
+        commandName: "settlements",
+        abstract: "Settlement entries of closes and recalculations: which receipt each issue was costed from.",
+        discussion: """
+            One row per entry, in log order: the closing date, the close (the sequence of its close.posted \
+            event, as `subledger closes` lists it), mode, item, kind, settle model, the issue (or receipt) \
+            it changes, the receipt it settled against, the quantity, the value taken from the receipt and \
+            the adjustment (+ means more cost). Kinds: settlement (issue matched with a receipt), \
+            adjustment (valued without settlement: a recalculation, or physical value), consumption \
+            (a receipt consumed by a weighted average closing), receipt-adjustment (a transfer's receipt \
+            following its issue). The total line sums settlements and issue adjustments.
+
+            Examples:
+              subledger settlements
+              subledger settlements --tx S1
+              subledger settlements --item A --close 10 --json
+            """)
+
+    @Option(help: "Only entries of this item.") var item: String?
+    @Option(help: "Only entries that change this transaction or settle against it.") var tx: String?
+    @Option(help: ArgumentHelp("Only entries of this close (the sequence `subledger closes` shows).", valueName: "seq"))
+    var close: Int64?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let ledger = try database.open()
+        if let close, ledger.closeRow(sequence: close) == nil {
+            throw CLIError(code: "usage", message: "no close or recalculation has sequence \(close); `subledger closes` lists them",
+                           exitCode: 64)
+        }
+        let rows = ledger.settlements(item: item, transaction: tx, closeSequence: close)
+        if output.json {
+            JSONOut.print(["settlements": CloseView.settlementsJSON(rows)])
+        } else {
+            print(CloseView.settlementsTable(rows).render())
+        }
+    }
+}
