@@ -11,6 +11,7 @@ import SubledgerCore
 enum Bench {
     static func main() {
         var postings = 1_000_000, items = 1_000, runs = 3, dir = "/tmp"
+        var workloadPath: String?
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let flag = arguments.next() {
             let value = arguments.next() ?? ""
@@ -19,10 +20,20 @@ enum Bench {
             case "--items": items = Int(value) ?? items
             case "--runs": runs = Int(value) ?? runs
             case "--dir": dir = value
+            case "--write-workload": workloadPath = value
             default:
-                print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH]")
+                print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE]")
                 exit(2)
             }
+        }
+        if let workloadPath {
+            // Writes the workload as a JSON Lines file (for `subledger import` by hand) and stops.
+            let bytes = Workload(postings: postings, items: items).jsonLines()
+            guard let file = fopen(workloadPath, "w") else { print("cannot write \(workloadPath)"); exit(1) }
+            _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            fclose(file)
+            print("wrote \(bytes.count) bytes to \(workloadPath)")
+            return
         }
         do { try run(postings: postings, items: items, runs: runs, dir: dir) } catch {
             print("benchmark failed: \(error)")

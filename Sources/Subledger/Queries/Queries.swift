@@ -16,6 +16,8 @@ public struct TransactionRow: Sendable, Equatable {
     public var model: ValuationModel
     /// GL accounts the transaction posted to, by posting type (D16).
     public var accounts: [PostingType: String]
+    /// For a transfer's issue leg: where the goods went (its receipt leg's dimension values).
+    public var destination: DimensionValues?
 }
 
 public struct VoucherRow: Sendable, Equatable {
@@ -49,8 +51,13 @@ extension Ledger {
     }
 
     public func transactions(item: String? = nil) -> [TransactionRow] {
-        state.transactions.values.filter { item == nil || $0.item == item }.sorted { $0.sequence < $1.sequence }
-            .map { TransactionRow(record: $0, model: state.items[$0.item]!.model, accounts: state.accounts(of: $0)) }
+        state.transactions.values.filter { item == nil || $0.item == item }.sorted { ($0.sequence, $0.direction == .issue ? 0 : 1, $0.id) < ($1.sequence, $1.direction == .issue ? 0 : 1, $1.id) }
+            .map { record in
+                let receiptLeg = record.kindCode == TransactionRecord.transferOutCode
+                    ? state.transactions[TransactionRecord.transferReceiptID(record.id)] : nil
+                return TransactionRow(record: record, model: state.items[record.item]!.model,
+                                      accounts: state.accounts(of: record), destination: receiptLeg?.dimensions)
+            }
     }
 
     public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {

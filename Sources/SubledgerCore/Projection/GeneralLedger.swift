@@ -3,7 +3,10 @@
 public struct GeneralLedger: Sendable, Equatable {
     public struct Account: Sendable, Equatable {
         public var name: String
-        public var byDate: [Int32: Money] = [:]
+        /// Business dates posted to, ascending, and the net amount of each. Postings arrive mostly in
+        /// date order, so adding to the last day is the common case (no hashing per line).
+        public var days: [Int32] = []
+        public var amounts: [Money] = []
         /// Bit per `PostingType.code` of the posting types that used this account.
         public var postingTypes: UInt32 = 0
     }
@@ -39,7 +42,7 @@ public struct GeneralLedger: Sendable, Equatable {
     mutating func post(_ lines: [VoucherLine], on date: LedgerDate) {
         for line in lines {
             let slot = slot(line.account)
-            entries[slot].byDate[date.yyyymmdd, default: .zero] += line.amount
+            entries[slot].add(line.amount, on: date.yyyymmdd)
             entries[slot].postingTypes |= 1 << UInt32(line.postingType.code)
         }
         lineCount += lines.count
@@ -50,7 +53,8 @@ public struct GeneralLedger: Sendable, Equatable {
     public func balance(_ account: String, asOf date: LedgerDate = .distantFuture) -> Money {
         guard let slot = index[account] else { return .zero }
         var total = Money.zero
-        for (day, amount) in entries[slot].byDate where day <= date.yyyymmdd { total += amount }
+        let account = entries[slot]
+        for (day, amount) in zip(account.days, account.amounts) where day <= date.yyyymmdd { total += amount }
         return total
     }
 
@@ -70,5 +74,28 @@ public struct GeneralLedger: Sendable, Equatable {
     /// Trial balance as of a date: every account with its balance, sorted by account.
     public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [(account: String, balance: Money)] {
         accountNames.map { ($0, balance($0, asOf: date)) }
+    }
+}
+
+extension GeneralLedger.Account {
+    mutating func add(_ amount: Money, on day: Int32) {
+        if let last = days.last, last == day {
+            amounts[amounts.count - 1] += amount
+        } else if days.last.map({ $0 < day }) ?? true {
+            days.append(day)
+            amounts.append(amount)
+        } else {
+            var low = 0, high = days.count
+            while low < high {
+                let middle = (low + high) / 2
+                if days[middle] < day { low = middle + 1 } else { high = middle }
+            }
+            if low < days.count, days[low] == day {
+                amounts[low] += amount
+            } else {
+                days.insert(day, at: low)
+                amounts.insert(amount, at: low)
+            }
+        }
     }
 }

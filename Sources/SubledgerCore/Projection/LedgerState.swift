@@ -30,6 +30,11 @@ public struct LedgerState: Sendable {
         PoolKey(item: setup.id, dimensions: dimensions.restricted(to: setup.dimensions))
     }
 
+    /// The pool of an item known to exist, reading only its tracked dimensions (no copy of the setup).
+    func poolKey(item: String, _ dimensions: DimensionValues) -> PoolKey {
+        PoolKey(item: item, dimensions: dimensions.restricted(to: items[item]!.dimensions))
+    }
+
     public func pool(_ key: PoolKey) -> CostPool { pools[key] ?? CostPool() }
 
     public internal(set) var accountSets = AccountSets()
@@ -91,31 +96,34 @@ public struct LedgerState: Sendable {
     }
 
     private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) {
-        let key = poolKey(item: items[e.item]!, e.dimensions)
+        let key = poolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
             costSource: .receiptPrice, postedAccounts: accountSets.intern(e.lines))
-        var pool = pools[key] ?? CostPool()
         if e.physicalOnly {
             record.physicalOpenQuantity = e.quantity
             record.physicalOpenValue = e.inventoryValue
             record.physicalOpenOffset = e.offsetValue
-            pool.physicalQuantity += e.quantity
-            pool.physicalValue += e.inventoryValue
         } else {
             record.financialQuantity = e.quantity
             record.financialValue = e.inventoryValue
-            pool.financialQuantity += e.quantity
-            pool.financialValue += e.inventoryValue
         }
-        pool.touch(date)
-        pools[key] = pool
+        Self.update(&pools[key, default: CostPool()]) { pool in
+            if e.physicalOnly {
+                pool.physicalQuantity += e.quantity
+                pool.physicalValue += e.inventoryValue
+            } else {
+                pool.financialQuantity += e.quantity
+                pool.financialValue += e.inventoryValue
+            }
+            pool.touch(date)
+        }
         transactions[e.transaction] = record
     }
 
     private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) {
-        let key = poolKey(item: items[e.item]!, e.dimensions)
+        let key = poolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
@@ -140,6 +148,10 @@ public struct LedgerState: Sendable {
         pools[key] = pool
         transactions[e.transaction] = record
     }
+
+    /// Mutates a value in place (a dictionary entry through its modify accessor: one hash, no copy).
+    @inline(__always)
+    static func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     private mutating func applyInvoice(_ e: InvoicePosted, _ date: LedgerDate) {
         var record = transactions[e.transaction]!
@@ -181,14 +193,12 @@ public struct LedgerState: Sendable {
             quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
         issue.financialQuantity = e.quantity
         issue.financialValue = e.amount
-        issue.destination = e.to
         if from != to {
             var receipt = issue
             receipt.id = TransactionRecord.transferReceiptID(e.transaction)
             receipt.direction = .receipt
             receipt.kindCode = TransactionRecord.transferInCode
             receipt.dimensions = e.to
-            receipt.destination = nil
             transactions[receipt.id] = receipt
             pools[from, default: CostPool()].financialQuantity -= e.quantity
             pools[from, default: CostPool()].financialValue -= e.amount

@@ -36,8 +36,6 @@ public struct TransactionRecord: Sendable, Equatable {
     /// invoice: the accounts later adjustments post to (D16). -1 when none.
     public var postedAccounts: Int32
     public var invoiceAccounts: Int32 = -1
-    /// For a transfer's issue leg: the receiving dimension values.
-    public var destination: DimensionValues?
 
     public var kindName: String {
         if let kind = LedgerCommand.ReceiptKind(code: kindCode) { return kind.rawValue }

@@ -36,7 +36,7 @@ struct TransactionsCommand: ParsableCommand, JSONOutputting {
         for row in rows {
             let r = row.record
             var dimensions = Format.dimensions(r.dimensions)
-            if let destination = r.destination { dimensions += " -> " + Format.dimensions(destination) }
+            if let destination = row.destination { dimensions += " -> " + Format.dimensions(destination) }
             table.add([String(r.sequence), r.id, r.item, r.direction.rawValue, r.kindName, r.date.description, dimensions,
                        Format.qty(r.quantity), Format.unit(r.postedUnitCost), Format.money(Self.postedAmount(r)),
                        Format.signed(r.adjustment), Format.money(r.currentAmount), Format.unit(r.currentUnitCost),
@@ -63,7 +63,7 @@ struct TransactionsCommand: ParsableCommand, JSONOutputting {
                 o.add("date", .string(r.date.description))
                 o.add("financial_date", JSONOut.string(r.financialDate?.description))
                 o.add("dimensions", EventRendering.dimensions(r.dimensions))
-                o.addIfPresent("destination", r.destination.map(EventRendering.dimensions))
+                o.addIfPresent("destination", row.destination.map(EventRendering.dimensions))
                 o.add("qty", JSONOut.number(r.quantity))
                 o.add("unit_price", JSONOut.number(r.unitPrice))
                 o.add("posted_unit_cost", JSONOut.number(r.postedUnitCost))
