@@ -34,6 +34,7 @@ struct SubledgerCLI: ParsableCommand {
             InitCommand.self, DemoCommand.self, PostCommand.self, ImportCommand.self,
             OnHandCommand.self, TransactionsCommand.self, VouchersCommand.self, GLCommand.self,
             CloseCommand.self, RecalculateCommand.self, SettlementsCommand.self, ClosesCommand.self,
+            ReverseCloseCommand.self,
             EventsCommand.self, CommandsCommand.self, VerifyCommand.self, ScenarioCommand.self,
         ])
 }

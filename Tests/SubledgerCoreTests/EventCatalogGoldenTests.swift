@@ -86,6 +86,8 @@ struct EventCatalogGoldenTests {
                    item: "MOTOR", unitCost: price("255"), revaluations: [
                        PoolRevaluation(dimensions: siteS1, physicalDelta: money("10.00"),
                                        financialDelta: money("-20.05")),
+                   ], transactions: [
+                       TransactionRevaluation(transaction: "PS", delta: money("10.00")),
                    ], lines: [
                        VoucherLine(.revaluation, "5110", money("20.05")),
                        VoucherLine(.inventory, "1460", money("-20.05")),
@@ -93,7 +95,7 @@ struct EventCatalogGoldenTests {
                        VoucherLine(.revaluation, "5110", money("-10.00")),
                    ])),
                date: day("2026-02-28"),
-               hex: "0a4d4f544f52e0a3b70202045331000000d00fa91f08090835313130aa1f010831343630a91f020831343130d00f090835313130cf0f"),
+               hex: "0a4d4f544f52e0a3b70202045331000000d00fa91f02045053d00f08090835313130aa1f010831343630a91f020831343130d00f090835313130cf0f"),
         Sample(type: "moving-average.revalued",
                event: .movingAverageRevalued(MovingAverageRevalued(
                    item: "CABLE", dimensions: siteS2, unitCost: price("4.25"), amount: money("-1.50"), lines: [
@@ -110,6 +112,34 @@ struct EventCatalogGoldenTests {
                    ])),
                date: day("2026-03-31"),
                hex: "04503101041308353135300201083134303001"),
+        Sample(type: "settlement.posted",
+               event: .settlementPosted(SettlementPosted(
+                   mode: .close, item: "BOLT-M8", dimensions: siteS1,
+                   closingReceipts: [ClosingReceipt(id: "WAC-1", quantity: qty("12"), value: money("150.00"))],
+                   entries: [
+                       SettlementEntry(kind: .settlement, model: .fifo, transaction: "S7", counterpart: "P1",
+                                       quantity: qty("2.5"), settledAmount: money("31.25"),
+                                       adjustment: money("-1.25"), physical: false),
+                       SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: "S8", counterpart: "",
+                                       quantity: qty("1"), settledAmount: .zero, adjustment: money("0.50"),
+                                       physical: true),
+                   ],
+                   lines: [
+                       VoucherLine(.cogs, "5000", money("-1.25")),
+                       VoucherLine(.inventory, "1400", money("1.25")),
+                       VoucherLine(.cogsDelivered, "5010", money("0.50")),
+                       VoucherLine(.inventoryShipped, "1420", money("-0.50")),
+                   ])),
+               date: day("2026-03-31"),
+               hex: "010e424f4c542d4d38045331000000020a5741432d3180d30eb0ea0104010104533704503100d08603ea30f9010002070453380000a09c0100640108060835303030f901010831343030fa010708353031306403083134323063"),
+        Sample(type: "close.posted",
+               event: .closePosted(ClosePosted(mode: .recalculation, log: ["S9 left open: 2 not settled", ""])),
+               date: day("2026-03-31"),
+               hex: "0204365339206c656674206f70656e3a2032206e6f7420736574746c656400"),
+        Sample(type: "close.reversed",
+               event: .closeReversed(CloseReversed(closeSequence: 1234)),
+               date: day("2026-03-31"),
+               hex: "a413"),
     ]
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -122,14 +152,14 @@ struct EventCatalogGoldenTests {
         return text
     }
 
+    /// A new event type without a pinned sample fails here.
     @Test func everyEventKindHasOneSample() {
-        #expect(Self.samples.count == 10)
+        #expect(Self.samples.count == EventCatalog.Kind.allCases.count)
         #expect(Set(Self.samples.map(\.type)) == Set(EventCatalog.Kind.allCases.map(\.rawValue)))
-        #expect(EventCatalog.Kind.allCases.count == 10)
-        #expect(Set(EventCatalog.Kind.allCases.map(\.rawValue)) == [
+        #expect(Set(EventCatalog.Kind.allCases.map(\.rawValue)).isSuperset(of: [
             "item.defined", "accounts.set", "receipt.posted", "issue.posted", "invoice.posted", "mark.posted",
             "transfer.posted", "standard-cost.activated", "moving-average.revalued", "receipt.adjusted",
-        ])
+        ]))
     }
 
     @Test(arguments: samples)
@@ -192,6 +222,11 @@ struct EventCatalogGoldenTests {
             }
         }
     }
+
+    // The pinned bytes above are the storage contract from the first release on: a later change of a
+    // layout must come as a new version with an upcaster, and add a test here that decodes the old bytes.
+    // (Layouts changed during the first development session, before any log was written by a released
+    // build, are pinned as they are now.)
 
     @Test func unknownTypeThrows() {
         let envelope = EventEnvelope(date: EventCatalog.setupDate, type: "item.renamed", version: 1, payload: [])

@@ -54,6 +54,12 @@ public struct CloseRow: Sendable, Equatable {
     public var issueAdjustment: Money
     /// Sum of the adjustments of receipts (a transfer's receipt leg following its issue leg, D15).
     public var receiptAdjustment: Money
+    /// Sequence of the `close.reversed` event that reversed the run (D12); nil while it is in force.
+    public var reversedBy: Int64? = nil
+
+    /// False once the run has been reversed: its settlements and adjustments are compensated and, for a
+    /// close, its period is open again.
+    public var isInForce: Bool { reversedBy == nil }
 
     /// The log lines sorted by what they report.
     public var unsettled: [String] { log.filter(CloseRow.isUnsettled) }
@@ -70,11 +76,11 @@ public struct CloseRow: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// Closes and recalculations in log order.
+    /// Closes and recalculations in log order, reversed ones included (`reversedBy` says by which event).
     public func closes() -> [CloseRow] {
         var rows = state.closes.map {
             CloseRow(date: $0.date, mode: $0.mode, sequence: $0.sequence, log: $0.log, entryCount: 0, settledCount: 0,
-                     issueAdjustment: .zero, receiptAdjustment: .zero)
+                     issueAdjustment: .zero, receiptAdjustment: .zero, reversedBy: $0.reversedBy)
         }
         for (record, owner) in zip(state.settlements, ownerIndices()) {
             guard let index = owner else { continue }

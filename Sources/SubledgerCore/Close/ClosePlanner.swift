@@ -48,7 +48,9 @@ struct ClosePlanner {
         for record in state.transactions.values {
             guard let setup = state.items[record.item], setup.model.isPeriodic else { continue }
             let key = state.poolKey(item: setup, record.dimensions)
-            if let financialDate = record.financialDate, financialDate <= through, record.openQuantity.isPositive {
+            // A receipt invoiced in parts takes part from its first financial date (its parts are dated).
+            if let financialDate = record.parts.first?.date ?? record.financialDate, financialDate <= through,
+               record.openQuantity.isPositive {
                 if record.direction == .receipt { rows[key, default: PoolRows()].receipts.append(record.id) }
                 else { rows[key, default: PoolRows()].issues.append(record.id) }
             }

@@ -9,6 +9,8 @@ struct PoolClose {
         let kindCode: UInt8
         var openQuantity: Quantity
         var openValue: Money
+        /// The receipt's financial part (a receipt invoiced in parts gives one lot per part).
+        var part = 0
     }
 
     let setup: ItemSetup
@@ -34,12 +36,25 @@ struct PoolClose {
     }
 
     func lots(_ ids: [String]) -> [Lot] {
-        ids.map { id in
+        var lots: [Lot] = []
+        lots.reserveCapacity(ids.count)
+        for id in ids {
             let r = planner.state.transactions[id]!
             let followed = planner.transferAdjustments[id] ?? .zero
-            return Lot(id: id, date: r.financialDate!, sequence: r.sequence, kindCode: r.kindCode,
-                       openQuantity: r.openQuantity, openValue: r.openValue + followed)
-        }.sorted { ($0.date, $0.sequence, $0.id) < ($1.date, $1.sequence, $1.id) }
+            if r.parts.isEmpty {
+                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.sequence, kindCode: r.kindCode,
+                                openQuantity: r.openQuantity, openValue: r.openValue + followed))
+                continue
+            }
+            // A receipt invoiced in parts: each part by its own financial date (1.2, 3.1).
+            for (index, part) in r.parts.enumerated() where part.openQuantity.isPositive && part.date <= planner.through {
+                let isLast = index == r.parts.count - 1
+                lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kindCode: r.kindCode,
+                                openQuantity: part.openQuantity, openValue: part.openValue + (isLast ? followed : .zero),
+                                part: index))
+            }
+        }
+        return lots.sorted { ($0.date, $0.sequence, $0.id, $0.part) < ($1.date, $1.sequence, $1.id, $1.part) }
     }
 
     mutating func close() {
@@ -86,7 +101,8 @@ struct PoolClose {
         receipts[r].openQuantity -= quantity
         receipts[r].openValue -= amount
         entries.append(SettlementEntry(kind: .settlement, model: model, transaction: issues[i].id,
-                                       counterpart: receipts[r].id, quantity: quantity, settledAmount: amount,
+                                       counterpart: receipts[r].id, part: receipts[r].part, quantity: quantity,
+                                       settledAmount: amount,
                                        adjustment: adjustment, physical: false))
         postAdjustment(issues[i], adjustment, physical: false)
     }
@@ -111,15 +127,19 @@ struct PoolClose {
     /// Returns the indices of the issues the model settles.
     mutating func settleMarked() -> [Int] {
         guard !planner.state.marks.isEmpty else { return Array(issues.indices) }
-        let receiptIndex = Dictionary(receipts.indices.map { (receipts[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        var receiptIndex: [String: [Int]] = [:]
+        for r in receipts.indices { receiptIndex[receipts[r].id, default: []].append(r) }
         var unmarked: [Int] = []
         for i in issues.indices {
             guard let marks = planner.state.marks[issues[i].id] else { unmarked.append(i); continue }
             for mark in marks {
-                guard let r = receiptIndex[mark.receipt] else { continue }
-                let done = planner.markedSettled[issues[i].id]?[mark.receipt] ?? .zero
-                let quantity = min(mark.quantity - done, issues[i].openQuantity, receipts[r].openQuantity)
-                if quantity.isPositive { settle(i, r, quantity, model: .marking) }
+                var done = planner.markedSettled[issues[i].id]?[mark.receipt] ?? .zero
+                for r in receiptIndex[mark.receipt] ?? [] {
+                    let quantity = min(mark.quantity - done, issues[i].openQuantity, receipts[r].openQuantity)
+                    guard quantity.isPositive else { continue }
+                    settle(i, r, quantity, model: .marking)
+                    done += quantity
+                }
             }
             if issues[i].openQuantity.isPositive {
                 log.append("marked issue \(issues[i].id) waits for its receipt: not settled")
@@ -211,7 +231,7 @@ struct PoolClose {
             quantity += receipts[r].openQuantity
             value += receipts[r].openValue
             entries.append(SettlementEntry(kind: .consumption, model: model, transaction: receipts[r].id, counterpart: id,
-                                           quantity: receipts[r].openQuantity, settledAmount: receipts[r].openValue,
+                                           part: receipts[r].part, quantity: receipts[r].openQuantity, settledAmount: receipts[r].openValue,
                                            adjustment: .zero, physical: false))
             receipts[r].openQuantity = .zero
             receipts[r].openValue = .zero

@@ -77,7 +77,10 @@ extension LedgerState {
     func checkAvailable(_ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, physical: Bool,
                         field: String) throws(Rejection) {
         guard !setup.negativeInventoryAllowed else { return }
-        let available = physical || setup.averagesPhysicalRows ? pool.quantity : pool.financialQuantity
+        // Financial negative inventory (include physical value off) counts financial on-hand, less what
+        // packing slips have already shipped.
+        let available = physical || setup.averagesPhysicalRows ? pool.quantity
+            : min(pool.financialQuantity, pool.quantity)
         guard quantity <= available else {
             throw Rejection(.negativeInventory, field: field,
                             "item '\(setup.id)' forbids negative inventory: \(quantity.formatted(minimumDecimals: 0)) requested, \(available.formatted(minimumDecimals: 0)) on hand")
@@ -177,7 +180,7 @@ extension LedgerState {
         var restored = pool
         restored.physicalQuantity += quantity
         restored.physicalValue += valueReversed
-        let (cost, source) = markedCost(record, quantity) ?? issueCost(setup, restored, quantity)
+        let (cost, source) = markedCost(record, quantity, setup, restored) ?? issueCost(setup, restored, quantity)
         var voucher = builder(setup)
         voucher.post(valueReversed, debit: .inventoryShipped, credit: kind.physicalExpense, stored: accounts(of: record))
         voucher.post(cost, debit: kind.financialExpense, credit: .inventory)
@@ -186,11 +189,28 @@ extension LedgerState {
             physicalOffsetReversed: .zero, financialValue: cost, costSource: source, lines: voucher.balancedLines)
     }
 
-    /// D14 / 2.5: an issue marked to a receipt before its financial posting posts at the receipt's cost.
-    func markedCost(_ record: TransactionRecord, _ quantity: Quantity) -> (Money, CostSource)? {
-        guard let marking = marks[record.id]?.first, let receipt = transactions[marking.receipt] else { return nil }
-        let receiptQuantity = receipt.financialQuantity + receipt.physicalOpenQuantity
-        guard receiptQuantity.isPositive else { return nil }
-        return (quantity.share(of: receipt.currentAmount, outOf: receiptQuantity), .marking)
+    /// D14 / 2.5: an issue marked to receipts before its financial posting posts the marked quantities at
+    /// their receipts' costs, and any unmarked rest at the model's cost. Marks already used by earlier
+    /// partial invoices of the issue are skipped.
+    func markedCost(_ record: TransactionRecord, _ quantity: Quantity, _ setup: ItemSetup, _ pool: CostPool)
+        -> (Money, CostSource)?
+    {
+        guard let issueMarks = marks[record.id], !issueMarks.isEmpty else { return nil }
+        var used = record.financialQuantity
+        var remaining = quantity
+        var total = Money.zero
+        for mark in issueMarks where remaining.isPositive {
+            let available = mark.quantity - min(used, mark.quantity)
+            used -= min(used, mark.quantity)
+            guard available.isPositive, let receipt = transactions[mark.receipt] else { continue }
+            let receiptQuantity = receipt.financialQuantity + receipt.physicalOpenQuantity
+            guard receiptQuantity.isPositive else { continue }
+            let take = min(remaining, available)
+            total += take.share(of: receipt.currentAmount, outOf: receiptQuantity)
+            remaining -= take
+        }
+        guard remaining < quantity else { return nil }
+        if remaining.isPositive { total += issueCost(setup, pool, remaining).0 }
+        return (total, .marking)
     }
 }

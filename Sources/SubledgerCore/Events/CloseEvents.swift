@@ -57,6 +57,8 @@ public struct SettlementEntry: Sendable, Equatable {
     public var transaction: String
     /// The receipt the issue settled against or was valued from ("" when none).
     public var counterpart: String
+    /// Which financial part of the receipt (`TransactionRecord.parts`); 0 for a receipt in one part.
+    public var part: Int
     public var quantity: Quantity
     /// Value taken from the receipt for `quantity`.
     public var settledAmount: Money
@@ -65,12 +67,13 @@ public struct SettlementEntry: Sendable, Equatable {
     /// The adjustment applies to the physically-only part (include physical value, D5).
     public var physical: Bool
 
-    public init(kind: Kind, model: SettleModel, transaction: String, counterpart: String, quantity: Quantity,
-                settledAmount: Money, adjustment: Money, physical: Bool) {
+    public init(kind: Kind, model: SettleModel, transaction: String, counterpart: String, part: Int = 0,
+                quantity: Quantity, settledAmount: Money, adjustment: Money, physical: Bool) {
         self.kind = kind
         self.model = model
         self.transaction = transaction
         self.counterpart = counterpart
+        self.part = part
         self.quantity = quantity
         self.settledAmount = settledAmount
         self.adjustment = adjustment

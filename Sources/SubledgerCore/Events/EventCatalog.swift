@@ -102,6 +102,7 @@ public enum EventCatalog {
             w.int(Int64(e.entries.count))
             for x in e.entries {
                 w.byte(x.kind.rawValue); w.byte(x.model.rawValue); w.string(x.transaction); w.string(x.counterpart)
+                w.int(Int64(x.part))
                 w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
             }
             w.lines(e.lines)
@@ -204,7 +205,7 @@ public enum EventCatalog {
                 }
                 entries.append(SettlementEntry(
                     kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
-                    quantity: try r.quantity(), settledAmount: try r.money(), adjustment: try r.money(),
+                    part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(), adjustment: try r.money(),
                     physical: try r.bool()))
             }
             event = .settlementPosted(SettlementPosted(

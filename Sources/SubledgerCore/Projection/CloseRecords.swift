@@ -43,8 +43,7 @@ extension LedgerState {
                 record.settledQuantity += entry.quantity
                 record.settledValue += entry.settledAmount
                 record.adjustment += entry.adjustment
-                transactions[entry.counterpart]!.settledQuantity += entry.quantity
-                transactions[entry.counterpart]!.settledValue += entry.settledAmount
+                transactions[entry.counterpart]!.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
                 pools[key, default: CostPool()].financialValue -= entry.adjustment
             case .adjustment:
                 record.adjustment += entry.adjustment
@@ -56,10 +55,9 @@ extension LedgerState {
                     pools[key, default: CostPool()].financialValue -= entry.adjustment
                 }
             case .consumption:
-                record.settledQuantity += entry.quantity
-                record.settledValue += entry.settledAmount
+                record.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
             case .receiptAdjustment:
-                record.adjustment += entry.adjustment
+                record.addReceiptAdjustment(entry.adjustment)
                 pools[key, default: CostPool()].financialValue += entry.adjustment
             }
             transactions[entry.transaction] = record

@@ -88,7 +88,7 @@ public struct LedgerState: Sendable {
             closes[index].reversedBy = lastSequence
         case .receiptAdjusted(let e):
             let record = transactions[e.transaction]!
-            transactions[e.transaction]!.adjustment += e.amount
+            transactions[e.transaction]!.addReceiptAdjustment(e.amount)
             pools[poolKey(item: items[record.item]!, record.dimensions), default: CostPool()].financialValue += e.amount
         }
         let lines = event.lines
@@ -160,6 +160,9 @@ public struct LedgerState: Sendable {
         record.physicalOpenQuantity -= e.quantity
         record.physicalOpenValue -= e.physicalValueReversed
         record.physicalOpenOffset -= e.physicalOffsetReversed
+        if record.direction == .receipt && record.financialQuantity.isPositive {
+            record.addFinancialPart(date: date, sequence: lastSequence, quantity: e.quantity, value: e.financialValue)
+        }
         record.financialQuantity += e.quantity
         record.financialValue += e.financialValue
         record.financialDate = date

@@ -31,6 +31,10 @@ public struct TransactionRecord: Sendable, Equatable {
     /// Quantity and value matched by closes: an issue's settled cost, or the value taken from a receipt.
     public var settledQuantity = Quantity.zero
     public var settledValue = Money.zero
+    /// A receipt financially updated more than once (a partial invoice splits the row, 1.2): each update
+    /// with its own financial date and value, settled separately by the close. Empty means one part: the
+    /// whole financial quantity, dated `financialDate` (the common case, no allocation).
+    public var parts: [FinancialPart] = []
     public var costSource: CostSource
     /// Accounts (interned in `LedgerState.accountSets`) of the posting that created it and of its latest
     /// invoice: the accounts later adjustments post to (D16). -1 when none.
@@ -74,5 +78,48 @@ public struct TransactionRecord: Sendable, Equatable {
         let quantity = financialQuantity + physicalOpenQuantity
         guard quantity.isPositive else { return nil }
         return currentAmount.perUnit(quantity)
+    }
+}
+
+/// One financial update of a receipt that was invoiced in parts.
+public struct FinancialPart: Sendable, Equatable {
+    public var date: LedgerDate
+    public var sequence: Int64
+    public var quantity: Quantity
+    public var value: Money
+    /// Receipt-level adjustments applied while this was the latest part (transaction adjustments, D15).
+    public var adjustment = Money.zero
+    public var settledQuantity = Quantity.zero
+    public var settledValue = Money.zero
+
+    public var openQuantity: Quantity { quantity - settledQuantity }
+    public var openValue: Money { value + adjustment - settledValue }
+}
+
+extension TransactionRecord {
+    /// Records a further financial update of a receipt: the first one becomes part 0.
+    mutating func addFinancialPart(date: LedgerDate, sequence: Int64, quantity: Quantity, value: Money) {
+        if parts.isEmpty {
+            parts.append(FinancialPart(date: financialDate ?? date, sequence: self.sequence, quantity: financialQuantity,
+                                       value: financialValue, adjustment: adjustment - physicalAdjustment,
+                                       settledQuantity: settledQuantity, settledValue: settledValue))
+        }
+        parts.append(FinancialPart(date: date, sequence: sequence, quantity: quantity, value: value))
+    }
+
+    /// A receipt-level value change: on the latest part when the receipt has parts.
+    mutating func addReceiptAdjustment(_ amount: Money) {
+        adjustment += amount
+        if !parts.isEmpty { parts[parts.count - 1].adjustment += amount }
+    }
+
+    /// A settlement or consumption of `quantity` worth `value` from part `part`.
+    mutating func settleReceipt(part: Int, _ quantity: Quantity, _ value: Money) {
+        settledQuantity += quantity
+        settledValue += value
+        if !parts.isEmpty {
+            parts[part].settledQuantity += quantity
+            parts[part].settledValue += value
+        }
     }
 }

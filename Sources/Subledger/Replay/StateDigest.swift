@@ -1,0 +1,462 @@
+// A fingerprint of a projection: SHA-256 over a canonical serialization of a `LedgerState`, so that two
+// states built in different ways (the live one, kept up to date command by command, and one replayed from
+// the log) can be compared in one line, and, when they differ, the first difference named in words.
+//
+// Canonical means order-independent: dictionaries are walked by sorted key, interned account sets are
+// resolved to their accounts, and the GL is taken account by account (sorted) and day by day. Lists whose
+// order is part of the state (settlements, closes, warnings, the receipts an issue is marked to) are
+// taken in their order. The digest and the difference report walk the same sections with the same code
+// (`CanonicalWriter` either hashes the fields or records them), so they cannot disagree.
+
+import SubledgerCore
+import SubledgerStore
+
+/// SHA-256 of the canonical serialization of a `LedgerState`. Equal digests mean equal projections
+/// (every figure of every item, pool, transaction, mark, settlement, close, warning and GL account).
+public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public let digest: SHA256.Digest
+
+    /// Version of the serialization, hashed first: a new field changes every digest, on purpose.
+    public static let formatVersion: UInt32 = 1
+
+    public init(_ state: LedgerState) {
+        var writer = CanonicalWriter(recording: false)
+        writer.header()
+        let canonical = CanonicalState(state)
+        for section in CanonicalState.sections {
+            section.write(canonical, &writer)
+        }
+        digest = writer.finalize()
+    }
+
+    /// Lowercase hex of the 32 bytes.
+    public var description: String { digest.description }
+
+    /// The first difference between two states, in words (`pool A site:S1: financial value 41.33 vs
+    /// 41.34`), `lhs`'s figure first; nil when they are equal. Sections are compared in the digest's
+    /// canonical order (log counters, items, posting profiles, pools, transactions, marks, settlements,
+    /// closes, warnings, GL accounts), records by sorted key (or position, for ordered lists), fields in
+    /// the order they are hashed.
+    public static func firstDifference(_ lhs: LedgerState, _ rhs: LedgerState,
+                                       labels: (String, String) = ("live", "replayed")) -> String? {
+        let left = CanonicalState(lhs), right = CanonicalState(rhs)
+        for section in CanonicalState.sections {
+            if let difference = section.compare(left, right, labels) { return difference }
+        }
+        return nil
+    }
+
+    /// The GL accounts with their per-day amounts. `GeneralLedger` keeps them in a private array and
+    /// exposes only balances, so they are read by reflection; nil if that array is ever renamed (then
+    /// the digest falls back to the final balance of each account, and a test fails).
+    static func ledgerAccounts(_ ledger: GeneralLedger) -> [GeneralLedger.Account]? {
+        for child in Mirror(reflecting: ledger).children where child.label == "entries" {
+            return child.value as? [GeneralLedger.Account]
+        }
+        return nil
+    }
+}
+
+// MARK: - The writer
+
+/// Receives the canonical fields of a state. Hashing mode feeds tagged, length-prefixed bytes to SHA-256
+/// (so the byte stream is unambiguous); recording mode keeps the fields of one record with their names
+/// and exact text, for the difference report. Names and texts are autoclosures: hashing never builds them.
+struct CanonicalWriter {
+    enum Value: Equatable {
+        case integer(Int64?)
+        case string(String)
+    }
+
+    struct Field {
+        var name: String
+        var value: Value
+        var text: String
+    }
+
+    private let recording: Bool
+    private(set) var fields: [Field] = []
+    private var hasher = SHA256()
+    private var buffer: [UInt8] = []
+
+    private enum Tag: UInt8 {
+        case header = 0x01, section = 0x02, record = 0x03, integer = 0x04, absent = 0x05, string = 0x06
+    }
+
+    init(recording: Bool) {
+        self.recording = recording
+        if !recording { buffer.reserveCapacity(1 << 16) }
+    }
+
+    mutating func header() {
+        byte(.header)
+        bigEndian(StateDigest.formatVersion)
+    }
+
+    mutating func section(_ name: StaticString, count: Int) {
+        guard !recording else { return }
+        byte(.section)
+        name.withUTF8Buffer { bytes(UnsafeRawBufferPointer($0)) }
+        bigEndian(UInt64(count))
+    }
+
+    mutating func record() {
+        if recording { fields.removeAll(keepingCapacity: true) } else { byte(.record) }
+    }
+
+    mutating func integer(_ name: @autoclosure () -> String, _ value: Int64?, _ text: @autoclosure () -> String) {
+        if recording {
+            fields.append(Field(name: name(), value: .integer(value), text: value == nil ? "none" : text()))
+        } else if let value {
+            byte(.integer)
+            bigEndian(UInt64(bitPattern: value))
+        } else {
+            byte(.absent)
+        }
+    }
+
+    mutating func string(_ name: @autoclosure () -> String, _ value: String) {
+        if recording {
+            fields.append(Field(name: name(), value: .string(value), text: value.isEmpty ? "\"\"" : value))
+            return
+        }
+        byte(.string)
+        var value = value
+        value.withUTF8 { utf8 in
+            bigEndian(UInt32(utf8.count))
+            bytes(UnsafeRawBufferPointer(utf8))
+        }
+    }
+
+    // Typed helpers over the two primitives.
+
+    mutating func number<T: FixedPoint>(_ name: @autoclosure () -> String, _ value: T?) {
+        integer(name(), value?.units, value!.description)
+    }
+
+    mutating func date(_ name: @autoclosure () -> String, _ value: LedgerDate?) {
+        integer(name(), value.map { Int64($0.yyyymmdd) }, value!.description)
+    }
+
+    mutating func flag(_ name: @autoclosure () -> String, _ value: Bool) {
+        integer(name(), value ? 1 : 0, value ? "yes" : "no")
+    }
+
+    mutating func count(_ name: @autoclosure () -> String, _ value: Int) {
+        integer(name(), Int64(value), String(value))
+    }
+
+    mutating func dimensions(_ values: DimensionValues) {
+        string("site", values.site)
+        string("warehouse", values.warehouse)
+        string("batch", values.batch)
+        string("serial", values.serial)
+    }
+
+    mutating func lines(_ lines: [VoucherLine]) {
+        count("GL lines", lines.count)
+        for (index, line) in lines.enumerated() {
+            integer("GL line \(index + 1) posting type", Int64(line.postingType.code), line.postingType.rawValue)
+            string("GL line \(index + 1) account", line.account)
+            number("GL line \(index + 1) amount", line.amount)
+        }
+    }
+
+    mutating func finalize() -> SHA256.Digest {
+        flush()
+        return hasher.finalize()
+    }
+
+    private mutating func byte(_ tag: Tag) {
+        buffer.append(tag.rawValue)
+    }
+
+    private mutating func bigEndian<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
+        if buffer.count >= 60_000 { flush() }
+    }
+
+    private mutating func bytes(_ raw: UnsafeRawBufferPointer) {
+        buffer.append(contentsOf: raw)
+        if buffer.count >= 60_000 { flush() }
+    }
+
+    private mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { hasher.update($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+// MARK: - The sections
+
+/// A state prepared for canonical walks: the sorted keys of its dictionaries, its GL accounts, and a
+/// cache of resolved account sets (a million transactions share a handful).
+final class CanonicalState {
+    let state: LedgerState
+    private(set) lazy var items: [String] = state.items.keys.sorted()
+    private(set) lazy var profileGroups: [String] = state.profiles.accounts.keys.sorted()
+    private(set) lazy var pools: [PoolKey] = state.pools.keys.sorted()
+    private(set) lazy var transactions: [String] = state.transactions.keys.sorted()
+    private(set) lazy var marks: [String] = state.marks.keys.sorted()
+    private(set) lazy var accounts: [String: GeneralLedger.Account] = {
+        guard let accounts = StateDigest.ledgerAccounts(state.ledger) else { return [:] }
+        return Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }()
+    private(set) lazy var accountNames: [String] = state.ledger.accountNames
+    private var accountSets: [Int32: [(type: PostingType, account: String)]] = [:]
+
+    init(_ state: LedgerState) { self.state = state }
+
+    /// An interned account set as (posting type, account) sorted by posting type.
+    func accountSet(_ id: Int32) -> [(type: PostingType, account: String)] {
+        if let cached = accountSets[id] { return cached }
+        let resolved = state.accountSets[id].sorted { $0.key.code < $1.key.code }.map { (type: $0.key, account: $0.value) }
+        accountSets[id] = resolved
+        return resolved
+    }
+
+    /// One section: how to list its record keys, name a record, and write it.
+    struct Section {
+        var name: StaticString
+        var write: (CanonicalState, inout CanonicalWriter) -> Void
+        var compare: (CanonicalState, CanonicalState, (String, String)) -> String?
+    }
+
+    /// A section of records identified by sorted, unique keys (dictionaries).
+    static func keyed<Key: Comparable>(_ name: StaticString, keys: @escaping (CanonicalState) -> [Key],
+                                       describe: @escaping (Key) -> String,
+                                       write: @escaping (CanonicalState, Key, inout CanonicalWriter) -> Void) -> Section {
+        Section(
+            name: name,
+            write: { canonical, writer in
+                let list = keys(canonical)
+                writer.section(name, count: list.count)
+                for key in list {
+                    writer.record()
+                    write(canonical, key, &writer)
+                }
+            },
+            compare: { left, right, labels in
+                let lhs = keys(left), rhs = keys(right)
+                var i = 0, j = 0
+                var a = CanonicalWriter(recording: true), b = CanonicalWriter(recording: true)
+                while i < lhs.count || j < rhs.count {
+                    if j == rhs.count || (i < lhs.count && lhs[i] < rhs[j]) {
+                        return "\(describe(lhs[i])): only in \(labels.0)"
+                    }
+                    if i == lhs.count || rhs[j] < lhs[i] {
+                        return "\(describe(rhs[j])): only in \(labels.1)"
+                    }
+                    a.record(); write(left, lhs[i], &a)
+                    b.record(); write(right, rhs[j], &b)
+                    if let field = firstDifference(a.fields, b.fields) { return "\(describe(lhs[i])): \(field)" }
+                    i += 1
+                    j += 1
+                }
+                return nil
+            })
+    }
+
+    /// A section of records in an order that is part of the state (lists), compared position by position.
+    static func ordered(_ name: StaticString, count: @escaping (LedgerState) -> Int,
+                        describe: @escaping (LedgerState, Int) -> String,
+                        write: @escaping (LedgerState, Int, inout CanonicalWriter) -> Void) -> Section {
+        Section(
+            name: name,
+            write: { canonical, writer in
+                let total = count(canonical.state)
+                writer.section(name, count: total)
+                for index in 0..<total {
+                    writer.record()
+                    write(canonical.state, index, &writer)
+                }
+            },
+            compare: { left, right, labels in
+                let lhs = count(left.state), rhs = count(right.state)
+                var a = CanonicalWriter(recording: true), b = CanonicalWriter(recording: true)
+                for index in 0..<max(lhs, rhs) {
+                    if index == rhs { return "\(describe(left.state, index)): only in \(labels.0)" }
+                    if index == lhs { return "\(describe(right.state, index)): only in \(labels.1)" }
+                    a.record(); write(left.state, index, &a)
+                    b.record(); write(right.state, index, &b)
+                    if let field = firstDifference(a.fields, b.fields) {
+                        return "\(describe(left.state, index)): \(field)"
+                    }
+                }
+                return nil
+            })
+    }
+
+    /// `adjustment 1.00 vs 2.00`: the first field whose value differs.
+    static func firstDifference(_ lhs: [CanonicalWriter.Field], _ rhs: [CanonicalWriter.Field]) -> String? {
+        for (a, b) in zip(lhs, rhs) where a.value != b.value {
+            return a.name == b.name ? "\(a.name) \(a.text) vs \(b.text)" : "\(a.name) \(a.text) vs \(b.name) \(b.text)"
+        }
+        if lhs.count != rhs.count { return "\(lhs.count) fields vs \(rhs.count)" }
+        return nil
+    }
+
+    static func poolName(_ key: PoolKey) -> String {
+        let dimensions = key.dimensions.description
+        return dimensions.isEmpty ? "pool \(key.item)" : "pool \(key.item) \(dimensions)"
+    }
+
+    /// Every section, in canonical order.
+    static var sections: [Section] { [
+        keyed("log", keys: { _ in [0] }, describe: { _ in "log" }) { canonical, _, w in
+            let state = canonical.state
+            w.count("events applied", state.eventCount)
+            w.integer("last sequence", state.lastSequence, String(state.lastSequence))
+            w.count("GL lines", state.ledger.lineCount)
+        },
+        keyed("items", keys: { $0.items }, describe: { "item \($0)" }) { canonical, id, w in
+            let setup = canonical.state.items[id]!
+            w.string("id", setup.id)
+            w.string("model", setup.model.rawValue)
+            w.flag("include physical value", setup.includePhysicalValue)
+            w.number("default price", setup.defaultPrice)
+            w.number("standard cost", setup.standardCost)
+            w.string("posting group", setup.postingGroup)
+            w.integer("financial dimensions", Int64(setup.dimensions.bits),
+                      setup.dimensions.dimensions.map(\.rawValue).joined(separator: ","))
+            w.flag("negative inventory allowed", setup.negativeInventoryAllowed)
+            w.flag("fixed receipt price", setup.fixedReceiptPrice)
+        },
+        keyed("profiles", keys: { $0.profileGroups },
+              describe: { $0.isEmpty ? "default posting profile" : "posting profile \($0)" }) { canonical, group, w in
+            let accounts = canonical.state.profiles.accounts[group]!.sorted { $0.key.code < $1.key.code }
+            w.string("group", group)
+            w.count("accounts", accounts.count)
+            for (type, account) in accounts {
+                w.integer("posting type", Int64(type.code), type.rawValue)
+                w.string("\(type.rawValue) account", account)
+            }
+        },
+        keyed("pools", keys: { $0.pools }, describe: poolName) { canonical, key, w in
+            let pool = canonical.state.pools[key]!
+            w.string("item", key.item)
+            w.dimensions(key.dimensions)
+            w.number("physical quantity", pool.physicalQuantity)
+            w.number("physical value", pool.physicalValue)
+            w.number("financial quantity", pool.financialQuantity)
+            w.number("financial value", pool.financialValue)
+            w.number("last issue unit cost", pool.lastIssueUnitCost)
+            w.date("latest date", pool.latestDate)
+        },
+        keyed("transactions", keys: { $0.transactions }, describe: { "transaction \($0)" }) { canonical, id, w in
+            let record = canonical.state.transactions[id]!
+            w.string("id", record.id)
+            w.integer("sequence", record.sequence, String(record.sequence))
+            w.string("item", record.item)
+            w.integer("direction", record.direction == .receipt ? 1 : 2, record.direction.rawValue)
+            w.integer("kind", Int64(record.kindCode), record.kindName)
+            w.dimensions(record.dimensions)
+            w.date("date", record.date)
+            w.date("financial date", record.financialDate)
+            w.number("quantity", record.quantity)
+            w.number("unit price", record.unitPrice)
+            w.number("physical open quantity", record.physicalOpenQuantity)
+            w.number("physical open value", record.physicalOpenValue)
+            w.number("physical open offset", record.physicalOpenOffset)
+            w.number("financial quantity", record.financialQuantity)
+            w.number("financial value", record.financialValue)
+            w.number("adjustment", record.adjustment)
+            w.number("physical adjustment", record.physicalAdjustment)
+            w.number("settled quantity", record.settledQuantity)
+            w.number("settled value", record.settledValue)
+            w.integer("cost source", Int64(record.costSource.rawValue), record.costSource.name)
+            writeAccounts("posted", canonical.accountSet(record.postedAccounts), &w)
+            writeAccounts("invoice", canonical.accountSet(record.invoiceAccounts), &w)
+        },
+        keyed("marks", keys: { $0.marks }, describe: { "marks of \($0)" }) { canonical, issue, w in
+            let marks = canonical.state.marks[issue]!
+            w.string("issue", issue)
+            w.count("marks", marks.count)
+            for (index, mark) in marks.enumerated() {
+                w.string("mark \(index + 1) receipt", mark.receipt)
+                w.number("mark \(index + 1) quantity", mark.quantity)
+            }
+        },
+        ordered("settlements", count: { $0.settlements.count }, describe: { state, index in
+            let entry = state.settlements[index].entry
+            let counterpart = entry.counterpart.isEmpty ? "" : " against \(entry.counterpart)"
+            return "settlement #\(index + 1) (\(entry.transaction)\(counterpart))"
+        }) { state, index, w in
+            let record = state.settlements[index]
+            w.date("date", record.date)
+            w.integer("sequence", record.sequence, String(record.sequence))
+            w.integer("mode", Int64(record.mode.rawValue), record.mode.name)
+            writeEntry(record.entry, "", &w)
+        },
+        ordered("closes", count: { $0.closes.count }, describe: { state, index in
+            let close = state.closes[index]
+            return "close #\(index + 1) (\(close.mode.name) \(close.date))"
+        }) { state, index, w in
+            let close = state.closes[index]
+            w.date("date", close.date)
+            w.integer("mode", Int64(close.mode.rawValue), close.mode.name)
+            w.integer("sequence", close.sequence, String(close.sequence))
+            w.integer("reversed by", close.reversedBy, String(close.reversedBy ?? 0))
+            w.count("log lines", close.log.count)
+            for (number, line) in close.log.enumerated() { w.string("log line \(number + 1)", line) }
+            w.count("settlement events", close.events.count)
+            for (number, event) in close.events.enumerated() {
+                let prefix = "settlement event \(number + 1) "
+                w.integer(prefix + "mode", Int64(event.mode.rawValue), event.mode.name)
+                w.string(prefix + "item", event.item)
+                w.dimensions(event.dimensions)
+                w.count(prefix + "closing receipts", event.closingReceipts.count)
+                for receipt in event.closingReceipts {
+                    w.string(prefix + "closing receipt", receipt.id)
+                    w.number(prefix + "closing receipt \(receipt.id) quantity", receipt.quantity)
+                    w.number(prefix + "closing receipt \(receipt.id) value", receipt.value)
+                }
+                w.count(prefix + "entries", event.entries.count)
+                for (entryNumber, entry) in event.entries.enumerated() {
+                    writeEntry(entry, prefix + "entry \(entryNumber + 1) ", &w)
+                }
+                w.lines(event.lines)
+            }
+        },
+        ordered("warnings", count: { $0.warnings.count }, describe: { _, index in "warning #\(index + 1)" }) { state, index, w in
+            w.string("text", state.warnings[index])
+        },
+        keyed("ledger", keys: { $0.accountNames }, describe: { "GL account \($0)" }) { canonical, name, w in
+            let ledger = canonical.state.ledger
+            w.string("account", name)
+            w.number("balance", ledger.balance(name))
+            let types = ledger.postingTypes(of: name)
+            w.integer("posting types", Int64(types.reduce(UInt32(0)) { $0 | (1 << UInt32($1.code)) }),
+                      types.map(\.rawValue).joined(separator: ","))
+            let account = canonical.accounts[name]
+            let days = account?.days ?? [], amounts = account?.amounts ?? []
+            w.count("days posted", days.count)
+            for (day, amount) in zip(days, amounts) {
+                let date = LedgerDate(yyyymmdd: day)
+                w.integer("posted on day", Int64(day), date?.description ?? String(day))
+                w.number("net amount on \(date?.description ?? String(day))", amount)
+            }
+        },
+    ] }
+
+    static func writeAccounts(_ label: String, _ accounts: [(type: PostingType, account: String)],
+                              _ w: inout CanonicalWriter) {
+        w.count("\(label) accounts", accounts.count)
+        for (type, account) in accounts {
+            w.integer("\(label) posting type", Int64(type.code), type.rawValue)
+            w.string("\(label) \(type.rawValue) account", account)
+        }
+    }
+
+    static func writeEntry(_ entry: SettlementEntry, _ prefix: String, _ w: inout CanonicalWriter) {
+        w.integer(prefix + "kind", Int64(entry.kind.rawValue), SettlementRow.kindName(entry.kind))
+        w.integer(prefix + "settle model", Int64(entry.model.rawValue), entry.model.name)
+        w.string(prefix + "transaction", entry.transaction)
+        w.string(prefix + "counterpart", entry.counterpart)
+        w.number(prefix + "quantity", entry.quantity)
+        w.number(prefix + "settled amount", entry.settledAmount)
+        w.number(prefix + "adjustment", entry.adjustment)
+        w.flag(prefix + "physical", entry.physical)
+    }
+}
