@@ -59,13 +59,28 @@ struct ClosePlanner {
                 else { rows[key, default: PoolRows()].physicalIssues.append(record.id) }
             }
         }
+        let order = orderedPools(Array(rows.keys))
+        let orderLog = log
         var events: [LedgerEvent] = []
-        for key in orderedPools(Array(rows.keys)) {
-            var pool = PoolClose(setup: state.items[key.item]!, key: key, planner: self, rows: rows[key]!)
-            pool.close()
-            for (receipt, adjustment) in pool.transferAdjustments { transferAdjustments[receipt, default: .zero] += adjustment }
-            log += pool.log
-            if let event = pool.event() { events.append(.settlementPosted(event)) }
+        // Pools whose transfers form a cycle are closed again with the transfer receipts' adjustments of
+        // the previous pass until nothing changes, at most `maximumIterations` times (4.1 step 4).
+        var previous: [String: Money] = [:]
+        for iteration in 1...ClosePlanner.maximumIterations {
+            transferAdjustments = previous
+            log = orderLog
+            events = []
+            for key in order {
+                var pool = PoolClose(setup: state.items[key.item]!, key: key, planner: self, rows: rows[key]!)
+                pool.close()
+                for (receipt, adjustment) in pool.transferAdjustments { transferAdjustments[receipt] = adjustment }
+                log += pool.log
+                if let event = pool.event() { events.append(.settlementPosted(event)) }
+            }
+            if !hasTransferCycle || transferAdjustments == previous { break }
+            if iteration == ClosePlanner.maximumIterations {
+                log.append("transfer cycle: adjustments still changing after \(iteration) iterations")
+            }
+            previous = transferAdjustments
         }
         for (key, pool) in state.pools.sorted(by: { $0.key < $1.key }) where pool.quantity.isNegative {
             log.append("negative on-hand: \(key.item) \(key.dimensions.description) qty \(pool.quantity.formatted(minimumDecimals: 0))")
@@ -73,6 +88,9 @@ struct ClosePlanner {
         events.append(.closePosted(ClosePosted(mode: mode, log: log)))
         return events
     }
+
+    static let maximumIterations = 100
+    var hasTransferCycle = false
 
     /// Sources of transfers before their destinations (D15); pools in a cycle keep key order.
     mutating func orderedPools(_ keys: [PoolKey]) -> [PoolKey] {
@@ -91,7 +109,10 @@ struct ClosePlanner {
         var remaining = sorted
         while !remaining.isEmpty {
             let ready = remaining.filter { (dependsOn[$0] ?? []).allSatisfy { placed.contains($0) || !present.contains($0) } }
-            if ready.isEmpty { log.append("transfer cycle: \(remaining[0].item) \(remaining[0].dimensions.description) closed before its sources") }
+            if ready.isEmpty {
+                hasTransferCycle = true
+                log.append("transfer cycle: \(remaining[0].item) \(remaining[0].dimensions.description) closed before its sources; iterating")
+            }
             for key in ready.isEmpty ? [remaining[0]] : ready {
                 result.append(key)
                 placed.insert(key)
