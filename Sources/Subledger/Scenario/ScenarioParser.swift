@@ -76,8 +76,8 @@ public enum ScenarioParser {
             return .expectation(try parseExpectation(Array(tokens.dropFirst())))
         case "reverse-close":
             guard tokens.count <= 2 else { throw Failure(message: "usage: reverse-close [latest|<DATE>]") }
-            if tokens.count == 1 || tokens[1] == "latest" { return .reverseClose(nil) }
-            return .reverseClose(try date(tokens[1]))
+            if tokens.count == 1 || tokens[1] == "latest" { return .command(.reverseClose(date: nil, through: nil)) }
+            return .command(.reverseClose(date: try date(tokens[1]), through: nil))
         default:
             guard LedgerDate(first) != nil || first.utf8.first.map({ $0 >= 0x30 && $0 <= 0x39 }) == true else {
                 throw Failure(message: "unknown statement '\(first)'")
@@ -114,7 +114,7 @@ public enum ScenarioParser {
         switch verb {
         case "close", "recalculate":
             guard rest.isEmpty else { throw Failure(message: "\(verb) takes no arguments") }
-            return verb == "close" ? .close(date) : .recalculate(date)
+            return .command(verb == "close" ? .close(date) : .recalculate(date))
         default:
             guard let layout = positionalKeys[verb] else {
                 throw Failure(message: "unknown posting '\(verb)'; valid: receive, issue, invoice, mark, transfer, standard-cost, revalue, adjust, close, recalculate")

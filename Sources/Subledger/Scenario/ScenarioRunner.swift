@@ -70,28 +70,6 @@ public enum ScenarioRunner {
             case .refusedInput(let rejection):
                 lastRejection = (statement.line, rejection, sequenceBefore)
                 pendingRejection = (statement.line, statement.text, rejection)
-            case .close(let date), .recalculate(let date):
-                lastRejection = nil
-                let command: LedgerCommand
-                if case .close = statement.body { command = .close(date) } else { command = .recalculate(date) }
-                do {
-                    try ledger.execute(command)
-                } catch let rejection as Rejection {
-                    lastRejection = (statement.line, rejection, sequenceBefore)
-                    pendingRejection = (statement.line, statement.text, rejection)
-                } catch {
-                    fail(statement, "failed: \(error)")
-                }
-            case .reverseClose(let date):
-                lastRejection = nil
-                do {
-                    try ledger.execute(.reverseClose(date: date, through: nil))
-                } catch let rejection as Rejection {
-                    lastRejection = (statement.line, rejection, sequenceBefore)
-                    pendingRejection = (statement.line, statement.text, rejection)
-                } catch {
-                    fail(statement, "failed: \(error)")
-                }
             case .expectation(let expectation):
                 report.expectationsChecked += 1
                 if case .rejected(let code) = expectation {

@@ -3,13 +3,10 @@ import SubledgerCore
 /// One parsed line of a scenario file (design/scenario-notation.md, version 1).
 public struct ScenarioStatement: Sendable {
     public enum Body: Sendable {
-        /// A command for the ledger: setup or posting.
+        /// A command for the ledger: setup, posting, close, recalculation or reversal.
         case command(LedgerCommand)
         /// A posting whose values the ledger refuses before deciding (e.g. `qty=0`): it writes nothing.
         case refusedInput(Rejection)
-        case close(LedgerDate)
-        case recalculate(LedgerDate)
-        case reverseClose(LedgerDate?)
         case expectation(Expectation)
     }
 

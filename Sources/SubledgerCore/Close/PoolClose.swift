@@ -154,14 +154,8 @@ struct PoolClose {
         var stack: [Int] = []   // open receipts dated up to the current issue, latest on top
         var included = 0
         var fallback = receipts.count - 1
-        var position = 0
-        while position < unmarked.count {
-            let day = issues[unmarked[position]].date
-            var sameDay: [Int] = []
-            while position < unmarked.count, issues[unmarked[position]].date == day {
-                sameDay.append(unmarked[position])
-                position += 1
-            }
+        for sameDay in groupedByDate(unmarked) {
+            let day = issues[sameDay[0]].date
             while included < receipts.count, receipts[included].date <= day {
                 stack.append(included)
                 included += 1
@@ -174,6 +168,19 @@ struct PoolClose {
                 takeBackward(i, cursor: &fallback, model: .lifoDate)
             }
         }
+    }
+
+    /// Issue indices (in date order) grouped by financial date.
+    func groupedByDate(_ indices: [Int]) -> [[Int]] {
+        var groups: [[Int]] = []
+        for i in indices {
+            if let last = groups.last?.last, issues[last].date == issues[i].date {
+                groups[groups.count - 1].append(i)
+            } else {
+                groups.append([i])
+            }
+        }
+        return groups
     }
 
     /// Weighted average (D3, D4): one average over the open receipts; a single receipt, or a period with
@@ -197,14 +204,8 @@ struct PoolClose {
     mutating func closeWeightedAverageDate(_ unmarked: [Int]) {
         var included = 0
         var available: [Int] = []
-        var position = 0
-        while position < unmarked.count {
-            let day = issues[unmarked[position]].date
-            var sameDay: [Int] = []
-            while position < unmarked.count, issues[unmarked[position]].date == day {
-                sameDay.append(unmarked[position])
-                position += 1
-            }
+        for sameDay in groupedByDate(unmarked) {
+            let day = issues[sameDay[0]].date
             while included < receipts.count, receipts[included].date <= day {
                 available.append(included)
                 included += 1
