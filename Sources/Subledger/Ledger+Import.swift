@@ -11,7 +11,9 @@ extension Ledger {
     public func importFile(bytes: [UInt8], format: ImportFormat, commandID: String? = nil,
                            progress: ((Int, Int) -> Void)? = nil) throws -> CommandResult {
         let id = commandID ?? "import-" + SHA256.hash(bytes).description.prefix(32)
-        return try executeBatch(commandID: id, kind: "import") { submit in
+        // One transaction per line, about: room for them up front instead of growing the table 20 times.
+        let lines = bytes.withUnsafeBytes { $0.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
+        return try executeBatch(commandID: id, kind: "import", expectedTransactions: lines) { submit in
             // Rejections from deciding a command get the line the command came from.
             func submitting(_ command: LedgerCommand, _ line: Int) throws {
                 do { try submit(command) } catch let rejection as Rejection where rejection.line == nil {

@@ -86,7 +86,7 @@ public final class Ledger {
     /// back and leaves the state as it was. Concurrent writers: if another process appended since this
     /// state was built, the ledger catches up and decides again.
     @discardableResult
-    public func executeBatch(commandID: String? = nil, kind: String,
+    public func executeBatch(commandID: String? = nil, kind: String, expectedTransactions: Int = 0,
                              _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
         -> CommandResult
     {
@@ -98,6 +98,7 @@ public final class Ledger {
             // the store rolled back to exactly what it was before.
             var working = state
             state = LedgerState()
+            working.reserveCapacity(transactions: expectedTransactions)
             var touched = false
             let outcome: AppendOutcome
             do {
