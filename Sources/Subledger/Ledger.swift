@@ -57,7 +57,11 @@ public final class Ledger {
         let target = try storeCall { () throws(StoreError) in try store.lastSequence() }
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
+        // Moved out, not copied (catching up a large state after another writer's command must stay
+        // cheap); on a failure the state keeps the events applied so far, a valid prefix of the log.
         var state = self.state
+        self.state = LedgerState()
+        defer { self.state = state }
         state.reserveCapacity(transactions: Int(target - start))
         try store.scan(after: start) { view in
             guard let kind = EventCatalog.kind(typeBytes: view.type) else {
@@ -72,7 +76,6 @@ public final class Ledger {
             state.apply(event, date: view.date, sequence: view.sequence)
             if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
         }
-        self.state = state
     }
 
     /// Runs one command: decide against the current state, append atomically, apply.
