@@ -61,6 +61,7 @@ public enum ScenarioRunner {
                 lastRejection = nil
                 do {
                     try ledger.execute(command)
+                    for violation in ledger.state.invariantViolations() { fail(statement, "invariant broken: \(violation)") }
                 } catch let rejection as Rejection {
                     lastRejection = (statement.line, rejection, sequenceBefore)
                     pendingRejection = (statement.line, statement.text, rejection)

@@ -1,0 +1,24 @@
+/// Invariants of the projection that must hold after every event. Broken invariants are defects, not
+/// user errors: the tests and the scenario runner check them after every command.
+extension LedgerState {
+    /// Descriptions of what does not hold; empty when everything does.
+    public func invariantViolations() -> [String] {
+        var violations: [String] = []
+        let total = ledger.accountNames.reduce(Money.zero) { $0 + ledger.balance($1) }
+        if !total.isZero { violations.append("the GL does not balance: debits exceed credits by \(total)") }
+        let subledger = pools.values.reduce(Money.zero) { $0 + $1.value }
+        let inventory = ledger.inventoryAccounts.reduce(Money.zero) { $0 + ledger.balance($1) }
+        if subledger != inventory {
+            violations.append("subledger value \(subledger) differs from the GL inventory accounts \(inventory)")
+        }
+        var physical: [PoolKey: Quantity] = [:]
+        for record in transactions.values where !record.physicalOpenQuantity.isZero {
+            let key = poolKey(item: record.item, record.dimensions)
+            physical[key, default: .zero] += record.direction == .receipt ? record.physicalOpenQuantity : -record.physicalOpenQuantity
+        }
+        for (key, pool) in pools where pool.physicalQuantity != (physical[key] ?? .zero) {
+            violations.append("pool \(key.item) \(key.dimensions.description): physical qty \(pool.physicalQuantity) but open physical rows \(physical[key] ?? .zero)")
+        }
+        return violations
+    }
+}
