@@ -496,6 +496,9 @@ private struct Simulation {
             if let problem = auditor.apply(row.event) { problems.append(problem) }
         }
 
+        // The projection's own invariants (physical rows add up per pool, among others).
+        problems += state.invariantViolations()
+
         // The GL balances and reconciles to the subledger.
         let trialBalance = ledger.trialBalance().reduce(Money.zero) { $0 + $1.balance }
         if !trialBalance.isZero { problems.append("trial balance sums to \(trialBalance)") }
