@@ -119,12 +119,13 @@ public enum ScenarioRunner {
             return r.adjustment == amount ? nil : "expected adjustments \(amount), found \(r.adjustment)"
         case .settled(let issue, let receipt, let quantity, let amount, let adjustment):
             // `wa-close` names the weighted average closing receipt of any close (D3).
+            // A reversed close's settlements are netted by their reversal entries (D12).
             let matching = state.settlements.filter {
-                $0.mode == .close && $0.entry.kind == .settlement && $0.entry.transaction == issue
+                ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement && $0.entry.transaction == issue
                     && ($0.entry.counterpart == receipt || (receipt == "wa-close" && $0.entry.counterpart.hasPrefix("wa-close@")))
             }
-            guard !matching.isEmpty else {
-                let found = state.settlements.filter { $0.entry.transaction == issue && $0.entry.kind == .settlement }
+            guard !matching.isEmpty, !matching.reduce(Quantity.zero, { $0 + $1.entry.quantity }).isZero else {
+                let found = state.settlements.filter { $0.entry.transaction == issue && $0.entry.kind == .settlement && $0.mode == .close }
                     .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
                 return "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
             }

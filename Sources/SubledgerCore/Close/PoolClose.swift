@@ -21,8 +21,6 @@ struct PoolClose {
     var issues: [Lot] = []
     var entries: [SettlementEntry] = []
     var closingReceipts: [ClosingReceipt] = []
-    /// Adjustment GL lines summed per posting type and account: one voucher per pool.
-    var lineTotals: [VoucherLine: Money] = [:]
     var transferAdjustments: [String: Money] = [:]
     var log: [String] = []
 
@@ -292,27 +290,12 @@ struct PoolClose {
     /// Posts an issue's adjustment on the accounts it used (D16), dated the closing date. A transfer's
     /// receipt leg follows its issue leg (D15); the pair's GL moves value between the two inventories.
     mutating func postAdjustment(_ issue: Lot, _ adjustment: Money, physical: Bool) {
-        guard !adjustment.isZero else { return }
-        let stored = planner.state.accounts(of: planner.state.transactions[issue.id]!)
-        var voucher = VoucherBuilder(profiles: planner.state.profiles, group: setup.postingGroup)
-        if issue.kindCode == TransactionRecord.transferOutCode {
-            let receiptID = TransactionRecord.transferReceiptID(issue.id)
-            transferAdjustments[receiptID, default: .zero] += adjustment
-            entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
-                                           counterpart: issue.id, quantity: .zero, settledAmount: .zero,
-                                           adjustment: adjustment, physical: false))
-            voucher.post(adjustment, debit: .inventory, credit: .inventory, stored: stored)
-        } else {
-            let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
-            if physical {
-                voucher.post(adjustment, debit: kind.physicalExpense, credit: .inventoryShipped, stored: stored)
-            } else {
-                voucher.post(adjustment, debit: kind.financialExpense, credit: .inventory, stored: stored)
-            }
-        }
-        for line in voucher.balancedLines {
-            lineTotals[VoucherLine(line.postingType, line.account, .zero), default: .zero] += line.amount
-        }
+        guard !adjustment.isZero, issue.kindCode == TransactionRecord.transferOutCode else { return }
+        let receiptID = TransactionRecord.transferReceiptID(issue.id)
+        transferAdjustments[receiptID, default: .zero] += adjustment
+        entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
+                                       counterpart: issue.id, quantity: .zero, settledAmount: .zero,
+                                       adjustment: adjustment, physical: false))
     }
 
     /// The pool's event; a recalculation keeps only the adjustments (D13).
@@ -336,9 +319,7 @@ struct PoolClose {
             closingReceipts = []
         }
         guard !entries.isEmpty || !closingReceipts.isEmpty else { return nil }
-        let lines = lineTotals.filter { !$0.value.isZero }
-            .map { VoucherLine($0.key.postingType, $0.key.account, $0.value) }
-            .sorted { ($0.account, $0.postingType.code) < ($1.account, $1.postingType.code) }
+        let lines = planner.state.settlementLines(entries, group: setup.postingGroup)
         return SettlementPosted(mode: planner.mode, item: key.item, dimensions: key.dimensions,
                                 closingReceipts: closingReceipts, entries: entries, lines: lines)
     }

@@ -24,11 +24,25 @@ extension LedgerState {
         var events: [(event: LedgerEvent, date: LedgerDate)] = []
         for close in targets {
             for posted in close.events.reversed() {
-                events.append((.settlementPosted(posted.negated()), close.date))
+                var negated = posted.negated()
+                negated.lines = settlementLines(negated.entries, group: items[posted.item]?.postingGroup ?? "")
+                events.append((.settlementPosted(negated), close.date))
             }
             events.append((.closeReversed(CloseReversed(closeSequence: close.sequence)), close.date))
         }
         return events
+    }
+}
+
+extension LedgerState {
+    /// The value an adjust-only valuation of a packing slip (D5) moves now: all of it while the packing
+    /// slip is open, and when it is reversed later only the share still not invoiced, because the invoiced
+    /// part carried its adjusted value into the invoice, which reversed the packing slip (D12).
+    func physicalEffect(_ entry: SettlementEntry, on issue: TransactionRecord) -> Money {
+        let original = entry.quantity.magnitude
+        let open = issue.physicalOpenQuantity
+        if open >= original || original.isZero { return entry.adjustment }
+        return open.isPositive ? open.share(of: entry.adjustment, outOf: original) : .zero
     }
 }
 

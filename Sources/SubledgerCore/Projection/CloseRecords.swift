@@ -48,9 +48,10 @@ extension LedgerState {
             case .adjustment:
                 record.adjustment += entry.adjustment
                 if entry.physical {
+                    let effect = physicalEffect(entry, on: record)
                     record.physicalAdjustment += entry.adjustment
-                    record.physicalOpenValue += entry.adjustment
-                    pools[key, default: CostPool()].physicalValue -= entry.adjustment
+                    record.physicalOpenValue += effect
+                    pools[key, default: CostPool()].physicalValue -= effect
                 } else {
                     pools[key, default: CostPool()].financialValue -= entry.adjustment
                 }

@@ -1,0 +1,32 @@
+/// The GL voucher of a close's results for one pool, derived from its entries: each issue adjustment on the
+/// accounts the issue used (D16), summed per account into one voucher dated the closing date. The planner
+/// and the reversal use this one function, so a reversal's lines always mirror its entries.
+extension LedgerState {
+    func settlementLines(_ entries: [SettlementEntry], group: String) -> [VoucherLine] {
+        var totals: [VoucherLine: Money] = [:]
+        for entry in entries where !entry.adjustment.isZero {
+            guard entry.kind == .settlement || entry.kind == .adjustment,
+                  let issue = transactions[entry.transaction] else { continue }
+            // A transfer's receipt leg has no lines of its own: its issue leg's lines move the value (D15).
+            let stored = accounts(of: issue)
+            var voucher = VoucherBuilder(profiles: profiles, group: group)
+            if issue.kindCode == TransactionRecord.transferOutCode {
+                voucher.post(entry.adjustment, debit: .inventory, credit: .inventory, stored: stored)
+            } else {
+                let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
+                if entry.physical {
+                    voucher.post(physicalEffect(entry, on: issue), debit: kind.physicalExpense, credit: .inventoryShipped,
+                                 stored: stored)
+                } else {
+                    voucher.post(entry.adjustment, debit: kind.financialExpense, credit: .inventory, stored: stored)
+                }
+            }
+            for line in voucher.balancedLines {
+                totals[VoucherLine(line.postingType, line.account, .zero), default: .zero] += line.amount
+            }
+        }
+        return totals.filter { !$0.value.isZero }
+            .map { VoucherLine($0.key.postingType, $0.key.account, $0.value) }
+            .sorted { ($0.account, $0.postingType.code) < ($1.account, $1.postingType.code) }
+    }
+}
