@@ -36,6 +36,9 @@ struct SubledgerCLI: ParsableCommand {
             CloseCommand.self, RecalculateCommand.self, SettlementsCommand.self, ClosesCommand.self,
             ReverseCloseCommand.self,
             EventsCommand.self, CommandsCommand.self, VerifyCommand.self, ScenarioCommand.self,
+            ReplayCommand.self,
+            ReconcileCommand.self,
+            ValueCommand.self,
         ])
 }
 

@@ -111,6 +111,8 @@ private struct Auditor {
     /// Transaction id -> (pool, direction is receipt).
     var transactions: [String: (pool: PoolKey, receipt: Bool)] = [:]
     var pools: [PoolKey: Totals] = [:]
+    /// Physically-only quantity still open per transaction (packing slips and product receipts).
+    var physicalOpen: [String: Quantity] = [:]
     /// Sum of every GL line posted with an inventory-holding posting type.
     var inventoryLines = Money.zero
 
@@ -129,15 +131,18 @@ private struct Auditor {
         case .receiptPosted(let e):
             let pool = key(e.item, e.dimensions)
             transactions[e.transaction] = (pool, true)
+            if e.physicalOnly { physicalOpen[e.transaction] = e.quantity }
             pools[pool, default: Totals()].quantity += e.quantity
             pools[pool, default: Totals()].value += e.inventoryValue
         case .issuePosted(let e):
             let pool = key(e.item, e.dimensions)
             transactions[e.transaction] = (pool, false)
+            if e.physicalOnly { physicalOpen[e.transaction] = e.quantity }
             pools[pool, default: Totals()].quantity -= e.quantity
             pools[pool, default: Totals()].value -= e.costAmount
         case .invoicePosted(let e):
             guard let tx = transactions[e.transaction] else { return "invoice of unknown \(e.transaction)" }
+            physicalOpen[e.transaction, default: .zero] -= e.quantity
             // The physical value leaves and the financial value enters (receipt) or the reverse (issue).
             let change = e.financialValue - e.physicalValueReversed
             pools[tx.pool, default: Totals()].value += tx.receipt ? change : -change
@@ -172,7 +177,16 @@ private struct Auditor {
                 case .settlement, .adjustment:
                     // An issue's adjustment: + means more cost, so less value left in its pool.
                     if tx.receipt { return "\(entry.kind) entry on receipt \(entry.transaction)" }
-                    pools[tx.pool, default: Totals()].value -= entry.adjustment
+                    var effect = entry.adjustment
+                    if entry.kind == .adjustment && entry.physical {
+                        // A packing-slip valuation moves value only for the part still shipped and not
+                        // invoiced (DR-13: a reversal after the invoice moves nothing for the invoiced part).
+                        let open = physicalOpen[entry.transaction] ?? .zero, original = entry.quantity.magnitude
+                        if open < original {
+                            effect = open.isPositive ? open.share(of: entry.adjustment, outOf: original) : .zero
+                        }
+                    }
+                    pools[tx.pool, default: Totals()].value -= effect
                 case .receiptAdjustment:
                     if !tx.receipt { return "receipt adjustment on issue \(entry.transaction)" }
                     pools[tx.pool, default: Totals()].value += entry.adjustment

@@ -46,22 +46,20 @@ public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertibl
         return nil
     }
 
-    /// The GL accounts with their per-day amounts. `GeneralLedger` keeps them in a private array and
-    /// exposes only balances, so they are read by reflection; nil if that array is ever renamed (then
-    /// the digest falls back to the final balance of each account, and a test fails).
-    static func ledgerAccounts(_ ledger: GeneralLedger) -> [GeneralLedger.Account]? {
-        for child in Mirror(reflecting: ledger).children where child.label == "entries" {
-            return child.value as? [GeneralLedger.Account]
-        }
-        return nil
-    }
+    /// The GL accounts with their per-day amounts.
+    static func ledgerAccounts(_ ledger: GeneralLedger) -> [GeneralLedger.Account]? { ledger.accountEntries }
 }
 
 // MARK: - The writer
 
-/// Receives the canonical fields of a state. Hashing mode feeds tagged, length-prefixed bytes to SHA-256
-/// (so the byte stream is unambiguous); recording mode keeps the fields of one record with their names
-/// and exact text, for the difference report. Names and texts are autoclosures: hashing never builds them.
+/// Receives the canonical fields of a state. Hashing mode feeds bytes to SHA-256; recording mode keeps the
+/// fields of one record with their names and exact text, for the difference report. Names and texts are
+/// autoclosures: hashing never builds them.
+///
+/// The byte stream is uniquely decodable given the fixed order of sections and fields: each section is a
+/// tag, its name and its record count; integers are zigzag LEB128 varints; optional integers are a
+/// presence byte then the varint; strings are a varint length then their UTF-8; every variable-length
+/// list inside a record is preceded by its count.
 struct CanonicalWriter {
     enum Value: Equatable {
         case integer(Int64?)
@@ -76,66 +74,75 @@ struct CanonicalWriter {
 
     private let recording: Bool
     private(set) var fields: [Field] = []
-    private var hasher = SHA256()
-    private var buffer: [UInt8] = []
-
-    private enum Tag: UInt8 {
-        case header = 0x01, section = 0x02, record = 0x03, integer = 0x04, absent = 0x05, string = 0x06
-    }
+    private let sink: HashSink?
 
     init(recording: Bool) {
         self.recording = recording
-        if !recording { buffer.reserveCapacity(1 << 16) }
+        sink = recording ? nil : HashSink()
     }
 
     mutating func header() {
-        byte(.header)
-        bigEndian(StateDigest.formatVersion)
+        sink?.byte(0x53)  // "S"
+        sink?.varint(UInt64(StateDigest.formatVersion))
     }
 
     mutating func section(_ name: StaticString, count: Int) {
-        guard !recording else { return }
-        byte(.section)
-        name.withUTF8Buffer { bytes(UnsafeRawBufferPointer($0)) }
-        bigEndian(UInt64(count))
+        guard let sink else { return }
+        sink.byte(0x01)
+        name.withUTF8Buffer { sink.string(UnsafeRawBufferPointer($0)) }
+        sink.varint(UInt64(count))
     }
 
     mutating func record() {
-        if recording { fields.removeAll(keepingCapacity: true) } else { byte(.record) }
+        if recording { fields.removeAll(keepingCapacity: true) }
     }
 
-    mutating func integer(_ name: @autoclosure () -> String, _ value: Int64?, _ text: @autoclosure () -> String) {
-        if recording {
-            fields.append(Field(name: name(), value: .integer(value), text: value == nil ? "none" : text()))
-        } else if let value {
-            byte(.integer)
-            bigEndian(UInt64(bitPattern: value))
+    mutating func integer(_ name: @autoclosure () -> String, _ value: Int64, _ text: @autoclosure () -> String) {
+        if let sink {
+            sink.varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
         } else {
-            byte(.absent)
+            fields.append(Field(name: name(), value: .integer(value), text: text()))
+        }
+    }
+
+    mutating func optional(_ name: @autoclosure () -> String, _ value: Int64?, _ text: @autoclosure () -> String) {
+        if let sink {
+            if let value {
+                sink.byte(1)
+                sink.varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+            } else {
+                sink.byte(0)
+            }
+        } else {
+            fields.append(Field(name: name(), value: .integer(value), text: value == nil ? "none" : text()))
         }
     }
 
     mutating func string(_ name: @autoclosure () -> String, _ value: String) {
-        if recording {
+        if let sink {
+            var value = value
+            value.withUTF8 { sink.string(UnsafeRawBufferPointer($0)) }
+        } else {
             fields.append(Field(name: name(), value: .string(value), text: value.isEmpty ? "\"\"" : value))
-            return
-        }
-        byte(.string)
-        var value = value
-        value.withUTF8 { utf8 in
-            bigEndian(UInt32(utf8.count))
-            bytes(UnsafeRawBufferPointer(utf8))
         }
     }
 
-    // Typed helpers over the two primitives.
+    // Typed helpers over the primitives.
+
+    mutating func number<T: FixedPoint>(_ name: @autoclosure () -> String, _ value: T) {
+        integer(name(), value.units, value.description)
+    }
 
     mutating func number<T: FixedPoint>(_ name: @autoclosure () -> String, _ value: T?) {
-        integer(name(), value?.units, value!.description)
+        optional(name(), value?.units, value!.description)
+    }
+
+    mutating func date(_ name: @autoclosure () -> String, _ value: LedgerDate) {
+        integer(name(), Int64(value.yyyymmdd), value.description)
     }
 
     mutating func date(_ name: @autoclosure () -> String, _ value: LedgerDate?) {
-        integer(name(), value.map { Int64($0.yyyymmdd) }, value!.description)
+        optional(name(), value.map { Int64($0.yyyymmdd) }, value!.description)
     }
 
     mutating func flag(_ name: @autoclosure () -> String, _ value: Bool) {
@@ -163,28 +170,65 @@ struct CanonicalWriter {
     }
 
     mutating func finalize() -> SHA256.Digest {
+        sink!.finalize()
+    }
+}
+
+/// The hashing end of `CanonicalWriter`: bytes gathered in a fixed 64 KiB buffer and hashed a buffer at a
+/// time (a per-byte `Array.append` showed up in the profile of a million-transaction digest).
+final class HashSink {
+    private static let capacity = 1 << 16
+    private var hasher = SHA256()
+    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: HashSink.capacity)
+    private var count = 0
+
+    deinit { buffer.deallocate() }
+
+    @inline(__always)
+    func byte(_ value: UInt8) {
+        if count == HashSink.capacity { flush() }
+        buffer[count] = value
+        count += 1
+    }
+
+    @inline(__always)
+    func varint(_ value: UInt64) {
+        if count > HashSink.capacity - 10 { flush() }
+        var value = value
+        while value >= 0x80 {
+            buffer[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            count += 1
+            value >>= 7
+        }
+        buffer[count] = UInt8(value)
+        count += 1
+    }
+
+    /// A varint length, then the bytes.
+    func string(_ bytes: UnsafeRawBufferPointer) {
+        varint(UInt64(bytes.count))
+        if bytes.count > HashSink.capacity - count {
+            flush()
+            if bytes.count > HashSink.capacity {
+                hasher.update(bytes)
+                return
+            }
+        }
+        if let base = bytes.baseAddress {
+            (buffer + count).update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    func finalize() -> SHA256.Digest {
         flush()
         return hasher.finalize()
     }
 
-    private mutating func byte(_ tag: Tag) {
-        buffer.append(tag.rawValue)
-    }
-
-    private mutating func bigEndian<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
-        if buffer.count >= 60_000 { flush() }
-    }
-
-    private mutating func bytes(_ raw: UnsafeRawBufferPointer) {
-        buffer.append(contentsOf: raw)
-        if buffer.count >= 60_000 { flush() }
-    }
-
-    private mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { hasher.update($0) }
-        buffer.removeAll(keepingCapacity: true)
+    private func flush() {
+        guard count > 0 else { return }
+        hasher.update(UnsafeRawBufferPointer(start: buffer, count: count))
+        count = 0
     }
 }
 
@@ -197,7 +241,19 @@ final class CanonicalState {
     private(set) lazy var items: [String] = state.items.keys.sorted()
     private(set) lazy var profileGroups: [String] = state.profiles.accounts.keys.sorted()
     private(set) lazy var pools: [PoolKey] = state.pools.keys.sorted()
-    private(set) lazy var transactions: [String] = state.transactions.keys.sorted()
+    /// Transaction ids sorted, each with its dictionary index (so the walk does not hash a million ids again).
+    private(set) lazy var transactions: [TransactionKey] = {
+        let all = state.transactions
+        var keys: [TransactionKey] = []
+        keys.reserveCapacity(all.count)
+        var index = all.startIndex
+        while index != all.endIndex {
+            keys.append(TransactionKey(id: all[index].key, index: index))
+            all.formIndex(after: &index)
+        }
+        keys.sort()
+        return keys
+    }()
     private(set) lazy var marks: [String] = state.marks.keys.sorted()
     private(set) lazy var accounts: [String: GeneralLedger.Account] = {
         guard let accounts = StateDigest.ledgerAccounts(state.ledger) else { return [:] }
@@ -207,6 +263,14 @@ final class CanonicalState {
     private var accountSets: [Int32: [(type: PostingType, account: String)]] = [:]
 
     init(_ state: LedgerState) { self.state = state }
+
+    struct TransactionKey: Comparable {
+        var id: String
+        var index: Dictionary<String, TransactionRecord>.Index
+
+        static func < (lhs: TransactionKey, rhs: TransactionKey) -> Bool { lhs.id < rhs.id }
+        static func == (lhs: TransactionKey, rhs: TransactionKey) -> Bool { lhs.id == rhs.id }
+    }
 
     /// An interned account set as (posting type, account) sorted by posting type.
     func accountSet(_ id: Int32) -> [(type: PostingType, account: String)] {
@@ -344,8 +408,8 @@ final class CanonicalState {
             w.number("last issue unit cost", pool.lastIssueUnitCost)
             w.date("latest date", pool.latestDate)
         },
-        keyed("transactions", keys: { $0.transactions }, describe: { "transaction \($0)" }) { canonical, id, w in
-            let record = canonical.state.transactions[id]!
+        keyed("transactions", keys: { $0.transactions }, describe: { "transaction \($0.id)" }) { canonical, key, w in
+            let record = canonical.state.transactions[key.index].value
             w.string("id", record.id)
             w.integer("sequence", record.sequence, String(record.sequence))
             w.string("item", record.item)
@@ -397,7 +461,7 @@ final class CanonicalState {
             w.date("date", close.date)
             w.integer("mode", Int64(close.mode.rawValue), close.mode.name)
             w.integer("sequence", close.sequence, String(close.sequence))
-            w.integer("reversed by", close.reversedBy, String(close.reversedBy ?? 0))
+            w.optional("reversed by", close.reversedBy, String(close.reversedBy!))
             w.count("log lines", close.log.count)
             for (number, line) in close.log.enumerated() { w.string("log line \(number + 1)", line) }
             w.count("settlement events", close.events.count)

@@ -63,6 +63,15 @@ extension LedgerState {
         return record
     }
 
+    /// A later update of a transaction (invoice, mark, adjustment) may not be dated before it: the log's
+    /// business dates must tell a story that an as-of replay can follow.
+    func requireNotBefore(_ earliest: LedgerDate, _ date: LedgerDate, of id: String) throws(Rejection) {
+        guard date >= earliest else {
+            throw Rejection(.invalidDate, field: "date",
+                            "\(date) is before transaction '\(id)' (\(earliest)); date it on or after \(earliest)")
+        }
+    }
+
     func requireNewTransaction(_ id: String) throws(Rejection) {
         guard transactions[id] == nil else {
             throw Rejection(.duplicateTransaction, field: "tx", "transaction '\(id)' already exists; ids are unique")

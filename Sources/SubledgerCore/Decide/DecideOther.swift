@@ -3,6 +3,8 @@ extension LedgerState {
     func decideMark(_ c: LedgerCommand.Mark) throws(Rejection) -> MarkPosted {
         let issue = try transaction(c.issue, field: "issue")
         let receipt = try transaction(c.receipt, field: "receipt")
+        try requireNotBefore(issue.date, c.date, of: issue.id)
+        try requireNotBefore(receipt.date, c.date, of: receipt.id)
         guard issue.direction == .issue else {
             throw Rejection(.invalidMarking, field: "issue", "'\(issue.id)' is a \(issue.direction.rawValue), not an issue")
         }
@@ -108,6 +110,7 @@ extension LedgerState {
     func decideAdjustment(_ c: LedgerCommand.Adjustment) throws(Rejection) -> ReceiptAdjusted {
         let record = try transaction(c.transaction)
         let setup = items[record.item]!
+        try requireNotBefore(record.financialDate ?? record.date, c.date, of: record.id)
         guard record.direction == .receipt else {
             throw Rejection(.notAdjustable, field: "tx", "'\(record.id)' is a \(record.direction.rawValue); only receipts are adjusted")
         }

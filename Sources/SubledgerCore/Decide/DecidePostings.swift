@@ -89,6 +89,7 @@ extension LedgerState {
 
     func decideInvoice(_ c: LedgerCommand.Invoice) throws(Rejection) -> InvoicePosted {
         let record = try transaction(c.transaction)
+        try requireNotBefore(record.date, c.date, of: record.id)
         guard !record.isTransferLeg else {
             throw Rejection(.overInvoiced, field: "tx", "transfer '\(record.id)' is posted physically and financially at once")
         }

@@ -50,6 +50,9 @@ public struct GeneralLedger: Sendable, Equatable {
 
     public var accountNames: [String] { entries.map(\.name).sorted() }
 
+    /// Every account with its amounts per business date, in the order first posted to.
+    public var accountEntries: [Account] { entries }
+
     public func balance(_ account: String, asOf date: LedgerDate = .distantFuture) -> Money {
         guard let slot = index[account] else { return .zero }
         var total = Money.zero

@@ -35,7 +35,8 @@ struct ClosesCommand: ParsableCommand, JSONOutputting {
         print(CloseView.closesTable(closes).render())
         for close in closes {
             print()
-            print("\(close.mode == .close ? "Close" : "Recalculation") \(close.sequence) through \(close.date)")
+            print("\(close.mode == .close ? "Close" : "Recalculation") \(close.sequence) through \(close.date)"
+                  + (close.reversedBy.map { " (reversed by \($0))" } ?? ""))
             print(CloseView.logLines(close).joined(separator: "\n"))
         }
         print()

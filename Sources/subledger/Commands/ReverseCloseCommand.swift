@@ -22,7 +22,8 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
             nothing-to-reverse. A --command-id used before appends nothing ("already applied").
 
             Prints the events appended, the runs reversed, the compensating entries and through which date \
-            the period is still locked. `subledger closes` shows the reversed runs.
+            the period is still locked. `subledger settlements` lists the compensating entries (mode \
+            reversal) after the entries they cancel.
 
             Examples:
               subledger reverse-close
@@ -92,11 +93,7 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
     }
 
     /// The reversed run as `closes --json` shows it, with the sequence of its `close.reversed` event.
-    static func reversedJSON(_ close: CloseRow) -> JSONValue {
-        var members = CloseView.closeJSON(close).objectMembers ?? []
-        members.append(JSONMember(key: "reversed_by", value: close.reversedBy.map(JSONOut.int) ?? .null))
-        return .object(members)
-    }
+    static func reversedJSON(_ close: CloseRow) -> JSONValue { CloseView.closeJSON(close) }
 
     /// Whether the period is open again, and through which date it is still locked.
     static func periodLine(reopened: Bool, closedThrough: LedgerDate?) -> String {

@@ -80,6 +80,7 @@ enum CloseView {
         o.add("sequence", JSONOut.int(close.sequence))
         o.add("date", .string(close.date.description))
         o.add("mode", .string(close.mode.name))
+        o.add("reversed_by", close.reversedBy.map(JSONOut.int) ?? .null)
         o.add("settlement_entries", JSONOut.int(close.entryCount))
         o.add("settled", JSONOut.int(close.settledCount))
         o.add("total_adjustment", JSONOut.number(close.issueAdjustment))
@@ -96,7 +97,8 @@ enum CloseView {
                            ("ADJUSTMENT", .right), ("UNSETTLED", .right), ("ZERO COST", .right), ("NEGATIVE", .right),
                            ("LOG", .right)])
         for close in closes {
-            table.add([String(close.sequence), close.date.description, close.mode.name, String(close.entryCount),
+            table.add([String(close.sequence), close.date.description,
+                       close.mode.name + (close.reversedBy.map { " (reversed by \($0))" } ?? ""), String(close.entryCount),
                        String(close.settledCount), Format.signed(close.issueAdjustment), String(close.unsettled.count),
                        String(close.zeroCost.count), String(close.negativeOnHand.count), String(close.log.count)])
         }

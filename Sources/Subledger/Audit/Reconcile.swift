@@ -1,0 +1,151 @@
+import SubledgerCore
+import SubledgerStore
+
+/// One source's amounts on an account whose subledger and GL differ.
+public struct SourceDifference: Sendable, Equatable {
+    public var source: AuditSource
+    /// The transaction id, or a name for a settlement voucher, revaluation or event.
+    public var label: String
+    public var subledger: Money
+    public var ledger: Money
+    public var difference: Money { subledger - ledger }
+}
+
+/// One inventory GL account: the subledger value attributed to it beside its GL balance.
+public struct AccountReconciliation: Sendable, Equatable {
+    public var account: String
+    /// Posting types the GL used on this account (from every posting, not only those up to the date).
+    public var postingTypes: [PostingType]
+    /// The subledger side, part by part (`SubledgerComposition` says what is summed).
+    public var composition: SubledgerComposition
+    public var ledger: Money
+    /// The sources whose amounts differ, listed when the account differs (or when asked for).
+    public var sources: [SourceDifference]?
+
+    public var subledger: Money { composition.total }
+    public var difference: Money { subledger - ledger }
+    /// Posting types on this account that do not hold inventory value: their lines are in the GL balance
+    /// but not in the subledger (an account shared with, e.g., COGS).
+    public var otherPostingTypes: [PostingType] { postingTypes.filter { !$0.holdsInventoryValue } }
+}
+
+/// Subledger to GL reconciliation as of a date (valuation-rules.md section 6).
+public struct ReconciliationReport: Sendable {
+    public var asOf: LedgerDate
+    public var origin: AsOfState.Origin
+    /// Events the subledger side was computed from.
+    public var eventCount: Int
+    public var accounts: [AccountReconciliation]
+    /// Events dated on or before the date that the subledger as of the date cannot contain.
+    public var skipped: [AsOfState.SkippedEvent]
+    /// Value of every cost pool as of the date (equals the subledger total by construction of the pool
+    /// revaluation part; reported so that readers can check).
+    public var poolValue: Money
+    /// Items whose pools hold value that none of their transactions carries although their model has no
+    /// revaluations (only standard cost and moving average revalue pools): the projection's pools and
+    /// transactions disagree. Attributed to the item's inventory account with the pool revaluations.
+    public var unexplainedPoolValue: [(item: String, amount: Money)]
+    /// With an external trial balance: every account of either side.
+    public var external: [ExternalComparisonRow]?
+
+    public var subledgerTotal: Money { accounts.reduce(.zero) { $0 + $1.subledger } }
+    public var ledgerTotal: Money { accounts.reduce(.zero) { $0 + $1.ledger } }
+    public var difference: Money { subledgerTotal - ledgerTotal }
+    public var differingAccounts: [AccountReconciliation] { accounts.filter { !$0.difference.isZero } }
+    /// External balances that differ on inventory accounts (other accounts are informational).
+    public var externalInventoryDifferences: [ExternalComparisonRow] {
+        (external ?? []).filter { $0.isInventory && !$0.difference.isZero }
+    }
+    /// No inventory account differs, neither subledger against GL nor (when given) external against ledger.
+    public var agrees: Bool {
+        differingAccounts.isEmpty && externalInventoryDifferences.isEmpty && unexplainedPoolValue.isEmpty
+    }
+}
+
+extension Ledger {
+    /// Reconciles the subledger with the GL as of `date` (inclusive): for each inventory account the value
+    /// on hand attributed to it, its GL balance and the difference; every differing account drilled down to
+    /// the transactions and vouchers whose amounts differ (`details`: every account). With an external
+    /// trial balance, also compares it with the ledger's GL and explains each difference.
+    public func reconcile(asOf date: LedgerDate, external: [ExternalBalance]? = nil,
+                          details: Bool = false) throws -> ReconciliationReport {
+        let snapshot = try state(asOf: date)
+        let live = state
+        var valuation = SubledgerValuation(state: snapshot.state)
+        let values = valuation.byAccount()
+        let unexplained = valuation.residuals.filter { item, _ in
+            let model = snapshot.state.items[item]?.model
+            return model != .standard && model != .movingAverage
+        }.sorted { $0.key < $1.key }.map { (item: $0.key, amount: $0.value) }
+        let names = Set(live.ledger.inventoryAccounts).union(values.keys).sorted()
+        var accounts = names.map { account in
+            AccountReconciliation(account: account, postingTypes: live.ledger.postingTypes(of: account),
+                                  composition: values[account] ?? SubledgerComposition(),
+                                  ledger: live.ledger.balance(account, asOf: date), sources: nil)
+        }
+        let targets = Set(accounts.filter { details || !$0.difference.isZero }.map(\.account))
+        if !targets.isEmpty {
+            let gl = try GLAttribution.scan(self, asOf: date, accounts: targets)
+            var drill = SubledgerValuation(state: snapshot.state)
+            let sub = drill.bySource(on: targets)
+            let skippedReferences = Set(snapshot.skipped.flatMap { [$0.reference, $0.missing] })
+            for index in accounts.indices where targets.contains(accounts[index].account) {
+                let account = accounts[index].account
+                let ours = sub[account] ?? [:], theirs = gl.amounts[account] ?? [:]
+                var differing: [(source: AuditSource, subledger: Money, ledger: Money)] = []
+                for (source, amount) in ours {
+                    let other = theirs[source] ?? .zero
+                    if amount != other { differing.append((source, amount, other)) }
+                }
+                for (source, amount) in theirs where ours[source] == nil && !amount.isZero {
+                    differing.append((source, .zero, amount))
+                }
+                accounts[index].sources = differing.sorted { $0.source < $1.source }.map { row in
+                    SourceDifference(source: row.source,
+                                     label: ReconciliationReport.label(row.source, gl: gl, state: snapshot.state, skipped: skippedReferences),
+                                     subledger: row.subledger, ledger: row.ledger)
+                }
+            }
+        }
+        let poolValue = snapshot.state.pools.values.reduce(Money.zero) { $0 + $1.value }
+        var comparison: [ExternalComparisonRow]?
+        if let external {
+            var physical: [String: Money] = [:]
+            for row in accounts { physical[row.account] = row.composition.received + row.composition.shipped }
+            comparison = ExternalTrialBalance.compare(external, ledger: live.ledger, asOf: date, physical: physical,
+                                                      dates: ReconciliationReport.businessDates(live))
+        }
+        return ReconciliationReport(asOf: date, origin: snapshot.origin, eventCount: snapshot.eventCount,
+                                    accounts: accounts, skipped: snapshot.skipped, poolValue: poolValue,
+                                    unexplainedPoolValue: unexplained, external: comparison)
+    }
+}
+
+extension ReconciliationReport {
+    static func label(_ source: AuditSource, gl: GLAttribution, state: LedgerState, skipped: Set<String>) -> String {
+        switch source {
+        case .transaction(let id):
+            return skipped.contains(id) ? "\(id) (see the events not applied as of the date)" : id
+        case .settlement(let sequence):
+            if let label = gl.labels[source] { return label }
+            let mode = state.settlements.first { $0.sequence == sequence }?.mode.name ?? "settlement"
+            return "\(mode) #\(sequence)"
+        case .revaluation(let key):
+            return "revaluations \(GLAttribution.pool(key.item, key.dimensions))"
+        case .event(let sequence):
+            return gl.labels[source] ?? "event #\(sequence)"
+        }
+    }
+
+    /// Every business date the projection shows, ascending.
+    static func businessDates(_ state: LedgerState) -> [LedgerDate] {
+        var days = Set<LedgerDate>()
+        for record in state.transactions.values {
+            days.insert(record.date)
+            if let financial = record.financialDate { days.insert(financial) }
+        }
+        for settlement in state.settlements { days.insert(settlement.date) }
+        for pool in state.pools.values { if let day = pool.latestDate { days.insert(day) } }
+        return days.sorted()
+    }
+}

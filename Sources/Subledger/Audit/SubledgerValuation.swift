@@ -1,0 +1,277 @@
+import SubledgerCore
+
+/// The subledger side of reconciliation: the value on hand, attributed to the GL account it sits on,
+/// computed from the transactions of the projection and never from GL lines (valuation-rules.md section 6).
+///
+/// What is summed, per transaction (receipts +, issues -), on the accounts stored with it (D16:
+/// `LedgerState.accounts(of:)`, the latest invoice's accounts winning):
+///
+/// - financial: `financialValue + adjustment - physicalAdjustment` (its invoiced or journal-posted value and
+///   every adjustment since: closes, recalculations, reversals, transaction adjustments, transfer receipts
+///   following their issue) on its `inventory` account. Transfers count on both legs (issue leg -, receipt
+///   leg +). A fixed receipt price receipt (D9) splits its posted value: the entered amount
+///   (`financialQuantity` x `unitPrice`) on `inventory`, the rest on `fixed-price-offset`.
+/// - received not invoiced: a receipt's `physicalOpenValue` on its `inventory-received` account.
+/// - shipped not invoiced: an issue's `physicalOpenValue` (with its physical adjustments, D5) on its
+///   `inventory-shipped` account.
+/// - pool revaluations: value a cost pool holds beyond its transactions (a standard cost activation on
+///   financial on-hand, a moving-average revaluation: they change the pool, not a transaction), on the
+///   `inventory` account of the item's posting profile.
+/// - not summed: the weighted average closing receipts (D3), which carry value already on the receipts they
+///   consumed and post nothing; settlement amounts, which match receipts to issues without moving value.
+///
+/// So the subledger total is the value of every cost pool, and each account's share follows the
+/// transactions that sit on it.
+public struct SubledgerComposition: Sendable, Equatable {
+    public var financial = Money.zero
+    public var received = Money.zero
+    public var shipped = Money.zero
+    public var fixedPriceOffset = Money.zero
+    public var revaluation = Money.zero
+
+    public init() {}
+
+    public var total: Money { financial + received + shipped + fixedPriceOffset + revaluation }
+
+    enum Part { case financial, received, shipped, fixedPriceOffset, revaluation }
+
+    mutating func add(_ part: Part, _ amount: Money) {
+        switch part {
+        case .financial: financial += amount
+        case .received: received += amount
+        case .shipped: shipped += amount
+        case .fixedPriceOffset: fixedPriceOffset += amount
+        case .revaluation: revaluation += amount
+        }
+    }
+
+    static func + (lhs: SubledgerComposition, rhs: SubledgerComposition) -> SubledgerComposition {
+        var sum = lhs
+        sum.financial += rhs.financial
+        sum.received += rhs.received
+        sum.shipped += rhs.shipped
+        sum.fixedPriceOffset += rhs.fixedPriceOffset
+        sum.revaluation += rhs.revaluation
+        return sum
+    }
+}
+
+/// Where a subledger or GL amount comes from, for the drill-down of a difference.
+public enum AuditSource: Hashable, Comparable, Sendable {
+    /// A receipt, issue or transfer (both legs), by its id: its postings and invoices.
+    case transaction(String)
+    /// The close, recalculation or reversal voucher of one cost pool (`settlement.posted`), by sequence.
+    case settlement(Int64)
+    /// Revaluations of a cost pool that belong to no transaction.
+    case revaluation(PoolKey)
+    /// GL lines of an event that belong to none of the above.
+    case event(Int64)
+
+    public var kind: String {
+        switch self {
+        case .transaction: return "transaction"
+        case .settlement: return "settlement"
+        case .revaluation: return "revaluation"
+        case .event: return "event"
+        }
+    }
+}
+
+/// The computation, with a cache of resolved account sets: a million transactions share a few sets.
+struct SubledgerValuation {
+    let state: LedgerState
+    private(set) var accountNames: [String] = []
+    private var accountIndex: [String: Int] = [:]
+    private var resolved: [Int64: Resolved] = [:]
+    private var profileAccounts: [String: Resolved] = [:]
+    /// Per item, the pool value no transaction carries (set by `byAccount()`): revaluations for standard
+    /// cost and moving average items; for any other model, a sign that pools and transactions disagree.
+    private(set) var residuals: [String: Money] = [:]
+
+    /// Account indices per posting type; -1 when the transaction's stored accounts lack it.
+    struct Resolved {
+        var inventory = -1, received = -1, shipped = -1, fixedOffset = -1
+    }
+
+    /// One share of a transaction's value: which part, which account (index), how much.
+    struct Share {
+        var part: SubledgerComposition.Part
+        var account: Int
+        var amount: Money
+    }
+
+    init(state: LedgerState) { self.state = state }
+
+    mutating func index(_ account: String) -> Int {
+        if let existing = accountIndex[account] { return existing }
+        accountIndex[account] = accountNames.count
+        accountNames.append(account)
+        return accountNames.count - 1
+    }
+
+    /// The item's profile accounts (used when a transaction's stored accounts lack a posting type, e.g. an
+    /// adjustment of a zero-value receipt, and for pool revaluations, which store no accounts).
+    mutating func profile(_ item: String) -> Resolved {
+        let group = state.items[item]?.postingGroup ?? ""
+        if let cached = profileAccounts[group] { return cached }
+        let profiles = state.profiles
+        let accounts = Resolved(
+            inventory: index(profiles.account(for: .inventory, group: group)),
+            received: index(profiles.account(for: .inventoryReceived, group: group)),
+            shipped: index(profiles.account(for: .inventoryShipped, group: group)),
+            fixedOffset: index(profiles.account(for: .fixedPriceOffset, group: group)))
+        profileAccounts[group] = accounts
+        return accounts
+    }
+
+    mutating func accounts(of record: TransactionRecord) -> Resolved {
+        let key = Int64(record.postedAccounts) << 32 | Int64(UInt32(bitPattern: record.invoiceAccounts))
+        if let cached = resolved[key] { return cached }
+        let map = state.accounts(of: record)
+        let accounts = Resolved(
+            inventory: map[.inventory].map { index($0) } ?? -1,
+            received: map[.inventoryReceived].map { index($0) } ?? -1,
+            shipped: map[.inventoryShipped].map { index($0) } ?? -1,
+            fixedOffset: map[.fixedPriceOffset].map { index($0) } ?? -1)
+        resolved[key] = accounts
+        return accounts
+    }
+
+    /// The shares of one transaction (at most three). Weighted average closing receipts have none.
+    mutating func shares(of record: TransactionRecord, into shares: inout [Share]) {
+        shares.removeAll(keepingCapacity: true)
+        guard record.kindCode != TransactionRecord.closingReceiptCode else { return }
+        let receipt = record.direction == .receipt
+        var stored = accounts(of: record)
+        func sign(_ amount: Money) -> Money { receipt ? amount : -amount }
+        var financial = record.financialValue + record.adjustment - record.physicalAdjustment
+        if receipt, !record.isTransferLeg, record.financialQuantity.isPositive,
+           let setup = state.items[record.item], setup.fixedReceiptPrice, setup.model.isPeriodic {
+            // D9: the invoice posted the entered amount on inventory and the difference to the fixed price
+            // on the fixed price offset account.
+            let offset = record.financialValue - record.financialQuantity.amount(at: record.unitPrice)
+            if !offset.isZero {
+                if stored.fixedOffset < 0 { stored.fixedOffset = profile(record.item).fixedOffset }
+                shares.append(Share(part: .fixedPriceOffset, account: stored.fixedOffset, amount: offset))
+                financial -= offset
+            }
+        }
+        if !financial.isZero {
+            if stored.inventory < 0 { stored.inventory = profile(record.item).inventory }
+            shares.append(Share(part: .financial, account: stored.inventory, amount: sign(financial)))
+        }
+        if !record.physicalOpenValue.isZero {
+            if receipt {
+                if stored.received < 0 { stored.received = profile(record.item).received }
+                shares.append(Share(part: .received, account: stored.received, amount: record.physicalOpenValue))
+            } else {
+                if stored.shipped < 0 { stored.shipped = profile(record.item).shipped }
+                shares.append(Share(part: .shipped, account: stored.shipped, amount: -record.physicalOpenValue))
+            }
+        }
+    }
+
+    /// The share of one settlement entry's adjustment (the part of the transaction's value a close,
+    /// recalculation or reversal added), on the account the same transaction's value is attributed to.
+    mutating func share(of entry: SettlementEntry) -> Share? {
+        guard !entry.adjustment.isZero, let record = state.transactions[entry.transaction],
+              record.kindCode != TransactionRecord.closingReceiptCode else { return nil }
+        let receipt = record.direction == .receipt
+        var stored = accounts(of: record)
+        let amount = receipt ? entry.adjustment : -entry.adjustment
+        if entry.physical {
+            if receipt {
+                if stored.received < 0 { stored.received = profile(record.item).received }
+                return Share(part: .received, account: stored.received, amount: amount)
+            }
+            if stored.shipped < 0 { stored.shipped = profile(record.item).shipped }
+            return Share(part: .shipped, account: stored.shipped, amount: amount)
+        }
+        if stored.inventory < 0 { stored.inventory = profile(record.item).inventory }
+        return Share(part: .financial, account: stored.inventory, amount: amount)
+    }
+
+    /// The subledger value per account.
+    mutating func byAccount() -> [String: SubledgerComposition] {
+        var totals: [SubledgerComposition] = []
+        func add(_ share: Share) {
+            while totals.count <= share.account { totals.append(SubledgerComposition()) }
+            totals[share.account].add(share.part, share.amount)
+        }
+        // Pool value not carried by any transaction, per item (all pools of an item share its profile).
+        var residual: [String: Money] = [:]
+        for (key, pool) in state.pools where !pool.value.isZero { residual[key.item, default: .zero] += pool.value }
+        var shares: [Share] = []
+        shares.reserveCapacity(3)
+        var lastItem = "", lastSum = Money.zero
+        for record in state.transactions.values {
+            self.shares(of: record, into: &shares)
+            guard !shares.isEmpty else { continue }
+            var sum = Money.zero
+            for share in shares {
+                add(share)
+                sum += share.amount
+            }
+            // Consecutive records are often of one item: batch the residual update.
+            if record.item != lastItem {
+                if !lastSum.isZero { residual[lastItem, default: .zero] -= lastSum }
+                lastItem = record.item
+                lastSum = .zero
+            }
+            lastSum += sum
+        }
+        if !lastSum.isZero { residual[lastItem, default: .zero] -= lastSum }
+        for (item, amount) in residual where !amount.isZero {
+            add(Share(part: .revaluation, account: profile(item).inventory, amount: amount))
+        }
+        residuals = residual.filter { !$0.value.isZero }
+        var result: [String: SubledgerComposition] = [:]
+        for (index, composition) in totals.enumerated() where composition != SubledgerComposition() {
+            result[accountNames[index]] = composition
+        }
+        return result
+    }
+
+    /// The subledger amounts per source on each of `accounts`: each transaction without its close
+    /// adjustments, each settlement voucher with them, each pool's revaluations. They add up to `byAccount()`.
+    mutating func bySource(on accounts: Set<String>) -> [String: [AuditSource: Money]] {
+        var result: [String: [AuditSource: Money]] = [:]
+        var residual: [PoolKey: Money] = [:]
+        for (key, pool) in state.pools where !pool.value.isZero { residual[key, default: .zero] += pool.value }
+        let wanted = accountNames.indices.filter { accounts.contains(accountNames[$0]) }
+        var targets = [Bool](repeating: false, count: accountNames.count)
+        for index in wanted { targets[index] = true }
+        func wants(_ index: Int) -> Bool { index < targets.count ? targets[index] : accounts.contains(accountNames[index]) }
+        var shares: [Share] = []
+        for record in state.transactions.values {
+            self.shares(of: record, into: &shares)
+            guard !shares.isEmpty, let setup = state.items[record.item] else { continue }
+            var sum = Money.zero
+            for share in shares {
+                sum += share.amount
+                if wants(share.account) {
+                    result[accountNames[share.account], default: [:]][.transaction(Self.transactionReference(record)), default: .zero]
+                        += share.amount
+                }
+            }
+            residual[state.poolKey(item: setup, record.dimensions), default: .zero] -= sum
+        }
+        for settlement in state.settlements {
+            guard let share = share(of: settlement.entry), wants(share.account) else { continue }
+            let record = state.transactions[settlement.entry.transaction]!
+            let account = accountNames[share.account]
+            result[account, default: [:]][.transaction(Self.transactionReference(record)), default: .zero] -= share.amount
+            result[account, default: [:]][.settlement(settlement.sequence), default: .zero] += share.amount
+        }
+        for (key, amount) in residual where !amount.isZero {
+            let account = profile(key.item).inventory
+            if wants(account) { result[accountNames[account], default: [:]][.revaluation(key), default: .zero] += amount }
+        }
+        return result
+    }
+
+    /// A transfer's receipt leg is reported under its transfer (the GL lines of both legs are one voucher).
+    static func transactionReference(_ record: TransactionRecord) -> String {
+        record.kindCode == TransactionRecord.transferInCode ? String(record.id.dropLast(3)) : record.id
+    }
+}

@@ -1,0 +1,222 @@
+import ArgumentParser
+import Subledger
+import SubledgerCore
+import SubledgerStore
+
+struct ReplayCommand: ParsableCommand, JSONOutputting {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Rebuild the projection from the event log alone, at a point in time, or verify the live one.",
+        discussion: """
+            Reads the log from the first event into a fresh projection, ignoring the state built when the \
+            ledger was opened, and prints it: on-hand per item and cost pool (quantity, value, running \
+            average), the trial balance, counts of events, transactions, settlements and closes, and the \
+            state digest (SHA-256 of a canonical serialization of the whole projection: two states with \
+            the same digest agree on every figure).
+
+            --as-of DATE folds only the events dated on or before DATE, in log order (item and posting \
+            profile setup is always included). An event dated on or before DATE that refers to a \
+            transaction dated after it (an invoice dated before its receipt, say) cannot be folded: it is \
+            skipped and listed. --at-sequence N folds the events 1...N: the projection exactly as it was \
+            right after event N (see `subledger events` for the numbers).
+
+            --verify replays the whole log and compares it with the live projection (the one every other \
+            command reads). It prints "replay matches the live projection: digest ..." and exits 0, or \
+            names the first difference (e.g. "pool A site:S1: financial value 41.33 vs 41.34", live figure \
+            first) and exits 1. On a terminal, progress is drawn on stderr.
+
+            Examples:
+              subledger replay
+              subledger replay --as-of 2026-01-15
+              subledger replay --at-sequence 120 --json
+              subledger replay --verify
+            """)
+
+    @Option(name: .customLong("as-of"),
+            help: ArgumentHelp("Fold only the events dated on or before this business date.", valueName: "YYYY-MM-DD"))
+    var asOf: DateArgument?
+    @Option(name: .customLong("at-sequence"),
+            help: ArgumentHelp("Fold only the events 1...N of the log.", valueName: "N"))
+    var atSequence: Int64?
+    @Flag(help: "Replay the whole log and compare it with the live projection; exit 1 on a difference.")
+    var verify = false
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if asOf != nil && atSequence != nil { throw ValidationError("give --as-of or --at-sequence, not both") }
+        if verify && (asOf != nil || atSequence != nil) {
+            throw ValidationError("--verify replays the whole log to compare it with the live projection; it takes no --as-of or --at-sequence")
+        }
+        if let atSequence, atSequence < 0 { throw ValidationError("--at-sequence must be 0 or more") }
+    }
+
+    func run() throws {
+        if verify { try runVerify() } else { try runReplay() }
+    }
+
+    // MARK: - replay
+
+    func runReplay() throws {
+        // Only the log is needed: opening a `Ledger` would first build the live projection too.
+        guard database.exists else {
+            throw CLIError.noInput("no ledger at \(database.path); create one with `subledger init --db \(database.path)`")
+        }
+        let store = try EventStore(path: database.path)
+        let progress = ProgressLine(label: "replaying", unit: "events")
+        let report = progress.map { line in { (done: Int64, total: Int64) in line.update(Int(done), Int(total)) } }
+        let outcome: ReplayOutcome
+        do {
+            if let atSequence {
+                outcome = try Replay.state(of: store, atSequence: atSequence, progress: report)
+            } else {
+                outcome = try Replay.state(of: store, asOf: asOf?.date, progress: report)
+            }
+        } catch let error as ReplayError {
+            progress?.finish()
+            throw CLIError(code: "out-of-range", message: error.description, exitCode: 64)
+        } catch {
+            progress?.finish()
+            throw error
+        }
+        progress?.finish()
+        let digest = StateDigest(outcome.state)
+        if output.json { JSONOut.print(json(outcome, digest)) } else { print(text(outcome, digest)) }
+    }
+
+    var pointDescription: String {
+        if let asOf { return "as of \(asOf.date)" }
+        if let atSequence { return "through event \(atSequence)" }
+        return "whole log"
+    }
+
+    func text(_ outcome: ReplayOutcome, _ digest: StateDigest) -> String {
+        let state = outcome.state
+        var lines: [String] = []
+        let skipped = outcome.skipped.isEmpty ? "" : ", \(outcome.skipped.count) skipped"
+        lines.append("replayed \(pointDescription): \(outcome.eventsApplied) of \(outcome.eventsRead) events applied\(skipped)")
+        lines.append("")
+        lines.append("On hand")
+        lines.append(Self.onHandTable(Replay.onHand(state)).render())
+        lines.append("")
+        lines.append("Trial balance")
+        lines.append(Self.trialBalanceTable(Replay.trialBalance(state)).render())
+        lines.append("")
+        lines.append("events \(state.eventCount)  transactions \(state.transactions.count)  "
+                     + "settlements \(state.settlements.count)  closes \(state.closes.count)")
+        if let closed = state.closedThrough { lines.append("closed through \(closed)") }
+        for event in outcome.skipped.prefix(10) {
+            lines.append("skipped event \(event.sequence) \(event.type) (\(event.date)): \(event.reason)")
+        }
+        if outcome.skipped.count > 10 { lines.append("... and \(outcome.skipped.count - 10) more skipped events") }
+        lines.append("digest \(digest)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func onHandTable(_ rows: [OnHandRow]) -> Table {
+        var table = Table([("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("QTY", .right),
+                           ("VALUE", .right), ("AVG COST", .right)])
+        for row in rows {
+            table.add([row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(row.pool.quantity),
+                       Format.money(row.pool.value), Format.unit(row.averageCost)])
+        }
+        if !rows.isEmpty {
+            table.addTotal(["total", "", "", "", Format.money(rows.reduce(Money.zero) { $0 + $1.pool.value }), ""])
+        }
+        return table
+    }
+
+    static func trialBalanceTable(_ rows: [TrialBalanceRow]) -> Table {
+        var table = Table([("ACCOUNT", .left), ("POSTING TYPES", .left), ("BALANCE", .right)])
+        for row in rows {
+            table.add([row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.balance)])
+        }
+        table.addTotal(["total", "", Format.money(rows.reduce(Money.zero) { $0 + $1.balance })])
+        return table
+    }
+
+    func json(_ outcome: ReplayOutcome, _ digest: StateDigest) -> JSONValue {
+        let state = outcome.state
+        let onHand = Replay.onHand(state), trialBalance = Replay.trialBalance(state)
+        var o = JSONObjectBuilder()
+        o.add("as_of", JSONOut.string(asOf?.date.description))
+        o.add("at_sequence", atSequence.map(JSONOut.int) ?? .null)
+        o.add("events_read", JSONOut.int(outcome.eventsRead))
+        o.add("events_applied", JSONOut.int(outcome.eventsApplied))
+        o.add("last_sequence", JSONOut.int(state.lastSequence))
+        o.add("skipped", .array(outcome.skipped.map { event in
+            [
+                "sequence": JSONOut.int(event.sequence), "date": .string(event.date.description),
+                "type": .string(event.type), "reason": .string(event.reason),
+            ]
+        }))
+        o.add("onhand", .array(onHand.map { row in
+            var r = JSONObjectBuilder()
+            r.add("item", .string(row.item))
+            r.add("model", .string(row.model.rawValue))
+            r.add("dimensions", EventRendering.dimensions(row.dimensions))
+            r.add("qty", JSONOut.number(row.pool.quantity))
+            r.add("value", JSONOut.number(row.pool.value))
+            r.add("average_cost", JSONOut.number(row.averageCost))
+            return r.value
+        }))
+        o.add("total_value", JSONOut.number(onHand.reduce(Money.zero) { $0 + $1.pool.value }))
+        o.add("trial_balance", .array(trialBalance.map { row in
+            [
+                "account": .string(row.account),
+                "posting_types": .array(row.postingTypes.map { .string($0.rawValue) }),
+                "balance": JSONOut.number(row.balance),
+            ]
+        }))
+        o.add("counts", [
+            "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
+            "settlements": JSONOut.int(state.settlements.count), "closes": JSONOut.int(state.closes.count),
+        ])
+        o.add("closed_through", JSONOut.string(state.closedThrough?.description))
+        o.add("digest", .string(digest.description))
+        return o.value
+    }
+
+    // MARK: - verify
+
+    func runVerify() throws {
+        let ledger = try database.open()
+        let progress = ProgressLine(label: "replaying again", unit: "events")
+        var digesting: ElapsedLine?
+        let verification: ReplayVerification
+        do {
+            verification = try ledger.verifyReplay(progress: progress.map { line in
+                { done, total in
+                    line.update(Int(done), Int(total))
+                    // The fold is done; the two digests come next.
+                    if done == total && digesting == nil {
+                        line.finish()
+                        digesting = ElapsedLine(label: "digesting")
+                    }
+                }
+            })
+        } catch {
+            progress?.finish()
+            digesting?.finish()
+            throw error
+        }
+        progress?.finish()
+        digesting?.finish()
+        if output.json {
+            JSONOut.print([
+                "matches": .bool(verification.matches),
+                "events": JSONOut.int(verification.events),
+                "live_digest": .string(verification.liveDigest.description),
+                "replayed_digest": .string(verification.replayedDigest.description),
+                "first_difference": JSONOut.string(verification.firstDifference),
+            ])
+        } else if verification.matches {
+            print("replay matches the live projection: digest \(verification.liveDigest) (\(verification.events) events)")
+        } else {
+            print("replay differs from the live projection: \(verification.firstDifference ?? "digests differ")")
+            print("  live digest:     \(verification.liveDigest)")
+            print("  replayed digest: \(verification.replayedDigest)")
+        }
+        if !verification.matches { throw CheckFailed() }
+    }
+}
