@@ -14,8 +14,8 @@ public struct AsOfState: Sendable {
     }
 
     /// An event dated on or before the date that could not be applied without the events dated after it:
-    /// it refers to a transaction created later in business time (an invoice, adjustment or close dated
-    /// before the receipt or issue it belongs to). Its GL lines are in the GL as of the date; its value is
+    /// it refers to a transaction created later in business time (a standard cost activation revalues
+    /// every physically-only row, including rows dated after the activation). Its GL lines are in the GL as of the date; its value is
     /// not in the subledger as of the date, so reconciliation lists it as the cause of that difference.
     public struct SkippedEvent: Sendable, Equatable {
         public var sequence: Int64
@@ -67,27 +67,9 @@ extension Ledger {
 }
 
 extension AsOfState {
-    /// The latest business date the state shows: transactions (created and financially updated), cost
-    /// pools (every receipt, issue, invoice, transfer and revaluation touches its pool), settlements and
-    /// closes. Events that leave no date in the projection (a standard cost activation, a transaction
-    /// adjustment) are caught by the GL: they post lines, so a GL balance differing between the date and
-    /// the end of time means something is dated later.
-    static func latestDate(of state: LedgerState) -> LedgerDate {
-        var latest = EventCatalog.setupDate
-        for pool in state.pools.values { if let day = pool.latestDate, day > latest { latest = day } }
-        for close in state.closes where close.date > latest { latest = close.date }
-        for settlement in state.settlements where settlement.date > latest { latest = settlement.date }
-        return latest
-    }
-
-    /// True when the live state can stand for the state as of `date`.
+    /// True when the live state can stand for the state as of `date`: nothing in it is dated later.
     static func liveStateCovers(_ state: LedgerState, through date: LedgerDate) -> Bool {
-        guard date >= latestDate(of: state) else { return false }
-        for account in state.ledger.accountNames
-        where state.ledger.balance(account, asOf: date) != state.ledger.balance(account) {
-            return false
-        }
-        return true
+        date >= state.latestBusinessDate
     }
 
     /// The transaction (or close) an event needs that the partial state does not have; nil when it can be

@@ -11,6 +11,9 @@ public struct LedgerState: Sendable {
     /// Sequence of the last event applied.
     public private(set) var lastSequence: Int64 = 0
     public private(set) var eventCount = 0
+    /// The latest business date of any event applied (setup events excepted): as-of queries for a date on
+    /// or after it can use this state as it is.
+    public private(set) var latestBusinessDate = EventCatalog.setupDate
     /// Closes and recalculations in log order, with their logs.
     public internal(set) var closes: [CloseRecord] = []
     /// Settlements and close adjustments, in log order.
@@ -54,6 +57,7 @@ public struct LedgerState: Sendable {
         precondition(sequence > lastSequence, "events must be applied in log order")
         lastSequence = sequence
         eventCount += 1
+        if date > latestBusinessDate { latestBusinessDate = date }
         switch event {
         case .itemDefined(let setup):
             items[setup.id] = setup
