@@ -64,16 +64,7 @@ public final class Ledger {
         defer { self.state = state }
         state.reserveCapacity(transactions: Int(target - start))
         try store.scan(after: start) { view in
-            guard let kind = EventCatalog.kind(typeBytes: view.type) else {
-                throw LedgerError.corruptEvent(sequence: view.sequence, message: "unknown type '\(view.typeName)'")
-            }
-            let event: LedgerEvent
-            do throws(PayloadDecodingError) {
-                event = try EventCatalog.decode(kind, version: view.version, payload: view.payload)
-            } catch {
-                throw LedgerError.corruptEvent(sequence: view.sequence, message: error.description)
-            }
-            state.apply(event, date: view.date, sequence: view.sequence)
+            state.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
             if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
         }
     }

@@ -18,6 +18,9 @@ public struct SkippedEvent: Sendable, Equatable {
     public var type: String
     /// What is missing: `transaction 'R7' is dated after the as-of date`.
     public var reason: String
+    /// The id of the missing transaction, item or close, and what the event is about.
+    public var missing: String
+    public var reference: String
 }
 
 /// A state rebuilt from the log, and how it was built.
@@ -108,7 +111,8 @@ public enum Replay {
                 let event = try decode(view)
                 if let missing = missingReference(event, in: state) {
                     skipped.append(SkippedEvent(sequence: view.sequence, date: view.date, type: view.typeName,
-                                                reason: "\(missing) is dated after \(date)"))
+                                                reason: "\(missing.noun) '\(missing.id)' is dated after \(date)",
+                                                missing: missing.id, reference: EventRendering.reference(event)))
                     return
                 }
                 state.apply(event, date: view.date, sequence: view.sequence)
@@ -131,9 +135,9 @@ public enum Replay {
 
     /// What `event` refers to that `state` does not hold (`LedgerState.apply` requires it), or nil.
     /// Only an as-of replay can meet this: a log prefix always holds what its events refer to.
-    static func missingReference(_ event: LedgerEvent, in state: LedgerState) -> String? {
-        func transaction(_ id: String) -> String? { state.transactions[id] == nil ? "transaction '\(id)'" : nil }
-        func item(_ id: String) -> String? { state.items[id] == nil ? "item '\(id)'" : nil }
+    static func missingReference(_ event: LedgerEvent, in state: LedgerState) -> (noun: String, id: String)? {
+        func transaction(_ id: String) -> (noun: String, id: String)? { state.transactions[id] == nil ? ("transaction", id) : nil }
+        func item(_ id: String) -> (noun: String, id: String)? { state.items[id] == nil ? ("item", id) : nil }
         switch event {
         case .itemDefined, .accountsSet, .closePosted:
             return nil
@@ -157,7 +161,7 @@ public enum Replay {
             }
             return nil
         case .closeReversed(let e):
-            return state.closes.contains { $0.sequence == e.closeSequence } ? nil : "close at sequence \(e.closeSequence)"
+            return state.closes.contains { $0.sequence == e.closeSequence } ? nil : ("close at sequence", String(e.closeSequence))
         }
     }
 
