@@ -38,17 +38,22 @@ public struct CommandResult: Sendable, Equatable {
 /// The library users embed: opens a store, replays it, runs commands and answers queries.
 public final class Ledger {
     public let store: EventStore
-    public private(set) var state = LedgerState()
+    public internal(set) var state = LedgerState()
     let clock: () -> Int64
     let makeCommandID: () -> String
 
-    /// Opens (creating if needed) the ledger at `path` (":memory:" for a throwaway one) and replays the log.
+    /// Opens (creating if needed) the ledger at `path` (":memory:" for a throwaway one) and builds the
+    /// projection: from the newest usable period snapshot plus the log's tail when there is one (a snapshot
+    /// is only a cache, checked against the log's chain hash), else by replaying the whole log.
     public init(path: String, clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
                 makeCommandID: @escaping () -> String = Ledger.randomCommandID,
-                progress: ((Int64, Int64) -> Void)? = nil) throws {
+                useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil) throws {
         do { store = try EventStore(path: path) } catch { throw LedgerError.store(error) }
         self.clock = clock
         self.makeCommandID = makeCommandID
+        if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
+            try loadFromSnapshot()
+        }
         try catchUp(progress: progress)
     }
 

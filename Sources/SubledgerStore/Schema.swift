@@ -67,6 +67,8 @@ enum Schema {
         CREATE TRIGGER commands_no_delete BEFORE DELETE ON commands
         BEGIN SELECT RAISE(ABORT, '\(appendOnlyMessage)'); END;
         """,
+        // 2: period snapshots, a deletable cache (Snapshots.swift).
+        SnapshotSchema.migration,
     ]
 
     static var currentVersion: Int64 { Int64(migrations.count) }

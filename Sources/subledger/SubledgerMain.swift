@@ -39,6 +39,7 @@ struct SubledgerCLI: ParsableCommand {
             ReplayCommand.self,
             ReconcileCommand.self,
             ValueCommand.self,
+            SnapshotCommand.self,
         ])
 }
 

@@ -16,7 +16,7 @@ public struct GeneralLedger: Sendable, Equatable {
     /// The last few accounts posted to: replay hits the same handful of accounts again and again, and a
     /// small-string comparison is cheaper than hashing.
     private var recent: [(name: String, slot: Int)] = []
-    public private(set) var lineCount = 0
+    public internal(set) var lineCount = 0
 
     public init() {}
 

@@ -2,18 +2,18 @@
 /// up the figures the events carry. Replay = `LedgerState()` + `apply` of every event.
 public struct LedgerState: Sendable {
     public internal(set) var items: [String: ItemSetup] = [:]
-    public private(set) var profiles = PostingProfiles()
+    public internal(set) var profiles = PostingProfiles()
     public internal(set) var pools: [PoolKey: CostPool] = [:]
     public internal(set) var transactions: [String: TransactionRecord] = [:]
     /// Marks: issue id -> (receipt id, quantity) in the order given.
     public internal(set) var marks: [String: [(receipt: String, quantity: Quantity)]] = [:]
     public internal(set) var ledger = GeneralLedger()
     /// Sequence of the last event applied.
-    public private(set) var lastSequence: Int64 = 0
-    public private(set) var eventCount = 0
+    public internal(set) var lastSequence: Int64 = 0
+    public internal(set) var eventCount = 0
     /// The latest business date of any event applied (setup events excepted): as-of queries for a date on
     /// or after it can use this state as it is.
-    public private(set) var latestBusinessDate = EventCatalog.setupDate
+    public internal(set) var latestBusinessDate = EventCatalog.setupDate
     /// Closes and recalculations in log order, with their logs.
     public internal(set) var closes: [CloseRecord] = []
     /// Settlements and close adjustments, in log order.

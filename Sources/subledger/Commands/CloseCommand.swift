@@ -52,6 +52,13 @@ enum CloseRun {
         }
         line?.finish()
         let elapsed = Terminal.nanoseconds() - start
+        // Every close stores a snapshot of the period state (a cache for opening the ledger fast; losing it
+        // loses nothing, so a failure here is reported, not fatal).
+        var snapshot: SnapshotInfo?
+        var snapshotProblem: String?
+        if case .close(let date) = command, !result.duplicate {
+            do { snapshot = try ledger.takeSnapshot(businessDate: date) } catch { snapshotProblem = "\(error)" }
+        }
         // The run's close.posted event is the command's last event (a re-sent command reports the first run).
         let close = result.eventCount == 0 ? nil : ledger.closeRow(sequence: result.lastSequence)
         let entries = close.map { ledger.settlements(closeSequence: $0.sequence) } ?? []
@@ -63,8 +70,12 @@ enum CloseRun {
             o.add("milliseconds", JSONOut.int(elapsed / 1_000_000))
             o.add("close", close.map(CloseView.closeJSON) ?? .null)
             o.add("settlements", CloseView.settlementsJSON(entries))
+            o.add("snapshot_sequence", snapshot.map { JSONOut.int($0.sequence) } ?? .null)
             JSONOut.print(o.value)
             return
+        }
+        if let snapshotProblem {
+            Terminal.writeError("warning: the period snapshot was not stored: \(snapshotProblem)\n")
         }
 
         var headline = CommandResultView.headline(result, what: what)
@@ -82,5 +93,9 @@ enum CloseRun {
         print()
         print(close.mode == .close ? "Close log" : "Recalculation log")
         print(CloseView.logLines(close).joined(separator: "\n"))
+        if let snapshot {
+            print()
+            print("period snapshot stored at sequence \(snapshot.sequence) (\(snapshot.bytes) bytes)")
+        }
     }
 }

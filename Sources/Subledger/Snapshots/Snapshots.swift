@@ -1,0 +1,193 @@
+// Period snapshots (issue 4): the encoded projection after event N plus the chain hash of event N.
+// Loading = the newest usable snapshot + a fold of the log's tail (N+1...end); it must give the same
+// state as a full replay, which `verifySnapshots` checks with `StateDigest`.
+//
+// A snapshot is usable only if its format is the current `LedgerState.snapshotFormat`, the log still holds
+// event N with the very chain hash the snapshot recorded (so the prefix it summarizes is the log's
+// prefix), and it decodes to a state whose last sequence is N. Anything else is skipped, and the next
+// older snapshot tried, down to a full replay: snapshots are a cache, deleting them all loses nothing.
+//
+// Reversed closes: the log is append-only, so a close that is later reversed stays in the prefix and
+// its `close.reversed` (with the compensating settlements) is an event after it. A snapshot taken
+// before the reversal therefore never stands for the state past it: loading it always folds the tail,
+// which contains the reversal, and the result equals a full replay (tested).
+
+import SubledgerCore
+import SubledgerStore
+
+/// A snapshot as listed: the event it summarizes, its label and size.
+public struct SnapshotInfo: Sendable, Equatable {
+    public var sequence: Int64
+    public var businessDate: LedgerDate?
+    public var createdAt: Int64
+    public var format: Int64
+    public var bytes: Int
+
+    public init(sequence: Int64, businessDate: LedgerDate?, createdAt: Int64, format: Int64, bytes: Int) {
+        self.sequence = sequence
+        self.businessDate = businessDate
+        self.createdAt = createdAt
+        self.format = format
+        self.bytes = bytes
+    }
+
+    init(_ record: SnapshotRecord) {
+        sequence = record.sequence
+        businessDate = Int32(exactly: record.businessDate).flatMap { LedgerDate(yyyymmdd: $0) }
+        createdAt = record.createdAt
+        format = record.format
+        bytes = record.size
+    }
+}
+
+/// One snapshot plus its tail compared with a full replay.
+public struct SnapshotVerification: Sendable, Equatable {
+    public var sequence: Int64
+    public var matches: Bool
+    /// Why it does not match (a stale chain hash, an unreadable state, or the first difference in words).
+    public var difference: String?
+}
+
+public enum SnapshotError: Error, CustomStringConvertible {
+    case emptyLog
+
+    public var description: String {
+        switch self {
+        case .emptyLog: return "the log is empty: there is nothing to snapshot"
+        }
+    }
+}
+
+/// Building a state from a snapshot and the log's tail, on a bare store (no `Ledger` replay first).
+public enum SnapshotLoader {
+    /// The state from the newest usable snapshot plus the tail; `snapshot` is its sequence, nil when no
+    /// snapshot was usable (then the state is a full replay).
+    public static func state(of store: EventStore) throws -> (state: LedgerState, snapshot: Int64?) {
+        let last = try call { () throws(StoreError) in try store.lastSequence() }
+        var bound = last
+        while bound > 0, let record = try call({ () throws(StoreError) in try store.latestSnapshot(atOrBefore: bound) }) {
+            bound = record.sequence - 1
+            guard var state = try usable(record, store, tail: last - record.sequence) else { continue }
+            try fold(&state, store)
+            return (state, record.sequence)
+        }
+        var state = LedgerState()
+        state.reserveCapacity(transactions: Int(last))
+        try fold(&state, store)
+        return (state, nil)
+    }
+
+    /// The decoded state of `record` if it is usable (see the file comment), nil otherwise.
+    static func usable(_ record: SnapshotRecord, _ store: EventStore, tail: Int64) throws -> LedgerState? {
+        try unusableReason(record, store, tail: tail).state
+    }
+
+    /// The decoded state of `record` with room for `tail` more transactions, or why it is not usable.
+    static func unusableReason(_ record: SnapshotRecord, _ store: EventStore,
+                               tail: Int64) throws -> (state: LedgerState?, reason: String?) {
+        guard record.format == LedgerState.snapshotFormat else {
+            return (nil, "snapshot format \(record.format) is not the current \(LedgerState.snapshotFormat)")
+        }
+        guard let hash = try call({ () throws(StoreError) in try store.hash(at: record.sequence) }) else {
+            return (nil, "event \(record.sequence) is not in the log")
+        }
+        guard hash == record.chainHash else {
+            return (nil, "chain hash of event \(record.sequence) does not match the snapshot's")
+        }
+        let state: LedgerState
+        do throws(PayloadDecodingError) {
+            state = try LedgerState(decoding: record.state, reservingTransactions: Int(max(tail, 0)))
+        } catch {
+            return (nil, "snapshot state cannot be read: \(error)")
+        }
+        guard state.lastSequence == record.sequence else {
+            return (nil, "snapshot state ends at event \(state.lastSequence), not \(record.sequence)")
+        }
+        return (state, nil)
+    }
+
+    /// Folds every event after `state.lastSequence` into `state` (in place: a copy of a million
+    /// transactions would cost more than the tail).
+    static func fold(_ state: inout LedgerState, _ store: EventStore) throws {
+        try store.scan(after: state.lastSequence) { view in
+            state.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
+        }
+    }
+
+    static func call<T>(_ body: () throws(StoreError) -> T) throws -> T {
+        do throws(StoreError) { return try body() } catch { throw LedgerError.store(error) }
+    }
+
+    /// Every snapshot plus its tail compared with `replayed` (a full replay of the whole log).
+    public static func verify(_ store: EventStore, against replayed: LedgerState) throws -> [SnapshotVerification] {
+        let expected = StateDigest(replayed)
+        let last = replayed.lastSequence
+        var results: [SnapshotVerification] = []
+        for info in try call({ () throws(StoreError) in try store.snapshots() }) {
+            guard let record = try call({ () throws(StoreError) in try store.latestSnapshot(atOrBefore: info.sequence) }) else {
+                continue
+            }
+            let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
+            guard var loaded = snapshot else {
+                results.append(SnapshotVerification(sequence: record.sequence, matches: false, difference: reason))
+                continue
+            }
+            try fold(&loaded, store)
+            let matches = StateDigest(loaded) == expected
+            results.append(SnapshotVerification(
+                sequence: record.sequence, matches: matches,
+                difference: matches ? nil : StateDigest.firstDifference(loaded, replayed, labels: ("snapshot", "replayed"))
+                    ?? "digests differ"))
+        }
+        return results
+    }
+}
+
+extension Ledger {
+    /// Stores a snapshot of the current state (after catching up), labelled with `businessDate`
+    /// (default: the latest business date of the state).
+    @discardableResult
+    public func takeSnapshot(businessDate: LedgerDate? = nil) throws -> SnapshotInfo {
+        try catchUp()
+        let sequence = state.lastSequence
+        guard sequence > 0 else { throw SnapshotError.emptyLog }
+        let encoded = state.encoded()
+        let label = businessDate ?? state.latestBusinessDate
+        let now = clock()
+        try storeCall { () throws(StoreError) in
+            guard let hash = try store.hash(at: sequence) else {
+                throw StoreError(code: 1, message: "event \(sequence) is not in the log")
+            }
+            try store.saveSnapshot(sequence: sequence, chainHash: hash, businessDate: Int64(label.yyyymmdd),
+                                   createdAt: now, format: LedgerState.snapshotFormat, state: encoded)
+        }
+        return SnapshotInfo(sequence: sequence, businessDate: label, createdAt: now,
+                            format: LedgerState.snapshotFormat, bytes: encoded.count)
+    }
+
+    /// Replaces `state` with the newest usable snapshot plus the log's tail; returns the snapshot's
+    /// sequence, nil when none was usable (the state is then a full replay).
+    @discardableResult
+    public func loadFromSnapshot() throws -> Int64? {
+        let (loaded, sequence) = try SnapshotLoader.state(of: store)
+        state = loaded
+        return sequence
+    }
+
+    /// Every stored snapshot.
+    public func snapshots() throws -> [SnapshotInfo] {
+        try storeCall { () throws(StoreError) in try store.snapshots() }.map(SnapshotInfo.init)
+    }
+
+    /// Deletes every snapshot; returns how many there were.
+    @discardableResult
+    public func deleteSnapshots() throws -> Int {
+        try storeCall { () throws(StoreError) in try store.deleteSnapshots() }
+    }
+
+    /// Every snapshot plus its tail compared with a full replay of the log.
+    public func verifySnapshots() throws -> [SnapshotVerification] {
+        let replayed = try Replay.state(of: store, asOf: nil).state
+        return try SnapshotLoader.verify(store, against: replayed)
+    }
+}

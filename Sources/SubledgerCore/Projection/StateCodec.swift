@@ -1,0 +1,360 @@
+// StateCodec: a versioned binary encoding of a whole `LedgerState`, the payload of a period snapshot.
+//
+// Same primitives as the event payloads (`PayloadWriter`/`PayloadReader`: zig-zag LEB128 varints,
+// length-prefixed UTF-8). Every field of the state is written, in a fixed order, so that
+// `LedgerState(decoding: s.encoded())` reproduces `s` exactly (its `StateDigest` and every field).
+// Settlement events kept on closes (and pending ones) are written with the event catalog's own payload
+// encoding. The GL and the interned account sets are rebuilt through their own mutators (`post`,
+// `intern`), which recreates their private lookup indexes; their lookup caches are not state.
+//
+// A snapshot is a cache: a format it does not know is refused (the caller falls back to replay).
+
+extension LedgerState {
+    /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
+    public static let snapshotFormat: Int64 = 1
+    static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
+
+    public func encoded() -> [UInt8] {
+        var w = PayloadWriter()
+        w.int(Self.snapshotMagic)
+        w.int(Self.snapshotFormat)
+        w.int(lastSequence)
+        w.int(Int64(eventCount))
+        w.int(Int64(latestBusinessDate.yyyymmdd))
+
+        w.int(Int64(items.count))
+        for (key, s) in items {
+            w.string(key)
+            w.string(s.id); w.string(s.model.rawValue); w.bool(s.includePhysicalValue)
+            w.optionalPrice(s.defaultPrice); w.optionalPrice(s.standardCost); w.string(s.postingGroup)
+            w.byte(s.dimensions.bits); w.bool(s.negativeInventoryAllowed); w.bool(s.fixedReceiptPrice)
+        }
+
+        w.int(Int64(profiles.accounts.count))
+        for (group, accounts) in profiles.accounts {
+            w.string(group)
+            w.int(Int64(accounts.count))
+            for (type, account) in accounts { w.byte(type.code); w.string(account) }
+        }
+
+        w.int(Int64(pools.count))
+        for (key, pool) in pools {
+            w.string(key.item); w.dimensions(key.dimensions)
+            w.quantity(pool.physicalQuantity); w.money(pool.physicalValue)
+            w.quantity(pool.financialQuantity); w.money(pool.financialValue)
+            w.optionalPrice(pool.lastIssueUnitCost)
+            Self.writeDate(&w, pool.latestDate)
+        }
+
+        w.int(Int64(transactions.count))
+        for (key, t) in transactions {
+            w.string(key)
+            w.bool(t.id == key)
+            if t.id != key { w.string(t.id) }
+            w.int(t.sequence); w.string(t.item); w.byte(t.direction == .receipt ? 0 : 1); w.byte(t.kindCode)
+            w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
+            w.quantity(t.quantity); w.price(t.unitPrice)
+            w.quantity(t.physicalOpenQuantity); w.money(t.physicalOpenValue); w.money(t.physicalOpenOffset)
+            w.quantity(t.financialQuantity); w.money(t.financialValue)
+            w.money(t.adjustment); w.money(t.physicalAdjustment)
+            w.quantity(t.settledQuantity); w.money(t.settledValue)
+            w.int(Int64(t.parts.count))
+            for p in t.parts {
+                w.int(Int64(p.date.yyyymmdd)); w.int(p.sequence); w.quantity(p.quantity); w.money(p.value)
+                w.money(p.adjustment); w.quantity(p.settledQuantity); w.money(p.settledValue)
+            }
+            w.byte(t.costSource.rawValue)
+            w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
+        }
+
+        w.int(Int64(marks.count))
+        for (issue, list) in marks {
+            w.string(issue)
+            w.int(Int64(list.count))
+            for mark in list { w.string(mark.receipt); w.quantity(mark.quantity) }
+        }
+
+        let accounts = ledger.accountEntries
+        w.int(Int64(accounts.count))
+        for account in accounts {
+            w.string(account.name)
+            w.int(Int64(account.postingTypes))
+            w.int(Int64(account.days.count))
+            for (day, amount) in zip(account.days, account.amounts) { w.int(Int64(day)); w.money(amount) }
+        }
+        w.int(Int64(ledger.lineCount))
+
+        w.int(Int64(accountSets.sets.count))
+        for set in accountSets.sets {
+            w.int(Int64(set.count))
+            for (type, account) in set.sorted(by: { $0.key.code < $1.key.code }) { w.byte(type.code); w.string(account) }
+        }
+
+        w.int(Int64(closes.count))
+        for close in closes {
+            w.int(Int64(close.date.yyyymmdd)); w.byte(close.mode.rawValue); w.int(close.sequence)
+            w.int(Int64(close.log.count))
+            for line in close.log { w.string(line) }
+            Self.writeSettlements(&w, close.events)
+            w.bool(close.reversedBy != nil)
+            if let reversedBy = close.reversedBy { w.int(reversedBy) }
+        }
+
+        w.int(Int64(settlements.count))
+        for s in settlements {
+            w.int(Int64(s.date.yyyymmdd)); w.int(s.sequence); w.byte(s.mode.rawValue)
+            let x = s.entry
+            w.byte(x.kind.rawValue); w.byte(x.model.rawValue); w.string(x.transaction); w.string(x.counterpart)
+            w.int(Int64(x.part))
+            w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
+        }
+
+        Self.writeSettlements(&w, pendingCloseEvents)
+
+        w.int(Int64(warnings.count))
+        for warning in warnings { w.string(warning) }
+        return w.bytes
+    }
+
+    /// Decodes a state written by `encoded()`. `reservingTransactions` makes room for that many more
+    /// transactions (the log's tail about to be folded), so the dictionary is not grown again.
+    public init(decoding bytes: [UInt8], reservingTransactions extra: Int = 0) throws(PayloadDecodingError) {
+        var decoded: LedgerState?
+        var failure: PayloadDecodingError?
+        bytes.withUnsafeBytes { buffer in
+            var r = PayloadReader(buffer)
+            do throws(PayloadDecodingError) {
+                let state = try Self.decode(&r, extra: extra)
+                guard r.isAtEnd else { throw r.fail("trailing bytes after the snapshot state") }
+                decoded = state
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        self = decoded.take()!  // moved out: the state's storage stays uniquely referenced
+    }
+
+    private static func decode(_ r: inout PayloadReader, extra: Int) throws(PayloadDecodingError) -> LedgerState {
+        guard try r.int() == snapshotMagic else { throw r.fail("not a ledger state snapshot") }
+        let format = try r.int()
+        guard format == snapshotFormat else { throw r.fail("snapshot format \(format) is not known") }
+        var s = LedgerState()
+        s.lastSequence = try r.int()
+        s.eventCount = Int(try r.int())
+        s.latestBusinessDate = try date(&r)
+
+        let itemCount = try r.count()
+        s.items.reserveCapacity(itemCount)
+        for _ in 0..<itemCount {
+            let key = try r.string()
+            let id = try r.string()
+            let model = try r.choice(ValuationModel.self)
+            s.items[key] = ItemSetup(
+                id: id, model: model, includePhysicalValue: try r.bool(), defaultPrice: try r.optionalPrice(),
+                standardCost: try r.optionalPrice(), postingGroup: try r.string(),
+                dimensions: DimensionSet(bits: try r.byte()), negativeInventoryAllowed: try r.bool(),
+                fixedReceiptPrice: try r.bool())
+        }
+
+        for _ in 0..<(try r.count()) {
+            let group = try r.string()
+            var entries: [(PostingType, String)] = []
+            for _ in 0..<(try r.count()) { entries.append((try postingType(&r), try r.string())) }
+            s.profiles.set(group: group, entries)
+        }
+
+        let poolCount = try r.count()
+        s.pools.reserveCapacity(poolCount)
+        for _ in 0..<poolCount {
+            let key = PoolKey(item: try r.string(), dimensions: try r.dimensions())
+            var pool = CostPool()
+            pool.physicalQuantity = try r.quantity(); pool.physicalValue = try r.money()
+            pool.financialQuantity = try r.quantity(); pool.financialValue = try r.money()
+            pool.lastIssueUnitCost = try r.optionalPrice()
+            pool.latestDate = try optionalDate(&r)
+            s.pools[key] = pool
+        }
+
+        let transactionCount = try r.count()
+        s.transactions.reserveCapacity(transactionCount + extra)
+        for _ in 0..<transactionCount {
+            let key = try r.string()
+            let id = try r.bool() ? key : try r.string()
+            let sequence = try r.int()
+            let item = try r.string()
+            let direction: TransactionRecord.Direction
+            switch try r.byte() {
+            case 0: direction = .receipt
+            case 1: direction = .issue
+            default: throw r.fail("unknown direction")
+            }
+            let kindCode = try r.byte()
+            let dimensions = try r.dimensions()
+            let txDate = try date(&r)
+            let financialDate = try optionalDate(&r)
+            let quantity = try r.quantity()
+            let unitPrice = try r.price()
+            var t = TransactionRecord(
+                id: id, sequence: sequence, item: item, direction: direction, kindCode: kindCode,
+                dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
+                unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
+            t.physicalOpenQuantity = try r.quantity(); t.physicalOpenValue = try r.money()
+            t.physicalOpenOffset = try r.money()
+            t.financialQuantity = try r.quantity(); t.financialValue = try r.money()
+            t.adjustment = try r.money(); t.physicalAdjustment = try r.money()
+            t.settledQuantity = try r.quantity(); t.settledValue = try r.money()
+            let partCount = try r.count()
+            if partCount > 0 {
+                t.parts.reserveCapacity(partCount)
+                for _ in 0..<partCount {
+                    t.parts.append(FinancialPart(
+                        date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
+                        adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
+                }
+            }
+            let source = try r.byte()
+            guard let costSource = CostSource(rawValue: source) else { throw r.fail("unknown cost source \(source)") }
+            t.costSource = costSource
+            t.postedAccounts = try int32(&r)
+            t.invoiceAccounts = try int32(&r)
+            s.transactions[key] = t
+        }
+
+        for _ in 0..<(try r.count()) {
+            let issue = try r.string()
+            var list: [(receipt: String, quantity: Quantity)] = []
+            for _ in 0..<(try r.count()) { list.append((try r.string(), try r.quantity())) }
+            s.marks[issue] = list
+        }
+
+        // The GL, rebuilt through `post` so that its private account index is rebuilt too: each day's
+        // net amount posted once, then every further posting type bit with a zero line on the first day.
+        for _ in 0..<(try r.count()) {
+            let name = try r.string()
+            let bits = try r.int()
+            guard bits >= 0, bits <= Int64(UInt32.max) else { throw r.fail("posting type bits out of range") }
+            let types = PostingType.allCases.filter { UInt32(bits) & (1 << UInt32($0.code)) != 0 }
+            guard let firstType = types.first,
+                  types.reduce(UInt32(0), { $0 | (1 << UInt32($1.code)) }) == UInt32(bits) else {
+                throw r.fail("account \(name): invalid posting type bits \(bits)")
+            }
+            let dayCount = try r.count()
+            guard dayCount > 0 else { throw r.fail("account \(name) has no days") }
+            var firstDay: LedgerDate?
+            for _ in 0..<dayCount {
+                let day = try date(&r)
+                let amount = try r.money()
+                if firstDay == nil { firstDay = day }
+                s.ledger.post([VoucherLine(firstType, name, amount)], on: day)
+            }
+            for type in types.dropFirst() { s.ledger.post([VoucherLine(type, name, .zero)], on: firstDay!) }
+        }
+        s.ledger.lineCount = Int(try r.int())
+
+        // Interned account sets, re-interned in order: each is distinct, so each gets back its index.
+        for index in 0..<(try r.count()) {
+            var lines: [VoucherLine] = []
+            for _ in 0..<(try r.count()) { lines.append(VoucherLine(try postingType(&r), try r.string(), .zero)) }
+            guard !lines.isEmpty, s.accountSets.intern(lines) == Int32(index) else {
+                throw r.fail("account set \(index) does not intern back to its index")
+            }
+        }
+
+        for _ in 0..<(try r.count()) {
+            let closeDate = try date(&r)
+            let mode = try closeMode(&r)
+            let sequence = try r.int()
+            var log: [String] = []
+            for _ in 0..<(try r.count()) { log.append(try r.string()) }
+            let events = try readSettlements(&r)
+            let reversedBy: Int64? = try r.bool() ? try r.int() : nil
+            var record = CloseRecord(date: closeDate, mode: mode, sequence: sequence, log: log, events: events)
+            record.reversedBy = reversedBy
+            s.closes.append(record)
+        }
+
+        let settlementCount = try r.count()
+        s.settlements.reserveCapacity(settlementCount)
+        for _ in 0..<settlementCount {
+            let settlementDate = try date(&r)
+            let sequence = try r.int()
+            let mode = try closeMode(&r)
+            let kindByte = try r.byte(), modelByte = try r.byte()
+            guard let kind = SettlementEntry.Kind(rawValue: kindByte), let model = SettleModel(rawValue: modelByte) else {
+                throw r.fail("unknown settlement kind \(kindByte) or model \(modelByte)")
+            }
+            let entry = SettlementEntry(
+                kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
+                part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(),
+                adjustment: try r.money(), physical: try r.bool())
+            s.settlements.append(SettlementRecord(date: settlementDate, sequence: sequence, mode: mode, entry: entry))
+        }
+
+        s.pendingCloseEvents = try readSettlements(&r)
+
+        for _ in 0..<(try r.count()) { s.warnings.append(try r.string()) }
+        return s
+    }
+
+    // MARK: - Helpers
+
+    private static func writeDate(_ w: inout PayloadWriter, _ date: LedgerDate?) {
+        w.bool(date != nil)
+        if let date { w.int(Int64(date.yyyymmdd)) }
+    }
+
+    private static func writeSettlements(_ w: inout PayloadWriter, _ events: [SettlementPosted]) {
+        w.int(Int64(events.count))
+        for event in events {
+            let payload = EventCatalog.encode(.settlementPosted(event))
+            w.int(Int64(payload.count))
+            for byte in payload { w.byte(byte) }
+        }
+    }
+
+    private static func readSettlements(_ r: inout PayloadReader) throws(PayloadDecodingError) -> [SettlementPosted] {
+        var events: [SettlementPosted] = []
+        for _ in 0..<(try r.count()) {
+            let length = try r.count()
+            let slice = UnsafeRawBufferPointer(rebasing: r.buffer[r.position..<r.position + length])
+            let kind = EventCatalog.Kind.settlementPosted
+            guard case .settlementPosted(let event) = try EventCatalog.decode(kind, version: kind.version, payload: slice) else {
+                throw r.fail("expected a settlement event")
+            }
+            r.position += length
+            events.append(event)
+        }
+        return events
+    }
+
+    private static func date(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerDate {
+        let raw = try r.int()
+        guard let value = Int32(exactly: raw), let date = LedgerDate(yyyymmdd: value) else {
+            throw r.fail("invalid date \(raw)")
+        }
+        return date
+    }
+
+    private static func optionalDate(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerDate? {
+        try r.bool() ? try date(&r) : nil
+    }
+
+    private static func int32(_ r: inout PayloadReader) throws(PayloadDecodingError) -> Int32 {
+        let raw = try r.int()
+        guard let value = Int32(exactly: raw) else { throw r.fail("value \(raw) out of range") }
+        return value
+    }
+
+    private static func postingType(_ r: inout PayloadReader) throws(PayloadDecodingError) -> PostingType {
+        let code = try r.byte()
+        guard let type = PostingType(code: code) else { throw r.fail("unknown posting type code \(code)") }
+        return type
+    }
+
+    private static func closeMode(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CloseMode {
+        let raw = try r.byte()
+        guard let mode = CloseMode(rawValue: raw) else { throw r.fail("unknown close mode \(raw)") }
+        return mode
+    }
+}

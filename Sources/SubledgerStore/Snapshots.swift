@@ -1,0 +1,97 @@
+// Period snapshots: the encoded projection after event N, with the chain hash of event N, so that
+// opening a ledger can start from it and fold only the log's tail. A snapshot is a cache, not part of the
+// log: the table has no append-only triggers, and deleting every row loses nothing (replay rebuilds it).
+// A snapshot is usable only while the hash it recorded is still the hash of event N in the log.
+
+import CSQLite
+import SubledgerCore
+
+enum SnapshotSchema {
+    /// Migration 2.
+    static let migration = """
+        CREATE TABLE snapshots(
+            sequence INTEGER PRIMARY KEY,
+            chain_hash BLOB NOT NULL,
+            business_date INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            format INTEGER NOT NULL,
+            state BLOB NOT NULL
+        ) STRICT;
+        """
+}
+
+/// A stored snapshot; `state` is empty in listings (`EventStore.snapshots()`).
+public struct SnapshotRecord: Sendable, Equatable {
+    public var sequence: Int64
+    public var chainHash: [UInt8]
+    /// The business date it is labelled with (yyyymmdd).
+    public var businessDate: Int64
+    /// Milliseconds since the epoch.
+    public var createdAt: Int64
+    public var format: Int64
+    /// Size of the encoded state in bytes.
+    public var size: Int
+    public var state: [UInt8]
+}
+
+extension EventStore {
+    /// Stores (or replaces) the snapshot of the state after event `sequence`.
+    public func saveSnapshot(sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
+                             format: Int64, state: [UInt8]) throws(StoreError) {
+        let statement = try connection.prepare("""
+            INSERT OR REPLACE INTO snapshots(sequence, chain_hash, business_date, created_at, format, state)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        try statement.bind(sequence, at: 1)
+        try statement.bind(chainHash, at: 2)
+        try statement.bind(businessDate, at: 3)
+        try statement.bind(createdAt, at: 4)
+        try statement.bind(format, at: 5)
+        try statement.bind(state, at: 6)
+        try statement.run()
+    }
+
+    /// The newest snapshot at or before `sequence`, with its state.
+    public func latestSnapshot(atOrBefore sequence: Int64) throws(StoreError) -> SnapshotRecord? {
+        let statement = try connection.prepare("""
+            SELECT sequence, chain_hash, business_date, created_at, format, length(state), state FROM snapshots
+            WHERE sequence <= ?1 ORDER BY sequence DESC LIMIT 1
+            """)
+        try statement.bind(sequence, at: 1)
+        guard try statement.step() else { return nil }
+        return EventStore.readSnapshot(statement, withState: true)
+    }
+
+    /// Every snapshot, oldest first, without its state.
+    public func snapshots() throws(StoreError) -> [SnapshotRecord] {
+        let statement = try connection.prepare("""
+            SELECT sequence, chain_hash, business_date, created_at, format, length(state) FROM snapshots
+            ORDER BY sequence
+            """)
+        var records: [SnapshotRecord] = []
+        while try statement.step() { records.append(EventStore.readSnapshot(statement, withState: false)) }
+        return records
+    }
+
+    /// Deletes every snapshot; returns how many there were.
+    @discardableResult
+    public func deleteSnapshots() throws(StoreError) -> Int {
+        let count = try connection.scalarInt64("SELECT count(*) FROM snapshots") ?? 0
+        try connection.execute("DELETE FROM snapshots")
+        return Int(count)
+    }
+
+    /// The stored chain hash of event `sequence`, nil when there is no such event.
+    public func hash(at sequence: Int64) throws(StoreError) -> [UInt8]? {
+        let statement = try connection.prepare("SELECT hash FROM events WHERE sequence = ?1")
+        try statement.bind(sequence, at: 1)
+        return try statement.step() ? statement.blob(at: 0) : nil
+    }
+
+    static func readSnapshot(_ statement: Statement, withState: Bool) -> SnapshotRecord {
+        SnapshotRecord(sequence: statement.int64(at: 0), chainHash: statement.blob(at: 1),
+                       businessDate: statement.int64(at: 2), createdAt: statement.int64(at: 3),
+                       format: statement.int64(at: 4), size: Int(statement.int64(at: 5)),
+                       state: withState ? statement.blob(at: 6) : [])
+    }
+}
