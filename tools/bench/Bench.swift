@@ -49,6 +49,8 @@ enum Bench {
 
         var importRates: [Double] = [], replayRates: [Double] = [], rawInserts: [Double] = [], rawScans: [Double] = []
         var closeSeconds: [Double] = [], closeReplaySeconds: [Double] = []
+        var snapshotTake: [Double] = [], fullReplay: [Double] = [], snapshotOpen: [Double] = []
+        var reconcileSeconds: [Double] = [], reverseSeconds: [Double] = []
         var importPeak = 0.0, replayPeak = 0.0, closePeak = 0.0, payloadBytes = 0, settlements = 0
         for run in 1...runs {
             let path = "\(dir)/subledger-bench-\(getpid()).db"
@@ -86,6 +88,27 @@ enum Bench {
             closeReplaySeconds.append(monotonicSeconds() - t0)
             precondition(afterClose.state.settlements.count == settlements, "replay lost settlements")
 
+            // Issue 4: snapshot plus a 1% tail against a full replay, reconcile, reverse-close.
+            t0 = monotonicSeconds()
+            try afterClose.takeSnapshot()
+            snapshotTake.append(monotonicSeconds() - t0)
+            let tail = Workload(postings: postings / 100, items: items, tail: true).jsonLines()
+            try afterClose.importFile(bytes: tail, format: .jsonl)
+            t0 = monotonicSeconds()
+            let full = try Ledger(path: path, useSnapshots: false)
+            fullReplay.append(monotonicSeconds() - t0)
+            t0 = monotonicSeconds()
+            let fromSnapshot = try Ledger(path: path)
+            snapshotOpen.append(monotonicSeconds() - t0)
+            precondition(StateDigest(full.state) == StateDigest(fromSnapshot.state), "snapshot + tail differs from a full replay")
+            t0 = monotonicSeconds()
+            let report = try fromSnapshot.reconcile(asOf: LedgerDate(year: 2026, month: 12, day: 31)!)
+            reconcileSeconds.append(monotonicSeconds() - t0)
+            precondition(report.agrees, "the benchmark ledger does not reconcile")
+            t0 = monotonicSeconds()
+            try fromSnapshot.execute(.reverseClose(date: nil, through: nil))
+            reverseSeconds.append(monotonicSeconds() - t0)
+
             let raw = try rawSQLiteBaseline(path: path + ".raw", rows: events, payloadBytes: payloadBytes)
             importRates.append(Double(events) / importSeconds)
             replayRates.append(Double(events) / replaySeconds)
@@ -101,6 +124,8 @@ enum Bench {
         print("  replay  \(format(replayRate)) events/s   = \(format(100 * replayRate / rawScan, 1))% of raw SQLite scan (\(format(rawScan)) rows/s)   target >= 1,000,000 events/s")
         let close = median(closeSeconds), closeReplay = median(closeReplaySeconds)
         print("  close   \(format(close, 2)) s for \(format(Double(postings))) transactions = \(format(Double(postings) / close)) transactions/s, \(format(close / closeReplay, 2))x the replay of the same log (\(format(closeReplay, 2)) s)   targets <= 3x replay, < 10 s")
+        print("  snapshot + 1% tail: open \(format(median(snapshotOpen), 2)) s vs full replay \(format(median(fullReplay), 2)) s = \(format(median(fullReplay) / median(snapshotOpen), 1))x faster   target >= 20x (taking the snapshot: \(format(median(snapshotTake), 2)) s)")
+        print("  reconcile \(format(median(reconcileSeconds), 2)) s   target < 2 s;  reverse-close \(format(median(reverseSeconds), 2)) s")
         print("  peak memory: close \(format(closePeak)) MiB")
         print("  peak memory: import \(format(importPeak)) MiB, replay \(format(replayPeak)) MiB   target < 1024 MiB")
     }

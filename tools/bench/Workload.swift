@@ -7,6 +7,8 @@ import Subledger
 struct Workload {
     let postings: Int
     let items: Int
+    /// A later slice of history (the tail after a close): February dates, ids prefixed, items already defined.
+    var tail = false
 
     static let models = ["fifo", "lifo", "lifo-date", "weighted-average", "weighted-average-date", "standard",
                          "moving-average"]
@@ -20,7 +22,7 @@ struct Workload {
             out.append(contentsOf: text.utf8)
             out.append(0x0A)
         }
-        for index in 0..<items {
+        for index in 0..<items where !tail {
             let model = Workload.models[index % Workload.models.count]
             let standard = model == "standard" ? ",\"standard\":\"10.00\"" : ""
             line("{\"command\":\"item\",\"item\":\"I\(index)\",\"model\":\"\(model)\",\"price\":\"10.00\"\(standard)}")
@@ -30,7 +32,7 @@ struct Workload {
         var serial = 0
         while written < postings {
             let day = 1 + (written * 28) / postings
-            let date = "2026-01-" + (day < 10 ? "0" : "") + String(day)
+            let date = (tail ? "2026-02-" : "2026-01-") + (day < 10 ? "0" : "") + String(day)
             if let first = pendingInvoices.first, first.due <= written {
                 pendingInvoices.removeFirst()
                 line("{\"command\":\"invoice\",\"date\":\"\(date)\",\"tx\":\"\(first.tx)\",\"cost\":\"10.25\"}")
@@ -43,11 +45,11 @@ struct Workload {
             if random.next(upTo: 10) < 6 {
                 let cents = 800 + random.next(upTo: 500)
                 let physical = random.next(upTo: 20) == 0
-                let tx = "R\(serial)"
+                let tx = (tail ? "TR" : "R") + String(serial)
                 line("{\"command\":\"receive\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"\(tx)\",\"qty\":\"\(qty)\",\"cost\":\"\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)\",\"site\":\"S1\"\(physical ? ",\"physical\":true" : "")}")
                 if physical { pendingInvoices.append((written + 300, tx)) }
             } else {
-                line("{\"command\":\"issue\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"S\(serial)\",\"qty\":\"\(qty)\",\"site\":\"S1\"}")
+                line("{\"command\":\"issue\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"\(tail ? "TS" : "S")\(serial)\",\"qty\":\"\(qty)\",\"site\":\"S1\"}")
             }
             written += 1
         }
