@@ -68,46 +68,57 @@ enum Bench {
             let importSeconds = monotonicSeconds() - t0
             importPeak = max(importPeak, peakMemoryMiB())
 
-            resetPeakMemory()
-            t0 = monotonicSeconds()
-            let replayed = try Ledger(path: path)
-            let replaySeconds = monotonicSeconds() - t0
-            replayPeak = max(replayPeak, peakMemoryMiB())
-            precondition(replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
-            if payloadBytes == 0 { payloadBytes = try averagePayloadBytes(replayed) }
+            // Each phase opens its own Ledger and lets it go before the next, so peaks and times are its own.
+            var replaySeconds = 0.0
+            do {
+                resetPeakMemory()
+                t0 = monotonicSeconds()
+                let replayed = try Ledger(path: path, useSnapshots: false)
+                replaySeconds = monotonicSeconds() - t0
+                replayPeak = max(replayPeak, peakMemoryMiB())
+                precondition(replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
+                if payloadBytes == 0 { payloadBytes = try averagePayloadBytes(replayed) }
 
-            // Close of the whole period (issue 3), then the replay of the same log, closes included.
-            resetPeakMemory()
-            t0 = monotonicSeconds()
-            try replayed.execute(.close(LedgerDate(year: 2026, month: 1, day: 31)!))
-            closeSeconds.append(monotonicSeconds() - t0)
-            closePeak = max(closePeak, peakMemoryMiB())
-            settlements = replayed.state.settlements.count
-            t0 = monotonicSeconds()
-            let afterClose = try Ledger(path: path)
-            closeReplaySeconds.append(monotonicSeconds() - t0)
-            precondition(afterClose.state.settlements.count == settlements, "replay lost settlements")
-
-            // Issue 4: snapshot plus a 1% tail against a full replay, reconcile, reverse-close.
-            t0 = monotonicSeconds()
-            try afterClose.takeSnapshot()
-            snapshotTake.append(monotonicSeconds() - t0)
-            let tail = Workload(postings: postings / 100, items: items, tail: true).jsonLines()
-            try afterClose.importFile(bytes: tail, format: .jsonl)
-            t0 = monotonicSeconds()
-            let full = try Ledger(path: path, useSnapshots: false)
-            fullReplay.append(monotonicSeconds() - t0)
-            t0 = monotonicSeconds()
-            let fromSnapshot = try Ledger(path: path)
-            snapshotOpen.append(monotonicSeconds() - t0)
-            precondition(StateDigest(full.state) == StateDigest(fromSnapshot.state), "snapshot + tail differs from a full replay")
-            t0 = monotonicSeconds()
-            let report = try fromSnapshot.reconcile(asOf: LedgerDate(year: 2026, month: 12, day: 31)!)
-            reconcileSeconds.append(monotonicSeconds() - t0)
-            precondition(report.agrees, "the benchmark ledger does not reconcile")
-            t0 = monotonicSeconds()
-            try fromSnapshot.execute(.reverseClose(date: nil, through: nil))
-            reverseSeconds.append(monotonicSeconds() - t0)
+                // Close of the whole period (issue 3).
+                resetPeakMemory()
+                t0 = monotonicSeconds()
+                try replayed.execute(.close(LedgerDate(year: 2026, month: 1, day: 31)!))
+                closeSeconds.append(monotonicSeconds() - t0)
+                closePeak = max(closePeak, peakMemoryMiB())
+                settlements = replayed.state.settlements.count
+            }
+            do {
+                // The replay of the same log, the close included; then a snapshot and a 1% tail (issue 4).
+                t0 = monotonicSeconds()
+                let afterClose = try Ledger(path: path, useSnapshots: false)
+                closeReplaySeconds.append(monotonicSeconds() - t0)
+                precondition(afterClose.state.settlements.count == settlements, "replay lost settlements")
+                t0 = monotonicSeconds()
+                try afterClose.takeSnapshot()
+                snapshotTake.append(monotonicSeconds() - t0)
+                let tail = Workload(postings: postings / 100, items: items, tail: true).jsonLines()
+                try afterClose.importFile(bytes: tail, format: .jsonl)
+            }
+            let fullDigest: StateDigest
+            do {
+                t0 = monotonicSeconds()
+                let full = try Ledger(path: path, useSnapshots: false)
+                fullReplay.append(monotonicSeconds() - t0)
+                fullDigest = StateDigest(full.state)
+            }
+            do {
+                t0 = monotonicSeconds()
+                let fromSnapshot = try Ledger(path: path)
+                snapshotOpen.append(monotonicSeconds() - t0)
+                precondition(StateDigest(fromSnapshot.state) == fullDigest, "snapshot + tail differs from a full replay")
+                t0 = monotonicSeconds()
+                let report = try fromSnapshot.reconcile(asOf: LedgerDate(year: 2026, month: 12, day: 31)!)
+                reconcileSeconds.append(monotonicSeconds() - t0)
+                precondition(report.agrees, "the benchmark ledger does not reconcile")
+                t0 = monotonicSeconds()
+                try fromSnapshot.execute(.reverseClose(date: nil, through: nil))
+                reverseSeconds.append(monotonicSeconds() - t0)
+            }
 
             let raw = try rawSQLiteBaseline(path: path + ".raw", rows: events, payloadBytes: payloadBytes)
             importRates.append(Double(events) / importSeconds)

@@ -23,7 +23,6 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case periodClosed = "period-closed"
         case nothingToReverse = "nothing-to-reverse"
         case notLatestClose = "not-latest-close"
-        case notSupportedYet = "not-supported-yet"
     }
 
     public var code: Code
