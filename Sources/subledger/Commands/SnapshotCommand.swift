@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import Subledger
 import SubledgerCore
 import SubledgerStore
@@ -89,30 +88,24 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
         if output.json { JSONOut.print(["deleted": JSONOut.int(count)]) } else { print("deleted \(count) snapshots") }
     }
 
-    static func seconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-
-    static func fixed(_ value: Double) -> String {
-        let thousandths = Int((value * 1000).rounded())
-        let fraction = String(thousandths % 1000)
-        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    /// `2.3` for 2.3 times, in integer arithmetic.
+    static func ratio(_ numerator: Int64, _ denominator: Int64) -> String {
+        let tenths = numerator * 10 / max(denominator, 1)
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     func verify() throws {
         let store = try openStore()
-        let replayStart = Self.seconds()
+        let replayStart = Terminal.nanoseconds()
         let replayed = try Replay.state(of: store, asOf: nil).state
-        let replaySeconds = Self.seconds() - replayStart
-        var loadSeconds: Double?
+        let replayNanoseconds = Terminal.nanoseconds() - replayStart
+        var loadNanoseconds: Int64?
         var loadedFrom: Int64?
         var loadMatches = true
         if timing {
-            let loadStart = Self.seconds()
+            let loadStart = Terminal.nanoseconds()
             let (loaded, snapshot) = try SnapshotLoader.state(of: store)
-            loadSeconds = Self.seconds() - loadStart
+            loadNanoseconds = Terminal.nanoseconds() - loadStart
             loadedFrom = snapshot
             loadMatches = StateDigest(loaded) == StateDigest(replayed)
         }
@@ -127,9 +120,9 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
                      "difference": JSONOut.string(result.difference)]
                 })),
             ]
-            if let loadSeconds {
-                object.append(("replay_seconds", .number(String(replaySeconds))))
-                object.append(("snapshot_load_seconds", .number(String(loadSeconds))))
+            if let loadNanoseconds {
+                object.append(("replay_milliseconds", JSONOut.int(replayNanoseconds / 1_000_000)))
+                object.append(("snapshot_load_milliseconds", JSONOut.int(loadNanoseconds / 1_000_000)))
                 object.append(("loaded_from", loadedFrom.map { JSONOut.int($0) } ?? .null))
             }
             JSONOut.print(.object(object.map { JSONMember(key: $0.0, value: $0.1) }))
@@ -142,10 +135,10 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
                     print("snapshot \(result.sequence): \(result.difference ?? "differs")")
                 }
             }
-            if let loadSeconds {
-                print("full replay: \(Self.fixed(replaySeconds)) s")
+            if let loadNanoseconds {
+                print("full replay: \(Terminal.seconds(replayNanoseconds))")
                 let from = loadedFrom.map { "snapshot \($0) + \(replayed.lastSequence - $0) tail events" } ?? "no usable snapshot (full replay)"
-                print("load from \(from): \(Self.fixed(loadSeconds)) s (\(Self.fixed(replaySeconds / max(loadSeconds, 1e-9)))x faster)")
+                print("load from \(from): \(Terminal.seconds(loadNanoseconds)) (\(Self.ratio(replayNanoseconds, loadNanoseconds))x faster)")
                 if !loadMatches { print("the loaded state does not match the full replay") }
             }
         }
