@@ -77,8 +77,23 @@ public final class Ledger {
     /// Runs one command: decide against the current state, append atomically, apply.
     @discardableResult
     public func execute(_ command: LedgerCommand, commandID: String? = nil) throws -> CommandResult {
-        try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in try submit(command) }
+        let result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in
+            try submit(command)
+        }
+        // Every close stores a snapshot of the period state (issue 4). It is a cache: the close is committed
+        // whatever happens here, and a failure is kept for the caller to report.
+        if case .close(let date) = command, !result.duplicate {
+            do {
+                lastCloseSnapshot = .success(try takeSnapshot(businessDate: date))
+            } catch {
+                lastCloseSnapshot = .failure(error)
+            }
+        }
+        return result
     }
+
+    /// The snapshot stored by the latest close this ledger ran, or why it could not be stored.
+    public private(set) var lastCloseSnapshot: Result<SnapshotInfo, any Error>?
 
     /// Runs many commands as ONE command: all their events in one transaction, or none. `produce` calls
     /// `submit` for each command in order; a rejection (or any error) thrown by either rolls everything

@@ -28,7 +28,28 @@ struct SnapshotTests {
         try ledger.execute(.close(date("2026-02-28")))
         try ledger.execute(.reverseClose(date: date("2026-02-28"), through: nil))
         try ledger.execute(.close(date("2026-02-28")))
+        // Each close stored a snapshot; these tests take their own, so they start from none.
+        _ = try ledger.deleteSnapshots()
+        #expect(try ledger.snapshots().isEmpty)
         return ledger
+    }
+
+    @Test func everyCloseStoresASnapshotOfThePeriod() throws {
+        let ledger = try Ledger(path: Self.tempPath())
+        try ledger.loadDemo()
+        try ledger.execute(.close(Self.date("2026-01-31")))
+        let stored = try ledger.snapshots()
+        #expect(stored.map(\.sequence) == [ledger.state.lastSequence])
+        #expect(stored.first?.businessDate == Self.date("2026-01-31"))
+        guard case .success(let info) = ledger.lastCloseSnapshot else {
+            Issue.record("the close stored no snapshot")
+            return
+        }
+        #expect(info.sequence == ledger.state.lastSequence)
+        // A recalculation stores none.
+        try ledger.execute(.recalculate(Self.date("2026-02-15")))
+        #expect(try ledger.snapshots().count == 1)
+        #expect(try ledger.verifySnapshots().allSatisfy(\.matches))
     }
 
     /// A few more postings after the demo's dates (a new FIFO item, partly invoiced later, and an issue).
@@ -111,11 +132,13 @@ struct SnapshotTests {
         #expect(info.businessDate == Self.date("2026-02-28"))
         try Self.post(ledger, round: 1)
         try ledger.execute(.close(Self.date("2026-03-31")))
+        // The March close stored its own snapshot; the one above is the one this test follows.
+        let closeSnapshot = ledger.state.lastSequence
         try Self.post(ledger, round: 3)
         let live = StateDigest(ledger.state)
 
         let reopened = try Ledger(path: path)
-        #expect(try reopened.loadFromSnapshot() == info.sequence)
+        #expect(try reopened.loadFromSnapshot() == closeSnapshot)
         #expect(StateDigest(reopened.state) == live)
         Self.expectSameFields(reopened.state, try Replay.state(of: reopened.store, asOf: nil).state)
         // The loaded state keeps running commands like a replayed one.
@@ -123,9 +146,9 @@ struct SnapshotTests {
         #expect(try reopened.verifyReplay().matches)
 
         let results = try reopened.verifySnapshots()
-        #expect(results.map(\.sequence) == [info.sequence])
+        #expect(results.map(\.sequence) == [info.sequence, closeSnapshot])
         #expect(results.allSatisfy { $0.matches })
-        #expect(try reopened.snapshots().map(\.sequence) == [info.sequence])
+        #expect(try reopened.snapshots().map(\.sequence) == [info.sequence, closeSnapshot])
     }
 
     @Test func theNewestUsableSnapshotIsUsed() throws {

@@ -56,8 +56,12 @@ enum CloseRun {
         // loses nothing, so a failure here is reported, not fatal).
         var snapshot: SnapshotInfo?
         var snapshotProblem: String?
-        if case .close(let date) = command, !result.duplicate {
-            do { snapshot = try ledger.takeSnapshot(businessDate: date) } catch { snapshotProblem = "\(error)" }
+        if case .close = command, !result.duplicate {
+            switch ledger.lastCloseSnapshot {
+            case .success(let info): snapshot = info
+            case .failure(let error): snapshotProblem = "\(error)"
+            case nil: break
+            }
         }
         // The run's close.posted event is the command's last event (a re-sent command reports the first run).
         let close = result.eventCount == 0 ? nil : ledger.closeRow(sequence: result.lastSequence)
