@@ -47,8 +47,11 @@ extension EventStore {
         try statement.bind(businessDate, at: 3)
         try statement.bind(createdAt, at: 4)
         try statement.bind(format, at: 5)
-        try statement.bind(state, at: 6)
+        // The state can be tens of megabytes: bound without a copy, alive until the step returns.
+        let rc = state.withUnsafeBytes { statement.bindBlobNoCopy($0, at: 6) }
+        try statement.check(rc)
         try statement.run()
+        statement.clearBindings()
     }
 
     /// The newest snapshot at or before `sequence`, with its state.

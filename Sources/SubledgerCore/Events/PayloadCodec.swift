@@ -5,6 +5,7 @@ public struct PayloadWriter {
     public private(set) var bytes: [UInt8] = []
 
     public init() { bytes.reserveCapacity(96) }
+    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
     public mutating func int(_ value: Int64) {
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))

@@ -15,7 +15,9 @@ extension LedgerState {
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
-        var w = PayloadWriter()
+        // Room up front (about 60 bytes a transaction): growing a 50 MB array by doubling would briefly hold
+        // twice that, on top of the state itself.
+        var w = PayloadWriter(capacity: 4096 + transactions.count * 64 + settlements.count * 48)
         w.int(Self.snapshotMagic)
         w.int(Self.snapshotFormat)
         w.int(lastSequence)
