@@ -13,20 +13,7 @@ struct GLAttribution {
         var result = GLAttribution()
         try ledger.store.scan(after: 0) { view in
             guard view.date <= date else { return }
-            guard let kind = EventCatalog.kind(typeBytes: view.type) else {
-                throw LedgerError.corruptEvent(sequence: view.sequence, message: "unknown type '\(view.typeName)'")
-            }
-            switch kind {
-            case .itemDefined, .accountsSet, .markPosted, .closePosted, .closeReversed: return  // no GL lines
-            default: break
-            }
-            let event: LedgerEvent
-            do throws(PayloadDecodingError) {
-                event = try EventCatalog.decode(kind, version: view.version, payload: view.payload)
-            } catch {
-                throw LedgerError.corruptEvent(sequence: view.sequence, message: error.description)
-            }
-            result.add(event, sequence: view.sequence, accounts: accounts)
+            result.add(try Replay.decode(view), sequence: view.sequence, accounts: accounts)
         }
         return result
     }

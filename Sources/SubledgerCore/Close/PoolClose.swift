@@ -102,7 +102,7 @@ struct PoolClose {
                                        counterpart: receipts[r].id, part: receipts[r].part, quantity: quantity,
                                        settledAmount: amount,
                                        adjustment: adjustment, physical: false))
-        postAdjustment(issues[i], adjustment, physical: false)
+        followTransfer(issues[i], adjustment)
     }
 
     /// Oldest open receipts first, from `cursor` on (FIFO, direct settlements).
@@ -280,16 +280,14 @@ struct PoolClose {
             entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issue.id,
                                            counterpart: source, quantity: issue.physicalOpenQuantity,
                                            settledAmount: target, adjustment: adjustment, physical: true))
-            postAdjustment(Lot(id: issue.id, date: issue.date, sequence: issue.sequence, kindCode: issue.kindCode,
-                               openQuantity: .zero, openValue: .zero), adjustment, physical: true)
         }
     }
 
-    // MARK: GL
+    // MARK: transfers
 
-    /// Posts an issue's adjustment on the accounts it used (D16), dated the closing date. A transfer's
-    /// receipt leg follows its issue leg (D15); the pair's GL moves value between the two inventories.
-    mutating func postAdjustment(_ issue: Lot, _ adjustment: Money, physical: Bool) {
+    /// A transfer's receipt leg follows its issue leg's adjustment (D15). The GL lines of both come from
+    /// the issue leg's entry (`settlementLines`).
+    mutating func followTransfer(_ issue: Lot, _ adjustment: Money) {
         guard !adjustment.isZero, issue.kindCode == TransactionRecord.transferOutCode else { return }
         let receiptID = TransactionRecord.transferReceiptID(issue.id)
         transferAdjustments[receiptID, default: .zero] += adjustment
