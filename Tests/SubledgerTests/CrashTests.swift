@@ -161,12 +161,12 @@ enum Harness {
 
 /// SIGKILLs `subledger import` and `subledger close` at random moments (before, during and after the
 /// commit) and checks that the log is always intact, all-or-nothing, replayable, and that a re-run
-/// completes idempotently. SUBLEDGER_CRASH_SEED reproduces a run; SUBLEDGER_CRASH_POINTS sets the total
-/// number of kill points across import and close (default 50).
+/// completes idempotently. SUBLEDGER_CRASH_SEED reproduces a run; SUBLEDGER_CRASH_POINTS sets the number
+/// of kill points of each harness, import and close (default 50 each, so 100 a run).
 struct CrashTests {
     static let seed = Harness.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
-    static let totalPoints: Int = {
-        if let text = ProcessInfo.processInfo.environment["SUBLEDGER_CRASH_POINTS"], let n = Int(text), n >= 2 { return n }
+    static let pointsPerHarness: Int = {
+        if let text = ProcessInfo.processInfo.environment["SUBLEDGER_CRASH_POINTS"], let n = Int(text), n >= 1 { return n }
         return 50
     }()
     static let postings = 2000
@@ -183,7 +183,7 @@ struct CrashTests {
     }
 
     @Test func killedImportLeavesAllOrNothing() throws {
-        let points = (Self.totalPoints + 1) / 2
+        let points = Self.pointsPerHarness
         print("CrashTests.import: seed \(Self.seed) (SUBLEDGER_CRASH_SEED=\(Self.seed) reproduces), \(points) kill points")
         let dir = try Harness.Directory("crash-import")
         let (text, lines) = Harness.jsonLines(prefix: "K", postings: Self.postings, seed: Self.seed)
@@ -253,7 +253,7 @@ struct CrashTests {
     }
 
     @Test func killedCloseLeavesAllOrNothing() throws {
-        let points = Self.totalPoints / 2
+        let points = Self.pointsPerHarness
         let seed = Self.seed ^ 0x5EED_C105E
         print("CrashTests.close: seed \(Self.seed), \(points) kill points")
         let dir = try Harness.Directory("crash-close")

@@ -18,7 +18,14 @@ import Testing
 ///   standard cost revaluations, moving average revaluations, adjustments, close and recalculation
 ///   adjustments and their reversals), and likewise for quantity;
 /// - the physically-only part of each pool equals the open physical parts of its transactions;
-/// - items with negative=no never go below zero on hand.
+/// - items with negative=no never go below zero on hand;
+/// - replay equals the live state: a shadow projection folded only from the events read back from the log
+///   equals the live one (every step its Equatable fields, every 10th step each canonical field with
+///   `StateDigest.firstDifference`), and every 25 steps a full replay of the log (`verifyReplay`) matches;
+/// - re-sending an accepted command with its command id appends nothing and returns the first result;
+/// - a reversal nets every account to zero: per account, the GL lines of a reverse-close plus those of the
+///   closes it reversed sum to zero; and a close reversed right away (a third of them) leaves the trial
+///   balance and every cost pool exactly as they were before the close.
 ///
 /// At the end the log is written to a temporary FILE (same command ids, same hash chain) and a second
 /// `Ledger` replays it: on-hand, trial balance and transactions must be equal.
@@ -115,6 +122,9 @@ private struct Auditor {
     var physicalOpen: [String: Quantity] = [:]
     /// Sum of every GL line posted with an inventory-holding posting type.
     var inventoryLines = Money.zero
+    /// What reversals left of packing-slip valuations because their packing slips were invoiced after the
+    /// close (DR-13): the part of those reversals' lines that does not mirror the close.
+    var invoicedShareKept = Money.zero
 
     func key(_ item: String, _ dimensions: DimensionValues) -> PoolKey {
         PoolKey(item: item, dimensions: dimensions.restricted(to: setups[item]!.dimensions))
@@ -185,6 +195,7 @@ private struct Auditor {
                         if open < original {
                             effect = open.isPositive ? open.share(of: entry.adjustment, outOf: original) : .zero
                         }
+                        if e.mode == .reversal { invoicedShareKept += effect - entry.adjustment }
                     }
                     pools[tx.pool, default: Totals()].value -= effect
                 case .receiptAdjustment:
@@ -233,6 +244,18 @@ private struct Simulation {
     var rejectionCodes: [Rejection.Code: Int] = [:]
     var failed = false
     var reportedNegative = false
+    /// The projection folded from the events read back from the log, command by command.
+    var shadow = LedgerState()
+    /// Per close or recalculation in the log (its `close.posted` sequence): its GL lines summed per account.
+    var closeLines: [Int64: [String: Money]] = [:]
+    /// Per close: the sum of its lines on shipped-inventory (packing slip) accounts.
+    var closeShipped: [Int64: Money] = [:]
+    /// Accounts that closes posted packing-slip valuations to.
+    var packingSlipAccounts: Set<String> = []
+    /// Commands re-sent with their first command id (each must append nothing).
+    var resent = 0
+    /// Closes reversed at once and compared with the books before them.
+    var closesReversedAtOnce = 0
 
     /// Every date of 2026 and 2027, in order.
     static let dates: [LedgerDate] = (2026...2027).flatMap { year in
@@ -478,8 +501,9 @@ private struct Simulation {
         if Self.trace { print("seed \(seed) step \(step): \(command)") }
         let before = StateSnapshot(ledger.state)
         let storeBefore = try ledger.store.lastSequence()
+        let result: CommandResult
         do {
-            try ledger.execute(command)
+            result = try ledger.execute(command)
             accepted += 1
         } catch let rejection as Rejection {
             rejected += 1
@@ -492,6 +516,61 @@ private struct Simulation {
             return
         }
         try check(command, after: before.lastSequence)
+        if !failed { try resend(command, result) }
+        if !failed, Self.isClose(command), chance(33) { try reverseAtOnce(command, before: before) }
+    }
+
+    static func isClose(_ command: LedgerCommand) -> Bool {
+        switch command {
+        case .close, .recalculate: return true
+        default: return false
+        }
+    }
+
+    /// The same command with the same command id again: nothing appended, the first result returned, the
+    /// projection unchanged.
+    mutating func resend(_ command: LedgerCommand, _ first: CommandResult) throws {
+        resent += 1
+        let before = StateSnapshot(ledger.state), storeBefore = try ledger.store.lastSequence()
+        var problems: [String] = []
+        do {
+            let again = try ledger.execute(command, commandID: first.commandID)
+            if again.firstSequence != first.firstSequence || again.lastSequence != first.lastSequence {
+                problems.append("re-sent command returned events \(again.firstSequence)...\(again.lastSequence), first \(first.firstSequence)...\(first.lastSequence)")
+            }
+        } catch {
+            problems.append("re-sent command failed: \(error)")
+        }
+        if try ledger.store.lastSequence() != storeBefore { problems.append("a re-sent command appended events") }
+        if StateSnapshot(ledger.state) != before { problems.append("a re-sent command changed the projection") }
+        report(problems, command, note: "(re-sent as \(first.commandID))")
+    }
+
+    /// Reverses the close or recalculation just made (it is the latest in force) and compares the books
+    /// with those before it: every GL account and every cost pool as they were.
+    mutating func reverseAtOnce(_ close: LedgerCommand, before: StateSnapshot) throws {
+        closesReversedAtOnce += 1
+        let reversal = LedgerCommand.reverseClose(date: nil, through: nil)
+        let acceptedBefore = accepted
+        try execute(reversal)
+        guard !failed else { return }
+        var problems: [String] = []
+        if accepted != acceptedBefore + 1 { problems.append("the reversal of the close just made was rejected") }
+        let balances = { (ledger: GeneralLedger) in
+            Dictionary(uniqueKeysWithValues: ledger.accountNames.map { ($0, ledger.balance($0)) }).filter { !$0.value.isZero }
+        }
+        let now = balances(ledger.state.ledger), then = balances(before.ledger)
+        for account in Set(now.keys).union(then.keys).sorted() where now[account] != then[account] {
+            problems.append("account \(account) is \(now[account] ?? .zero) after close and reversal, \(then[account] ?? .zero) before")
+        }
+        for key in Set(ledger.state.pools.keys).union(before.pools.keys).sorted() {
+            let after = ledger.state.pool(key), previous = before.pools[key] ?? CostPool()
+            if after.quantity != previous.quantity || after.value != previous.value
+                || after.physicalQuantity != previous.physicalQuantity || after.physicalValue != previous.physicalValue {
+                problems.append("pool \(describe(key)) is \(after.quantity)/\(after.value) after close and reversal, \(previous.quantity)/\(previous.value) before")
+            }
+        }
+        report(problems, close, note: "(then reversed at once)")
     }
 
     mutating func check(_ command: LedgerCommand, after sequence: Int64) throws {
@@ -501,13 +580,72 @@ private struct Simulation {
         // The events as the log holds them (decoded from the store, not the in-memory ones).
         let rows = try ledger.events(after: sequence)
         if rows.isEmpty { problems.append("an accepted command appended no event") }
+        if Self.trace { for row in rows { print("  \(row.stored.sequence): \(row.event)") } }
         if rows.last?.stored.sequence != state.lastSequence {
             problems.append("log ends at \(rows.last?.stored.sequence ?? -1), state at \(state.lastSequence)")
         }
+        var commandLines: [String: Money] = [:]
+        var shippedLines = Money.zero
+        var reversedCloses: [Int64] = []
+        let keptBefore = auditor.invoicedShareKept
         for row in rows {
             let total = row.event.lines.reduce(Money.zero) { $0 + $1.amount }
             if !total.isZero { problems.append("event \(row.stored.sequence) is unbalanced by \(total)") }
             if let problem = auditor.apply(row.event) { problems.append(problem) }
+            shadow.apply(row.event, date: row.stored.envelope.date, sequence: row.stored.sequence)
+            for line in row.event.lines { commandLines[line.account, default: .zero] += line.amount }
+            if case .settlementPosted = row.event {
+                for line in row.event.lines where Self.packingSlipTypes.contains(line.postingType) {
+                    packingSlipAccounts.insert(line.account)
+                    if line.postingType == .inventoryShipped { shippedLines += line.amount }
+                }
+            }
+            switch row.event {
+            case .closePosted:
+                closeLines[row.stored.sequence] = commandLines
+                closeShipped[row.stored.sequence] = shippedLines
+            case .closeReversed(let e): reversedCloses.append(e.closeSequence)
+            default: break
+            }
+        }
+
+        // Replay equals the live state: the shadow (events from the log only) field by field, and now and
+        // then a full replay of the log.
+        // Equatable fields every step (cheap); the canonical comparison of every field every 10th step, and
+        // to name the difference.
+        let sameFields = StateSnapshot(state) == StateSnapshot(shadow) && state.closes == shadow.closes
+            && state.settlements == shadow.settlements && state.warnings == shadow.warnings
+            && state.latestBusinessDate == shadow.latestBusinessDate
+        if !sameFields || step % 10 == 0 {
+            if let difference = StateDigest.firstDifference(state, shadow, labels: ("live", "folded from the log")) {
+                problems.append("replay differs: \(difference)")
+            } else if !sameFields {
+                problems.append("replay differs in a field the canonical comparison does not name")
+            }
+        }
+        if step % 25 == 0, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
+
+        // A reversal nets every account to zero with the closes it reversed, on the accounts they used
+        // (D16), except the share of packing-slip valuations invoiced since (DR-13): that share stays, on
+        // the packing-slip accounts only.
+        if !reversedCloses.isEmpty {
+            var net = commandLines
+            for sequence in reversedCloses {
+                guard let lines = closeLines[sequence] else { problems.append("reversed unknown close \(sequence)"); continue }
+                for (account, amount) in lines { net[account, default: .zero] += amount }
+            }
+            let kept = auditor.invoicedShareKept - keptBefore
+            for (account, amount) in net.sorted(by: { $0.key < $1.key }) where !amount.isZero {
+                if !kept.isZero && packingSlipAccounts.contains(account) { continue }
+                problems.append("account \(account) nets to \(amount) over the reversal and the closes it reversed")
+            }
+            if !kept.isZero {
+                // The reversal moved back all but `kept` on the shipped-inventory side.
+                let closesShipped = reversedCloses.compactMap { closeShipped[$0] }.reduce(Money.zero, +)
+                if shippedLines + closesShipped != -kept {
+                    problems.append("shipped inventory nets to \(shippedLines + closesShipped) over the reversal, the invoiced share kept is \(kept)")
+                }
+            }
         }
 
         // The projection's own invariants (physical rows add up per pool, among others).
@@ -575,6 +713,10 @@ private struct Simulation {
         }
         report(problems, command)
     }
+
+    /// Posting types of a packing slip's voucher (the physical expense of each issue kind, and shipped
+    /// inventory).
+    static let packingSlipTypes: Set<PostingType> = [.inventoryShipped, .cogsDelivered, .inventoryLoss, .wip]
 
     func describe(_ key: PoolKey) -> String {
         key.dimensions.description.isEmpty ? key.item : "\(key.item)[\(key.dimensions.description)]"

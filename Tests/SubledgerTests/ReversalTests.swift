@@ -321,6 +321,35 @@ struct ReversalTests {
         }
     }
 
+    /// D16: a reversal posts to the accounts the close posted to, even when the posting profile has changed
+    /// since and the issue's latest invoice (after the close) used the new accounts. Found by the seeded
+    /// simulation: the reversal used to derive its lines again from the issue's latest accounts.
+    @Test func reversalPostsToTheAccountsTheCloseUsed() throws {
+        let ledger = try Ledger(path: ":memory:")
+        try Self.run(ledger, "item", ["item": "F", "model": "fifo"])
+        try Self.run(ledger, "receive", ["date": "2026-01-02", "item": "F", "tx": "P1", "qty": "10", "cost": "10.00"])
+        try Self.run(ledger, "receive", ["date": "2026-01-03", "item": "F", "tx": "P2", "qty": "10", "cost": "20.00"])
+        // A packing slip of 15 at the running average (15.00), 5 of it invoiced in January.
+        try Self.run(ledger, "issue", ["date": "2026-01-04", "item": "F", "tx": "S1", "qty": "15", "physical": "true"])
+        try Self.run(ledger, "invoice", ["date": "2026-01-05", "tx": "S1", "qty": "5"])
+        let close = try Self.run(ledger, "close", ["date": "2026-01-31"])
+        let closeLines = try ledger.events(after: close.firstSequence - 1).filter { $0.stored.sequence <= close.lastSequence }
+            .flatMap(\.event.lines)
+        // FIFO settles the invoiced 5 at 10.00 (50.00) instead of 75.00: COGS 25.00 less, on 5000 and 1400.
+        #expect(Set(closeLines.map(\.account)) == ["1400", "5000"])
+        #expect(closeLines.contains(VoucherLine(.cogs, "5000", Money(cents: -2_500))))
+
+        // New accounts, and the rest of the packing slip invoiced on them in February.
+        try Self.run(ledger, "accounts", ["inventory": "1409", "cogs": "5009"])
+        try Self.run(ledger, "invoice", ["date": "2026-02-02", "tx": "S1"])
+        let reversal = try Self.run(ledger, "reverse-close", [:])
+        let reversalLines = try ledger.events(after: reversal.firstSequence - 1).flatMap(\.event.lines)
+
+        #expect(reversalLines.sorted { $0.account < $1.account }
+                == closeLines.map { VoucherLine($0.postingType, $0.account, -$0.amount) }.sorted { $0.account < $1.account })
+        #expect(Reconciliation.totals(ledger.state).difference == .zero)
+    }
+
     // MARK: - (d) idempotency
 
     @Test func resentReverseAppendsNothing() throws {

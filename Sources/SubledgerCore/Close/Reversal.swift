@@ -1,5 +1,6 @@
 /// Reversing a close or recalculation by compensation (D12, valuation-rules 4.6): every settlement,
-/// adjustment and GL line of it, negated, dated its own date; then `close.reversed`. Nothing is deleted.
+/// adjustment and GL line of it, negated on the accounts it used, dated its own date; then
+/// `close.reversed`. Nothing is deleted.
 extension LedgerState {
     /// The events reversing the latest close or recalculation in force; with `date`, it must be that
     /// close's date. With `through`, every close in force dated after it, newest first.
@@ -24,8 +25,11 @@ extension LedgerState {
         var events: [(event: LedgerEvent, date: LedgerDate)] = []
         for close in targets {
             for posted in close.events.reversed() {
+                // The close's own lines negated: the accounts it posted to (D16), even when the profile or
+                // the transaction's latest invoice names other accounts by now.
                 var negated = posted.negated()
-                negated.lines = settlementLines(negated.entries, group: items[posted.item]?.postingGroup ?? "")
+                let group = items[posted.item]?.postingGroup ?? ""
+                negated.lines = VoucherLine.summed(negated.lines + invoicedShareKept(negated.entries, group: group))
                 events.append((.settlementPosted(negated), close.date))
             }
             events.append((.closeReversed(CloseReversed(closeSequence: close.sequence)), close.date))
@@ -35,6 +39,23 @@ extension LedgerState {
 }
 
 extension LedgerState {
+    /// Lines that keep the invoiced share of a packing-slip valuation (D5) out of its reversal: the negated
+    /// close lines move all of it back, but the invoice already carried that share away when it reversed
+    /// the packing slip at its adjusted value (`physicalEffect`). Posted on the packing slip's own accounts,
+    /// which the close and the invoice used too.
+    func invoicedShareKept(_ negatedEntries: [SettlementEntry], group: String) -> [VoucherLine] {
+        var voucher = VoucherBuilder(profiles: profiles, group: group)
+        for entry in negatedEntries where entry.physical && !entry.adjustment.isZero {
+            guard entry.kind == .settlement || entry.kind == .adjustment,
+                  let issue = transactions[entry.transaction], issue.kindCode != TransactionRecord.transferOutCode
+            else { continue }
+            let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
+            let kept = physicalEffect(entry, on: issue) - entry.adjustment
+            voucher.post(kept, debit: kind.physicalExpense, credit: .inventoryShipped, stored: accounts(of: issue))
+        }
+        return voucher.balancedLines
+    }
+
     /// The value an adjust-only valuation of a packing slip (D5) moves now: all of it while the packing
     /// slip is open, and when it is reversed later only the share still not invoiced, because the invoiced
     /// part carried its adjusted value into the invoice, which reversed the packing slip (D12).

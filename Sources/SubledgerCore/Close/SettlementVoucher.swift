@@ -1,9 +1,9 @@
 /// The GL voucher of a close's results for one pool, derived from its entries: each issue adjustment on the
-/// accounts the issue used (D16), summed per account into one voucher dated the closing date. The planner
-/// and the reversal use this one function, so a reversal's lines always mirror its entries.
+/// accounts the issue used (D16), summed per account into one voucher dated the closing date. A reversal
+/// does not derive its lines again: it negates the close's own lines (see `Reversal.swift`).
 extension LedgerState {
     func settlementLines(_ entries: [SettlementEntry], group: String) -> [VoucherLine] {
-        var totals: [VoucherLine: Money] = [:]
+        var lines: [VoucherLine] = []
         for entry in entries where !entry.adjustment.isZero {
             guard entry.kind == .settlement || entry.kind == .adjustment,
                   let issue = transactions[entry.transaction] else { continue }
@@ -21,9 +21,19 @@ extension LedgerState {
                     voucher.post(entry.adjustment, debit: kind.financialExpense, credit: .inventory, stored: stored)
                 }
             }
-            for line in voucher.balancedLines {
-                totals[VoucherLine(line.postingType, line.account, .zero), default: .zero] += line.amount
-            }
+            lines += voucher.balancedLines
+        }
+        return VoucherLine.summed(lines)
+    }
+}
+
+extension VoucherLine {
+    /// One line per account and posting type with the sum of its amounts, zero sums dropped, in account
+    /// order: the shape of every close and reversal voucher.
+    static func summed(_ lines: [VoucherLine]) -> [VoucherLine] {
+        var totals: [VoucherLine: Money] = [:]
+        for line in lines {
+            totals[VoucherLine(line.postingType, line.account, .zero), default: .zero] += line.amount
         }
         return totals.filter { !$0.value.isZero }
             .map { VoucherLine($0.key.postingType, $0.key.account, $0.value) }
