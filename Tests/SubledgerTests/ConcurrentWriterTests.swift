@@ -1,5 +1,6 @@
 import Foundation
 import Subledger
+import SubledgerCore
 import Testing
 
 #if canImport(Glibc)
@@ -139,5 +140,39 @@ struct ConcurrentWriterTests {
         }
         print("ConcurrentWriterTests: close race seed \(seed): \(rounds) rounds in \(Harness.milliseconds(since: start)) ms, "
               + "post landed before the close \(landed), refused period-closed \(refused)")
+    }
+
+    /// A writer that finds the database busy (another process in the middle of its write transaction) waits
+    /// for it (SQLite's busy timeout, 10 s), then catches up with what the other wrote, decides again and
+    /// lands after it, instead of failing at once with a storage error.
+    @Test func aWriterWaitsForABusyDatabaseAndThenLands() throws {
+        let dir = try Harness.Directory("busy")
+        let db = dir.path("ledger.db")
+        try Self.seededLedger(db, in: dir.url)
+        let holder = try Ledger(path: db)
+        let waiter = try Harness.Child(["post", "issue", "--date", "2026-01-05", "--item", "P", "--tx", "WAITER",
+                                        "--qty", "4", "--db", db], in: dir.url)
+        let holdMilliseconds = 3_000
+        let start = ContinuousClock.now
+        // The holder's command keeps SQLite's write lock while its body runs: the waiter starts meanwhile.
+        try holder.executeBatch(kind: "post") { submit in
+            try waiter.start()
+            usleep(UInt32(holdMilliseconds) * 1000)
+            try submit(.receive(.init(date: LedgerDate("2026-01-04")!, item: "P", transaction: "HOLDER",
+                                      quantity: Quantity(whole: 10), unitPrice: UnitPrice(units: 30_000))))
+        }
+        let result = try waiter.finish()
+        let elapsed = Harness.milliseconds(since: start)
+        #expect(result.status == 0, "a writer on a busy database failed instead of waiting: \(result.stderr)")
+        #expect(elapsed >= holdMilliseconds, "the waiter finished in \(elapsed) ms, before the lock was released")
+
+        let eventsRun = try Harness.run(["events", "--json", "--db", db], in: dir.url)
+        let log = try #require(try Harness.json(eventsRun.stdout)["events"] as? [[String: Any]])
+        let sequence = { (reference: String) in log.first { $0["reference"] as? String == reference }?["sequence"] as? Int }
+        let holderSequence = try #require(sequence("HOLDER")), waiterSequence = try #require(sequence("WAITER"))
+        #expect(waiterSequence > holderSequence, "the waiter landed before the holder's command")
+        _ = try Harness.verifiedEventCount(db: db, in: dir.url, context: "after the busy wait")
+        try Harness.replayVerifies(db: db, in: dir.url, context: "after the busy wait")
+        print("ConcurrentWriterTests: a post on a database held busy for \(holdMilliseconds) ms waited and landed after \(elapsed) ms")
     }
 }

@@ -229,6 +229,26 @@ private struct StateSnapshot: Equatable {
     }
 }
 
+/// The GL lines of a run of events (one close, or one reversal), summed per account.
+private struct LineSegment {
+    var lines: [String: Money] = [:]
+    /// The sum of its lines on shipped-inventory (packing slip) posting types.
+    var shipped = Money.zero
+    /// The auditor's `invoicedShareKept` when the segment began.
+    var keptAtStart: Money
+
+    init(keptAtStart: Money) { self.keptAtStart = keptAtStart }
+
+    mutating func add(_ event: LedgerEvent, packingSlipAccounts: inout Set<String>) {
+        for line in event.lines { lines[line.account, default: .zero] += line.amount }
+        guard case .settlementPosted = event else { return }
+        for line in event.lines where Simulation.packingSlipTypes.contains(line.postingType) {
+            packingSlipAccounts.insert(line.account)
+            if line.postingType == .inventoryShipped { shipped += line.amount }
+        }
+    }
+}
+
 private struct Simulation {
     let seed: UInt64
     var random: SplitMix64
@@ -246,10 +266,8 @@ private struct Simulation {
     var reportedNegative = false
     /// The projection folded from the events read back from the log, command by command.
     var shadow = LedgerState()
-    /// Per close or recalculation in the log (its `close.posted` sequence): its GL lines summed per account.
-    var closeLines: [Int64: [String: Money]] = [:]
-    /// Per close: the sum of its lines on shipped-inventory (packing slip) accounts.
-    var closeShipped: [Int64: Money] = [:]
+    /// Per close or recalculation in the log (its `close.posted` sequence): its GL lines.
+    var closeSegments: [Int64: LineSegment] = [:]
     /// Accounts that closes posted packing-slip valuations to.
     var packingSlipAccounts: Set<String> = []
     /// Commands re-sent with their first command id (each must append nothing).
@@ -584,29 +602,24 @@ private struct Simulation {
         if rows.last?.stored.sequence != state.lastSequence {
             problems.append("log ends at \(rows.last?.stored.sequence ?? -1), state at \(state.lastSequence)")
         }
-        var commandLines: [String: Money] = [:]
-        var shippedLines = Money.zero
-        var reversedCloses: [Int64] = []
-        let keptBefore = auditor.invoicedShareKept
+        // GL lines segment by segment: a command's events up to a `close.posted` are that close's, up to a
+        // `close.reversed` that reversal's (a close first reverses later recalculations, D13; `--through`
+        // reverses several closes in one command).
+        var segment = LineSegment(keptAtStart: auditor.invoicedShareKept)
         for row in rows {
             let total = row.event.lines.reduce(Money.zero) { $0 + $1.amount }
             if !total.isZero { problems.append("event \(row.stored.sequence) is unbalanced by \(total)") }
             if let problem = auditor.apply(row.event) { problems.append(problem) }
             shadow.apply(row.event, date: row.stored.envelope.date, sequence: row.stored.sequence)
-            for line in row.event.lines { commandLines[line.account, default: .zero] += line.amount }
-            if case .settlementPosted = row.event {
-                for line in row.event.lines where Self.packingSlipTypes.contains(line.postingType) {
-                    packingSlipAccounts.insert(line.account)
-                    if line.postingType == .inventoryShipped { shippedLines += line.amount }
-                }
-            }
+            segment.add(row.event, packingSlipAccounts: &packingSlipAccounts)
             switch row.event {
             case .closePosted:
-                closeLines[row.stored.sequence] = commandLines
-                closeShipped[row.stored.sequence] = shippedLines
-            case .closeReversed(let e): reversedCloses.append(e.closeSequence)
-            default: break
+                closeSegments[row.stored.sequence] = segment
+            case .closeReversed(let e):
+                problems += checkReversal(segment, of: e.closeSequence, kept: auditor.invoicedShareKept - segment.keptAtStart)
+            default: continue
             }
+            segment = LineSegment(keptAtStart: auditor.invoicedShareKept)
         }
 
         // Replay equals the live state: the shadow (events from the log only) field by field, and now and
@@ -624,29 +637,6 @@ private struct Simulation {
             }
         }
         if step % 25 == 0, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
-
-        // A reversal nets every account to zero with the closes it reversed, on the accounts they used
-        // (D16), except the share of packing-slip valuations invoiced since (DR-13): that share stays, on
-        // the packing-slip accounts only.
-        if !reversedCloses.isEmpty {
-            var net = commandLines
-            for sequence in reversedCloses {
-                guard let lines = closeLines[sequence] else { problems.append("reversed unknown close \(sequence)"); continue }
-                for (account, amount) in lines { net[account, default: .zero] += amount }
-            }
-            let kept = auditor.invoicedShareKept - keptBefore
-            for (account, amount) in net.sorted(by: { $0.key < $1.key }) where !amount.isZero {
-                if !kept.isZero && packingSlipAccounts.contains(account) { continue }
-                problems.append("account \(account) nets to \(amount) over the reversal and the closes it reversed")
-            }
-            if !kept.isZero {
-                // The reversal moved back all but `kept` on the shipped-inventory side.
-                let closesShipped = reversedCloses.compactMap { closeShipped[$0] }.reduce(Money.zero, +)
-                if shippedLines + closesShipped != -kept {
-                    problems.append("shipped inventory nets to \(shippedLines + closesShipped) over the reversal, the invoiced share kept is \(kept)")
-                }
-            }
-        }
 
         // The projection's own invariants (physical rows add up per pool, among others).
         problems += state.invariantViolations()
@@ -712,6 +702,24 @@ private struct Simulation {
             }
         }
         report(problems, command)
+    }
+
+    /// A reversal nets every account to zero with the close it reversed, on the accounts the close used
+    /// (D16), except the share of packing-slip valuations invoiced since the close (DR-13, `kept`): that
+    /// share stays, on the packing-slip accounts only, and the shipped-inventory side nets to exactly it.
+    func checkReversal(_ reversal: LineSegment, of closeSequence: Int64, kept: Money) -> [String] {
+        guard let close = closeSegments[closeSequence] else { return ["reversed unknown close \(closeSequence)"] }
+        var problems: [String] = []
+        var net = reversal.lines
+        for (account, amount) in close.lines { net[account, default: .zero] += amount }
+        for (account, amount) in net.sorted(by: { $0.key < $1.key }) where !amount.isZero {
+            if !kept.isZero && packingSlipAccounts.contains(account) { continue }
+            problems.append("account \(account) nets to \(amount) over close \(closeSequence) and its reversal")
+        }
+        if reversal.shipped + close.shipped != -kept {
+            problems.append("shipped inventory nets to \(reversal.shipped + close.shipped) over close \(closeSequence) and its reversal, the invoiced share kept is \(kept)")
+        }
+        return problems
     }
 
     /// Posting types of a packing slip's voucher (the physical expense of each issue kind, and shipped
