@@ -11,6 +11,8 @@ struct EventCatalogGoldenTests {
         var date: LedgerDate
         /// The payload bytes, lower-case hex. Pinned: do not regenerate without a version bump.
         var hex: String
+        /// The schema version these bytes are.
+        var version = 1
         var testDescription: String { type }
     }
 
@@ -118,7 +120,7 @@ struct EventCatalogGoldenTests {
                    closingReceipts: [ClosingReceipt(id: "WAC-1", quantity: qty("12"), value: money("150.00"))],
                    entries: [
                        SettlementEntry(kind: .settlement, model: .fifo, transaction: "S7", counterpart: "P1",
-                                       quantity: qty("2.5"), settledAmount: money("31.25"),
+                                       issuePart: 1, quantity: qty("2.5"), settledAmount: money("31.25"),
                                        adjustment: money("-1.25"), physical: false),
                        SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: "S8", counterpart: "",
                                        quantity: qty("1"), settledAmount: .zero, adjustment: money("0.50"),
@@ -131,7 +133,7 @@ struct EventCatalogGoldenTests {
                        VoucherLine(.inventoryShipped, "1420", money("-0.50")),
                    ])),
                date: day("2026-03-31"),
-               hex: "010e424f4c542d4d38045331000000020a5741432d3180d30eb0ea0104010104533704503100d08603ea30f9010002070453380000a09c0100640108060835303030f901010831343030fa010708353031306403083134323063"),
+               hex: "010e424f4c542d4d38045331000000020a5741432d3180d30eb0ea010401010453370450310002d08603ea30f901000207045338000000a09c0100640108060835303030f901010831343030fa010708353031306403083134323063", version: 2),
         Sample(type: "close.posted",
                event: .closePosted(ClosePosted(mode: .recalculation, log: ["S9 left open: 2 not settled", ""])),
                date: day("2026-03-31"),
@@ -166,7 +168,7 @@ struct EventCatalogGoldenTests {
     func encodingIsPinned(sample: Sample) throws {
         let envelope = EventCatalog.envelope(sample.event, date: sample.date)
         #expect(envelope.type == sample.type)
-        #expect(envelope.version == 1)
+        #expect(envelope.version == sample.version)
         #expect(envelope.date == sample.date)
         #expect(EventCatalog.kind(of: sample.event).rawValue == sample.type)
         #expect(Self.hex(envelope.payload) == sample.hex, "payload of \(sample.type) changed")
@@ -214,13 +216,38 @@ struct EventCatalogGoldenTests {
 
     @Test(arguments: samples)
     func unknownVersionThrows(sample: Sample) {
-        for version in [0, 2, -1, 99] {
+        for version in [0, sample.version + 1, -1, 99] {
             var envelope = EventCatalog.envelope(sample.event, date: sample.date)
             envelope.version = version
             #expect(throws: PayloadDecodingError.self, "\(sample.type) version \(version)") {
                 try EventCatalog.decode(envelope)
             }
         }
+    }
+
+    /// `settlement.posted` version 1 (session 1, before issues were settled part by part) still decodes:
+    /// every entry's issue part is 0.
+    @Test func settlementPostedVersion1StillDecodes() throws {
+        let bytes = Self.bytes("010e424f4c542d4d38045331000000020a5741432d3180d30eb0ea0104010104533704503100d08603ea30f9010002070453380000a09c0100640108060835303030f901010831343030fa010708353031306403083134323063")
+        let envelope = EventEnvelope(date: LedgerDate("2026-03-31")!, type: "settlement.posted", version: 1, payload: bytes)
+        guard case .settlementPosted(let event) = try EventCatalog.decode(envelope) else {
+            Issue.record("not a settlement"); return
+        }
+        #expect(event.entries.map(\.issuePart) == [0, 0])
+        #expect(event.entries.map(\.transaction) == ["S7", "S8"])
+        #expect(event.entries[0].settledAmount == Money(cents: 3_125))
+        #expect(event.lines.count == 4)
+    }
+
+    static func bytes(_ hex: String) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            result.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return result
     }
 
     // The pinned bytes above are the storage contract from the first release on: a later change of a

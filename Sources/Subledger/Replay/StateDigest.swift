@@ -17,7 +17,7 @@ public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertibl
     public let digest: SHA256.Digest
 
     /// Version of the serialization, hashed first: a new field changes every digest, on purpose.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2  // 2: financial sequence and financial parts
 
     public init(_ state: LedgerState) {
         var writer = CanonicalWriter(recording: false)
@@ -418,6 +418,7 @@ final class CanonicalState {
             w.dimensions(record.dimensions)
             w.date("date", record.date)
             w.date("financial date", record.financialDate)
+            w.integer("financial sequence", record.financialSequence, String(record.financialSequence))
             w.number("quantity", record.quantity)
             w.number("unit price", record.unitPrice)
             w.number("physical open quantity", record.physicalOpenQuantity)
@@ -429,6 +430,16 @@ final class CanonicalState {
             w.number("physical adjustment", record.physicalAdjustment)
             w.number("settled quantity", record.settledQuantity)
             w.number("settled value", record.settledValue)
+            w.count("parts", record.parts.count)
+            for (index, part) in record.parts.enumerated() {
+                w.date("part \(index) date", part.date)
+                w.integer("part \(index) sequence", part.sequence, String(part.sequence))
+                w.number("part \(index) quantity", part.quantity)
+                w.number("part \(index) value", part.value)
+                w.number("part \(index) adjustment", part.adjustment)
+                w.number("part \(index) settled quantity", part.settledQuantity)
+                w.number("part \(index) settled value", part.settledValue)
+            }
             w.integer("cost source", Int64(record.costSource.rawValue), record.costSource.name)
             writeAccounts("posted", canonical.accountSet(record.postedAccounts), &w)
             writeAccounts("invoice", canonical.accountSet(record.invoiceAccounts), &w)

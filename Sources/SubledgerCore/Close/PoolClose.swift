@@ -9,7 +9,7 @@ struct PoolClose {
         let kindCode: UInt8
         var openQuantity: Quantity
         var openValue: Money
-        /// The receipt's financial part (a receipt invoiced in parts gives one lot per part).
+        /// The transaction's financial part (a receipt or issue invoiced in parts gives one lot per part).
         var part = 0
     }
 
@@ -40,11 +40,11 @@ struct PoolClose {
             let r = planner.state.transactions[id]!
             let followed = planner.transferAdjustments[id] ?? .zero
             if r.parts.isEmpty {
-                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.sequence, kindCode: r.kindCode,
+                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.financialSequence, kindCode: r.kindCode,
                                 openQuantity: r.openQuantity, openValue: r.openValue + followed))
                 continue
             }
-            // A receipt invoiced in parts: each part by its own financial date (1.2, 3.1).
+            // A transaction invoiced in parts: each part by its own financial date (1.2, 3.1).
             for (index, part) in r.parts.enumerated() where part.openQuantity.isPositive && part.date <= planner.through {
                 let isLast = index == r.parts.count - 1
                 lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kindCode: r.kindCode,
@@ -99,7 +99,8 @@ struct PoolClose {
         receipts[r].openQuantity -= quantity
         receipts[r].openValue -= amount
         entries.append(SettlementEntry(kind: .settlement, model: model, transaction: issues[i].id,
-                                       counterpart: receipts[r].id, part: receipts[r].part, quantity: quantity,
+                                       counterpart: receipts[r].id, part: receipts[r].part, issuePart: issues[i].part,
+                                       quantity: quantity,
                                        settledAmount: amount,
                                        adjustment: adjustment, physical: false))
         followTransfer(issues[i], adjustment)
@@ -128,16 +129,19 @@ struct PoolClose {
         var receiptIndex: [String: [Int]] = [:]
         for r in receipts.indices { receiptIndex[receipts[r].id, default: []].append(r) }
         var unmarked: [Int] = []
+        // Marked quantity settled so far, this close included (an issue in parts is several lots).
+        var markedSettled = planner.markedSettled
         for i in issues.indices {
             guard let marks = planner.state.marks[issues[i].id] else { unmarked.append(i); continue }
             for mark in marks {
-                var done = planner.markedSettled[issues[i].id]?[mark.receipt] ?? .zero
+                var done = markedSettled[issues[i].id]?[mark.receipt] ?? .zero
                 for r in receiptIndex[mark.receipt] ?? [] {
                     let quantity = min(mark.quantity - done, issues[i].openQuantity, receipts[r].openQuantity)
                     guard quantity.isPositive else { continue }
                     settle(i, r, quantity, model: .marking)
                     done += quantity
                 }
+                markedSettled[issues[i].id, default: [:]][mark.receipt] = done
             }
             if issues[i].openQuantity.isPositive {
                 log.append("marked issue \(issues[i].id) waits for its receipt: not settled")

@@ -59,6 +59,9 @@ public struct SettlementEntry: Sendable, Equatable {
     public var counterpart: String
     /// Which financial part of the receipt (`TransactionRecord.parts`); 0 for a receipt in one part.
     public var part: Int
+    /// Which financial part of the issue (an issue invoiced in parts settles part by part, 1.2); 0 for an
+    /// issue in one part. Written from event version 2 of `settlement.posted` on.
+    public var issuePart: Int
     public var quantity: Quantity
     /// Value taken from the receipt for `quantity`.
     public var settledAmount: Money
@@ -68,12 +71,13 @@ public struct SettlementEntry: Sendable, Equatable {
     public var physical: Bool
 
     public init(kind: Kind, model: SettleModel, transaction: String, counterpart: String, part: Int = 0,
-                quantity: Quantity, settledAmount: Money, adjustment: Money, physical: Bool) {
+                issuePart: Int = 0, quantity: Quantity, settledAmount: Money, adjustment: Money, physical: Bool) {
         self.kind = kind
         self.model = model
         self.transaction = transaction
         self.counterpart = counterpart
         self.part = part
+        self.issuePart = issuePart
         self.quantity = quantity
         self.settledAmount = settledAmount
         self.adjustment = adjustment

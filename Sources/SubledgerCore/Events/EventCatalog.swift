@@ -16,8 +16,9 @@ public enum EventCatalog {
         case closePosted = "close.posted"
         case closeReversed = "close.reversed"
 
-        /// Current schema version written for this type.
-        public var version: Int { 1 }
+        /// Current schema version written for this type. Older versions stay readable: the log is never
+        /// rewritten. `settlement.posted` 2 added each entry's issue part.
+        public var version: Int { self == .settlementPosted ? 2 : 1 }
     }
 
     /// Setup events (items, posting profiles) have no business date; they are stored on this one.
@@ -102,7 +103,7 @@ public enum EventCatalog {
             w.int(Int64(e.entries.count))
             for x in e.entries {
                 w.byte(x.kind.rawValue); w.byte(x.model.rawValue); w.string(x.transaction); w.string(x.counterpart)
-                w.int(Int64(x.part))
+                w.int(Int64(x.part)); w.int(Int64(x.issuePart))
                 w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
             }
             w.lines(e.lines)
@@ -118,7 +119,7 @@ public enum EventCatalog {
     public static func decode(_ kind: Kind, version: Int, payload: UnsafeRawBufferPointer)
         throws(PayloadDecodingError) -> LedgerEvent
     {
-        guard version == kind.version else {
+        guard version >= 1 && version <= kind.version else {
             throw PayloadDecodingError(offset: 0, message: "\(kind.rawValue) version \(version) is not known")
         }
         var r = PayloadReader(payload)
@@ -203,10 +204,13 @@ public enum EventCatalog {
                 guard let kind = SettlementEntry.Kind(rawValue: kindByte), let model = SettleModel(rawValue: modelByte) else {
                     throw r.fail("unknown settlement kind \(kindByte) or model \(modelByte)")
                 }
+                let transaction = try r.string(), counterpart = try r.string(), part = Int(try r.int())
+                let issuePart = version >= 2 ? Int(try r.int()) : 0
+                guard part >= 0 && issuePart >= 0 else { throw r.fail("negative financial part \(min(part, issuePart))") }
                 entries.append(SettlementEntry(
-                    kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
-                    part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(), adjustment: try r.money(),
-                    physical: try r.bool()))
+                    kind: kind, model: model, transaction: transaction, counterpart: counterpart,
+                    part: part, issuePart: issuePart, quantity: try r.quantity(), settledAmount: try r.money(),
+                    adjustment: try r.money(), physical: try r.bool()))
             }
             event = .settlementPosted(SettlementPosted(
                 mode: mode, item: item, dimensions: dimensions, closingReceipts: receipts, entries: entries,

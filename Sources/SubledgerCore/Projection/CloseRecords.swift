@@ -31,6 +31,7 @@ extension LedgerState {
                 kindCode: TransactionRecord.closingReceiptCode, dimensions: e.dimensions, date: date,
                 financialDate: date, quantity: receipt.quantity, unitPrice: .zero, costSource: .receiptPrice,
                 postedAccounts: -1)
+            record.financialSequence = lastSequence
             record.financialQuantity = receipt.quantity
             record.financialValue = receipt.value
             transactions[receipt.id] = record
@@ -40,19 +41,19 @@ extension LedgerState {
             let key = poolKey(item: setup, record.dimensions)
             switch entry.kind {
             case .settlement:
-                record.settledQuantity += entry.quantity
-                record.settledValue += entry.settledAmount
-                record.adjustment += entry.adjustment
+                record.settleIssue(part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
                 transactions[entry.counterpart]!.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
                 pools[key, default: CostPool()].financialValue -= entry.adjustment
             case .adjustment:
-                record.adjustment += entry.adjustment
                 if entry.physical {
                     let effect = physicalEffect(entry, on: record)
+                    record.adjustment += entry.adjustment
                     record.physicalAdjustment += entry.adjustment
                     record.physicalOpenValue += effect
                     pools[key, default: CostPool()].physicalValue -= effect
                 } else {
+                    // A recalculation's adjustment: on the issue's part it was computed for.
+                    record.settleIssue(part: entry.issuePart, .zero, .zero, adjustment: entry.adjustment)
                     pools[key, default: CostPool()].financialValue -= entry.adjustment
                 }
             case .consumption:

@@ -110,6 +110,7 @@ public struct LedgerState: Sendable {
             record.physicalOpenValue = e.inventoryValue
             record.physicalOpenOffset = e.offsetValue
         } else {
+            record.financialSequence = lastSequence
             record.financialQuantity = e.quantity
             record.financialValue = e.inventoryValue
         }
@@ -139,6 +140,7 @@ public struct LedgerState: Sendable {
             pool.physicalQuantity -= e.quantity
             pool.physicalValue -= e.costAmount
         } else {
+            record.financialSequence = lastSequence
             record.financialQuantity = e.quantity
             record.financialValue = e.costAmount
             pool.financialQuantity -= e.quantity
@@ -164,8 +166,11 @@ public struct LedgerState: Sendable {
         record.physicalOpenQuantity -= e.quantity
         record.physicalOpenValue -= e.physicalValueReversed
         record.physicalOpenOffset -= e.physicalOffsetReversed
-        if record.direction == .receipt && record.financialQuantity.isPositive {
+        // A further financial update splits the row (1.2): each part keeps its own date and value.
+        if record.financialQuantity.isPositive {
             record.addFinancialPart(date: date, sequence: lastSequence, quantity: e.quantity, value: e.financialValue)
+        } else {
+            record.financialSequence = lastSequence
         }
         record.financialQuantity += e.quantity
         record.financialValue += e.financialValue
@@ -198,6 +203,7 @@ public struct LedgerState: Sendable {
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue,
             kindCode: TransactionRecord.transferOutCode, dimensions: e.from, date: date, financialDate: date,
             quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
+        issue.financialSequence = lastSequence
         issue.financialQuantity = e.quantity
         issue.financialValue = e.amount
         if from != to {

@@ -11,7 +11,7 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 1
+    public static let snapshotFormat: Int64 = 2  // 2: financial sequence, issues in parts
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
@@ -55,6 +55,7 @@ extension LedgerState {
             if t.id != key { w.string(t.id) }
             w.int(t.sequence); w.string(t.item); w.byte(t.direction == .receipt ? 0 : 1); w.byte(t.kindCode)
             w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
+            w.int(t.financialSequence)
             w.quantity(t.quantity); w.price(t.unitPrice)
             w.quantity(t.physicalOpenQuantity); w.money(t.physicalOpenValue); w.money(t.physicalOpenOffset)
             w.quantity(t.financialQuantity); w.money(t.financialValue)
@@ -195,12 +196,14 @@ extension LedgerState {
             let dimensions = try r.dimensions()
             let txDate = try date(&r)
             let financialDate = try optionalDate(&r)
+            let financialSequence = try r.int()
             let quantity = try r.quantity()
             let unitPrice = try r.price()
             var t = TransactionRecord(
                 id: id, sequence: sequence, item: item, direction: direction, kindCode: kindCode,
                 dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
                 unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
+            t.financialSequence = financialSequence
             t.physicalOpenQuantity = try r.quantity(); t.physicalOpenValue = try r.money()
             t.physicalOpenOffset = try r.money()
             t.financialQuantity = try r.quantity(); t.financialValue = try r.money()

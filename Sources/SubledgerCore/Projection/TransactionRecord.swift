@@ -13,6 +13,9 @@ public struct TransactionRecord: Sendable, Equatable {
     public var dimensions: DimensionValues
     public var date: LedgerDate
     public var financialDate: LedgerDate?
+    /// Sequence of its first financial update (the posting itself, or the first invoice of a packing slip
+    /// or product receipt): its place among updates of the same financial date (D11). 0 until then.
+    public var financialSequence: Int64 = 0
     public var quantity: Quantity
     /// Price the user entered (receipts) or the last invoice price.
     public var unitPrice: UnitPrice
@@ -81,7 +84,7 @@ public struct TransactionRecord: Sendable, Equatable {
     }
 }
 
-/// One financial update of a receipt that was invoiced in parts.
+/// One financial update of a transaction that was invoiced in parts.
 public struct FinancialPart: Sendable, Equatable {
     public var date: LedgerDate
     public var sequence: Int64
@@ -97,10 +100,10 @@ public struct FinancialPart: Sendable, Equatable {
 }
 
 extension TransactionRecord {
-    /// Records a further financial update of a receipt: the first one becomes part 0.
+    /// Records a further financial update of a receipt or an issue: the first one becomes part 0.
     mutating func addFinancialPart(date: LedgerDate, sequence: Int64, quantity: Quantity, value: Money) {
         if parts.isEmpty {
-            parts.append(FinancialPart(date: financialDate ?? date, sequence: self.sequence, quantity: financialQuantity,
+            parts.append(FinancialPart(date: financialDate ?? date, sequence: financialSequence, quantity: financialQuantity,
                                        value: financialValue, adjustment: adjustment - physicalAdjustment,
                                        settledQuantity: settledQuantity, settledValue: settledValue))
         }
@@ -120,6 +123,19 @@ extension TransactionRecord {
         if !parts.isEmpty {
             parts[part].settledQuantity += quantity
             parts[part].settledValue += value
+        }
+    }
+
+    /// `quantity` of an issue's part `part` settled at the cost `value` (what it took from its receipts),
+    /// which changed the issue's cost by `change`.
+    mutating func settleIssue(part: Int, _ quantity: Quantity, _ value: Money, adjustment change: Money) {
+        settledQuantity += quantity
+        settledValue += value
+        adjustment += change
+        if !parts.isEmpty {
+            parts[part].settledQuantity += quantity
+            parts[part].settledValue += value
+            parts[part].adjustment += change
         }
     }
 }
