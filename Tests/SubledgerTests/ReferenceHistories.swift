@@ -3,16 +3,34 @@ import Subledger
 /// Seeded random histories for the reference-model comparison (issue 5): one step per ledger command,
 /// generated with the reference model's state so that every step is valid and stays inside what the
 /// reference models exactly (see the constraints below and `ReferenceLedger`).
+///
+/// Postings name a reference cost pool: the item id, or `ITEM.SITE` for an item with several sites.
 enum ReferenceStep: CustomStringConvertible {
-    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int)
+    /// An item; with sites, one reference pool per site (`ITEM.SITE`), site the financial dimension.
+    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String])
     case receive(item: String, tx: String, day: Int, qty: Int, cost: Int, physical: Bool)
     case issue(item: String, tx: String, day: Int, qty: Int, physical: Bool)
     /// `qty` nil: the whole physical remainder. `cost`: the invoice price (receipts).
     case invoice(tx: String, day: Int, qty: Int?, cost: Int?)
     case mark(day: Int, issue: String, receipt: String)
+    /// From pool `from` to pool `to` of one item (D15); the receipt leg is `tx@in`.
+    case transfer(tx: String, day: Int, qty: Int, from: String, to: String)
     case close(day: Int)
     case recalculate(day: Int)
     case reverseClose
+    /// Every close and recalculation in force dated after `day`, newest first (D12).
+    case reverseThrough(day: Int)
+
+    /// A reference pool's engine item and site (nil: the item has one pool).
+    static func split(_ pool: String) -> (item: String, site: String?) {
+        guard let dot = pool.firstIndex(of: ".") else { return (pool, nil) }
+        return (String(pool[..<dot]), String(pool[pool.index(after: dot)...]))
+    }
+
+    static func posting(_ pool: String) -> String {
+        let (item, site) = split(pool)
+        return item + (site.map { " site=\($0)" } ?? "")
+    }
 
     /// Day number (0 = 2026-01-01) as a business date, January to June 2026.
     static func date(_ day: Int) -> String {
@@ -35,29 +53,38 @@ enum ReferenceStep: CustomStringConvertible {
     /// The step in the scenario notation (shared/design/scenario-notation.md), to reproduce by hand.
     var description: String {
         switch self {
-        case let .item(id, model, price, standard):
+        case let .item(id, model, price, standard, sites):
             return "item \(id) model=\(model.rawValue) price=\(Self.money(price))"
-                + (model == .standard ? " standard=\(Self.money(standard))" : "")
-        case let .receive(item, tx, day, qty, cost, physical):
+                + (model == .standard ? " standard=\(Self.money(standard))" : "") + (sites.isEmpty ? "" : " dimensions=site")
+        case let .receive(pool, tx, day, qty, cost, physical):
+            let (item, site) = Self.split(pool)
             return "\(Self.date(day)) receive \(item) \(tx) qty=\(qty) cost=\(Self.money(cost))" + (physical ? " physical" : "")
-        case let .issue(item, tx, day, qty, physical):
+                + (site.map { " site=\($0)" } ?? "")
+        case let .issue(pool, tx, day, qty, physical):
+            let (item, site) = Self.split(pool)
             return "\(Self.date(day)) issue \(item) \(tx) qty=\(qty)" + (physical ? " physical" : "")
+                + (site.map { " site=\($0)" } ?? "")
         case let .invoice(tx, day, qty, cost):
             return "\(Self.date(day)) invoice \(tx)" + (qty.map { " qty=\($0)" } ?? "") + (cost.map { " cost=\(Self.money($0))" } ?? "")
         case let .mark(day, issue, receipt): return "\(Self.date(day)) mark \(issue) \(receipt)"
+        case let .transfer(tx, day, qty, from, to):
+            return "\(Self.date(day)) transfer \(Self.split(from).item) \(tx) qty=\(qty) from=site:\(Self.split(from).site ?? "")"
+                + " to=site:\(Self.split(to).site ?? "")"
         case let .close(day): return "\(Self.date(day)) close"
         case let .recalculate(day): return "\(Self.date(day)) recalculate"
         case .reverseClose: return "reverse-close"
+        case let .reverseThrough(day): return "reverse-close through \(Self.date(day))   # reverse-close --through"
         }
     }
 
-    /// The item a posting step touches (nil for item definitions, closes, recalculations, reversals).
-    func item(in reference: ReferenceLedger) -> String? {
+    /// The pools a posting step touches (none for item definitions, closes, recalculations, reversals).
+    func pools(in reference: ReferenceLedger) -> [String] {
         switch self {
-        case let .receive(item, _, _, _, _, _), let .issue(item, _, _, _, _): return item
-        case let .invoice(tx, _, _, _): return reference.transaction(tx).item
-        case let .mark(_, issue, _): return reference.transaction(issue).item
-        default: return nil
+        case let .receive(pool, _, _, _, _, _), let .issue(pool, _, _, _, _): return [pool]
+        case let .invoice(tx, _, _, _): return [reference.transaction(tx).item]
+        case let .mark(_, issue, _): return [reference.transaction(issue).item]
+        case let .transfer(_, _, _, from, to): return [from, to]
+        default: return []
         }
     }
 }
@@ -65,7 +92,11 @@ enum ReferenceStep: CustomStringConvertible {
 extension ReferenceLedger {
     mutating func apply(_ step: ReferenceStep) {
         switch step {
-        case let .item(id, model, price, standard): defineItem(id, model: model, price: price, standard: standard)
+        case let .item(id, model, price, standard, sites):
+            if sites.isEmpty { defineItem(id, model: model, price: price, standard: standard) }
+            for site in sites {
+                defineItem(id + "." + site, model: model, price: price, standard: standard, engineItem: id, site: site)
+            }
         case let .receive(item, tx, day, qty, cost, physical):
             receive(item: item, tx: tx, day: day, qty: qty, unitCost: cost, physical: physical)
         case let .issue(item, tx, day, qty, physical): issue(item: item, tx: tx, day: day, qty: qty, physical: physical)
@@ -73,7 +104,9 @@ extension ReferenceLedger {
         case let .mark(_, issue, receipt): mark(issue: issue, receipt: receipt)
         case let .close(day): close(day: day)
         case let .recalculate(day): recalculate(day: day)
+        case let .transfer(tx, day, qty, from, to): transfer(tx: tx, day: day, qty: qty, from: from, to: to)
         case .reverseClose: reverseLatest()
+        case let .reverseThrough(day): reverse(through: day)
         }
     }
 }
@@ -86,6 +119,10 @@ struct ReferenceItemPlan {
     let negative: Bool
     /// Issues may be marked to receipts (3.7, D14).
     let marks: Bool
+    /// Sites (financial dimension) with one pool each; transfers go from the first to the second (D15).
+    var sites: [String] = []
+
+    var pools: [String] { sites.isEmpty ? [id] : sites.map { id + "." + $0 } }
 
     /// One item per model, plus negative-stock variants of FIFO, LIFO and weighted average.
     ///
@@ -98,6 +135,9 @@ struct ReferenceItemPlan {
     ///   issues to whole, fully invoiced receipts, each receipt marked once.
     /// - Moving average: no packing slips (physical issues) and on-hand kept positive (the negative and
     ///   fallback rules of 3.10 are left out); standard cost without cost changes.
+    /// - Transfers (D15) only one way, site A to site B, of FIFO, LIFO, weighted average and weighted average
+    ///   date items with on-hand >= 0: no transfer cycles (the close's iteration, 4.1 step 4, is left out),
+    ///   and every transfer issue is settled by the first close that covers it, before its receipt leg.
     static let all: [ReferenceItemPlan] = [
         .init(id: "F", model: .fifo, negative: false, marks: true),
         .init(id: "L", model: .lifo, negative: false, marks: true),
@@ -110,6 +150,10 @@ struct ReferenceItemPlan {
         .init(id: "FN", model: .fifo, negative: true, marks: false),
         .init(id: "LN", model: .lifo, negative: true, marks: false),
         .init(id: "WAN", model: .weightedAverage, negative: true, marks: false),
+        .init(id: "FT", model: .fifo, negative: false, marks: false, sites: ["A", "B"]),
+        .init(id: "LT", model: .lifo, negative: false, marks: false, sites: ["A", "B"]),
+        .init(id: "WT", model: .weightedAverage, negative: false, marks: false, sites: ["A", "B"]),
+        .init(id: "DT", model: .weightedAverageDate, negative: false, marks: false, sites: ["A", "B"]),
     ]
 }
 
@@ -142,7 +186,8 @@ final class ReferenceHistories {
     func build() {
         let plans = ReferenceItemPlan.all
         for plan in plans {
-            emit(.item(id: plan.id, model: plan.model, price: random(100...2000), standard: random(100...2000)))
+            emit(.item(id: plan.id, model: plan.model, price: random(100...2000), standard: random(100...2000),
+                       sites: plan.sites))
         }
         var counter = 0
         let months = random(2...4)
@@ -161,8 +206,14 @@ final class ReferenceHistories {
             if chance(85) {
                 emit(.close(day: end))
                 if chance(30) {
-                    emit(.reverseClose)
-                    if chance(30), reference.hasRunInForce { emit(.reverseClose) }
+                    if month > 0 && chance(30) {
+                        // Every run after an earlier month end, in one command.
+                        let through = ReferenceStep.monthEnd(random(0...(month - 1)))
+                        emit(.reverseThrough(day: through))
+                    } else {
+                        emit(.reverseClose)
+                        if chance(30), reference.hasRunInForce { emit(.reverseClose) }
+                    }
                     if chance(50) { emit(.close(day: end)) }
                 }
             }
@@ -172,14 +223,24 @@ final class ReferenceHistories {
     /// One posting for the item: a receipt, an issue, an invoice of an open packing slip / product receipt,
     /// or a mark; each kept valid for the item's plan.
     func posting(_ plan: ReferenceItemPlan, day: Int, number: Int) {
-        let item = reference.item(plan.id)
+        let pools = plan.pools
+        let pool = pools[random(0...(pools.count - 1))]
+        let item = reference.item(pool)
+        if pools.count == 2 && chance(20) {
+            let source = reference.item(pools[0])
+            if source.financialQty > 0 {
+                emit(.transfer(tx: "\(plan.id)-T\(number)", day: day, qty: random(1...min(10, source.financialQty)),
+                               from: pools[0], to: pools[1]))
+                return
+            }
+        }
         let physicalIssues = plan.model != .movingAverage
         let pending = reference.transactionOrder.filter {
             let tx = reference.transaction($0)
-            return tx.item == plan.id && tx.physicalQty > 0
+            return tx.item == pool && tx.physicalQty > 0
         }
         let roll = random(0...99)
-        if roll < 22, !pending.isEmpty, !tiesOnFinancialDate(plan.id, day) {
+        if roll < 22, !pending.isEmpty, !tiesOnFinancialDate(pool, day) {
             let tx = reference.transaction(pending[random(0...(pending.count - 1))])
             // KNOWN ENGINE DIFFERENCE: the engine settles an issue invoiced in parts as ONE lot dated at its
             // latest invoice (and rounds once over its whole quantity); valuation-rules 1.2 makes every
@@ -211,11 +272,11 @@ final class ReferenceHistories {
                 allowed = plan.negative || (physical ? item.financialQty + item.physicalQty >= qty : item.financialQty >= qty)
             }
             if allowed {
-                emit(.issue(item: plan.id, tx: "\(plan.id)-S\(number)", day: day, qty: qty, physical: physical))
+                emit(.issue(item: pool, tx: "\(plan.id)-S\(number)", day: day, qty: qty, physical: physical))
                 return
             }
         }
-        emit(.receive(item: plan.id, tx: "\(plan.id)-R\(number)", day: day, qty: qty,
+        emit(.receive(item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty,
                       cost: random(100...2000), physical: chance(35)))
     }
 

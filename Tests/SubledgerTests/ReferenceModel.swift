@@ -4,8 +4,8 @@
 /// engine on seeded random histories in `ReferenceModelTests.swift` (histories: `ReferenceHistories.swift`).
 ///
 /// Everything is plain `Int`: amounts in cents, quantities in whole units, dates as a day number (0 =
-/// 2026-01-01). Every division rounds half away from zero (D10). One site, one cost pool per item,
-/// include physical value OFF for every item (the running average of the periodic models is taken over
+/// 2026-01-01). Every division rounds half away from zero (D10). One reference item per cost pool (an item,
+/// or an item at one site), include physical value OFF for every item (the running average of the periodic models is taken over
 /// financially updated rows only, 2.2).
 ///
 /// What it models:
@@ -22,6 +22,9 @@
 ///   per day. Settling q from a lot takes round(q x open value / open qty) of it; an issue lot replaces the
 ///   same share of its own open cost, so what stays open keeps the rest (value is conserved to the cent).
 ///   Unsettled quantity stays open with its cost for a later close (7b.8).
+/// - Transfers between two sites of an item (D15): an issue at the source's running average and a receipt
+///   `TX@in` at the same amount; the close settles pools sources first and the receipt leg follows every
+///   change of its issue's cost before the destination pool is settled.
 /// - Recalculation (4.5, D13): the close's computation on a copy; issues' open cost is adjusted to the
 ///   result, nothing is settled, nothing locked. Reversal (D12): the latest close or recalculation in force
 ///   is undone by negating exactly what it changed; a weighted average closing receipt disappears.
@@ -48,8 +51,12 @@ struct ReferenceLedger {
         }
     }
 
+    /// One cost pool: an item at one value of its financially tracked dimension (site), 3.1.
     struct Item {
         let id: String
+        /// The engine's item and site of this pool ("" when the item has one pool).
+        let engineItem: String
+        let site: String
         let model: Model
         /// Default item price (D7 fallback), cents per unit.
         let price: Int
@@ -75,6 +82,10 @@ struct ReferenceLedger {
         var openValue: Int
         /// Issues: cost taken from receipts by settlements.
         var settledValue = 0
+        /// Receipts: value changes after posting (a transfer receipt following its issue, D15).
+        var adjustment = 0
+        /// Transfer issues: the lot of the transfer's receipt leg (D15).
+        var transferLeg: Int?
         var isVirtual = false
         /// A weighted average closing receipt of a reversed close.
         var removed = false
@@ -101,7 +112,7 @@ struct ReferenceLedger {
     struct Run {
         let day: Int
         let isClose: Bool
-        var lotDeltas: [(index: Int, qty: Int, open: Int, settled: Int)] = []
+        var lotDeltas: [(index: Int, qty: Int, open: Int, settled: Int, adjustment: Int)] = []
         var created: [Int] = []
         var poolDeltas: [String: Int] = [:]
     }
@@ -145,9 +156,10 @@ struct ReferenceLedger {
 
     // MARK: - Postings
 
-    mutating func defineItem(_ id: String, model: Model, price: Int, standard: Int = 0) {
+    mutating func defineItem(_ id: String, model: Model, price: Int, standard: Int = 0,
+                             engineItem: String? = nil, site: String = "") {
         precondition(items[id] == nil)
-        items[id] = Item(id: id, model: model, price: price, standard: standard)
+        items[id] = Item(id: id, engineItem: engineItem ?? id, site: site, model: model, price: price, standard: standard)
         itemOrder.append(id)
     }
 
@@ -275,6 +287,32 @@ struct ReferenceLedger {
         }
     }
 
+    /// A transfer between two pools of one item (D15, 1.2: a journal, physical and financial together): an
+    /// issue from `from` at its running average and a receipt `tx@in` into `to` at the same amount.
+    mutating func transfer(tx: String, day: Int, qty: Int, from: String, to: String) {
+        precondition(transactions[tx] == nil && qty > 0)
+        issue(item: from, tx: tx, day: day, qty: qty, physical: false)
+        let amount = lots[transactions[tx]!.lots[0]].postedValue
+        let leg = tx + "@in"
+        transactions[leg] = Transaction(id: leg, item: to, isReceipt: true, day: day, qty: qty)
+        transactionOrder.append(leg)
+        addLot(tx: leg, item: to, isReceipt: true, day: day, qty: qty, value: amount)
+        items[to]!.financialQty += qty
+        items[to]!.financialValue += amount
+        lots[transactions[tx]!.lots[0]].transferLeg = transactions[leg]!.lots[0]
+    }
+
+    /// D15: a transfer receipt carries its issue's current cost; called after the source pool is settled,
+    /// before the destination pool is (pools are settled sources first).
+    private mutating func followTransfers(of pool: String) {
+        for index in lots.indices where lots[index].item == pool {
+            guard let leg = lots[index].transferLeg else { continue }
+            let difference = lots[index].cost - (lots[leg].postedValue + lots[leg].adjustment)
+            lots[leg].adjustment += difference
+            lots[leg].openValue += difference
+        }
+    }
+
     /// Marks the whole issue to a receipt (3.7, D14). Values nothing now; the close settles the pair first.
     mutating func mark(issue: String, receipt: String) {
         precondition(transactions[issue]!.markedTo == nil && !transactions[receipt]!.isMarked)
@@ -396,10 +434,13 @@ struct ReferenceLedger {
     private mutating func record(_ run: inout Run, before: [Lot]) {
         for index in before.indices {
             let old = before[index], new = lots[index]
-            if old.openQty != new.openQty || old.openValue != new.openValue || old.settledValue != new.settledValue {
+            if old.openQty != new.openQty || old.openValue != new.openValue || old.settledValue != new.settledValue
+                || old.adjustment != new.adjustment {
                 run.lotDeltas.append((index, new.openQty - old.openQty, new.openValue - old.openValue,
-                                      new.settledValue - old.settledValue))
-                if !new.isReceipt {
+                                      new.settledValue - old.settledValue, new.adjustment - old.adjustment))
+                if new.isReceipt {
+                    run.poolDeltas[new.item, default: 0] += new.adjustment - old.adjustment
+                } else {
                     run.poolDeltas[new.item, default: 0] -= new.cost - old.cost
                 }
             }
@@ -411,7 +452,10 @@ struct ReferenceLedger {
     mutating func close(day: Int) {
         let before = lots
         let previous = closedThrough
-        for id in itemOrder where items[id]!.model.isPeriodic { settle(item: id, through: day, previousClose: previous) }
+        for id in itemOrder where items[id]!.model.isPeriodic {
+            settle(item: id, through: day, previousClose: previous)
+            followTransfers(of: id)
+        }
         var run = Run(day: day, isClose: true)
         record(&run, before: before)
         runs.append(run)
@@ -424,10 +468,17 @@ struct ReferenceLedger {
         let previous = closedThrough
         for id in itemOrder where items[id]!.model.isPeriodic {
             copy.settle(item: id, through: day, previousClose: previous)
+            copy.followTransfers(of: id)
         }
         let before = lots
         for index in lots.indices where !lots[index].isReceipt && lots[index].openQty > 0 && lots[index].day <= day {
             lots[index].openValue += copy.lots[index].cost - lots[index].cost
+        }
+        // Transfer receipts follow their issues' recalculated cost.
+        for index in lots.indices where lots[index].isReceipt && copy.lots[index].adjustment != lots[index].adjustment {
+            let difference = copy.lots[index].adjustment - lots[index].adjustment
+            lots[index].adjustment += difference
+            lots[index].openValue += difference
         }
         var run = Run(day: day, isClose: false)
         record(&run, before: before)
@@ -441,6 +492,7 @@ struct ReferenceLedger {
             lots[delta.index].openQty -= delta.qty
             lots[delta.index].openValue -= delta.open
             lots[delta.index].settledValue -= delta.settled
+            lots[delta.index].adjustment -= delta.adjustment
         }
         for index in run.created {
             lots[index].removed = true
@@ -451,4 +503,12 @@ struct ReferenceLedger {
     }
 
     var hasRunInForce: Bool { !runs.isEmpty }
+
+    /// Date of the latest close or recalculation in force.
+    var latestRunDay: Int? { runs.last?.day }
+
+    /// `reverse-close through=DATE`: every run in force dated after `day`, newest first (D12).
+    mutating func reverse(through day: Int) {
+        while let last = runs.last, last.day > day { reverseLatest() }
+    }
 }

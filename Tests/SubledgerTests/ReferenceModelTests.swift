@@ -148,18 +148,28 @@ struct ReferenceModelTests {
     static func engineCommand(_ step: ReferenceStep) throws -> LedgerCommand {
         let date = ReferenceStep.date, money = ReferenceStep.money
         switch step {
-        case let .item(id, model, price, standard):
+        case let .item(id, model, price, standard, sites):
             var fields = [("item", id), ("model", model.rawValue), ("price", money(price))]
             if model == .standard { fields.append(("standard", money(standard))) }
+            if !sites.isEmpty { fields.append(("dimensions", "site")) }
             return try command("item", fields)
-        case let .receive(item, tx, day, qty, cost, physical):
+        case let .receive(pool, tx, day, qty, cost, physical):
+            let (item, site) = ReferenceStep.split(pool)
             var fields = [("date", date(day)), ("item", item), ("tx", tx), ("qty", "\(qty)"), ("cost", money(cost))]
             if physical { fields.append(("physical", "yes")) }
+            if let site { fields.append(("site", site)) }
             return try command("receive", fields)
-        case let .issue(item, tx, day, qty, physical):
+        case let .issue(pool, tx, day, qty, physical):
+            let (item, site) = ReferenceStep.split(pool)
             var fields = [("date", date(day)), ("item", item), ("tx", tx), ("qty", "\(qty)")]
             if physical { fields.append(("physical", "yes")) }
+            if let site { fields.append(("site", site)) }
             return try command("issue", fields)
+        case let .transfer(tx, day, qty, from, to):
+            return try command("transfer", [("date", date(day)), ("item", ReferenceStep.split(from).item), ("tx", tx),
+                                             ("qty", "\(qty)"), ("from", "site:" + ReferenceStep.split(from).site!),
+                                             ("to", "site:" + ReferenceStep.split(to).site!)])
+        case let .reverseThrough(day): return try command("reverse-close", [("through", date(day))])
         case let .invoice(tx, day, qty, cost):
             var fields = [("date", date(day)), ("tx", tx)]
             if let qty { fields.append(("qty", "\(qty)")) }
@@ -175,10 +185,11 @@ struct ReferenceModelTests {
 
     static let unitsPerQuantity = 10_000
 
-    /// Differences between the engine and the reference for the item's on-hand.
+    /// Differences between the engine and the reference for one pool's on-hand.
     static func compareOnHand(_ item: String, _ reference: ReferenceLedger, _ ledger: Ledger) -> [String] {
         var physicalQty = 0, physicalValue = 0, financialQty = 0, financialValue = 0
-        for (key, pool) in ledger.state.pools where key.item == item {
+        let engineItem = reference.item(item).engineItem, site = reference.item(item).site
+        for (key, pool) in ledger.state.pools where key.item == engineItem && (site.isEmpty || key.dimensions.site == site) {
             physicalQty += Int(pool.physicalQuantity.units); physicalValue += Int(pool.physicalValue.cents)
             financialQty += Int(pool.financialQuantity.units); financialValue += Int(pool.financialValue.cents)
         }
@@ -242,16 +253,16 @@ struct ReferenceModelTests {
             var differences: [String] = []
             switch step {
             case .item: break
-            case .receive, .issue, .invoice, .mark:
-                let item = step.item(in: reference)!
-                differences += compareOnHand(item, reference, ledger)
+            case .receive, .issue, .invoice, .mark, .transfer:
+                for pool in step.pools(in: reference) { differences += compareOnHand(pool, reference, ledger) }
                 switch step {
-                case let .issue(_, tx, _, _, _): differences += compareIssue(tx, postings: true, reference, ledger)
+                case let .issue(_, tx, _, _, _), let .transfer(tx, _, _, _, _):
+                    differences += compareIssue(tx, postings: true, reference, ledger)
                 case let .invoice(tx, _, _, _) where !reference.transaction(tx).isReceipt:
                     differences += compareIssue(tx, postings: true, reference, ledger)
                 default: break
                 }
-            case .close, .recalculate, .reverseClose:
+            case .close, .recalculate, .reverseClose, .reverseThrough:
                 for item in reference.itemOrder { differences += compareOnHand(item, reference, ledger) }
                 for tx in reference.transactionOrder where !reference.transaction(tx).isReceipt {
                     differences += compareIssue(tx, postings: false, reference, ledger)
@@ -267,16 +278,19 @@ struct ReferenceModelTests {
     static func isJudgeable(_ steps: [ReferenceStep]) -> Bool {
         var reference = ReferenceLedger()
         let plans = Dictionary(uniqueKeysWithValues: ReferenceItemPlan.all.map { ($0.id, $0) })
+        func plan(_ pool: String) -> ReferenceItemPlan? { plans[ReferenceStep.split(pool).item] }
         for step in steps {
             let locked = reference.closedThrough ?? -1
             switch step {
             case .item: break
-            case let .receive(_, _, day, _, _, _), let .issue(_, _, day, _, _), let .mark(day, _, _):
+            case let .receive(_, _, day, _, _, _), let .issue(_, _, day, _, _), let .mark(day, _, _),
+                 let .transfer(_, day, _, _, _):
                 if day <= locked { return false }
             case let .invoice(tx, day, qty, _):
                 guard day > locked, let record = reference.transactions[tx], record.physicalQty >= (qty ?? 1) else { return false }
             case let .close(day), let .recalculate(day): if day <= locked { return false }
             case .reverseClose: if !reference.hasRunInForce { return false }
+            case let .reverseThrough(day): if (reference.latestRunDay ?? Int.min) <= day { return false }
             }
             if case let .mark(_, issue, receipt) = step {
                 guard let i = reference.transactions[issue], let r = reference.transactions[receipt], i.markedTo == nil,
@@ -285,7 +299,8 @@ struct ReferenceModelTests {
                 else { return false }
             }
             reference.apply(step)
-            if let id = step.item(in: reference), let plan = plans[id] {
+            for id in step.pools(in: reference) {
+                guard let plan = plan(id) else { continue }
                 let item = reference.item(id)
                 if !plan.negative && plan.model.isPeriodic && item.financialQty < 0 { return false }
                 if plan.model == .movingAverage && (item.physicalQty < 0 || item.financialQty + item.physicalQty < 0) { return false }
@@ -307,10 +322,11 @@ struct ReferenceModelTests {
                 if case .item = steps[index] { index -= 1; continue }
                 var drop: (ReferenceStep) -> Bool = { _ in false }
                 switch steps[index] {
-                case let .receive(_, tx, _, _, _, _), let .issue(_, tx, _, _, _):
+                case let .receive(_, tx, _, _, _, _), let .issue(_, tx, _, _, _), let .transfer(tx, _, _, _, _):
                     drop = { step in
                         switch step {
-                        case let .receive(_, t, _, _, _, _), let .issue(_, t, _, _, _), let .invoice(t, _, _, _): return t == tx
+                        case let .receive(_, t, _, _, _, _), let .issue(_, t, _, _, _), let .invoice(t, _, _, _),
+                             let .transfer(t, _, _, _, _): return t == tx
                         case let .mark(_, i, r): return i == tx || r == tx
                         default: return false
                         }
@@ -334,8 +350,11 @@ struct ReferenceModelTests {
         // Item definitions no step uses.
         var used = Set<String>()
         var reference = ReferenceLedger()
-        for step in steps { reference.apply(step); if let item = step.item(in: reference) { used.insert(item) } }
-        let trimmed = steps.filter { if case let .item(id, _, _, _) = $0 { return used.contains(id) } else { return true } }
+        for step in steps {
+            reference.apply(step)
+            for pool in step.pools(in: reference) { used.insert(ReferenceStep.split(pool).item) }
+        }
+        let trimmed = steps.filter { if case let .item(id, _, _, _, _) = $0 { return used.contains(id) } else { return true } }
         if let smaller = try run(trimmed, seed: failure.seed), !smaller.differences[0].hasPrefix("engine rejected") {
             best = smaller
         }
