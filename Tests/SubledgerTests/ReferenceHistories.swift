@@ -13,6 +13,12 @@ enum ReferenceStep: CustomStringConvertible {
     /// `qty` nil: the whole physical remainder. `cost`: the invoice price (receipts).
     case invoice(tx: String, day: Int, qty: Int?, cost: Int?)
     case mark(day: Int, issue: String, receipt: String)
+    /// A new standard cost (model standard).
+    case standardCost(item: String, day: Int, price: Int)
+    /// Moving average revaluation.
+    case revalue(item: String, day: Int, price: Int)
+    /// Transaction adjustment of a receipt's value.
+    case adjust(tx: String, day: Int, amount: Int)
     /// From pool `from` to pool `to` of one item (D15); the receipt leg is `tx@in`.
     case transfer(tx: String, day: Int, qty: Int, from: String, to: String)
     case close(day: Int)
@@ -67,6 +73,9 @@ enum ReferenceStep: CustomStringConvertible {
         case let .invoice(tx, day, qty, cost):
             return "\(Self.date(day)) invoice \(tx)" + (qty.map { " qty=\($0)" } ?? "") + (cost.map { " cost=\(Self.money($0))" } ?? "")
         case let .mark(day, issue, receipt): return "\(Self.date(day)) mark \(issue) \(receipt)"
+        case let .standardCost(item, day, price): return "\(Self.date(day)) standard-cost \(item) \(Self.money(price))"
+        case let .revalue(item, day, price): return "\(Self.date(day)) revalue \(item) \(Self.money(price))"
+        case let .adjust(tx, day, amount): return "\(Self.date(day)) adjust \(tx) amount=\(Self.money(amount))"
         case let .transfer(tx, day, qty, from, to):
             return "\(Self.date(day)) transfer \(Self.split(from).item) \(tx) qty=\(qty) from=site:\(Self.split(from).site ?? "")"
                 + " to=site:\(Self.split(to).site ?? "")"
@@ -77,12 +86,33 @@ enum ReferenceStep: CustomStringConvertible {
         }
     }
 
+    /// Short name of the step's kind, for the statistics the comparison prints.
+    var kind: String {
+        switch self {
+        case .item: return "item"
+        case let .receive(_, _, _, _, _, physical): return physical ? "product-receipt" : "receipt"
+        case let .issue(_, _, _, _, physical): return physical ? "packing-slip" : "issue"
+        case let .invoice(_, _, qty, _): return qty == nil ? "invoice" : "invoice-qty"
+        case .mark: return "mark"
+        case .standardCost: return "standard-cost"
+        case .revalue: return "revalue"
+        case .adjust: return "adjust"
+        case .transfer: return "transfer"
+        case .close: return "close"
+        case .recalculate: return "recalculate"
+        case .reverseClose: return "reverse-close"
+        case .reverseThrough: return "reverse-close-through"
+        }
+    }
+
     /// The pools a posting step touches (none for item definitions, closes, recalculations, reversals).
     func pools(in reference: ReferenceLedger) -> [String] {
         switch self {
         case let .receive(pool, _, _, _, _, _), let .issue(pool, _, _, _, _): return [pool]
         case let .invoice(tx, _, _, _): return [reference.transaction(tx).item]
         case let .mark(_, issue, _): return [reference.transaction(issue).item]
+        case let .standardCost(item, _, _), let .revalue(item, _, _): return [item]
+        case let .adjust(tx, _, _): return [reference.transaction(tx).item]
         case let .transfer(_, _, _, from, to): return [from, to]
         default: return []
         }
@@ -105,6 +135,9 @@ extension ReferenceLedger {
         case let .close(day): close(day: day)
         case let .recalculate(day): recalculate(day: day)
         case let .transfer(tx, day, qty, from, to): transfer(tx: tx, day: day, qty: qty, from: from, to: to)
+        case let .standardCost(item, _, price): activateStandard(item: item, unitCost: price)
+        case let .revalue(item, _, price): revalue(item: item, unitCost: price)
+        case let .adjust(tx, _, amount): adjust(tx: tx, amount: amount)
         case .reverseClose: reverseLatest()
         case let .reverseThrough(day): reverse(through: day)
         }
@@ -234,6 +267,7 @@ final class ReferenceHistories {
                 return
             }
         }
+        if valueChange(plan, pool: pool, day: day) { return }
         let physicalIssues = plan.model != .movingAverage
         let pending = reference.transactionOrder.filter {
             let tx = reference.transaction($0)
@@ -248,7 +282,8 @@ final class ReferenceHistories {
             // Smallest history (FIFO, seed 26): F-S72 invoiced 3 on Mar 4 and 2 on Apr 21 is settled after
             // F-S105 of Mar 6. So issues of the periodic models are invoiced whole; partial invoices of
             // issues only for standard cost and non-valuated items (no settlement).
-            let partialAllowed = tx.isReceipt || !plan.model.isPeriodic
+            // A marked receipt is invoiced whole (one lot for its marked issue).
+            let partialAllowed = (tx.isReceipt && !tx.isMarked) || !plan.model.isPeriodic
             let qty = chance(50) || !partialAllowed ? tx.physicalQty : random(1...tx.physicalQty)
             let qtyField: Int? = qty == tx.physicalQty && chance(50) ? nil : qty
             if tx.isReceipt {
@@ -260,7 +295,7 @@ final class ReferenceHistories {
                 return
             }
         }
-        if roll >= 22 && roll < 30 && plan.marks && tryMark(plan, day: day) { return }
+        if roll >= 22 && roll < 37 && plan.marks && tryMark(plan, day: day) { return }
         let qty = random(1...10)
         if roll >= 55 {
             let physical = physicalIssues && chance(30)
@@ -290,6 +325,39 @@ final class ReferenceHistories {
         reference.lots.contains { $0.item == item && $0.day == day && !$0.isVirtual }
     }
 
+    /// Now and then a value change: a new standard cost, a moving average revaluation (only with nothing
+    /// physically-only open and positive on-hand: how a revaluation treats product receipts is not pinned
+    /// down), or a transaction adjustment of a periodic item's receipt that no close has touched (4.7).
+    func valueChange(_ plan: ReferenceItemPlan, pool: String, day: Int) -> Bool {
+        let item = reference.item(pool)
+        switch plan.model {
+        case .standard:
+            guard chance(8) else { return false }
+            emit(.standardCost(item: pool, day: day, price: random(100...2000)))
+            return true
+        case .movingAverage:
+            guard chance(8), item.physicalQty == 0, item.financialQty > 0 else { return false }
+            emit(.revalue(item: pool, day: day, price: random(100...2000)))
+            return true
+        case .nonValuated:
+            return false
+        default:
+            guard chance(5) else { return false }
+            let receipts = reference.transactionOrder.filter {
+                let tx = reference.transaction($0)
+                return tx.item == pool && tx.isReceipt && !tx.id.contains("@") && tx.physicalQty == 0 && tx.lots.count == 1
+                    && reference.openQuantity(tx.id) == tx.qty
+            }
+            guard !receipts.isEmpty else { return false }
+            let tx = receipts[random(0...(receipts.count - 1))]
+            let value = reference.currentAmount(tx)
+            var amount = random(-min(value - 1, 3000)...3000)
+            if amount == 0 { amount = 1 }
+            emit(.adjust(tx: tx, day: day, amount: amount))
+            return true
+        }
+    }
+
     /// Marks a whole unsettled issue (financial, or a packing slip then invoiced at once) to a fully
     /// invoiced receipt with enough open quantity, marked to nothing else. False when there is no pair.
     func tryMark(_ plan: ReferenceItemPlan, day: Int) -> Bool {
@@ -302,10 +370,13 @@ final class ReferenceHistories {
         }
         guard !issues.isEmpty else { return false }
         let issue = reference.transaction(issues[random(0...(issues.count - 1))])
+        // A fully invoiced receipt with enough open quantity, or (for an issue already invoiced) a product
+        // receipt not invoiced yet: the close then leaves the issue open until the receipt is invoiced (3.7).
         let receipts = reference.transactionOrder.filter {
             let tx = reference.transaction($0)
-            return tx.item == plan.id && tx.isReceipt && !tx.isMarked && tx.physicalQty == 0 && tx.lots.count == 1
-                && reference.openQuantity(tx.id) >= issue.qty
+            guard tx.item == plan.id, tx.isReceipt, !tx.isMarked else { return false }
+            if tx.physicalQty == 0 { return tx.lots.count == 1 && reference.openQuantity(tx.id) >= issue.qty }
+            return issue.physicalQty == 0 && tx.lots.isEmpty && tx.physicalQty >= issue.qty
         }
         guard !receipts.isEmpty else { return false }
         let receipt = receipts[random(0...(receipts.count - 1))]

@@ -60,8 +60,8 @@ struct ReferenceLedger {
         let model: Model
         /// Default item price (D7 fallback), cents per unit.
         let price: Int
-        /// Standard cost (model standard only), cents per unit.
-        let standard: Int
+        /// Active standard cost (model standard only), cents per unit.
+        var standard: Int
         var physicalQty = 0, physicalValue = 0
         var financialQty = 0, financialValue = 0
     }
@@ -287,6 +287,34 @@ struct ReferenceLedger {
         }
     }
 
+    /// 3.9: activating a new standard cost revalues the on-hand, physical and financial, to the new cost
+    /// (the difference goes to cost revaluation, outside inventory); packing slips and product receipts
+    /// still open carry the new standard.
+    mutating func activateStandard(item itemID: String, unitCost: Int) {
+        items[itemID]!.standard = unitCost
+        for tx in transactionOrder where transactions[tx]!.item == itemID && transactions[tx]!.physicalQty != 0 {
+            transactions[tx]!.physicalValue = transactions[tx]!.physicalQty * unitCost
+        }
+        items[itemID]!.physicalValue = items[itemID]!.physicalQty * unitCost
+        items[itemID]!.financialValue = items[itemID]!.financialQty * unitCost
+    }
+
+    /// 3.10: moving average revaluation as of today: the on-hand (financial only here) to the new unit cost.
+    mutating func revalue(item itemID: String, unitCost: Int) {
+        precondition(items[itemID]!.physicalQty == 0 && items[itemID]!.financialQty > 0)
+        items[itemID]!.financialValue = items[itemID]!.financialQty * unitCost
+    }
+
+    /// 4.7: a transaction adjustment of an open (never settled) receipt: its value, and the on-hand, change
+    /// by `amount`; the close then values issues from the adjusted receipt.
+    mutating func adjust(tx: String, amount: Int) {
+        let record = transactions[tx]!
+        precondition(record.isReceipt && record.lots.count == 1 && lots[record.lots[0]].openQty == record.qty)
+        lots[record.lots[0]].adjustment += amount
+        lots[record.lots[0]].openValue += amount
+        items[record.item]!.financialValue += amount
+    }
+
     /// A transfer between two pools of one item (D15, 1.2: a journal, physical and financial together): an
     /// issue from `from` at its running average and a receipt `tx@in` into `to` at the same amount.
     mutating func transfer(tx: String, day: Int, qty: Int, from: String, to: String) {
@@ -372,8 +400,8 @@ struct ReferenceLedger {
         for issue in ordered(mine.filter { !lots[$0].isReceipt && lots[$0].openQty > 0 }) {
             guard let receiptTx = transactions[lots[issue].tx]!.markedTo else { continue }
             marked.insert(issue)
-            let receipt = transactions[receiptTx]!.lots[0]
-            if lots[receipt].day <= day { fill(issue, from: [receipt]) }
+            // A receipt not yet invoiced (no financial lot) or invoiced after the close date cannot settle it.
+            if let receipt = transactions[receiptTx]!.lots.first, lots[receipt].day <= day { fill(issue, from: [receipt]) }
         }
         let issues = ordered(mine.filter { !lots[$0].isReceipt && lots[$0].openQty > 0 && !marked.contains($0) })
         var receipts = ordered(mine.filter { lots[$0].isReceipt && lots[$0].openQty > 0 })

@@ -177,6 +177,12 @@ struct ReferenceModelTests {
             return try command("invoice", fields)
         case let .mark(day, issue, receipt):
             return try command("mark", [("date", date(day)), ("issue", issue), ("receipt", receipt)])
+        case let .standardCost(item, day, price):
+            return try command("standard-cost", [("date", date(day)), ("item", item), ("price", money(price))])
+        case let .revalue(item, day, price):
+            return try command("revalue", [("date", date(day)), ("item", item), ("price", money(price))])
+        case let .adjust(tx, day, amount):
+            return try command("adjust", [("date", date(day)), ("tx", tx), ("amount", money(amount))])
         case let .close(day): return try command("close", [("date", date(day))])
         case let .recalculate(day): return try command("recalculate", [("date", date(day))])
         case .reverseClose: return try command("reverse-close", [])
@@ -253,9 +259,13 @@ struct ReferenceModelTests {
             var differences: [String] = []
             switch step {
             case .item: break
-            case .receive, .issue, .invoice, .mark, .transfer:
+            case .receive, .issue, .invoice, .mark, .transfer, .standardCost, .revalue, .adjust:
                 for pool in step.pools(in: reference) { differences += compareOnHand(pool, reference, ledger) }
                 switch step {
+                case let .standardCost(item, _, _):
+                    for tx in reference.transactionOrder where reference.transaction(tx).item == item && !reference.transaction(tx).isReceipt {
+                        differences += compareIssue(tx, postings: true, reference, ledger)
+                    }
                 case let .issue(_, tx, _, _, _), let .transfer(tx, _, _, _, _):
                     differences += compareIssue(tx, postings: true, reference, ledger)
                 case let .invoice(tx, _, _, _) where !reference.transaction(tx).isReceipt:
@@ -284,18 +294,25 @@ struct ReferenceModelTests {
             switch step {
             case .item: break
             case let .receive(_, _, day, _, _, _), let .issue(_, _, day, _, _), let .mark(day, _, _),
-                 let .transfer(_, day, _, _, _):
+                 let .transfer(_, day, _, _, _), let .standardCost(_, day, _):
                 if day <= locked { return false }
+            case let .revalue(item, day, _):
+                if day <= locked || reference.item(item).physicalQty != 0 || reference.item(item).financialQty <= 0 { return false }
+            case let .adjust(tx, day, _):
+                guard day > locked, let record = reference.transactions[tx], record.lots.count == 1,
+                      reference.openQuantity(tx) == record.qty else { return false }
             case let .invoice(tx, day, qty, _):
-                guard day > locked, let record = reference.transactions[tx], record.physicalQty >= (qty ?? 1) else { return false }
+                guard day > locked, let record = reference.transactions[tx], record.physicalQty >= (qty ?? 1),
+                      !record.isMarked || (qty ?? record.physicalQty) == record.physicalQty else { return false }
             case let .close(day), let .recalculate(day): if day <= locked { return false }
             case .reverseClose: if !reference.hasRunInForce { return false }
             case let .reverseThrough(day): if (reference.latestRunDay ?? Int.min) <= day { return false }
             }
             if case let .mark(_, issue, receipt) = step {
                 guard let i = reference.transactions[issue], let r = reference.transactions[receipt], i.markedTo == nil,
-                      !r.isMarked, r.lots.count == 1, r.physicalQty == 0, reference.openQuantity(receipt) >= i.qty,
-                      i.physicalQty == i.qty || (i.physicalQty == 0 && reference.openQuantity(issue) == i.qty)
+                      !r.isMarked, i.physicalQty == i.qty || (i.physicalQty == 0 && reference.openQuantity(issue) == i.qty),
+                      (r.lots.count == 1 && r.physicalQty == 0 && reference.openQuantity(receipt) >= i.qty)
+                        || (r.lots.isEmpty && r.physicalQty >= i.qty && i.physicalQty == 0)
                 else { return false }
             }
             reference.apply(step)
@@ -326,7 +343,7 @@ struct ReferenceModelTests {
                     drop = { step in
                         switch step {
                         case let .receive(_, t, _, _, _, _), let .issue(_, t, _, _, _), let .invoice(t, _, _, _),
-                             let .transfer(t, _, _, _, _): return t == tx
+                             let .transfer(t, _, _, _, _), let .adjust(t, _, _): return t == tx
                         case let .mark(_, i, r): return i == tx || r == tx
                         default: return false
                         }
@@ -371,9 +388,11 @@ struct ReferenceModelTests {
         let seeds = Self.seeds
         var failures: [Failure] = []
         var steps = 0
+        var kinds: [String: Int] = [:]
         for seed in seeds {
             let history = ReferenceHistories.history(seed: seed)
             steps += history.count
+            for step in history { kinds[step.kind, default: 0] += 1 }
             if seeds.count == 1 {
                 print("ReferenceModelTests: seed \(seed) history:\n" + history.map { "  \($0)" }.joined(separator: "\n"))
             }
@@ -388,6 +407,7 @@ struct ReferenceModelTests {
             let list = failures.map { "\($0.seed)" }.joined(separator: ", ")
             Issue.record(Comment(rawValue: "failing seeds (\(failures.count) of \(seeds.count)): " + list))
         }
-        print("ReferenceModelTests: \(seeds.count) seeds, \(steps) steps compared, \(failures.count) failing")
+        print("ReferenceModelTests: \(seeds.count) seeds, \(steps) steps compared, \(failures.count) failing; steps: "
+            + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 }
