@@ -7,7 +7,7 @@ import Subledger
 /// Postings name a reference cost pool: the item id, or `ITEM.SITE` for an item with several sites.
 enum ReferenceStep: CustomStringConvertible {
     /// An item; with sites, one reference pool per site (`ITEM.SITE`), site the financial dimension.
-    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String])
+    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String], fixedPrice: Bool)
     case receive(item: String, tx: String, day: Int, qty: Int, cost: Int, physical: Bool)
     case issue(item: String, tx: String, day: Int, qty: Int, physical: Bool)
     /// `qty` nil: the whole physical remainder. `cost`: the invoice price (receipts).
@@ -59,9 +59,10 @@ enum ReferenceStep: CustomStringConvertible {
     /// The step in the scenario notation (shared/design/scenario-notation.md), to reproduce by hand.
     var description: String {
         switch self {
-        case let .item(id, model, price, standard, sites):
+        case let .item(id, model, price, standard, sites, fixedPrice):
             return "item \(id) model=\(model.rawValue) price=\(Self.money(price))"
                 + (model == .standard ? " standard=\(Self.money(standard))" : "") + (sites.isEmpty ? "" : " dimensions=site")
+                + (fixedPrice ? " fixed-receipt-price=yes" : "")
         case let .receive(pool, tx, day, qty, cost, physical):
             let (item, site) = Self.split(pool)
             return "\(Self.date(day)) receive \(item) \(tx) qty=\(qty) cost=\(Self.money(cost))" + (physical ? " physical" : "")
@@ -122,11 +123,12 @@ enum ReferenceStep: CustomStringConvertible {
 extension ReferenceLedger {
     mutating func apply(_ step: ReferenceStep) {
         switch step {
-        case let .item(id, model, price, standard, sites):
+        case let .item(id, model, price, standard, sites, fixedPrice):
             if sites.isEmpty { defineItem(id, model: model, price: price, standard: standard) }
             for site in sites {
                 defineItem(id + "." + site, model: model, price: price, standard: standard, engineItem: id, site: site)
             }
+            if fixedPrice { for pool in sites.isEmpty ? [id] : sites.map({ id + "." + $0 }) { setFixedReceiptPrice(pool) } }
         case let .receive(item, tx, day, qty, cost, physical):
             receive(item: item, tx: tx, day: day, qty: qty, unitCost: cost, physical: physical)
         case let .issue(item, tx, day, qty, physical): issue(item: item, tx: tx, day: day, qty: qty, physical: physical)
@@ -154,6 +156,8 @@ struct ReferenceItemPlan {
     let marks: Bool
     /// Sites (financial dimension) with one pool each; transfers go from the first to the second (D15).
     var sites: [String] = []
+    /// Fixed receipt price (3.8).
+    var fixedPrice = false
 
     var pools: [String] { sites.isEmpty ? [id] : sites.map { id + "." + $0 } }
 
@@ -183,6 +187,8 @@ struct ReferenceItemPlan {
         .init(id: "FN", model: .fifo, negative: true, marks: false),
         .init(id: "LN", model: .lifo, negative: true, marks: false),
         .init(id: "WAN", model: .weightedAverage, negative: true, marks: false),
+        .init(id: "FR", model: .fifo, negative: false, marks: false, fixedPrice: true),
+        .init(id: "WR", model: .weightedAverage, negative: false, marks: false, fixedPrice: true),
         .init(id: "FT", model: .fifo, negative: false, marks: false, sites: ["A", "B"]),
         .init(id: "LT", model: .lifo, negative: false, marks: false, sites: ["A", "B"]),
         .init(id: "WT", model: .weightedAverage, negative: false, marks: false, sites: ["A", "B"]),
@@ -220,7 +226,7 @@ final class ReferenceHistories {
         let plans = ReferenceItemPlan.all
         for plan in plans {
             emit(.item(id: plan.id, model: plan.model, price: random(100...2000), standard: random(100...2000),
-                       sites: plan.sites))
+                       sites: plan.sites, fixedPrice: plan.fixedPrice))
         }
         var counter = 0
         let months = random(2...4)

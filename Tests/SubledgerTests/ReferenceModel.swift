@@ -62,6 +62,8 @@ struct ReferenceLedger {
         let price: Int
         /// Active standard cost (model standard only), cents per unit.
         var standard: Int
+        /// Fixed receipt price (3.8, D9): receipts are valued at `price`.
+        var fixedReceiptPrice = false
         var physicalQty = 0, physicalValue = 0
         var financialQty = 0, financialValue = 0
     }
@@ -163,12 +165,15 @@ struct ReferenceLedger {
         itemOrder.append(id)
     }
 
-    /// Value of q units received at a unit price, by model (3.9 standard, 3.11 non-valuated).
+    mutating func setFixedReceiptPrice(_ id: String) { items[id]!.fixedReceiptPrice = true }
+
+    /// Value of q units received at a unit price, by model (3.9 standard, 3.11 non-valuated, 3.8 fixed
+    /// receipt price: the item's price; the invoice difference goes to fixed price profit / loss, D9).
     private func receiptValue(_ item: Item, _ qty: Int, _ unitCost: Int) -> Int {
         switch item.model {
         case .standard: return qty * item.standard
         case .nonValuated: return 0
-        default: return qty * unitCost
+        default: return qty * (item.fixedReceiptPrice ? item.price : unitCost)
         }
     }
 
@@ -265,7 +270,7 @@ struct ReferenceLedger {
                 let difference = qty * unitCost! - reversed
                 let share = max(0, min(qty, onHandBefore))
                 value = reversed + Self.roundDiv(difference * share, qty)
-            default: value = qty * unitCost!
+            default: value = receiptValue(item, qty, unitCost!)
             }
             addLot(tx: tx, item: itemID, isReceipt: true, day: day, qty: qty, value: value)
             items[itemID]!.financialQty += qty
