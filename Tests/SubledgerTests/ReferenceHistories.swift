@@ -7,7 +7,8 @@ import Subledger
 /// Postings name a reference cost pool: the item id, or `ITEM.SITE` for an item with several sites.
 enum ReferenceStep: CustomStringConvertible {
     /// An item; with sites, one reference pool per site (`ITEM.SITE`), site the financial dimension.
-    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String], fixedPrice: Bool)
+    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String], fixedPrice: Bool,
+              includePhysical: Bool = false)
     case receive(item: String, tx: String, day: Int, qty: Int, cost: Int, physical: Bool)
     case issue(item: String, tx: String, day: Int, qty: Int, physical: Bool)
     /// `qty` nil: the whole physical remainder. `cost`: the invoice price (receipts).
@@ -59,8 +60,8 @@ enum ReferenceStep: CustomStringConvertible {
     /// The step in the scenario notation (shared/design/scenario-notation.md), to reproduce by hand.
     var description: String {
         switch self {
-        case let .item(id, model, price, standard, sites, fixedPrice):
-            return "item \(id) model=\(model.rawValue) price=\(Self.money(price))"
+        case let .item(id, model, price, standard, sites, fixedPrice, includePhysical):
+            return "item \(id) model=\(model.rawValue) price=\(Self.money(price))" + (includePhysical ? " include-physical=yes" : "")
                 + (model == .standard ? " standard=\(Self.money(standard))" : "") + (sites.isEmpty ? "" : " dimensions=site")
                 + (fixedPrice ? " fixed-receipt-price=yes" : "")
         case let .receive(pool, tx, day, qty, cost, physical):
@@ -123,12 +124,15 @@ enum ReferenceStep: CustomStringConvertible {
 extension ReferenceLedger {
     mutating func apply(_ step: ReferenceStep) {
         switch step {
-        case let .item(id, model, price, standard, sites, fixedPrice):
+        case let .item(id, model, price, standard, sites, fixedPrice, includePhysical):
             if sites.isEmpty { defineItem(id, model: model, price: price, standard: standard) }
             for site in sites {
                 defineItem(id + "." + site, model: model, price: price, standard: standard, engineItem: id, site: site)
             }
-            if fixedPrice { for pool in sites.isEmpty ? [id] : sites.map({ id + "." + $0 }) { setFixedReceiptPrice(pool) } }
+            for pool in sites.isEmpty ? [id] : sites.map({ id + "." + $0 }) {
+                if fixedPrice { setFixedReceiptPrice(pool) }
+                if includePhysical { setIncludePhysical(pool) }
+            }
         case let .receive(item, tx, day, qty, cost, physical):
             receive(item: item, tx: tx, day: day, qty: qty, unitCost: cost, physical: physical)
         case let .issue(item, tx, day, qty, physical): issue(item: item, tx: tx, day: day, qty: qty, physical: physical)
@@ -158,6 +162,8 @@ struct ReferenceItemPlan {
     var sites: [String] = []
     /// Fixed receipt price (3.8).
     var fixedPrice = false
+    /// Include physical value (2.2), weighted average models only.
+    var includePhysical = false
 
     var pools: [String] { sites.isEmpty ? [id] : sites.map { id + "." + $0 } }
 
@@ -170,8 +176,11 @@ struct ReferenceItemPlan {
     ///   posting in date order every issue is covered by receipts dated on or before it.
     /// - Marks only for FIFO, LIFO and weighted average (the same date question for the other two), whole
     ///   issues to whole, fully invoiced receipts, each receipt marked once.
-    /// - Moving average: no packing slips (physical issues) and on-hand kept positive (the negative and
-    ///   fallback rules of 3.10 are left out); standard cost without cost changes.
+    /// - Moving average: on-hand kept positive (the negative and fallback rules of 3.10 are left out).
+    /// - Include physical value only for weighted average and weighted average date (the close ignores
+    ///   physical rows there, 3.5); FIFO / LIFO / LIFO date adjust-only valuations (D5) are not modelled.
+    /// - Packing slips of items whose average counts physical rows (moving average, include physical value)
+    ///   are invoiced at the average without their own deduction (see `ReferenceLedger.invoice`).
     /// - Transfers (D15) only one way, site A to site B, of FIFO, LIFO, weighted average and weighted average
     ///   date items with on-hand >= 0: no transfer cycles (the close's iteration, 4.1 step 4, is left out),
     ///   and every transfer issue is settled by the first close that covers it, before its receipt leg.
@@ -187,6 +196,8 @@ struct ReferenceItemPlan {
         .init(id: "FN", model: .fifo, negative: true, marks: false),
         .init(id: "LN", model: .lifo, negative: true, marks: false),
         .init(id: "WAN", model: .weightedAverage, negative: true, marks: false),
+        .init(id: "WAP", model: .weightedAverage, negative: false, marks: false, includePhysical: true),
+        .init(id: "WDP", model: .weightedAverageDate, negative: false, marks: false, includePhysical: true),
         .init(id: "FR", model: .fifo, negative: false, marks: false, fixedPrice: true),
         .init(id: "WR", model: .weightedAverage, negative: false, marks: false, fixedPrice: true),
         .init(id: "FT", model: .fifo, negative: false, marks: false, sites: ["A", "B"]),
@@ -226,7 +237,7 @@ final class ReferenceHistories {
         let plans = ReferenceItemPlan.all
         for plan in plans {
             emit(.item(id: plan.id, model: plan.model, price: random(100...2000), standard: random(100...2000),
-                       sites: plan.sites, fixedPrice: plan.fixedPrice))
+                       sites: plan.sites, fixedPrice: plan.fixedPrice, includePhysical: plan.includePhysical))
         }
         var counter = 0
         let months = random(2...4)
@@ -274,7 +285,7 @@ final class ReferenceHistories {
             }
         }
         if valueChange(plan, pool: pool, day: day) { return }
-        let physicalIssues = plan.model != .movingAverage
+        let physicalIssues = true
         let pending = reference.transactionOrder.filter {
             let tx = reference.transaction($0)
             return tx.item == pool && tx.physicalQty > 0

@@ -5,17 +5,20 @@
 ///
 /// Everything is plain `Int`: amounts in cents, quantities in whole units, dates as a day number (0 =
 /// 2026-01-01). Every division rounds half away from zero (D10). One reference item per cost pool (an item,
-/// or an item at one site), include physical value OFF for every item (the running average of the periodic models is taken over
-/// financially updated rows only, 2.2).
+/// or an item at one site). The running average of the periodic models is taken over financially updated
+/// rows only (include physical value off, 2.2), except for weighted average items with include physical
+/// value on, where physically-only rows count too (the close ignores them, 3.5).
 ///
 /// What it models:
 /// - Postings (1.2, 1.3, 2.1-2.3, D7, D10): receipts and issues posted physically and financially together,
 ///   or physically first (product receipt / packing slip) and invoiced later in full or in parts; each
 ///   invoice reverses round(q x open physical value / open physical qty) of the physical part. A receipt's
-///   invoice is at the invoice price; an issue's invoice at the running average of that moment (or at the
-///   marked receipt's cost, 2.5 / D14). Standard cost: everything at the standard (3.9). Moving average:
+///   invoice is at the invoice price (fixed receipt price: the item price, 3.8); an issue's invoice at the
+///   running average of that moment without its own packing slip (or at the marked receipt's cost, 2.5 /
+///   D14). Standard cost: everything at the standard, a new standard revalues the on-hand (3.9). Moving average:
 ///   the average over physical and financial rows, invoice price difference capitalized for the share of
-///   the invoiced quantity still on hand (3.10, D8). Non-valuated: quantities only, value 0.
+///   the invoiced quantity still on hand (3.10, D8), revaluation (3.10). Non-valuated: quantities only,
+///   value 0. Transaction adjustments of untouched receipts (4.7).
 /// - The close of the periodic models (3.1-3.6, 4.x; D2, D3, D4, D11, D14): each financially updated part
 ///   (an invoice of a receipt or of an issue) is a lot with its own financial date. Marked pairs settle
 ///   first; then FIFO / LIFO / LIFO date / weighted average (summarized or direct) / weighted average date
@@ -64,6 +67,10 @@ struct ReferenceLedger {
         var standard: Int
         /// Fixed receipt price (3.8, D9): receipts are valued at `price`.
         var fixedReceiptPrice = false
+        /// Include physical value (2.2): the running average also counts physically-only rows. Only for
+        /// weighted average and weighted average date here, where it changes nothing but the running
+        /// average (3.5, 3.6); the adjust-only valuations of FIFO / LIFO / LIFO date (D5) are not modelled.
+        var includePhysical = false
         var physicalQty = 0, physicalValue = 0
         var financialQty = 0, financialValue = 0
     }
@@ -167,6 +174,11 @@ struct ReferenceLedger {
 
     mutating func setFixedReceiptPrice(_ id: String) { items[id]!.fixedReceiptPrice = true }
 
+    mutating func setIncludePhysical(_ id: String) {
+        precondition(items[id]!.model == .weightedAverage || items[id]!.model == .weightedAverageDate)
+        items[id]!.includePhysical = true
+    }
+
     /// Value of q units received at a unit price, by model (3.9 standard, 3.11 non-valuated, 3.8 fixed
     /// receipt price: the item's price; the invoice difference goes to fixed price profit / loss, D9).
     private func receiptValue(_ item: Item, _ qty: Int, _ unitCost: Int) -> Int {
@@ -178,8 +190,9 @@ struct ReferenceLedger {
     }
 
     /// The amount an issue of q units is posted at (2.1, 2.3, D7, D10; 3.9; 3.10).
-    func issueAmount(_ itemID: String, _ qty: Int) -> Int {
-        let item = items[itemID]!
+    func issueAmount(_ itemID: String, _ qty: Int) -> Int { issueAmount(items[itemID]!, qty) }
+
+    private func issueAmount(_ item: Item, _ qty: Int) -> Int {
         switch item.model {
         case .standard: return qty * item.standard
         case .nonValuated: return 0
@@ -192,9 +205,9 @@ struct ReferenceLedger {
         default:
             // Include physical value off: financially updated rows only (2.2); the average only when
             // quantity and value are both positive before the issue, else the default price (D7).
-            if item.financialQty > 0 && item.financialValue > 0 {
-                return Self.roundDiv(qty * item.financialValue, item.financialQty)
-            }
+            let basisQty = item.financialQty + (item.includePhysical ? item.physicalQty : 0)
+            let basisValue = item.financialValue + (item.includePhysical ? item.physicalValue : 0)
+            if basisQty > 0 && basisValue > 0 { return Self.roundDiv(qty * basisValue, basisQty) }
             return qty * item.price
         }
     }
@@ -276,6 +289,10 @@ struct ReferenceLedger {
             items[itemID]!.financialQty += qty
             items[itemID]!.financialValue += value
         } else {
+            // The packing slip's share is reversed first: the running average is taken from the on-hand
+            // "before the issue" (2.1), i.e. without this issue's own deduction. It only matters where the
+            // average counts physical rows (moving average, include physical value); the spec does not
+            // say more (the packing slip's own value would be a third reading).
             items[itemID]!.physicalQty += qty
             items[itemID]!.physicalValue += reversed
             let amount: Int

@@ -196,11 +196,12 @@ struct ReferenceModelTests {
     static func engineCommand(_ step: ReferenceStep) throws -> LedgerCommand {
         let date = ReferenceStep.date, money = ReferenceStep.money
         switch step {
-        case let .item(id, model, price, standard, sites, fixedPrice):
+        case let .item(id, model, price, standard, sites, fixedPrice, includePhysical):
             var fields = [("item", id), ("model", model.rawValue), ("price", money(price))]
             if model == .standard { fields.append(("standard", money(standard))) }
             if !sites.isEmpty { fields.append(("dimensions", "site")) }
             if fixedPrice { fields.append(("fixed-receipt-price", "yes")) }
+            if includePhysical { fields.append(("include-physical", "yes")) }
             return try command("item", fields)
         case let .receive(pool, tx, day, qty, cost, physical):
             let (item, site) = ReferenceStep.split(pool)
@@ -420,7 +421,7 @@ struct ReferenceModelTests {
             reference.apply(step)
             for pool in step.pools(in: reference) { used.insert(ReferenceStep.split(pool).item) }
         }
-        let trimmed = steps.filter { if case let .item(id, _, _, _, _, _) = $0 { return used.contains(id) } else { return true } }
+        let trimmed = steps.filter { if case let .item(id, _, _, _, _, _, _) = $0 { return used.contains(id) } else { return true } }
         if let smaller = try run(trimmed, seed: failure.seed), !smaller.differences[0].hasPrefix("engine rejected") {
             best = smaller
         }
