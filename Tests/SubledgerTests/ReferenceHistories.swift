@@ -167,6 +167,14 @@ struct ReferenceItemPlan {
 
     var pools: [String] { sites.isEmpty ? [id] : sites.map { id + "." + $0 } }
 
+    /// Postings dated before later-dated postings (into a reopened period): not for the models whose
+    /// settlement looks at receipt dates (LIFO date, weighted average date: the issue must stay covered by
+    /// receipts dated on or before it) nor for moving average (backdated postings there follow D8's own
+    /// rule, not modelled).
+    var allowsBackdating: Bool {
+        model != .lifoDate && model != .weightedAverageDate && model != .movingAverage
+    }
+
     /// One item per model, plus negative-stock variants of FIFO, LIFO and weighted average.
     ///
     /// Scope notes (what the generator keeps out, and why):
@@ -264,7 +272,18 @@ final class ReferenceHistories {
                         emit(.reverseClose)
                         if chance(30), reference.hasRunInForce { emit(.reverseClose) }
                     }
-                    if chance(50) { emit(.close(day: end)) }
+                    if chance(50) {
+                        emit(.close(day: end))
+                    } else if chance(60) {
+                        // The period is open again (D1, D12, 4.6): post into it, after later-dated postings.
+                        let from = max((reference.closedThrough ?? -1) + 1, ReferenceStep.monthStart(month))
+                        for _ in 0..<random(1...4) {
+                            counter += 1
+                            let candidates = plans.filter(\.allowsBackdating)
+                            backdatedPosting(candidates[random(0...(candidates.count - 1))], day: random(from...end),
+                                             number: counter)
+                        }
+                    }
                 }
             }
         }
@@ -342,6 +361,18 @@ final class ReferenceHistories {
         reference.lots.contains { $0.item == item && $0.day == day && !$0.isVirtual }
     }
 
+    /// A receipt (financial or product receipt) or a financial issue dated before postings already made.
+    func backdatedPosting(_ plan: ReferenceItemPlan, day: Int, number: Int) {
+        let pool = plan.pools[random(0...(plan.pools.count - 1))]
+        let qty = random(1...10)
+        if chance(50), plan.negative || reference.item(pool).financialQty >= qty {
+            emit(.issue(item: pool, tx: "\(plan.id)-S\(number)", day: day, qty: qty, physical: false))
+        } else {
+            emit(.receive(item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty, cost: random(100...2000),
+                          physical: chance(30)))
+        }
+    }
+
     /// Now and then a value change: a new standard cost, a moving average revaluation (only with nothing
     /// physically-only open and positive on-hand: how a revaluation treats product receipts is not pinned
     /// down), or a transaction adjustment of a periodic item's receipt that no close has touched (4.7).
@@ -353,7 +384,7 @@ final class ReferenceHistories {
             emit(.standardCost(item: pool, day: day, price: random(100...2000)))
             return true
         case .movingAverage:
-            guard chance(8), item.physicalQty == 0, item.financialQty > 0 else { return false }
+            guard chance(8), !reference.hasPhysicallyOnly(pool), item.financialQty > 0 else { return false }
             emit(.revalue(item: pool, day: day, price: random(100...2000)))
             return true
         case .nonValuated:

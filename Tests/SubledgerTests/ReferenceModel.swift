@@ -323,7 +323,7 @@ struct ReferenceLedger {
 
     /// 3.10: moving average revaluation as of today: the on-hand (financial only here) to the new unit cost.
     mutating func revalue(item itemID: String, unitCost: Int) {
-        precondition(items[itemID]!.physicalQty == 0 && items[itemID]!.financialQty > 0)
+        precondition(!hasPhysicallyOnly(itemID) && items[itemID]!.financialQty > 0)
         items[itemID]!.financialValue = items[itemID]!.financialQty * unitCost
     }
 
@@ -335,6 +335,11 @@ struct ReferenceLedger {
         lots[record.lots[0]].adjustment += amount
         lots[record.lots[0]].openValue += amount
         items[record.item]!.financialValue += amount
+    }
+
+    /// Whether a product receipt or packing slip of the pool is still (partly) not invoiced.
+    func hasPhysicallyOnly(_ itemID: String) -> Bool {
+        transactionOrder.contains { transactions[$0]!.item == itemID && transactions[$0]!.physicalQty != 0 }
     }
 
     /// A transfer between two pools of one item (D15, 1.2: a journal, physical and financial together): an

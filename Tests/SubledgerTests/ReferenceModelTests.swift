@@ -347,7 +347,7 @@ struct ReferenceModelTests {
                  let .transfer(_, day, _, _, _), let .standardCost(_, day, _):
                 if day <= locked { return false }
             case let .revalue(item, day, _):
-                if day <= locked || reference.item(item).physicalQty != 0 || reference.item(item).financialQty <= 0 { return false }
+                if day <= locked || reference.hasPhysicallyOnly(item) || reference.item(item).financialQty <= 0 { return false }
             case let .adjust(tx, day, _):
                 guard day > locked, let record = reference.transactions[tx], record.lots.count == 1,
                       reference.openQuantity(tx) == record.qty else { return false }
