@@ -175,15 +175,18 @@ struct ReferenceItemPlan {
         model != .lifoDate && model != .weightedAverageDate && model != .movingAverage
     }
 
-    /// One item per model, plus negative-stock variants of FIFO, LIFO and weighted average.
+    /// One item per model (non-valuated included), negative-stock variants of FIFO, LIFO and weighted
+    /// average, include-physical weighted average items, fixed receipt price items, and two-site items
+    /// with transfers.
     ///
     /// Scope notes (what the generator keeps out, and why):
     /// - Negative financial stock only for FIFO, LIFO and weighted average: for LIFO date and weighted
     ///   average date the spec does not say which receipts an issue takes when none dated on or before it is
     ///   open (3.4 "receipts dated after the issue", 3.6 per-day averages), so with on-hand >= 0 at every
     ///   posting in date order every issue is covered by receipts dated on or before it.
-    /// - Marks only for FIFO, LIFO and weighted average (the same date question for the other two), whole
-    ///   issues to whole, fully invoiced receipts, each receipt marked once.
+    /// - Marks only for FIFO, LIFO and weighted average (the same date question for the other two): a whole
+    ///   issue to a fully invoiced receipt with enough open quantity, or an invoiced issue to a product
+    ///   receipt not invoiced yet (then invoiced whole); each receipt marked once.
     /// - Moving average: on-hand kept positive (the negative and fallback rules of 3.10 are left out).
     /// - Include physical value only for weighted average and weighted average date (the close ignores
     ///   physical rows there, 3.5); FIFO / LIFO / LIFO date adjust-only valuations (D5) are not modelled.
@@ -234,7 +237,8 @@ final class ReferenceHistories {
 
     /// A history of 2-4 months over every item of `ReferenceItemPlan.all`: postings in date order (D11),
     /// recalculations now and then, a close at most month ends, some closes reversed (and closed again,
-    /// or left open so that the next close covers two months), sometimes two closes reversed in a row.
+    /// or left open so that the next close covers two months, sometimes with postings dated back into the
+    /// reopened month), sometimes two closes reversed in a row or every run after an earlier month end.
     static func history(seed: UInt64) -> [ReferenceStep] {
         let builder = ReferenceHistories(seed: seed)
         builder.build()
