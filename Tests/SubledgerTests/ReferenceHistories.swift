@@ -314,16 +314,12 @@ final class ReferenceHistories {
             return tx.item == pool && tx.physicalQty > 0
         }
         let roll = random(0...99)
-        if roll < 22, !pending.isEmpty, !tiesOnFinancialDate(pool, day) {
+        if roll < 22, !pending.isEmpty {
             let tx = reference.transaction(pending[random(0...(pending.count - 1))])
-            // KNOWN ENGINE DIFFERENCE: the engine settles an issue invoiced in parts as ONE lot dated at its
-            // latest invoice (and rounds once over its whole quantity); valuation-rules 1.2 makes every
-            // financial update its own row with its own financial date (as the engine does for receipts).
-            // Smallest history (FIFO, seed 26): F-S72 invoiced 3 on Mar 4 and 2 on Apr 21 is settled after
-            // F-S105 of Mar 6. So issues of the periodic models are invoiced whole; partial invoices of
-            // issues only for standard cost and non-valuated items (no settlement).
+            // Receipts and issues are invoiced in parts, each part its own lot (1.2; the engine settled an
+            // issue in parts as one lot until session 2, `issueInvoicedInPartsSettlesPartByPart`).
             // A marked receipt is invoiced whole (one lot for its marked issue).
-            let partialAllowed = (tx.isReceipt && !tx.isMarked) || !plan.model.isPeriodic
+            let partialAllowed = !tx.isMarked
             let qty = chance(50) || !partialAllowed ? tx.physicalQty : random(1...tx.physicalQty)
             let qtyField: Int? = qty == tx.physicalQty && chance(50) ? nil : qty
             if tx.isReceipt {
@@ -353,16 +349,6 @@ final class ReferenceHistories {
         }
         emit(.receive(item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty,
                       cost: random(100...2000), physical: chance(35)))
-    }
-
-    // KNOWN ENGINE DIFFERENCE: the engine orders a transaction's first financial update by the sequence
-    // of the transaction's first (physical) posting, not by the sequence of the invoice event, so a packing
-    // slip / product receipt invoiced on day d sorts before financial postings of the same item appended
-    // on day d between the two (later invoice parts do use their own sequence). The reference follows D11:
-    // financial date, then the log order of the financial update. The generator avoids the tie: it invoices
-    // only on a day with no financial update of the item yet.
-    func tiesOnFinancialDate(_ item: String, _ day: Int) -> Bool {
-        reference.lots.contains { $0.item == item && $0.day == day && !$0.isVirtual }
     }
 
     /// A receipt (financial or product receipt) or a financial issue dated before postings already made.
@@ -432,7 +418,6 @@ final class ReferenceHistories {
         }
         guard !receipts.isEmpty else { return false }
         let receipt = receipts[random(0...(receipts.count - 1))]
-        if issue.physicalQty > 0 && tiesOnFinancialDate(plan.id, day) { return false }
         emit(.mark(day: day, issue: issue.id, receipt: receipt))
         if issue.physicalQty > 0 { emit(.invoice(tx: issue.id, day: day, qty: nil, cost: nil)) }
         return true

@@ -139,13 +139,13 @@ struct ReferenceModelTests {
         #expect(reference.item("A").financialValue == 1100)
     }
 
-    // MARK: - Known engine differences (kept out of the random histories, see ReferenceHistories.swift)
+    // MARK: - Engine defects the reference found (fixed in session 2)
 
-    /// KNOWN ENGINE DIFFERENCE: an issue invoiced in parts. valuation-rules 1.2: a partial financial update
-    /// splits the row, each part with its own financial date; 3.2: FIFO by financial date. S1's first unit
-    /// (Jan 6) takes R1, S2 (Jan 7) takes R1's other unit and one of R2, S1's second unit (Jan 20) takes R2:
-    /// S1 30.00, S2 30.00. The engine settles S1 as one lot dated Jan 20, after S2: S2 20.00, S1 40.00.
-    @Test func knownDifferenceIssueInvoicedInParts() throws {
+    /// An issue invoiced in parts. valuation-rules 1.2: a partial financial update splits the row, each part
+    /// with its own financial date; 3.2: FIFO by financial date. S1's first unit (Jan 6) takes R1, S2 (Jan 7)
+    /// takes R1's other unit and one of R2, S1's second unit (Jan 20) takes R2: S1 30.00, S2 30.00. The
+    /// engine used to settle S1 as one lot dated Jan 20, after S2: S2 20.00, S1 40.00.
+    @Test func issueInvoicedInPartsSettlesPartByPart() throws {
         let steps: [ReferenceStep] = [
             .item(id: "F", model: .fifo, price: 1000, standard: 0, sites: [], fixedPrice: false),
             .receive(item: "F", tx: "R1", day: 1, qty: 2, cost: 1000, physical: false),
@@ -160,16 +160,14 @@ struct ReferenceModelTests {
         for step in steps { reference.apply(step) }
         #expect(reference.currentAmount("S1") == 3000)
         #expect(reference.currentAmount("S2") == 3000)
-        try withKnownIssue("the engine settles an issue invoiced in parts as one lot at its latest invoice date") {
-            let failure = try Self.run(steps, seed: 0)
-            #expect(failure == nil, "\(failure.map(String.init(describing:)) ?? "")")
-        }
+        let failure = try Self.run(steps, seed: 0)
+        #expect(failure == nil, "\(failure.map(String.init(describing:)) ?? "")")
     }
 
-    /// KNOWN ENGINE DIFFERENCE: D11 orders periodic models by financial date, then log order; R2's financial
-    /// update (Jan 10) was appended before R1's invoice (Jan 10), so FIFO gives S1 R2 (20.00). The engine
-    /// orders R1's invoice by R1's product receipt (Jan 5, earlier in the log) and gives S1 R1 (10.00).
-    @Test func knownDifferenceFirstInvoiceOrderedByItsReceipt() throws {
+    /// D11 orders periodic models by financial date, then log order; R2's financial update (Jan 10) was
+    /// appended before R1's invoice (Jan 10), so FIFO gives S1 R2 (20.00). The engine used to order R1's
+    /// invoice by R1's product receipt (Jan 5, earlier in the log) and gave S1 R1 (10.00).
+    @Test func firstInvoiceTakesItsOwnPlaceInTheLog() throws {
         let steps: [ReferenceStep] = [
             .item(id: "F", model: .fifo, price: 100, standard: 0, sites: [], fixedPrice: false),
             .receive(item: "F", tx: "R1", day: 4, qty: 1, cost: 1000, physical: true),
@@ -181,10 +179,8 @@ struct ReferenceModelTests {
         var reference = ReferenceLedger()
         for step in steps { reference.apply(step) }
         #expect(reference.currentAmount("S1") == 2000)
-        try withKnownIssue("the engine orders a first invoice by its transaction's first posting, not by the invoice") {
-            let failure = try Self.run(steps, seed: 0)
-            #expect(failure == nil, "\(failure.map(String.init(describing:)) ?? "")")
-        }
+        let failure = try Self.run(steps, seed: 0)
+        #expect(failure == nil, "\(failure.map(String.init(describing:)) ?? "")")
     }
 
     // MARK: - The engine against the reference

@@ -191,7 +191,8 @@ extension LedgerState {
     }
 
     /// D14 / 2.5: an issue marked to receipts before its financial posting posts the marked quantities at
-    /// their receipts' costs, and any unmarked rest at the model's cost. Marks already used by earlier
+    /// their receipts' costs (the open value of the receipt's open quantity, as the close will settle
+    /// them), and any unmarked rest at the model's cost. Marks already used by earlier
     /// partial invoices of the issue are skipped.
     func markedCost(_ record: TransactionRecord, _ quantity: Quantity, _ setup: ItemSetup, _ pool: CostPool)
         -> (Money, CostSource)?
@@ -207,7 +208,14 @@ extension LedgerState {
             let receiptQuantity = receipt.financialQuantity + receipt.physicalOpenQuantity
             guard receiptQuantity.isPositive else { continue }
             let take = min(remaining, available)
-            total += take.share(of: receipt.currentAmount, outOf: receiptQuantity)
+            if take <= receipt.openQuantity {
+                // The cost the close will settle the pair at: the receipt's open value per open unit (after
+                // the rounding of earlier settlements against it), so the marked issue needs no adjustment.
+                total += take.share(of: receipt.openValue, outOf: receipt.openQuantity)
+            } else {
+                // Not invoiced yet (a product receipt), or settled by an earlier close: its cost per unit.
+                total += take.share(of: receipt.currentAmount, outOf: receiptQuantity)
+            }
             remaining -= take
         }
         guard remaining < quantity else { return nil }
