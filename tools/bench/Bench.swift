@@ -11,7 +11,7 @@ import SubledgerCore
 enum Bench {
     static func main() {
         var postings = 1_000_000, items = 1_000, runs = 3, dir = "/tmp"
-        var workloadPath: String?
+        var workloadPath: String?, replayDB: String?
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let flag = arguments.next() {
             let value = arguments.next() ?? ""
@@ -21,6 +21,7 @@ enum Bench {
             case "--runs": runs = Int(value) ?? runs
             case "--dir": dir = value
             case "--write-workload": workloadPath = value
+            case "--replay-db": replayDB = value
             default:
                 print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE]")
                 exit(2)
@@ -33,6 +34,13 @@ enum Bench {
             _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
             fclose(file)
             print("wrote \(bytes.count) bytes to \(workloadPath)")
+            return
+        }
+        if let replayDB {
+            do { try ReplayOnly.run(path: replayDB, postings: postings, items: items, runs: runs) } catch {
+                print("benchmark failed: \(error)")
+                exit(1)
+            }
             return
         }
         do { try run(postings: postings, items: items, runs: runs, dir: dir) } catch {
