@@ -124,7 +124,9 @@ public struct LedgerState: Sendable {
             }
             pool.touch(date)
         }
-        transactions[e.transaction] = record
+        // Moved, not copied: a plain assignment copied the ~250-byte record (retaining its strings) and
+        // then destroyed the local (releasing them) on every event.
+        transactions[e.transaction] = consume record
     }
 
     private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) {
@@ -152,7 +154,7 @@ public struct LedgerState: Sendable {
         if e.costSource == .zeroCost { warnings.append("\(e.transaction): posted at zero cost (no average, no default price)") }
         pool.touch(date)
         pools[key] = pool
-        transactions[e.transaction] = record
+        transactions[e.transaction] = consume record  // moved (see applyReceipt)
     }
 
     /// Mutates a value in place (a dictionary entry through its modify accessor: one hash, no copy).
@@ -191,7 +193,7 @@ public struct LedgerState: Sendable {
         }
         pool.touch(date)
         pools[key] = pool
-        transactions[e.transaction] = record
+        transactions[e.transaction] = consume record  // moved (see applyReceipt)
     }
 
     /// A transfer between cost pools is an issue leg (id TX) and a receipt leg (id `TX@in`, a name users
@@ -222,6 +224,6 @@ public struct LedgerState: Sendable {
         }
         pools[from, default: CostPool()].touch(date)
         pools[to, default: CostPool()].touch(date)
-        transactions[e.transaction] = issue
+        transactions[e.transaction] = consume issue  // moved (see applyReceipt)
     }
 }
