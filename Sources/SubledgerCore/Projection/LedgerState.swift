@@ -48,9 +48,13 @@ public struct LedgerState: Sendable {
         return accountSets[record.postedAccounts].merging(accountSets[record.invoiceAccounts]) { $1 }
     }
 
-    /// Makes room for `count` more transactions (replay knows how many events are coming).
+    /// Makes room for `count` more transactions (replay knows how many events are coming), on huge
+    /// pages where the system allows (see `HugePages`).
     public mutating func reserveCapacity(transactions count: Int) {
+        let before = transactions.capacity
         transactions.reserveCapacity(transactions.count + count)
+        // Only fresh storage: a table already big enough was advised (or not) when it was made.
+        if transactions.capacity != before { HugePages.advise(&transactions) }
     }
 
     public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) {
