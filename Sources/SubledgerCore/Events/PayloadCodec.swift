@@ -74,6 +74,12 @@ public struct PayloadReader: ~Copyable {
     }
 
     public mutating func int() throws(PayloadDecodingError) -> Int64 {
+        // Fast path for one-byte varints (string lengths, counts, small numbers): most ints replay reads.
+        if position < buffer.count, buffer[position] & 0x80 == 0 {
+            let value = UInt64(buffer[position])
+            position += 1
+            return Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -97,6 +103,7 @@ public struct PayloadReader: ~Copyable {
     public mutating func string() throws(PayloadDecodingError) -> String {
         let count = try int()
         guard count >= 0, Int(count) <= buffer.count - position else { throw fail("string length out of range") }
+        if count == 0 { return "" }  // unused dimensions: most strings of a posting, no decoding needed
         let slice = UnsafeRawBufferPointer(rebasing: buffer[position..<position + Int(count)])
         position += Int(count)
         return String(decoding: slice, as: UTF8.self)
