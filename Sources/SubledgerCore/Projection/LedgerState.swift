@@ -139,25 +139,29 @@ public struct LedgerState: Sendable {
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
             costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
-        var pool = pools[key] ?? CostPool()
         if e.physicalOnly {
             record.physicalOpenQuantity = e.quantity
             record.physicalOpenValue = e.costAmount
-            pool.physicalQuantity -= e.quantity
-            pool.physicalValue -= e.costAmount
         } else {
             record.financialSequence = lastSequence
             record.financialQuantity = e.quantity
             record.financialValue = e.costAmount
-            pool.financialQuantity -= e.quantity
-            pool.financialValue -= e.costAmount
         }
-        if e.costSource == .movingAverage, pool.quantity.isPositive || pool.quantity.isZero {
-            pool.lastIssueUnitCost = e.costAmount.perUnit(e.quantity)
+        // The pool in place: one lookup of its key instead of a read and a write (two hashes of it).
+        Self.update(&pools[key, default: CostPool()]) { pool in
+            if e.physicalOnly {
+                pool.physicalQuantity -= e.quantity
+                pool.physicalValue -= e.costAmount
+            } else {
+                pool.financialQuantity -= e.quantity
+                pool.financialValue -= e.costAmount
+            }
+            if e.costSource == .movingAverage, pool.quantity.isPositive || pool.quantity.isZero {
+                pool.lastIssueUnitCost = e.costAmount.perUnit(e.quantity)
+            }
+            pool.touch(date)
         }
         if e.costSource == .zeroCost { warnings.append("\(e.transaction): posted at zero cost (no average, no default price)") }
-        pool.touch(date)
-        pools[key] = pool
         transactions[e.transaction] = consume record  // moved (see applyReceipt)
     }
 
