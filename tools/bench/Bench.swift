@@ -23,7 +23,7 @@ enum Bench {
             case "--write-workload": workloadPath = value
             case "--replay-db": replayDB = value
             default:
-                print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE]")
+                print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH]")
                 exit(2)
             }
         }
