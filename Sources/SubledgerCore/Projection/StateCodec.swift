@@ -180,7 +180,7 @@ extension LedgerState {
         }
 
         let transactionCount = try r.count()
-        s.transactions.reserveCapacity(transactionCount + extra)
+        s.reserveCapacity(transactions: transactionCount + extra)  // the replay's reservation, huge pages included
         for _ in 0..<transactionCount {
             let key = try r.string()
             let id = try r.bool() ? key : try r.string()
