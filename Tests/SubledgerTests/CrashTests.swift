@@ -182,6 +182,16 @@ struct CrashTests {
         }
     }
 
+    /// Prints a harness's tally and expects every kill point survived, some of them killed before the
+    /// commit (else the delays do not reach the interesting part).
+    static func report(_ harness: String, survived: Int, of points: Int, since start: ContinuousClock.Instant,
+                       killedBefore: Int, killedAfter: Int, finished: Int) {
+        print("CrashTests.\(harness): survived \(survived)/\(points) kill points in \(Harness.milliseconds(since: start)) ms "
+              + "(killed before commit \(killedBefore), killed after commit \(killedAfter), finished before kill \(finished))")
+        #expect(survived == points)
+        if points >= 10 { #expect(killedBefore > 0, "no kill landed before the commit: the delays are not spread") }
+    }
+
     @Test func killedImportLeavesAllOrNothing() throws {
         let points = Self.pointsPerHarness
         print("CrashTests.import: seed \(Self.seed) (SUBLEDGER_CRASH_SEED=\(Self.seed) reproduces), \(points) kill points")
@@ -245,11 +255,8 @@ struct CrashTests {
             #expect((o["result"] as? [String: Any])?["event_count"] as? Int == expected, "\(context)")
             survived += 1
         }
-        let elapsed = Harness.milliseconds(since: start)
-        print("CrashTests.import: survived \(survived)/\(points) kill points in \(elapsed) ms "
-              + "(killed before commit \(killedNone), killed after commit \(killedLanded), finished before kill \(finished))")
-        #expect(survived == points)
-        if points >= 10 { #expect(killedNone > 0, "no kill landed before the commit: the delays are not spread") }
+        Self.report("import", survived: survived, of: points, since: start,
+                    killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
     }
 
     @Test func killedCloseLeavesAllOrNothing() throws {
@@ -334,10 +341,7 @@ struct CrashTests {
             #expect((o["close"] as? [String: Any])?["settlement_entries"] as? Int == refEntries, "\(context)")
             survived += 1
         }
-        let elapsed = Harness.milliseconds(since: start)
-        print("CrashTests.close: survived \(survived)/\(points) kill points in \(elapsed) ms "
-              + "(killed before commit \(killedNone), killed after commit \(killedLanded), finished before kill \(finished))")
-        #expect(survived == points)
-        if points >= 10 { #expect(killedNone > 0, "no kill landed before the commit: the delays are not spread") }
+        Self.report("close", survived: survived, of: points, since: start,
+                    killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
     }
 }
