@@ -102,7 +102,8 @@ public final class Ledger {
     /// Runs many commands as ONE command: all their events in one transaction, or none. `produce` calls
     /// `submit` for each command in order; a rejection (or any error) thrown by either rolls everything
     /// back and leaves the state as it was. Concurrent writers: if another process appended since this
-    /// state was built, the ledger catches up and decides again.
+    /// state was built, the ledger catches up and decides again. An id recorded before returns its first
+    /// result when the commands have the same content, and is refused with `command-id-conflict` otherwise.
     @discardableResult
     public func executeBatch(commandID: String? = nil, kind: String, expectedTransactions: Int = 0,
                              _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
