@@ -27,11 +27,14 @@ struct CommandContentHasher {
     /// What the commands are, for a message: the one command, or how many.
     var summary: String {
         if count == 1, let first { return first.contentSummary }
-        return count == 0 ? "no commands" : "\(count) commands" + (first.map { ", the first \($0.contentSummary)" } ?? "")
+        guard count > 0, let first else { return "no commands" }
+        return "\(count) commands, the first \(first.contentSummary)"
     }
 
     /// The content of what `produce` submits, without deciding anything.
-    static func hashing(_ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws -> CommandContentHasher {
+    static func hashing(_ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
+        -> CommandContentHasher
+    {
         var hasher = CommandContentHasher()
         try produce { hasher.add($0) }
         return hasher

@@ -13,8 +13,8 @@ extension EventStore {
     /// - `contentHash` gives the SHA-256 of the command's canonical content. It is called inside the write
     ///   transaction: after `body` to be recorded with the command, or instead of `body` when a command
     ///   with this id exists, to compare with that command's hash. When it gives nil the command is
-    ///   recorded without a hash, and a re-sent id is then taken for the same command, as it was before the log
-    ///   kept content hashes.
+    ///   recorded without a hash, and a re-sent id is then taken for the same command, as it was before
+    ///   the log kept content hashes.
     /// - Returns `.duplicate` if the same command was appended before, `.idConflict` if another command was
     ///   appended under this id, and `.conflict` if the log's last sequence is not `expectedLastSequence`;
     ///   in all three cases nothing is written and `body` does not run.
@@ -53,7 +53,8 @@ extension EventStore {
         try insertCommand.bind(Int64(record.eventCount), at: 5)
         try insertCommand.bind(record.recordedAt, at: 6)
         try insertCommand.bind(record.result, at: 7)
-        if let hash = record.contentHash { try insertCommand.bind(hash.bytes, at: 8) } else { try insertCommand.bindNull(at: 8) }
+        if let hash = record.contentHash { try insertCommand.bind(hash.bytes, at: 8) }
+        else { try insertCommand.bindNull(at: 8) }
         defer { insertCommand.clearBindings() }
         try insertCommand.run()
         try commit.run()

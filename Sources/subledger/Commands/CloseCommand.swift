@@ -26,7 +26,7 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.", valueName: "date"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command sent again under its id appends nothing; another command under it is refused.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

@@ -24,7 +24,7 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: "The file to import.") var file: String
     @Option(help: "jsonl or csv (default: from the file's extension).") var format: Format?
-    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file); another content under it is refused.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file); other commands under it are refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

@@ -56,7 +56,7 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(help: ArgumentHelp("Allow negative on-hand (item, default yes).", valueName: "yes|no")) var negative: String?
     @Option(name: .customLong("fixed-receipt-price"), help: ArgumentHelp("Receipts at the item's price (item).", valueName: "yes|no")) var fixedReceiptPrice: String?
     @Option(help: ArgumentHelp("A posting type's account (accounts), repeatable.", valueName: "TYPE=ACCOUNT")) var account: [String] = []
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command sent again under its id appends nothing; another command under it is refused.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

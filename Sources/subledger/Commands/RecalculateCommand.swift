@@ -24,7 +24,7 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "date"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command sent again under its id appends nothing; another command under it is refused.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

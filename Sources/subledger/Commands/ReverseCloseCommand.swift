@@ -36,7 +36,7 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
     var date: DateArgument?
     @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.", valueName: "date"))
     var through: DateArgument?
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command sent again under its id appends nothing; another command under it is refused.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
