@@ -77,8 +77,9 @@ import SubledgerCore
         let db = TempDatabase("content-migration"); defer { db.remove() }
         do {
             let raw = try Connection(path: db.path)
-            for migration in Schema.migrations.prefix(2) { try raw.execute(migration) }
-            try raw.execute("PRAGMA user_version = 2")
+            let before = try #require(Schema.migrations.firstIndex(of: Schema.commandContentHash))
+            for migration in Schema.migrations.prefix(before) { try raw.execute(migration) }
+            try raw.execute("PRAGMA user_version = \(before)")
             try raw.execute("INSERT INTO events VALUES (1, 20240101, 't', 1, x'', 'before', 0, zeroblob(32))")
             try raw.execute("INSERT INTO commands VALUES ('before', 'post', 1, 1, 1, 0, '{\"events\":1}')")
         }
