@@ -5,7 +5,9 @@ extension Ledger {
     public enum ImportFormat: String, Sendable, CaseIterable { case jsonl, csv }
 
     /// Imports a whole file as ONE command (one transaction: every event or none). The command id defaults
-    /// to a hash of the file's bytes, so importing the same file again appends nothing (idempotent).
+    /// to a hash of the file's bytes, so importing the same file again appends nothing (idempotent). The
+    /// id is bound to the decoded commands, not the bytes: the same commands from another file are the
+    /// same content, other commands under the id are refused (`command-id-conflict`).
     /// A rejection names its line; nothing is written then.
     @discardableResult
     public func importFile(bytes: [UInt8], format: ImportFormat, commandID: String? = nil,

@@ -25,7 +25,8 @@ public enum LedgerError: Error, CustomStringConvertible {
     }
 }
 
-/// What a command did. A re-sent command (same id) reports the first run's result with `duplicate` set.
+/// What a command did. A re-sent command (same id, same content) reports the first run's result with
+/// `duplicate` set.
 public struct CommandResult: Sendable, Equatable {
     public var commandID: String
     public var firstSequence: Int64
@@ -33,6 +34,9 @@ public struct CommandResult: Sendable, Equatable {
     public var eventCount: Int
     public var duplicate: Bool
     public var summary: String
+    /// SHA-256 (hex) of the content recorded with the command; nil for a command recorded before the log
+    /// kept content hashes, whose content a re-send could not be compared with.
+    public var contentHash: String?
 }
 
 /// The library users embed: opens a store, replays it, runs commands and answers queries.
@@ -98,13 +102,20 @@ public final class Ledger {
     /// Runs many commands as ONE command: all their events in one transaction, or none. `produce` calls
     /// `submit` for each command in order; a rejection (or any error) thrown by either rolls everything
     /// back and leaves the state as it was. Concurrent writers: if another process appended since this
-    /// state was built, the ledger catches up and decides again.
+    /// state was built, the ledger catches up and decides again. An id recorded before returns its first
+    /// result when the commands have the same content, and is refused with `command-id-conflict` otherwise.
     @discardableResult
     public func executeBatch(commandID: String? = nil, kind: String, expectedTransactions: Int = 0,
                              _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
         -> CommandResult
     {
         let id = commandID ?? makeCommandID()
+        try catchUp()
+        // An id seen before answers without deciding anything (command rows never change once written).
+        if let existing = try storeCall({ () throws(StoreError) in try store.command(id: id) }) {
+            var content = try CommandContentHasher.hashing(produce)
+            return try resent(existing, kind: kind, content: &content)
+        }
         while true {
             try catchUp()
             // The state is moved out, not copied: a close over a million transactions must not double the
@@ -114,11 +125,20 @@ public final class Ledger {
             state = LedgerState()
             working.reserveCapacity(transactions: expectedTransactions)
             var touched = false
+            var content = CommandContentHasher()
+            var decided = false
             let outcome: AppendOutcome
             do {
+                // The content is hashed as the commands are decided; an id another writer recorded meanwhile
+                // is compared inside the append's transaction, from the commands alone.
                 outcome = try store.append(commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
-                                           recordedAt: clock()) { batch in
+                                           recordedAt: clock(), contentHash: {
+                    if !decided { content = try CommandContentHasher.hashing(produce) }
+                    return content.finalize()
+                }) { batch in
+                    decided = true
                     try produce { command in
+                        content.add(command)
                         for (event, date) in try working.decide(command) {
                             try batch.append(EventCatalog.envelope(event, date: date))
                             touched = true
@@ -135,12 +155,12 @@ public final class Ledger {
             state = working
             switch outcome {
             case .appended(let record):
-                return CommandResult(commandID: id, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
-                                     eventCount: record.eventCount, duplicate: false, summary: record.result)
+                return CommandResult(record, duplicate: false)
             case .duplicate(let record):
                 try catchUp()
-                return CommandResult(commandID: id, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
-                                     eventCount: record.eventCount, duplicate: true, summary: record.result)
+                return CommandResult(record, duplicate: true)
+            case .idConflict(let record, let hash):
+                throw Ledger.conflict(record, kind: kind, summary: content.summary, hash: hash)
             case .conflict:
                 continue  // another writer appended first: catch up and decide again
             }

@@ -10,11 +10,18 @@ import SubledgerCore
 extension EventStore {
     /// Appends the events `body` produces as command `commandID`.
     ///
-    /// - Returns `.duplicate` if the command was appended before and `.conflict` if the log's last sequence
-    ///   is not `expectedLastSequence`; in both cases nothing is written and `body` does not run.
-    /// - If `body` throws, nothing is written and its error is rethrown unchanged. SQLite failures roll
-    ///   back and throw `StoreError`. `body` returns the text stored as the command's result.
+    /// - `contentHash` gives the SHA-256 of the command's canonical content. It is called inside the write
+    ///   transaction: after `body` to be recorded with the command, or instead of `body` when a command
+    ///   with this id exists, to compare with that command's hash. When it gives nil the command is
+    ///   recorded without a hash, and a re-sent id is then taken for the same command, as it was before
+    ///   the log kept content hashes.
+    /// - Returns `.duplicate` if the same command was appended before, `.idConflict` if another command was
+    ///   appended under this id, and `.conflict` if the log's last sequence is not `expectedLastSequence`;
+    ///   in all three cases nothing is written and `body` does not run.
+    /// - If `body` or `contentHash` throws, nothing is written and the error is rethrown unchanged. SQLite
+    ///   failures roll back and throw `StoreError`. `body` returns the text stored as the command's result.
     public func append(commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64,
+                       contentHash: () throws -> SHA256.Digest? = { nil },
                        _ body: (inout AppendBatch) throws -> String) throws -> AppendOutcome {
         guard !isAppending else { throw StoreError.misuse("append called from inside an append body") }
         isAppending = true
@@ -24,7 +31,8 @@ extension EventStore {
         var committed = false
         defer { if !committed { rollbackQuietly() } }
 
-        if let existing = try command(id: commandID) { return .duplicate(existing) }
+        // Checked under the write lock: of two writers racing with one id, the second sees the first's row.
+        if let existing = try command(id: commandID) { return try resent(existing, contentHash) }
         let (actualLast, lastHash) = try lastEvent()
         if actualLast != expectedLastSequence { return .conflict(actualLastSequence: actualLast) }
 
@@ -37,7 +45,7 @@ extension EventStore {
 
         let record = CommandRecord(commandID: commandID, kind: kind, firstSequence: actualLast + 1,
                                    lastSequence: writer.lastSequence, eventCount: writer.count,
-                                   recordedAt: recordedAt, result: result)
+                                   recordedAt: recordedAt, result: result, contentHash: try contentHash())
         try insertCommand.bind(record.commandID, at: 1)
         try insertCommand.bind(record.kind, at: 2)
         try insertCommand.bind(record.firstSequence, at: 3)
@@ -45,11 +53,21 @@ extension EventStore {
         try insertCommand.bind(Int64(record.eventCount), at: 5)
         try insertCommand.bind(record.recordedAt, at: 6)
         try insertCommand.bind(record.result, at: 7)
+        if let hash = record.contentHash { try insertCommand.bind(hash.bytes, at: 8) }
+        else { try insertCommand.bindNull(at: 8) }
         defer { insertCommand.clearBindings() }
         try insertCommand.run()
         try commit.run()
         committed = true
         return .appended(record)
+    }
+
+    /// The outcome for an id appended before: the same command again (equal content hashes, or no hash on
+    /// either side to compare), or another command under a reused id.
+    private func resent(_ existing: CommandRecord,
+                        _ contentHash: () throws -> SHA256.Digest?) throws -> AppendOutcome {
+        guard let stored = existing.contentHash, let hash = try contentHash() else { return .duplicate(existing) }
+        return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
     }
 
     /// Sequence and hash of the newest event: (0, zero hash) when the log is empty.

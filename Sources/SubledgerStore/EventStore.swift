@@ -32,7 +32,8 @@ public final class EventStore {
     /// Set while an append body runs, to refuse a reentrant append.
     var isAppending = false
 
-    static let commandColumns = "command_id, kind, first_sequence, last_sequence, event_count, recorded_at, result"
+    static let commandColumns =
+        "command_id, kind, first_sequence, last_sequence, event_count, recorded_at, result, content_hash"
 
     /// Opens (creating and migrating as needed) the log at `path`; ":memory:" gives a private in-memory log.
     public init(path: String) throws(StoreError) {
@@ -49,7 +50,7 @@ public final class EventStore {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
         insertCommand = try connection.prepare("""
-            INSERT INTO commands(\(EventStore.commandColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO commands(\(EventStore.commandColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
     }
 
@@ -76,10 +77,12 @@ public final class EventStore {
     }
 
     static func readCommand(_ statement: Statement) -> CommandRecord {
-        CommandRecord(commandID: statement.text(at: 0), kind: statement.text(at: 1),
-                      firstSequence: statement.int64(at: 2), lastSequence: statement.int64(at: 3),
-                      eventCount: Int(statement.int64(at: 4)), recordedAt: statement.int64(at: 5),
-                      result: statement.text(at: 6))
+        // The column's CHECK admits only NULL or 32 bytes.
+        let hash = statement.isNull(at: 7) ? nil : SHA256.Digest(bytes: statement.blobBuffer(at: 7))
+        return CommandRecord(commandID: statement.text(at: 0), kind: statement.text(at: 1),
+                             firstSequence: statement.int64(at: 2), lastSequence: statement.int64(at: 3),
+                             eventCount: Int(statement.int64(at: 4)), recordedAt: statement.int64(at: 5),
+                             result: statement.text(at: 6), contentHash: hash)
     }
 
     /// Rolls back the open transaction, if any; used on every failure path of a write.

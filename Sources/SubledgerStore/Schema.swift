@@ -69,7 +69,15 @@ enum Schema {
         """,
         // 2: period snapshots, a deletable cache (Snapshots.swift).
         SnapshotSchema.migration,
+        // 3: the hash of each command's canonical content, binding its id to one command (CommandRecord).
+        commandContentHash,
     ]
+
+    /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
+    static let commandContentHash = """
+        ALTER TABLE commands ADD COLUMN content_hash BLOB
+            CHECK(content_hash IS NULL OR length(content_hash) = 32);
+        """
 
     static var currentVersion: Int64 { Int64(migrations.count) }
 

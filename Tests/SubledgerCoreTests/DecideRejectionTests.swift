@@ -262,9 +262,13 @@ struct DecideRejectionTests {
     /// Codes tested by the close tests below.
     static let closeCodes: [Rejection.Code] = [.periodClosed, .nothingToReverse, .notLatestClose]
 
+    /// Codes the ledger produces, not `decide`: tested with a ledger (CommandIDTests, CLICommandIDTests).
+    static let ledgerCodes: [Rejection.Code] = [.commandIDConflict]
+
     /// Every code a user can meet has a test in this file. A new code without a test fails here.
     @Test func everyProducibleCodeIsCovered() {
-        let covered = Set(Self.decoderCases.map(\.code) + Self.decideCases.map(\.code) + Self.closeCodes)
+        let covered = Set(Self.decoderCases.map(\.code) + Self.decideCases.map(\.code) + Self.closeCodes
+                          + Self.ledgerCodes)
         let uncovered = Set(Rejection.Code.allCases).subtracting(covered)
         #expect(uncovered.isEmpty, "codes without a test: \(uncovered)")
     }

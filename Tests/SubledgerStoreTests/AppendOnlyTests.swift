@@ -41,7 +41,7 @@ import Testing
             try raw.execute("INSERT INTO events VALUES (\(sequence), 20240101, 't', 1, x'', '\(command)', 0, zeroblob(32))")
         }
         func insertCommand(_ id: String, _ first: Int64, _ last: Int64, _ count: Int64) throws(StoreError) {
-            try raw.execute("INSERT INTO commands VALUES ('\(id)', 'k', \(first), \(last), \(count), 0, '')")
+            try raw.execute("INSERT INTO commands(\(EventStore.commandColumns)) VALUES ('\(id)', 'k', \(first), \(last), \(count), 0, '', NULL)")
         }
         func expectRejected(_ id: String, _ first: Int64, _ last: Int64, _ count: Int64, sourceLocation: SourceLocation = #_sourceLocation) {
             do {

@@ -136,9 +136,12 @@ struct ImportTests {
         let named = try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"C\",\"model\":\"fifo\"}"),
                                           format: .jsonl, commandID: "batch-7")
         #expect(named.commandID == "batch-7")
-        let renamed = try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"D\",\"model\":\"fifo\"}"),
-                                            format: .jsonl, commandID: "batch-7")
-        #expect(renamed.duplicate)
+        // ... and means the commands first sent under it: others are refused (CommandIDTests).
+        let refused = #expect(throws: Rejection.self) {
+            try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"D\",\"model\":\"fifo\"}"),
+                                  format: .jsonl, commandID: "batch-7")
+        }
+        #expect(refused?.code.rawValue == "command-id-conflict")
         #expect(ledger.state.items["D"] == nil)
     }
 

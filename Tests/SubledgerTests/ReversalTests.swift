@@ -374,15 +374,19 @@ struct ReversalTests {
         try Self.run(ledger, "close", ["date": "2026-01-31"])
         let reclose = try Self.latestClose(ledger)
         let afterReclose = try ledger.store.lastSequence()
-        let third = try Self.run(ledger, "reverse-close", [:], id: "reverse-jan")
+        let third = try Self.run(ledger, "reverse-close", ["date": "2026-01-31"], id: "reverse-jan")
         #expect(third.duplicate)
+        #expect(try ledger.store.lastSequence() == afterReclose)
+        // Without the date it is another command, refused under that id (command-id-conflict).
+        let refused = #expect(throws: Rejection.self) { try Self.run(ledger, "reverse-close", [:], id: "reverse-jan") }
+        #expect(refused?.code.rawValue == "command-id-conflict")
         #expect(try ledger.store.lastSequence() == afterReclose)
         #expect(ledger.state.closes.first { $0.sequence == reclose.sequence }?.isInForce == true)
         #expect(ledger.state.closedThrough == Self.date("2026-01-31"))
 
         // A second process on the same file sees the same command as applied.
         let other = try Ledger(path: path)
-        #expect(try other.execute(.reverseClose(date: nil, through: nil), commandID: "reverse-jan").duplicate)
+        #expect(try other.execute(.reverseClose(date: Self.date("2026-01-31"), through: nil), commandID: "reverse-jan").duplicate)
         #expect(try other.store.lastSequence() == afterReclose)
     }
 

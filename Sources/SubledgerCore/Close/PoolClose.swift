@@ -19,6 +19,10 @@ struct PoolClose {
     let rows: ClosePlanner.PoolRows
     var receipts: [Lot] = []
     var issues: [Lot] = []
+    /// Physically-only receipts an issue can be valued from with include physical value (D5), in date then
+    /// log order, with what is left of each to value from: adjust-only valuations do not consume a
+    /// receipt's open quantity, but one unit values one issue unit.
+    var physicalReceipts: [Lot] = []
     var entries: [SettlementEntry] = []
     var closingReceipts: [ClosingReceipt] = []
     var transferAdjustments: [String: Money] = [:]
@@ -31,6 +35,18 @@ struct PoolClose {
         self.rows = rows
         receipts = lots(rows.receipts)
         issues = lots(rows.issues)
+        if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) {
+            physicalReceipts = physicalLots(rows.physicalReceipts)
+        }
+    }
+
+    /// Lots of physically-only receipts: their open physical quantity and value, by physical date.
+    func physicalLots(_ ids: [String]) -> [Lot] {
+        ids.map { id in
+            let r = planner.state.transactions[id]!
+            return Lot(id: id, date: r.date, sequence: r.sequence, kindCode: r.kindCode,
+                       openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue)
+        }.sorted { ($0.date, $0.sequence, $0.id) < ($1.date, $1.sequence, $1.id) }
     }
 
     func lots(_ ids: [String]) -> [Lot] {
@@ -150,28 +166,6 @@ struct PoolClose {
         return unmarked
     }
 
-    /// LIFO date: each issue takes the latest open receipt dated on or before it; without one, the latest
-    /// open receipt. Issues of one date: the last issue takes the last receipt.
-    mutating func closeLIFODate(_ unmarked: [Int]) {
-        var stack: [Int] = []   // open receipts dated up to the current issue, latest on top
-        var included = 0
-        var fallback = receipts.count - 1
-        for sameDay in groupedByDate(unmarked) {
-            let day = issues[sameDay[0]].date
-            while included < receipts.count, receipts[included].date <= day {
-                stack.append(included)
-                included += 1
-            }
-            for i in sameDay.reversed() {
-                while issues[i].openQuantity.isPositive, let top = stack.last {
-                    guard receipts[top].openQuantity.isPositive else { stack.removeLast(); continue }
-                    settle(i, top, min(issues[i].openQuantity, receipts[top].openQuantity), model: .lifoDate)
-                }
-                takeBackward(i, cursor: &fallback, model: .lifoDate)
-            }
-        }
-    }
-
     /// Issue indices (in date order) grouped by financial date.
     func groupedByDate(_ indices: [Int]) -> [[Int]] {
         var groups: [[Int]] = []
@@ -251,12 +245,9 @@ struct PoolClose {
     /// FIFO, LIFO and LIFO date with include physical value: physically-only issues are valued from the
     /// next receipts by the model, physical or financial, without settlement and without consuming them.
     mutating func valuePhysically() {
+        // What a LIFO date issue was valued from is gone (`physicalReceipts`): one unit values one issue unit.
         var candidates: [Lot] = receipts.filter { $0.openQuantity.isPositive }
-        for id in rows.physicalReceipts {
-            let r = planner.state.transactions[id]!
-            candidates.append(Lot(id: id, date: r.date, sequence: r.sequence, kindCode: r.kindCode,
-                                  openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue))
-        }
+            + physicalReceipts.filter { $0.openQuantity.isPositive }
         candidates.sort { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
         if setup.model != .fifo { candidates.reverse() }
         let physicalIssues = rows.physicalIssues.map { planner.state.transactions[$0]! }

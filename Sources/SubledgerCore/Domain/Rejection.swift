@@ -23,6 +23,8 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case periodClosed = "period-closed"
         case nothingToReverse = "nothing-to-reverse"
         case notLatestClose = "not-latest-close"
+        /// A command id sent again with other content than the command first sent under it.
+        case commandIDConflict = "command-id-conflict"
     }
 
     public var code: Code

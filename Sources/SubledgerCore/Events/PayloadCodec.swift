@@ -7,6 +7,9 @@ public struct PayloadWriter {
     public init() { bytes.reserveCapacity(96) }
     public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the writer for reuse, keeping its buffer.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     public mutating func int(_ value: Int64) {
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
         while zigzag >= 0x80 {

@@ -15,7 +15,8 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
 
             Prints the events appended, the settlement entries with the total adjustment, and the close \
             log: issues left unsettled, issues posted at zero cost, negative on-hand. A --command-id used \
-            before appends nothing ("already applied"). On a terminal, a long close draws an elapsed-time \
+            before for the same close appends nothing ("already applied"); for another command it is \
+            refused (command-id-conflict). On a terminal, a long close draws an elapsed-time \
             line on stderr. `subledger settlements` and `subledger closes` show the result later.
 
             Examples:
@@ -25,7 +26,7 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.", valueName: "date"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: a command id used before appends nothing.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

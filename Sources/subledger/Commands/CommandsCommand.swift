@@ -7,8 +7,11 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
         commandName: "commands",
         abstract: "The commands appended so far, oldest first.",
         discussion: """
-            Each command is one atomic append with an idempotency key (its id): the events it appended and \
-            when. Re-running a command with the same id appends nothing.
+            Each command is one atomic append with an idempotency key (its id): the events it appended, \
+            when, and the SHA-256 of its canonical content (the table shows its first 16 hex digits; \
+            --json all of them). Re-running the same command with the same id appends nothing; another \
+            command under that id is refused (command-id-conflict). A command recorded before the log kept \
+            content hashes shows none ("-", null): its content cannot be compared.
 
             Example:
               subledger commands
@@ -29,17 +32,19 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
                     "event_count": JSONOut.int(record.eventCount),
                     "recorded_at": .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)),
                     "result": .string(record.result),
+                    "content_hash": record.contentHash.map { .string($0.description) } ?? .null,
                 ]
             })])
             return
         }
         var table = Table([("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
-                           ("RECORDED AT (UTC)", .left)])
+                           ("RECORDED AT (UTC)", .left), ("CONTENT", .left)])
         for record in records {
             let empty = record.eventCount == 0
             table.add([record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
                        empty ? "-" : String(record.lastSequence), String(record.eventCount),
-                       Terminal.utcTimestamp(milliseconds: record.recordedAt)])
+                       Terminal.utcTimestamp(milliseconds: record.recordedAt),
+                       record.contentHash.map { String($0.description.prefix(16)) } ?? "-"])
         }
         print(table.render())
     }

@@ -9,7 +9,9 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
         discussion: """
             The whole file is one command: every event is appended in one transaction, or none. A refused \
             line names its line number and nothing is written. The command id defaults to a hash of the \
-            file, so importing the same file again appends nothing. The format comes from the extension \
+            file, so importing the same file again appends nothing. An id is bound to the commands it was \
+            first sent with (their content, not the file's bytes): the same commands again under it append \
+            nothing, other commands are refused (command-id-conflict). The format comes from the extension \
             (.jsonl, .ndjson, .csv) unless --format is given. On a terminal, a progress line is drawn on \
             stderr.
 
@@ -22,7 +24,7 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: "The file to import.") var file: String
     @Option(help: "jsonl or csv (default: from the file's extension).") var format: Format?
-    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file).") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file); other commands under it are refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -69,7 +71,8 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
             JSONOut.print(o.value)
         } else if result.duplicate {
             print("already applied: \(file) was imported before as command \(result.commandID) "
-                  + "(\(result.eventCount) events); nothing appended")
+                  + "(\(result.eventCount) events); nothing appended"
+                  + (result.contentHash == nil ? CommandResultView.notCompared : ""))
         } else {
             let range = appended == 0 ? "" : ", sequences \(result.firstSequence)-\(result.lastSequence)"
             print("imported \(file): \(appended) events appended\(range) in \(Terminal.seconds(elapsed))"

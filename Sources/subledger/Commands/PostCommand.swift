@@ -9,7 +9,8 @@ struct PostCommand: ParsableCommand, JSONOutputting {
         discussion: """
             The flags are the fields of the JSON Lines format (see README), validated by the same decoder: \
             a flag the command does not take is refused with its name. Prints the events appended and \
-            their GL lines. A --command-id that was used before appends nothing ("already applied").
+            their GL lines. A --command-id that was used before for the same command appends nothing \
+            ("already applied"); for another command it is refused (command-id-conflict).
 
             Examples:
               subledger post item --item A --model fifo --price 11.00
@@ -55,7 +56,7 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(help: ArgumentHelp("Allow negative on-hand (item, default yes).", valueName: "yes|no")) var negative: String?
     @Option(name: .customLong("fixed-receipt-price"), help: ArgumentHelp("Receipts at the item's price (item).", valueName: "yes|no")) var fixedReceiptPrice: String?
     @Option(help: ArgumentHelp("A posting type's account (accounts), repeatable.", valueName: "TYPE=ACCOUNT")) var account: [String] = []
-    @Option(name: .customLong("command-id"), help: "Idempotency key: a command id used before appends nothing.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -113,14 +114,19 @@ enum CommandResultView {
             : " (sequences \(result.firstSequence)-\(result.lastSequence))"
         if result.duplicate {
             return "already applied: command \(result.commandID) appended \(events)\(range) before; nothing appended"
+                + (result.contentHash == nil ? CommandResultView.notCompared : "")
         }
         return "appended \(events)\(range) for \(what), command \(result.commandID)"
     }
+
+    /// A command recorded before the log kept content hashes is taken for the same command: say so.
+    static let notCompared = " (recorded without a content hash: its content was not compared)"
 
     static func json(_ result: CommandResult, events: [EventRow]? = nil) -> JSONValue {
         var o = JSONObjectBuilder()
         o.add("command_id", .string(result.commandID))
         o.add("duplicate", .bool(result.duplicate))
+        o.add("content_hash", result.contentHash.map(JSONValue.string) ?? .null)
         o.add("event_count", JSONOut.int(result.eventCount))
         o.add("first_sequence", JSONOut.int(result.firstSequence))
         o.add("last_sequence", JSONOut.int(result.lastSequence))

@@ -13,8 +13,9 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
             close settles them.
 
             Prints the events appended, the adjustment entries with their total, and the log (unsettled \
-            issues, zero-cost issues, negative on-hand). A --command-id used before appends nothing \
-            ("already applied"). On a terminal, a long run draws an elapsed-time line on stderr.
+            issues, zero-cost issues, negative on-hand). A --command-id used before for the same command appends nothing \
+            ("already applied"); for another command it is refused (command-id-conflict). On a terminal, \
+            a long run draws an elapsed-time line on stderr.
 
             Examples:
               subledger recalculate 2026-01-15
@@ -23,7 +24,7 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "date"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: a command id used before appends nothing.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

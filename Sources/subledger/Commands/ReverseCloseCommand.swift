@@ -19,7 +19,8 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
             not-latest-close (exit 2) otherwise: to undo an older close, reverse the later ones first. \
             --through DATE reverses every close and recalculation in force dated after DATE, newest first, \
             in ONE atomic command (all or nothing). With nothing to reverse, the command is refused with \
-            nothing-to-reverse. A --command-id used before appends nothing ("already applied").
+            nothing-to-reverse. A --command-id used before for the same command appends nothing \
+            ("already applied"); for another command it is refused (command-id-conflict).
 
             Prints the events appended, the runs reversed, the compensating entries and through which date \
             the period is still locked. `subledger settlements` lists the compensating entries (mode \
@@ -35,7 +36,7 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
     var date: DateArgument?
     @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.", valueName: "date"))
     var through: DateArgument?
-    @Option(name: .customLong("command-id"), help: "Idempotency key: a command id used before appends nothing.") var commandID: String?
+    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
