@@ -48,7 +48,8 @@ public enum CommandReader {
         return (name, fields)
     }
 
-    /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped.
+    /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped, and a line
+    /// over `ImportTextCheck.maximumLineBytes` is refused.
     public static func forEachJSONLine(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil,
                                        _ body: (LedgerCommand, _ line: Int) throws -> Void) throws {
         try bytes.withUnsafeBytes { buffer in
@@ -57,6 +58,7 @@ public enum CommandReader {
                 line += 1
                 var end = start
                 while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                guard end - start <= ImportTextCheck.maximumLineBytes else { throw ImportTextCheck.lineTooLong(line: line) }
                 var stop = end
                 if stop > start && buffer[stop - 1] == 0x0D { stop -= 1 }
                 let slice = UnsafeRawBufferPointer(rebasing: buffer[start..<stop])

@@ -53,7 +53,7 @@ public enum CommandDecoder {
         let entries = fields.entries
         for (position, entry) in entries.enumerated() {
             guard allowed.contains(entry.key) else {
-                throw Rejection(.malformed, field: entry.key,
+                throw Rejection(.malformed, field: Echo.cut(entry.key),
                                 "unknown key '\(Echo.cut(entry.key))' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))")
             }
             for earlier in entries[..<position] where earlier.key == entry.key {
