@@ -104,4 +104,43 @@ extension FuzzTests {
         }
         #expect(try ledger.store.lastSequence() == 0)
     }
+
+    /// Field-level mutations, which make the ambiguous inputs byte mutations rarely reach: an empty string
+    /// value (`"physical":""`), one value copied over another of the same line (`"to"` equal to
+    /// `"from"`), a `"key":value` pair dropped (a tracked dimension left out).
+    static func mutateField(_ b: [UInt8], _ rng: inout SplitMix64, _ kind: Int) -> [UInt8] {
+        let values = stringValues(b)
+        guard let value = values.randomElement(using: &rng) else { return b }
+        var out = b
+        switch kind {
+        case 0:
+            out.removeSubrange(value)
+        case 1:
+            let sameLine = values.filter { other in
+                other != value && !b[min(other.lowerBound, value.lowerBound)..<max(other.upperBound, value.upperBound)].contains(0x0A)
+            }
+            guard let target = sameLine.randomElement(using: &rng) else { return b }
+            out.replaceSubrange(target, with: b[value])
+        default:
+            // From the comma before the key's opening quote through the value's closing quote.
+            guard let keyQuote = b[..<(value.lowerBound - 3)].lastIndex(of: 0x22),
+                  let comma = b[..<keyQuote].lastIndex(of: 0x2C), value.upperBound < b.count else { return b }
+            out.removeSubrange(comma...value.upperBound)
+        }
+        return out
+    }
+
+    /// The ranges of `"key":"value"` string values (between the value's quotes, without escapes).
+    static func stringValues(_ b: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var i = 0
+        while i + 2 < b.count {
+            guard b[i] == 0x22, b[i + 1] == 0x3A, b[i + 2] == 0x22 else { i += 1; continue }
+            var end = i + 3
+            while end < b.count && b[end] != 0x22 && b[end] != 0x0A && b[end] != 0x5C { end += 1 }
+            if end < b.count && b[end] == 0x22 { ranges.append((i + 3)..<end) }
+            i = end
+        }
+        return ranges
+    }
 }

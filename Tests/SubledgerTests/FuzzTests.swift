@@ -192,7 +192,7 @@ struct FuzzTests {
     static func mutateOnce(_ input: [UInt8], _ rng: inout SplitMix64, corpus: [[UInt8]]) -> [UInt8] {
         var b = input
         let position = int(&rng, b.count + 1)
-        switch int(&rng, 16) {
+        switch int(&rng, 19) {
         case 0 where !b.isEmpty: // flip a bit
             let i = int(&rng, b.count); b[i] ^= UInt8(1 << int(&rng, 8))
         case 1: // insert a random byte
@@ -223,6 +223,8 @@ struct FuzzTests {
             b.insert(contentsOf: Array(tokens[int(&rng, tokens.count)].utf8), at: position)
         case 14 where !b.isEmpty: // repeat the input
             b += b
+        case 15, 16, 17: // field-level: empty a value, copy a value over another, drop a key
+            b = mutateField(b, &rng, int(&rng, 3))
         default: // remove a closing bracket or quote to unbalance
             if let i = b.indices.filter({ b[$0] == 0x7D || b[$0] == 0x22 }).randomElement(using: &rng) { b.remove(at: i) }
         }
