@@ -6,11 +6,11 @@ extension Ledger {
 
     /// Imports a whole file as ONE command (one transaction: every event or none). The command id defaults
     /// to a hash of the file's bytes, so importing the same file again appends nothing (idempotent).
-    /// A rejection names its line; nothing is written then. A file that is not text, or (JSON Lines) has a
-    /// line over 1 MiB, is refused before anything else (`ImportTextCheck`).
+    /// A rejection names its line; nothing is written then.
     @discardableResult
     public func importFile(bytes: [UInt8], format: ImportFormat, commandID: String? = nil,
                            progress: ((Int, Int) -> Void)? = nil) throws -> CommandResult {
+        // A file that is not text, or (JSON Lines) has a line over 1 MiB, is refused before anything else.
         var check = ImportTextCheck(format: format)
         try bytes.withUnsafeBytes { try check.check($0) }
         let id = commandID ?? "import-" + SHA256.hash(bytes).description.prefix(32)
