@@ -7,6 +7,7 @@
 #   tools/fuzz.sh -s 0x5eed20260001    # replay one seed (exactly what that round fed)
 #   tools/fuzz.sh -t fullImport        # one target: jsonLinesReader, csvReader, fullImport,
 #                                      #   scenarioParserAndRunner, eventPayloadDecoder
+#   tools/fuzz.sh -c 2000              # also N command-line runs: hostile import files, error text checked
 #
 # Every input is written to $CRASH_DIR/<target>.last just before it is fed. When the test process dies
 # (a crash: trap, precondition, out-of-bounds), the script prints the seed and a hex dump of the last
@@ -38,13 +39,15 @@ iterations=200000
 rounds=1
 seed=""
 filter="FuzzTests"
-while getopts "n:r:s:t:h" opt; do
+cli_runs=200
+while getopts "n:r:s:t:c:h" opt; do
   case $opt in
     n) iterations=$OPTARG ;;
     r) rounds=$OPTARG ;;
     s) seed=$OPTARG ;;
     t) filter="FuzzTests.$OPTARG" ;;
-    *) sed -n '2,14p' "$0"; exit 2 ;;
+    c) cli_runs=$OPTARG ;;
+    *) sed -n "2,15p" "$0"; exit 2 ;;
   esac
 done
 
@@ -80,4 +83,33 @@ for ((round = 1; round <= rounds; round++)); do
     exit 1
   fi
 done
+
+# The command line: import files whose names carry control characters (as JSON escapes) and long
+# strings must fail with ONE line of error text, no raw control character and at most 80 characters
+# of input quoted; a binary file is refused at once.
+cli_check() {
+  local bin=.build/debug/subledger db="$CRASH_DIR/cli.db" file="$CRASH_DIR/cli.jsonl" err="$CRASH_DIR/cli.err"
+  local escapes=('\u001b[2J' '\r' '\n' '\u0000' '\u007f' '\u009b' '\t' 'A' 'é' '\u2028')
+  rm -f "$db"; "$bin" init --db "$db" > /dev/null
+  if ! timeout 20 "$bin" import /dev/zero --format jsonl --db "$db" 2> "$err"; then :; fi
+  grep -q 'not text' "$err" || { echo "fuzz: import /dev/zero: $(cat "$err")"; return 1; }
+  for ((i = 0; i < cli_runs; i++)); do
+    local value="" n=$((RANDOM % 60 + 1)) key=$((RANDOM % 3))
+    for ((j = 0; j < n; j++)); do value+=${escapes[RANDOM % ${#escapes[@]}]}; done
+    case $key in
+      0) printf '{"command":"item","item":"%s","model":"fifo"}\n' "$value" > "$file" ;;
+      1) printf '{"command":"item","%s":"x"}\n' "$value" > "$file" ;;
+      *) printf '{"command":"item","item":"A","model":"fifo","negative":"%s"}\n' "$value" > "$file" ;;
+    esac
+    if "$bin" import "$file" --db "$db" 2> "$err"; then continue; fi
+    if [[ $(wc -l < "$err") -ne 1 ]] || LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$err" \
+       || LC_ALL=C grep -qP '\x00|\xc2[\x80-\x9f]' "$err"; then
+      echo "fuzz: unsafe error text for $(cat "$file"):"; od -c "$err" | head -20; return 1
+    fi
+    local quoted; quoted=$(sed -n "s/^[^']*'\([^']*\)'.*/\1/p" "$err" | sed 's/\\u{[0-9A-F]*}/X/g')
+    if [[ ${#quoted} -gt 80 ]]; then echo "fuzz: ${#quoted} characters of input quoted: $(cat "$err")"; return 1; fi
+  done
+  echo "fuzz: command line: $cli_runs hostile imports, every error one safe line"
+}
+cli_check || exit 1
 echo "fuzz: all rounds passed"

@@ -12,6 +12,9 @@ extension Ledger {
     @discardableResult
     public func importFile(bytes: [UInt8], format: ImportFormat, commandID: String? = nil,
                            progress: ((Int, Int) -> Void)? = nil) throws -> CommandResult {
+        // A file that is not text, or (JSON Lines) has a line over 1 MiB, is refused before anything else.
+        var check = ImportTextCheck(format: format)
+        try bytes.withUnsafeBytes { try check.check($0) }
         let id = commandID ?? "import-" + SHA256.hash(bytes).description.prefix(32)
         // One transaction per line, about: room for them up front instead of growing the table 20 times.
         let lines = bytes.withUnsafeBytes { $0.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }

@@ -99,6 +99,7 @@ enum SubledgerMain {
         }
     }
 
+    /// Text goes out with control characters escaped (it may quote input); JSON escapes them itself.
     static func fail(code: String, field: String? = nil, line: Int? = nil, message: String, text: String,
                      json: Bool, exitCode: Int32) -> Never {
         if json {
@@ -110,7 +111,7 @@ enum SubledgerMain {
             ]
             Terminal.writeError(object.serialized() + "\n")
         } else {
-            Terminal.writeError(text + "\n")
+            Terminal.writeError(SafeText.escaped(text) + "\n")
         }
         exit(exitCode)
     }

@@ -172,7 +172,9 @@ struct CLICloseTests {
         #expect(p2.count == 1)
         #expect(p2.first?["tx"] as? String == "S2", "--tx also finds the entries that settle against a receipt")
         #expect(try Self.settlements(box, ["--item", "A"]).count == 2)
-        #expect(try Self.settlements(box, ["--item", "B"]).isEmpty)
+        // An item the ledger never defined is a mistake, not an empty list.
+        let unknown = try box.run(["settlements", "--item", "B"])
+        #expect(unknown.status == 2 && unknown.stderr.hasPrefix("error[unknown-item]"), "\(unknown.stderr)")
     }
 
     @Test func resendingACloseWithTheSameCommandIDAppendsNothing() throws {

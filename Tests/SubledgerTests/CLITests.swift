@@ -310,11 +310,21 @@ struct CLITests {
         #expect((result["event_count"] as? Int ?? 0) >= 100)
         #expect((first["gl"] as? [String: Any])?["total"] as? String == "0.00")
         #expect(((first["onhand"] as? [String: Any])?["onhand"] as? [Any])?.isEmpty == false)
+        // The demo ends with its first month closed (and the close's period snapshot stored).
+        let close = try #require(first["close"] as? [String: Any])
+        #expect(close["date"] as? String == "2026-01-31")
+        #expect((first["close_result"] as? [String: Any])?["duplicate"] as? Bool == false)
+        let closes = try box.ok(["closes", "--json"]).json()["closes"] as? [[String: Any]]
+        #expect(closes?.count == 1)
+        #expect(try box.ok(["snapshot", "list"]).stdout.contains("2026-01-31"))
+        #expect(try box.ok(["settlements", "--json"]).json()["settlements"] as? [Any] != nil)
 
         let count = try box.eventCount()
         let second = try box.ok(["demo"])
         #expect(second.stdout.contains("nothing appended"))
+        #expect(second.stdout.contains("Closed the first month: close through 2026-01-31"))
         #expect(second.stdout.contains("Trial balance"))
         #expect(try box.eventCount() == count)
+        #expect((try box.ok(["closes", "--json"]).json()["closes"] as? [Any])?.count == 1)
     }
 }

@@ -98,6 +98,10 @@ struct FuzzTests {
         #"{"command":"revalue","date":"2026-01-06","item":"MA","price":"6"}"#,
         #"{"command":"receive","date":"2026-01-02","item":"WA","tx":"P5","qty":2,"cost":"8"}"#,
         #"{"command":"adjust","date":"2026-01-07","tx":"P1","amount":"-1.25"}"#,
+        #"{"command":"item","item":"W","model":"fifo","dimensions":"site,warehouse"}"#,
+        #"{"command":"receive","date":"2026-01-07","item":"W","tx":"PW","qty":3,"cost":"2","site":"S1","warehouse":"W1"}"#,
+        #"{"command":"transfer","date":"2026-01-07","item":"W","tx":"TW","qty":1,"from":"site:S1,warehouse:W1","to":"site:S1,warehouse:W2"}"#,
+        #"{"command":"issue","date":"2026-01-07","item":"W","tx":"SW","qty":1,"site":"S1","warehouse":"W2"}"#,
         #"  { "command" : "issue" , "date" : "2026-01-08" , "item" : "F" , "tx" : "S\u0032" , "qty" : 1.0 , "site" : "S1" }  "#,
         #"{"command":"close","date":"2026-01-31"}"#,
         #"{"command":"reverse-close","date":"2026-01-31"}"#,
@@ -149,7 +153,7 @@ struct FuzzTests {
         "99999999999999999999999999999999", "-99999999999999999999", "9223372036854775807", "9223372036854775808",
         "-9223372036854775808", "18446744073709551616", "-1", "-0", "0", "0.0", "-0.001", "1.123456789012345678901",
         "0.00000000000000000001", "1e400", "1E-400", "-1e9", "1e18", "00012", ".5", "5.", "1_000", "NaN", "Infinity",
-        "0x10", "+3", "1.", "922337203685.4775807", "1" + String(repeating: "0", count: 300), "4.9e-324", "١٢",
+        "0x10", "+3", "1.", "922337203685.4775807", "7.0485e2", "1.23456E3", "1" + String(repeating: "0", count: 300), "4.9e-324", "١٢",
     ]
 
     static let tokens = [
@@ -188,7 +192,7 @@ struct FuzzTests {
     static func mutateOnce(_ input: [UInt8], _ rng: inout SplitMix64, corpus: [[UInt8]]) -> [UInt8] {
         var b = input
         let position = int(&rng, b.count + 1)
-        switch int(&rng, 16) {
+        switch int(&rng, 19) {
         case 0 where !b.isEmpty: // flip a bit
             let i = int(&rng, b.count); b[i] ^= UInt8(1 << int(&rng, 8))
         case 1: // insert a random byte
@@ -219,6 +223,8 @@ struct FuzzTests {
             b.insert(contentsOf: Array(tokens[int(&rng, tokens.count)].utf8), at: position)
         case 14 where !b.isEmpty: // repeat the input
             b += b
+        case 15, 16, 17: // field-level: empty a value, copy a value over another, drop a key
+            b = mutateField(b, &rng, int(&rng, 3))
         default: // remove a closing bracket or quote to unbalance
             if let i = b.indices.filter({ b[$0] == 0x7D || b[$0] == 0x22 }).randomElement(using: &rng) { b.remove(at: i) }
         }
@@ -286,9 +292,11 @@ struct FuzzTests {
                     lastLine = line
                 }
                 accepted += 1
+                Self.expectUnambiguous(bytes)
             } catch let rejection as Rejection {
                 rejected += 1
                 codes.insert(rejection.code)
+                Self.expectClearMessage(rejection, bytes)
                 #expect(rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
                         "rejection without a valid line (\(rejection)) for \"\(Self.escaped(bytes))\"")
             } catch {
@@ -331,9 +339,12 @@ struct FuzzTests {
             do {
                 try CommandReader.forEachCSVRow(text) { _, line in #expect(line >= 2 && line <= lineCount) }
                 accepted += 1
+                Self.expectCSVHeaderRules(bytes, outcome: .success(()))
             } catch let rejection as Rejection {
                 rejected += 1
                 codes.insert(rejection.code)
+                Self.expectClearMessage(rejection, bytes)
+                Self.expectCSVHeaderRules(bytes, outcome: .failure(rejection))
                 #expect(rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
                         "rejection without a valid line (\(rejection)) for \"\(Self.escaped(bytes))\"")
             } catch {
@@ -359,6 +370,8 @@ struct FuzzTests {
 
         var ledger = try Ledger(path: ":memory:")
         for iteration in 0..<Self.iterations {
+            // Now and then a line padded past the 1 MiB limit, which must be refused naming that line.
+            if iteration % 256 == 255 { try Self.expectLongLineRefused(Self.jsonLines.map { Array($0.utf8) }, &rng) }
             // A fresh ledger now and then; otherwise successful imports pile up, like in real use.
             if iteration % 16 == 0 {
                 ledger = try Ledger(path: ":memory:")
@@ -386,10 +399,12 @@ struct FuzzTests {
                 #expect(ledger.state.lastSequence == (try ledger.store.lastSequence()))
                 #expect(ledger.trialBalance().reduce(Money.zero) { $0 + $1.balance } == .zero,
                         "books do not balance after importing \"\(Self.escaped(bytes))\"")
+                Self.expectNoBlankTrackedDimension(ledger.state, bytes)
             } catch {
                 rejected += 1
                 if let rejection = error as? Rejection {
                     codes.insert(rejection.code)
+                    Self.expectClearMessage(rejection, bytes)
                     #expect(rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
                             "rejection without a valid line (\(rejection)) for \(format) \"\(Self.escaped(bytes))\"")
                 } else {

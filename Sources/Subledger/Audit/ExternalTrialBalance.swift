@@ -29,7 +29,7 @@ public enum ExternalTrialBalance {
         }
         let names = header.fields.map { trimmed($0).lowercased() }
         guard names == ["account", "balance"] else {
-            throw Rejection(.malformed, "expected the header row 'account,balance', found '\(header.fields.joined(separator: ","))'",
+            throw Rejection(.malformed, "expected the header row 'account,balance', found '\(Echo.cut(header.fields.joined(separator: ",")))'",
                             line: header.line)
         }
         var balances: [ExternalBalance] = []
@@ -44,7 +44,7 @@ public enum ExternalTrialBalance {
                 throw Rejection(.malformed, field: "account", "the account is empty", line: record.line)
             }
             if let first = seen[account] {
-                throw Rejection(.malformed, field: "account", "account '\(account)' is listed twice (first on line \(first))",
+                throw Rejection(.malformed, field: "account", "account '\(Echo.cut(account))' is listed twice (first on line \(first))",
                                 line: record.line)
             }
             let balance: Money
@@ -54,8 +54,9 @@ public enum ExternalTrialBalance {
                 case .malformed: reason = "is not a decimal number"
                 case .tooManyDecimals(let allowed): reason = "has more than \(allowed) decimals"
                 case .outOfRange: reason = "is out of range"
+                case .exponent: reason = "is in exponent notation, which is not accepted"
                 }
-                throw Rejection(.invalidAmount, field: "balance", "balance '\(amount)' of account '\(account)' \(reason)",
+                throw Rejection(.invalidAmount, field: "balance", "balance '\(Echo.cut(amount))' of account '\(Echo.cut(account))' \(reason)",
                                 line: record.line)
             }
             seen[account] = record.line

@@ -42,6 +42,7 @@ extension Ledger {
     /// value are left out. Without `item`, the GL inventory accounts' total can be compared with the
     /// report's total; with it, the GL balances are still those of every item.
     public func inventoryValue(asOf date: LedgerDate, item: String? = nil) throws -> InventoryValueReport {
+        try requireKnown(item: item)
         let snapshot = try state(asOf: date)
         let state = snapshot.state
         var rows: [InventoryValueRow] = []

@@ -3,8 +3,12 @@ import SubledgerCore
 /// A bundled demo history: six items over every kind of model, two sites, three months of purchases
 /// (some received first and invoiced later), sales, journals, a transfer between sites, a standard cost
 /// change and a moving-average revaluation. Generated from a fixed seed, so it is the same everywhere.
+/// The demo then closes its first month, so a newcomer sees a close, its settlements and a
+/// reconciliation at once.
 public enum DemoHistory {
     public static let commandID = "demo-history-v1"
+    public static let closeCommandID = "demo-close-2026-01"
+    public static let closeDate = LedgerDate(year: 2026, month: 1, day: 31)!
 
     public static func commands() -> [LedgerCommand] {
         var random = SplitMix64(seed: 20_260_101)
@@ -83,12 +87,33 @@ public enum DemoHistory {
     }
 }
 
+/// What `Ledger.runDemo` did: the history, and the close of its first month (nil when that month was
+/// already closed by a close of the user's own).
+public struct DemoResult: Sendable {
+    public var history: CommandResult
+    public var close: CommandResult?
+}
+
 extension Ledger {
-    /// Writes the demo history as one command (idempotent: a second run appends nothing).
+    /// Writes the demo history as one command (idempotent: a second run appends nothing), without the
+    /// close: tests build their own closes on it.
     @discardableResult
     public func loadDemo() throws -> CommandResult {
         try executeBatch(commandID: DemoHistory.commandID, kind: "demo") { submit in
             for command in DemoHistory.commands() { try submit(command) }
+        }
+    }
+
+    /// The demo: the history, then the close of its first month (which stores a period snapshot, like
+    /// every close). Both have fixed command ids, so running the demo again appends nothing.
+    @discardableResult
+    public func runDemo() throws -> DemoResult {
+        let history = try loadDemo()
+        do {
+            let close = try execute(.close(DemoHistory.closeDate), commandID: DemoHistory.closeCommandID)
+            return DemoResult(history: history, close: close)
+        } catch let rejection as Rejection where rejection.code == .periodClosed {
+            return DemoResult(history: history, close: nil)
         }
     }
 }

@@ -36,7 +36,7 @@ public enum CommandReader {
             case .number(let n): text = n
             case .bool(let b): text = b ? "yes" : "no"
             default:
-                throw Rejection(.malformed, field: member.key, "'\(member.key)' must be a string, number or boolean", line: line)
+                throw Rejection(.malformed, field: member.key, "'\(Echo.cut(member.key))' must be a string, number or boolean", line: line)
             }
             if member.key == "command" {
                 guard name == nil else { throw Rejection(.malformed, field: "command", "\"command\" given twice", line: line) }
@@ -48,7 +48,8 @@ public enum CommandReader {
         return (name, fields)
     }
 
-    /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped.
+    /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped, and a line
+    /// over `ImportTextCheck.maximumLineBytes` is refused.
     public static func forEachJSONLine(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil,
                                        _ body: (LedgerCommand, _ line: Int) throws -> Void) throws {
         try bytes.withUnsafeBytes { buffer in
@@ -57,6 +58,7 @@ public enum CommandReader {
                 line += 1
                 var end = start
                 while end < buffer.count && buffer[end] != 0x0A { end += 1 }
+                guard end - start <= ImportTextCheck.maximumLineBytes else { throw ImportTextCheck.lineTooLong(line: line) }
                 var stop = end
                 if stop > start && buffer[stop - 1] == 0x0D { stop -= 1 }
                 let slice = UnsafeRawBufferPointer(rebasing: buffer[start..<stop])
@@ -72,37 +74,55 @@ public enum CommandReader {
 
     /// CSV of receipts and issues with a header row. Columns: `command` (receive or issue), `date`, `item`,
     /// `tx`, `qty`, `cost` (receipts), and optionally `physical` (yes/no), `kind`, `site`, `warehouse`,
-    /// `batch`, `serial`. An empty cell means "not given".
+    /// `batch`, `serial`. Column names are matched case-insensitively and cells are trimmed of spaces and
+    /// tabs, as in the `--gl` trial balance; an empty cell means "not given".
     public static func forEachCSVRow(_ text: String, _ body: (LedgerCommand, _ line: Int) throws -> Void) throws {
         let records: [CSVRecord]
         do { records = try CSV.parse(text) } catch {
             throw Rejection(.malformed, error.message, line: error.line)
         }
         guard let header = records.first else { return }
-        let allowed: Set<String> = ["command", "date", "item", "tx", "qty", "cost", "physical", "kind",
-                                    "site", "warehouse", "batch", "serial"]
-        for column in header.fields where !allowed.contains(column) {
-            throw Rejection(.malformed, field: column,
-                            "unknown CSV column '\(column)'; valid: \(allowed.sorted().joined(separator: ", "))", line: header.line)
-        }
-        guard header.fields.contains("command") else {
-            throw Rejection(.missingField, field: "command", "the header needs a 'command' column (receive or issue)", line: header.line)
-        }
+        let columns = try csvColumns(header)
         for record in records.dropFirst() {
-            guard record.fields.count == header.fields.count else {
-                throw Rejection(.malformed, "row has \(record.fields.count) cells, the header has \(header.fields.count)", line: record.line)
+            guard record.fields.count == columns.count else {
+                throw Rejection(.malformed, "row has \(record.fields.count) cells, the header has \(columns.count)", line: record.line)
             }
             var name = ""
             var fields = CommandFields()
-            for (column, cell) in zip(header.fields, record.fields) where !cell.isEmpty {
+            for (column, raw) in zip(columns, record.fields) {
+                let cell = ExternalTrialBalance.trimmed(raw)
+                if cell.isEmpty { continue }
                 if column == "command" { name = cell } else { fields.set(column, cell) }
             }
             guard name == "receive" || name == "issue" else {
-                throw Rejection(.malformed, field: "command", "CSV rows are receive or issue, not '\(name)'", line: record.line)
+                throw Rejection(.malformed, field: "command", "CSV rows are receive or issue, not '\(Echo.cut(name))'", line: record.line)
             }
             let command: LedgerCommand
             do { command = try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: record.line) }
             try body(command, record.line)
         }
+    }
+
+    static let csvColumnNames: Set<String> = ["command", "date", "item", "tx", "qty", "cost", "physical", "kind",
+                                              "site", "warehouse", "batch", "serial"]
+
+    /// The header's column names, normalized. A column named twice is refused: which cell counts would be
+    /// a guess.
+    static func csvColumns(_ header: CSVRecord) throws(Rejection) -> [String] {
+        let columns = header.fields.map { ExternalTrialBalance.trimmed($0).lowercased() }
+        for (position, column) in columns.enumerated() {
+            guard csvColumnNames.contains(column) else {
+                throw Rejection(.malformed, field: Echo.cut(column),
+                                "unknown CSV column '\(Echo.cut(column))'; valid: \(csvColumnNames.sorted().joined(separator: ", "))",
+                                line: header.line)
+            }
+            guard !columns[..<position].contains(column) else {
+                throw Rejection(.malformed, field: column, "the header names column '\(column)' twice", line: header.line)
+            }
+        }
+        guard columns.contains("command") else {
+            throw Rejection(.missingField, field: "command", "the header needs a 'command' column (receive or issue)", line: header.line)
+        }
+        return columns
     }
 }

@@ -82,7 +82,8 @@ extension Ledger {
 
     /// GL vouchers: the lines of every posting event, optionally for one transaction or item.
     public func vouchers(reference: String? = nil, asOf date: LedgerDate = .distantFuture) throws -> [VoucherRow] {
-        try events().compactMap { row in
+        if let reference, state.items[reference] == nil { try requireKnown(transaction: reference) }
+        return try events().compactMap { row in
             let lines = row.event.lines
             guard !lines.isEmpty, row.stored.envelope.date <= date else { return nil }
             let ref = EventRendering.reference(row.event)

@@ -33,6 +33,8 @@ extension LedgerState {
 
     func decideTransfer(_ c: LedgerCommand.Transfer) throws(Rejection) -> TransferPosted {
         let setup = try item(c.item)
+        try requireTrackedDimensions(setup, c.from, field: "from")
+        try requireTrackedDimensions(setup, c.to, field: "to")
         try requireNewTransaction(c.transaction)
         let from = poolKey(item: setup, c.from), to = poolKey(item: setup, c.to)
         // D15: a transfer inside one financial dimension value posts nothing and is ignored by the close.

@@ -2,6 +2,7 @@
 extension LedgerState {
     func decideReceive(_ c: LedgerCommand.Receive) throws(Rejection) -> ReceiptPosted {
         let setup = try item(c.item)
+        try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
         let pool = self.pool(poolKey(item: setup, c.dimensions))
         let entered = c.quantity.amount(at: c.unitPrice)
@@ -57,6 +58,7 @@ extension LedgerState {
 
     func decideIssue(_ c: LedgerCommand.Issue) throws(Rejection) -> IssuePosted {
         let setup = try item(c.item)
+        try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
         let pool = self.pool(poolKey(item: setup, c.dimensions))
         try checkAvailable(setup, pool, c.quantity, physical: c.physicalOnly, field: "qty")
@@ -72,6 +74,18 @@ extension LedgerState {
             physicalOnly: c.physicalOnly, costAmount: cost, costSource: source, lines: voucher.balancedLines)
     }
 
+    /// A posting names every dimension its item tracks: a missing one would open a cost pool with a blank
+    /// value beside the pools of the values given elsewhere. The default setup (site only) is the one
+    /// exception: a ledger of one site need not name it, and its pool is the blank site.
+    func requireTrackedDimensions(_ setup: ItemSetup, _ values: DimensionValues,
+                                  field: String? = nil) throws(Rejection) {
+        guard setup.dimensions != .siteOnly else { return }
+        for dimension in setup.dimensions.dimensions where values[dimension].isEmpty {
+            throw Rejection(.missingField, field: field ?? dimension.rawValue,
+                            "item '\(setup.id)' tracks \(dimension.rawValue): give its \(dimension.rawValue)")
+        }
+    }
+
     /// Items that forbid negative inventory: physical on-hand for physical updates and for items that
     /// value physical rows, financial on-hand otherwise (2.3).
     func checkAvailable(_ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, physical: Bool,
@@ -82,9 +96,25 @@ extension LedgerState {
         let available = physical || setup.averagesPhysicalRows ? pool.quantity
             : min(pool.financialQuantity, pool.quantity)
         guard quantity <= available else {
+            let counted = physical || setup.averagesPhysicalRows
             throw Rejection(.negativeInventory, field: field,
-                            "item '\(setup.id)' forbids negative inventory: \(quantity.formatted(minimumDecimals: 0)) requested, \(available.formatted(minimumDecimals: 0)) on hand")
+                            "item '\(setup.id)' forbids negative inventory: \(quantity.formatted(minimumDecimals: 0)) requested, "
+                                + Self.onHandChecked(pool, available, physical: counted))
         }
+    }
+
+    /// Which on-hand the check counted, so that a refusal with goods on the shelf explains itself.
+    static func onHandChecked(_ pool: CostPool, _ available: Quantity, physical: Bool) -> String {
+        let count = available.formatted(minimumDecimals: 0)
+        if physical { return "\(count) physically on hand (received, invoiced or not)" }
+        let physicalOnly = pool.physicalQuantity.formatted(minimumDecimals: 0)
+        if pool.physicalQuantity.isPositive {
+            return "\(count) financially on hand (invoiced); the \(physicalOnly) received but not invoiced do not count"
+        }
+        if pool.physicalQuantity.isNegative {
+            return "\(count) financially on hand (invoiced, less \(pool.physicalQuantity.magnitude.formatted(minimumDecimals: 0)) shipped on packing slips)"
+        }
+        return "\(count) financially on hand (invoiced)"
     }
 
     func decideInvoice(_ c: LedgerCommand.Invoice) throws(Rejection) -> InvoicePosted {

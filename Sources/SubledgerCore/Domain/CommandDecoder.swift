@@ -48,16 +48,16 @@ public enum CommandDecoder {
     public static func decode(command name: String, _ fields: CommandFields) throws(Rejection) -> LedgerCommand {
         guard let allowed = allowedKeys(name) else {
             throw Rejection(.malformed, field: "command",
-                            "unknown command '\(name)'; valid: \(commandNames.joined(separator: ", "))")
+                            "unknown command '\(Echo.cut(name))'; valid: \(commandNames.joined(separator: ", "))")
         }
         let entries = fields.entries
         for (position, entry) in entries.enumerated() {
             guard allowed.contains(entry.key) else {
-                throw Rejection(.malformed, field: entry.key,
-                                "unknown key '\(entry.key)' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))")
+                throw Rejection(.malformed, field: Echo.cut(entry.key),
+                                "unknown key '\(Echo.cut(entry.key))' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))")
             }
             for earlier in entries[..<position] where earlier.key == entry.key {
-                throw Rejection(.malformed, field: entry.key, "key '\(entry.key)' given twice")
+                throw Rejection(.malformed, field: entry.key, "key '\(Echo.cut(entry.key))' given twice")
             }
         }
         let reader = FieldReader(fields: fields)
@@ -100,7 +100,7 @@ public enum CommandDecoder {
             return .transfer(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
                 quantity: try reader.positiveQuantity("qty"),
-                from: try reader.dimensionList("from"), to: try reader.dimensionList("to")))
+                from: try reader.dimensionList("from"), to: try reader.transferTarget()))
         case "standard-cost":
             return .activateStandardCost(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price")))
@@ -137,7 +137,7 @@ struct FieldReader {
     func date(_ key: String = "date") throws(Rejection) -> LedgerDate {
         let text = try required(key)
         guard let date = LedgerDate(text) else {
-            throw Rejection(.invalidDate, field: key, "'\(text)' is not a calendar date YYYY-MM-DD")
+            throw Rejection(.invalidDate, field: key, "'\(Echo.cut(text))' is not a calendar date YYYY-MM-DD")
         }
         return date
     }
@@ -151,7 +151,7 @@ struct FieldReader {
 
     func name(_ key: String, _ text: String) throws(Rejection) -> String {
         guard FieldReader.isValidName(text) else {
-            throw Rejection(.invalidName, field: key, "'\(text)' is not a name: use 1-64 of A-Z a-z 0-9 _ . -")
+            throw Rejection(.invalidName, field: key, "'\(Echo.cut(text))' is not a name: use 1-64 of A-Z a-z 0-9 _ . -")
         }
         return text
     }
@@ -196,18 +196,20 @@ struct FieldReader {
 
     static func explain(_ error: NumberError, _ text: String, _ what: String) -> String {
         switch error {
-        case .malformed: return "'\(text)' is not \(what): write a decimal like 12.50"
-        case .tooManyDecimals(let allowed): return "'\(text)' has more than \(allowed) decimals; \(what) carries \(allowed)"
-        case .outOfRange: return "'\(text)' is too large for \(what)"
+        case .malformed: return "'\(Echo.cut(text))' is not \(what): write a decimal like 12.50"
+        case .tooManyDecimals(let allowed): return "'\(Echo.cut(text))' has more than \(allowed) decimals; \(what) carries \(allowed)"
+        case .outOfRange: return "'\(Echo.cut(text))' is too large for \(what)"
+        case .exponent: return "'\(Echo.cut(text))' is not \(what): exponent notation is not accepted, write the decimal out"
         }
     }
 
+    /// A yes/no field takes yes/no or true/false and nothing else: an empty value is not a guess at yes.
     func flag(_ key: String, default defaultValue: Bool = false) throws(Rejection) -> Bool {
         guard let text = fields[key] else { return defaultValue }
         switch text {
-        case "yes", "true", "": return true
+        case "yes", "true": return true
         case "no", "false": return false
-        default: throw Rejection(.malformed, field: key, "'\(text)' is not yes or no")
+        default: throw Rejection(.malformed, field: key, "'\(Echo.cut(text))' is not yes or no (or true or false)")
         }
     }
 
@@ -216,7 +218,7 @@ struct FieldReader {
         guard let text = fields[key] else { return nil }
         guard let value = T(rawValue: text) else {
             throw Rejection(.malformed, field: key,
-                            "'\(text)' is not valid; use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                            "'\(Echo.cut(text))' is not valid; use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }
@@ -229,26 +231,40 @@ struct FieldReader {
         return values
     }
 
-    /// `site:S1,warehouse:W2`
+    /// `site:S1,warehouse:W2`. A dimension named twice is refused: which value was meant is a guess.
     func dimensionList(_ key: String) throws(Rejection) -> DimensionValues {
         let text = try required(key)
         var values = DimensionValues()
+        var named: [Dimension] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pair = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2, let dimension = Dimension(rawValue: String(pair[0])) else {
                 throw Rejection(.malformed, field: key,
-                                "'\(part)' is not DIMENSION:VALUE with a dimension of site, warehouse, batch, serial")
+                                "'\(Echo.cut(part))' is not DIMENSION:VALUE with a dimension of site, warehouse, batch, serial")
             }
+            guard !named.contains(dimension) else {
+                throw Rejection(.malformed, field: key, "\(dimension.rawValue) is given twice in '\(Echo.cut(text))'")
+            }
+            named.append(dimension)
             values[dimension] = try name(key, String(pair[1]))
         }
         return values
+    }
+
+    /// A transfer's `to`: a move to the very dimension values it comes from moves nothing.
+    func transferTarget() throws(Rejection) -> DimensionValues {
+        let to = try dimensionList("to")
+        guard to != (try dimensionList("from")) else {
+            throw Rejection(.malformed, field: "to", "'to' names the same dimension values as 'from' (\(to.description))")
+        }
+        return to
     }
 
     func itemSetup() throws(Rejection) -> ItemSetup {
         let id = try requiredName("item")
         let modelText = try required("model")
         guard let model = ValuationModel(rawValue: modelText) else {
-            throw Rejection(.invalidSetup, field: "model", "'\(modelText)' is not a model; valid: \(ValuationModel.validNames)")
+            throw Rejection(.invalidSetup, field: "model", "'\(Echo.cut(modelText))' is not a model; valid: \(ValuationModel.validNames)")
         }
         var dimensionSet = DimensionSet.siteOnly
         if let text = fields["dimensions"] {
@@ -256,7 +272,7 @@ struct FieldReader {
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let dimension = Dimension(rawValue: String(part)) else {
                     throw Rejection(.invalidSetup, field: "dimensions",
-                                    "'\(part)' is not a dimension; valid: site, warehouse, batch, serial")
+                                    "'\(Echo.cut(part))' is not a dimension; valid: site, warehouse, batch, serial")
                 }
                 list.append(dimension)
             }

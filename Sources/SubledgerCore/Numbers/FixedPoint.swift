@@ -12,6 +12,8 @@ public enum NumberError: Error, Equatable, Sendable {
     case malformed
     case tooManyDecimals(allowed: Int)
     case outOfRange
+    /// `7.0485e2`: exact decimals are written out, so an exponent is refused for what it is.
+    case exponent
 }
 
 extension FixedPoint {
@@ -29,7 +31,7 @@ extension FixedPoint {
     public static func -= (lhs: inout Self, rhs: Self) { lhs = lhs - rhs }
     public var magnitude: Self { Self(units: units < 0 ? -units : units) }
 
-    /// Parses `[+-]digits[.digits]` exactly. No exponent, no separators, no spaces.
+    /// Parses `[+-]digits[.digits]` exactly. No exponent (`NumberError.exponent`), no separators, no spaces.
     public init(parsing text: Substring) throws(NumberError) {
         self.init(units: try parseFixedPoint(text.utf8, scale: Self.scale))
     }
@@ -84,6 +86,7 @@ func parseFixedPoint(_ bytes: Substring.UTF8View, scale: Int) throws(NumberError
     var integerDigits = 0
     var fractionDigits = 0
     var seenPoint = false
+    var excessDecimals = false
     while index != bytes.endIndex {
         let byte = bytes[index]
         index = bytes.index(after: index)
@@ -92,12 +95,16 @@ func parseFixedPoint(_ bytes: Substring.UTF8View, scale: Int) throws(NumberError
             seenPoint = true
             continue
         }
-        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { throw .malformed }
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+            let digits = integerDigits + fractionDigits > 0
+            throw digits && (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) ? .exponent : .malformed
+        }
         if seenPoint {
             fractionDigits += 1
             if fractionDigits > scale {
-                // Trailing zeros beyond the scale carry no information: 1.50000 is still exact.
-                if byte != UInt8(ascii: "0") { throw .tooManyDecimals(allowed: scale) }
+                // Trailing zeros beyond the scale carry no information: 1.50000 is still exact. The
+                // error waits for the end of the text, which may show an exponent instead.
+                if byte != UInt8(ascii: "0") { excessDecimals = true }
                 continue
             }
         } else {
@@ -110,6 +117,7 @@ func parseFixedPoint(_ bytes: Substring.UTF8View, scale: Int) throws(NumberError
     }
     if integerDigits == 0 && fractionDigits == 0 { throw .malformed }
     if seenPoint && fractionDigits == 0 { throw .malformed }
+    if excessDecimals { throw .tooManyDecimals(allowed: scale) }
     let missing = scale - min(fractionDigits, scale)
     let (scaled, overflow) = value.multipliedReportingOverflow(by: powerOfTen(missing))
     if overflow { throw .outOfRange }

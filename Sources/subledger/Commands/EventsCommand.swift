@@ -16,14 +16,14 @@ struct EventsCommand: ParsableCommand, JSONOutputting {
               subledger events --after 100 --limit 10 --json
             """)
 
-    @Option(help: "Start after this sequence.") var after: Int64 = 0
-    @Option(help: "At most this many events.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Start after this sequence.") var after: Int64 = 0
+    @Option(parsing: .unconditional, help: "At most this many events.") var limit: Int?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if after < 0 { throw ValidationError("--after must be 0 or more") }
-        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if after < 0 { throw OptionValue.notPositive("--after", after, zeroAllowed: true) }
+        if let limit, limit < 0 { throw OptionValue.notPositive("--limit", Int64(limit), zeroAllowed: true) }
     }
 
     func run() throws {

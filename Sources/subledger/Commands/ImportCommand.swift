@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
     }
 
     func run() throws {
-        let bytes = try Files.readBytes(file)
+        let bytes = try ImportInput.read(file, format: resolvedFormat!)
         let ledger = try database.open()
         let progress = ProgressLine(label: "importing", unit: "bytes")
         let start = Terminal.nanoseconds()

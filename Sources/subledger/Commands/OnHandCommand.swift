@@ -21,7 +21,9 @@ struct OnHandCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let rows = try database.open().onHand(item: item)
+        let ledger = try database.open()
+        try ledger.requireKnown(item: item)
+        let rows = ledger.onHand(item: item)
         if output.json { JSONOut.print(Self.json(rows)) } else { print(Self.table(rows).render()) }
     }
 

@@ -34,8 +34,8 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(help: ArgumentHelp("Business date.", valueName: "YYYY-MM-DD")) var date: String?
     @Option(help: "Item id.") var item: String?
     @Option(help: "Transaction id.") var tx: String?
-    @Option(help: "Quantity (a decimal > 0).") var qty: String?
-    @Option(help: "Unit cost (receive; invoice of a receipt).") var cost: String?
+    @Option(parsing: .unconditional, help: "Quantity (a decimal > 0).") var qty: String?
+    @Option(parsing: .unconditional, help: "Unit cost (receive; invoice of a receipt).") var cost: String?
     @Flag(help: "Physical update only (received or shipped, not yet invoiced).") var physical = false
     @Option(help: "Posting kind: purchase|journal|return|production (receive), sale|journal|production (issue).") var kind: String?
     @Option(help: "Site.") var site: String?
@@ -46,11 +46,11 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(help: "Receipt transaction (mark).") var receipt: String?
     @Option(help: ArgumentHelp("Transfer source.", valueName: "dim:value,...")) var from: String?
     @Option(help: ArgumentHelp("Transfer destination.", valueName: "dim:value,...")) var to: String?
-    @Option(help: "Unit price (item default price; standard-cost; revalue).") var price: String?
-    @Option(help: "Amount (adjust; + means more cost).") var amount: String?
+    @Option(parsing: .unconditional, help: "Unit price (item default price; standard-cost; revalue).") var price: String?
+    @Option(parsing: .unconditional, help: "Amount (adjust; + means more cost).") var amount: String?
     @Option(help: "Valuation model (item): \(ValuationModel.validNames).") var model: String?
     @Option(help: "Posting group (item; accounts).") var group: String?
-    @Option(help: "Standard cost (item with model standard).") var standard: String?
+    @Option(parsing: .unconditional, help: "Standard cost (item with model standard).") var standard: String?
     @Option(help: ArgumentHelp("Financially tracked dimensions (item).", valueName: "site,warehouse,batch,serial")) var dimensions: String?
     @Option(name: .customLong("include-physical"), help: ArgumentHelp("Include physical value in the running average (item).", valueName: "yes|no")) var includePhysical: String?
     @Option(help: ArgumentHelp("Allow negative on-hand (item, default yes).", valueName: "yes|no")) var negative: String?

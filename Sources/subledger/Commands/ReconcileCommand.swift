@@ -9,7 +9,7 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
         discussion: """
             For each inventory GL account (posted with inventory, inventory-received, inventory-shipped or \
             fixed-price-offset): the subledger value attributed to it, its GL balance and the difference, as \
-            of a business date (events dated on or before it, in log order). The subledger side is computed \
+            of a business date (events dated on or before it, in log order; default: the latest business date). The subledger side is computed \
             from the transactions, not from GL lines: each receipt's (+) or issue's (-) current financial \
             value on its stored inventory account, its value received or shipped but not invoiced on its \
             inventory-received or inventory-shipped account, fixed receipt price differences on \
@@ -29,8 +29,8 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
               subledger reconcile --as-of 2026-03-31 --gl trial-balance.csv --json
             """)
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Reconcile as of this business date (inclusive).", valueName: "YYYY-MM-DD"))
-    var asOf: DateArgument
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Reconcile as of this business date (inclusive; default: the latest business date).", valueName: "YYYY-MM-DD"))
+    var asOf: DateArgument?
     @Option(name: .customLong("gl"), help: ArgumentHelp("An external trial balance to compare: CSV with columns account,balance.", valueName: "file.csv"))
     var gl: String?
     @Flag(help: "Drill down on every inventory account, not only on those that differ.") var details = false
@@ -45,7 +45,9 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
         if let gl {
             external = try ExternalTrialBalance.parse(String(decoding: try Files.readBytes(gl), as: UTF8.self))
         }
-        let report = try database.open().reconcile(asOf: asOf.date, external: external, details: details)
+        let ledger = try database.open()
+        let report = try ledger.reconcile(asOf: asOf?.date ?? ledger.state.latestBusinessDate, external: external,
+                                          details: details)
         if output.json { JSONOut.print(Self.json(report, file: gl)) } else { print(Self.text(report, file: gl)) }
         if !report.agrees { throw CheckFailed() }
     }

@@ -35,7 +35,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
     @Option(name: .customLong("as-of"),
             help: ArgumentHelp("Fold only the events dated on or before this business date.", valueName: "YYYY-MM-DD"))
     var asOf: DateArgument?
-    @Option(name: .customLong("at-sequence"),
+    @Option(name: .customLong("at-sequence"), parsing: .unconditional,
             help: ArgumentHelp("Fold only the events 1...N of the log.", valueName: "N"))
     var atSequence: Int64?
     @Flag(help: "Replay the whole log and compare it with the live projection; exit 1 on a difference.")
@@ -48,7 +48,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         if verify && (asOf != nil || atSequence != nil) {
             throw ValidationError("--verify replays the whole log to compare it with the live projection; it takes no --as-of or --at-sequence")
         }
-        if let atSequence, atSequence < 0 { throw ValidationError("--at-sequence must be 0 or more") }
+        if let atSequence, atSequence < 0 { throw OptionValue.notPositive("--at-sequence", atSequence, zeroAllowed: true) }
     }
 
     func run() throws {

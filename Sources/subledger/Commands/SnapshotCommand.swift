@@ -89,11 +89,6 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
     }
 
     /// `2.3` for 2.3 times, in integer arithmetic.
-    static func ratio(_ numerator: Int64, _ denominator: Int64) -> String {
-        let tenths = numerator * 10 / max(denominator, 1)
-        return "\(tenths / 10).\(tenths % 10)"
-    }
-
     func verify() throws {
         let store = try openStore()
         let replayStart = Terminal.nanoseconds()
@@ -138,7 +133,7 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
             if let loadNanoseconds {
                 print("full replay: \(Terminal.seconds(replayNanoseconds))")
                 let from = loadedFrom.map { "snapshot \($0) + \(replayed.lastSequence - $0) tail events" } ?? "no usable snapshot (full replay)"
-                print("load from \(from): \(Terminal.seconds(loadNanoseconds)) (\(Self.ratio(replayNanoseconds, loadNanoseconds))x faster)")
+                print("load from \(from): \(Terminal.seconds(loadNanoseconds)) (\(SnapshotTiming.comparison(replayNanoseconds: replayNanoseconds, loadNanoseconds: loadNanoseconds)))")
                 if !loadMatches { print("the loaded state does not match the full replay") }
             }
         }

@@ -24,7 +24,9 @@ struct TransactionsCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let rows = try database.open().transactions(item: item)
+        let ledger = try database.open()
+        try ledger.requireKnown(item: item)
+        let rows = ledger.transactions(item: item)
         if output.json { JSONOut.print(Self.json(rows)) } else { print(Self.table(rows).render()) }
     }
 

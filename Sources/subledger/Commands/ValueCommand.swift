@@ -8,7 +8,7 @@ struct ValueCommand: ParsableCommand, JSONOutputting {
         abstract: "Inventory value report as of a date: quantity and value per item and cost pool.",
         discussion: """
             One row per cost pool (item x financially tracked dimension values) with anything on hand as of \
-            the business date (events dated on or before it): financially updated quantity and value, \
+            the business date (events dated on or before it; default: the latest business date of the log): financially updated quantity and value, \
             physically updated only (received or shipped, not invoiced), the total, and the average unit \
             cost (total value / total quantity, 4 decimals). Totals follow, then the GL inventory accounts \
             as of the same date, for comparison (see `reconcile` for the per-account reconciliation).
@@ -18,14 +18,15 @@ struct ValueCommand: ParsableCommand, JSONOutputting {
               subledger value --as-of 2026-03-31 --item BOLT-M8 --json
             """)
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The report's business date (inclusive).", valueName: "YYYY-MM-DD"))
-    var asOf: DateArgument
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The report's business date (inclusive; default: the latest business date).", valueName: "YYYY-MM-DD"))
+    var asOf: DateArgument?
     @Option(help: "Only this item.") var item: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report = try database.open().inventoryValue(asOf: asOf.date, item: item)
+        let ledger = try database.open()
+        let report = try ledger.inventoryValue(asOf: asOf?.date ?? ledger.state.latestBusinessDate, item: item)
         if output.json { JSONOut.print(Self.json(report)) } else { print(Self.text(report)) }
     }
 
