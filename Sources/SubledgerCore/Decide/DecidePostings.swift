@@ -4,7 +4,7 @@ extension LedgerState {
         let setup = try item(c.item)
         try requireNewTransaction(c.transaction)
         let pool = self.pool(poolKey(item: setup, c.dimensions))
-        let entered = c.quantity.amount(at: c.unitPrice)
+        let entered = try Limits.amount(c.quantity, at: c.unitPrice, field: "cost")
         let inventory: PostingType = c.physicalOnly ? .inventoryReceived : .inventory
         let offset = c.physicalOnly ? c.kind.physicalOffset : c.kind.financialOffset
         var voucher = builder(setup)

@@ -9,6 +9,8 @@ public struct GeneralLedger: Sendable, Equatable {
         public var amounts: [Money] = []
         /// Bit per `PostingType.code` of the posting types that used this account.
         public var postingTypes: UInt32 = 0
+        /// Sum of `amounts` (the balance as of the last day), kept for the range check of `decide` (DR-17).
+        public var total = Total<Money>()
     }
 
     private var entries: [Account] = []
@@ -53,12 +55,44 @@ public struct GeneralLedger: Sendable, Equatable {
     /// Every account with its amounts per business date, in the order first posted to.
     public var accountEntries: [Account] { entries }
 
+    /// The balance as of `date`. Every balance as of every date stays in the money range (`decide` checks
+    /// it, DR-17), so it fits a `Money`; a log written before that check is clamped, not trapped on.
     public func balance(_ account: String, asOf date: LedgerDate = .distantFuture) -> Money {
+        Money(units: narrowClamped(balanceTotal(account, asOf: date).units))
+    }
+
+    /// The balance as of `date`, summed in `Int128`.
+    public func balanceTotal(_ account: String, asOf date: LedgerDate = .distantFuture) -> Total<Money> {
         guard let slot = index[account] else { return .zero }
-        var total = Money.zero
         let account = entries[slot]
+        if date.yyyymmdd >= (account.days.last ?? 0) { return account.total }
+        var total = Total<Money>()
         for (day, amount) in zip(account.days, account.amounts) where day <= date.yyyymmdd { total += amount }
         return total
+    }
+
+    /// The first balance (as of any date) of `account` that would leave the money range if `postings`
+    /// were added, or nil. Postings on or after the last day touch only the closing balance (O(1), the
+    /// common case); a backdated one changes every balance from its day on, so those are scanned.
+    func balanceOutOfRange(_ account: String, adding postings: [(day: Int32, amount: Int128)]) -> Int128? {
+        let existing = index[account].map { entries[$0] }
+        let lastDay = existing?.days.last ?? Int32.min
+        let added = postings.reduce(Int128(0)) { $0 + $1.amount }
+        let closing = (existing?.total.units ?? 0) + added
+        if !Limits.contains(money: closing) { return closing }
+        guard let first = postings.map(\.day).min(), first < lastDay, let existing else { return nil }
+        var days = Set(existing.days)
+        for posting in postings { days.insert(posting.day) }
+        var running: Int128 = 0, cursor = 0
+        for day in days.sorted() {
+            while cursor < existing.days.count, existing.days[cursor] <= day {
+                running += Int128(existing.amounts[cursor].units)
+                cursor += 1
+            }
+            let balance = running + postings.reduce(Int128(0)) { $1.day <= day ? $0 + $1.amount : $0 }
+            if day >= first, !Limits.contains(money: balance) { return balance }
+        }
+        return nil
     }
 
     /// Accounts that were posted with a posting type holding inventory value (section 6).
@@ -82,6 +116,7 @@ public struct GeneralLedger: Sendable, Equatable {
 
 extension GeneralLedger.Account {
     mutating func add(_ amount: Money, on day: Int32) {
+        total += amount
         if let last = days.last, last == day {
             amounts[amounts.count - 1] += amount
         } else if days.last.map({ $0 < day }) ?? true {

@@ -1,0 +1,186 @@
+/// DR-17, the one place `decide` checks ranges: the figures a command brings (again, for commands built
+/// in code rather than decoded) and every figure it would produce. A command whose events would put a
+/// voucher line, a transaction amount, a pool (quantity or value, each part) or a GL balance (as of any
+/// date) outside `Limits` is refused, naming the input field that drove it, before anything is written.
+extension LedgerState {
+    func checkFigures(_ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)]) throws(Rejection) {
+        let field = command.rangeFields
+        var figures = ProducedFigures()
+        if command.isClose {
+            // A close touches any pool and transaction; it is rare, so it is checked on a projected copy.
+            try checkClosedFigures(events, field)
+            return
+        }
+        for (event, date) in events { figures.collect(event, date, in: self) }
+        for value in figures.amounts where !Limits.contains(money: value) { throw field.amount(value) }
+        for (key, delta) in figures.pools {
+            let pool = pool(key)
+            try delta.check(pool, field)
+        }
+        for (account, postings) in figures.postings {
+            if let balance = ledger.balanceOutOfRange(account, adding: postings) {
+                throw field.amount(balance, "the balance of account \(account)")
+            }
+        }
+    }
+
+    /// Close, recalculation, reversal: apply to a copy and check every pool, the transactions the
+    /// settlements touch, and the balances of the accounts their vouchers post to.
+    private func checkClosedFigures(_ events: [(event: LedgerEvent, date: LedgerDate)],
+                                    _ field: LedgerCommand.RangeFields) throws(Rejection) {
+        var state = self
+        var touched: Set<String> = []
+        var accounts: Set<String> = []
+        for (event, date) in events {
+            if case .settlementPosted(let e) = event {
+                for entry in e.entries { touched.insert(entry.transaction); touched.insert(entry.counterpart) }
+            }
+            for line in event.lines {
+                guard Limits.contains(line.amount) else { throw field.amount(Int128(line.amount.units)) }
+                accounts.insert(line.account)
+            }
+            state.apply(event, date: date, sequence: state.lastSequence + 1)
+        }
+        for (_, pool) in state.pools { try PoolDelta().check(pool, field) }
+        for id in touched {
+            guard let record = state.transactions[id] else { continue }
+            for value in record.rangeFigures where !Limits.contains(money: value) { throw field.amount(value) }
+        }
+        for account in accounts {
+            if let balance = state.ledger.balanceOutOfRange(account, adding: []) {
+                throw field.amount(balance, "the balance of account \(account)")
+            }
+        }
+    }
+}
+
+/// What the events of one posting command change: pools by delta, accounts by postings, and the amounts
+/// (lines, transaction figures after) that must each be in range.
+struct ProducedFigures {
+    var amounts: [Int128] = []
+    var pools: [PoolKey: PoolDelta] = [:]
+    var postings: [String: [(day: Int32, amount: Int128)]] = [:]
+
+    mutating func collect(_ event: LedgerEvent, _ date: LedgerDate, in state: LedgerState) {
+        for line in event.lines {
+            amounts.append(Int128(line.amount.units))
+            postings[line.account, default: []].append((date.yyyymmdd, Int128(line.amount.units)))
+        }
+        switch event {
+        case .receiptPosted(let e):
+            amounts += [Int128(e.inventoryValue.units), Int128(e.offsetValue.units)]
+            pools[state.poolKey(item: e.item, e.dimensions), default: PoolDelta()]
+                .add(e.quantity, e.inventoryValue, physical: e.physicalOnly)
+        case .issuePosted(let e):
+            amounts.append(Int128(e.costAmount.units))
+            pools[state.poolKey(item: e.item, e.dimensions), default: PoolDelta()]
+                .add(-e.quantity, -e.costAmount, physical: e.physicalOnly)
+        case .invoicePosted(let e): collectInvoice(e, state)
+        case .transferPosted(let e):
+            amounts.append(Int128(e.amount.units))
+            pools[state.poolKey(item: e.item, e.from), default: PoolDelta()].add(-e.quantity, -e.amount, physical: false)
+            pools[state.poolKey(item: e.item, e.to), default: PoolDelta()].add(e.quantity, e.amount, physical: false)
+        case .standardCostActivated(let e):
+            for revaluation in e.revaluations {
+                var delta = PoolDelta()
+                delta.physicalValue = Int128(revaluation.physicalDelta.units)
+                delta.financialValue = Int128(revaluation.financialDelta.units)
+                pools[PoolKey(item: e.item, dimensions: revaluation.dimensions), default: PoolDelta()].add(delta)
+            }
+            for revaluation in e.transactions {
+                guard let record = state.transactions[revaluation.transaction] else { continue }
+                amounts.append(Int128(record.physicalOpenValue.units) + Int128(revaluation.delta.units))
+            }
+        case .movingAverageRevalued(let e):
+            amounts.append(Int128(e.amount.units))
+            pools[PoolKey(item: e.item, dimensions: e.dimensions), default: PoolDelta()].add(.zero, e.amount, physical: false)
+        case .receiptAdjusted(let e):
+            guard let record = state.transactions[e.transaction] else { return }
+            var after = record
+            after.adjustment = Money(units: narrowClamped(Int128(record.adjustment.units) + Int128(e.amount.units)))
+            amounts += after.rangeFigures
+            pools[state.poolKey(item: record.item, record.dimensions), default: PoolDelta()].add(.zero, e.amount, physical: false)
+        case .itemDefined, .accountsSet, .markPosted, .settlementPosted, .closePosted, .closeReversed:
+            break
+        }
+    }
+
+    private mutating func collectInvoice(_ e: InvoicePosted, _ state: LedgerState) {
+        guard let record = state.transactions[e.transaction] else { return }
+        amounts += [Int128(e.financialValue.units), Int128(record.financialValue.units) + Int128(e.financialValue.units)]
+        let sign: Int128 = record.direction == .receipt ? 1 : -1
+        var delta = PoolDelta()
+        delta.physicalQuantity = -sign * Int128(e.quantity.units)
+        delta.physicalValue = -sign * Int128(e.physicalValueReversed.units)
+        delta.financialQuantity = sign * Int128(e.quantity.units)
+        delta.financialValue = sign * Int128(e.financialValue.units)
+        pools[state.poolKey(item: record.item, record.dimensions), default: PoolDelta()].add(delta)
+    }
+}
+
+/// A change of a pool's four figures, in `Int128` so that the sum with the pool never overflows.
+struct PoolDelta {
+    var physicalQuantity: Int128 = 0, physicalValue: Int128 = 0
+    var financialQuantity: Int128 = 0, financialValue: Int128 = 0
+
+    mutating func add(_ quantity: Quantity, _ value: Money, physical: Bool) {
+        if physical {
+            physicalQuantity += Int128(quantity.units)
+            physicalValue += Int128(value.units)
+        } else {
+            financialQuantity += Int128(quantity.units)
+            financialValue += Int128(value.units)
+        }
+    }
+
+    mutating func add(_ other: PoolDelta) {
+        physicalQuantity += other.physicalQuantity; physicalValue += other.physicalValue
+        financialQuantity += other.financialQuantity; financialValue += other.financialValue
+    }
+
+    /// Refuses when `pool` changed by this delta leaves the ranges: each part and the totals.
+    func check(_ pool: CostPool, _ field: LedgerCommand.RangeFields) throws(Rejection) {
+        let pq = Int128(pool.physicalQuantity.units) + physicalQuantity
+        let fq = Int128(pool.financialQuantity.units) + financialQuantity
+        for quantity in [pq, fq, pq + fq] where !Limits.contains(quantity: quantity) {
+            throw field.quantity(quantity)
+        }
+        let pv = Int128(pool.physicalValue.units) + physicalValue
+        let fv = Int128(pool.financialValue.units) + financialValue
+        for value in [pv, fv, pv + fv] where !Limits.contains(money: value) {
+            throw field.amount(value, "the cost pool's value")
+        }
+    }
+}
+
+extension TransactionRecord {
+    /// The amounts of a transaction that must stay in range (DR-17), in `Int128`.
+    var rangeFigures: [Int128] {
+        let financial = Int128(financialValue.units), adjustment = Int128(adjustment.units)
+        let physical = Int128(physicalOpenValue.units), physicalAdjustment = Int128(physicalAdjustment.units)
+        return [financial, adjustment, physical, Int128(settledValue.units),
+                financial + adjustment - physicalAdjustment, financial + physical + adjustment - physicalAdjustment]
+    }
+}
+
+extension LedgerState {
+    /// Before a close or recalculation plans: the planner adds up the open quantities and values of a
+    /// pool's transactions (a weighted average sums every open receipt) in `Int64`. Each is in range, but
+    /// their number is not bounded, so the magnitudes of each item's figures are summed here in `Int128`
+    /// and a close whose sums could leave `Int64` is refused instead of trapping (DR-17). The bound,
+    /// `Limits.clampedUnits` (10^18 units), leaves room for the planner's differences of two such sums.
+    func checkCloseSums(through date: LedgerDate) throws(Rejection) {
+        var money: [String: Int128] = [:], quantity: [String: Int128] = [:]
+        for record in transactions.values {
+            guard let setup = items[record.item], setup.model.isPeriodic else { continue }
+            money[record.item, default: 0] += record.rangeFigures.reduce(Int128(0)) { $0 + Int128($1.magnitude) }
+            quantity[record.item, default: 0] += Int128(record.financialQuantity.units.magnitude)
+                + Int128(record.physicalOpenQuantity.units.magnitude) + Int128(record.settledQuantity.units.magnitude)
+        }
+        let bound = Int128(Limits.clampedUnits)
+        for (item, sum) in money.sorted(by: { $0.key < $1.key }) where sum > bound || quantity[item, default: 0] > bound {
+            throw Rejection(.invalidAmount, field: "date",
+                            "item '\(item)' holds more value or quantity than a close can add up (\(Total<Money>(units: sum)) in open and settled amounts); amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)")
+        }
+    }
+}
