@@ -24,6 +24,7 @@ public struct Total<Value: FixedPoint>: Hashable, Comparable, Sendable, CustomSt
     public static func += (lhs: inout Total, rhs: Value) { lhs.units += Int128(rhs.units) }
     public static func -= (lhs: inout Total, rhs: Value) { lhs.units -= Int128(rhs.units) }
     public static func += (lhs: inout Total, rhs: Total) { lhs.units += rhs.units }
+    public static func -= (lhs: inout Total, rhs: Total) { lhs.units -= rhs.units }
 
     /// Exact text with all `scale` decimals, like `Value.description`.
     public var description: String { formatted(minimumDecimals: Value.scale) }
