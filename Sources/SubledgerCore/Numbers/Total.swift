@@ -23,6 +23,11 @@ public struct Total<Value: FixedPoint>: Hashable, Comparable, Sendable, CustomSt
     public static func - (lhs: Total, rhs: Value) -> Total { Total(units: lhs.units - Int128(rhs.units)) }
     public static func += (lhs: inout Total, rhs: Value) { lhs.units += Int128(rhs.units) }
     public static func -= (lhs: inout Total, rhs: Value) { lhs.units -= Int128(rhs.units) }
+    /// A total equals a single figure of the same scale when their units are equal.
+    public static func == (lhs: Total, rhs: Value) -> Bool { lhs.units == Int128(rhs.units) }
+    public static func == (lhs: Value, rhs: Total) -> Bool { rhs == lhs }
+    public static func != (lhs: Total, rhs: Value) -> Bool { !(lhs == rhs) }
+    public static func != (lhs: Value, rhs: Total) -> Bool { !(rhs == lhs) }
     public static func += (lhs: inout Total, rhs: Total) { lhs.units += rhs.units }
     public static func -= (lhs: inout Total, rhs: Total) { lhs.units -= rhs.units }
 
