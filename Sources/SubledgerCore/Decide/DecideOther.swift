@@ -11,7 +11,7 @@ extension LedgerState {
         guard receipt.direction == .receipt else {
             throw Rejection(.invalidMarking, field: "receipt", "'\(receipt.id)' is a \(receipt.direction.rawValue), not a receipt")
         }
-        let setup = items[issue.item]!
+        let setup = try item(issue.item)  // defined: the transaction was posted on it
         guard setup.model.allowsMarking else {
             throw Rejection(.markingNotAllowed, field: "issue",
                             "item '\(setup.id)' uses \(setup.model.rawValue): marking is not allowed (D6)")
@@ -109,7 +109,7 @@ extension LedgerState {
 
     func decideAdjustment(_ c: LedgerCommand.Adjustment) throws(Rejection) -> ReceiptAdjusted {
         let record = try transaction(c.transaction)
-        let setup = items[record.item]!
+        let setup = try item(record.item)  // defined: the transaction was posted on it
         try requireNotBefore(record.financialDate ?? record.date, c.date, of: record.id)
         guard record.direction == .receipt else {
             throw Rejection(.notAdjustable, field: "tx", "'\(record.id)' is a \(record.direction.rawValue); only receipts are adjusted")

@@ -13,7 +13,8 @@ extension LedgerState {
         switch setup.model {
         case .standard:
             // 3.9: inventory at standard; the difference to the entered price is purchase price variance.
-            value = c.quantity.amount(at: setup.standardCost!)
+            // The decoder requires standard= on a standard item; a setup built in code without it costs zero.
+            value = c.quantity.amount(at: setup.standardCost ?? .zero)
             voucher.post(value, debit: inventory, credit: offset)
             // A return priced at an older standard is a cost change variance, not a purchase variance (1.5).
             voucher.post(entered - value, debit: c.kind == .return ? .costChangeVariance : .ppv, credit: offset)
@@ -27,7 +28,8 @@ extension LedgerState {
         case .fifo, .lifo, .lifoDate, .weightedAverage, .weightedAverageDate:
             if setup.fixedReceiptPrice {
                 // 3.8: inventory keeps the item's price; at invoice the difference goes to profit or loss.
-                value = c.quantity.amount(at: setup.defaultPrice!)
+                // The decoder requires price= with a fixed receipt price (as for standard= above).
+                value = c.quantity.amount(at: setup.defaultPrice ?? .zero)
                 if c.physicalOnly {
                     offsetValue = value
                     voucher.post(value, debit: inventory, credit: offset)
@@ -101,7 +103,7 @@ extension LedgerState {
             throw Rejection(.overInvoiced, field: "qty",
                             "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' is not invoiced yet")
         }
-        let setup = items[record.item]!
+        let setup = try item(record.item)  // defined: the transaction was posted on it
         let key = poolKey(item: setup, record.dimensions)
         let whole = quantity == record.physicalOpenQuantity
         let valueReversed = whole ? record.physicalOpenValue
@@ -123,7 +125,9 @@ extension LedgerState {
     private func decideReceiptInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                       _ quantity: Quantity, _ price: UnitPrice, _ valueReversed: Money,
                                       _ offsetReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.ReceiptKind(code: record.kindCode)!
+        // Transfer legs are refused above and closing receipts are never physically open: a purchase
+        // fallback is never taken, it only keeps a broken record from trapping.
+        let kind = LedgerCommand.ReceiptKind(code: record.kindCode) ?? .purchase
         let stored = accounts(of: record)
         var voucher = builder(setup)
         // The product receipt voucher is reversed on the accounts it used (D16) ...
@@ -135,7 +139,7 @@ extension LedgerState {
         var value = entered
         switch setup.model {
         case .standard:
-            value = quantity.amount(at: setup.standardCost!)
+            value = quantity.amount(at: setup.standardCost ?? .zero)  // see decideReceive
             voucher.post(value, debit: .inventory, credit: kind.financialOffset)
             voucher.post(entered - value, debit: kind == .return ? .costChangeVariance : .ppv,
                          credit: kind.financialOffset)
@@ -176,7 +180,7 @@ extension LedgerState {
 
     private func decideIssueInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                     _ quantity: Quantity, _ valueReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.IssueKind(code: record.kindCode)!
+        let kind = LedgerCommand.IssueKind(code: record.kindCode) ?? .sale  // as in decideStandardCost
         // The packing slip is reversed first, so the average is taken as if it had not been posted.
         var restored = pool
         restored.physicalQuantity += quantity
