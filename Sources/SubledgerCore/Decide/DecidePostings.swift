@@ -204,7 +204,7 @@ extension LedgerState {
         guard let issueMarks = marks[record.id], !issueMarks.isEmpty else { return nil }
         var used = record.financialQuantity
         var remaining = quantity
-        var total = Money.zero
+        var total = Total<Money>()  // any number of marks: Int128, clamped at the end (DR-17)
         for mark in issueMarks where remaining.isPositive {
             let available = mark.quantity - min(used, mark.quantity)
             used -= min(used, mark.quantity)
@@ -224,6 +224,6 @@ extension LedgerState {
         }
         guard remaining < quantity else { return nil }
         if remaining.isPositive { total += issueCost(setup, pool, remaining).0 }
-        return (total, .marking)
+        return (Money(units: narrowClamped(total.units)), .marking)
     }
 }
