@@ -89,7 +89,8 @@ struct OverflowCLITests {
     @Test func reconcileRefusesAnExternalBalanceOutOfRange() throws {
         let box = try Sandbox()
         try box.seed()
-        let file = try box.write("tb.csv", "account,balance\n1400,15.00\n5000,92233720368547758.00\n")
+        // 2100 (payable) is -25.00 in the ledger: the difference external - ledger trapped.
+        let file = try box.write("tb.csv", "account,balance\n1400,15.00\n2100,92233720368547758.00\n")
         let run = try box.run(["reconcile", "--as-of", "2026-01-31", "--gl", file])
         #expect(run.status == 2, "exit \(run.status): \(run.stderr)")
         #expect(run.stderr.contains("error[invalid-amount] line 3 field 'balance'"), "\(run.stderr)")
