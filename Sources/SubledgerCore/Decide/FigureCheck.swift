@@ -12,14 +12,12 @@ extension LedgerState {
             return
         }
         for (event, date) in events { figures.collect(event, date, in: self) }
-        for value in figures.amounts where !Limits.contains(money: value) { throw field.amount(value) }
-        for (key, delta) in figures.pools {
-            let pool = pool(key)
-            try delta.check(pool, field)
-        }
-        for (account, postings) in figures.postings {
-            if let balance = ledger.balanceOutOfRange(account, adding: postings) {
-                throw field.amount(balance, "the balance of account \(account)")
+        if let value = figures.outOfRange { throw field.amount(value) }
+        for entry in figures.pools { try entry.delta.check(pool(entry.key), field) }
+        for (index, posting) in figures.postings.enumerated()
+        where !figures.postings[..<index].contains(where: { $0.account == posting.account }) {
+            if let balance = ledger.balanceOutOfRange(posting.account, adding: figures.postings) {
+                throw field.amount(balance, "the balance of account \(posting.account)")
             }
         }
     }
@@ -47,59 +45,80 @@ extension LedgerState {
             for value in record.rangeFigures where !Limits.contains(money: value) { throw field.amount(value) }
         }
         for account in accounts {
-            if let balance = state.ledger.balanceOutOfRange(account, adding: []) {
+            if let balance = state.ledger.balanceOutOfRange(account, adding: [], scan: true) {
                 throw field.amount(balance, "the balance of account \(account)")
             }
         }
     }
 }
 
-/// What the events of one posting command change: pools by delta, accounts by postings, and the amounts
-/// (lines, transaction figures after) that must each be in range.
+/// What the events of one posting command change: pools by delta, accounts by postings, and the first
+/// amount (a line, a transaction figure after) out of range. Small arrays, not dictionaries: a command
+/// touches one or two pools and a few accounts, and this runs for every imported line.
 struct ProducedFigures {
-    var amounts: [Int128] = []
-    var pools: [PoolKey: PoolDelta] = [:]
-    var postings: [String: [(day: Int32, amount: Int128)]] = [:]
+    var outOfRange: Int128?
+    var pools: [PoolChange] = []
+    var postings: [Posting] = []
+
+    struct PoolChange { var key: PoolKey, delta: PoolDelta }
+    struct Posting { var account: String, day: Int32, amount: Int128 }
+
+    mutating func amount(_ value: Money) { amount(Int128(value.units)) }
+
+    mutating func amount(_ value: Int128) {
+        if outOfRange == nil && !Limits.contains(money: value) { outOfRange = value }
+    }
+
+    mutating func pool(_ key: PoolKey, _ delta: PoolDelta) {
+        if let index = pools.firstIndex(where: { $0.key == key }) { pools[index].delta.add(delta) }
+        else { pools.append(PoolChange(key: key, delta: delta)) }
+    }
+
+    mutating func pool(_ key: PoolKey, _ quantity: Quantity, _ value: Money, physical: Bool) {
+        var delta = PoolDelta()
+        delta.add(quantity, value, physical: physical)
+        pool(key, delta)
+    }
 
     mutating func collect(_ event: LedgerEvent, _ date: LedgerDate, in state: LedgerState) {
         for line in event.lines {
-            amounts.append(Int128(line.amount.units))
-            postings[line.account, default: []].append((date.yyyymmdd, Int128(line.amount.units)))
+            amount(line.amount)
+            postings.append(Posting(account: line.account, day: date.yyyymmdd, amount: Int128(line.amount.units)))
         }
         switch event {
         case .receiptPosted(let e):
-            amounts += [Int128(e.inventoryValue.units), Int128(e.offsetValue.units)]
-            pools[state.poolKey(item: e.item, e.dimensions), default: PoolDelta()]
-                .add(e.quantity, e.inventoryValue, physical: e.physicalOnly)
+            amount(e.inventoryValue)
+            amount(e.offsetValue)
+            pool(state.poolKey(item: e.item, e.dimensions), e.quantity, e.inventoryValue, physical: e.physicalOnly)
         case .issuePosted(let e):
-            amounts.append(Int128(e.costAmount.units))
-            pools[state.poolKey(item: e.item, e.dimensions), default: PoolDelta()]
-                .add(-e.quantity, -e.costAmount, physical: e.physicalOnly)
+            amount(e.costAmount)
+            pool(state.poolKey(item: e.item, e.dimensions), -e.quantity, -e.costAmount, physical: e.physicalOnly)
         case .invoicePosted(let e): collectInvoice(e, state)
         case .transferPosted(let e):
-            amounts.append(Int128(e.amount.units))
-            pools[state.poolKey(item: e.item, e.from), default: PoolDelta()].add(-e.quantity, -e.amount, physical: false)
-            pools[state.poolKey(item: e.item, e.to), default: PoolDelta()].add(e.quantity, e.amount, physical: false)
+            amount(e.amount)
+            pool(state.poolKey(item: e.item, e.from), -e.quantity, -e.amount, physical: false)
+            pool(state.poolKey(item: e.item, e.to), e.quantity, e.amount, physical: false)
         case .standardCostActivated(let e):
             for revaluation in e.revaluations {
                 var delta = PoolDelta()
                 delta.physicalValue = Int128(revaluation.physicalDelta.units)
                 delta.financialValue = Int128(revaluation.financialDelta.units)
-                pools[PoolKey(item: e.item, dimensions: revaluation.dimensions), default: PoolDelta()].add(delta)
+                pool(PoolKey(item: e.item, dimensions: revaluation.dimensions), delta)
             }
             for revaluation in e.transactions {
                 guard let record = state.transactions[revaluation.transaction] else { continue }
-                amounts.append(Int128(record.physicalOpenValue.units) + Int128(revaluation.delta.units))
+                amount(Int128(record.physicalOpenValue.units) + Int128(revaluation.delta.units))
             }
         case .movingAverageRevalued(let e):
-            amounts.append(Int128(e.amount.units))
-            pools[PoolKey(item: e.item, dimensions: e.dimensions), default: PoolDelta()].add(.zero, e.amount, physical: false)
+            amount(e.amount)
+            pool(PoolKey(item: e.item, dimensions: e.dimensions), .zero, e.amount, physical: false)
         case .receiptAdjusted(let e):
             guard let record = state.transactions[e.transaction] else { return }
             var after = record
             after.adjustment = Money(units: narrowClamped(Int128(record.adjustment.units) + Int128(e.amount.units)))
-            amounts += after.rangeFigures
-            pools[state.poolKey(item: record.item, record.dimensions), default: PoolDelta()].add(.zero, e.amount, physical: false)
+            for value in after.rangeFigures { amount(value) }
+            amount(Int128(record.adjustment.units) + Int128(e.amount.units))
+            pool(state.poolKey(item: record.item, record.dimensions), .zero, e.amount, physical: false)
         case .itemDefined, .accountsSet, .markPosted, .settlementPosted, .closePosted, .closeReversed:
             break
         }
@@ -107,14 +126,15 @@ struct ProducedFigures {
 
     private mutating func collectInvoice(_ e: InvoicePosted, _ state: LedgerState) {
         guard let record = state.transactions[e.transaction] else { return }
-        amounts += [Int128(e.financialValue.units), Int128(record.financialValue.units) + Int128(e.financialValue.units)]
+        amount(e.financialValue)
+        amount(Int128(record.financialValue.units) + Int128(e.financialValue.units))
         let sign: Int128 = record.direction == .receipt ? 1 : -1
         var delta = PoolDelta()
         delta.physicalQuantity = -sign * Int128(e.quantity.units)
         delta.physicalValue = -sign * Int128(e.physicalValueReversed.units)
         delta.financialQuantity = sign * Int128(e.quantity.units)
         delta.financialValue = sign * Int128(e.financialValue.units)
-        pools[state.poolKey(item: record.item, record.dimensions), default: PoolDelta()].add(delta)
+        pool(state.poolKey(item: record.item, record.dimensions), delta)
     }
 }
 

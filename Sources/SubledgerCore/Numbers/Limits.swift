@@ -19,8 +19,11 @@ public enum Limits {
     public static func contains(_ value: Money) -> Bool { value.units.magnitude <= maximumMoney.units.magnitude }
     public static func contains(_ value: Quantity) -> Bool { value.units.magnitude <= maximumQuantity.units.magnitude }
     public static func contains(_ value: UnitPrice) -> Bool { value.units.magnitude <= maximumPrice.units.magnitude }
-    public static func contains(money units: Int128) -> Bool { units.magnitude <= UInt128(maximumMoney.units) }
-    public static func contains(quantity units: Int128) -> Bool { units.magnitude <= UInt128(maximumQuantity.units) }
+    public static func contains(money units: Int128) -> Bool { units >= -moneyBound && units <= moneyBound }
+    public static func contains(quantity units: Int128) -> Bool { units >= -quantityBound && units <= quantityBound }
+    /// The bounds as `Int128` literals: no generic conversion on the per-command path.
+    static let moneyBound: Int128 = 100_000_000_000_000_000
+    static let quantityBound: Int128 = 10_000_000_000_000_000
 
     /// The range as text for messages: "at most 1000000000000000 in magnitude".
     static func describe<T: FixedPoint>(_ bound: T) -> String { "at most \(bound.formatted(minimumDecimals: 0)) in magnitude" }

@@ -11,6 +11,9 @@ public struct GeneralLedger: Sendable, Equatable {
         public var postingTypes: UInt32 = 0
         /// Sum of `amounts` (the balance as of the last day), kept for the range check of `decide` (DR-17).
         public var total = Total<Money>()
+        /// Sum of the magnitudes of every line posted: no balance as of any date exceeds it, so while it
+        /// is in range a backdated posting needs no scan of the days (DR-17).
+        public var gross = Total<Money>()
     }
 
     private var entries: [Account] = []
@@ -71,25 +74,36 @@ public struct GeneralLedger: Sendable, Equatable {
         return total
     }
 
-    /// The first balance (as of any date) of `account` that would leave the money range if `postings`
-    /// were added, or nil. Postings on or after the last day touch only the closing balance (O(1), the
-    /// common case); a backdated one changes every balance from its day on, so those are scanned.
-    func balanceOutOfRange(_ account: String, adding postings: [(day: Int32, amount: Int128)]) -> Int128? {
+    /// The first balance (as of any date) of `account` that would leave the money range if its entries
+    /// of `postings` were added, or nil. Postings on or after the last day touch only the closing balance
+    /// (O(1), the common case). A backdated one changes every balance from its day on; while the sum of
+    /// the magnitudes of every line posted (`gross`) stays in range no balance can leave it, so the days
+    /// are scanned only past that (or when `scan` asks for it, after a close).
+    func balanceOutOfRange(_ account: String, adding postings: [ProducedFigures.Posting],
+                           scan: Bool = false) -> Int128? {
         let existing = index[account].map { entries[$0] }
-        let lastDay = existing?.days.last ?? Int32.min
-        let added = postings.reduce(Int128(0)) { $0 + $1.amount }
-        let closing = (existing?.total.units ?? 0) + added
+        var closing = existing?.total.units ?? 0, gross = existing?.gross.units ?? 0
+        var first = Int32.max
+        for posting in postings where posting.account == account {
+            closing += posting.amount
+            gross += Int128(posting.amount.magnitude)
+            first = min(first, posting.day)
+        }
         if !Limits.contains(money: closing) { return closing }
-        guard let first = postings.map(\.day).min(), first < lastDay, let existing else { return nil }
+        guard let existing, scan || first < (existing.days.last ?? Int32.min), !Limits.contains(money: gross) else {
+            return nil
+        }
+        if scan { first = Int32.min }
         var days = Set(existing.days)
-        for posting in postings { days.insert(posting.day) }
+        for posting in postings where posting.account == account { days.insert(posting.day) }
         var running: Int128 = 0, cursor = 0
         for day in days.sorted() {
             while cursor < existing.days.count, existing.days[cursor] <= day {
                 running += Int128(existing.amounts[cursor].units)
                 cursor += 1
             }
-            let balance = running + postings.reduce(Int128(0)) { $1.day <= day ? $0 + $1.amount : $0 }
+            var balance = running
+            for posting in postings where posting.account == account && posting.day <= day { balance += posting.amount }
             if day >= first, !Limits.contains(money: balance) { return balance }
         }
         return nil
@@ -117,6 +131,7 @@ public struct GeneralLedger: Sendable, Equatable {
 extension GeneralLedger.Account {
     mutating func add(_ amount: Money, on day: Int32) {
         total += amount
+        gross += amount.magnitude
         if let last = days.last, last == day {
             amounts[amounts.count - 1] += amount
         } else if days.last.map({ $0 < day }) ?? true {
