@@ -95,6 +95,34 @@ struct OverflowRejectionTests {
         #expect(state.ledger.balance("1400") == Money(units: 80_000_000_000_000_000))
     }
 
+    /// A backdated posting changes every balance after its date: inventory 10^17 on the 10th, back to zero
+    /// on the 20th; a receipt of 10^17 dated the 5th keeps the closing balance in range but would make the
+    /// balance of the 10th to the 19th 2 x 10^17.
+    @Test func aBackdatedPostingCannotPutAnEarlierBalanceOutOfRange() throws {
+        var state = LedgerState()
+        try R.run(&state, "item", "item=A model=fifo")
+        try R.run(&state, "receive", "date=2026-01-10 item=A tx=P1 qty=1000 cost=1000000000000 kind=return")
+        try R.run(&state, "issue", "date=2026-01-20 item=A tx=S1 qty=1000")
+        Self.expectRejected(state, "receive", "date=2026-01-05 item=A tx=P2 qty=1000 cost=1000000000000",
+                            .invalidAmount, field: "cost")
+        try R.run(&state, "receive", "date=2026-01-25 item=A tx=P2 qty=1000 cost=1000000000000")
+    }
+
+    /// A close adds up every open receipt of a pool: 100 receipts of 10^17, each drained by an issue
+    /// (returns and sales net to zero on every account), exceed Int64 in the weighted average's sum. The
+    /// close is refused (field `date`) instead of trapping; the postings stay valid.
+    @Test func aCloseThatCannotAddUpItsPoolIsRefused() throws {
+        var state = LedgerState()
+        try R.run(&state, "item", "item=W model=weighted-average")
+        for n in 1...100 {
+            try R.run(&state, "receive", "date=2026-01-02 item=W tx=R\(n) qty=1000 cost=1000000000000 kind=return")
+            try R.run(&state, "issue", "date=2026-01-02 item=W tx=S\(n) qty=1000")
+        }
+        #expect(state.invariantViolations().isEmpty)
+        Self.expectRejected(state, "close", "date=2026-01-31", .invalidAmount, field: "date")
+        Self.expectRejected(state, "recalculate", "date=2026-01-31", .invalidAmount, field: "date")
+    }
+
     @Test func commandsBuiltInCodeAreCheckedToo() throws {
         let state = try Self.stocked()
         let receive = LedgerCommand.receive(.init(date: LedgerDate("2026-01-03")!, item: "A", transaction: "P9",
