@@ -11,9 +11,15 @@ public struct GeneralLedger: Sendable, Equatable {
         public var postingTypes: UInt32 = 0
         /// Sum of `amounts` (the balance as of the last day), kept for the range check of `decide` (DR-17).
         public var total = Total<Money>()
-        /// Sum of the magnitudes of every line posted: no balance as of any date exceeds it, so while it
-        /// is in range a backdated posting needs no scan of the days (DR-17).
+        /// Sum of the magnitudes of every line posted (of each day's net after a snapshot load): no balance
+        /// as of any date exceeds it, so while it is in range a backdated posting needs no scan of the days
+        /// (DR-17). A bound, not a figure: it depends on how the account was loaded, so equality ignores it.
         public var gross = Total<Money>()
+
+        public static func == (lhs: Account, rhs: Account) -> Bool {
+            lhs.name == rhs.name && lhs.days == rhs.days && lhs.amounts == rhs.amounts
+                && lhs.postingTypes == rhs.postingTypes && lhs.total == rhs.total
+        }
     }
 
     private var entries: [Account] = []
