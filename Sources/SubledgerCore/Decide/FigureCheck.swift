@@ -6,47 +6,19 @@ extension LedgerState {
     func checkFigures(_ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)]) throws(Rejection) {
         let field = command.rangeFields
         var figures = ProducedFigures()
-        if command.isClose {
-            // A close touches any pool and transaction; it is rare, so it is checked on a projected copy.
-            try checkClosedFigures(events, field)
-            return
-        }
         for (event, date) in events { figures.collect(event, date, in: self) }
         if let value = figures.outOfRange { throw field.amount(value) }
         for entry in figures.pools { try entry.delta.check(pool(entry.key), field) }
+        for (id, delta) in figures.records {
+            guard let record = transactions[id] else { continue }
+            for value in record.rangeFigures(adding: delta) where !Limits.contains(money: value) {
+                throw field.amount(value, "an amount of transaction \(id)")
+            }
+        }
         for (index, posting) in figures.postings.enumerated()
         where !figures.postings[..<index].contains(where: { $0.account == posting.account }) {
             if let balance = ledger.balanceOutOfRange(posting.account, adding: figures.postings) {
                 throw field.amount(balance, "the balance of account \(posting.account)")
-            }
-        }
-    }
-
-    /// Close, recalculation, reversal: apply to a copy and check every pool, the transactions the
-    /// settlements touch, and the balances of the accounts their vouchers post to.
-    private func checkClosedFigures(_ events: [(event: LedgerEvent, date: LedgerDate)],
-                                    _ field: LedgerCommand.RangeFields) throws(Rejection) {
-        var state = self
-        var touched: Set<String> = []
-        var accounts: Set<String> = []
-        for (event, date) in events {
-            if case .settlementPosted(let e) = event {
-                for entry in e.entries { touched.insert(entry.transaction); touched.insert(entry.counterpart) }
-            }
-            for line in event.lines {
-                guard Limits.contains(line.amount) else { throw field.amount(Int128(line.amount.units)) }
-                accounts.insert(line.account)
-            }
-            state.apply(event, date: date, sequence: state.lastSequence + 1)
-        }
-        for (_, pool) in state.pools { try PoolDelta().check(pool, field) }
-        for id in touched {
-            guard let record = state.transactions[id] else { continue }
-            for value in record.rangeFigures where !Limits.contains(money: value) { throw field.amount(value) }
-        }
-        for account in accounts {
-            if let balance = state.ledger.balanceOutOfRange(account, adding: [], scan: true) {
-                throw field.amount(balance, "the balance of account \(account)")
             }
         }
     }
@@ -59,6 +31,8 @@ struct ProducedFigures {
     var outOfRange: Int128?
     var pools: [PoolChange] = []
     var postings: [Posting] = []
+    /// Changes of existing transactions by a close's settlements (a close touches many: a dictionary).
+    var records: [String: RecordDelta] = [:]
 
     struct PoolChange { var key: PoolKey, delta: PoolDelta }
     struct Posting { var account: String, day: Int32, amount: Int128 }
@@ -119,8 +93,41 @@ struct ProducedFigures {
             for value in after.rangeFigures { amount(value) }
             amount(Int128(record.adjustment.units) + Int128(e.amount.units))
             pool(state.poolKey(item: record.item, record.dimensions), .zero, e.amount, physical: false)
-        case .itemDefined, .accountsSet, .markPosted, .settlementPosted, .closePosted, .closeReversed:
+        case .settlementPosted(let e): collectSettlement(e, state)
+        case .itemDefined, .accountsSet, .markPosted, .closePosted, .closeReversed:
             break
+        }
+    }
+
+    /// A close's results for one pool, as `LedgerState.applySettlement` applies them: issue adjustments
+    /// change the pool, settlements the settled values of both sides (DR-17: a close is checked too).
+    private mutating func collectSettlement(_ e: SettlementPosted, _ state: LedgerState) {
+        for receipt in e.closingReceipts { amount(receipt.value) }
+        guard let setup = state.items[e.item] else { return }
+        for entry in e.entries {
+            guard let record = state.transactions[entry.transaction] else { continue }
+            let key = state.poolKey(item: setup, record.dimensions)
+            let adjustment = Int128(entry.adjustment.units), settled = Int128(entry.settledAmount.units)
+            var delta = PoolDelta()
+            switch entry.kind {
+            case .settlement:
+                records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: adjustment)
+                records[entry.counterpart, default: RecordDelta()].settle(settled, adjustment: 0)
+                delta.financialValue = -adjustment
+            case .adjustment where entry.physical:
+                let effect = Int128(state.physicalEffect(entry, on: record).units)
+                records[entry.transaction, default: RecordDelta()].adjustPhysical(adjustment, effect: effect)
+                delta.physicalValue = -effect
+            case .adjustment:
+                records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment)
+                delta.financialValue = -adjustment
+            case .consumption:
+                records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: 0)
+            case .receiptAdjustment:
+                records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment)
+                delta.financialValue = adjustment
+            }
+            pool(key, delta)
         }
     }
 
@@ -173,13 +180,39 @@ struct PoolDelta {
     }
 }
 
+/// What a close's settlements add to one transaction's figures.
+struct RecordDelta {
+    var adjustment: Int128 = 0, physicalAdjustment: Int128 = 0, physicalOpenValue: Int128 = 0, settledValue: Int128 = 0
+
+    mutating func settle(_ settled: Int128, adjustment change: Int128) {
+        settledValue += settled
+        adjustment += change
+    }
+
+    mutating func adjustPhysical(_ change: Int128, effect: Int128) {
+        adjustment += change
+        physicalAdjustment += change
+        physicalOpenValue += effect
+    }
+}
+
 extension TransactionRecord {
     /// The amounts of a transaction that must stay in range (DR-17), in `Int128`.
-    var rangeFigures: [Int128] {
-        let financial = Int128(financialValue.units), adjustment = Int128(adjustment.units)
-        let physical = Int128(physicalOpenValue.units), physicalAdjustment = Int128(physicalAdjustment.units)
-        return [financial, adjustment, physical, Int128(settledValue.units),
+    var rangeFigures: [Int128] { rangeFigures(adding: RecordDelta()) }
+
+    func rangeFigures(adding delta: RecordDelta) -> [Int128] {
+        let financial = Int128(financialValue.units), adjustment = Int128(adjustment.units) + delta.adjustment
+        let physical = Int128(physicalOpenValue.units) + delta.physicalOpenValue
+        let physicalAdjustment = Int128(physicalAdjustment.units) + delta.physicalAdjustment
+        return [financial, adjustment, physical, Int128(settledValue.units) + delta.settledValue,
                 financial + adjustment - physicalAdjustment, financial + physical + adjustment - physicalAdjustment]
+    }
+
+    /// The sum of the magnitudes of its amounts (for the close's bound), without an array.
+    var magnitudeSum: Int128 {
+        Int128(financialValue.units.magnitude) + Int128(adjustment.units.magnitude)
+            + Int128(physicalOpenValue.units.magnitude) + Int128(physicalAdjustment.units.magnitude)
+            + Int128(settledValue.units.magnitude)
     }
 }
 
@@ -193,7 +226,7 @@ extension LedgerState {
         var money: [String: Int128] = [:], quantity: [String: Int128] = [:]
         for record in transactions.values {
             guard let setup = items[record.item], setup.model.isPeriodic else { continue }
-            money[record.item, default: 0] += record.rangeFigures.reduce(Int128(0)) { $0 + Int128($1.magnitude) }
+            money[record.item, default: 0] += record.magnitudeSum
             quantity[record.item, default: 0] += Int128(record.financialQuantity.units.magnitude)
                 + Int128(record.physicalOpenQuantity.units.magnitude) + Int128(record.settledQuantity.units.magnitude)
         }
