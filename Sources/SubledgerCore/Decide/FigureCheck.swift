@@ -6,6 +6,12 @@ extension LedgerState {
     func checkFigures(_ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)]) throws(Rejection) {
         let field = command.rangeFields
         var figures = ProducedFigures()
+        if command.isClose {
+            // A close's settlement adds to a transaction at most twice what its item's figures add up to
+            // (each receipt's open value is taken once): far below the range, per-transaction changes
+            // need no tracking (a dictionary of every settled id, a third of the close's time).
+            figures.tracksRecords = magnitudeTotals().money > Int128(Limits.maximumMoney.units / 8)
+        }
         for (event, date) in events { figures.collect(event, date, in: self) }
         if let value = figures.outOfRange { throw field.amount(value) }
         for entry in figures.pools { try entry.delta.check(pool(entry.key), field) }
@@ -31,8 +37,10 @@ struct ProducedFigures {
     var outOfRange: Int128?
     var pools: [PoolChange] = []
     var postings: [Posting] = []
-    /// Changes of existing transactions by a close's settlements (a close touches many: a dictionary).
+    /// Changes of existing transactions by a close's settlements (a close touches many: a dictionary),
+    /// tracked only when the ledger's figures are large enough to need it.
     var records: [String: RecordDelta] = [:]
+    var tracksRecords = true
 
     struct PoolChange { var key: PoolKey, delta: PoolDelta }
     struct Posting { var account: String, day: Int32, amount: Int128 }
@@ -104,31 +112,36 @@ struct ProducedFigures {
     private mutating func collectSettlement(_ e: SettlementPosted, _ state: LedgerState) {
         for receipt in e.closingReceipts { amount(receipt.value) }
         guard let setup = state.items[e.item] else { return }
-        for entry in e.entries {
+        // One event per cost pool: its entries' pool changes are summed here, not searched for per entry.
+        let eventKey = PoolKey(item: e.item, dimensions: e.dimensions)
+        var eventDelta = PoolDelta()
+        if tracksRecords { records.reserveCapacity(records.count + e.entries.count) }
+        for entry in e.entries where tracksRecords || entry.kind != .consumption {
             guard let record = state.transactions[entry.transaction] else { continue }
             let key = state.poolKey(item: setup, record.dimensions)
             let adjustment = Int128(entry.adjustment.units), settled = Int128(entry.settledAmount.units)
             var delta = PoolDelta()
             switch entry.kind {
             case .settlement:
-                records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: adjustment)
-                records[entry.counterpart, default: RecordDelta()].settle(settled, adjustment: 0)
+                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: adjustment) }
+                if tracksRecords { records[entry.counterpart, default: RecordDelta()].settle(settled, adjustment: 0) }
                 delta.financialValue = -adjustment
             case .adjustment where entry.physical:
                 let effect = Int128(state.physicalEffect(entry, on: record).units)
-                records[entry.transaction, default: RecordDelta()].adjustPhysical(adjustment, effect: effect)
+                if tracksRecords { records[entry.transaction, default: RecordDelta()].adjustPhysical(adjustment, effect: effect) }
                 delta.physicalValue = -effect
             case .adjustment:
-                records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment)
+                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment) }
                 delta.financialValue = -adjustment
             case .consumption:
-                records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: 0)
+                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: 0) }
             case .receiptAdjustment:
-                records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment)
+                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment) }
                 delta.financialValue = adjustment
             }
-            pool(key, delta)
+            if key == eventKey { eventDelta.add(delta) } else { pool(key, delta) }
         }
+        pool(eventKey, eventDelta)
     }
 
     private mutating func collectInvoice(_ e: InvoicePosted, _ state: LedgerState) {
@@ -223,6 +236,9 @@ extension LedgerState {
     /// and a close whose sums could leave `Int64` is refused instead of trapping (DR-17). The bound,
     /// `Limits.clampedUnits` (10^18 units), leaves room for the planner's differences of two such sums.
     func checkCloseSums(through date: LedgerDate) throws(Rejection) {
+        // The common case in one pass without hashing: every item together within the bound.
+        let all = magnitudeTotals()
+        guard all.money > Int128(Limits.clampedUnits) || all.quantity > Int128(Limits.clampedUnits) else { return }
         var money: [String: Int128] = [:], quantity: [String: Int128] = [:]
         for record in transactions.values {
             guard let setup = items[record.item], setup.model.isPeriodic else { continue }
@@ -235,5 +251,17 @@ extension LedgerState {
             throw Rejection(.invalidAmount, field: "date",
                             "item '\(item)' holds more value or quantity than a close can add up (\(Total<Money>(units: sum)) in open and settled amounts); amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)")
         }
+    }
+
+    /// The sums of the magnitudes of every transaction's amounts and quantities: bounds of whatever a
+    /// close can add up or move.
+    func magnitudeTotals() -> (money: Int128, quantity: Int128) {
+        var money: Int128 = 0, quantity: Int128 = 0
+        for record in transactions.values {
+            money += record.magnitudeSum
+            quantity += Int128(record.financialQuantity.units.magnitude)
+                + Int128(record.physicalOpenQuantity.units.magnitude) + Int128(record.settledQuantity.units.magnitude)
+        }
+        return (money, quantity)
     }
 }

@@ -29,6 +29,13 @@ extension LedgerCommand {
         }
     }
 
+    var isClose: Bool {
+        switch self {
+        case .close, .recalculate, .reverseClose: return true
+        default: return false
+        }
+    }
+
     /// The figures the command brings, each in its range.
     func checkInputRanges() throws(Rejection) {
         switch self {
