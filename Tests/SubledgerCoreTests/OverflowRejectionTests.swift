@@ -130,6 +130,8 @@ struct OverflowRejectionTests {
         #expect(throws: Rejection.self) { _ = try state.decide(receive) }
         let adjust = LedgerCommand.adjust(.init(date: LedgerDate("2026-01-03")!, transaction: "P1", amount: Money(units: Int64.min)))
         #expect(throws: Rejection.self) { _ = try state.decide(adjust) }
+        let zero = LedgerCommand.issue(.init(date: LedgerDate("2026-01-03")!, item: "A", transaction: "S9", quantity: .zero))
+        #expect(throws: Rejection.self) { _ = try state.decide(zero) }
     }
 
     @Test func outOfRangeTextNamesItsField() throws {

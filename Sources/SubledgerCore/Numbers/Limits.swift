@@ -37,6 +37,11 @@ public enum Limits {
     }
 
     public static func check(_ value: Quantity, field: String, _ what: String = "quantity") throws(Rejection) {
+        // Every quantity a command brings is positive (the decoder says so); a command built in code with
+        // zero would reach a division by its quantity.
+        guard value.isPositive else {
+            throw Rejection(.invalidQuantity, field: field, "\(what) must be greater than zero, got \(value.formatted(minimumDecimals: 0))")
+        }
         guard contains(value) else {
             throw Rejection(.invalidQuantity, field: field,
                             "\(what) \(value.formatted(minimumDecimals: 0)) is out of range: quantities are \(describe(maximumQuantity))")
