@@ -6,7 +6,9 @@
 #   tools/fuzz.sh -n 1000000 -r 5      # 1,000,000 iterations per target, 5 rounds (5 seeds)
 #   tools/fuzz.sh -s 0x5eed20260001    # replay one seed (exactly what that round fed)
 #   tools/fuzz.sh -t fullImport        # one target: jsonLinesReader, csvReader, fullImport,
-#                                      #   scenarioParserAndRunner, eventPayloadDecoder
+#                                      #   scenarioParserAndRunner, eventPayloadDecoder,
+#                                      #   extremeFigures (range edges, DR-17; also matches
+#                                      #   extremeFiguresThroughTheLedger)
 #   tools/fuzz.sh -c 2000              # also N command-line runs: hostile import files, error text checked
 #
 # Every input is written to $CRASH_DIR/<target>.last just before it is fed. When the test process dies

@@ -154,6 +154,9 @@ struct FuzzTests {
         "-9223372036854775808", "18446744073709551616", "-1", "-0", "0", "0.0", "-0.001", "1.123456789012345678901",
         "0.00000000000000000001", "1e400", "1E-400", "-1e9", "1e18", "00012", ".5", "5.", "1_000", "NaN", "Infinity",
         "0x10", "+3", "1.", "922337203685.4775807", "7.0485e2", "1.23456E3", "1" + String(repeating: "0", count: 300), "4.9e-324", "١٢",
+        // The edges of the ranges (DR-17): at, just inside and just over each limit, and the examples.
+        "1000000000000", "1000000000000.0001", "999999999999.9999", "1000000000000000", "1000000000000000.01",
+        "92233720368547758.07", "922337203685477", "900000000000000", "-1000000000000000",
     ]
 
     static let tokens = [
@@ -397,7 +400,7 @@ struct FuzzTests {
                 if result.duplicate { duplicates += 1 }
                 #expect(try ledger.store.lastSequence() == sequence + Int64(result.duplicate ? 0 : result.eventCount))
                 #expect(ledger.state.lastSequence == (try ledger.store.lastSequence()))
-                #expect(ledger.trialBalance().reduce(Money.zero) { $0 + $1.balance } == .zero,
+                #expect(ledger.trialBalance().total(\.balance).isZero,
                         "books do not balance after importing \"\(Self.escaped(bytes))\"")
                 Self.expectNoBlankTrackedDimension(ledger.state, bytes)
             } catch {

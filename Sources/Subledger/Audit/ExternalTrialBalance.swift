@@ -59,6 +59,13 @@ public enum ExternalTrialBalance {
                 throw Rejection(.invalidAmount, field: "balance", "balance '\(Echo.cut(amount))' of account '\(Echo.cut(account))' \(reason)",
                                 line: record.line)
             }
+            // DR-17: a balance out of the ledger's money range is refused here, naming its line, so the
+            // comparison's differences stay in range.
+            guard Limits.contains(balance) else {
+                throw Rejection(.invalidAmount, field: "balance",
+                                "balance '\(amount)' of account '\(account)' is out of range: amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude",
+                                line: record.line)
+            }
             seen[account] = record.line
             balances.append(ExternalBalance(account: account, balance: balance, line: record.line))
         }

@@ -28,13 +28,14 @@ public struct InventoryValueReport: Sendable {
     /// GL inventory accounts (posted with an inventory-holding posting type) and their balances as of the date.
     public var ledgerAccounts: [(account: String, balance: Money)]
 
-    public var financialQuantity: Quantity { rows.reduce(.zero) { $0 + $1.financialQuantity } }
-    public var financialValue: Money { rows.reduce(.zero) { $0 + $1.financialValue } }
-    public var physicalQuantity: Quantity { rows.reduce(.zero) { $0 + $1.physicalQuantity } }
-    public var physicalValue: Money { rows.reduce(.zero) { $0 + $1.physicalValue } }
-    public var quantity: Quantity { financialQuantity + physicalQuantity }
-    public var value: Money { financialValue + physicalValue }
-    public var ledgerValue: Money { ledgerAccounts.reduce(.zero) { $0 + $1.balance } }
+    // Totals in Int128: every row is in range, their number is not (DR-17).
+    public var financialQuantity: Total<Quantity> { rows.total(\.financialQuantity) }
+    public var financialValue: Total<Money> { rows.total(\.financialValue) }
+    public var physicalQuantity: Total<Quantity> { rows.total(\.physicalQuantity) }
+    public var physicalValue: Total<Money> { rows.total(\.physicalValue) }
+    public var quantity: Total<Quantity> { financialQuantity + physicalQuantity }
+    public var value: Total<Money> { financialValue + physicalValue }
+    public var ledgerValue: Total<Money> { ledgerAccounts.total(\.balance) }
 }
 
 extension Ledger {

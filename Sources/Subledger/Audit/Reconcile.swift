@@ -22,8 +22,8 @@ public struct AccountReconciliation: Sendable, Equatable {
     /// The sources whose amounts differ, listed when the account differs (or when asked for).
     public var sources: [SourceDifference]?
 
-    public var subledger: Money { composition.total }
-    public var difference: Money { subledger - ledger }
+    public var subledger: Total<Money> { composition.total }
+    public var difference: Total<Money> { subledger - ledger }
     /// Posting types on this account that do not hold inventory value: their lines are in the GL balance
     /// but not in the subledger (an account shared with, e.g., COGS).
     public var otherPostingTypes: [PostingType] { postingTypes.filter { !$0.holdsInventoryValue } }
@@ -40,17 +40,18 @@ public struct ReconciliationReport: Sendable {
     public var skipped: [AsOfState.SkippedEvent]
     /// Value of every cost pool as of the date (equals the subledger total by construction of the pool
     /// revaluation part; reported so that readers can check).
-    public var poolValue: Money
+    public var poolValue: Total<Money>
     /// Items whose pools hold value that none of their transactions carries although their model has no
     /// revaluations (only standard cost and moving average revalue pools): the projection's pools and
     /// transactions disagree. Attributed to the item's inventory account with the pool revaluations.
-    public var unexplainedPoolValue: [(item: String, amount: Money)]
+    public var unexplainedPoolValue: [(item: String, amount: Total<Money>)]
     /// With an external trial balance: every account of either side.
     public var external: [ExternalComparisonRow]?
 
-    public var subledgerTotal: Money { accounts.reduce(.zero) { $0 + $1.subledger } }
-    public var ledgerTotal: Money { accounts.reduce(.zero) { $0 + $1.ledger } }
-    public var difference: Money { subledgerTotal - ledgerTotal }
+    // Totals in Int128: every account is in range, their number is not (DR-17).
+    public var subledgerTotal: Total<Money> { accounts.reduce(Total()) { $0 + $1.subledger } }
+    public var ledgerTotal: Total<Money> { accounts.total(\.ledger) }
+    public var difference: Total<Money> { subledgerTotal - ledgerTotal }
     public var differingAccounts: [AccountReconciliation] { accounts.filter { !$0.difference.isZero } }
     /// External balances that differ on inventory accounts (other accounts are informational).
     public var externalInventoryDifferences: [ExternalComparisonRow] {
@@ -107,11 +108,14 @@ extension Ledger {
                 }
             }
         }
-        let poolValue = snapshot.state.pools.values.reduce(Money.zero) { $0 + $1.value }
+        let poolValue = snapshot.state.pools.values.total(\.value)
         var comparison: [ExternalComparisonRow]?
         if let external {
             var physical: [String: Money] = [:]
-            for row in accounts { physical[row.account] = row.composition.received + row.composition.shipped }
+            for row in accounts {
+                // One account's physical amounts: in range in a ledger the range check wrote (DR-17).
+                physical[row.account] = Money(units: narrowClamped((row.composition.received + row.composition.shipped).units))
+            }
             comparison = ExternalTrialBalance.compare(external, ledger: live.ledger, asOf: date, physical: physical,
                                                       dates: ReconciliationReport.businessDates(live))
         }

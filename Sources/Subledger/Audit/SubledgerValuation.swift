@@ -22,20 +22,25 @@ import SubledgerCore
 ///
 /// So the subledger total is the value of every cost pool, and each account's share follows the
 /// transactions that sit on it.
+///
+/// Each part sums every transaction on the account: summed in `Int128`, as their number is not bounded
+/// (DR-17).
 public struct SubledgerComposition: Sendable, Equatable {
-    public var financial = Money.zero
-    public var received = Money.zero
-    public var shipped = Money.zero
-    public var fixedPriceOffset = Money.zero
-    public var revaluation = Money.zero
+    public var financial = Total<Money>()
+    public var received = Total<Money>()
+    public var shipped = Total<Money>()
+    public var fixedPriceOffset = Total<Money>()
+    public var revaluation = Total<Money>()
 
     public init() {}
 
-    public var total: Money { financial + received + shipped + fixedPriceOffset + revaluation }
+    public var total: Total<Money> { financial + received + shipped + fixedPriceOffset + revaluation }
 
     enum Part { case financial, received, shipped, fixedPriceOffset, revaluation }
 
-    mutating func add(_ part: Part, _ amount: Money) {
+    mutating func add(_ part: Part, _ amount: Money) { add(part, Total(amount)) }
+
+    mutating func add(_ part: Part, _ amount: Total<Money>) {
         switch part {
         case .financial: financial += amount
         case .received: received += amount
@@ -86,7 +91,7 @@ struct SubledgerValuation {
     private var profileAccounts: [String: Resolved] = [:]
     /// Per item, the pool value no transaction carries (set by `byAccount()`): revaluations for standard
     /// cost and moving average items; for any other model, a sign that pools and transactions disagree.
-    private(set) var residuals: [String: Money] = [:]
+    private(set) var residuals: [String: Total<Money>] = [:]
 
     /// Account indices per posting type; -1 when the transaction's stored accounts lack it.
     struct Resolved {
@@ -199,11 +204,11 @@ struct SubledgerValuation {
             totals[share.account].add(share.part, share.amount)
         }
         // Pool value not carried by any transaction, per item (all pools of an item share its profile).
-        var residual: [String: Money] = [:]
+        var residual: [String: Total<Money>] = [:]
         for (key, pool) in state.pools where !pool.value.isZero { residual[key.item, default: .zero] += pool.value }
         var shares: [Share] = []
         shares.reserveCapacity(3)
-        var lastItem = "", lastSum = Money.zero
+        var lastItem = "", lastSum = Total<Money>()
         for record in state.transactions.values {
             self.shares(of: record, into: &shares)
             guard !shares.isEmpty else { continue }
@@ -222,7 +227,9 @@ struct SubledgerValuation {
         }
         if !lastSum.isZero { residual[lastItem, default: .zero] -= lastSum }
         for (item, amount) in residual where !amount.isZero {
-            add(Share(part: .revaluation, account: profile(item).inventory, amount: amount))
+            let account = profile(item).inventory
+            while totals.count <= account { totals.append(SubledgerComposition()) }
+            totals[account].add(.revaluation, amount)
         }
         residuals = residual.filter { !$0.value.isZero }
         var result: [String: SubledgerComposition] = [:]
@@ -236,7 +243,7 @@ struct SubledgerValuation {
     /// adjustments, each settlement voucher with them, each pool's revaluations. They add up to `byAccount()`.
     mutating func bySource(on accounts: Set<String>) -> [String: [AuditSource: Money]] {
         var result: [String: [AuditSource: Money]] = [:]
-        var residual: [PoolKey: Money] = [:]
+        var residual: [PoolKey: Total<Money>] = [:]
         for (key, pool) in state.pools where !pool.value.isZero { residual[key, default: .zero] += pool.value }
         let wanted = accountNames.indices.filter { accounts.contains(accountNames[$0]) }
         var targets = [Bool](repeating: false, count: accountNames.count)
@@ -265,7 +272,10 @@ struct SubledgerValuation {
         }
         for (key, amount) in residual where !amount.isZero {
             let account = profile(key.item).inventory
-            if wants(account) { result[accountNames[account], default: [:]][.revaluation(key), default: .zero] += amount }
+            // One pool's revaluations: in range in a ledger the range check wrote (DR-17); clamped, not
+            // trapped on, in an older one.
+            let clamped = Money(units: narrowClamped(amount.units))
+            if wants(account) { result[accountNames[account], default: [:]][.revaluation(key), default: .zero] += clamped }
         }
         return result
     }

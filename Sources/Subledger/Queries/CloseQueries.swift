@@ -50,10 +50,10 @@ public struct CloseRow: Sendable, Equatable {
     /// Entries of kind `settlement` (an issue matched with a receipt).
     public var settledCount: Int
     /// Sum of the adjustments of issues (settlements and adjustments without settlement): the change of
-    /// cost of goods issued. + means more cost.
-    public var issueAdjustment: Money
+    /// cost of goods issued. + means more cost. In Int128: a close has any number of entries (DR-17).
+    public var issueAdjustment: Total<Money>
     /// Sum of the adjustments of receipts (a transfer's receipt leg following its issue leg, D15).
-    public var receiptAdjustment: Money
+    public var receiptAdjustment: Total<Money>
     /// Sequence of the `close.reversed` event that reversed the run (D12); nil while it is in force.
     public var reversedBy: Int64? = nil
 

@@ -4,15 +4,16 @@ import SubledgerCore
 public enum Reconciliation {
     public struct Totals: Sendable {
         /// Value of every cost pool (physical and financial).
-        public var subledger: Money
+        public var subledger: Total<Money>
         /// Balance of every account posted with an inventory-holding posting type.
-        public var ledger: Money
-        public var difference: Money { subledger - ledger }
+        public var ledger: Total<Money>
+        public var difference: Total<Money> { subledger - ledger }
     }
 
     public static func totals(_ state: LedgerState, asOf date: LedgerDate = .distantFuture) -> Totals {
-        let subledger = state.pools.values.reduce(Money.zero) { $0 + $1.value }
-        let ledger = state.ledger.inventoryAccounts.reduce(Money.zero) { $0 + state.ledger.balance($1, asOf: date) }
+        // Summed in Int128: every pool and balance is in range, their number is not (DR-17).
+        let subledger = state.pools.values.total(\.value)
+        let ledger = state.ledger.inventoryAccounts.total { state.ledger.balance($0, asOf: date) }
         return Totals(subledger: subledger, ledger: ledger)
     }
 }

@@ -124,17 +124,18 @@ public enum ScenarioRunner {
                 ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement && $0.entry.transaction == issue
                     && ($0.entry.counterpart == receipt || (receipt == "wa-close" && $0.entry.counterpart.hasPrefix("wa-close@")))
             }
-            guard !matching.isEmpty, !matching.reduce(Quantity.zero, { $0 + $1.entry.quantity }).isZero else {
+            // Sums over any number of entries and pools in Int128 (DR-17).
+            guard !matching.isEmpty, !matching.total(\.entry.quantity).isZero else {
                 let found = state.settlements.filter { $0.entry.transaction == issue && $0.entry.kind == .settlement && $0.mode == .close }
                     .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
                 return "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
             }
-            let q = matching.reduce(Quantity.zero) { $0 + $1.entry.quantity }
-            let a = matching.reduce(Money.zero) { $0 + $1.entry.settledAmount }
-            let adj = matching.reduce(Money.zero) { $0 + $1.entry.adjustment }
-            if q != quantity { return "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))" }
-            if let amount, a != amount { return "expected settled amount \(amount), found \(a)" }
-            if let adjustment, adj != adjustment { return "expected adjustment \(adjustment), found \(adj)" }
+            let q = matching.total(\.entry.quantity)
+            let a = matching.total(\.entry.settledAmount)
+            let adj = matching.total(\.entry.adjustment)
+            if q != Total(quantity) { return "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))" }
+            if let amount, a != Total(amount) { return "expected settled amount \(amount), found \(a)" }
+            if let adjustment, adj != Total(adjustment) { return "expected adjustment \(adjustment), found \(adj)" }
             return nil
         case .unsettled(let tx, let quantity):
             let records: [TransactionRecord]
@@ -145,11 +146,11 @@ public enum ScenarioRunner {
             } else {
                 return "transaction \(tx) does not exist"
             }
-            let open = records.reduce(Quantity.zero) { $0 + $1.openQuantity + $1.physicalOpenQuantity }
-            return open == quantity ? nil
+            let open = records.total(\.openQuantity) + records.total(\.physicalOpenQuantity)
+            return open == Total(quantity) ? nil
                 : "expected \(tx) open qty \(quantity.formatted(minimumDecimals: 0)), found \(open.formatted(minimumDecimals: 0))"
         case .onHand(let item, let quantity, let value, let part, let filter):
-            var q = Quantity.zero, v = Money.zero
+            var q = Total<Quantity>(), v = Total<Money>()
             for (key, pool) in state.pools where key.item == item && filter.matches(key.dimensions) {
                 switch part {
                 case .both: q += pool.quantity; v += pool.value
@@ -157,17 +158,20 @@ public enum ScenarioRunner {
                 case .physical: q += pool.physicalQuantity; v += pool.physicalValue
                 }
             }
-            return q == quantity && v == value ? nil
+            return q == Total(quantity) && v == Total(value) ? nil
                 : "expected on-hand qty \(quantity.formatted(minimumDecimals: 0)) value \(value), found qty \(q.formatted(minimumDecimals: 0)) value \(v)"
         case .average(let item, let unit, let filter):
             guard let setup = state.items[item] else { return "item \(item) does not exist" }
-            var q = Quantity.zero, v = Money.zero
+            var q = Total<Quantity>(), v = Total<Money>()
             for (key, pool) in state.pools where key.item == item && filter.matches(key.dimensions) {
                 let basis = pool.averageBasis(includePhysical: setup.averagesPhysicalRows)
                 q += basis.quantity
                 v += basis.value
             }
-            return compareUnit("average", unit, q.isPositive ? v.perUnit(q) : nil, decimals: 4)
+            // cents / qty (scale 4) -> price scale 4, as `Money.perUnit`, on the Int128 sums.
+            let average = q.isPositive
+                ? UnitPrice(units: narrowClamped(Rounding.halfAwayFromZero.divide(v.units * 1_000_000, by: q.units))) : nil
+            return compareUnit("average", unit, average, decimals: 4)
         case .gl(let name, let balance):
             let account = PostingType(rawValue: name).map { state.profiles.account(for: $0, group: "") } ?? name
             let found = state.ledger.balance(account)

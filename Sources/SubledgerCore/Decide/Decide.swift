@@ -2,7 +2,15 @@
 /// (shape, period lock, references, duplicates, quantities) so that a command always gets the same code.
 extension LedgerState {
     /// The events `command` produces against this state, with their business dates, or a rejection.
+    /// Figures out of range (DR-17) are refused last, after every business check, in `checkFigures`.
     public func decide(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+        try command.checkInputRanges()
+        let events = try decideEvents(command)
+        try checkFigures(command, events)
+        return events
+    }
+
+    private func decideEvents(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
         if let date = command.date { try checkPeriodOpen(date) }
         switch command {
         case .defineItem(let setup):
@@ -20,8 +28,12 @@ extension LedgerState {
         case .activateStandardCost(let c): return [(.standardCostActivated(try decideStandardCost(c)), c.date)]
         case .revalue(let c): return [(.movingAverageRevalued(try decideRevaluation(c)), c.date)]
         case .adjust(let c): return [(.receiptAdjusted(try decideAdjustment(c)), c.date)]
-        case .close(let date): return try decideClose(through: date)
-        case .recalculate(let date): return planClose(through: date, mode: .recalculation).map { ($0, date) }
+        case .close(let date):
+            try checkCloseSums(through: date)
+            return try decideClose(through: date)
+        case .recalculate(let date):
+            try checkCloseSums(through: date)
+            return planClose(through: date, mode: .recalculation).map { ($0, date) }
         case .reverseClose(let date, let through): return try decideReverseClose(date: date, through: through)
         }
     }

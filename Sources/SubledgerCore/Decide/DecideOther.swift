@@ -11,7 +11,7 @@ extension LedgerState {
         guard receipt.direction == .receipt else {
             throw Rejection(.invalidMarking, field: "receipt", "'\(receipt.id)' is a \(receipt.direction.rawValue), not a receipt")
         }
-        let setup = items[issue.item]!
+        let setup = try item(issue.item)  // defined: the transaction was posted on it
         guard setup.model.allowsMarking else {
             throw Rejection(.markingNotAllowed, field: "issue",
                             "item '\(setup.id)' uses \(setup.model.rawValue): marking is not allowed (D6)")
@@ -60,7 +60,8 @@ extension LedgerState {
         // Physically-only rows are revalued one by one, on their own packing-slip accounts, so that their
         // invoice later reverses exactly what they carry: receipts against inventory cost revaluation,
         // shipped issues into deferred COGS (the goods have left; the invoice posts COGS at the new standard).
-        var physicalDeltas: [DimensionValues: Money] = [:]
+        // Summed in Int128: any number of open rows, each clamped when out of range (DR-17).
+        var physicalDeltas: [DimensionValues: Total<Money>] = [:]
         var revaluedTransactions: [TransactionRevaluation] = []
         for record in transactions.values.sorted(by: { $0.sequence < $1.sequence })
         where record.item == setup.id && record.physicalOpenQuantity.isPositive {
@@ -81,7 +82,7 @@ extension LedgerState {
         var revaluations: [PoolRevaluation] = []
         for (key, pool) in pools.sorted(by: { $0.key < $1.key }) where key.item == setup.id {
             let financialDelta = pool.financialQuantity.amount(at: c.unitCost) - pool.financialValue
-            let physicalDelta = physicalDeltas[key.dimensions] ?? .zero
+            let physicalDelta = Money(units: narrowClamped((physicalDeltas[key.dimensions] ?? .zero).units))
             guard !physicalDelta.isZero || !financialDelta.isZero else { continue }
             revaluations.append(PoolRevaluation(dimensions: key.dimensions, physicalDelta: physicalDelta,
                                                 financialDelta: financialDelta))
@@ -111,7 +112,7 @@ extension LedgerState {
 
     func decideAdjustment(_ c: LedgerCommand.Adjustment) throws(Rejection) -> ReceiptAdjusted {
         let record = try transaction(c.transaction)
-        let setup = items[record.item]!
+        let setup = try item(record.item)  // defined: the transaction was posted on it
         try requireNotBefore(record.financialDate ?? record.date, c.date, of: record.id)
         guard record.direction == .receipt else {
             throw Rejection(.notAdjustable, field: "tx", "'\(record.id)' is a \(record.direction.rawValue); only receipts are adjusted")

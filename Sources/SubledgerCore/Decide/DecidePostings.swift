@@ -5,7 +5,7 @@ extension LedgerState {
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
         let pool = self.pool(poolKey(item: setup, c.dimensions))
-        let entered = c.quantity.amount(at: c.unitPrice)
+        let entered = try Limits.amount(c.quantity, at: c.unitPrice, field: "cost")
         let inventory: PostingType = c.physicalOnly ? .inventoryReceived : .inventory
         let offset = c.physicalOnly ? c.kind.physicalOffset : c.kind.financialOffset
         var voucher = builder(setup)
@@ -14,7 +14,8 @@ extension LedgerState {
         switch setup.model {
         case .standard:
             // 3.9: inventory at standard; the difference to the entered price is purchase price variance.
-            value = c.quantity.amount(at: setup.standardCost!)
+            // The decoder requires standard= on a standard item; a setup built in code without it costs zero.
+            value = c.quantity.amount(at: setup.standardCost ?? .zero)
             voucher.post(value, debit: inventory, credit: offset)
             // A return priced at an older standard is a cost change variance, not a purchase variance (1.5).
             voucher.post(entered - value, debit: c.kind == .return ? .costChangeVariance : .ppv, credit: offset)
@@ -28,7 +29,8 @@ extension LedgerState {
         case .fifo, .lifo, .lifoDate, .weightedAverage, .weightedAverageDate:
             if setup.fixedReceiptPrice {
                 // 3.8: inventory keeps the item's price; at invoice the difference goes to profit or loss.
-                value = c.quantity.amount(at: setup.defaultPrice!)
+                // The decoder requires price= with a fixed receipt price (as for standard= above).
+                value = c.quantity.amount(at: setup.defaultPrice ?? .zero)
                 if c.physicalOnly {
                     offsetValue = value
                     voucher.post(value, debit: inventory, credit: offset)
@@ -131,7 +133,7 @@ extension LedgerState {
             throw Rejection(.overInvoiced, field: "qty",
                             "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' is not invoiced yet")
         }
-        let setup = items[record.item]!
+        let setup = try item(record.item)  // defined: the transaction was posted on it
         let key = poolKey(item: setup, record.dimensions)
         let whole = quantity == record.physicalOpenQuantity
         let valueReversed = whole ? record.physicalOpenValue
@@ -153,7 +155,9 @@ extension LedgerState {
     private func decideReceiptInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                       _ quantity: Quantity, _ price: UnitPrice, _ valueReversed: Money,
                                       _ offsetReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.ReceiptKind(code: record.kindCode)!
+        // Transfer legs are refused above and closing receipts are never physically open: a purchase
+        // fallback is never taken, it only keeps a broken record from trapping.
+        let kind = LedgerCommand.ReceiptKind(code: record.kindCode) ?? .purchase
         let stored = accounts(of: record)
         var voucher = builder(setup)
         // The product receipt voucher is reversed on the accounts it used (D16) ...
@@ -165,7 +169,7 @@ extension LedgerState {
         var value = entered
         switch setup.model {
         case .standard:
-            value = quantity.amount(at: setup.standardCost!)
+            value = quantity.amount(at: setup.standardCost ?? .zero)  // see decideReceive
             voucher.post(value, debit: .inventory, credit: kind.financialOffset)
             voucher.post(entered - value, debit: kind == .return ? .costChangeVariance : .ppv,
                          credit: kind.financialOffset)
@@ -206,7 +210,7 @@ extension LedgerState {
 
     private func decideIssueInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                     _ quantity: Quantity, _ valueReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.IssueKind(code: record.kindCode)!
+        let kind = LedgerCommand.IssueKind(code: record.kindCode) ?? .sale  // as in decideStandardCost
         // The packing slip is reversed first, so the average is taken as if it had not been posted.
         var restored = pool
         restored.physicalQuantity += quantity
@@ -230,7 +234,7 @@ extension LedgerState {
         guard let issueMarks = marks[record.id], !issueMarks.isEmpty else { return nil }
         var used = record.financialQuantity
         var remaining = quantity
-        var total = Money.zero
+        var total = Total<Money>()  // any number of marks: Int128, clamped at the end (DR-17)
         for mark in issueMarks where remaining.isPositive {
             let available = mark.quantity - min(used, mark.quantity)
             used -= min(used, mark.quantity)
@@ -250,6 +254,6 @@ extension LedgerState {
         }
         guard remaining < quantity else { return nil }
         if remaining.isPositive { total += issueCost(setup, pool, remaining).0 }
-        return (total, .marking)
+        return (Money(units: narrowClamped(total.units)), .marking)
     }
 }

@@ -172,6 +172,7 @@ struct FieldReader {
         guard quantity.isPositive else {
             throw Rejection(.invalidQuantity, field: key, "quantity must be greater than zero, got \(text)")
         }
+        try Limits.check(quantity, field: key)
         return quantity
     }
 
@@ -184,14 +185,18 @@ struct FieldReader {
         guard !price.isNegative else {
             throw Rejection(.invalidAmount, field: key, "a unit price must not be negative, got \(text)")
         }
+        try Limits.check(price, field: key)
         return price
     }
 
     func amount(_ key: String) throws(Rejection) -> Money {
         let text = try required(key)
-        do { return try Money(parsing: text) } catch {
+        let amount: Money
+        do { amount = try Money(parsing: text) } catch {
             throw Rejection(.invalidAmount, field: key, FieldReader.explain(error, text, "an amount"))
         }
+        try Limits.check(amount, field: key)
+        return amount
     }
 
     static func explain(_ error: NumberError, _ text: String, _ what: String) -> String {

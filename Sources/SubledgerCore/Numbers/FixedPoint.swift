@@ -48,23 +48,31 @@ extension FixedPoint {
         formatFixedPoint(units, scale: Self.scale, minimumDecimals: minimumDecimals)
     }
 
-    /// Converts to another scale, rounding as named when decimals are dropped.
+    /// Converts to another scale, rounding as named when decimals are dropped. A result that does not fit
+    /// is clamped (see `narrowClamped`); no ledger path uses this, the tests pin its rounding.
     public func rescaled<Target: FixedPoint>(to: Target.Type, _ rounding: Rounding) -> Target {
         let value = Int128(units)
         if Target.scale >= Self.scale {
-            return Target(units: narrow(value * Int128(powerOfTen(Target.scale - Self.scale))))
+            return Target(units: narrowClamped(value * Int128(powerOfTen(Target.scale - Self.scale))))
         }
-        return Target(units: narrow(rounding.divide(value, by: Int128(powerOfTen(Self.scale - Target.scale)))))
+        return Target(units: narrowClamped(rounding.divide(value, by: Int128(powerOfTen(Self.scale - Target.scale)))))
     }
 }
 
-/// Narrows an `Int128` intermediate back to `Int64`; overflow here is a broken invariant, not input.
+/// Narrows an `Int128` intermediate back to `Int64`, or nil when it does not fit.
 @inline(__always)
-public func narrow(_ value: Int128) -> Int64 {
-    guard let narrowed = Int64(exactly: value) else {
-        preconditionFailure("fixed-point overflow: \(value) does not fit in Int64")
-    }
-    return narrowed
+public func narrowChecked(_ value: Int128) -> Int64? { Int64(exactly: value) }
+
+/// Narrows an `Int128` product or quotient back to `Int64`, clamping a value out of the ledger's range to
+/// +-`Limits.clampedUnits`. Products of in-range inputs can exceed `Int64` (10^12 units x 10^12 per unit);
+/// clamping instead of trapping lets `decide` finish and its range check refuse the command, since the
+/// clamped value is ten times the money range (DR-17). Never used for a figure that is stored unchecked.
+@inline(__always)
+public func narrowClamped(_ value: Int128) -> Int64 {
+    let bound = Int128(Limits.clampedUnits)
+    if value > bound { return Limits.clampedUnits }
+    if value < -bound { return -Limits.clampedUnits }
+    return Int64(value)
 }
 
 @inline(__always)

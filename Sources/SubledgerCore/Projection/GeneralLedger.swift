@@ -9,6 +9,17 @@ public struct GeneralLedger: Sendable, Equatable {
         public var amounts: [Money] = []
         /// Bit per `PostingType.code` of the posting types that used this account.
         public var postingTypes: UInt32 = 0
+        /// Sum of `amounts` (the balance as of the last day), kept for the range check of `decide` (DR-17).
+        public var total = Total<Money>()
+        /// Sum of the magnitudes of every line posted (of each day's net after a snapshot load): no balance
+        /// as of any date exceeds it, so while it is in range a backdated posting needs no scan of the days
+        /// (DR-17). A bound, not a figure: it depends on how the account was loaded, so equality ignores it.
+        public var gross = Total<Money>()
+
+        public static func == (lhs: Account, rhs: Account) -> Bool {
+            lhs.name == rhs.name && lhs.days == rhs.days && lhs.amounts == rhs.amounts
+                && lhs.postingTypes == rhs.postingTypes && lhs.total == rhs.total
+        }
     }
 
     private var entries: [Account] = []
@@ -53,12 +64,55 @@ public struct GeneralLedger: Sendable, Equatable {
     /// Every account with its amounts per business date, in the order first posted to.
     public var accountEntries: [Account] { entries }
 
+    /// The balance as of `date`. Every balance as of every date stays in the money range (`decide` checks
+    /// it, DR-17), so it fits a `Money`; a log written before that check is clamped, not trapped on.
     public func balance(_ account: String, asOf date: LedgerDate = .distantFuture) -> Money {
+        Money(units: narrowClamped(balanceTotal(account, asOf: date).units))
+    }
+
+    /// The balance as of `date`, summed in `Int128`.
+    public func balanceTotal(_ account: String, asOf date: LedgerDate = .distantFuture) -> Total<Money> {
         guard let slot = index[account] else { return .zero }
-        var total = Money.zero
         let account = entries[slot]
+        if date.yyyymmdd >= (account.days.last ?? 0) { return account.total }
+        var total = Total<Money>()
         for (day, amount) in zip(account.days, account.amounts) where day <= date.yyyymmdd { total += amount }
         return total
+    }
+
+    /// The first balance (as of any date) of `account` that would leave the money range if its entries
+    /// of `postings` were added, or nil. Postings on or after the last day touch only the closing balance
+    /// (O(1), the common case). A backdated one changes every balance from its day on; while the sum of
+    /// the magnitudes of every line posted (`gross`) stays in range no balance can leave it, so the days
+    /// are scanned only past that (or when `scan` asks for it, after a close).
+    func balanceOutOfRange(_ account: String, adding postings: [ProducedFigures.Posting],
+                           scan: Bool = false) -> Int128? {
+        let existing = index[account].map { entries[$0] }
+        var closing = existing?.total.units ?? 0, gross = existing?.gross.units ?? 0
+        var first = Int32.max
+        for posting in postings where posting.account == account {
+            closing += posting.amount
+            gross += Int128(posting.amount.magnitude)
+            first = min(first, posting.day)
+        }
+        if !Limits.contains(money: closing) { return closing }
+        guard let existing, scan || first < (existing.days.last ?? Int32.min), !Limits.contains(money: gross) else {
+            return nil
+        }
+        if scan { first = Int32.min }
+        var days = Set(existing.days)
+        for posting in postings where posting.account == account { days.insert(posting.day) }
+        var running: Int128 = 0, cursor = 0
+        for day in days.sorted() {
+            while cursor < existing.days.count, existing.days[cursor] <= day {
+                running += Int128(existing.amounts[cursor].units)
+                cursor += 1
+            }
+            var balance = running
+            for posting in postings where posting.account == account && posting.day <= day { balance += posting.amount }
+            if day >= first, !Limits.contains(money: balance) { return balance }
+        }
+        return nil
     }
 
     /// Accounts that were posted with a posting type holding inventory value (section 6).
@@ -82,6 +136,8 @@ public struct GeneralLedger: Sendable, Equatable {
 
 extension GeneralLedger.Account {
     mutating func add(_ amount: Money, on day: Int32) {
+        total += amount
+        gross += amount.magnitude
         if let last = days.last, last == day {
             amounts[amounts.count - 1] += amount
         } else if days.last.map({ $0 < day }) ?? true {

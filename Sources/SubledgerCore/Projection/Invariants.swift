@@ -4,10 +4,11 @@ extension LedgerState {
     /// Descriptions of what does not hold; empty when everything does.
     public func invariantViolations() -> [String] {
         var violations: [String] = []
-        let total = ledger.accountNames.reduce(Money.zero) { $0 + ledger.balance($1) }
+        // Summed in Int128: every balance and pool is in range, their number is not (DR-17).
+        let total = ledger.accountNames.total { ledger.balance($0) }
         if !total.isZero { violations.append("the GL does not balance: debits exceed credits by \(total)") }
-        let subledger = pools.values.reduce(Money.zero) { $0 + $1.value }
-        let inventory = ledger.inventoryAccounts.reduce(Money.zero) { $0 + ledger.balance($1) }
+        let subledger = pools.values.total(\.value)
+        let inventory = ledger.inventoryAccounts.total { ledger.balance($0) }
         if subledger != inventory {
             violations.append("subledger value \(subledger) differs from the GL inventory accounts \(inventory)")
         }

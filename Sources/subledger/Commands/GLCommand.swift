@@ -30,7 +30,7 @@ struct GLCommand: ParsableCommand, JSONOutputting {
         for row in rows {
             table.add([row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.balance)])
         }
-        table.addTotal(["total", "", Format.money(rows.reduce(Money.zero) { $0 + $1.balance })])
+        table.addTotal(["total", "", Format.money(rows.total(\.balance))])
         return table
     }
 
@@ -44,7 +44,7 @@ struct GLCommand: ParsableCommand, JSONOutputting {
                     "balance": JSONOut.number(row.balance),
                 ]
             }),
-            "total": JSONOut.number(rows.reduce(Money.zero) { $0 + $1.balance }),
+            "total": JSONOut.number(rows.total(\.balance)),
         ]
     }
 }

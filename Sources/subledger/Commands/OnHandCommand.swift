@@ -31,7 +31,7 @@ struct OnHandCommand: ParsableCommand, JSONOutputting {
         var table = Table([("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("QTY", .right), ("VALUE", .right),
                            ("AVG COST", .right), ("FIN QTY", .right), ("FIN VALUE", .right), ("PHYS QTY", .right),
                            ("PHYS VALUE", .right)])
-        var value = Money.zero, financial = Money.zero, physical = Money.zero
+        var value = Total<Money>(), financial = Total<Money>(), physical = Total<Money>()
         for row in rows {
             let pool = row.pool
             table.add([row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(pool.quantity),
@@ -48,7 +48,7 @@ struct OnHandCommand: ParsableCommand, JSONOutputting {
     }
 
     static func json(_ rows: [OnHandRow]) -> JSONValue {
-        let total = rows.reduce(Money.zero) { $0 + $1.pool.value }
+        let total = rows.total(\.pool.value)
         return [
             "onhand": .array(rows.map { row in
                 var o = JSONObjectBuilder()

@@ -121,7 +121,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                        Format.money(row.pool.value), Format.unit(row.averageCost)])
         }
         if !rows.isEmpty {
-            table.addTotal(["total", "", "", "", Format.money(rows.reduce(Money.zero) { $0 + $1.pool.value }), ""])
+            table.addTotal(["total", "", "", "", Format.money(rows.total(\.pool.value)), ""])
         }
         return table
     }
@@ -131,7 +131,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         for row in rows {
             table.add([row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.balance)])
         }
-        table.addTotal(["total", "", Format.money(rows.reduce(Money.zero) { $0 + $1.balance })])
+        table.addTotal(["total", "", Format.money(rows.total(\.balance))])
         return table
     }
 
@@ -160,7 +160,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
             r.add("average_cost", JSONOut.number(row.averageCost))
             return r.value
         }))
-        o.add("total_value", JSONOut.number(onHand.reduce(Money.zero) { $0 + $1.pool.value }))
+        o.add("total_value", JSONOut.number(onHand.total(\.pool.value)))
         o.add("trial_balance", .array(trialBalance.map { row in
             [
                 "account": .string(row.account),

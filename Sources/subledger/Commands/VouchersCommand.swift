@@ -28,7 +28,7 @@ struct VouchersCommand: ParsableCommand, JSONOutputting {
     static func table(_ rows: [VoucherRow]) -> Table {
         var table = Table([("SEQ", .right), ("DATE", .left), ("EVENT", .left), ("REFERENCE", .left),
                            ("POSTING TYPE", .left), ("ACCOUNT", .left), ("DEBIT", .right), ("CREDIT", .right)])
-        var debit = Money.zero, credit = Money.zero
+        var debit = Total<Money>(), credit = Total<Money>()  // Int128: any number of lines (DR-17)
         for row in rows {
             for line in row.lines {
                 let cells = Format.debitCredit(line.amount)

@@ -10,7 +10,7 @@ enum CloseView {
         var table = Table([("DATE", .left), ("CLOSE", .right), ("MODE", .left), ("ITEM", .left), ("KIND", .left),
                            ("MODEL", .left), ("ISSUE/TX", .left), ("RECEIPT", .left), ("QTY", .right),
                            ("SETTLED", .right), ("ADJUSTMENT", .right)])
-        var settled = Money.zero, adjustment = Money.zero
+        var settled = Total<Money>(), adjustment = Total<Money>()  // Int128: any number of entries (DR-17)
         for row in rows {
             let e = row.entry
             table.add([row.date.description, row.closeSequence.map { String($0) } ?? "-", row.mode.name, row.item,

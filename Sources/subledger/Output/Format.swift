@@ -8,8 +8,12 @@ enum Format {
     static func qty(_ value: Quantity) -> String { value.formatted(minimumDecimals: 0) }
     /// Amounts with their two decimals (`12.50`).
     static func money(_ value: Money) -> String { value.description }
+    /// A report total (summed in `Int128`, DR-17).
+    static func money(_ value: Total<Money>) -> String { value.description }
+    static func qty(_ value: Total<Quantity>) -> String { value.formatted(minimumDecimals: 0) }
     /// Adjustments with an explicit sign (`+1.83`, `-0.50`, `0.00`), as the scenario notation writes them.
     static func signed(_ value: Money) -> String { value.isPositive ? "+" + value.description : value.description }
+    static func signed(_ value: Total<Money>) -> String { value.isPositive ? "+" + value.description : value.description }
     /// Unit prices with their four decimals (`10.5000`), so a column of them aligns.
     static func unit(_ value: UnitPrice?) -> String { value?.description ?? "-" }
     /// Setup events carry a placeholder date; show them as `setup`.
@@ -41,6 +45,7 @@ enum Format {
 enum JSONOut {
     static func number<T: FixedPoint>(_ value: T) -> JSONValue { .string(value.description) }
     static func number<T: FixedPoint>(_ value: T?) -> JSONValue { value.map { .string($0.description) } ?? .null }
+    static func number<T: FixedPoint>(_ value: Total<T>) -> JSONValue { .string(value.description) }
     static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
     static func string(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
 
