@@ -16,11 +16,14 @@ public enum LedgerError: Error, CustomStringConvertible {
     case store(StoreError)
     /// An event in the log could not be decoded: the log is damaged or was written by a newer version.
     case corruptEvent(sequence: Int64, message: String)
+    /// An event decodes but contradicts the events before it (the log is damaged): nothing is shown.
+    case projection(ProjectionError)
 
     public var description: String {
         switch self {
         case .store(let error): return "storage error: \(error)"
         case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
+        case .projection(let error): return error.description
         }
     }
 }
@@ -67,15 +70,24 @@ public final class Ledger {
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
         // Moved out, not copied (catching up a large state after another writer's command must stay
-        // cheap); on a failure the state keeps the events applied so far, a valid prefix of the log.
+        // cheap). On a read failure the state keeps the events applied so far, a valid prefix of the log;
+        // an event that contradicts the state fails part-way through, so then the state is dropped (and
+        // the next catch-up replays from the start and fails again, never skipping that event).
         var state = self.state
         self.state = LedgerState()
-        defer { self.state = state }
         state.reserveCapacity(transactions: Int(target - start))
-        try store.scan(after: start) { view in
-            state.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
-            if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+        do {
+            try store.scan(after: start) { view in
+                try Replay.apply(view, to: &state)
+                if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+            }
+        } catch LedgerError.projection(let error) {
+            throw LedgerError.projection(error)
+        } catch {
+            self.state = state
+            throw error
         }
+        self.state = state
     }
 
     /// Runs one command: decide against the current state, append atomically, apply.
@@ -142,7 +154,11 @@ public final class Ledger {
                         for (event, date) in try working.decide(command) {
                             try batch.append(EventCatalog.envelope(event, date: date))
                             touched = true
-                            working.apply(event, date: date, sequence: batch.lastSequence)
+                            do throws(ProjectionError) {
+                                try working.apply(event, date: date, sequence: batch.lastSequence)
+                            } catch {
+                                throw LedgerError.projection(error)  // rolls the append back
+                            }
                         }
                     }
                     return "{\"events\":\(batch.count)}"

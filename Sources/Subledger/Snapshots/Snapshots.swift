@@ -110,7 +110,7 @@ public enum SnapshotLoader {
     /// transactions would cost more than the tail).
     static func fold(_ state: inout LedgerState, _ store: EventStore) throws {
         try store.scan(after: state.lastSequence) { view in
-            state.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
+            try Replay.apply(view, to: &state)
         }
     }
 
