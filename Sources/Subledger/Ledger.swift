@@ -49,13 +49,16 @@ public final class Ledger {
     let clock: () -> Int64
     let makeCommandID: () -> String
 
-    /// Opens (creating if needed) the ledger at `path` (":memory:" for a throwaway one) and builds the
-    /// projection: from the newest usable period snapshot plus the log's tail when there is one (a snapshot
-    /// is only a cache, checked against the log's chain hash), else by replaying the whole log.
-    public init(path: String, clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
+    /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
+    /// created, or must be opened read-only) and builds the projection: from the newest usable period
+    /// snapshot plus the log's tail when there is one (a snapshot is only a cache, checked against its
+    /// checksum and the log's chain hash; one that fails is skipped and listed in `warnings`), else by
+    /// replaying the whole log.
+    public init(path: String, access: EventStore.Access = .create,
+                clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
                 makeCommandID: @escaping () -> String = Ledger.randomCommandID,
                 useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil) throws {
-        do { store = try EventStore(path: path) } catch { throw LedgerError.store(error) }
+        do { store = try EventStore(path: path, access: access) } catch { throw LedgerError.store(error) }
         self.clock = clock
         self.makeCommandID = makeCommandID
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
@@ -64,9 +67,12 @@ public final class Ledger {
         try catchUp(progress: progress)
     }
 
+    /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.
+    public internal(set) var warnings: [String] = []
+
     /// Applies events appended since the state was built (by this or another process).
     public func catchUp(progress: ((Int64, Int64) -> Void)? = nil) throws {
-        let target = try storeCall { () throws(StoreError) in try store.lastSequence() }
+        let target = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
         // Moved out, not copied (catching up a large state after another writer's command must stay

@@ -81,7 +81,7 @@ public enum Replay {
     }
 
     static func lastSequence(_ store: EventStore) throws -> Int64 {
-        do throws(StoreError) { return try store.lastSequence() } catch { throw LedgerError.store(error) }
+        do throws(StoreError) { return try store.checkedLastSequence() } catch { throw LedgerError.store(error) }
     }
 
     /// Every event of 1...`last`, as `Ledger.catchUp` folds them.

@@ -1,0 +1,197 @@
+// A damaged log or snapshot gives an error, never a crash or a wrong answer: events that decode but
+// contradict the state, snapshots whose bytes changed, snapshots that do not fit the log. Each case runs
+// the built binary (a trap would show as a signal) or the library on a real file.
+
+import Foundation
+@testable import Subledger
+@testable import SubledgerCore
+@testable import SubledgerStore
+import Testing
+
+/// The built `subledger` run on a path, telling an exit from a signal.
+struct CLIOutcome {
+    var exited: Bool
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var summary: String { "\(exited ? "exit" : "signal") \(status), stderr: \(stderr.prefix(300))" }
+
+    static func run(_ arguments: [String], in directory: URL) throws -> CLIOutcome {
+        let binary = try #require(CLITests.binary, "build the executable first: swift build --product subledger")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SUBLEDGER_DB"] = nil
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        let id = UUID().uuidString
+        let outURL = directory.appendingPathComponent("\(id).out"), errURL = directory.appendingPathComponent("\(id).err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        return CLIOutcome(exited: process.terminationReason == .exit, status: process.terminationStatus,
+                          stdout: try String(contentsOf: outURL, encoding: .utf8),
+                          stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+}
+
+struct DamageTests {
+    /// A receipt of an item no event defined, appended through the store: its hash chain is valid.
+    static func appendGhostReceipt(_ path: String) throws {
+        let store = try EventStore(path: path)
+        let receipt = ReceiptPosted(transaction: "PX", item: "GHOST", kind: .purchase, dimensions: DimensionValues(),
+                                    quantity: Quantity(whole: 1), unitPrice: UnitPrice(units: 10_000), physicalOnly: false,
+                                    inventoryValue: Money(cents: 100), offsetValue: Money(cents: 100), lines: [])
+        _ = try store.append(commandID: "forged", kind: "receive", expectedLastSequence: try store.lastSequence(),
+                             recordedAt: 1_700_000_000_000) { batch in
+            try batch.append(EventCatalog.envelope(.receiptPosted(receipt), date: LedgerDate("2026-01-05")!))
+            return "{}"
+        }
+    }
+
+    @Test func eventNamingAnUnknownItemIsAStorageErrorNamingItsSequence() throws {
+        let box = try CLITests.Sandbox()
+        try box.ok(["post", "item", "--item", "A", "--model", "fifo", "--price", "11.00"])
+        try box.ok(["post", "receive", "--date", "2026-01-02", "--item", "A", "--tx", "P1", "--qty", "2", "--cost", "10"])
+        try Self.appendGhostReceipt(box.db)  // event 3
+
+        let verify = try CLIOutcome.run(["verify", "--db", box.db], in: box.directory)
+        #expect(verify.exited && verify.status == 0, "verify streams the chain, it does not fold: \(verify.summary)")
+        for query in [["onhand"], ["gl"], ["transactions", "--json"]] {
+            let outcome = try CLIOutcome.run(query + ["--db", box.db], in: box.directory)
+            #expect(outcome.exited && outcome.status == 3, "\(query): \(outcome.summary)")
+            #expect(outcome.stderr.contains("event 3") && outcome.stderr.contains("GHOST"), "\(query): \(outcome.stderr)")
+            #expect(outcome.stdout.isEmpty, "\(query) must show no figures: \(outcome.stdout)")
+        }
+    }
+
+    @Test func applyThrowsForEveryKindOfContradiction() throws {
+        var state = LedgerState()
+        let day = LedgerDate("2026-01-05")!
+        let invoice = InvoicePosted(transaction: "NOPE", quantity: Quantity(whole: 1), unitPrice: .zero,
+                                    physicalValueReversed: .zero, physicalOffsetReversed: .zero, financialValue: .zero,
+                                    costSource: .receiptPrice, lines: [])
+        #expect(throws: ProjectionError.self) { try state.apply(.invoicePosted(invoice), date: day, sequence: 1) }
+        var fresh = LedgerState()
+        #expect(throws: ProjectionError.self) { try fresh.apply(.closeReversed(CloseReversed(closeSequence: 7)), date: day, sequence: 1) }
+        var ordered = LedgerState()
+        try ordered.apply(.closePosted(ClosePosted(mode: .close, log: [])), date: day, sequence: 5)
+        #expect(throws: ProjectionError.self) { try ordered.apply(.closePosted(ClosePosted(mode: .close, log: [])), date: day, sequence: 5) }
+    }
+
+    @Test func overflowInTheFoldIsAnErrorNotATrap() throws {
+        var state = LedgerState()
+        try state.apply(.itemDefined(ItemSetup(id: "A", model: .fifo)), date: EventCatalog.setupDate, sequence: 1)
+        let huge = ReceiptPosted(transaction: "P1", item: "A", kind: .purchase, dimensions: DimensionValues(),
+                                 quantity: Quantity(units: .max), unitPrice: .zero, physicalOnly: false,
+                                 inventoryValue: Money(units: .max), offsetValue: .zero, lines: [])
+        try state.apply(.receiptPosted(huge), date: LedgerDate("2026-01-02")!, sequence: 2)
+        var again = huge
+        again.transaction = "P2"
+        #expect(throws: ProjectionError(sequence: 3, message: "a figure overflows when added up")) {
+            try state.apply(.receiptPosted(again), date: LedgerDate("2026-01-03")!, sequence: 3)
+        }
+    }
+
+    // MARK: - Snapshots
+
+    /// The demo history and a close: the close stores a snapshot of event `sequence`.
+    static func closedDemo(_ box: CLITests.Sandbox) throws -> Int64 {
+        try box.ok(["demo"])
+        try box.ok(["close", "2026-01-31"])
+        let store = try EventStore(path: box.db)
+        return try #require(try store.snapshots().last?.sequence)
+    }
+
+    /// Rewrites the snapshot's state to one that decodes fine but holds a wrong amount, keeping its row
+    /// (and checksum) otherwise: what a flipped byte inside a varint does.
+    static func corruptSnapshotAmount(_ path: String, sequence: Int64) throws -> String {
+        let store = try EventStore(path: path)
+        let record = try #require(try store.snapshot(sequence: sequence))
+        var state = try LedgerState(decoding: record.state)
+        let id = try #require(state.transactions.keys.sorted().first { state.transactions[$0]!.financialValue.isPositive })
+        state.transactions[id]!.financialValue += Money(cents: 100_000)
+        try rawSnapshotEdit(path, "UPDATE snapshots SET state = ?1 WHERE sequence = ?2") { statement in
+            try statement.bind(state.encoded(), at: 1)
+            try statement.bind(sequence, at: 2)
+        }
+        return id
+    }
+
+    @Test func snapshotWhoseBytesChangedIsSkippedWithAWarning() throws {
+        let box = try CLITests.Sandbox()
+        let sequence = try Self.closedDemo(box)
+        let before = try box.ok(["transactions", "--json"]).stdout
+        _ = try Self.corruptSnapshotAmount(box.db, sequence: sequence)
+
+        let after = try CLIOutcome.run(["transactions", "--json", "--db", box.db], in: box.directory)
+        #expect(after.exited && after.status == 0, after.summary)
+        #expect(after.stdout == before, "a damaged snapshot must not change a figure")
+        #expect(after.stderr.contains("warning: snapshot \(sequence) skipped") && after.stderr.contains("checksum"), after.stderr)
+
+        let verify = try CLIOutcome.run(["verify", "--db", box.db], in: box.directory)
+        #expect(verify.exited && verify.status == 1, verify.summary)
+        #expect(verify.stdout.contains("snapshot \(sequence) is damaged"), verify.stdout)
+        let json = try CLIOutcome.run(["verify", "--json", "--db", box.db], in: box.directory)
+        #expect(json.status == 1 && json.stdout.contains("\"damaged_snapshots\":[\(sequence)]"), json.stdout)
+    }
+
+    @Test func checkedSnapshotsThatDoNotFitTheLogAreSkippedWithAWarning() throws {
+        let path = SnapshotTests.tempPath()
+        let ledger = try Ledger(path: path)
+        try ledger.loadDemo()
+        try ledger.execute(.close(LedgerDate("2026-01-31")!))
+        let expected = StateDigest(ledger.state)
+        let last = ledger.state.lastSequence
+        let hash = try #require(try ledger.store.hash(at: last))
+        let mid = try #require(try ledger.store.hash(at: 10))
+        // Checksums valid, contents wrong: a state beyond the log, and bytes that do not decode.
+        try ledger.store.saveSnapshot(sequence: last + 5, chainHash: hash, businessDate: 20_260_131, createdAt: 1,
+                                      format: LedgerState.snapshotFormat, state: ledger.state.encoded())
+        try ledger.store.deleteSnapshots(through: last)  // the close's own, good snapshot
+        try ledger.store.saveSnapshot(sequence: 10, chainHash: mid, businessDate: 20_260_101, createdAt: 1,
+                                      format: LedgerState.snapshotFormat, state: [1, 2, 3])
+
+        let reopened = try Ledger(path: path)
+        #expect(StateDigest(reopened.state) == expected)
+        #expect(reopened.warnings.count == 2, "\(reopened.warnings)")
+        #expect(reopened.warnings.first?.contains("snapshot \(last + 5) skipped: the log ends at event \(last)") == true)
+        #expect(reopened.warnings.last?.contains("snapshot 10 skipped: snapshot state cannot be read") == true)
+    }
+
+    @Test func snapshotWithoutAChecksumIsNotTrusted() throws {
+        let path = SnapshotTests.tempPath()
+        let ledger = try Ledger(path: path)
+        try ledger.loadDemo()
+        try ledger.execute(.close(LedgerDate("2026-01-31")!))
+        let expected = StateDigest(ledger.state)
+        try rawSnapshotEdit(path, "UPDATE snapshots SET checksum = NULL")
+        let reopened = try Ledger(path: path)
+        #expect(StateDigest(reopened.state) == expected)
+        #expect(reopened.warnings.count == 1 && reopened.warnings[0].contains("no checksum"), "\(reopened.warnings)")
+    }
+}
+
+extension EventStore {
+    /// Test helper: drops the snapshots at or before `sequence`.
+    func deleteSnapshots(through sequence: Int64) throws {
+        try connection.execute("DELETE FROM snapshots WHERE sequence <= \(sequence)")
+    }
+}
+
+/// Runs `sql` on the snapshots table through a raw connection (the table has no triggers: a cache).
+func rawSnapshotEdit(_ path: String, _ sql: String, bind: (Statement) throws -> Void = { _ in }) throws {
+    let raw = try Connection(path: path)
+    let statement = try raw.prepare(sql)
+    try bind(statement)
+    try statement.run()
+}
