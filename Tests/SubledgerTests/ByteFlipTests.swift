@@ -4,7 +4,7 @@
 // ledger that has a close and a snapshot.
 //
 //   SUBLEDGER_BYTEFLIP_SEED=N   replays one seed (printed by every run)
-//   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 200)
+//   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 150: about 8 s here, three processes a flip)
 
 import Foundation
 @testable import Subledger
@@ -40,7 +40,7 @@ struct ByteFlipTests {
 
     static var flips: Int {
         if let text = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_RUNS"], let n = Int(text), n >= 1 { return n }
-        return 200
+        return 150
     }
 
     enum Outcome: String, CaseIterable {
@@ -62,7 +62,7 @@ struct ByteFlipTests {
             return outcome.stdout
         }
 
-        let seed = CrashTests.seed(fromEnvironment: "SUBLEDGER_BYTEFLIP_SEED")
+        let seed = Harness.seed(fromEnvironment: "SUBLEDGER_BYTEFLIP_SEED")
         print("ByteFlipTests: seed \(seed) (SUBLEDGER_BYTEFLIP_SEED=\(seed) replays it), \(Self.flips) flips of a \(bytes.count)-byte ledger")
         var random = SplitMix64(seed: seed)
         var tally: [String: Int] = [:], exits: [Int32: Int] = [:]

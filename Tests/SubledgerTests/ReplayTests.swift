@@ -211,8 +211,9 @@ struct ReplayTests {
         #expect(StateDigest(try Ledger(path: path).state) == verification.liveDigest)
     }
 
-    /// An event payload edited behind the ledger's back (triggers dropped): the live projection still
-    /// holds the original figures, a replay the edited ones; verify names the first figure that differs.
+    /// An event payload edited behind the ledger's back (triggers dropped): the replay refuses it by its
+    /// hash. Rehashed by the forger, the chain holds; the live projection still holds the original
+    /// figures, a replay the edited ones, and verify names the first figure that differs.
     @Test func verifyNamesTheFirstDifferenceOfATamperedLog() throws {
         let path = Self.tempPath()
         let ledger = try Ledger(path: path)
@@ -234,7 +235,9 @@ struct ReplayTests {
         let update = try raw.prepare("UPDATE events SET payload = ?1 WHERE sequence = 2")
         try update.bind(EventCatalog.encode(.receiptPosted(receipt)), at: 1)
         try update.run()
+        #expect(throws: StoreError.self) { try ledger.verifyReplay() }
 
+        try rehashEvent(path, sequence: 2)
         let verification = try ledger.verifyReplay()
         #expect(!verification.matches)
         #expect(verification.liveDigest != verification.replayedDigest)
