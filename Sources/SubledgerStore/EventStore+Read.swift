@@ -2,12 +2,9 @@
 // or as borrowed `EventView`s that point into SQLite's row buffers (the replay fast path: no per-row
 // allocation). Each read is one statement, so it sees one consistent snapshot of the log.
 //
-// Every read checks the hash chain as it goes (`ChainCheck`): an event is handed out only if its
-// sequence follows the previous one and its stored hash is the hash of its bytes and the previous hash.
-// A damaged byte in an event that still decodes would otherwise fold into different figures with no
-// error; the chain is the one thing that says the log is as written. It costs one SHA-256 of the row
-// (about the cost of decoding it), and a read after event N starts from event N's stored hash, which
-// a snapshot of event N has already matched against its own record.
+// Every read checks the hash chain (ChainCheck.swift): an event is handed out only if its sequence
+// follows the previous one and its stored hash is the hash of its bytes and the previous hash, or, for a
+// long scan, the scan fails unless a second thread finds exactly that for every row it handed out.
 
 import CSQLite
 import SubledgerCore
@@ -43,7 +40,7 @@ extension EventStore {
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
-        var chain = try ChainCheck(self, after: sequence)
+        var chain = try ChainCheck(connection, after: sequence)
         while try statement.step() {
             let sequence = try chain.check(statement)
             let envelope = EventEnvelope(date: try EventStore.date(statement, sequence: sequence),
@@ -62,14 +59,41 @@ extension EventStore {
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
-        var chain = try ChainCheck(self, after: sequence)
+        if let last, let background = BackgroundChainCheck(self, after: sequence, through: last) {
+            try scan(statement, after: sequence, checkedBy: background, body)
+            return
+        }
+        var chain = try ChainCheck(connection, after: sequence)
         while try statement.step() {
             let sequence = try chain.check(statement)
-            let view = EventView(sequence: sequence, date: try EventStore.date(statement, sequence: sequence),
-                                 version: Int(statement.int64(at: 3)), type: statement.textBuffer(at: 2),
-                                 payload: statement.blobBuffer(at: 4))
-            try body(view)
+            try body(EventStore.view(statement, sequence: sequence))
         }
+    }
+
+    /// The scan of a long range while another thread hashes the same rows: the fold and the hashing
+    /// overlap. Nothing the fold produced may be shown until `finish` says the chain held.
+    private func scan(_ statement: Statement, after sequence: Int64, checkedBy background: BackgroundChainCheck,
+                      _ body: (borrowing EventView) throws -> Void) throws {
+        var expected = sequence + 1
+        do {
+            while try statement.step() {
+                let sequence = statement.int64(at: 0)
+                guard sequence == expected else { throw StoreError.missingEvent(expected, next: sequence) }
+                expected += 1
+                try body(EventStore.view(statement, sequence: sequence))
+            }
+        } catch {
+            // A damaged event may fail the fold before the hashing reaches it: the chain's verdict wins.
+            try background.finish(through: expected - 1, scanFailed: true)
+            throw error
+        }
+        try background.finish(through: expected - 1, scanFailed: false)
+    }
+
+    private static func view(_ statement: Statement, sequence: Int64) throws(StoreError) -> EventView {
+        EventView(sequence: sequence, date: try EventStore.date(statement, sequence: sequence),
+                  version: Int(statement.int64(at: 3)), type: statement.textBuffer(at: 2),
+                  payload: statement.blobBuffer(at: 4))
     }
 
     /// The cached read statement, or a fresh one when the cached one is in use (a read nested in a read).
@@ -93,44 +117,5 @@ extension EventStore {
             throw StoreError.corrupt("event \(sequence) has an invalid business_date \(raw)", sql: statement.sql)
         }
         return date
-    }
-}
-
-/// The hash chain checked along a read: columns as in `readStatement` (sequence, business_date, type,
-/// version, payload, command_id, recorded_at, hash).
-struct ChainCheck {
-    private var previous: SHA256.Digest
-    private var expected: Int64
-
-    /// Starts after event `sequence`, from its stored hash (the zero hash before event 1).
-    init(_ store: EventStore, after sequence: Int64) throws(StoreError) {
-        expected = sequence + 1
-        guard sequence > 0 else { previous = .zero; return }
-        guard let stored = try store.hash(at: sequence), let digest = SHA256.Digest(stored) else {
-            throw StoreError.corrupt("event \(sequence) is missing or has no valid hash; run `subledger verify`")
-        }
-        previous = digest
-    }
-
-    /// The row's sequence, once its place and hash check out.
-    @inline(__always)
-    mutating func check(_ row: Statement) throws(StoreError) -> Int64 {
-        let sequence = row.int64(at: 0)
-        guard sequence == expected else {
-            throw StoreError.corrupt("event \(expected) is missing from the log (next stored: \(sequence)); run `subledger verify`")
-        }
-        guard let date = Int32(exactly: row.int64(at: 1)), let version = Int32(exactly: row.int64(at: 3)) else {
-            throw StoreError.corrupt("event \(sequence) has a business_date or version out of range; run `subledger verify`")
-        }
-        let computed = EventHash.compute(previous: previous, sequence: sequence, businessDate: date,
-                                         type: row.textBuffer(at: 2), version: version,
-                                         commandID: row.textBuffer(at: 5), recordedAt: row.int64(at: 6),
-                                         payload: row.blobBuffer(at: 4))
-        guard computed.matches(row.blobBuffer(at: 7)) else {
-            throw StoreError.corrupt("event \(sequence)'s hash does not match its contents: the log is damaged; run `subledger verify`")
-        }
-        previous = computed
-        expected += 1
-        return sequence
     }
 }

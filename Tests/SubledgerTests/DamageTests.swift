@@ -234,3 +234,51 @@ func forgeSnapshot(_ path: String, sequence: Int64, chainHash: [UInt8]? = nil, s
         try statement.bind(sequence, at: 4)
     }
 }
+
+/// Long scans hash on a second thread (`BackgroundChainCheck`): the same verdicts as inline hashing.
+struct LongScanDamageTests {
+    static func longLedger(_ path: String, receipts: Int = 9_000) throws -> Ledger {
+        let ledger = try Ledger(path: path)
+        try ledger.executeBatch(kind: "bulk") { submit in
+            try submit(.defineItem(ItemSetup(id: "A", model: .fifo)))
+            for index in 0..<receipts {
+                try submit(.receive(.init(date: LedgerDate("2026-01-02")!, item: "A", transaction: "R\(index)",
+                                          quantity: Quantity(whole: 1), unitPrice: UnitPrice(units: 10_000))))
+            }
+        }
+        return ledger
+    }
+
+    @Test func aChangedPayloadDeepInALongLogFailsTheOpen() throws {
+        let path = SnapshotTests.tempPath()
+        let expected = StateDigest(try Self.longLedger(path).state)
+        #expect(StateDigest(try Ledger(path: path).state) == expected, "an intact long log opens")
+        var payload = try #require(try EventStore(path: path).forEachEventPayload(sequence: 5_000))
+        payload[payload.count - 1] ^= 0x01
+        try rawEventEdit(path, "UPDATE events SET payload = ?1 WHERE sequence = 5000") { try $0.bind(payload, at: 1) }
+        #expect { _ = try Ledger(path: path) } throws: { error in
+            (error as? StoreError)?.message.contains("event 5000's hash does not match") == true
+        }
+        #expect { _ = try Replay.state(of: EventStore(path: path), asOf: nil) } throws: { error in
+            (error as? StoreError)?.message.contains("event 5000's hash does not match") == true
+        }
+    }
+}
+
+extension EventStore {
+    /// Test helper: the stored payload of one event (read without the chain check).
+    func forEachEventPayload(sequence: Int64) throws -> [UInt8]? {
+        let statement = try connection.prepare("SELECT payload FROM events WHERE sequence = ?1")
+        try statement.bind(sequence, at: 1)
+        return try statement.step() ? statement.blob(at: 0) : nil
+    }
+}
+
+/// Runs `sql` on the events table behind the store's back (its triggers dropped first).
+func rawEventEdit(_ path: String, _ sql: String, bind: (Statement) throws -> Void = { _ in }) throws {
+    let raw = try Connection(path: path)
+    for trigger in ["events_no_update", "events_no_delete"] { try raw.execute("DROP TRIGGER IF EXISTS \(trigger)") }
+    let statement = try raw.prepare(sql)
+    try bind(statement)
+    try statement.run()
+}

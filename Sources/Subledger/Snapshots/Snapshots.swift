@@ -92,7 +92,7 @@ public enum SnapshotLoader {
                 continue
             }
             do {
-                try fold(&state, store)
+                try fold(&state, store, through: last)
             } catch LedgerError.projection(let error) {
                 // A checked snapshot the log's tail contradicts: a state this build did not write.
                 warnings.append("snapshot \(record.sequence) skipped: the log after it does not fit it (\(error))")
@@ -102,7 +102,7 @@ public enum SnapshotLoader {
         }
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
-        try fold(&state, store)
+        try fold(&state, store, through: last)
         return SnapshotLoad(state: state, snapshot: nil, warnings: warnings)
     }
 
@@ -144,8 +144,8 @@ public enum SnapshotLoader {
 
     /// Folds every event after `state.lastSequence` into `state` (in place: a copy of a million
     /// transactions would cost more than the tail).
-    static func fold(_ state: inout LedgerState, _ store: EventStore) throws {
-        try store.scan(after: state.lastSequence) { view in
+    static func fold(_ state: inout LedgerState, _ store: EventStore, through last: Int64) throws {
+        try store.scan(after: state.lastSequence, through: last) { view in
             try Replay.apply(view, to: &state)
         }
     }
@@ -169,7 +169,7 @@ public enum SnapshotLoader {
                 continue
             }
             do {
-                try fold(&loaded, store)
+                try fold(&loaded, store, through: last)
             } catch LedgerError.projection(let error) {
                 results.append(SnapshotVerification(sequence: record.sequence, matches: false,
                                                     difference: "the log after it does not fit it (\(error))"))
