@@ -52,7 +52,7 @@ public final class Ledger {
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period
     /// snapshot plus the log's tail when there is one (a snapshot is only a cache, checked against its
-    /// checksum and the log's chain hash; one that fails is skipped and listed in `warnings`), else by
+    /// checksum and the log's chain hash; one that fails is skipped and listed in `snapshotWarnings`), else by
     /// replaying the whole log.
     public init(path: String, access: EventStore.Access = .create,
                 clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
@@ -68,7 +68,7 @@ public final class Ledger {
     }
 
     /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.
-    public internal(set) var warnings: [String] = []
+    public internal(set) var snapshotWarnings: [String] = []
 
     /// Applies events appended since the state was built (by this or another process).
     public func catchUp(progress: ((Int64, Int64) -> Void)? = nil) throws {

@@ -34,7 +34,7 @@ struct DatabaseOptions: ParsableArguments {
         let ledger = try Ledger(path: path, access: access,
                                 progress: progress.map { line in { line.update(Int($0), Int($1)) } })
         progress?.finish()
-        for warning in ledger.warnings { Terminal.writeError("warning: \(warning)\n") }
+        for warning in ledger.snapshotWarnings { Terminal.writeError("warning: \(warning)\n") }
         return ledger
     }
 

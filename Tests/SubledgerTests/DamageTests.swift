@@ -164,9 +164,9 @@ struct DamageTests {
 
         let reopened = try Ledger(path: path)
         #expect(StateDigest(reopened.state) == expected)
-        #expect(reopened.warnings.count == 2, "\(reopened.warnings)")
-        #expect(reopened.warnings.first?.contains("snapshot \(last + 5) skipped: the log ends at event \(last)") == true)
-        #expect(reopened.warnings.last?.contains("snapshot 10 skipped: snapshot state cannot be read") == true)
+        #expect(reopened.snapshotWarnings.count == 2, "\(reopened.snapshotWarnings)")
+        #expect(reopened.snapshotWarnings.first?.contains("snapshot \(last + 5) skipped: the log ends at event \(last)") == true)
+        #expect(reopened.snapshotWarnings.last?.contains("snapshot 10 skipped: snapshot state cannot be read") == true)
     }
 
     @Test func snapshotWithoutAChecksumIsNotTrusted() throws {
@@ -178,7 +178,7 @@ struct DamageTests {
         try rawSnapshotEdit(path, "UPDATE snapshots SET checksum = NULL")
         let reopened = try Ledger(path: path)
         #expect(StateDigest(reopened.state) == expected)
-        #expect(reopened.warnings.count == 1 && reopened.warnings[0].contains("no checksum"), "\(reopened.warnings)")
+        #expect(reopened.snapshotWarnings.count == 1 && reopened.snapshotWarnings[0].contains("no checksum"), "\(reopened.snapshotWarnings)")
     }
 }
 

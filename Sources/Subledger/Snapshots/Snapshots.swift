@@ -213,7 +213,7 @@ extension Ledger {
     public func loadFromSnapshot() throws -> Int64? {
         let loaded = try SnapshotLoader.load(store)
         state = loaded.state
-        warnings += loaded.warnings
+        snapshotWarnings += loaded.warnings
         return loaded.snapshot
     }
 
