@@ -83,7 +83,7 @@ public final class Ledger {
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
         do {
-            try store.scan(after: start, through: target) { view in
+            try store.scanThrough(after: start, target) { view in
                 try Replay.apply(view, to: &state)
                 if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
             }

@@ -52,28 +52,40 @@ extension EventStore {
         }
     }
 
-    /// Like `forEachEvent`, but hands out views into SQLite's buffers: no allocation per row.
+    /// Like `forEachEvent`, but hands out views into SQLite's buffers: no allocation per row. Returns
+    /// the last sequence handed out (`sequence` when none): a caller that knows event `last` exists
+    /// checks it was reached (`scanThrough`).
+    @discardableResult
     public func scan(after sequence: Int64, through last: Int64? = nil,
-                     _ body: (borrowing EventView) throws -> Void) throws {
+                     _ body: (borrowing EventView) throws -> Void) throws -> Int64 {
         let statement = try readStatement(scan: true)
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
         if let last, let background = BackgroundChainCheck(self, after: sequence, through: last) {
-            try scan(statement, after: sequence, checkedBy: background, body)
-            return
+            return try scan(statement, after: sequence, checkedBy: background, body)
         }
         var chain = try ChainCheck(connection, after: sequence)
         while try statement.step() {
             let sequence = try chain.check(statement)
             try body(EventStore.view(statement, sequence: sequence))
         }
+        return chain.checkedThrough
+    }
+
+    /// `scan` of events `sequence + 1 ... last`, all of which the log holds (`last` came from
+    /// `checkedLastSequence`): ending early means rows SQLite can no longer reach, a damaged file.
+    public func scanThrough(after sequence: Int64, _ last: Int64, _ body: (borrowing EventView) throws -> Void) throws {
+        let reached = try scan(after: sequence, through: last, body)
+        guard reached == last else {
+            throw StoreError.corrupt("the log holds events through \(last) but reading stopped after \(reached): the file is damaged; run `subledger verify`")
+        }
     }
 
     /// The scan of a long range while another thread hashes the same rows: the fold and the hashing
     /// overlap. Nothing the fold produced may be shown until `finish` says the chain held.
     private func scan(_ statement: Statement, after sequence: Int64, checkedBy background: BackgroundChainCheck,
-                      _ body: (borrowing EventView) throws -> Void) throws {
+                      _ body: (borrowing EventView) throws -> Void) throws -> Int64 {
         var expected = sequence + 1
         do {
             while try statement.step() {
@@ -88,6 +100,7 @@ extension EventStore {
             throw error
         }
         try background.finish(through: expected - 1, scanFailed: false)
+        return expected - 1
     }
 
     private static func view(_ statement: Statement, sequence: Int64) throws(StoreError) -> EventView {

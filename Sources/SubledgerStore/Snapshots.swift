@@ -134,14 +134,16 @@ extension EventStore {
         return records
     }
 
-    /// Every snapshot whose stored checksum is missing (nil problem: `false`) or does not match its row,
-    /// read one at a time (a snapshot can be tens of megabytes).
+    /// Every snapshot whose stored checksum is missing or does not match its row, read one at a time (a
+    /// snapshot can be tens of megabytes). `damaged` is false only for a missing checksum in a ledger
+    /// from before migration 3 opened read-only; since migration 3 every row has one, so a row without
+    /// one is damaged too.
     public func checkSnapshotChecksums() throws(StoreError) -> [(sequence: Int64, damaged: Bool)] {
         var found: [(sequence: Int64, damaged: Bool)] = []
         for listed in try snapshots() {
             guard let record = try snapshot(sequence: listed.sequence) else { continue }
             if record.checksum == nil {
-                found.append((record.sequence, false))
+                found.append((record.sequence, schemaVersion >= 3))
             } else if !record.checksumMatches {
                 found.append((record.sequence, true))
             }

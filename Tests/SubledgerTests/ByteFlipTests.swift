@@ -19,7 +19,12 @@ struct ByteFlipTests {
 
     /// Items, receipts, issues, an invoice, a close (which stores a snapshot) and postings after it.
     static func makeLedger(_ path: String) throws {
-        let ledger = try Ledger(path: path, clock: { 1_700_000_000_000 })
+        // A fixed clock and command ids: the same bytes every time, so a seed replays the same flips.
+        nonisolated(unsafe) var counter = 0
+        let ledger = try Ledger(path: path, clock: { 1_700_000_000_000 }, makeCommandID: {
+            counter += 1
+            return "cmd-\(counter)"
+        })
         func run(_ name: String, _ pairs: KeyValuePairs<String, String>) throws {
             try ledger.execute(CommandDecoder.decode(command: name, CommandFields(pairs.map { (key: $0.key, value: $0.value) })))
         }
@@ -75,6 +80,10 @@ struct ByteFlipTests {
             let path = directory.appendingPathComponent("flip-\(flip).db").path
             try Data(damaged).write(to: URL(fileURLWithPath: path))
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            if let keep = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_KEEP"], Int(keep) == flip {
+                try Data(damaged).write(to: URL(fileURLWithPath: "/tmp/subledger-byteflip-\(flip).db"))
+                try Data(bytes).write(to: URL(fileURLWithPath: "/tmp/subledger-byteflip-original.db"))
+            }
             let context = "seed \(seed), flip \(flip): byte \(offset) ^ 0x\(String(mask, radix: 16))"
             for (query, expected) in zip(Self.queries, baseline) {
                 let outcome = try CLIOutcome.run(query + ["--db", path], in: directory)

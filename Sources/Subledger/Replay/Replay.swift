@@ -90,7 +90,7 @@ public enum Replay {
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
         if last > 0 {
-            try store.scan(after: 0, through: last) { view in
+            try store.scanThrough(after: 0, last) { view in
                 try apply(view, to: &state)
                 if let progress, view.sequence % progressStride == 0 { progress(view.sequence, last) }
             }
@@ -105,7 +105,7 @@ public enum Replay {
         var state = LedgerState()
         var skipped: [SkippedEvent] = []
         if last > 0 {
-            try store.scan(after: 0, through: last) { view in
+            try store.scanThrough(after: 0, last) { view in
                 if let progress, view.sequence % progressStride == 0 { progress(view.sequence, last) }
                 guard view.date <= date else { return }
                 let event = try decode(view)

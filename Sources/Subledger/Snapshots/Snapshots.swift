@@ -145,7 +145,7 @@ public enum SnapshotLoader {
     /// Folds every event after `state.lastSequence` into `state` (in place: a copy of a million
     /// transactions would cost more than the tail).
     static func fold(_ state: inout LedgerState, _ store: EventStore, through last: Int64) throws {
-        try store.scan(after: state.lastSequence, through: last) { view in
+        try store.scanThrough(after: state.lastSequence, last) { view in
             try Replay.apply(view, to: &state)
         }
     }

@@ -45,7 +45,7 @@ struct VerifyCommand: ParsableCommand, JSONOutputting {
             case .intact(let count, _): print("chain intact: \(count) events")
             case .broken(let sequence, let reason): print("chain broken at event \(sequence): \(reason)")
             }
-            for sequence in damaged { print("snapshot \(sequence) is damaged: its checksum does not match (it is not used)") }
+            for sequence in damaged { print("snapshot \(sequence) is damaged: its checksum is missing or does not match (it is not used)") }
             for sequence in unchecked { print("snapshot \(sequence) has no checksum (older build): it is not used") }
         }
         if case .broken = verification { throw CheckFailed() }
