@@ -2,8 +2,8 @@
 //
 // A ledger is stamped with `PRAGMA application_id` = 0x53424C47 (ASCII "SBLG") when it is created or
 // migrated, and tracks its schema in `PRAGMA user_version` (Schema.swift). Ledgers created by builds
-// before the stamp have application_id 0 and the `events` and `commands` tables at user_version 1 or 2:
-// they are accepted, and stamped by the next migration when the file is writable. A file with no
+// before the stamp have application_id 0 and the `events` and `commands` tables at a user_version this
+// build knows: they are accepted, and stamped by the next migration when the file is writable. A file with no
 // schema at all (a 0-byte file, or a SQLite file with no tables and no stamps) is empty: only a caller
 // that asked to create a ledger may initialize it. Anything else (another application's database, an
 // unknown application_id, a user_version newer than this build) is refused as not a ledger, and the
@@ -46,8 +46,8 @@ public enum LedgerFile {
             throw .notALedger(connection.path, "its application_id \(applicationID) is not Subledger's (\(Self.applicationID))")
         }
         if objects == 0 && version == 0 { return .empty }
-        // Before the stamp, ledgers reached schema version 2 at most.
-        guard tables == 2, (1...2).contains(version) else {
+        // A ledger from before the stamp: our tables at a schema version this build knows.
+        guard tables == 2, (1...current).contains(version) else {
             throw .notALedger(connection.path, version > current
                 ? "its schema version \(version) is newer than this build supports (\(current))"
                 : "it has no Subledger schema")

@@ -3,10 +3,10 @@
 // log: the table has no append-only triggers, and deleting every row loses nothing (replay rebuilds it).
 // A snapshot is usable only while the hash it recorded is still the hash of event N in the log.
 //
-// Each row also carries a checksum of itself (migration 3): SHA-256 over the canonical form below, checked
+// Each row also carries a checksum of itself (migration 4): SHA-256 over the canonical form below, checked
 // before the state is decoded. The chain hash only ties a snapshot to the log's prefix; without the
 // checksum, a changed byte inside the state could decode into plausible wrong figures that no check sees.
-// Rows written before migration 3 have no checksum and are never trusted.
+// Rows written before migration 4 have no checksum and are never trusted.
 //
 //   checksum = SHA-256( "SLSNAP1" || Int64 sequence || UInt32 length, chain_hash || Int64 business_date
 //                       || Int64 created_at || Int64 format || UInt64 length, state )   (big-endian)
@@ -15,7 +15,12 @@ import CSQLite
 import SubledgerCore
 
 enum SnapshotSchema {
-    /// Migration 3: each snapshot's checksum of itself; NULL (untrusted) for rows written before it.
+    /// The schema version from which every snapshot row has a checksum (its place in `Schema.migrations`).
+    static var checksumVersion: Int64 {
+        Int64((Schema.migrations.firstIndex(of: checksumMigration) ?? Schema.migrations.count - 1) + 1)
+    }
+
+    /// Migration 4: each snapshot's checksum of itself; NULL (untrusted) for rows written before it.
     /// The rows already there could never be trusted, so they go (a cache: the ledger replays instead).
     static let checksumMigration = """
         ALTER TABLE snapshots ADD COLUMN checksum BLOB;
@@ -47,7 +52,7 @@ public struct SnapshotRecord: Sendable, Equatable {
     /// Size of the encoded state in bytes.
     public var size: Int
     public var state: [UInt8]
-    /// The row's stored checksum (nil for rows written before migration 3).
+    /// The row's stored checksum (nil for rows written before migration 4).
     public var checksum: [UInt8]? = nil
 
     /// SHA-256 over the row's canonical form (see the file comment).
@@ -120,8 +125,8 @@ extension EventStore {
         return EventStore.readSnapshot(statement, withState: true)
     }
 
-    /// The checksum column, or NULL (untrusted) in a ledger from before migration 3 opened read-only.
-    private var checksumColumn: String { schemaVersion >= 3 ? "checksum" : "NULL" }
+    /// The checksum column, or NULL (untrusted) in a ledger from before migration 4 opened read-only.
+    private var checksumColumn: String { schemaVersion >= SnapshotSchema.checksumVersion ? "checksum" : "NULL" }
 
     /// Every snapshot, oldest first, without its state.
     public func snapshots() throws(StoreError) -> [SnapshotRecord] {
@@ -136,14 +141,14 @@ extension EventStore {
 
     /// Every snapshot whose stored checksum is missing or does not match its row, read one at a time (a
     /// snapshot can be tens of megabytes). `damaged` is false only for a missing checksum in a ledger
-    /// from before migration 3 opened read-only; since migration 3 every row has one, so a row without
-    /// one is damaged too.
+    /// from before the checksum migration opened read-only; since then every row has one, so a row
+    /// without one is damaged too.
     public func checkSnapshotChecksums() throws(StoreError) -> [(sequence: Int64, damaged: Bool)] {
         var found: [(sequence: Int64, damaged: Bool)] = []
         for listed in try snapshots() {
             guard let record = try snapshot(sequence: listed.sequence) else { continue }
             if record.checksum == nil {
-                found.append((record.sequence, schemaVersion >= 3))
+                found.append((record.sequence, schemaVersion >= SnapshotSchema.checksumVersion))
             } else if !record.checksumMatches {
                 found.append((record.sequence, true))
             }

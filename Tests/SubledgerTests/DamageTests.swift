@@ -105,10 +105,9 @@ struct DamageTests {
 
     // MARK: - Snapshots
 
-    /// The demo history and a close: the close stores a snapshot of event `sequence`.
+    /// The demo: its history and the close of its first month, which stores a snapshot of event `sequence`.
     static func closedDemo(_ box: CLITests.Sandbox) throws -> Int64 {
         try box.ok(["demo"])
-        try box.ok(["close", "2026-01-31"])
         let store = try EventStore(path: box.db)
         return try #require(try store.snapshots().last?.sequence)
     }

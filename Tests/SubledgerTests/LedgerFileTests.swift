@@ -75,11 +75,12 @@ struct LedgerFileTests {
         let box = try CLITests.Sandbox()
         try box.ok(["demo"])
         let figures = try box.ok(["gl", "--json"]).stdout
-        // What a build before migration 3 left: no application id, schema version 2.
-        try Self.foreignDatabase(box.db, "PRAGMA application_id = 0; PRAGMA user_version = 2; ALTER TABLE snapshots DROP COLUMN checksum")
+        // What a build before the stamp and the snapshot checksums left: no application id, the version before.
+        let before = SnapshotSchema.checksumVersion - 1
+        try Self.foreignDatabase(box.db, "PRAGMA application_id = 0; PRAGMA user_version = \(before); ALTER TABLE snapshots DROP COLUMN checksum")
         let readOnly = try CLIOutcome.run(["gl", "--json", "--read-only", "--db", box.db], in: box.directory)
         #expect(readOnly.status == 0 && readOnly.stdout == figures, "\(readOnly.summary)")
-        #expect(try Connection(path: box.db).scalarInt64("PRAGMA user_version") == 2, "read-only must not migrate")
+        #expect(try Connection(path: box.db).scalarInt64("PRAGMA user_version") == before, "read-only must not migrate")
         #expect(try box.ok(["gl", "--json"]).stdout == figures)
         let raw = try Connection(path: box.db)
         #expect(try raw.scalarInt64("PRAGMA application_id") == Int64(LedgerFile.applicationID))
@@ -98,8 +99,7 @@ struct LedgerFileTests {
 
     @Test func readOnlyLedgerAnswersQueriesAndRefusesWrites() throws {
         let box = try CLITests.Sandbox()
-        try box.ok(["demo"])
-        try box.ok(["close", "2026-01-31"])
+        try box.ok(["demo"])  // the history and a close, with its snapshot
         var expected: [String: String] = [:]
         let queries = [["onhand", "--json"], ["gl", "--json"], ["transactions", "--json"], ["verify"], ["snapshot", "list"]]
         for query in queries { expected[query[0]] = try box.ok(query).stdout }
