@@ -106,11 +106,6 @@ public enum SnapshotLoader {
         return SnapshotLoad(state: state, snapshot: nil, warnings: warnings)
     }
 
-    /// The decoded state of `record` if it is usable (see the file comment), nil otherwise.
-    static func usable(_ record: SnapshotRecord, _ store: EventStore, tail: Int64) throws -> LedgerState? {
-        try unusableReason(record, store, tail: tail).state
-    }
-
     /// The decoded state of `record` with room for `tail` more transactions, or why it is not usable.
     /// The checksum comes first: nothing of a row that fails it is decoded or believed.
     static func unusableReason(_ record: SnapshotRecord, _ store: EventStore,
