@@ -2,10 +2,12 @@
 // Loading = the newest usable snapshot + a fold of the log's tail (N+1...end); it must give the same
 // state as a full replay, which `verifySnapshots` checks with `StateDigest`.
 //
-// A snapshot is usable only if its format is the current `LedgerState.snapshotFormat`, the log still holds
-// event N with the very chain hash the snapshot recorded (so the prefix it summarizes is the log's
-// prefix), and it decodes to a state whose last sequence is N. Anything else is skipped, and the next
-// older snapshot tried, down to a full replay: snapshots are a cache, deleting them all loses nothing.
+// A snapshot is usable only if its row's checksum matches (checked before anything of it is decoded or
+// believed), its format is the current `LedgerState.snapshotFormat`, the log still holds event N with
+// the very chain hash the snapshot recorded (so the prefix it summarizes is the log's prefix), it
+// decodes to a state whose last sequence is N, and the log's tail folds onto it. Anything else is
+// skipped with a warning (`SnapshotLoad.warnings`), and the next older snapshot tried, down to a full
+// replay: snapshots are a cache, deleting them all loses nothing.
 //
 // Reversed closes: the log is append-only, so a close that is later reversed stays in the prefix and
 // its `close.reversed` (with the compensating settlements) is an event after it. A snapshot taken
