@@ -38,7 +38,7 @@ extension LedgerState {
         }
         for entry in e.entries {
             guard var record = transactions[entry.transaction] else { throw .missing("transaction", entry.transaction) }
-            let key = try poolKey(item: e.item, record.dimensions)
+            let key = try definedPoolKey(item: e.item, record.dimensions)
             switch entry.kind {
             case .settlement:
                 guard transactions[entry.counterpart] != nil else { throw .missing("transaction", entry.counterpart) }

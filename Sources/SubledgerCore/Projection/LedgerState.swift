@@ -33,10 +33,16 @@ public struct LedgerState: Sendable {
         PoolKey(item: setup.id, dimensions: dimensions.restricted(to: setup.dimensions))
     }
 
-    /// The pool of a defined item, reading only its tracked dimensions (no copy of the setup).
-    func poolKey(item: String, _ dimensions: DimensionValues) throws(FoldFailure) -> PoolKey {
+    /// The pool of a defined item, reading only its tracked dimensions (no copy of the setup). The fold
+    /// uses this one: a stored event may name an item no event defined.
+    func definedPoolKey(item: String, _ dimensions: DimensionValues) throws(FoldFailure) -> PoolKey {
         guard let setup = items[item] else { throw .missing("item", item) }
         return PoolKey(item: item, dimensions: dimensions.restricted(to: setup.dimensions))
+    }
+
+    /// The pool of an item `decide` has checked; an unknown item keeps every dimension given (no trap).
+    func poolKey(item: String, _ dimensions: DimensionValues) -> PoolKey {
+        PoolKey(item: item, dimensions: items[item].map { dimensions.restricted(to: $0.dimensions) } ?? dimensions)
     }
 
     public func pool(_ key: PoolKey) -> CostPool { pools[key] ?? CostPool() }
@@ -110,7 +116,7 @@ public struct LedgerState: Sendable {
         case .receiptAdjusted(let e):
             guard let record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
             try transactions[e.transaction]?.addReceiptAdjustment(e.amount)
-            try pools[poolKey(item: record.item, record.dimensions), default: CostPool()].financialValue.add(e.amount)
+            try pools[definedPoolKey(item: record.item, record.dimensions), default: CostPool()].financialValue.add(e.amount)
         }
     }
 
@@ -132,7 +138,7 @@ public struct LedgerState: Sendable {
     }
 
     private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) throws(FoldFailure) {
-        let key = try poolKey(item: e.item, e.dimensions)
+        let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
@@ -162,7 +168,7 @@ public struct LedgerState: Sendable {
     }
 
     private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) throws(FoldFailure) {
-        let key = try poolKey(item: e.item, e.dimensions)
+        let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
@@ -208,7 +214,7 @@ public struct LedgerState: Sendable {
 
     private mutating func applyInvoice(_ e: InvoicePosted, _ date: LedgerDate) throws(FoldFailure) {
         guard var record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
-        let key = try poolKey(item: record.item, record.dimensions)
+        let key = try definedPoolKey(item: record.item, record.dimensions)
         var pool = pools[key] ?? CostPool()
         try record.physicalOpenQuantity.subtract(e.quantity)
         try record.physicalOpenValue.subtract(e.physicalValueReversed)
@@ -244,7 +250,7 @@ public struct LedgerState: Sendable {
     /// A transfer between cost pools is an issue leg (id TX) and a receipt leg (id `TX@in`, a name users
     /// cannot type) at the same cost (D15); inside one pool it moves nothing and the close ignores it.
     private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) throws(FoldFailure) {
-        let from = try poolKey(item: e.item, e.from), to = try poolKey(item: e.item, e.to)
+        let from = try definedPoolKey(item: e.item, e.from), to = try definedPoolKey(item: e.item, e.to)
         var issue = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue,
             kindCode: TransactionRecord.transferOutCode, dimensions: e.from, date: date, financialDate: date,
