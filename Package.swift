@@ -18,7 +18,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "SubledgerCore"),
-        .target(name: "SubledgerStore", dependencies: ["CSQLite", "SubledgerCore"]),
+        .target(name: "CSHA256"),
+        .target(name: "SubledgerStore", dependencies: ["CSQLite", "CSHA256", "SubledgerCore"]),
         .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerStore"]),
         .executableTarget(
             name: "subledger",

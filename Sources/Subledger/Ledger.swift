@@ -16,11 +16,14 @@ public enum LedgerError: Error, CustomStringConvertible {
     case store(StoreError)
     /// An event in the log could not be decoded: the log is damaged or was written by a newer version.
     case corruptEvent(sequence: Int64, message: String)
+    /// An event decodes but contradicts the events before it (the log is damaged): nothing is shown.
+    case projection(ProjectionError)
 
     public var description: String {
         switch self {
         case .store(let error): return "storage error: \(error)"
         case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
+        case .projection(let error): return error.description
         }
     }
 }
@@ -46,13 +49,16 @@ public final class Ledger {
     let clock: () -> Int64
     let makeCommandID: () -> String
 
-    /// Opens (creating if needed) the ledger at `path` (":memory:" for a throwaway one) and builds the
-    /// projection: from the newest usable period snapshot plus the log's tail when there is one (a snapshot
-    /// is only a cache, checked against the log's chain hash), else by replaying the whole log.
-    public init(path: String, clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
+    /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
+    /// created, or must be opened read-only) and builds the projection: from the newest usable period
+    /// snapshot plus the log's tail when there is one (a snapshot is only a cache, checked against its
+    /// checksum and the log's chain hash; one that fails is skipped and listed in `snapshotWarnings`), else by
+    /// replaying the whole log.
+    public init(path: String, access: EventStore.Access = .create,
+                clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
                 makeCommandID: @escaping () -> String = Ledger.randomCommandID,
                 useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil) throws {
-        do { store = try EventStore(path: path) } catch { throw LedgerError.store(error) }
+        do { store = try EventStore(path: path, access: access) } catch { throw LedgerError.store(error) }
         self.clock = clock
         self.makeCommandID = makeCommandID
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
@@ -61,21 +67,33 @@ public final class Ledger {
         try catchUp(progress: progress)
     }
 
+    /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.
+    public internal(set) var snapshotWarnings: [String] = []
+
     /// Applies events appended since the state was built (by this or another process).
     public func catchUp(progress: ((Int64, Int64) -> Void)? = nil) throws {
-        let target = try storeCall { () throws(StoreError) in try store.lastSequence() }
+        let target = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
         // Moved out, not copied (catching up a large state after another writer's command must stay
-        // cheap); on a failure the state keeps the events applied so far, a valid prefix of the log.
+        // cheap). On a read failure the state keeps the events applied so far, a valid prefix of the log;
+        // an event that contradicts the state fails part-way through, so then the state is dropped (and
+        // the next catch-up replays from the start and fails again, never skipping that event).
         var state = self.state
         self.state = LedgerState()
-        defer { self.state = state }
         state.reserveCapacity(transactions: Int(target - start))
-        try store.scan(after: start) { view in
-            state.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
-            if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+        do {
+            try store.scanThrough(after: start, target) { view in
+                try Replay.apply(view, to: &state)
+                if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+            }
+        } catch LedgerError.projection(let error) {
+            throw LedgerError.projection(error)
+        } catch {
+            self.state = state
+            throw error
         }
+        self.state = state
     }
 
     /// Runs one command: decide against the current state, append atomically, apply.
@@ -142,7 +160,11 @@ public final class Ledger {
                         for (event, date) in try working.decide(command) {
                             try batch.append(EventCatalog.envelope(event, date: date))
                             touched = true
-                            working.apply(event, date: date, sequence: batch.lastSequence)
+                            do throws(ProjectionError) {
+                                try working.apply(event, date: date, sequence: batch.lastSequence)
+                            } catch {
+                                throw LedgerError.projection(error)  // rolls the append back
+                            }
                         }
                     }
                     return "{\"events\":\(batch.count)}"

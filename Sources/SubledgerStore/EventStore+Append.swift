@@ -24,6 +24,7 @@ extension EventStore {
                        contentHash: () throws -> SHA256.Digest? = { nil },
                        _ body: (inout AppendBatch) throws -> String) throws -> AppendOutcome {
         guard !isAppending else { throw StoreError.misuse("append called from inside an append body") }
+        try checkWritable()
         isAppending = true
         defer { isAppending = false }
 

@@ -1,6 +1,10 @@
 // Reads: events in sequence order, either as owned `StoredEvent` values (convenient, allocates per row)
 // or as borrowed `EventView`s that point into SQLite's row buffers (the replay fast path: no per-row
 // allocation). Each read is one statement, so it sees one consistent snapshot of the log.
+//
+// Every read checks the hash chain (ChainCheck.swift): an event is handed out only if its sequence
+// follows the previous one and its stored hash is the hash of its bytes and the previous hash, or, for a
+// long scan, the scan fails unless a second thread finds exactly that for every row it handed out.
 
 import CSQLite
 import SubledgerCore
@@ -36,8 +40,9 @@ extension EventStore {
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
+        var chain = try ChainCheck(connection, after: sequence)
         while try statement.step() {
-            let sequence = statement.int64(at: 0)
+            let sequence = try chain.check(statement)
             let envelope = EventEnvelope(date: try EventStore.date(statement, sequence: sequence),
                                          type: statement.text(at: 2), version: Int(statement.int64(at: 3)),
                                          payload: statement.blob(at: 4))
@@ -47,30 +52,72 @@ extension EventStore {
         }
     }
 
-    /// Like `forEachEvent`, but hands out views into SQLite's buffers: no allocation per row.
+    /// Like `forEachEvent`, but hands out views into SQLite's buffers: no allocation per row. Returns
+    /// the last sequence handed out (`sequence` when none): a caller that knows event `last` exists
+    /// checks it was reached (`scanThrough`).
+    @discardableResult
     public func scan(after sequence: Int64, through last: Int64? = nil,
-                     _ body: (borrowing EventView) throws -> Void) throws {
+                     _ body: (borrowing EventView) throws -> Void) throws -> Int64 {
         let statement = try readStatement(scan: true)
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
-        while try statement.step() {
-            let sequence = statement.int64(at: 0)
-            let view = EventView(sequence: sequence, date: try EventStore.date(statement, sequence: sequence),
-                                 version: Int(statement.int64(at: 3)), type: statement.textBuffer(at: 2),
-                                 payload: statement.blobBuffer(at: 4))
-            try body(view)
+        if let last, let background = BackgroundChainCheck(self, after: sequence, through: last) {
+            return try scan(statement, after: sequence, checkedBy: background, body)
         }
+        var chain = try ChainCheck(connection, after: sequence)
+        while try statement.step() {
+            let sequence = try chain.check(statement)
+            try body(EventStore.view(statement, sequence: sequence))
+        }
+        return chain.checkedThrough
+    }
+
+    /// `scan` of events `sequence + 1 ... last`, all of which the log holds (`last` came from
+    /// `checkedLastSequence`): ending early means rows SQLite can no longer reach, a damaged file.
+    public func scanThrough(after sequence: Int64, _ last: Int64, _ body: (borrowing EventView) throws -> Void) throws {
+        let reached = try scan(after: sequence, through: last, body)
+        guard reached == last else {
+            throw StoreError.corrupt("the log holds events through \(last) but reading stopped after \(reached): the file is damaged; run `subledger verify`")
+        }
+    }
+
+    /// The scan of a long range while another thread hashes the same rows: the fold and the hashing
+    /// overlap. Nothing the fold produced may be shown until `finish` says the chain held.
+    private func scan(_ statement: Statement, after sequence: Int64, checkedBy background: BackgroundChainCheck,
+                      _ body: (borrowing EventView) throws -> Void) throws -> Int64 {
+        var expected = sequence + 1
+        do {
+            while try statement.step() {
+                let sequence = statement.int64(at: 0)
+                guard sequence == expected else { throw StoreError.missingEvent(expected, next: sequence) }
+                expected += 1
+                try body(EventStore.view(statement, sequence: sequence))
+            }
+        } catch {
+            // A damaged event may fail the fold before the hashing reaches it: the chain's verdict wins.
+            try background.finish(through: expected - 1, scanFailed: true)
+            throw error
+        }
+        try background.finish(through: expected - 1, scanFailed: false)
+        return expected - 1
+    }
+
+    private static func view(_ statement: Statement, sequence: Int64) throws(StoreError) -> EventView {
+        EventView(sequence: sequence, date: try EventStore.date(statement, sequence: sequence),
+                  version: Int(statement.int64(at: 3)), type: statement.textBuffer(at: 2),
+                  payload: statement.blobBuffer(at: 4))
     }
 
     /// The cached read statement, or a fresh one when the cached one is in use (a read nested in a read).
     private func readStatement(scan: Bool) throws(StoreError) -> Statement {
         let cached = scan ? cachedEventScan : cachedEventRead
         if let cached, !cached.isBusy { return cached }
-        let columns = scan ? "sequence, business_date, type, version, payload"
-                           : "sequence, business_date, type, version, payload, command_id, recorded_at, hash"
-        let statement = try connection.prepare(
-            "SELECT \(columns) FROM events WHERE sequence > ?1 AND sequence <= ?2 ORDER BY sequence")
+        // Every column: the chain check hashes the whole row.
+        let statement = try connection.prepare("""
+            SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
+            FROM events WHERE sequence > ?1 AND sequence <= ?2 ORDER BY sequence
+            """)
         if cached == nil {
             if scan { cachedEventScan = statement } else { cachedEventRead = statement }
         }

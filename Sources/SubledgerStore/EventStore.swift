@@ -14,6 +14,7 @@
 // thread (or actor) its own EventStore; SQLite serializes writers across them.
 
 import CSQLite
+import Glibc
 
 public final class EventStore {
     let connection: Connection
@@ -35,10 +36,34 @@ public final class EventStore {
     static let commandColumns =
         "command_id, kind, first_sequence, last_sequence, event_count, recorded_at, result, content_hash"
 
-    /// Opens (creating and migrating as needed) the log at `path`; ":memory:" gives a private in-memory log.
-    public init(path: String) throws(StoreError) {
-        let connection = try Connection(path: path)
-        try Schema.migrate(connection)
+    /// Schema version of the file (below `Schema.currentVersion` only for an older ledger opened read-only).
+    public let schemaVersion: Int64
+    /// True when the ledger was opened read-only (asked for, or the file is not writable): reads work,
+    /// every write throws a `StoreError` with `isReadOnly`.
+    public var isReadOnly: Bool { connection.isReadOnly }
+
+    /// How to open the file at `path`.
+    public enum Access: Sendable {
+        /// Create the ledger if the file is missing or empty (`init`, `demo`, tests).
+        case create
+        /// Open an existing ledger for reading and writing; a missing or empty file is refused.
+        case existing
+        /// Open an existing ledger read-only: no migration, no journal-mode change, writes refused.
+        case readOnly
+    }
+
+    /// Opens the log at `path` (":memory:" gives a private in-memory log), migrating a writable ledger.
+    /// A file that is not a ledger is refused untouched (`StoreError.isNotALedger`). A file this process
+    /// may not write is opened read-only, as if `.readOnly` had been asked for.
+    public init(path: String, access: Access = .create) throws(StoreError) {
+        let readOnly = access == .readOnly || EventStore.isUnwritableFile(path)
+        let connection: Connection
+        do throws(StoreError) {
+            connection = try Connection(path: path, create: access == .create, readOnly: readOnly)
+            schemaVersion = try Schema.migrate(connection, create: access == .create, readOnly: readOnly)
+        } catch where error.primaryCode == SQLITE_NOTADB && !error.message.hasPrefix("subledger:") {
+            throw .notALedger(path, "it is not a SQLite database")
+        }
         self.connection = connection
         beginImmediate = try connection.prepare("BEGIN IMMEDIATE")
         commit = try connection.prepare("COMMIT")
@@ -54,10 +79,36 @@ public final class EventStore {
             """)
     }
 
+    /// An existing file (not in memory) this process may not write.
+    static func isUnwritableFile(_ path: String) -> Bool {
+        !Connection.isInMemory(path) && !path.hasPrefix("file:") && access(path, F_OK) == 0 && access(path, W_OK) != 0
+    }
+
+    /// Refuses a write up front on a read-only ledger, with a message naming the file.
+    func checkWritable() throws(StoreError) {
+        if isReadOnly { throw .readOnly(connection.path) }
+    }
+
     /// Sequence of the newest event; 0 when the log is empty.
     public func lastSequence() throws(StoreError) -> Int64 {
         defer { selectLastEvent.reset() }
         return try selectLastEvent.step() ? selectLastEvent.int64(at: 0) : 0
+    }
+
+    /// The last sequence, checked against the command rows in the same read: every append writes its
+    /// events and its command row in one transaction, so the two ends differ only in a damaged file
+    /// (where a lost page of events would otherwise read as a valid shorter log).
+    public func checkedLastSequence() throws(StoreError) -> Int64 {
+        let statement = try connection.prepare("""
+            SELECT (SELECT sequence FROM events ORDER BY sequence DESC LIMIT 1),
+                   (SELECT last_sequence FROM commands ORDER BY first_sequence DESC, last_sequence DESC LIMIT 1)
+            """)
+        guard try statement.step() else { return 0 }
+        let events = statement.int64(at: 0), commands = statement.int64(at: 1)
+        guard events == commands else {
+            throw StoreError.corrupt("the log ends at event \(events) but its last command at \(commands): the file is damaged; run `subledger verify`")
+        }
+        return events
     }
 
     /// The record of command `id`, or nil if no such command was appended.

@@ -1,7 +1,7 @@
 // Schema: the event log's tables and their forward-only migrations, tracked in PRAGMA user_version.
 // Migration N (1-based) is `migrations[N-1]`; a database at version V gets migrations V+1... applied in
 // one BEGIN IMMEDIATE transaction, so two processes opening a fresh file cannot both migrate it.
-// Never edit a shipped migration: append a new one (period snapshots will be migration 2).
+// Never edit a shipped migration: append a new one.
 //
 // SQLite enforces the log's shape (architecture.md, example 4): STRICT typing, NOT NULL and CHECKs,
 // triggers that abort any UPDATE or DELETE, and a trigger that admits a command row only if it tiles
@@ -71,6 +71,8 @@ enum Schema {
         SnapshotSchema.migration,
         // 3: the hash of each command's canonical content, binding its id to one command (CommandRecord).
         commandContentHash,
+        // 4: each snapshot's checksum of its own row (Snapshots.swift); older rows stay NULL, untrusted.
+        SnapshotSchema.checksumMigration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
@@ -81,36 +83,42 @@ enum Schema {
 
     static var currentVersion: Int64 { Int64(migrations.count) }
 
-    /// Brings the database up to `currentVersion`; refuses a database written by a newer build.
-    static func migrate(_ connection: Connection) throws(StoreError) {
-        let seen = try userVersion(connection)
-        if seen == currentVersion { return }
-        try checkNotNewer(seen)
-
+    /// Brings a ledger (or, when `create`, an empty file) up to `currentVersion` and stamps its
+    /// application id; returns the schema version it is at. A file that is not a ledger is refused before
+    /// anything is written (LedgerFile.swift). Read-only: nothing is migrated, the version is as found.
+    static func migrate(_ connection: Connection, create: Bool, readOnly: Bool) throws(StoreError) -> Int64 {
+        let found = try LedgerFile.inspect(connection)
+        if case .ledger(let version, let stamped) = found, (version == currentVersion && stamped) || readOnly {
+            return version
+        }
+        if found == .empty && !create {
+            throw .notALedger(connection.path, "the file is empty; create a ledger with `subledger init`")
+        }
+        if readOnly { throw .readOnly(connection.path) }  // an empty file cannot be initialized read-only
+        try connection.enableWAL()
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            let version = try userVersion(connection)  // another process may have migrated meanwhile
-            try checkNotNewer(version)
-            if version < currentVersion {
-                for index in Int(version)..<migrations.count {
-                    try connection.execute(migrations[index])
-                }
-                try connection.execute("PRAGMA user_version = \(currentVersion)")
+            // Another process may have created or migrated it meanwhile.
+            let version: Int64
+            switch try LedgerFile.inspect(connection) {
+            case .empty: version = 0
+            case .ledger(let found, _): version = found
             }
+            for index in Int(version)..<migrations.count {
+                try connection.execute(migrations[index])
+            }
+            try connection.execute("PRAGMA user_version = \(currentVersion)")
+            try connection.execute("PRAGMA application_id = \(LedgerFile.applicationID)")
             try connection.execute("COMMIT")
         } catch {
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }
             throw error
         }
+        return currentVersion
     }
 
     static func userVersion(_ connection: Connection) throws(StoreError) -> Int64 {
         try connection.scalarInt64("PRAGMA user_version") ?? 0
     }
 
-    private static func checkNotNewer(_ version: Int64) throws(StoreError) {
-        if version > currentVersion {
-            throw StoreError.misuse("database schema version \(version) is newer than this build supports (\(currentVersion))")
-        }
-    }
 }

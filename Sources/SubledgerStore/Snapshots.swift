@@ -2,11 +2,31 @@
 // opening a ledger can start from it and fold only the log's tail. A snapshot is a cache, not part of the
 // log: the table has no append-only triggers, and deleting every row loses nothing (replay rebuilds it).
 // A snapshot is usable only while the hash it recorded is still the hash of event N in the log.
+//
+// Each row also carries a checksum of itself (migration 4): SHA-256 over the canonical form below, checked
+// before the state is decoded. The chain hash only ties a snapshot to the log's prefix; without the
+// checksum, a changed byte inside the state could decode into plausible wrong figures that no check sees.
+// Rows written before migration 4 have no checksum and are never trusted.
+//
+//   checksum = SHA-256( "SLSNAP1" || Int64 sequence || UInt32 length, chain_hash || Int64 business_date
+//                       || Int64 created_at || Int64 format || UInt64 length, state )   (big-endian)
 
 import CSQLite
 import SubledgerCore
 
 enum SnapshotSchema {
+    /// The schema version from which every snapshot row has a checksum (its place in `Schema.migrations`).
+    static var checksumVersion: Int64 {
+        Int64((Schema.migrations.firstIndex(of: checksumMigration) ?? Schema.migrations.count - 1) + 1)
+    }
+
+    /// Migration 4: each snapshot's checksum of itself; NULL (untrusted) for rows written before it.
+    /// The rows already there could never be trusted, so they go (a cache: the ledger replays instead).
+    static let checksumMigration = """
+        ALTER TABLE snapshots ADD COLUMN checksum BLOB;
+        DELETE FROM snapshots;
+        """
+
     /// Migration 2.
     static let migration = """
         CREATE TABLE snapshots(
@@ -32,16 +52,45 @@ public struct SnapshotRecord: Sendable, Equatable {
     /// Size of the encoded state in bytes.
     public var size: Int
     public var state: [UInt8]
+    /// The row's stored checksum (nil for rows written before migration 4).
+    public var checksum: [UInt8]? = nil
+
+    /// SHA-256 over the row's canonical form (see the file comment).
+    public static func checksum(sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
+                                format: Int64, state: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        var header: [UInt8] = Array("SLSNAP1".utf8)
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { header += $0 } }
+        put(sequence)
+        put(UInt32(chainHash.count))
+        header += chainHash
+        put(businessDate)
+        put(createdAt)
+        put(format)
+        put(UInt64(state.count))
+        header.withUnsafeBytes { hasher.update($0) }
+        state.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalize().bytes
+    }
+
+    /// True when the stored checksum is present and matches the row (read with its state).
+    public var checksumMatches: Bool {
+        checksum == SnapshotRecord.checksum(sequence: sequence, chainHash: chainHash, businessDate: businessDate,
+                                            createdAt: createdAt, format: format, state: state)
+    }
 }
 
 extension EventStore {
     /// Stores (or replaces) the snapshot of the state after event `sequence`.
     public func saveSnapshot(sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
                              format: Int64, state: [UInt8]) throws(StoreError) {
+        try checkWritable()
         let statement = try connection.prepare("""
-            INSERT OR REPLACE INTO snapshots(sequence, chain_hash, business_date, created_at, format, state)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            INSERT OR REPLACE INTO snapshots(sequence, chain_hash, business_date, created_at, format, state, checksum)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
+        try statement.bind(SnapshotRecord.checksum(sequence: sequence, chainHash: chainHash, businessDate: businessDate,
+                                                   createdAt: createdAt, format: format, state: state), at: 7)
         try statement.bind(sequence, at: 1)
         try statement.bind(chainHash, at: 2)
         try statement.bind(businessDate, at: 3)
@@ -57,13 +106,27 @@ extension EventStore {
     /// The newest snapshot at or before `sequence`, with its state.
     public func latestSnapshot(atOrBefore sequence: Int64) throws(StoreError) -> SnapshotRecord? {
         let statement = try connection.prepare("""
-            SELECT sequence, chain_hash, business_date, created_at, format, length(state), state FROM snapshots
-            WHERE sequence <= ?1 ORDER BY sequence DESC LIMIT 1
+            SELECT sequence, chain_hash, business_date, created_at, format, length(state), state, \(checksumColumn)
+            FROM snapshots WHERE sequence <= ?1 ORDER BY sequence DESC LIMIT 1
             """)
         try statement.bind(sequence, at: 1)
         guard try statement.step() else { return nil }
         return EventStore.readSnapshot(statement, withState: true)
     }
+
+    /// The snapshot of event `sequence`, with its state and checksum.
+    public func snapshot(sequence: Int64) throws(StoreError) -> SnapshotRecord? {
+        let statement = try connection.prepare("""
+            SELECT sequence, chain_hash, business_date, created_at, format, length(state), state, \(checksumColumn)
+            FROM snapshots WHERE sequence = ?1
+            """)
+        try statement.bind(sequence, at: 1)
+        guard try statement.step() else { return nil }
+        return EventStore.readSnapshot(statement, withState: true)
+    }
+
+    /// The checksum column, or NULL (untrusted) in a ledger from before migration 4 opened read-only.
+    private var checksumColumn: String { schemaVersion >= SnapshotSchema.checksumVersion ? "checksum" : "NULL" }
 
     /// Every snapshot, oldest first, without its state.
     public func snapshots() throws(StoreError) -> [SnapshotRecord] {
@@ -76,9 +139,27 @@ extension EventStore {
         return records
     }
 
+    /// Every snapshot whose stored checksum is missing or does not match its row, read one at a time (a
+    /// snapshot can be tens of megabytes). `damaged` is false only for a missing checksum in a ledger
+    /// from before the checksum migration opened read-only; since then every row has one, so a row
+    /// without one is damaged too.
+    public func checkSnapshotChecksums() throws(StoreError) -> [(sequence: Int64, damaged: Bool)] {
+        var found: [(sequence: Int64, damaged: Bool)] = []
+        for listed in try snapshots() {
+            guard let record = try snapshot(sequence: listed.sequence) else { continue }
+            if record.checksum == nil {
+                found.append((record.sequence, schemaVersion >= SnapshotSchema.checksumVersion))
+            } else if !record.checksumMatches {
+                found.append((record.sequence, true))
+            }
+        }
+        return found
+    }
+
     /// Deletes every snapshot; returns how many there were.
     @discardableResult
     public func deleteSnapshots() throws(StoreError) -> Int {
+        try checkWritable()
         let count = try connection.scalarInt64("SELECT count(*) FROM snapshots") ?? 0
         try connection.execute("DELETE FROM snapshots")
         return Int(count)
@@ -95,6 +176,7 @@ extension EventStore {
         SnapshotRecord(sequence: statement.int64(at: 0), chainHash: statement.blob(at: 1),
                        businessDate: statement.int64(at: 2), createdAt: statement.int64(at: 3),
                        format: statement.int64(at: 4), size: Int(statement.int64(at: 5)),
-                       state: withState ? statement.blob(at: 6) : [])
+                       state: withState ? statement.blob(at: 6) : [],
+                       checksum: withState && !statement.isNull(at: 7) ? statement.blob(at: 7) : nil)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import Subledger
 import SubledgerCore
+import SubledgerStore
 
 /// `--json`: one JSON document on stdout instead of a table.
 struct OutputOptions: ParsableArguments {
@@ -9,10 +10,12 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db.
+/// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db; `--read-only` to open it without writing.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (default: $SUBLEDGER_DB, else ./subledger.db).", valueName: "path"))
     var db: String?
+    @Flag(name: .long, help: "Open the ledger read-only: queries work, writes fail with read-only (automatic when the file is not writable).")
+    var readOnly = false
 
     var path: String {
         if let db { return db }
@@ -22,16 +25,54 @@ struct DatabaseOptions: ParsableArguments {
 
     var exists: Bool { path == ":memory:" || access(path, F_OK) == 0 }
 
-    /// Opens the ledger and replays its log (with a progress line on a terminal). Every command but
-    /// `init` and `demo` needs an existing ledger, so a mistyped path does not silently create a new one.
+    /// Opens the ledger and replays its log (with a progress line on a terminal), printing on stderr any
+    /// snapshot it had to skip. Every command but `init` and `demo` needs an existing ledger, so a
+    /// mistyped path does not silently create a new one.
     func open(create: Bool = false) throws -> Ledger {
-        if !create && !exists {
-            throw CLIError.noInput("no ledger at \(path); create one with `subledger init --db \(path)`")
-        }
+        let access = try checkPath(create: create)
         let progress = ProgressLine(label: "replaying", unit: "events")
-        let ledger = try Ledger(path: path, progress: progress.map { line in { line.update(Int($0), Int($1)) } })
+        let ledger = try Ledger(path: path, access: access,
+                                progress: progress.map { line in { line.update(Int($0), Int($1)) } })
         progress?.finish()
+        for warning in ledger.snapshotWarnings { Terminal.writeError("warning: \(warning)\n") }
         return ledger
+    }
+
+    /// Opens only the event log (no projection), for commands that stream it.
+    func openStore() throws -> EventStore {
+        try EventStore(path: path, access: checkPath(create: false))
+    }
+
+    /// How to open `path`, or a no-input error (exit 66) naming what is wrong with it.
+    func checkPath(create: Bool) throws -> EventStore.Access {
+        if path == ":memory:" { return .create }
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR {
+                throw CLIError.noInput("\(path) is a directory, not a ledger file")
+            }
+            if access(path, R_OK) != 0 {
+                throw CLIError.noInput("cannot read the ledger \(path): \(String(cString: strerror(errno)))")
+            }
+        } else if !create {
+            throw CLIError.noInput(folderExists ? "no ledger at \(path); create one with `subledger init --db \(path)`"
+                                                : "no ledger at \(path): the folder \(folder) does not exist")
+        } else if !folderExists {
+            throw CLIError.noInput("cannot create a ledger at \(path): the folder \(folder) does not exist")
+        }
+        if readOnly { return .readOnly }
+        return create ? .create : .existing
+    }
+
+    /// The folder the ledger file is (or would be) in.
+    var folder: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    var folderExists: Bool {
+        var info = stat()
+        return stat(folder, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// The absolute path, for messages.

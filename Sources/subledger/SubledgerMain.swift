@@ -6,9 +6,12 @@
 //   0  success
 //   1  a check failed (a scenario expectation, the hash chain)
 //   2  the ledger refused the command (a `Rejection`); nothing was written
-//   3  storage error (`LedgerError`, `StoreError`)
+//   3  storage error (`LedgerError`, `StoreError`): a damaged log (an event whose hash does not match, or
+//      that contradicts the events before it, named by sequence), SQLite-reported corruption, or a
+//      write to a ledger open read-only (`read-only`)
 //   64 usage error (ArgumentParser: unknown flag, bad value)
-//   66 an input file or the ledger database does not exist or cannot be read
+//   66 an input file or the ledger database does not exist or cannot be read (a directory, a missing
+//      folder), or the file is not a Subledger ledger (`not-a-ledger`; it is left unchanged)
 
 import ArgumentParser
 import Glibc
@@ -86,10 +89,18 @@ enum SubledgerMain {
         case let rejection as Rejection:
             fail(code: rejection.code.rawValue, field: rejection.field, line: rejection.line,
                  message: rejection.message, text: rejection.description, json: json, exitCode: 2)
+        case LedgerError.store(let error):
+            report(error, json: json)
         case let error as LedgerError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
+        case let error as StoreError where error.isNotALedger:
+            fail(code: "not-a-ledger", message: error.message, text: "error[not-a-ledger]: \(error.message)", json: json, exitCode: 66)
+        case let error as StoreError where error.isReadOnly:
+            fail(code: "read-only", message: error.message, text: "error[read-only]: \(error.message)", json: json, exitCode: 3)
         case let error as StoreError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
+        case let error as DemoError:
+            fail(code: "not-empty", message: error.description, text: "error[not-empty]: \(error)", json: json, exitCode: 2)
         case let error as CLIError:
             fail(code: error.code, message: error.message, text: error.description, json: json, exitCode: error.exitCode)
         case is CheckFailed:

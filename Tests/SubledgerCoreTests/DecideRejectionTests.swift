@@ -21,7 +21,7 @@ struct DecideRejectionTests {
     /// Decides `command` and applies its events with increasing sequence numbers.
     static func run(_ state: inout LedgerState, _ command: LedgerCommand) throws {
         for (event, date) in try state.decide(command) {
-            state.apply(event, date: date, sequence: state.lastSequence + 1)
+            try state.apply(event, date: date, sequence: state.lastSequence + 1)
         }
     }
 

@@ -16,7 +16,7 @@ struct VoucherTests {
     static func run(_ state: inout LedgerState, _ command: LedgerCommand) throws -> [LedgerEvent] {
         var events: [LedgerEvent] = []
         for (event, date) in try state.decide(command) {
-            state.apply(event, date: date, sequence: state.lastSequence + 1)
+            try state.apply(event, date: date, sequence: state.lastSequence + 1)
             events.append(event)
         }
         return events

@@ -235,15 +235,15 @@ struct CLITests {
         #expect(usage.status == 64)
     }
 
-    @Test func aFileThatIsNotALedgerIsAStorageError() throws {
+    @Test func aFileThatIsNotALedgerIsRefused() throws {
         let box = try Sandbox()
         _ = try box.write("ledger.db", "this is not an SQLite database\n")
         let text = try box.run(["onhand"])
-        #expect(text.status == 3)
-        #expect(text.stderr.hasPrefix("error[storage]"), "\(text.stderr)")
+        #expect(text.status == 66)
+        #expect(text.stderr.hasPrefix("error[not-a-ledger]"), "\(text.stderr)")
         let json = try box.run(["gl", "--json"])
-        #expect(json.status == 3)
-        #expect(try json.errorJSON()["error"] as? String == "storage")
+        #expect(json.status == 66)
+        #expect(try json.errorJSON()["error"] as? String == "not-a-ledger")
     }
 
     @Test func csvImportPostsReceiptsAndIssues() throws {

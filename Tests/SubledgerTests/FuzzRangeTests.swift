@@ -138,7 +138,8 @@ extension FuzzTests {
     static func attempt(_ state: inout LedgerState, _ name: String, _ text: String) -> Rejection? {
         do {
             let events = try state.decide(try CommandDecoder.decode(command: name, rangeFields(text)))
-            for (event, date) in events { state.apply(event, date: date, sequence: state.lastSequence + 1) }
+            // What decide produced must fold: a failure here is a defect, not a refusal.
+            for (event, date) in events { try! state.apply(event, date: date, sequence: state.lastSequence + 1) }
             return nil
         } catch {
             return error
@@ -155,7 +156,7 @@ extension FuzzTests {
 
     static func rangeRun(_ state: inout LedgerState, _ name: String, _ text: String) throws {
         for (event, date) in try state.decide(try CommandDecoder.decode(command: name, rangeFields(text))) {
-            state.apply(event, date: date, sequence: state.lastSequence + 1)
+            try state.apply(event, date: date, sequence: state.lastSequence + 1)
         }
     }
 

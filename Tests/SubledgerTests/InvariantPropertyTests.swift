@@ -621,7 +621,7 @@ private struct Simulation {
             let total = row.event.lines.reduce(Money.zero) { $0 + $1.amount }
             if !total.isZero { problems.append("event \(row.stored.sequence) is unbalanced by \(total)") }
             if let problem = auditor.apply(row.event) { problems.append(problem) }
-            shadow.apply(row.event, date: row.stored.envelope.date, sequence: row.stored.sequence)
+            try shadow.apply(row.event, date: row.stored.envelope.date, sequence: row.stored.sequence)
             segment.add(row.event, packingSlipAccounts: &packingSlipAccounts)
             switch row.event {
             case .closePosted:

@@ -68,7 +68,7 @@ struct ReplayTests {
     /// `base` with one more event applied (sequence after its last).
     static func applying(_ event: LedgerEvent, to base: LedgerState, on day: String = "2026-03-02") -> LedgerState {
         var state = base
-        state.apply(event, date: date(day), sequence: base.lastSequence + 1)
+        try! state.apply(event, date: date(day), sequence: base.lastSequence + 1)  // the fixtures fold
         return state
     }
 
@@ -211,8 +211,9 @@ struct ReplayTests {
         #expect(StateDigest(try Ledger(path: path).state) == verification.liveDigest)
     }
 
-    /// An event payload edited behind the ledger's back (triggers dropped): the live projection still
-    /// holds the original figures, a replay the edited ones; verify names the first figure that differs.
+    /// An event payload edited behind the ledger's back (triggers dropped): the replay refuses it by its
+    /// hash. Rehashed by the forger, the chain holds; the live projection still holds the original
+    /// figures, a replay the edited ones, and verify names the first figure that differs.
     @Test func verifyNamesTheFirstDifferenceOfATamperedLog() throws {
         let path = Self.tempPath()
         let ledger = try Ledger(path: path)
@@ -234,7 +235,9 @@ struct ReplayTests {
         let update = try raw.prepare("UPDATE events SET payload = ?1 WHERE sequence = 2")
         try update.bind(EventCatalog.encode(.receiptPosted(receipt)), at: 1)
         try update.run()
+        #expect(throws: StoreError.self) { try ledger.verifyReplay() }
 
+        try rehashEvent(path, sequence: 2)
         let verification = try ledger.verifyReplay()
         #expect(!verification.matches)
         #expect(verification.liveDigest != verification.replayedDigest)
@@ -301,7 +304,7 @@ struct ReplayTests {
         var roomy = LedgerState()
         roomy.reserveCapacity(transactions: 50_000)
         try ledger.store.scan(after: 0) { view in
-            roomy.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
+            try roomy.apply(Replay.decode(view), date: view.date, sequence: view.sequence)
         }
         // Different bucket counts lay the same keys out in a different order ...
         #expect(Array(roomy.transactions.keys) != Array(ledger.state.transactions.keys))
@@ -373,7 +376,7 @@ struct ReplayTests {
                 changed = (posted.entries[index].transaction, posted.entries[index].counterpart)
                 event = .settlementPosted(posted)
             }
-            edited.apply(event, date: view.date, sequence: view.sequence)
+            try edited.apply(event, date: view.date, sequence: view.sequence)
         }
         let (issue, receipt) = try #require(changed)
         let difference = try #require(StateDigest.firstDifference(base, edited))

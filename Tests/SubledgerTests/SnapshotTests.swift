@@ -187,11 +187,8 @@ struct SnapshotTests {
         try Self.post(ledger, round: 3)
         let live = StateDigest(ledger.state)
 
-        let raw = try Connection(path: path)
-        let update = try raw.prepare("UPDATE snapshots SET chain_hash = ?1 WHERE sequence = ?2")
-        try update.bind([UInt8](repeating: 0xAB, count: 32), at: 1)
-        try update.bind(newer.sequence, at: 2)
-        try update.run()
+        // A snapshot of another log (its checksum is right for what it holds).
+        try forgeSnapshot(path, sequence: newer.sequence, chainHash: [UInt8](repeating: 0xAB, count: 32))
 
         #expect(try ledger.loadFromSnapshot() == older.sequence)
         #expect(StateDigest(ledger.state) == live)
@@ -202,10 +199,7 @@ struct SnapshotTests {
         #expect(stale.difference?.contains("chain hash") == true)
 
         // With the older one stale too, nothing is usable: a full replay.
-        update.reset()
-        try update.bind([UInt8](repeating: 0xAB, count: 32), at: 1)
-        try update.bind(older.sequence, at: 2)
-        try update.run()
+        try forgeSnapshot(path, sequence: older.sequence, chainHash: [UInt8](repeating: 0xAB, count: 32))
         #expect(try ledger.loadFromSnapshot() == nil)
         #expect(StateDigest(ledger.state) == live)
     }
@@ -218,11 +212,8 @@ struct SnapshotTests {
         let info = try ledger.takeSnapshot()
         var wrong = ledger.state
         wrong.warnings.append("not in the log")
-        let raw = try Connection(path: path)
-        let update = try raw.prepare("UPDATE snapshots SET state = ?1 WHERE sequence = ?2")
-        try update.bind(wrong.encoded(), at: 1)
-        try update.bind(info.sequence, at: 2)
-        try update.run()
+        // Written with a checksum that matches the wrong state: only the comparison can tell.
+        try forgeSnapshot(path, sequence: info.sequence, state: wrong.encoded())
         let results = try ledger.verifySnapshots()
         #expect(results.count == 1)
         #expect(results.first?.matches == false)

@@ -1,4 +1,5 @@
 import SubledgerCore
+import SubledgerStore
 
 /// A bundled demo history: six items over every kind of model, two sites, three months of purchases
 /// (some received first and invoiced later), sales, journals, a transfer between sites, a standard cost
@@ -94,12 +95,29 @@ public struct DemoResult: Sendable {
     public var close: CommandResult?
 }
 
+/// The demo history would mix its items and postings into someone's books.
+public enum DemoError: Error, CustomStringConvertible {
+    case notEmpty(events: Int64)
+
+    public var description: String {
+        switch self {
+        case .notEmpty(let events):
+            return "the ledger already holds \(events) events that are not the demo's; load the demo into a new file"
+        }
+    }
+}
+
 extension Ledger {
     /// Writes the demo history as one command (idempotent: a second run appends nothing), without the
-    /// close: tests build their own closes on it.
+    /// close: tests build their own closes on it. Refuses a ledger whose log holds events and not the
+    /// demo's (`DemoError.notEmpty`).
     @discardableResult
     public func loadDemo() throws -> CommandResult {
-        try executeBatch(commandID: DemoHistory.commandID, kind: "demo") { submit in
+        let events = try storeCall { () throws(StoreError) in try store.lastSequence() }
+        if events > 0, try storeCall({ () throws(StoreError) in try store.command(id: DemoHistory.commandID) }) == nil {
+            throw DemoError.notEmpty(events: events)
+        }
+        return try executeBatch(commandID: DemoHistory.commandID, kind: "demo") { submit in
             for command in DemoHistory.commands() { try submit(command) }
         }
     }

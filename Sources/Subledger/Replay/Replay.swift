@@ -81,7 +81,7 @@ public enum Replay {
     }
 
     static func lastSequence(_ store: EventStore) throws -> Int64 {
-        do throws(StoreError) { return try store.lastSequence() } catch { throw LedgerError.store(error) }
+        do throws(StoreError) { return try store.checkedLastSequence() } catch { throw LedgerError.store(error) }
     }
 
     /// Every event of 1...`last`, as `Ledger.catchUp` folds them.
@@ -90,8 +90,8 @@ public enum Replay {
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
         if last > 0 {
-            try store.scan(after: 0, through: last) { view in
-                state.apply(try decode(view), date: view.date, sequence: view.sequence)
+            try store.scanThrough(after: 0, last) { view in
+                try apply(view, to: &state)
                 if let progress, view.sequence % progressStride == 0 { progress(view.sequence, last) }
             }
         }
@@ -105,7 +105,7 @@ public enum Replay {
         var state = LedgerState()
         var skipped: [SkippedEvent] = []
         if last > 0 {
-            try store.scan(after: 0, through: last) { view in
+            try store.scanThrough(after: 0, last) { view in
                 if let progress, view.sequence % progressStride == 0 { progress(view.sequence, last) }
                 guard view.date <= date else { return }
                 let event = try decode(view)
@@ -115,11 +115,26 @@ public enum Replay {
                                                 missing: missing.id, reference: EventRendering.reference(event)))
                     return
                 }
-                state.apply(event, date: view.date, sequence: view.sequence)
+                try apply(event, view, to: &state)
             }
         }
         progress?(last, last)
         return ReplayOutcome(state: state, eventsRead: last, skipped: skipped)
+    }
+
+    /// Decodes and folds one stored event; an event the state contradicts is a `LedgerError.projection`.
+    @inline(__always)
+    static func apply(_ view: borrowing EventView, to state: inout LedgerState) throws {
+        try apply(try decode(view), view, to: &state)
+    }
+
+    @inline(__always)
+    static func apply(_ event: LedgerEvent, _ view: borrowing EventView, to state: inout LedgerState) throws {
+        do throws(ProjectionError) {
+            try state.apply(event, date: view.date, sequence: view.sequence)
+        } catch {
+            throw LedgerError.projection(error)
+        }
     }
 
     static func decode(_ view: borrowing EventView) throws -> LedgerEvent {

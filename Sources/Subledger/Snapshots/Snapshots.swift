@@ -2,10 +2,12 @@
 // Loading = the newest usable snapshot + a fold of the log's tail (N+1...end); it must give the same
 // state as a full replay, which `verifySnapshots` checks with `StateDigest`.
 //
-// A snapshot is usable only if its format is the current `LedgerState.snapshotFormat`, the log still holds
-// event N with the very chain hash the snapshot recorded (so the prefix it summarizes is the log's
-// prefix), and it decodes to a state whose last sequence is N. Anything else is skipped, and the next
-// older snapshot tried, down to a full replay: snapshots are a cache, deleting them all loses nothing.
+// A snapshot is usable only if its row's checksum matches (checked before anything of it is decoded or
+// believed), its format is the current `LedgerState.snapshotFormat`, the log still holds event N with
+// the very chain hash the snapshot recorded (so the prefix it summarizes is the log's prefix), it
+// decodes to a state whose last sequence is N, and the log's tail folds onto it. Anything else is
+// skipped with a warning (`SnapshotLoad.warnings`), and the next older snapshot tried, down to a full
+// replay: snapshots are a cache, deleting them all loses nothing.
 //
 // Reversed closes: the log is append-only, so a close that is later reversed stays in the prefix and
 // its `close.reversed` (with the compensating settlements) is an event after it. A snapshot taken
@@ -40,6 +42,15 @@ public struct SnapshotInfo: Sendable, Equatable {
     }
 }
 
+/// A state loaded from the newest usable snapshot (or a full replay), and the snapshots skipped.
+public struct SnapshotLoad: Sendable {
+    public var state: LedgerState
+    /// Sequence of the snapshot used; nil for a full replay.
+    public var snapshot: Int64?
+    /// One line per snapshot skipped (damaged, untrusted, stale), newest first.
+    public var warnings: [String]
+}
+
 /// One snapshot plus its tail compared with a full replay.
 public struct SnapshotVerification: Sendable, Equatable {
     public var sequence: Int64
@@ -63,28 +74,50 @@ public enum SnapshotLoader {
     /// The state from the newest usable snapshot plus the tail; `snapshot` is its sequence, nil when no
     /// snapshot was usable (then the state is a full replay).
     public static func state(of store: EventStore) throws -> (state: LedgerState, snapshot: Int64?) {
-        let last = try call { () throws(StoreError) in try store.lastSequence() }
-        var bound = last
-        while bound > 0, let record = try call({ () throws(StoreError) in try store.latestSnapshot(atOrBefore: bound) }) {
-            bound = record.sequence - 1
-            guard var state = try usable(record, store, tail: last - record.sequence) else { continue }
-            try fold(&state, store)
-            return (state, record.sequence)
+        let loaded = try load(store)
+        return (loaded.state, loaded.snapshot)
+    }
+
+    /// `state(of:)` with a line for every snapshot it had to skip, newest first.
+    public static func load(_ store: EventStore) throws -> SnapshotLoad {
+        let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
+        var warnings: [String] = []
+        for listed in try call({ () throws(StoreError) in try store.snapshots() }).reversed() {
+            guard listed.sequence <= last else {
+                warnings.append("snapshot \(listed.sequence) skipped: the log ends at event \(last)")
+                continue
+            }
+            guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: listed.sequence) }) else { continue }
+            let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
+            guard var state = snapshot else {
+                warnings.append("snapshot \(record.sequence) skipped: \(reason ?? "unusable")")
+                continue
+            }
+            do {
+                try fold(&state, store, through: last)
+            } catch LedgerError.projection(let error) {
+                // A checked snapshot the log's tail contradicts: a state this build did not write.
+                warnings.append("snapshot \(record.sequence) skipped: the log after it does not fit it (\(error))")
+                continue
+            }
+            return SnapshotLoad(state: state, snapshot: record.sequence, warnings: warnings)
         }
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
-        try fold(&state, store)
-        return (state, nil)
-    }
-
-    /// The decoded state of `record` if it is usable (see the file comment), nil otherwise.
-    static func usable(_ record: SnapshotRecord, _ store: EventStore, tail: Int64) throws -> LedgerState? {
-        try unusableReason(record, store, tail: tail).state
+        try fold(&state, store, through: last)
+        return SnapshotLoad(state: state, snapshot: nil, warnings: warnings)
     }
 
     /// The decoded state of `record` with room for `tail` more transactions, or why it is not usable.
+    /// The checksum comes first: nothing of a row that fails it is decoded or believed.
     static func unusableReason(_ record: SnapshotRecord, _ store: EventStore,
                                tail: Int64) throws -> (state: LedgerState?, reason: String?) {
+        guard record.checksum != nil else {
+            return (nil, "it has no checksum (written before snapshots carried one), so it is not trusted")
+        }
+        guard record.checksumMatches else {
+            return (nil, "its checksum does not match its contents (the snapshot is damaged)")
+        }
         guard record.format == LedgerState.snapshotFormat else {
             return (nil, "snapshot format \(record.format) is not the current \(LedgerState.snapshotFormat)")
         }
@@ -108,9 +141,9 @@ public enum SnapshotLoader {
 
     /// Folds every event after `state.lastSequence` into `state` (in place: a copy of a million
     /// transactions would cost more than the tail).
-    static func fold(_ state: inout LedgerState, _ store: EventStore) throws {
-        try store.scan(after: state.lastSequence) { view in
-            state.apply(try Replay.decode(view), date: view.date, sequence: view.sequence)
+    static func fold(_ state: inout LedgerState, _ store: EventStore, through last: Int64) throws {
+        try store.scanThrough(after: state.lastSequence, last) { view in
+            try Replay.apply(view, to: &state)
         }
     }
 
@@ -124,7 +157,7 @@ public enum SnapshotLoader {
         let last = replayed.lastSequence
         var results: [SnapshotVerification] = []
         for info in try call({ () throws(StoreError) in try store.snapshots() }) {
-            guard let record = try call({ () throws(StoreError) in try store.latestSnapshot(atOrBefore: info.sequence) }) else {
+            guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: info.sequence) }) else {
                 continue
             }
             let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
@@ -132,7 +165,13 @@ public enum SnapshotLoader {
                 results.append(SnapshotVerification(sequence: record.sequence, matches: false, difference: reason))
                 continue
             }
-            try fold(&loaded, store)
+            do {
+                try fold(&loaded, store, through: last)
+            } catch LedgerError.projection(let error) {
+                results.append(SnapshotVerification(sequence: record.sequence, matches: false,
+                                                    difference: "the log after it does not fit it (\(error))"))
+                continue
+            }
             let matches = StateDigest(loaded) == expected
             results.append(SnapshotVerification(
                 sequence: record.sequence, matches: matches,
@@ -169,9 +208,10 @@ extension Ledger {
     /// sequence, nil when none was usable (the state is then a full replay).
     @discardableResult
     public func loadFromSnapshot() throws -> Int64? {
-        let (loaded, sequence) = try SnapshotLoader.state(of: store)
-        state = loaded
-        return sequence
+        let loaded = try SnapshotLoader.load(store)
+        state = loaded.state
+        snapshotWarnings += loaded.warnings
+        return loaded.snapshot
     }
 
     /// Every stored snapshot.

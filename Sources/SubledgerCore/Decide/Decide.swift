@@ -46,7 +46,13 @@ extension LedgerState {
         while let later = state.closes.last(where: { $0.isInForce }), later.mode == .recalculation, later.date > date {
             let reversal = try state.decideReverseClose(date: later.date, through: nil)
             for (event, day) in reversal {
-                state.apply(event, date: day, sequence: state.lastSequence + 1)
+                // The reversal negates a close this very state folded: if it does not fold back, decide
+                // and apply disagree, a defect in this build rather than damaged input.
+                do throws(ProjectionError) {
+                    try state.apply(event, date: day, sequence: state.lastSequence + 1)
+                } catch {
+                    preconditionFailure("decide produced a reversal the projection cannot fold: \(error)")
+                }
             }
             events += reversal
         }

@@ -22,8 +22,8 @@ public struct SettlementRecord: Sendable, Equatable {
 }
 
 extension LedgerState {
-    mutating func applySettlement(_ e: SettlementPosted, _ date: LedgerDate) {
-        let setup = items[e.item]!
+    mutating func applySettlement(_ e: SettlementPosted, _ date: LedgerDate) throws(FoldFailure) {
+        guard items[e.item] != nil else { throw .missing("item", e.item) }
         if e.mode != .reversal { pendingCloseEvents.append(e) }
         for receipt in e.closingReceipts where e.mode != .reversal {
             var record = TransactionRecord(
@@ -37,30 +37,32 @@ extension LedgerState {
             transactions[receipt.id] = record
         }
         for entry in e.entries {
-            var record = transactions[entry.transaction]!
-            let key = poolKey(item: setup, record.dimensions)
+            guard var record = transactions[entry.transaction] else { throw .missing("transaction", entry.transaction) }
+            let key = try definedPoolKey(item: e.item, record.dimensions)
             switch entry.kind {
             case .settlement:
-                record.settleIssue(part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
-                transactions[entry.counterpart]!.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
-                pools[key, default: CostPool()].financialValue -= entry.adjustment
+                guard transactions[entry.counterpart] != nil else { throw .missing("transaction", entry.counterpart) }
+                try record.settleIssue(part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
+                try transactions[entry.counterpart]?.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
+                try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
             case .adjustment:
                 if entry.physical {
+                    guard entry.quantity.units != .min else { throw .overflow }  // its magnitude would trap
                     let effect = physicalEffect(entry, on: record)
-                    record.adjustment += entry.adjustment
-                    record.physicalAdjustment += entry.adjustment
-                    record.physicalOpenValue += effect
-                    pools[key, default: CostPool()].physicalValue -= effect
+                    try record.adjustment.add(entry.adjustment)
+                    try record.physicalAdjustment.add(entry.adjustment)
+                    try record.physicalOpenValue.add(effect)
+                    try pools[key, default: CostPool()].physicalValue.subtract(effect)
                 } else {
                     // A recalculation's adjustment: on the issue's part it was computed for.
-                    record.settleIssue(part: entry.issuePart, .zero, .zero, adjustment: entry.adjustment)
-                    pools[key, default: CostPool()].financialValue -= entry.adjustment
+                    try record.settleIssue(part: entry.issuePart, .zero, .zero, adjustment: entry.adjustment)
+                    try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
                 }
             case .consumption:
-                record.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
+                try record.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
             case .receiptAdjustment:
-                record.addReceiptAdjustment(entry.adjustment)
-                pools[key, default: CostPool()].financialValue += entry.adjustment
+                try record.addReceiptAdjustment(entry.adjustment)
+                try pools[key, default: CostPool()].financialValue.add(entry.adjustment)
             }
             transactions[entry.transaction] = record
             settlements.append(SettlementRecord(date: date, sequence: lastSequence, mode: e.mode, entry: entry))

@@ -50,10 +50,10 @@ public struct GeneralLedger: Sendable, Equatable {
         return slot
     }
 
-    mutating func post(_ lines: [VoucherLine], on date: LedgerDate) {
+    mutating func post(_ lines: [VoucherLine], on date: LedgerDate) throws(FoldFailure) {
         for line in lines {
             let slot = slot(line.account)
-            entries[slot].add(line.amount, on: date.yyyymmdd)
+            try entries[slot].add(line.amount, on: date.yyyymmdd)
             entries[slot].postingTypes |= 1 << UInt32(line.postingType.code)
         }
         lineCount += lines.count
@@ -135,11 +135,11 @@ public struct GeneralLedger: Sendable, Equatable {
 }
 
 extension GeneralLedger.Account {
-    mutating func add(_ amount: Money, on day: Int32) {
+    mutating func add(_ amount: Money, on day: Int32) throws(FoldFailure) {
         total += amount
-        gross += amount.magnitude
+        gross.units += Int128(amount.units.magnitude)  // as UInt64: no trap on the most negative amount
         if let last = days.last, last == day {
-            amounts[amounts.count - 1] += amount
+            try amounts[amounts.count - 1].add(amount)
         } else if days.last.map({ $0 < day }) ?? true {
             days.append(day)
             amounts.append(amount)
@@ -150,7 +150,7 @@ extension GeneralLedger.Account {
                 if days[middle] < day { low = middle + 1 } else { high = middle }
             }
             if low < days.count, days[low] == day {
-                amounts[low] += amount
+                try amounts[low].add(amount)
             } else {
                 days.insert(day, at: low)
                 amounts.insert(amount, at: low)

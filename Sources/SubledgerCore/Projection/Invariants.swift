@@ -14,7 +14,11 @@ extension LedgerState {
         }
         var physical: [PoolKey: Quantity] = [:]
         for record in transactions.values where !record.physicalOpenQuantity.isZero {
-            let key = poolKey(item: record.item, record.dimensions)
+            guard let setup = items[record.item] else {
+                violations.append("transaction \(record.id): unknown item \(record.item)")
+                continue
+            }
+            let key = poolKey(item: setup, record.dimensions)
             physical[key, default: .zero] += record.direction == .receipt ? record.physicalOpenQuantity : -record.physicalOpenQuantity
         }
         for (key, pool) in pools where pool.physicalQuantity != (physical[key] ?? .zero) {

@@ -33,9 +33,16 @@ public struct LedgerState: Sendable {
         PoolKey(item: setup.id, dimensions: dimensions.restricted(to: setup.dimensions))
     }
 
-    /// The pool of an item known to exist, reading only its tracked dimensions (no copy of the setup).
+    /// The pool of a defined item, reading only its tracked dimensions (no copy of the setup). The fold
+    /// uses this one: a stored event may name an item no event defined.
+    func definedPoolKey(item: String, _ dimensions: DimensionValues) throws(FoldFailure) -> PoolKey {
+        guard let setup = items[item] else { throw .missing("item", item) }
+        return PoolKey(item: item, dimensions: dimensions.restricted(to: setup.dimensions))
+    }
+
+    /// The pool of an item `decide` has checked; an unknown item keeps every dimension given (no trap).
     func poolKey(item: String, _ dimensions: DimensionValues) -> PoolKey {
-        PoolKey(item: item, dimensions: dimensions.restricted(to: items[item]!.dimensions))
+        PoolKey(item: item, dimensions: items[item].map { dimensions.restricted(to: $0.dimensions) } ?? dimensions)
     }
 
     public func pool(_ key: PoolKey) -> CostPool { pools[key] ?? CostPool() }
@@ -57,54 +64,81 @@ public struct LedgerState: Sendable {
         if transactions.capacity != before { HugePages.advise(&transactions) }
     }
 
-    public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) {
-        precondition(sequence > lastSequence, "events must be applied in log order")
+    /// Folds one stored event. An event that contradicts the state (see `ProjectionError`) throws and
+    /// leaves the state part-way through it: discard the state, do not fold on.
+    public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) throws(ProjectionError) {
+        guard sequence > lastSequence else {
+            throw ProjectionError(sequence: sequence, message: "events must be applied in log order (after \(lastSequence))")
+        }
         lastSequence = sequence
         eventCount += 1
         if date > latestBusinessDate { latestBusinessDate = date }
+        do throws(FoldFailure) {
+            try fold(event, date)
+            let lines = event.lines
+            if !lines.isEmpty { try ledger.post(lines, on: date) }
+        } catch {
+            throw ProjectionError(sequence: sequence, message: error.message)
+        }
+    }
+
+    private mutating func fold(_ event: LedgerEvent, _ date: LedgerDate) throws(FoldFailure) {
         switch event {
         case .itemDefined(let setup):
             items[setup.id] = setup
         case .accountsSet(let group, let accounts):
             profiles.set(group: group, accounts.map { ($0.postingType, $0.account) })
-        case .receiptPosted(let e): applyReceipt(e, date)
-        case .issuePosted(let e): applyIssue(e, date)
-        case .invoicePosted(let e): applyInvoice(e, date)
+        case .receiptPosted(let e): try applyReceipt(e, date)
+        case .issuePosted(let e): try applyIssue(e, date)
+        case .invoicePosted(let e): try applyInvoice(e, date)
         case .markPosted(let e):
+            guard transactions[e.issue] != nil else { throw .missing("transaction", e.issue) }
+            guard transactions[e.receipt] != nil else { throw .missing("transaction", e.receipt) }
             marks[e.issue, default: []].append((e.receipt, e.quantity))
-        case .transferPosted(let e): applyTransfer(e, date)
-        case .standardCostActivated(let e):
-            items[e.item]!.standardCost = e.unitCost
-            for revaluation in e.revaluations {
-                let key = PoolKey(item: e.item, dimensions: revaluation.dimensions)
-                pools[key, default: CostPool()].physicalValue += revaluation.physicalDelta
-                pools[key, default: CostPool()].financialValue += revaluation.financialDelta
-            }
-            for revaluation in e.transactions {
-                transactions[revaluation.transaction]!.physicalOpenValue += revaluation.delta
-            }
+        case .transferPosted(let e): try applyTransfer(e, date)
+        case .standardCostActivated(let e): try applyStandardCost(e)
         case .movingAverageRevalued(let e):
-            pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()].financialValue += e.amount
-            pools[PoolKey(item: e.item, dimensions: e.dimensions)]!.touch(date)
-        case .settlementPosted(let e): applySettlement(e, date)
+            guard items[e.item] != nil else { throw .missing("item", e.item) }
+            try Self.update(&pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()]) { pool throws(FoldFailure) in
+                try pool.financialValue.add(e.amount)
+                pool.touch(date)
+            }
+        case .settlementPosted(let e): try applySettlement(e, date)
         case .closePosted(let e):
             closes.append(CloseRecord(date: date, mode: e.mode, sequence: lastSequence, log: e.log,
                                       events: pendingCloseEvents))
             pendingCloseEvents = []
         case .closeReversed(let e):
-            let index = closes.firstIndex(where: { $0.sequence == e.closeSequence })!
+            guard let index = closes.firstIndex(where: { $0.sequence == e.closeSequence }), closes[index].isInForce else {
+                throw .contradiction("it reverses a close at sequence \(e.closeSequence) that is not in force")
+            }
             closes[index].reversedBy = lastSequence
         case .receiptAdjusted(let e):
-            let record = transactions[e.transaction]!
-            transactions[e.transaction]!.addReceiptAdjustment(e.amount)
-            pools[poolKey(item: items[record.item]!, record.dimensions), default: CostPool()].financialValue += e.amount
+            guard let record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
+            try transactions[e.transaction]?.addReceiptAdjustment(e.amount)
+            try pools[definedPoolKey(item: record.item, record.dimensions), default: CostPool()].financialValue.add(e.amount)
         }
-        let lines = event.lines
-        if !lines.isEmpty { ledger.post(lines, on: date) }
     }
 
-    private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) {
-        let key = poolKey(item: e.item, e.dimensions)
+    private mutating func applyStandardCost(_ e: StandardCostActivated) throws(FoldFailure) {
+        guard items[e.item] != nil else { throw .missing("item", e.item) }
+        for revaluation in e.transactions where transactions[revaluation.transaction] == nil {
+            throw .missing("transaction", revaluation.transaction)
+        }
+        items[e.item]?.standardCost = e.unitCost
+        for revaluation in e.revaluations {
+            try Self.update(&pools[PoolKey(item: e.item, dimensions: revaluation.dimensions), default: CostPool()]) { pool throws(FoldFailure) in
+                try pool.physicalValue.add(revaluation.physicalDelta)
+                try pool.financialValue.add(revaluation.financialDelta)
+            }
+        }
+        for revaluation in e.transactions {
+            try transactions[revaluation.transaction]?.physicalOpenValue.add(revaluation.delta)
+        }
+    }
+
+    private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) throws(FoldFailure) {
+        let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
@@ -118,13 +152,13 @@ public struct LedgerState: Sendable {
             record.financialQuantity = e.quantity
             record.financialValue = e.inventoryValue
         }
-        Self.update(&pools[key, default: CostPool()]) { pool in
+        try Self.update(&pools[key, default: CostPool()]) { pool throws(FoldFailure) in
             if e.physicalOnly {
-                pool.physicalQuantity += e.quantity
-                pool.physicalValue += e.inventoryValue
+                try pool.physicalQuantity.add(e.quantity)
+                try pool.physicalValue.add(e.inventoryValue)
             } else {
-                pool.financialQuantity += e.quantity
-                pool.financialValue += e.inventoryValue
+                try pool.financialQuantity.add(e.quantity)
+                try pool.financialValue.add(e.inventoryValue)
             }
             pool.touch(date)
         }
@@ -133,8 +167,8 @@ public struct LedgerState: Sendable {
         transactions[e.transaction] = consume record
     }
 
-    private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) {
-        let key = poolKey(item: e.item, e.dimensions)
+    private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) throws(FoldFailure) {
+        let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
@@ -148,16 +182,23 @@ public struct LedgerState: Sendable {
             record.financialValue = e.costAmount
         }
         // The pool in place: one lookup of its key instead of a read and a write (two hashes of it).
-        Self.update(&pools[key, default: CostPool()]) { pool in
+        try Self.update(&pools[key, default: CostPool()]) { pool throws(FoldFailure) in
             if e.physicalOnly {
-                pool.physicalQuantity -= e.quantity
-                pool.physicalValue -= e.costAmount
+                try pool.physicalQuantity.subtract(e.quantity)
+                try pool.physicalValue.subtract(e.costAmount)
             } else {
-                pool.financialQuantity -= e.quantity
-                pool.financialValue -= e.costAmount
+                try pool.financialQuantity.subtract(e.quantity)
+                try pool.financialValue.subtract(e.costAmount)
             }
-            if e.costSource == .movingAverage, pool.quantity.isPositive || pool.quantity.isZero {
-                pool.lastIssueUnitCost = e.costAmount.perUnit(e.quantity)
+            if e.costSource == .movingAverage {
+                var onHand = pool.physicalQuantity
+                try onHand.add(pool.financialQuantity)
+                if !onHand.isNegative {
+                    guard let unitCost = e.costAmount.checkedPerUnit(e.quantity) else {
+                        throw .contradiction("issue '\(e.transaction)' has no unit cost (\(e.costAmount) for \(e.quantity))")
+                    }
+                    pool.lastIssueUnitCost = unitCost
+                }
             }
             pool.touch(date)
         }
@@ -167,37 +208,39 @@ public struct LedgerState: Sendable {
 
     /// Mutates a value in place (a dictionary entry through its modify accessor: one hash, no copy).
     @inline(__always)
-    static func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
+    static func update<T>(_ value: inout T, _ body: (inout T) throws(FoldFailure) -> Void) throws(FoldFailure) {
+        try body(&value)
+    }
 
-    private mutating func applyInvoice(_ e: InvoicePosted, _ date: LedgerDate) {
-        var record = transactions[e.transaction]!
-        let key = poolKey(item: items[record.item]!, record.dimensions)
+    private mutating func applyInvoice(_ e: InvoicePosted, _ date: LedgerDate) throws(FoldFailure) {
+        guard var record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
+        let key = try definedPoolKey(item: record.item, record.dimensions)
         var pool = pools[key] ?? CostPool()
-        record.physicalOpenQuantity -= e.quantity
-        record.physicalOpenValue -= e.physicalValueReversed
-        record.physicalOpenOffset -= e.physicalOffsetReversed
+        try record.physicalOpenQuantity.subtract(e.quantity)
+        try record.physicalOpenValue.subtract(e.physicalValueReversed)
+        try record.physicalOpenOffset.subtract(e.physicalOffsetReversed)
         // A further financial update splits the row (1.2): each part keeps its own date and value.
         if record.financialQuantity.isPositive {
-            record.addFinancialPart(date: date, sequence: lastSequence, quantity: e.quantity, value: e.financialValue)
+            try record.addFinancialPart(date: date, sequence: lastSequence, quantity: e.quantity, value: e.financialValue)
         } else {
             record.financialSequence = lastSequence
         }
-        record.financialQuantity += e.quantity
-        record.financialValue += e.financialValue
+        try record.financialQuantity.add(e.quantity)
+        try record.financialValue.add(e.financialValue)
         record.financialDate = date
         record.costSource = e.costSource
         if !e.lines.isEmpty { record.invoiceAccounts = accountSets.intern(e.lines) }
         if record.direction == .receipt {
             record.unitPrice = e.unitPrice
-            pool.physicalQuantity -= e.quantity
-            pool.physicalValue -= e.physicalValueReversed
-            pool.financialQuantity += e.quantity
-            pool.financialValue += e.financialValue
+            try pool.physicalQuantity.subtract(e.quantity)
+            try pool.physicalValue.subtract(e.physicalValueReversed)
+            try pool.financialQuantity.add(e.quantity)
+            try pool.financialValue.add(e.financialValue)
         } else {
-            pool.physicalQuantity += e.quantity
-            pool.physicalValue += e.physicalValueReversed
-            pool.financialQuantity -= e.quantity
-            pool.financialValue -= e.financialValue
+            try pool.physicalQuantity.add(e.quantity)
+            try pool.physicalValue.add(e.physicalValueReversed)
+            try pool.financialQuantity.subtract(e.quantity)
+            try pool.financialValue.subtract(e.financialValue)
         }
         pool.touch(date)
         pools[key] = pool
@@ -206,9 +249,8 @@ public struct LedgerState: Sendable {
 
     /// A transfer between cost pools is an issue leg (id TX) and a receipt leg (id `TX@in`, a name users
     /// cannot type) at the same cost (D15); inside one pool it moves nothing and the close ignores it.
-    private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) {
-        let setup = items[e.item]!
-        let from = poolKey(item: setup, e.from), to = poolKey(item: setup, e.to)
+    private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) throws(FoldFailure) {
+        let from = try definedPoolKey(item: e.item, e.from), to = try definedPoolKey(item: e.item, e.to)
         var issue = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue,
             kindCode: TransactionRecord.transferOutCode, dimensions: e.from, date: date, financialDate: date,
@@ -223,10 +265,14 @@ public struct LedgerState: Sendable {
             receipt.kindCode = TransactionRecord.transferInCode
             receipt.dimensions = e.to
             transactions[receipt.id] = receipt
-            pools[from, default: CostPool()].financialQuantity -= e.quantity
-            pools[from, default: CostPool()].financialValue -= e.amount
-            pools[to, default: CostPool()].financialQuantity += e.quantity
-            pools[to, default: CostPool()].financialValue += e.amount
+            try Self.update(&pools[from, default: CostPool()]) { pool throws(FoldFailure) in
+                try pool.financialQuantity.subtract(e.quantity)
+                try pool.financialValue.subtract(e.amount)
+            }
+            try Self.update(&pools[to, default: CostPool()]) { pool throws(FoldFailure) in
+                try pool.financialQuantity.add(e.quantity)
+                try pool.financialValue.add(e.amount)
+            }
         } else {
             issue.financialQuantity = .zero  // a non-financial transfer: nothing to settle or value
         }

@@ -246,14 +246,14 @@ extension LedgerState {
             }
             let dayCount = try r.count()
             guard dayCount > 0 else { throw r.fail("account \(name) has no days") }
-            var firstDay: LedgerDate?
-            for _ in 0..<dayCount {
+            var firstDay = LedgerDate.distantFuture
+            for index in 0..<dayCount {
                 let day = try date(&r)
                 let amount = try r.money()
-                if firstDay == nil { firstDay = day }
-                s.ledger.post([VoucherLine(firstType, name, amount)], on: day)
+                if index == 0 { firstDay = day }
+                try post(&s, VoucherLine(firstType, name, amount), on: day, &r)
             }
-            for type in types.dropFirst() { s.ledger.post([VoucherLine(type, name, .zero)], on: firstDay!) }
+            for type in types.dropFirst() { try post(&s, VoucherLine(type, name, .zero), on: firstDay, &r) }
         }
         s.ledger.lineCount = Int(try r.int())
 
@@ -303,6 +303,11 @@ extension LedgerState {
     }
 
     // MARK: - Helpers
+
+    private static func post(_ s: inout LedgerState, _ line: VoucherLine, on day: LedgerDate,
+                             _ r: inout PayloadReader) throws(PayloadDecodingError) {
+        do throws(FoldFailure) { try s.ledger.post([line], on: day) } catch { throw r.fail(error.message) }
+    }
 
     private static func writeDate(_ w: inout PayloadWriter, _ date: LedgerDate?) {
         w.bool(date != nil)

@@ -101,41 +101,52 @@ public struct FinancialPart: Sendable, Equatable {
 
 extension TransactionRecord {
     /// Records a further financial update of a receipt or an issue: the first one becomes part 0.
-    mutating func addFinancialPart(date: LedgerDate, sequence: Int64, quantity: Quantity, value: Money) {
+    mutating func addFinancialPart(date: LedgerDate, sequence: Int64, quantity: Quantity, value: Money) throws(FoldFailure) {
         if parts.isEmpty {
+            var adjusted = adjustment
+            try adjusted.subtract(physicalAdjustment)
             parts.append(FinancialPart(date: financialDate ?? date, sequence: financialSequence, quantity: financialQuantity,
-                                       value: financialValue, adjustment: adjustment - physicalAdjustment,
+                                       value: financialValue, adjustment: adjusted,
                                        settledQuantity: settledQuantity, settledValue: settledValue))
         }
         parts.append(FinancialPart(date: date, sequence: sequence, quantity: quantity, value: value))
     }
 
     /// A receipt-level value change: on the latest part when the receipt has parts.
-    mutating func addReceiptAdjustment(_ amount: Money) {
-        adjustment += amount
-        if !parts.isEmpty { parts[parts.count - 1].adjustment += amount }
+    mutating func addReceiptAdjustment(_ amount: Money) throws(FoldFailure) {
+        try adjustment.add(amount)
+        if !parts.isEmpty { try parts[parts.count - 1].adjustment.add(amount) }
     }
 
     /// A settlement or consumption of `quantity` worth `value` from part `part`.
-    mutating func settleReceipt(part: Int, _ quantity: Quantity, _ value: Money) {
-        settledQuantity += quantity
-        settledValue += value
+    mutating func settleReceipt(part: Int, _ quantity: Quantity, _ value: Money) throws(FoldFailure) {
+        try settledQuantity.add(quantity)
+        try settledValue.add(value)
         if !parts.isEmpty {
-            parts[part].settledQuantity += quantity
-            parts[part].settledValue += value
+            try checkPart(part)
+            try parts[part].settledQuantity.add(quantity)
+            try parts[part].settledValue.add(value)
         }
     }
 
     /// `quantity` of an issue's part `part` settled at the cost `value` (what it took from its receipts),
     /// which changed the issue's cost by `change`.
-    mutating func settleIssue(part: Int, _ quantity: Quantity, _ value: Money, adjustment change: Money) {
-        settledQuantity += quantity
-        settledValue += value
-        adjustment += change
+    mutating func settleIssue(part: Int, _ quantity: Quantity, _ value: Money, adjustment change: Money) throws(FoldFailure) {
+        try settledQuantity.add(quantity)
+        try settledValue.add(value)
+        try adjustment.add(change)
         if !parts.isEmpty {
-            parts[part].settledQuantity += quantity
-            parts[part].settledValue += value
-            parts[part].adjustment += change
+            try checkPart(part)
+            try parts[part].settledQuantity.add(quantity)
+            try parts[part].settledValue.add(value)
+            try parts[part].adjustment.add(change)
+        }
+    }
+
+    /// A stored settlement names a part by index; a damaged one must not index out of range.
+    private func checkPart(_ part: Int) throws(FoldFailure) {
+        guard parts.indices.contains(part) else {
+            throw .contradiction("transaction '\(id)' has no financial part \(part)")
         }
     }
 }

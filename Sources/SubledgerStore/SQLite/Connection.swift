@@ -1,7 +1,9 @@
 // Connection: one SQLite database handle, opened the way the event log needs it.
 // Opened NOMUTEX (the caller owns the connection on one thread; Debian's SQLite is otherwise serialized,
-// which only costs), a 10 s busy timeout so concurrent writers queue instead of failing, WAL for files,
+// which only costs), a 10 s busy timeout so concurrent writers queue instead of failing,
 // synchronous=FULL stated explicitly (a committed append survives power loss), foreign keys on.
+// Opening changes nothing in the file: WAL is switched on by `enableWAL`, which the store calls only once
+// it knows the file is a ledger it may write (a file that is not ours keeps its journal mode).
 // Not Sendable on purpose: a handle opened NOMUTEX must not be shared between threads.
 
 import CSQLite
@@ -15,11 +17,12 @@ public final class Connection {
     let handle: OpaquePointer
     public let path: String
 
-    /// Opens (creating if needed) the database at `path`; ":memory:" opens a private in-memory database.
-    public init(path: String) throws(StoreError) {
+    /// Opens the database at `path` (creating the file when `create`, read-only when `readOnly`);
+    /// ":memory:" opens a private in-memory database.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        let rc = sqlite3_open_v2(path, &db, access | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
             if let db { sqlite3_close_v2(db) }
@@ -30,14 +33,20 @@ public final class Connection {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 10_000)
         try execute("PRAGMA foreign_keys = ON")
-        if !Connection.isInMemory(path) {
-            let mode = try pragmaText("PRAGMA journal_mode = WAL")
-            guard mode?.lowercased() == "wal" else {
-                throw StoreError(code: SQLITE_ERROR, message: "subledger: could not enable WAL (got \(mode ?? "nothing"))",
-                                 sql: "PRAGMA journal_mode = WAL")
-            }
-        }
         try execute("PRAGMA synchronous = FULL")
+    }
+
+    /// True when SQLite opened the file read-only (asked for, or the file could not be opened for writing).
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+    /// Switches a file to WAL (a no-op for an in-memory database). Call only on a file known to be ours.
+    func enableWAL() throws(StoreError) {
+        guard !Connection.isInMemory(path) else { return }
+        let mode = try pragmaText("PRAGMA journal_mode = WAL")
+        guard mode?.lowercased() == "wal" else {
+            throw StoreError(code: SQLITE_ERROR, message: "subledger: could not enable WAL (got \(mode ?? "nothing"))",
+                             sql: "PRAGMA journal_mode = WAL")
+        }
     }
 
     deinit {

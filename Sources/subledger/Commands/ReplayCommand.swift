@@ -59,10 +59,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
 
     func runReplay() throws {
         // Only the log is needed: opening a `Ledger` would first build the live projection too.
-        guard database.exists else {
-            throw CLIError.noInput("no ledger at \(database.path); create one with `subledger init --db \(database.path)`")
-        }
-        let store = try EventStore(path: database.path)
+        let store = try database.openStore()
         let progress = ProgressLine(label: "replaying", unit: "events")
         let report = progress.map { line in { (done: Int64, total: Int64) in line.update(Int(done), Int(total)) } }
         let outcome: ReplayOutcome

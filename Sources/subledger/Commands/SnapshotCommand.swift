@@ -42,12 +42,7 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
         }
     }
 
-    func openStore() throws -> EventStore {
-        guard database.exists else {
-            throw CLIError.noInput("no ledger at \(database.path); create one with `subledger init --db \(database.path)`")
-        }
-        return try EventStore(path: database.path)
-    }
+    func openStore() throws -> EventStore { try database.openStore() }
 
     static func json(_ info: SnapshotInfo) -> JSONValue {
         ["sequence": JSONOut.int(info.sequence), "business_date": JSONOut.string(info.businessDate?.description),

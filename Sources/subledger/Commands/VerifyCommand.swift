@@ -1,15 +1,18 @@
 import ArgumentParser
 import Subledger
 import SubledgerCore
+import SubledgerStore
 
 struct VerifyCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Re-check the hash chain of the whole event log.",
+        abstract: "Re-check the hash chain of the whole event log and every snapshot's checksum.",
         discussion: """
-            Recomputes the SHA-256 chain over every event and command record. Exits 0 and prints \
-            "chain intact: N events", or exits 1 naming the first event whose hash does not match (an edit \
-            made behind SQLite's back).
+            Streams the events and recomputes the SHA-256 chain over every event and command record, \
+            without building the projection (a damaged event cannot stop it), then checks every \
+            snapshot's checksum. Exits 0 and prints "chain intact: N events", or exits 1 naming the \
+            first event whose hash does not match (an edit made behind SQLite's back) or the damaged \
+            snapshots.
 
             Example:
               subledger verify
@@ -19,24 +22,33 @@ struct VerifyCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let ledger = try database.open()
+        let store = try database.openStore()
         let progress = ProgressLine(label: "verifying", unit: "events")
-        let verification = try ledger.verify(progress: progress.map { line in { line.update(Int($0), Int($1)) } })
+        let verification = try store.verifyChain(progress: progress.map { line in { line.update(Int($0), Int($1)) } })
         progress?.finish()
-        switch verification {
-        case .intact(let count, let lastHash):
-            if output.json {
-                JSONOut.print(["intact": true, "events": JSONOut.int(count), "last_hash": .string(Format.hex(lastHash))])
-            } else {
-                print("chain intact: \(count) events")
+        let snapshots = try store.checkSnapshotChecksums()
+        let damaged = snapshots.filter(\.damaged).map(\.sequence)
+        let unchecked = snapshots.filter { !$0.damaged }.map(\.sequence)
+        if output.json {
+            var object: [(String, JSONValue)]
+            switch verification {
+            case .intact(let count, let lastHash):
+                object = [("intact", .bool(true)), ("events", JSONOut.int(count)), ("last_hash", .string(Format.hex(lastHash)))]
+            case .broken(let sequence, let reason):
+                object = [("intact", .bool(false)), ("first_bad_sequence", JSONOut.int(sequence)), ("reason", .string(reason))]
             }
-        case .broken(let sequence, let reason):
-            if output.json {
-                JSONOut.print(["intact": false, "first_bad_sequence": JSONOut.int(sequence), "reason": .string(reason)])
-            } else {
-                print("chain broken at event \(sequence): \(reason)")
+            object.append(("damaged_snapshots", .array(damaged.map { JSONOut.int($0) })))
+            object.append(("unchecked_snapshots", .array(unchecked.map { JSONOut.int($0) })))
+            JSONOut.print(.object(object.map { JSONMember(key: $0.0, value: $0.1) }))
+        } else {
+            switch verification {
+            case .intact(let count, _): print("chain intact: \(count) events")
+            case .broken(let sequence, let reason): print("chain broken at event \(sequence): \(reason)")
             }
-            throw CheckFailed()
+            for sequence in damaged { print("snapshot \(sequence) is damaged: its checksum is missing or does not match (it is not used)") }
+            for sequence in unchecked { print("snapshot \(sequence) has no checksum (older build): it is not used") }
         }
+        if case .broken = verification { throw CheckFailed() }
+        if !damaged.isEmpty { throw CheckFailed() }
     }
 }
