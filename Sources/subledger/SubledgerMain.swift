@@ -83,6 +83,13 @@ enum SubledgerMain {
         exit(0)
     }
 
+    /// The store's own message without the "subledger:" prefix that tells it apart from SQLite's: the
+    /// error code already says who is speaking.
+    static func ownMessage(_ error: StoreError) -> String {
+        let prefix = "subledger: "
+        return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+    }
+
     /// The one place where errors become messages and exit codes.
     static func report(_ error: Error, json: Bool) -> Never {
         switch error {
@@ -94,9 +101,11 @@ enum SubledgerMain {
         case let error as LedgerError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
         case let error as StoreError where error.isNotALedger:
-            fail(code: "not-a-ledger", message: error.message, text: "error[not-a-ledger]: \(error.message)", json: json, exitCode: 66)
+            let message = ownMessage(error)
+            fail(code: "not-a-ledger", message: message, text: "error[not-a-ledger]: \(message)", json: json, exitCode: 66)
         case let error as StoreError where error.isReadOnly:
-            fail(code: "read-only", message: error.message, text: "error[read-only]: \(error.message)", json: json, exitCode: 3)
+            let message = ownMessage(error)
+            fail(code: "read-only", message: message, text: "error[read-only]: \(message)", json: json, exitCode: 3)
         case let error as StoreError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
         case let error as DemoError:
