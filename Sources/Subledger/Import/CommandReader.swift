@@ -1,3 +1,4 @@
+import SubledgerCodec
 import SubledgerCore
 
 /// Reads commands from the import formats. Every command goes through `CommandDecoder`, so a JSON Lines

@@ -1,3 +1,4 @@
+import SubledgerCodec
 import SubledgerCore
 
 /// The fast path of JSON Lines import: a flat object of ASCII strings, numbers and booleans without

@@ -1,5 +1,5 @@
 import Testing
-import SubledgerCore
+import SubledgerCodec
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
