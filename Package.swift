@@ -18,9 +18,10 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "SubledgerCore"),
+        .target(name: "SubledgerCodec"),
         .target(name: "CSHA256"),
         .target(name: "SubledgerStore", dependencies: ["CSQLite", "CSHA256", "SubledgerCore"]),
-        .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerStore"]),
+        .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerCodec", "SubledgerStore"]),
         .executableTarget(
             name: "subledger",
             dependencies: [
@@ -34,6 +35,7 @@ let package = Package(
             path: "tools/bench"
         ),
         .testTarget(name: "SubledgerCoreTests", dependencies: ["SubledgerCore"]),
+        .testTarget(name: "SubledgerCodecTests", dependencies: ["SubledgerCodec"]),
         .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore"]),
         .testTarget(name: "SubledgerTests", dependencies: ["Subledger"]),
     ],

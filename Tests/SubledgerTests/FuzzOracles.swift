@@ -12,7 +12,7 @@ extension FuzzTests {
     static func expectUnambiguous(_ document: [UInt8]) {
         for line in document.split(separator: 0x0A) {
             let bytes = Array(line)
-            let parsed: (String?, CommandFields)? = bytes.withUnsafeBytes { try? CommandReader.fullParse($0, line: 1) }
+            let parsed: (String?, CommandFields)? = bytes.withUnsafeBytes { try? CommandReader.jsonFields($0, line: 1) }
             guard let (name, fields) = parsed else { continue }
             for (key, value) in fields.entries where flagKeys.contains(key) {
                 #expect(["yes", "no", "true", "false"].contains(value),

@@ -202,8 +202,7 @@ struct ImportTests {
                                 format: .jsonl, code: .unknownItem, line: 1, field: "item")
     }
 
-    @Test func escapedAndUnicodeLinesTakeTheFullParser() throws {
-        // The fast path declines escapes and non-ASCII; the full parser must read them the same way.
+    @Test func escapedAndSpacedLinesReadLikePlainOnes() throws {
         let text = #"{"command":"item","item":"F\u0031","model":"fifo"}"# + "\n"
             + #"{"command" : "receive" , "date":"2026-01-02","item":"F1","tx":"P1","qty":2,"cost":"1.5"}"# + "\n"
         let ledger = try Ledger(path: ":memory:")

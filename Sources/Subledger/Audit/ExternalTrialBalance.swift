@@ -1,3 +1,4 @@
+import SubledgerCodec
 import SubledgerCore
 
 /// One balance of an external trial balance (the company's GL, exported as CSV).

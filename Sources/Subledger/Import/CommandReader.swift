@@ -1,3 +1,4 @@
+import SubledgerCodec
 import SubledgerCore
 
 /// Reads commands from the import formats. Every command goes through `CommandDecoder`, so a JSON Lines
@@ -6,20 +7,16 @@ public enum CommandReader {
     /// Decodes one JSON Lines line: an object with "command" and the command's fields. Numbers may be
     /// JSON numbers or strings (both are read exactly from their text); `physical` may be a boolean.
     public static func command(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> LedgerCommand {
-        let name: String?, fields: CommandFields
-        if let fast = FlatJSONLine.fields(bytes) {
-            (name, fields) = fast
-        } else {
-            (name, fields) = try fullParse(bytes, line: line)
-        }
+        let (name, fields) = try jsonFields(bytes, line: line)
         guard let name else {
             throw Rejection(.missingField, field: "command", "each line needs \"command\": one of \(CommandDecoder.commandNames.joined(separator: ", "))", line: line)
         }
         do { return try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: line) }
     }
 
-    /// The general path: any valid JSON, with exact errors for invalid JSON.
-    static func fullParse(_ bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> (String?, CommandFields) {
+    /// The line's command name and fields, read by the strict JSON parser: any valid JSON is read, anything
+    /// else is refused with the parser's exact error.
+    static func jsonFields(_ bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> (String?, CommandFields) {
         let value: JSONValue
         do { value = try JSON.parse(bytes) } catch {
             throw Rejection(.malformed, error.description, line: line)

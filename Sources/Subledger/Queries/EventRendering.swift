@@ -1,3 +1,4 @@
+import SubledgerCodec
 import SubledgerCore
 
 /// Renders events as JSON for `events --json` and audits: the readable face of the binary payloads.

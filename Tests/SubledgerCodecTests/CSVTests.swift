@@ -1,5 +1,5 @@
 import Testing
-import SubledgerCore
+import SubledgerCodec
 
 private func csvError(_ text: String) -> CSVSyntaxError? {
     do {

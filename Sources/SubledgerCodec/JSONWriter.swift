@@ -45,13 +45,6 @@ extension JSONValue {
         writer.write(self)
         return writer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
-
-    /// Appends the compact UTF-8 serialization to `bytes` (useful for writing JSON Lines).
-    public func serialize(into bytes: inout [UInt8]) {
-        var writer = ByteWriter(capacity: 256)
-        writer.write(self)
-        writer.withBytes { bytes.append(contentsOf: $0) }
-    }
 }
 
 extension JSONValue: CustomStringConvertible {

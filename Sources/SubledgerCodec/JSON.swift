@@ -1,4 +1,5 @@
-/// JSON (RFC 8259) values and a strict, allocation-lean parser working directly on UTF-8 bytes.
+/// JSON (RFC 8259) values and a strict, allocation-lean parser working directly on UTF-8 bytes: the one
+/// reader of JSON Lines import, so every line is accepted or refused by the same rules.
 ///
 /// Numbers are never converted to binary floating point: `.number` carries the literal exactly as
 /// written (`"12.50"` stays `"12.50"`), so amounts survive a round trip digit for digit. Objects keep
@@ -7,7 +8,7 @@ public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// The number literal exactly as written in the document, e.g. `"12.50"`, `"-3"`, `"1e5"`.
-    /// When building values by hand the text must be a valid RFC 8259 number (see `JSON.isValidNumber`).
+    /// When building values by hand the text must be a valid RFC 8259 number (the writer checks it in debug builds).
     case number(String)
     case string(String)
     case array([JSONValue])
@@ -40,7 +41,7 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 
 public enum JSON {
     /// Deepest accepted nesting of arrays and objects; one more level is a syntax error.
-    public static let maximumDepth = 64
+    static let maximumDepth = 64
 
     /// Parses one complete JSON text. Surrounding whitespace is allowed (and a leading UTF-8 byte
     /// order mark is ignored, as RFC 8259 permits); anything else after the value is an error.
@@ -65,30 +66,9 @@ public enum JSON {
         return try result.get()
     }
 
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
-        let result: Result<JSONValue, JSONSyntaxError> = CodecBytes.withContiguousUTF8(text) { buffer in
-            do throws(JSONSyntaxError) {
-                return .success(try parse(UnsafeRawBufferPointer(buffer)))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBytes { buffer in
-            do throws(JSONSyntaxError) {
-                return .success(try parse(buffer))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
-    /// True when `text` is a complete RFC 8259 number literal (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
-    public static func isValidNumber(_ text: String) -> Bool {
+    /// True when `text` is a complete RFC 8259 number literal (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`):
+    /// the writer's debug check of `.number` values built by hand.
+    static func isValidNumber(_ text: String) -> Bool {
         CodecBytes.withContiguousUTF8(text) { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else { return false }
             guard base[0] == UInt8(ascii: "-") || isDigit(base[0]) else { return false }
