@@ -7,26 +7,13 @@
 // command into events (pure), the store appends them atomically with a hash chain, and `LedgerState.apply`
 // folds them into the projection. Every figure a user sees is a fold of the log.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SubledgerCore
-import SubledgerStore
-
-/// Everything that can go wrong when running a command, besides a business rejection.
-public enum LedgerError: Error, CustomStringConvertible {
-    case store(StoreError)
-    /// An event in the log could not be decoded: the log is damaged or was written by a newer version.
-    case corruptEvent(sequence: Int64, message: String)
-    /// An event decodes but contradicts the events before it (the log is damaged): nothing is shown.
-    case projection(ProjectionError)
-
-    public var description: String {
-        switch self {
-        case .store(let error): return "storage error: \(error)"
-        case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
-        case .projection(let error): return error.description
-        }
-    }
-}
+package import SubledgerStore
 
 /// What a command did. A re-sent command (same id, same content) reports the first run's result with
 /// `duplicate` set.
@@ -44,7 +31,7 @@ public struct CommandResult: Sendable, Equatable {
 
 /// The library users embed: opens a store, replays it, runs commands and answers queries.
 public final class Ledger {
-    public let store: EventStore
+    package let store: EventStore
     public internal(set) var state = LedgerState()
     let clock: () -> Int64
     let makeCommandID: () -> String
@@ -54,11 +41,11 @@ public final class Ledger {
     /// snapshot plus the log's tail when there is one (a snapshot is only a cache, checked against its
     /// checksum and the log's chain hash; one that fails is skipped and listed in `snapshotWarnings`), else by
     /// replaying the whole log.
-    public init(path: String, access: EventStore.Access = .create,
+    public init(path: String, access: LedgerAccess = .create,
                 clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
                 makeCommandID: @escaping () -> String = Ledger.randomCommandID,
                 useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil) throws {
-        do { store = try EventStore(path: path, access: access) } catch { throw LedgerError.store(error) }
+        store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
         self.clock = clock
         self.makeCommandID = makeCommandID
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
@@ -83,9 +70,11 @@ public final class Ledger {
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
         do {
-            try store.scanThrough(after: start, target) { view in
-                try Replay.apply(view, to: &state)
-                if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+            try LedgerError.sealing {
+                try store.scanThrough(after: start, target) { view in
+                    try Replay.apply(view, to: &state)
+                    if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+                }
             }
         } catch LedgerError.projection(let error) {
             throw LedgerError.projection(error)
@@ -171,7 +160,7 @@ public final class Ledger {
                 }
             } catch {
                 if touched { try rebuild() } else { state = working }
-                if let storeError = error as? StoreError { throw LedgerError.store(storeError) }
+                if let storeError = error as? StoreError { throw LedgerError(storeError) }
                 throw error
             }
             state = working
@@ -196,7 +185,7 @@ public final class Ledger {
     }
 
     func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {
-        do throws(StoreError) { return try body() } catch { throw LedgerError.store(error) }
+        do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
     }
 
     static func kindName(_ command: LedgerCommand) -> String {

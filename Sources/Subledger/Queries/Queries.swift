@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// Read models for the CLI and embedders. Every query is a view of the projection or of the log.
 public struct OnHandRow: Sendable, Equatable {
@@ -70,12 +70,14 @@ extension Ledger {
     public func events(after sequence: Int64 = 0, limit: Int? = nil) throws -> [EventRow] {
         var rows: [EventRow] = []
         let last = limit.map { sequence + Int64($0) }
-        try store.forEachEvent(after: sequence, through: last) { stored in
-            let event: LedgerEvent
-            do throws(PayloadDecodingError) { event = try EventCatalog.decode(stored.envelope) } catch {
-                throw LedgerError.corruptEvent(sequence: stored.sequence, message: error.description)
+        try LedgerError.sealing {
+            try store.forEachEvent(after: sequence, through: last) { stored in
+                let event: LedgerEvent
+                do throws(PayloadDecodingError) { event = try EventCatalog.decode(stored.envelope) } catch {
+                    throw LedgerError.corruptEvent(sequence: stored.sequence, message: error.description)
+                }
+                rows.append(EventRow(stored: stored, event: event))
             }
-            rows.append(EventRow(stored: stored, event: event))
         }
         return rows
     }
@@ -94,12 +96,12 @@ extension Ledger {
     }
 
     /// Re-checks the hash chain of the whole log.
-    public func verify(progress: ((Int64, Int64) -> Void)? = nil) throws -> ChainVerification {
-        try storeCall { () throws(StoreError) in try store.verifyChain(progress: progress) }
+    public func verify(progress: ((Int64, Int64) -> Void)? = nil) throws -> ChainReport {
+        ChainReport(try storeCall { () throws(StoreError) in try store.verifyChain(progress: progress) })
     }
 
     /// Commands appended so far, oldest first.
-    public func commands() throws -> [CommandRecord] {
-        try storeCall { () throws(StoreError) in try store.commands() }
+    public func commands() throws -> [CommandEntry] {
+        try storeCall { () throws(StoreError) in try store.commands() }.map(CommandEntry.init)
     }
 }

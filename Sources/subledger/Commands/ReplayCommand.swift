@@ -1,7 +1,6 @@
 import ArgumentParser
 import Subledger
 import SubledgerCore
-import SubledgerStore
 
 struct ReplayCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -59,24 +58,16 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
 
     func runReplay() throws {
         // Only the log is needed: opening a `Ledger` would first build the live projection too.
-        let store = try database.openStore()
-        let progress = ProgressLine(label: "replaying", unit: "events")
-        let report = progress.map { line in { (done: Int64, total: Int64) in line.update(Int(done), Int(total)) } }
+        let log = try database.openLog()
         let outcome: ReplayOutcome
         do {
-            if let atSequence {
-                outcome = try Replay.state(of: store, atSequence: atSequence, progress: report)
-            } else {
-                outcome = try Replay.state(of: store, asOf: asOf?.date, progress: report)
+            outcome = try ProgressLine.showing("replaying", unit: "events") { progress in
+                if let atSequence { return try log.replay(atSequence: atSequence, progress: progress) }
+                return try log.replay(asOf: asOf?.date, progress: progress)
             }
         } catch let error as ReplayError {
-            progress?.finish()
             throw CLIError(code: "out-of-range", message: error.description, exitCode: 64)
-        } catch {
-            progress?.finish()
-            throw error
         }
-        progress?.finish()
         let digest = StateDigest(outcome.state)
         if output.json { JSONOut.print(json(outcome, digest)) } else { print(text(outcome, digest)) }
     }

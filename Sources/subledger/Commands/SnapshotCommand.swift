@@ -1,7 +1,6 @@
 import ArgumentParser
 import Subledger
 import SubledgerCore
-import SubledgerStore
 
 struct SnapshotCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -42,7 +41,6 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
         }
     }
 
-    func openStore() throws -> EventStore { try database.openStore() }
 
     static func json(_ info: SnapshotInfo) -> JSONValue {
         ["sequence": JSONOut.int(info.sequence), "business_date": JSONOut.string(info.businessDate?.description),
@@ -60,12 +58,7 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
     }
 
     func list() throws {
-        let store = try openStore()
-        let infos = try store.snapshots().map { record in
-            SnapshotInfo(sequence: record.sequence,
-                         businessDate: Int32(exactly: record.businessDate).flatMap { LedgerDate(yyyymmdd: $0) },
-                         createdAt: record.createdAt, format: record.format, bytes: record.size)
-        }
+        let infos = try database.openLog().snapshots()
         if output.json {
             JSONOut.print(["snapshots": .array(infos.map(Self.json))])
             return
@@ -79,27 +72,27 @@ struct SnapshotCommand: ParsableCommand, JSONOutputting {
     }
 
     func delete() throws {
-        let count = try openStore().deleteSnapshots()
+        let count = try database.openLog().deleteSnapshots()
         if output.json { JSONOut.print(["deleted": JSONOut.int(count)]) } else { print("deleted \(count) snapshots") }
     }
 
     /// `2.3` for 2.3 times, in integer arithmetic.
     func verify() throws {
-        let store = try openStore()
+        let log = try database.openLog()
         let replayStart = Terminal.nanoseconds()
-        let replayed = try Replay.state(of: store, asOf: nil).state
+        let replayed = try log.replay(asOf: nil).state
         let replayNanoseconds = Terminal.nanoseconds() - replayStart
         var loadNanoseconds: Int64?
         var loadedFrom: Int64?
         var loadMatches = true
         if timing {
             let loadStart = Terminal.nanoseconds()
-            let (loaded, snapshot) = try SnapshotLoader.state(of: store)
+            let (loaded, snapshot) = try log.loadFromSnapshots()
             loadNanoseconds = Terminal.nanoseconds() - loadStart
             loadedFrom = snapshot
             loadMatches = StateDigest(loaded) == StateDigest(replayed)
         }
-        let results = try SnapshotLoader.verify(store, against: replayed)
+        let results = try log.verifySnapshots(against: replayed)
         let ok = loadMatches && results.allSatisfy(\.matches)
         if output.json {
             var object: [(String, JSONValue)] = [
