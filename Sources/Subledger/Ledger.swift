@@ -27,6 +27,16 @@ public struct CommandResult: Sendable, Equatable {
     /// SHA-256 (hex) of the content recorded with the command; nil for a command recorded before the log
     /// kept content hashes, whose content a re-send could not be compared with.
     public var contentHash: String?
+    /// For a close that appended its events, the period snapshot it stored or why it could not; nil for
+    /// any other command and for a re-sent close.
+    public var periodSnapshot: PeriodSnapshot? = nil
+}
+
+/// The snapshot a close stores of the period state (a cache: the close stands either way).
+public enum PeriodSnapshot: Sendable, Equatable {
+    case stored(SnapshotInfo)
+    /// The snapshot could not be stored; the message says why.
+    case failed(String)
 }
 
 /// The library users embed: opens a store, replays it, runs commands and answers queries.
@@ -88,23 +98,20 @@ public final class Ledger {
     /// Runs one command: decide against the current state, append atomically, apply.
     @discardableResult
     public func execute(_ command: LedgerCommand, commandID: String? = nil) throws -> CommandResult {
-        let result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in
+        var result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in
             try submit(command)
         }
-        // Every close stores a snapshot of the period state (issue 4). It is a cache: the close is committed
-        // whatever happens here, and a failure is kept for the caller to report.
+        // Every close stores a snapshot of the period state. It is a cache: the close is committed whatever
+        // happens here, and a failure is returned with the result for the caller to report.
         if case .close(let date) = command, !result.duplicate {
             do {
-                lastCloseSnapshot = .success(try takeSnapshot(businessDate: date))
+                result.periodSnapshot = .stored(try takeSnapshot(businessDate: date))
             } catch {
-                lastCloseSnapshot = .failure(error)
+                result.periodSnapshot = .failed("\(error)")
             }
         }
         return result
     }
-
-    /// The snapshot stored by the latest close this ledger ran, or why it could not be stored.
-    public private(set) var lastCloseSnapshot: Result<SnapshotInfo, any Error>?
 
     /// Runs many commands as ONE command: all their events in one transaction, or none. `produce` calls
     /// `submit` for each command in order; a rejection (or any error) thrown by either rolls everything

@@ -13,6 +13,13 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// `--command-id ID`: the idempotency key of a command that writes.
+struct CommandIDOptions: ParsableArguments {
+    @Option(name: .customLong("command-id"),
+            help: "Idempotency key: the same command again appends nothing, another is refused.")
+    var commandID: String?
+}
+
 /// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db; `--read-only` to open it without writing.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The ledger file (default: $SUBLEDGER_DB, else ./subledger.db).", valueName: "path"))

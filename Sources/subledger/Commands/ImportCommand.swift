@@ -24,7 +24,7 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: "The file to import.") var file: String
     @Option(help: "jsonl or csv (default: from the file's extension).") var format: Format?
-    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file); other commands under it are refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -46,18 +46,12 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let bytes = try ImportInput.read(file, format: resolvedFormat!)
         let ledger = try database.open()
-        let progress = ProgressLine(label: "importing", unit: "bytes")
         let start = Terminal.nanoseconds()
-        let result: CommandResult
-        do {
-            result = try ledger.importFile(bytes: bytes, format: resolvedFormat!, commandID: commandID,
-                                           progress: progress.map { line in { line.update($0, $1) } })
-        } catch {
-            progress?.finish()
-            throw error
+        let result = try ProgressLine.showing("importing", unit: "bytes") { progress in
+            try ledger.importFile(bytes: bytes, format: resolvedFormat!, commandID: idempotency.commandID,
+                                  progress: progress)
         }
         let elapsed = Terminal.nanoseconds() - start
-        progress?.finish()
         let appended = result.duplicate ? 0 : result.eventCount
         let rate = appended == 0 ? nil : Terminal.perSecond(appended, elapsed)
         if output.json {

@@ -24,13 +24,13 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
 
     @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "date"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try CloseRun.run(.recalculate(date.date), label: "recalculating", what: "recalculation through \(date.date)",
-                         commandID: commandID, database: database, output: output)
+                         commandID: idempotency.commandID, database: database, output: output)
     }
 }

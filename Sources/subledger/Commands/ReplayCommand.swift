@@ -169,26 +169,19 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
 
     func runVerify() throws {
         let ledger = try database.open()
-        let progress = ProgressLine(label: "replaying again", unit: "events")
         var digesting: ElapsedLine?
-        let verification: ReplayVerification
-        do {
-            verification = try ledger.verifyReplay(progress: progress.map { line in
+        defer { digesting?.finish() }
+        let verification = try ProgressLine.showing("replaying again", unit: "events") { progress in
+            try ledger.verifyReplay(progress: progress.map { update in
                 { done, total in
-                    line.update(Int(done), Int(total))
+                    update(done, total)
                     // The fold is done; the two digests come next.
                     if done == total && digesting == nil {
-                        line.finish()
                         digesting = ElapsedLine(label: "digesting")
                     }
                 }
             })
-        } catch {
-            progress?.finish()
-            digesting?.finish()
-            throw error
         }
-        progress?.finish()
         digesting?.finish()
         if output.json {
             JSONOut.print([

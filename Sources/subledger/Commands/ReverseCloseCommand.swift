@@ -36,7 +36,7 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
     var date: DateArgument?
     @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.", valueName: "date"))
     var through: DateArgument?
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -56,7 +56,7 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
 
     func run() throws {
         let ledger = try database.open()
-        let result = try ledger.execute(.reverseClose(date: date?.date, through: through?.date), commandID: commandID)
+        let result = try ledger.execute(.reverseClose(date: date?.date, through: through?.date), commandID: idempotency.commandID)
         // The runs this command reversed (for a re-sent command, those its first run reversed), newest first.
         let range = result.firstSequence...result.lastSequence
         let reversed = result.eventCount == 0 ? []
