@@ -36,6 +36,7 @@ struct SubledgerCLI: ParsableCommand {
               subledger close 2026-01-31 --db demo.db
               subledger settlements --db demo.db
             """,
+        version: SubledgerVersion.current,
         subcommands: [
             InitCommand.self, DemoCommand.self, PostCommand.self, ImportCommand.self,
             OnHandCommand.self, TransactionsCommand.self, VouchersCommand.self, GLCommand.self,

@@ -22,7 +22,7 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
               subledger recalculate 2026-01-15 --command-id recalc-mid-january --json
             """)
 
-    @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "date"))
+    @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "YYYY-MM-DD"))
     var date: DateArgument
     @OptionGroup var idempotency: CommandIDOptions
 

@@ -32,9 +32,9 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
               subledger reverse-close --through 2025-12-31 --json
             """)
 
-    @Option(help: ArgumentHelp("Refuse unless the latest close in force is dated DATE (not-latest-close).", valueName: "date"))
+    @Option(help: ArgumentHelp("Refuse unless the latest close in force is dated DATE (not-latest-close).", valueName: "YYYY-MM-DD"))
     var date: DateArgument?
-    @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.", valueName: "date"))
+    @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.", valueName: "YYYY-MM-DD"))
     var through: DateArgument?
     @OptionGroup var idempotency: CommandIDOptions
 
