@@ -72,4 +72,26 @@ struct CLIShapeTests {
         #expect(tooLong.status == 2 && tooLong.stderr.contains("longer than 1 MiB"), "\(tooLong)")
         #expect(try box.eventCount() == 3)
     }
+
+    @Test func eachReadModelHasOneRendering() throws {
+        let box = try CLITests.Sandbox()
+        try box.ok(["demo"])
+        let replay = try box.ok(["replay", "--json"]).json()
+        let onhand = try box.ok(["onhand", "--json"]).json(), gl = try box.ok(["gl", "--json"]).json()
+        #expect(replay["onhand"] as? NSArray == onhand["onhand"] as? NSArray)
+        #expect(replay["trial_balance"] as? NSArray == gl["accounts"] as? NSArray)
+        let text = try box.ok(["replay"]).stdout
+        let onhandText = try box.ok(["onhand"]).stdout, glText = try box.ok(["gl"]).stdout
+        #expect(text.contains(onhandText) && text.contains(glText))
+
+        // A settlement row is the close event's entry after the row's own date, close and item.
+        let rows = try #require(try box.ok(["settlements", "--json"]).json()["settlements"] as? [[String: Any]])
+        let row = try #require(rows.first)
+        let events = try #require(try box.ok(["events", "--json"]).json()["events"] as? [[String: Any]])
+        let event = try #require(events.first { $0["sequence"] as? Int == row["sequence"] as? Int })
+        let entries = try #require((event["data"] as? [String: Any])?["entries"] as? [NSDictionary])
+        var entry = row
+        for key in ["date", "close_sequence", "sequence", "mode", "item"] { entry[key] = nil }
+        #expect(entries.contains(entry as NSDictionary), "\(entry)")
+    }
 }

@@ -40,30 +40,42 @@ public struct EventRow: Sendable {
     public var event: LedgerEvent
 }
 
-extension Ledger {
+/// The read models of a state: the same for the live projection (`Ledger`'s queries below) and for any
+/// state rebuilt from the log (a replay, a snapshot).
+extension LedgerState {
     public func onHand(item: String? = nil) -> [OnHandRow] {
-        state.pools.keys.sorted().compactMap { key in
-            guard item == nil || key.item == item, let setup = state.items[key.item] else { return nil }
-            let pool = state.pools[key]!
+        pools.keys.sorted().compactMap { key in
+            guard item == nil || key.item == item, let setup = items[key.item] else { return nil }
+            let pool = pools[key]!
             return OnHandRow(item: key.item, model: setup.model, dimensions: key.dimensions, pool: pool,
                              averageCost: pool.averageCost(includePhysical: setup.averagesPhysicalRows))
         }
     }
 
-    public func transactions(item: String? = nil) -> [TransactionRow] {
-        state.transactions.values.filter { item == nil || $0.item == item }.sorted { ($0.sequence, $0.direction == .issue ? 0 : 1, $0.id) < ($1.sequence, $1.direction == .issue ? 0 : 1, $1.id) }
+    public func transactionRows(item: String? = nil) -> [TransactionRow] {
+        transactions.values.filter { item == nil || $0.item == item }.sorted { ($0.sequence, $0.direction == .issue ? 0 : 1, $0.id) < ($1.sequence, $1.direction == .issue ? 0 : 1, $1.id) }
             .map { record in
                 let receiptLeg = record.kindCode == TransactionRecord.transferOutCode
-                    ? state.transactions[TransactionRecord.transferReceiptID(record.id)] : nil
-                return TransactionRow(record: record, model: state.items[record.item]!.model,
-                                      accounts: state.accounts(of: record), destination: receiptLeg?.dimensions)
+                    ? transactions[TransactionRecord.transferReceiptID(record.id)] : nil
+                return TransactionRow(record: record, model: items[record.item]!.model,
+                                      accounts: accounts(of: record), destination: receiptLeg?.dimensions)
             }
     }
 
     public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
-        state.ledger.trialBalance(asOf: date).map {
-            TrialBalanceRow(account: $0.account, postingTypes: state.ledger.postingTypes(of: $0.account), balance: $0.balance)
+        ledger.trialBalance(asOf: date).map {
+            TrialBalanceRow(account: $0.account, postingTypes: ledger.postingTypes(of: $0.account), balance: $0.balance)
         }
+    }
+}
+
+extension Ledger {
+    public func onHand(item: String? = nil) -> [OnHandRow] { state.onHand(item: item) }
+
+    public func transactions(item: String? = nil) -> [TransactionRow] { state.transactionRows(item: item) }
+
+    public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
+        state.trialBalance(asOf: date)
     }
 
     /// Events of the log in order, decoded; `after` and `limit` page through a long log.

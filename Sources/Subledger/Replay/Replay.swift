@@ -179,25 +179,6 @@ public enum Replay {
             return state.closes.contains { $0.sequence == e.closeSequence } ? nil : ("close at sequence", String(e.closeSequence))
         }
     }
-
-    // MARK: - Views of a replayed state (the `Ledger` queries read the live state)
-
-    /// On-hand per cost pool of `state`, sorted by item and dimensions (as `Ledger.onHand`).
-    public static func onHand(_ state: LedgerState) -> [OnHandRow] {
-        state.pools.keys.sorted().compactMap { key in
-            guard let setup = state.items[key.item] else { return nil }
-            let pool = state.pools[key]!
-            return OnHandRow(item: key.item, model: setup.model, dimensions: key.dimensions, pool: pool,
-                             averageCost: pool.averageCost(includePhysical: setup.averagesPhysicalRows))
-        }
-    }
-
-    /// Trial balance of `state` as of a date (as `Ledger.trialBalance`).
-    public static func trialBalance(_ state: LedgerState, asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
-        state.ledger.trialBalance(asOf: date).map {
-            TrialBalanceRow(account: $0.account, postingTypes: state.ledger.postingTypes(of: $0.account), balance: $0.balance)
-        }
-    }
 }
 
 extension Ledger {

@@ -85,10 +85,10 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         lines.append("replayed \(pointDescription): \(outcome.eventsApplied) of \(outcome.eventsRead) events applied\(skipped)")
         lines.append("")
         lines.append("On hand")
-        lines.append(Self.onHandTable(Replay.onHand(state)).render())
+        lines.append(OnHandCommand.table(state.onHand()).render())
         lines.append("")
         lines.append("Trial balance")
-        lines.append(Self.trialBalanceTable(Replay.trialBalance(state)).render())
+        lines.append(GLCommand.table(state.trialBalance()).render())
         lines.append("")
         lines.append("events \(state.eventCount)  transactions \(state.transactions.count)  "
                      + "settlements \(state.settlements.count)  closes \(state.closes.count)")
@@ -101,31 +101,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         return lines.joined(separator: "\n")
     }
 
-    static func onHandTable(_ rows: [OnHandRow]) -> Table {
-        var table = Table([("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("QTY", .right),
-                           ("VALUE", .right), ("AVG COST", .right)])
-        for row in rows {
-            table.add([row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(row.pool.quantity),
-                       Format.money(row.pool.value), Format.unit(row.averageCost)])
-        }
-        if !rows.isEmpty {
-            table.addTotal(["total", "", "", "", Format.money(rows.total(\.pool.value)), ""])
-        }
-        return table
-    }
-
-    static func trialBalanceTable(_ rows: [TrialBalanceRow]) -> Table {
-        var table = Table([("ACCOUNT", .left), ("POSTING TYPES", .left), ("BALANCE", .right)])
-        for row in rows {
-            table.add([row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.balance)])
-        }
-        table.addTotal(["total", "", Format.money(rows.total(\.balance))])
-        return table
-    }
-
     func json(_ outcome: ReplayOutcome, _ digest: StateDigest) -> JSONValue {
         let state = outcome.state
-        let onHand = Replay.onHand(state), trialBalance = Replay.trialBalance(state)
+        let onHand = state.onHand(), trialBalance = state.trialBalance()
         var o = JSONObjectBuilder()
         o.add("as_of", JSONOut.string(asOf?.date.description))
         o.add("at_sequence", atSequence.map(JSONOut.int) ?? .null)
@@ -138,24 +116,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                 "type": .string(event.type), "reason": .string(event.reason),
             ]
         }))
-        o.add("onhand", .array(onHand.map { row in
-            var r = JSONObjectBuilder()
-            r.add("item", .string(row.item))
-            r.add("model", .string(row.model.rawValue))
-            r.add("dimensions", EventRendering.dimensions(row.dimensions))
-            r.add("qty", JSONOut.number(row.pool.quantity))
-            r.add("value", JSONOut.number(row.pool.value))
-            r.add("average_cost", JSONOut.number(row.averageCost))
-            return r.value
-        }))
+        o.add("onhand", OnHandCommand.jsonRows(onHand))
         o.add("total_value", JSONOut.number(onHand.total(\.pool.value)))
-        o.add("trial_balance", .array(trialBalance.map { row in
-            [
-                "account": .string(row.account),
-                "posting_types": .array(row.postingTypes.map { .string($0.rawValue) }),
-                "balance": JSONOut.number(row.balance),
-            ]
-        }))
+        o.add("trial_balance", GLCommand.jsonRows(trialBalance))
         o.add("counts", [
             "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
             "settlements": JSONOut.int(state.settlements.count), "closes": JSONOut.int(state.closes.count),
