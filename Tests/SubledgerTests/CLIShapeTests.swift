@@ -10,7 +10,8 @@ struct CLIShapeTests {
         let binary = try #require(CLITests.binary, "build the executable first: swift build --product subledger")
         let inputURL = box.directory.appendingPathComponent("stdin-\(UUID().uuidString)")
         try Data(input).write(to: inputURL)
-        let outURL = box.directory.appendingPathComponent("stdout"), errURL = box.directory.appendingPathComponent("stderr")
+        let outURL = box.directory.appendingPathComponent("stdout")
+        let errURL = box.directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
@@ -40,7 +41,8 @@ struct CLIShapeTests {
     @Test func snapshotSubcommandsWithTakeAsTheDefault() throws {
         let box = try CLITests.Sandbox()
         try box.seed()
-        #expect(try box.ok(["snapshot", "take", "2026-01-02", "--json"]).json()["business_date"] as? String == "2026-01-02")
+        let taken = try box.ok(["snapshot", "take", "2026-01-02", "--json"]).json()
+        #expect(taken["business_date"] as? String == "2026-01-02")
         #expect(try box.ok(["snapshot", "2026-01-03"]).stdout.contains("(2026-01-03)"), "a date alone takes one")
         #expect(try box.ok(["snapshot"]).stdout.hasPrefix("snapshot of events 1...3"), "no argument takes one")
         let listed = try box.ok(["snapshot", "list", "--json"]).json()["snapshots"] as? [Any]

@@ -53,7 +53,10 @@ extension LedgerState {
     }
 
     public func transactionRows(item: String? = nil) -> [TransactionRow] {
-        transactions.values.filter { item == nil || $0.item == item }.sorted { ($0.sequence, $0.direction == .issue ? 0 : 1, $0.id) < ($1.sequence, $1.direction == .issue ? 0 : 1, $1.id) }
+        transactions.values.filter { item == nil || $0.item == item }
+            .sorted { a, b in
+                (a.sequence, a.direction == .issue ? 0 : 1, a.id) < (b.sequence, b.direction == .issue ? 0 : 1, b.id)
+            }
             .map { record in
                 let receiptLeg = record.kindCode == TransactionRecord.transferOutCode
                     ? transactions[TransactionRecord.transferReceiptID(record.id)] : nil

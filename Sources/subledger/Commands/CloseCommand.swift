@@ -24,7 +24,8 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
               subledger close 2026-01-31 --command-id close-2026-01 --json
             """)
 
-    @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.", valueName: "YYYY-MM-DD"))
+    @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.",
+                                 valueName: "YYYY-MM-DD"))
     var date: DateArgument
     @OptionGroup var idempotency: CommandIDOptions
 

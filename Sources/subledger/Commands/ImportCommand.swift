@@ -41,7 +41,8 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
 
     func validate() throws {
         if resolvedFormat == nil && file == "-" {
-            throw ValidationError("standard input has no extension to tell its format; add --format jsonl or --format csv")
+            throw ValidationError("standard input has no extension to tell its format; "
+                                  + "add --format jsonl or --format csv")
         }
         if resolvedFormat == nil {
             throw ValidationError("cannot tell the format of '\(file)' from its extension; add --format jsonl or --format csv")

@@ -55,8 +55,11 @@ struct SnapshotVerify: ParsableCommand, JSONOutputting {
             }
             if let loadNanoseconds {
                 print("full replay: \(Terminal.seconds(replayNanoseconds))")
-                let from = loadedFrom.map { "snapshot \($0) + \(replayed.lastSequence - $0) tail events" } ?? "no usable snapshot (full replay)"
-                print("load from \(from): \(Terminal.seconds(loadNanoseconds)) (\(SnapshotTiming.comparison(replayNanoseconds: replayNanoseconds, loadNanoseconds: loadNanoseconds)))")
+                let from = loadedFrom.map { "snapshot \($0) + \(replayed.lastSequence - $0) tail events" }
+                    ?? "no usable snapshot (full replay)"
+                let ratio = SnapshotTiming.comparison(replayNanoseconds: replayNanoseconds,
+                                                      loadNanoseconds: loadNanoseconds)
+                print("load from \(from): \(Terminal.seconds(loadNanoseconds)) (\(ratio))")
                 if !loadMatches { print("the loaded state does not match the full replay") }
             }
         }
