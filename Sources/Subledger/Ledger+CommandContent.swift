@@ -3,7 +3,7 @@
 // with other content it is refused (`command-id-conflict`) and nothing is written.
 
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// SHA-256 over the canonical content of a command's commands, in order: each one length-prefixed.
 struct CommandContentHasher {

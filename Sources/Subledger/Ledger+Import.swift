@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 extension Ledger {
     public enum ImportFormat: String, Sendable, CaseIterable { case jsonl, csv }

@@ -7,26 +7,13 @@
 // command into events (pure), the store appends them atomically with a hash chain, and `LedgerState.apply`
 // folds them into the projection. Every figure a user sees is a fold of the log.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SubledgerCore
-import SubledgerStore
-
-/// Everything that can go wrong when running a command, besides a business rejection.
-public enum LedgerError: Error, CustomStringConvertible {
-    case store(StoreError)
-    /// An event in the log could not be decoded: the log is damaged or was written by a newer version.
-    case corruptEvent(sequence: Int64, message: String)
-    /// An event decodes but contradicts the events before it (the log is damaged): nothing is shown.
-    case projection(ProjectionError)
-
-    public var description: String {
-        switch self {
-        case .store(let error): return "storage error: \(error)"
-        case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
-        case .projection(let error): return error.description
-        }
-    }
-}
+package import SubledgerStore
 
 /// What a command did. A re-sent command (same id, same content) reports the first run's result with
 /// `duplicate` set.
@@ -40,11 +27,21 @@ public struct CommandResult: Sendable, Equatable {
     /// SHA-256 (hex) of the content recorded with the command; nil for a command recorded before the log
     /// kept content hashes, whose content a re-send could not be compared with.
     public var contentHash: String?
+    /// For a close that appended its events, the period snapshot it stored or why it could not; nil for
+    /// any other command and for a re-sent close.
+    public var periodSnapshot: PeriodSnapshot? = nil
+}
+
+/// The snapshot a close stores of the period state (a cache: the close stands either way).
+public enum PeriodSnapshot: Sendable, Equatable {
+    case stored(SnapshotInfo)
+    /// The snapshot could not be stored; the message says why.
+    case failed(String)
 }
 
 /// The library users embed: opens a store, replays it, runs commands and answers queries.
 public final class Ledger {
-    public let store: EventStore
+    package let store: EventStore
     public internal(set) var state = LedgerState()
     let clock: () -> Int64
     let makeCommandID: () -> String
@@ -54,11 +51,11 @@ public final class Ledger {
     /// snapshot plus the log's tail when there is one (a snapshot is only a cache, checked against its
     /// checksum and the log's chain hash; one that fails is skipped and listed in `snapshotWarnings`), else by
     /// replaying the whole log.
-    public init(path: String, access: EventStore.Access = .create,
+    public init(path: String, access: LedgerAccess = .create,
                 clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
                 makeCommandID: @escaping () -> String = Ledger.randomCommandID,
                 useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil) throws {
-        do { store = try EventStore(path: path, access: access) } catch { throw LedgerError.store(error) }
+        store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
         self.clock = clock
         self.makeCommandID = makeCommandID
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
@@ -83,9 +80,11 @@ public final class Ledger {
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
         do {
-            try store.scanThrough(after: start, target) { view in
-                try Replay.apply(view, to: &state)
-                if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+            try LedgerError.sealing {
+                try store.scanThrough(after: start, target) { view in
+                    try Replay.apply(view, to: &state)
+                    if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
+                }
             }
         } catch LedgerError.projection(let error) {
             throw LedgerError.projection(error)
@@ -99,23 +98,20 @@ public final class Ledger {
     /// Runs one command: decide against the current state, append atomically, apply.
     @discardableResult
     public func execute(_ command: LedgerCommand, commandID: String? = nil) throws -> CommandResult {
-        let result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in
+        var result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in
             try submit(command)
         }
-        // Every close stores a snapshot of the period state (issue 4). It is a cache: the close is committed
-        // whatever happens here, and a failure is kept for the caller to report.
+        // Every close stores a snapshot of the period state. It is a cache: the close is committed whatever
+        // happens here, and a failure is returned with the result for the caller to report.
         if case .close(let date) = command, !result.duplicate {
             do {
-                lastCloseSnapshot = .success(try takeSnapshot(businessDate: date))
+                result.periodSnapshot = .stored(try takeSnapshot(businessDate: date))
             } catch {
-                lastCloseSnapshot = .failure(error)
+                result.periodSnapshot = .failed("\(error)")
             }
         }
         return result
     }
-
-    /// The snapshot stored by the latest close this ledger ran, or why it could not be stored.
-    public private(set) var lastCloseSnapshot: Result<SnapshotInfo, any Error>?
 
     /// Runs many commands as ONE command: all their events in one transaction, or none. `produce` calls
     /// `submit` for each command in order; a rejection (or any error) thrown by either rolls everything
@@ -171,7 +167,7 @@ public final class Ledger {
                 }
             } catch {
                 if touched { try rebuild() } else { state = working }
-                if let storeError = error as? StoreError { throw LedgerError.store(storeError) }
+                if let storeError = error as? StoreError { throw LedgerError(storeError) }
                 throw error
             }
             state = working
@@ -196,7 +192,7 @@ public final class Ledger {
     }
 
     func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {
-        do throws(StoreError) { return try body() } catch { throw LedgerError.store(error) }
+        do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
     }
 
     static func kindName(_ command: LedgerCommand) -> String {

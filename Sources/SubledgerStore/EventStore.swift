@@ -14,7 +14,11 @@
 // thread (or actor) its own EventStore; SQLite serializes writers across them.
 
 import CSQLite
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public final class EventStore {
     let connection: Connection

@@ -1,13 +1,22 @@
 import ArgumentParser
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Subledger
-import SubledgerCore
-import SubledgerStore
 
 /// `--json`: one JSON document on stdout instead of a table.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON document on stdout (amounts as exact decimal strings); errors as JSON on stderr.")
     var json = false
+}
+
+/// `--command-id ID`: the idempotency key of a command that writes.
+struct CommandIDOptions: ParsableArguments {
+    @Option(name: .customLong("command-id"),
+            help: "Idempotency key: the same command again appends nothing, another is refused.")
+    var commandID: String?
 }
 
 /// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db; `--read-only` to open it without writing.
@@ -30,21 +39,20 @@ struct DatabaseOptions: ParsableArguments {
     /// mistyped path does not silently create a new one.
     func open(create: Bool = false) throws -> Ledger {
         let access = try checkPath(create: create)
-        let progress = ProgressLine(label: "replaying", unit: "events")
-        let ledger = try Ledger(path: path, access: access,
-                                progress: progress.map { line in { line.update(Int($0), Int($1)) } })
-        progress?.finish()
+        let ledger = try ProgressLine.showing("replaying", unit: "events") { progress in
+            try Ledger(path: path, access: access, progress: progress)
+        }
         for warning in ledger.snapshotWarnings { Terminal.writeError("warning: \(warning)\n") }
         return ledger
     }
 
     /// Opens only the event log (no projection), for commands that stream it.
-    func openStore() throws -> EventStore {
-        try EventStore(path: path, access: checkPath(create: false))
+    func openLog() throws -> LedgerLog {
+        try LedgerLog(path: path, access: checkPath(create: false))
     }
 
     /// How to open `path`, or a no-input error (exit 66) naming what is wrong with it.
-    func checkPath(create: Bool) throws -> EventStore.Access {
+    func checkPath(create: Bool) throws -> LedgerAccess {
         if path == ":memory:" { return .create }
         var info = stat()
         if stat(path, &info) == 0 {

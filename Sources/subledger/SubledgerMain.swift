@@ -6,7 +6,7 @@
 //   0  success
 //   1  a check failed (a scenario expectation, the hash chain)
 //   2  the ledger refused the command (a `Rejection`); nothing was written
-//   3  storage error (`LedgerError`, `StoreError`): a damaged log (an event whose hash does not match, or
+//   3  storage error (`LedgerError`): a damaged log (an event whose hash does not match, or
 //      that contradicts the events before it, named by sequence), SQLite-reported corruption, or a
 //      write to a ledger open read-only (`read-only`)
 //   64 usage error (ArgumentParser: unknown flag, bad value)
@@ -14,10 +14,12 @@
 //      folder), or the file is not a Subledger ledger (`not-a-ledger`; it is left unchanged)
 
 import ArgumentParser
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Subledger
-import SubledgerCore
-import SubledgerStore
 
 struct SubledgerCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +35,7 @@ struct SubledgerCLI: ParsableCommand {
               subledger close 2026-01-31 --db demo.db
               subledger settlements --db demo.db
             """,
+        version: SubledgerVersion.current,
         subcommands: [
             InitCommand.self, DemoCommand.self, PostCommand.self, ImportCommand.self,
             OnHandCommand.self, TransactionsCommand.self, VouchersCommand.self, GLCommand.self,
@@ -83,30 +86,17 @@ enum SubledgerMain {
         exit(0)
     }
 
-    /// The store's own message without the "subledger:" prefix that tells it apart from SQLite's: the
-    /// error code already says who is speaking.
-    static func ownMessage(_ error: StoreError) -> String {
-        let prefix = "subledger: "
-        return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
-    }
-
     /// The one place where errors become messages and exit codes.
     static func report(_ error: Error, json: Bool) -> Never {
         switch error {
         case let rejection as Rejection:
             fail(code: rejection.code.rawValue, field: rejection.field, line: rejection.line,
                  message: rejection.message, text: rejection.description, json: json, exitCode: 2)
-        case LedgerError.store(let error):
-            report(error, json: json)
-        case let error as LedgerError:
-            fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
-        case let error as StoreError where error.isNotALedger:
-            let message = ownMessage(error)
+        case LedgerError.notALedger(let message):
             fail(code: "not-a-ledger", message: message, text: "error[not-a-ledger]: \(message)", json: json, exitCode: 66)
-        case let error as StoreError where error.isReadOnly:
-            let message = ownMessage(error)
+        case LedgerError.readOnly(let message):
             fail(code: "read-only", message: message, text: "error[read-only]: \(message)", json: json, exitCode: 3)
-        case let error as StoreError:
+        case let error as LedgerError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
         case let error as DemoError:
             fail(code: "not-empty", message: error.description, text: "error[not-empty]: \(error)", json: json, exitCode: 2)

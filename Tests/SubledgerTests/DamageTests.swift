@@ -256,7 +256,8 @@ struct LongScanDamageTests {
         payload[payload.count - 1] ^= 0x01
         try rawEventEdit(path, "UPDATE events SET payload = ?1 WHERE sequence = 5000") { try $0.bind(payload, at: 1) }
         #expect { _ = try Ledger(path: path) } throws: { error in
-            (error as? StoreError)?.message.contains("event 5000's hash does not match") == true
+            guard case LedgerError.storage(let message) = error else { return false }
+            return message.contains("event 5000's hash does not match")
         }
         #expect { _ = try Replay.state(of: EventStore(path: path), asOf: nil) } throws: { error in
             (error as? StoreError)?.message.contains("event 5000's hash does not match") == true

@@ -89,8 +89,8 @@ extension FuzzTests {
             }
             // The reports add up every pool and account: Int128 totals, never a trap.
             _ = Reconciliation.totals(state)
-            _ = Replay.onHand(state).total(\.pool.value)
-            _ = Replay.trialBalance(state).total(\.balance)
+            _ = state.onHand().total(\.pool.value)
+            _ = state.trialBalance().total(\.balance)
             _ = StateDigest(state)
             var valuation = SubledgerValuation(state: state)
             _ = valuation.byAccount()

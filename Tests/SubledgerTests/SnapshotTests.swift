@@ -37,17 +37,19 @@ struct SnapshotTests {
     @Test func everyCloseStoresASnapshotOfThePeriod() throws {
         let ledger = try Ledger(path: Self.tempPath())
         try ledger.loadDemo()
-        try ledger.execute(.close(Self.date("2026-01-31")))
+        let close = try ledger.execute(.close(Self.date("2026-01-31")))
         let stored = try ledger.snapshots()
         #expect(stored.map(\.sequence) == [ledger.state.lastSequence])
         #expect(stored.first?.businessDate == Self.date("2026-01-31"))
-        guard case .success(let info) = ledger.lastCloseSnapshot else {
+        guard case .stored(let info) = close.periodSnapshot else {
             Issue.record("the close stored no snapshot")
             return
         }
         #expect(info.sequence == ledger.state.lastSequence)
+        #expect(try ledger.execute(.close(Self.date("2026-01-31")), commandID: close.commandID).periodSnapshot == nil,
+                "a re-sent close stores nothing")
         // A recalculation stores none.
-        try ledger.execute(.recalculate(Self.date("2026-02-15")))
+        #expect(try ledger.execute(.recalculate(Self.date("2026-02-15"))).periodSnapshot == nil)
         #expect(try ledger.snapshots().count == 1)
         #expect(try ledger.verifySnapshots().allSatisfy(\.matches))
     }

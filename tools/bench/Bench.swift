@@ -4,7 +4,11 @@
 //
 //   swift run -c release subledger-bench [--postings 1000000] [--items 1000] [--runs 3] [--dir /tmp]
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Subledger
 import SubledgerCore
 

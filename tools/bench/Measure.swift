@@ -1,6 +1,10 @@
 // Timing and memory for the benchmark. Seconds as Double are timing only, never money.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 func monotonicSeconds() -> Double {
     var now = timespec()

@@ -1,7 +1,11 @@
 // `--replay-db PATH`: replay timing alone, for iterating on the fold. Imports the workload into PATH once
 // (kept between invocations), then times `runs` full replays of it and prints each and the median.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Subledger
 
 enum ReplayOnly {

@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// The projection as of a business date: the fold of every event dated on or before it, in log order
 /// (D11), for reports that must reconcile to the GL "as of" a date (valuation-rules.md section 6: the
@@ -35,7 +35,9 @@ extension Ledger {
         if AsOfState.liveStateCovers(state, through: date) {
             return AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
         }
-        let outcome = try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
+        let outcome = try LedgerError.sealing {
+            try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
+        }
         return AsOfState(date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
                          skipped: outcome.skipped)
     }

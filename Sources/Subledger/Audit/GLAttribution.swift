@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// The GL side of a drill-down: the lines of every event dated on or before a date, on some accounts,
 /// summed per source (the transaction, settlement voucher or pool revaluation each line belongs to).
@@ -11,9 +11,11 @@ struct GLAttribution {
 
     static func scan(_ ledger: Ledger, asOf date: LedgerDate, accounts: Set<String>) throws -> GLAttribution {
         var result = GLAttribution()
-        try ledger.store.scan(after: 0) { view in
-            guard view.date <= date else { return }
-            result.add(try Replay.decode(view), sequence: view.sequence, accounts: accounts)
+        try LedgerError.sealing {
+            try ledger.store.scan(after: 0) { view in
+                guard view.date <= date else { return }
+                result.add(try Replay.decode(view), sequence: view.sequence, accounts: accounts)
+            }
         }
         return result
     }

@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// One source's amounts on an account whose subledger and GL differ.
 public struct SourceDifference: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// A bundled demo history: six items over every kind of model, two sites, three months of purchases
 /// (some received first and invoiced later), sales, journals, a transfer between sites, a standard cost

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SubledgerCore
 
 /// Limits that keep a wrong file from exhausting memory: an import file is text (a NUL byte means a

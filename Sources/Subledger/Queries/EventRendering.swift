@@ -85,18 +85,21 @@ public enum EventRendering {
         return o.value
     }
 
-    public static func entry(_ e: SettlementEntry) -> JSONValue {
-        let kind: String
-        switch e.kind {
-        case .settlement: kind = "settlement"
-        case .adjustment: kind = "adjustment"
-        case .consumption: kind = "consumption"
-        case .receiptAdjustment: kind = "receipt-adjustment"
-        }
-        return ["kind": .string(kind), "model": .string(e.model.name), "tx": .string(e.transaction),
-                "counterpart": .string(e.counterpart), "qty": number(e.quantity),
-                "settled_amount": number(e.settledAmount), "adjustment": number(e.adjustment),
-                "physical": .bool(e.physical)]
+    /// The one JSON shape of a settlement entry: in a close event (`events --json`) and, after the row's
+    /// date, close and item, in `settlements`, `close` and `reverse-close`.
+    public static func entry(_ e: SettlementEntry) -> JSONValue { .object(entryMembers(e)) }
+
+    public static func entryMembers(_ e: SettlementEntry) -> [JSONMember] {
+        var o = JSONObjectBuilder()
+        o.add("kind", .string(SettlementRow.kindName(e.kind)))
+        o.add("model", .string(e.model.name))
+        o.add("tx", .string(e.transaction))
+        o.add("counterpart", .string(e.counterpart))
+        o.add("qty", number(e.quantity))
+        o.add("settled_amount", number(e.settledAmount))
+        o.add("adjustment", number(e.adjustment))
+        o.add("physical", .bool(e.physical))
+        return o.members
     }
 
     public static func number<T: FixedPoint>(_ value: T) -> JSONValue { .string(value.description) }

@@ -1,5 +1,5 @@
 import SubledgerCore
-import SubledgerStore
+internal import SubledgerStore
 
 /// Read models for the CLI and embedders. Every query is a view of the projection or of the log.
 public struct OnHandRow: Sendable, Equatable {
@@ -40,42 +40,59 @@ public struct EventRow: Sendable {
     public var event: LedgerEvent
 }
 
-extension Ledger {
+/// The read models of a state: the same for the live projection (`Ledger`'s queries below) and for any
+/// state rebuilt from the log (a replay, a snapshot).
+extension LedgerState {
     public func onHand(item: String? = nil) -> [OnHandRow] {
-        state.pools.keys.sorted().compactMap { key in
-            guard item == nil || key.item == item, let setup = state.items[key.item] else { return nil }
-            let pool = state.pools[key]!
+        pools.keys.sorted().compactMap { key in
+            guard item == nil || key.item == item, let setup = items[key.item] else { return nil }
+            let pool = pools[key]!
             return OnHandRow(item: key.item, model: setup.model, dimensions: key.dimensions, pool: pool,
                              averageCost: pool.averageCost(includePhysical: setup.averagesPhysicalRows))
         }
     }
 
-    public func transactions(item: String? = nil) -> [TransactionRow] {
-        state.transactions.values.filter { item == nil || $0.item == item }.sorted { ($0.sequence, $0.direction == .issue ? 0 : 1, $0.id) < ($1.sequence, $1.direction == .issue ? 0 : 1, $1.id) }
+    public func transactionRows(item: String? = nil) -> [TransactionRow] {
+        transactions.values.filter { item == nil || $0.item == item }
+            .sorted { a, b in
+                (a.sequence, a.direction == .issue ? 0 : 1, a.id) < (b.sequence, b.direction == .issue ? 0 : 1, b.id)
+            }
             .map { record in
                 let receiptLeg = record.kindCode == TransactionRecord.transferOutCode
-                    ? state.transactions[TransactionRecord.transferReceiptID(record.id)] : nil
-                return TransactionRow(record: record, model: state.items[record.item]!.model,
-                                      accounts: state.accounts(of: record), destination: receiptLeg?.dimensions)
+                    ? transactions[TransactionRecord.transferReceiptID(record.id)] : nil
+                return TransactionRow(record: record, model: items[record.item]!.model,
+                                      accounts: accounts(of: record), destination: receiptLeg?.dimensions)
             }
     }
 
     public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
-        state.ledger.trialBalance(asOf: date).map {
-            TrialBalanceRow(account: $0.account, postingTypes: state.ledger.postingTypes(of: $0.account), balance: $0.balance)
+        ledger.trialBalance(asOf: date).map {
+            TrialBalanceRow(account: $0.account, postingTypes: ledger.postingTypes(of: $0.account), balance: $0.balance)
         }
+    }
+}
+
+extension Ledger {
+    public func onHand(item: String? = nil) -> [OnHandRow] { state.onHand(item: item) }
+
+    public func transactions(item: String? = nil) -> [TransactionRow] { state.transactionRows(item: item) }
+
+    public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
+        state.trialBalance(asOf: date)
     }
 
     /// Events of the log in order, decoded; `after` and `limit` page through a long log.
     public func events(after sequence: Int64 = 0, limit: Int? = nil) throws -> [EventRow] {
         var rows: [EventRow] = []
         let last = limit.map { sequence + Int64($0) }
-        try store.forEachEvent(after: sequence, through: last) { stored in
-            let event: LedgerEvent
-            do throws(PayloadDecodingError) { event = try EventCatalog.decode(stored.envelope) } catch {
-                throw LedgerError.corruptEvent(sequence: stored.sequence, message: error.description)
+        try LedgerError.sealing {
+            try store.forEachEvent(after: sequence, through: last) { stored in
+                let event: LedgerEvent
+                do throws(PayloadDecodingError) { event = try EventCatalog.decode(stored.envelope) } catch {
+                    throw LedgerError.corruptEvent(sequence: stored.sequence, message: error.description)
+                }
+                rows.append(EventRow(stored: stored, event: event))
             }
-            rows.append(EventRow(stored: stored, event: event))
         }
         return rows
     }
@@ -94,12 +111,12 @@ extension Ledger {
     }
 
     /// Re-checks the hash chain of the whole log.
-    public func verify(progress: ((Int64, Int64) -> Void)? = nil) throws -> ChainVerification {
-        try storeCall { () throws(StoreError) in try store.verifyChain(progress: progress) }
+    public func verify(progress: ((Int64, Int64) -> Void)? = nil) throws -> ChainReport {
+        ChainReport(try storeCall { () throws(StoreError) in try store.verifyChain(progress: progress) })
     }
 
     /// Commands appended so far, oldest first.
-    public func commands() throws -> [CommandRecord] {
-        try storeCall { () throws(StoreError) in try store.commands() }
+    public func commands() throws -> [CommandEntry] {
+        try storeCall { () throws(StoreError) in try store.commands() }.map(CommandEntry.init)
     }
 }

@@ -6,7 +6,7 @@
 
 import Dispatch
 import SubledgerCore
-import SubledgerStore
+package import SubledgerStore
 
 /// An event an as-of replay could not fold: it is dated on or before the as-of date but refers to a
 /// transaction (or close) that only later-dated events create, e.g. an invoice dated before its receipt.
@@ -65,7 +65,7 @@ public enum Replay {
     /// order. Setup events are dated 0001-01-01, so they are always included. Events that refer to a
     /// transaction or close the as-of state does not hold are skipped and listed (`SkippedEvent`).
     /// `progress(done, total)` counts events read of the log's events.
-    public static func state(of store: EventStore, asOf date: LedgerDate?,
+    package static func state(of store: EventStore, asOf date: LedgerDate?,
                              progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
         let last = try lastSequence(store)
         guard let date else { return try fold(store, through: last, progress: progress) }
@@ -73,7 +73,7 @@ public enum Replay {
     }
 
     /// Folds the log prefix 1...`sequence`: the projection as it was right after that event.
-    public static func state(of store: EventStore, atSequence sequence: Int64,
+    package static func state(of store: EventStore, atSequence sequence: Int64,
                              progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
         let last = try lastSequence(store)
         guard sequence >= 0, sequence <= last else { throw ReplayError.sequenceOutOfRange(requested: sequence, last: last) }
@@ -81,7 +81,7 @@ public enum Replay {
     }
 
     static func lastSequence(_ store: EventStore) throws -> Int64 {
-        do throws(StoreError) { return try store.checkedLastSequence() } catch { throw LedgerError.store(error) }
+        do throws(StoreError) { return try store.checkedLastSequence() } catch { throw LedgerError(error) }
     }
 
     /// Every event of 1...`last`, as `Ledger.catchUp` folds them.
@@ -179,25 +179,6 @@ public enum Replay {
             return state.closes.contains { $0.sequence == e.closeSequence } ? nil : ("close at sequence", String(e.closeSequence))
         }
     }
-
-    // MARK: - Views of a replayed state (the `Ledger` queries read the live state)
-
-    /// On-hand per cost pool of `state`, sorted by item and dimensions (as `Ledger.onHand`).
-    public static func onHand(_ state: LedgerState) -> [OnHandRow] {
-        state.pools.keys.sorted().compactMap { key in
-            guard let setup = state.items[key.item] else { return nil }
-            let pool = state.pools[key]!
-            return OnHandRow(item: key.item, model: setup.model, dimensions: key.dimensions, pool: pool,
-                             averageCost: pool.averageCost(includePhysical: setup.averagesPhysicalRows))
-        }
-    }
-
-    /// Trial balance of `state` as of a date (as `Ledger.trialBalance`).
-    public static func trialBalance(_ state: LedgerState, asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
-        state.ledger.trialBalance(asOf: date).map {
-            TrialBalanceRow(account: $0.account, postingTypes: state.ledger.postingTypes(of: $0.account), balance: $0.balance)
-        }
-    }
 }
 
 extension Ledger {
@@ -214,11 +195,11 @@ extension Ledger {
 
     /// `replayState(asOf:)` with the events it had to skip.
     public func replay(asOf date: LedgerDate?, progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
-        try Replay.state(of: store, asOf: date, progress: progress)
+        try LedgerError.sealing { try Replay.state(of: store, asOf: date, progress: progress) }
     }
 
     public func replay(atSequence sequence: Int64, progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
-        try Replay.state(of: store, atSequence: sequence, progress: progress)
+        try LedgerError.sealing { try Replay.state(of: store, atSequence: sequence, progress: progress) }
     }
 
     /// Replays the log prefix the live projection has seen (1...state.lastSequence) into a fresh state
@@ -230,7 +211,9 @@ extension Ledger {
         let pendingLiveDigest = BackgroundResult { StateDigest(live) }
         let replayed: LedgerState
         do {
-            replayed = try Replay.fold(store, through: live.lastSequence, progress: progress).state
+            replayed = try LedgerError.sealing {
+                try Replay.fold(store, through: live.lastSequence, progress: progress).state
+            }
         } catch {
             _ = pendingLiveDigest.wait()
             throw error

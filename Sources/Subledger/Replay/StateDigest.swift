@@ -9,12 +9,12 @@
 // (`CanonicalWriter` either hashes the fields or records them), so they cannot disagree.
 
 import SubledgerCore
-import SubledgerStore
+package import SubledgerStore
 
 /// SHA-256 of the canonical serialization of a `LedgerState`. Equal digests mean equal projections
 /// (every figure of every item, pool, transaction, mark, settlement, close, warning and GL account).
 public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public let digest: SHA256.Digest
+    package let digest: SHA256.Digest
 
     /// Version of the serialization, hashed first: a new field changes every digest, on purpose.
     public static let formatVersion: UInt32 = 2  // 2: financial sequence and financial parts

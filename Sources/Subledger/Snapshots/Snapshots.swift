@@ -15,7 +15,7 @@
 // which contains the reversal, and the result equals a full replay (tested).
 
 import SubledgerCore
-import SubledgerStore
+package import SubledgerStore
 
 /// A snapshot as listed: the event it summarizes, its label and size.
 public struct SnapshotInfo: Sendable, Equatable {
@@ -73,13 +73,13 @@ public enum SnapshotError: Error, CustomStringConvertible {
 public enum SnapshotLoader {
     /// The state from the newest usable snapshot plus the tail; `snapshot` is its sequence, nil when no
     /// snapshot was usable (then the state is a full replay).
-    public static func state(of store: EventStore) throws -> (state: LedgerState, snapshot: Int64?) {
+    package static func state(of store: EventStore) throws -> (state: LedgerState, snapshot: Int64?) {
         let loaded = try load(store)
         return (loaded.state, loaded.snapshot)
     }
 
     /// `state(of:)` with a line for every snapshot it had to skip, newest first.
-    public static func load(_ store: EventStore) throws -> SnapshotLoad {
+    package static func load(_ store: EventStore) throws -> SnapshotLoad {
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
         var warnings: [String] = []
         for listed in try call({ () throws(StoreError) in try store.snapshots() }).reversed() {
@@ -142,17 +142,19 @@ public enum SnapshotLoader {
     /// Folds every event after `state.lastSequence` into `state` (in place: a copy of a million
     /// transactions would cost more than the tail).
     static func fold(_ state: inout LedgerState, _ store: EventStore, through last: Int64) throws {
-        try store.scanThrough(after: state.lastSequence, last) { view in
-            try Replay.apply(view, to: &state)
+        try LedgerError.sealing {
+            try store.scanThrough(after: state.lastSequence, last) { view in
+                try Replay.apply(view, to: &state)
+            }
         }
     }
 
     static func call<T>(_ body: () throws(StoreError) -> T) throws -> T {
-        do throws(StoreError) { return try body() } catch { throw LedgerError.store(error) }
+        do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
     }
 
     /// Every snapshot plus its tail compared with `replayed` (a full replay of the whole log).
-    public static func verify(_ store: EventStore, against replayed: LedgerState) throws -> [SnapshotVerification] {
+    package static func verify(_ store: EventStore, against replayed: LedgerState) throws -> [SnapshotVerification] {
         let expected = StateDigest(replayed)
         let last = replayed.lastSequence
         var results: [SnapshotVerification] = []
@@ -227,7 +229,8 @@ extension Ledger {
 
     /// Every snapshot plus its tail compared with a full replay of the log.
     public func verifySnapshots() throws -> [SnapshotVerification] {
-        let replayed = try Replay.state(of: store, asOf: nil).state
-        return try SnapshotLoader.verify(store, against: replayed)
+        try LedgerError.sealing {
+            try SnapshotLoader.verify(store, against: Replay.state(of: store, asOf: nil).state)
+        }
     }
 }

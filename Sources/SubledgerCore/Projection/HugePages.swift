@@ -14,7 +14,11 @@
 // which only affects how they are backed. Failures are ignored.
 
 #if os(Linux)
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 #endif
 
 enum HugePages {

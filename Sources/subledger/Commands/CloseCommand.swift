@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct CloseCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -24,16 +23,17 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
               subledger close 2026-01-31 --command-id close-2026-01 --json
             """)
 
-    @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.", valueName: "date"))
+    @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.",
+                                 valueName: "YYYY-MM-DD"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try CloseRun.run(.close(date.date), label: "closing", what: "close through \(date.date)",
-                         commandID: commandID, database: database, output: output)
+                         commandID: idempotency.commandID, database: database, output: output)
     }
 }
 
@@ -46,23 +46,18 @@ enum CloseRun {
         let start = Terminal.nanoseconds()
         let result: CommandResult
         do {
+            defer { line?.finish() }
             result = try ledger.execute(command, commandID: commandID)
-        } catch {
-            line?.finish()
-            throw error
         }
-        line?.finish()
         let elapsed = Terminal.nanoseconds() - start
         // Every close stores a snapshot of the period state (a cache for opening the ledger fast; losing it
         // loses nothing, so a failure here is reported, not fatal).
         var snapshot: SnapshotInfo?
         var snapshotProblem: String?
-        if case .close = command, !result.duplicate {
-            switch ledger.lastCloseSnapshot {
-            case .success(let info): snapshot = info
-            case .failure(let error): snapshotProblem = "\(error)"
-            case nil: break
-            }
+        switch result.periodSnapshot {
+        case .stored(let info): snapshot = info
+        case .failed(let problem): snapshotProblem = problem
+        case nil: break
         }
         // The run's close.posted event is the command's last event (a re-sent command reports the first run).
         let close = result.eventCount == 0 ? nil : ledger.closeRow(sequence: result.lastSequence)

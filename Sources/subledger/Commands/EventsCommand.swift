@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct EventsCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct ImportCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -12,19 +11,21 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
             file, so importing the same file again appends nothing. An id is bound to the commands it was \
             first sent with (their content, not the file's bytes): the same commands again under it append \
             nothing, other commands are refused (command-id-conflict). The format comes from the extension \
-            (.jsonl, .ndjson, .csv) unless --format is given. On a terminal, a progress line is drawn on \
+            (.jsonl, .ndjson, .csv) unless --format is given. FILE `-` reads standard input (give --format; \
+            the command id defaults to a hash of what was read). On a terminal, a progress line is drawn on \
             stderr.
 
             Examples:
               subledger import january.jsonl
               subledger import receipts.csv --command-id receipts-2026-01
+              gunzip -c january.jsonl.gz | subledger import - --format jsonl
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
 
-    @Argument(help: "The file to import.") var file: String
+    @Argument(help: "The file to import; - for standard input.") var file: String
     @Option(help: "jsonl or csv (default: from the file's extension).") var format: Format?
-    @Option(name: .customLong("command-id"), help: "Idempotency key (default: a hash of the file); other commands under it are refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -38,26 +39,27 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
     }
 
     func validate() throws {
+        if resolvedFormat == nil && file == "-" {
+            throw ValidationError("standard input has no extension to tell its format; "
+                                  + "add --format jsonl or --format csv")
+        }
         if resolvedFormat == nil {
             throw ValidationError("cannot tell the format of '\(file)' from its extension; add --format jsonl or --format csv")
         }
     }
 
+    /// The input in messages.
+    var inputName: String { file == "-" ? ImportInput.standardInputName : file }
+
     func run() throws {
         let bytes = try ImportInput.read(file, format: resolvedFormat!)
         let ledger = try database.open()
-        let progress = ProgressLine(label: "importing", unit: "bytes")
         let start = Terminal.nanoseconds()
-        let result: CommandResult
-        do {
-            result = try ledger.importFile(bytes: bytes, format: resolvedFormat!, commandID: commandID,
-                                           progress: progress.map { line in { line.update($0, $1) } })
-        } catch {
-            progress?.finish()
-            throw error
+        let result = try ProgressLine.showing("importing", unit: "bytes") { progress in
+            try ledger.importFile(bytes: bytes, format: resolvedFormat!, commandID: idempotency.commandID,
+                                  progress: progress)
         }
         let elapsed = Terminal.nanoseconds() - start
-        progress?.finish()
         let appended = result.duplicate ? 0 : result.eventCount
         let rate = appended == 0 ? nil : Terminal.perSecond(appended, elapsed)
         if output.json {
@@ -70,12 +72,12 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
             o.add("result", CommandResultView.json(result))
             JSONOut.print(o.value)
         } else if result.duplicate {
-            print("already applied: \(file) was imported before as command \(result.commandID) "
+            print("already applied: \(inputName) was imported before as command \(result.commandID) "
                   + "(\(result.eventCount) events); nothing appended"
                   + (result.contentHash == nil ? CommandResultView.notCompared : ""))
         } else {
             let range = appended == 0 ? "" : ", sequences \(result.firstSequence)-\(result.lastSequence)"
-            print("imported \(file): \(appended) events appended\(range) in \(Terminal.seconds(elapsed))"
+            print("imported \(inputName): \(appended) events appended\(range) in \(Terminal.seconds(elapsed))"
                   + (rate.map { ", \($0) events/s" } ?? "") + " (command \(result.commandID))")
         }
     }

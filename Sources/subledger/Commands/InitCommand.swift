@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct InitCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct PostCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -56,7 +55,7 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(help: ArgumentHelp("Allow negative on-hand (item, default yes).", valueName: "yes|no")) var negative: String?
     @Option(name: .customLong("fixed-receipt-price"), help: ArgumentHelp("Receipts at the item's price (item).", valueName: "yes|no")) var fixedReceiptPrice: String?
     @Option(help: ArgumentHelp("A posting type's account (accounts), repeatable.", valueName: "TYPE=ACCOUNT")) var account: [String] = []
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -89,7 +88,7 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let decoded = try CommandDecoder.decode(command: command, fields)
         let ledger = try database.open()
-        let result = try ledger.execute(decoded, commandID: commandID)
+        let result = try ledger.execute(decoded, commandID: idempotency.commandID)
         let events = result.duplicate ? [] : try ledger.events(after: result.firstSequence - 1, limit: result.eventCount)
         if output.json {
             JSONOut.print(CommandResultView.json(result, events: events))

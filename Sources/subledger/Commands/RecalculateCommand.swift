@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct RecalculateCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -22,15 +21,15 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
               subledger recalculate 2026-01-15 --command-id recalc-mid-january --json
             """)
 
-    @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "date"))
+    @Argument(help: ArgumentHelp("The recalculation date: adjusts issues dated up to it.", valueName: "YYYY-MM-DD"))
     var date: DateArgument
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try CloseRun.run(.recalculate(date.date), label: "recalculating", what: "recalculation through \(date.date)",
-                         commandID: commandID, database: database, output: output)
+                         commandID: idempotency.commandID, database: database, output: output)
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
-import SubledgerStore
 
 struct ReplayCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -59,24 +57,16 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
 
     func runReplay() throws {
         // Only the log is needed: opening a `Ledger` would first build the live projection too.
-        let store = try database.openStore()
-        let progress = ProgressLine(label: "replaying", unit: "events")
-        let report = progress.map { line in { (done: Int64, total: Int64) in line.update(Int(done), Int(total)) } }
+        let log = try database.openLog()
         let outcome: ReplayOutcome
         do {
-            if let atSequence {
-                outcome = try Replay.state(of: store, atSequence: atSequence, progress: report)
-            } else {
-                outcome = try Replay.state(of: store, asOf: asOf?.date, progress: report)
+            outcome = try ProgressLine.showing("replaying", unit: "events") { progress in
+                if let atSequence { return try log.replay(atSequence: atSequence, progress: progress) }
+                return try log.replay(asOf: asOf?.date, progress: progress)
             }
         } catch let error as ReplayError {
-            progress?.finish()
             throw CLIError(code: "out-of-range", message: error.description, exitCode: 64)
-        } catch {
-            progress?.finish()
-            throw error
         }
-        progress?.finish()
         let digest = StateDigest(outcome.state)
         if output.json { JSONOut.print(json(outcome, digest)) } else { print(text(outcome, digest)) }
     }
@@ -94,10 +84,10 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         lines.append("replayed \(pointDescription): \(outcome.eventsApplied) of \(outcome.eventsRead) events applied\(skipped)")
         lines.append("")
         lines.append("On hand")
-        lines.append(Self.onHandTable(Replay.onHand(state)).render())
+        lines.append(OnHandCommand.table(state.onHand()).render())
         lines.append("")
         lines.append("Trial balance")
-        lines.append(Self.trialBalanceTable(Replay.trialBalance(state)).render())
+        lines.append(GLCommand.table(state.trialBalance()).render())
         lines.append("")
         lines.append("events \(state.eventCount)  transactions \(state.transactions.count)  "
                      + "settlements \(state.settlements.count)  closes \(state.closes.count)")
@@ -110,31 +100,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         return lines.joined(separator: "\n")
     }
 
-    static func onHandTable(_ rows: [OnHandRow]) -> Table {
-        var table = Table([("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("QTY", .right),
-                           ("VALUE", .right), ("AVG COST", .right)])
-        for row in rows {
-            table.add([row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(row.pool.quantity),
-                       Format.money(row.pool.value), Format.unit(row.averageCost)])
-        }
-        if !rows.isEmpty {
-            table.addTotal(["total", "", "", "", Format.money(rows.total(\.pool.value)), ""])
-        }
-        return table
-    }
-
-    static func trialBalanceTable(_ rows: [TrialBalanceRow]) -> Table {
-        var table = Table([("ACCOUNT", .left), ("POSTING TYPES", .left), ("BALANCE", .right)])
-        for row in rows {
-            table.add([row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.balance)])
-        }
-        table.addTotal(["total", "", Format.money(rows.total(\.balance))])
-        return table
-    }
-
     func json(_ outcome: ReplayOutcome, _ digest: StateDigest) -> JSONValue {
         let state = outcome.state
-        let onHand = Replay.onHand(state), trialBalance = Replay.trialBalance(state)
+        let onHand = state.onHand(), trialBalance = state.trialBalance()
         var o = JSONObjectBuilder()
         o.add("as_of", JSONOut.string(asOf?.date.description))
         o.add("at_sequence", atSequence.map(JSONOut.int) ?? .null)
@@ -147,24 +115,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                 "type": .string(event.type), "reason": .string(event.reason),
             ]
         }))
-        o.add("onhand", .array(onHand.map { row in
-            var r = JSONObjectBuilder()
-            r.add("item", .string(row.item))
-            r.add("model", .string(row.model.rawValue))
-            r.add("dimensions", EventRendering.dimensions(row.dimensions))
-            r.add("qty", JSONOut.number(row.pool.quantity))
-            r.add("value", JSONOut.number(row.pool.value))
-            r.add("average_cost", JSONOut.number(row.averageCost))
-            return r.value
-        }))
+        o.add("onhand", OnHandCommand.jsonRows(onHand))
         o.add("total_value", JSONOut.number(onHand.total(\.pool.value)))
-        o.add("trial_balance", .array(trialBalance.map { row in
-            [
-                "account": .string(row.account),
-                "posting_types": .array(row.postingTypes.map { .string($0.rawValue) }),
-                "balance": JSONOut.number(row.balance),
-            ]
-        }))
+        o.add("trial_balance", GLCommand.jsonRows(trialBalance))
         o.add("counts", [
             "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
             "settlements": JSONOut.int(state.settlements.count), "closes": JSONOut.int(state.closes.count),
@@ -178,26 +131,19 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
 
     func runVerify() throws {
         let ledger = try database.open()
-        let progress = ProgressLine(label: "replaying again", unit: "events")
         var digesting: ElapsedLine?
-        let verification: ReplayVerification
-        do {
-            verification = try ledger.verifyReplay(progress: progress.map { line in
+        defer { digesting?.finish() }
+        let verification = try ProgressLine.showing("replaying again", unit: "events") { progress in
+            try ledger.verifyReplay(progress: progress.map { update in
                 { done, total in
-                    line.update(Int(done), Int(total))
+                    update(done, total)
                     // The fold is done; the two digests come next.
                     if done == total && digesting == nil {
-                        line.finish()
                         digesting = ElapsedLine(label: "digesting")
                     }
                 }
             })
-        } catch {
-            progress?.finish()
-            digesting?.finish()
-            throw error
         }
-        progress?.finish()
         digesting?.finish()
         if output.json {
             JSONOut.print([

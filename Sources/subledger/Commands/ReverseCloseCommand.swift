@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -32,11 +31,13 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
               subledger reverse-close --through 2025-12-31 --json
             """)
 
-    @Option(help: ArgumentHelp("Refuse unless the latest close in force is dated DATE (not-latest-close).", valueName: "date"))
+    @Option(help: ArgumentHelp("Refuse unless the latest close in force is dated DATE (not-latest-close).",
+                               valueName: "YYYY-MM-DD"))
     var date: DateArgument?
-    @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.", valueName: "date"))
+    @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.",
+                               valueName: "YYYY-MM-DD"))
     var through: DateArgument?
-    @Option(name: .customLong("command-id"), help: "Idempotency key: the same command again appends nothing, another is refused.") var commandID: String?
+    @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -56,7 +57,8 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
 
     func run() throws {
         let ledger = try database.open()
-        let result = try ledger.execute(.reverseClose(date: date?.date, through: through?.date), commandID: commandID)
+        let result = try ledger.execute(.reverseClose(date: date?.date, through: through?.date),
+                                        commandID: idempotency.commandID)
         // The runs this command reversed (for a re-sent command, those its first run reversed), newest first.
         let range = result.firstSequence...result.lastSequence
         let reversed = result.eventCount == 0 ? []

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct ScenarioCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct SettlementsCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
-import SubledgerStore
 
 struct VerifyCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
@@ -22,11 +20,11 @@ struct VerifyCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let store = try database.openStore()
-        let progress = ProgressLine(label: "verifying", unit: "events")
-        let verification = try store.verifyChain(progress: progress.map { line in { line.update(Int($0), Int($1)) } })
-        progress?.finish()
-        let snapshots = try store.checkSnapshotChecksums()
+        let log = try database.openLog()
+        let verification = try ProgressLine.showing("verifying", unit: "events") { progress in
+            try log.verifyChain(progress: progress)
+        }
+        let snapshots = try log.snapshotChecksums()
         let damaged = snapshots.filter(\.damaged).map(\.sequence)
         let unchecked = snapshots.filter { !$0.damaged }.map(\.sequence)
         if output.json {

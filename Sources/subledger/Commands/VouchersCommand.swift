@@ -1,6 +1,5 @@
 import ArgumentParser
 import Subledger
-import SubledgerCore
 
 struct VouchersCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(

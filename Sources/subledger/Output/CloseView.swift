@@ -1,5 +1,4 @@
 import Subledger
-import SubledgerCore
 
 /// Closes, recalculations and their settlement entries as tables and JSON (close, recalculate,
 /// settlements, closes).
@@ -33,15 +32,7 @@ enum CloseView {
         o.add("sequence", JSONOut.int(row.sequence))
         o.add("mode", .string(row.mode.name))
         o.add("item", .string(row.item))
-        o.add("kind", .string(row.kindName))
-        o.add("model", .string(row.entry.model.name))
-        o.add("tx", .string(row.entry.transaction))
-        o.add("counterpart", .string(row.entry.counterpart))
-        o.add("qty", JSONOut.number(row.entry.quantity))
-        o.add("settled_amount", JSONOut.number(row.entry.settledAmount))
-        o.add("adjustment", JSONOut.number(row.entry.adjustment))
-        o.add("physical", .bool(row.entry.physical))
-        return o.value
+        return .object(o.members + EventRendering.entryMembers(row.entry))
     }
 
     static func settlementsJSON(_ rows: [SettlementRow]) -> JSONValue {

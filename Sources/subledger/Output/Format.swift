@@ -1,6 +1,4 @@
 import Subledger
-import SubledgerCore
-import SubledgerStore
 
 /// Exact text for the fixed-point types, for tables and JSON. Never through Double.
 enum Format {

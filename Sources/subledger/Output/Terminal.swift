@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writing to stdout/stderr, terminal detection, clocks. Plain file descriptors: the C `stderr` global is
 /// shared mutable state in Swift 6.
@@ -82,6 +86,15 @@ final class ProgressLine {
     func finish() {
         if drawn { Terminal.writeError("\r\u{1B}[2K") }
         drawn = false
+    }
+
+    /// Runs `body` with a progress callback (nil when stderr is not a terminal) and erases the line
+    /// however `body` ends, so an error message never lands after a half-drawn progress line.
+    static func showing<N: BinaryInteger, T>(_ label: String, unit: String,
+                                             _ body: (((N, N) -> Void)?) throws -> T) rethrows -> T {
+        let line = ProgressLine(label: label, unit: unit)
+        defer { line?.finish() }
+        return try body(line.map { line in { done, total in line.update(Int(done), Int(total)) } })
     }
 }
 

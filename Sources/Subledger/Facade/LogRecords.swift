@@ -1,0 +1,48 @@
+import SubledgerCore
+internal import SubledgerStore
+
+/// One command of the log, as `subledger commands` lists it.
+public struct CommandEntry: Sendable, Equatable {
+    public var commandID: String
+    public var kind: String
+    public var firstSequence: Int64
+    public var lastSequence: Int64
+    public var eventCount: Int
+    /// Milliseconds since 1970, UTC.
+    public var recordedAt: Int64
+    public var result: String
+    /// SHA-256 (hex) of the command's content; nil for a command recorded before content hashes.
+    public var contentHash: String?
+
+    init(_ record: CommandRecord) {
+        commandID = record.commandID
+        kind = record.kind
+        firstSequence = record.firstSequence
+        lastSequence = record.lastSequence
+        eventCount = record.eventCount
+        recordedAt = record.recordedAt
+        result = record.result
+        contentHash = record.contentHash?.description
+    }
+}
+
+/// The outcome of re-checking the hash chain.
+public enum ChainReport: Sendable, Equatable {
+    /// Every hash matches; `lastHash` is the newest event's chain hash.
+    case intact(eventCount: Int64, lastHash: [UInt8])
+    case broken(firstBadSequence: Int64, reason: String)
+
+    init(_ verification: ChainVerification) {
+        switch verification {
+        case .intact(let count, let hash): self = .intact(eventCount: count, lastHash: hash)
+        case .broken(let sequence, let reason): self = .broken(firstBadSequence: sequence, reason: reason)
+        }
+    }
+}
+
+/// A snapshot's checksum, as `subledger verify` reports it.
+public struct SnapshotChecksum: Sendable, Equatable {
+    public var sequence: Int64
+    /// True when the checksum is missing or does not match; false for a row from before checksums.
+    public var damaged: Bool
+}
