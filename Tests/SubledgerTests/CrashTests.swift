@@ -1,5 +1,6 @@
 import Foundation
 import Subledger
+import SubledgerStore
 import Testing
 
 #if canImport(Glibc)
@@ -129,6 +130,33 @@ enum Harness {
         #expect(r.status == 0, "replay --verify failed (\(context)): \(r.stdout) \(r.stderr)", sourceLocation: sourceLocation)
     }
 
+    /// What a killed file holds, read with the library in this process: the chain checked, the log
+    /// replayed and compared with the live projection. (A `verify` and a `replay` subprocess per kill
+    /// point cost more than the kill itself; the CLI's own reading is covered by the reference runs.)
+    struct Inspection {
+        var events: Int
+        var commands: [CommandRecord]
+        var closes: [CloseRow]
+        var settlements: Int
+    }
+
+    static func inspect(db: String, context: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws -> Inspection {
+        let ledger = try Ledger(path: db, access: .existing)
+        let chain = try ledger.verify()
+        guard case .intact(let count, _) = chain else {
+            Issue.record("chain broken (\(context)): \(chain)", sourceLocation: sourceLocation)
+            throw InspectionFailed()
+        }
+        let replay = try ledger.verifyReplay()
+        #expect(replay.matches, "replay differs (\(context)): \(replay.firstDifference ?? "")",
+                sourceLocation: sourceLocation)
+        return Inspection(events: Int(count), commands: try ledger.commands(), closes: ledger.closes(),
+                          settlements: try ledger.settlements().count)
+    }
+
+    struct InspectionFailed: Error {}
+
     static func commands(db: String, in dir: URL) throws -> [[String: Any]] {
         let r = try run(["commands", "--json", "--db", db], in: dir)
         try #require(r.status == 0, "commands --json failed: \(r.stderr)")
@@ -162,12 +190,13 @@ enum Harness {
 /// SIGKILLs `subledger import` and `subledger close` at random moments (before, during and after the
 /// commit) and checks that the log is always intact, all-or-nothing, replayable, and that a re-run
 /// completes idempotently. SUBLEDGER_CRASH_SEED reproduces a run; SUBLEDGER_CRASH_POINTS sets the number
-/// of kill points of each harness, import and close (default 50 each, so 100 a run).
+/// of kill points of each harness, import and close (default 16 each, so 32 a run). After each kill the
+/// file is checked in this process (chain, all-or-nothing, replay); the re-run is the CLI again.
 struct CrashTests {
     static let seed = Harness.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
     static let pointsPerHarness: Int = {
         if let text = ProcessInfo.processInfo.environment["SUBLEDGER_CRASH_POINTS"], let n = Int(text), n >= 1 { return n }
-        return 50
+        return 16
     }()
     static let postings = 2000
 
@@ -229,11 +258,11 @@ struct CrashTests {
             child.kill()
             let result = try child.finish()
 
-            let events = try Harness.verifiedEventCount(db: db, in: dir.url, context: context)
+            let found = try Harness.inspect(db: db, context: context)
+            let events = found.events, commands = found.commands
             #expect(events == 0 || events == expected, "half-applied import: \(events) of \(expected) events (\(context))")
-            let commands = try Harness.commands(db: db, in: dir.url)
             if events == expected {
-                #expect(commands.count == 1 && commands.first?["event_count"] as? Int == expected, "\(context): \(commands)")
+                #expect(commands.count == 1 && commands.first?.eventCount == expected, "\(context): \(commands)")
             } else {
                 #expect(commands.isEmpty, "a command record without its events (\(context)): \(commands)")
             }
@@ -242,7 +271,6 @@ struct CrashTests {
                 #expect(events == expected, "import exited 0 but its events are missing (\(context))")
                 finished += 1
             } else if events == expected { killedLanded += 1 } else { killedNone += 1 }
-            try Harness.replayVerifies(db: db, in: dir.url, context: context)
 
             // Re-running completes; appends nothing if the first run had landed.
             let againStart = ContinuousClock.now
@@ -289,11 +317,7 @@ struct CrashTests {
         #expect(closeEvents > 0 && refEntries > 0)
         print("CrashTests.close: history \(base) events; a close appends \(closeEvents) events, \(refEntries) settlement entries, takes \(window) ms")
 
-        func settlementCount(_ db: String) throws -> Int {
-            let r = try Harness.run(["settlements", "--json", "--db", db], in: dir.url)
-            try #require(r.status == 0, "settlements failed: \(r.stderr)")
-            return try #require(try Harness.json(r.stdout)["settlements"] as? [Any]).count
-        }
+        #expect(try Harness.inspect(db: reference, context: "reference close").settlements == refEntries)
 
         var random = SplitMix64(seed: seed)
         var survived = 0, killedNone = 0, killedLanded = 0, finished = 0
@@ -309,27 +333,24 @@ struct CrashTests {
             child.kill()
             let result = try child.finish()
 
-            let events = try Harness.verifiedEventCount(db: db, in: dir.url, context: context)
+            let found = try Harness.inspect(db: db, context: context)
+            let events = found.events, closes = found.closes
             #expect(events == base || events == base + closeEvents,
                     "half-applied close: \(events - base) of \(closeEvents) events (\(context))")
-            let closesRun = try Harness.run(["closes", "--json", "--db", db], in: dir.url)
-            try #require(closesRun.status == 0, "closes failed: \(closesRun.stderr)")
-            let closes = try #require(try Harness.json(closesRun.stdout)["closes"] as? [[String: Any]])
             let landed = events == base + closeEvents
             if landed {
-                #expect(closes.count == 1 && closes.first?["settlement_entries"] as? Int == refEntries, "\(context): \(closes)")
-                #expect(try settlementCount(db) == refEntries, "close without all its settlements (\(context))")
+                #expect(closes.count == 1 && closes.first?.entryCount == refEntries, "\(context): \(closes)")
+                #expect(found.settlements == refEntries, "close without all its settlements (\(context))")
                 killedLanded += result.killed ? 1 : 0
             } else {
                 #expect(closes.isEmpty, "a close without its events (\(context))")
-                #expect(try settlementCount(db) == 0, "settlements without a close (\(context))")
+                #expect(found.settlements == 0, "settlements without a close (\(context))")
                 killedNone += result.killed ? 1 : 0
             }
             if !result.killed {
                 #expect(result.status == 0 && landed, "close exited \(result.status) (\(context)): \(result.stderr)")
                 finished += 1
             }
-            try Harness.replayVerifies(db: db, in: dir.url, context: context)
 
             // A second close run (same command id) completes; appends nothing if the first had landed.
             let againStart = ContinuousClock.now

@@ -30,14 +30,20 @@ import Testing
 /// At the end the log is written to a temporary FILE (same command ids, same hash chain) and a second
 /// `Ledger` replays it: on-hand, trial balance and transactions must be equal.
 ///
-/// Seeds 1...200 by default; `SUBLEDGER_SEEDS=N` runs seeds 1...N; `SUBLEDGER_SEED=K` runs seed K only.
-/// A failure names the seed and the step; the seed reproduces it exactly.
+/// Seeds 1...24 and two fresh seeds (printed) by default; `SUBLEDGER_SEEDS=N` runs seeds 1...N and no
+/// fresh one; `SUBLEDGER_SEED=K` runs seed K only. A failure names the seed and the step; the seed
+/// reproduces it exactly.
 struct InvariantPropertyTests {
     static let seeds: [UInt64] = {
         let environment = ProcessInfo.processInfo.environment
         if let one = environment["SUBLEDGER_SEED"].flatMap(UInt64.init) { return [one] }
-        let count = environment["SUBLEDGER_SEEDS"].flatMap(UInt64.init) ?? 200
-        return Array(1...max(1, count))
+        if let count = environment["SUBLEDGER_SEEDS"].flatMap(UInt64.init) { return Array(1...max(1, count)) }
+        // Fresh seeds above the fixed range: each run explores two histories no earlier run had.
+        var random = SystemRandomNumberGenerator()
+        let fresh = (0..<2).map { _ in 1_000 + random.next() % 1_000_000_000 }
+        print("InvariantPropertyTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
+              + "(SUBLEDGER_SEED=K replays one)")
+        return Array(1...24) + fresh
     }()
 
     @Test(arguments: seeds)
@@ -509,6 +515,28 @@ private struct Simulation {
         while step < maxSteps && !failed {
             try execute(nextCommand())
         }
+        guard !failed else { return }
+        let problems = try compareWhole(sameFields: true, replayLog: true)
+        if !problems.isEmpty {
+            failed = true
+            Issue.record("seed \(seed) at the end, step \(step): \(problems.joined(separator: "; "))")
+        }
+    }
+
+    /// The canonical comparison of every field, and a replay of the whole log, cost more than the rest of
+    /// a step together: every `wholeStateEvery` steps (and at the end, and whenever a cheap field differs)
+    /// they name a difference; the cheap Equatable fields are compared every step.
+    static let wholeStateEvery = 50
+
+    func compareWhole(sameFields: Bool, replayLog: Bool) throws -> [String] {
+        var problems: [String] = []
+        if let difference = StateDigest.firstDifference(ledger.state, shadow, labels: ("live", "folded from the log")) {
+            problems.append("replay differs: \(difference)")
+        } else if !sameFields {
+            problems.append("replay differs in a field the canonical comparison does not name")
+        }
+        if replayLog, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
+        return problems
     }
 
     /// `SUBLEDGER_TRACE=1` prints every command and its outcome (with `SUBLEDGER_SEED` to follow one run).
@@ -635,19 +663,12 @@ private struct Simulation {
 
         // Replay equals the live state: the shadow (events from the log only) field by field, and now and
         // then a full replay of the log.
-        // Equatable fields every step (cheap); the canonical comparison of every field every 10th step, and
-        // to name the difference.
         let sameFields = StateSnapshot(state) == StateSnapshot(shadow) && state.closes == shadow.closes
             && state.settlements == shadow.settlements && state.warnings == shadow.warnings
             && state.latestBusinessDate == shadow.latestBusinessDate
-        if !sameFields || step % 10 == 0 {
-            if let difference = StateDigest.firstDifference(state, shadow, labels: ("live", "folded from the log")) {
-                problems.append("replay differs: \(difference)")
-            } else if !sameFields {
-                problems.append("replay differs in a field the canonical comparison does not name")
-            }
+        if !sameFields || step % Self.wholeStateEvery == 0 {
+            problems += try compareWhole(sameFields: sameFields, replayLog: step % (2 * Self.wholeStateEvery) == 0)
         }
-        if step % 25 == 0, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
 
         // The projection's own invariants (physical rows add up per pool, among others).
         problems += state.invariantViolations()
