@@ -11,7 +11,7 @@ import Testing
 /// the item's on-hand (physical and financial quantity and value). After every close, recalculation and
 /// reversal: the current cost of every issue and the on-hand of every item.
 ///
-/// `SUBLEDGER_REFERENCE_SEEDS=N` runs seeds 1...N (default 1...40 and two fresh seeds);
+/// `SUBLEDGER_REFERENCE_SEEDS=N` runs seeds 1...N (default 1...120 and two fresh seeds);
 /// `SUBLEDGER_REFERENCE_SEED=S` runs seed S
 /// only and prints its whole history in the scenario notation.
 struct ReferenceModelTests {
@@ -425,7 +425,7 @@ struct ReferenceModelTests {
         return best
     }
 
-    /// Seeds 1...40 and two fresh seeds (printed) by default; `SUBLEDGER_REFERENCE_SEEDS=N` runs 1...N,
+    /// Seeds 1...120 and two fresh seeds (printed) by default; `SUBLEDGER_REFERENCE_SEEDS=N` runs 1...N,
     /// `SUBLEDGER_REFERENCE_SEED=K` seed K only.
     static var seeds: [UInt64] {
         let environment = ProcessInfo.processInfo.environment
@@ -437,7 +437,7 @@ struct ReferenceModelTests {
         let fresh = (0..<2).map { _ in 1_000 + random.next() % 1_000_000_000 }
         print("ReferenceModelTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
               + "(SUBLEDGER_REFERENCE_SEED=K replays one)")
-        return Array(1...40) + fresh
+        return Array(1...120) + fresh
     }
 
     @Test func engineMatchesReferenceStepByStep() throws {
