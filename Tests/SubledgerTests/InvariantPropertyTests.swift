@@ -2,6 +2,7 @@ import Foundation
 import Subledger
 import SubledgerCore
 import SubledgerStore
+import SubledgerTestSupport
 import Testing
 
 /// A seeded simulation: random items of every model and 100-300 random commands (receipts, issues, partial
@@ -60,11 +61,8 @@ struct InvariantPropertyTests {
     /// transaction list must still have one order (log order, the issue leg first), whatever the
     /// dictionary's hash order is, so that a listing is the same after a replay or in another process.
     @Test func transferLegsAreListedInLogOrder() throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("subledger-transfer-order-\(UUID().uuidString).db").path
-        defer {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let path = TemporaryDatabase("transfer-order").path
+        defer { TemporaryDatabase.remove(path) }
         let ledger = try Ledger(path: path)
         let date = LedgerDate("2026-01-02")!
         try ledger.execute(.defineItem(ItemSetup(id: "F", model: .fifo)))
@@ -221,19 +219,7 @@ private struct Auditor {
 }
 
 /// The projection fields a rejected command must not change.
-private struct StateSnapshot: Equatable {
-    var lastSequence: Int64, eventCount: Int
-    var items: [String: ItemSetup], profiles: PostingProfiles
-    var pools: [PoolKey: CostPool], transactions: [String: TransactionRecord], ledger: GeneralLedger
-    var marks: [String: [String]]
-
-    init(_ state: LedgerState) {
-        lastSequence = state.lastSequence; eventCount = state.eventCount
-        items = state.items; profiles = state.profiles
-        pools = state.pools; transactions = state.transactions; ledger = state.ledger
-        marks = state.marks.mapValues { $0.map { "\($0.receipt) \($0.quantity)" } }
-    }
-}
+private typealias StateSnapshot = ProjectionSnapshot
 
 /// The GL lines of a run of events (one close, or one reversal), summed per account.
 private struct LineSegment {
@@ -790,11 +776,8 @@ private struct Simulation {
     /// Writes the log to a temporary file (same commands, same events, same hash chain) and replays it
     /// with a second Ledger.
     func checkReplayFromFile() throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("subledger-invariants-\(seed)-\(UUID().uuidString).db").path
-        defer {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let path = TemporaryDatabase("invariants-\(seed)").path
+        defer { TemporaryDatabase.remove(path) }
         let original = try ledger.events()
         do {
             let file = try EventStore(path: path)
