@@ -21,8 +21,9 @@ import Testing
 /// - the physically-only part of each pool equals the open physical parts of its transactions;
 /// - items with negative=no never go below zero on hand;
 /// - replay equals the live state: a shadow projection folded only from the events read back from the log
-///   equals the live one (every step its Equatable fields, every 10th step each canonical field with
-///   `StateDigest.firstDifference`), and every 25 steps a full replay of the log (`verifyReplay`) matches;
+///   equals the live one (every step its Equatable fields, every 50th step and at the end each canonical
+///   field with `StateDigest.firstDifference`), and every 100 steps and at the end a full replay of the log
+///   (`verifyReplay`) matches;
 /// - re-sending an accepted command with its command id appends nothing and returns the first result;
 /// - a reversal nets every account to zero: per account, the GL lines of a reverse-close plus those of the
 ///   closes it reversed sum to zero; and a close reversed right away (a third of them, when it cancelled
