@@ -34,10 +34,17 @@ let package = Package(
             dependencies: ["Subledger", "SubledgerCore", "SubledgerStore", "CSQLite"],
             path: "tools/bench"
         ),
-        .testTarget(name: "SubledgerCoreTests", dependencies: ["SubledgerCore"]),
+        // Helpers the test targets share (temporary files, the binary as a child process, the kill loop);
+        // no product depends on it.
+        .target(
+            name: "SubledgerTestSupport",
+            dependencies: ["Subledger", "SubledgerCore", "SubledgerStore"],
+            path: "Tests/SubledgerTestSupport"
+        ),
+        .testTarget(name: "SubledgerCoreTests", dependencies: ["SubledgerCore", "SubledgerTestSupport"]),
         .testTarget(name: "SubledgerCodecTests", dependencies: ["SubledgerCodec"]),
-        .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore"]),
-        .testTarget(name: "SubledgerTests", dependencies: ["Subledger"]),
+        .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore", "SubledgerTestSupport"]),
+        .testTarget(name: "SubledgerTests", dependencies: ["Subledger", "SubledgerTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

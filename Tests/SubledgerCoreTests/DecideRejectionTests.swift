@@ -1,32 +1,20 @@
 import Testing
 import SubledgerCore
+import SubledgerTestSupport
 
 /// Every `Rejection.Code` that `CommandDecoder` or `decide` can produce, with the field it names. A
 /// rejection is data: decide throws before returning any event, so there is nothing to apply.
 struct DecideRejectionTests {
     // MARK: - Helpers
 
-    /// `key=value key=value ...` (values contain no spaces; `key=` gives an empty value).
-    static func fields(_ text: String) -> CommandFields {
-        CommandFields(text.split(separator: " ").map { part in
-            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (key: String(pair[0]), value: pair.count > 1 ? String(pair[1]) : "")
-        })
-    }
+    static func fields(_ text: String) -> CommandFields { Posting.fields(text) }
 
-    static func command(_ name: String, _ text: String) throws -> LedgerCommand {
-        try CommandDecoder.decode(command: name, fields(text))
-    }
+    static func command(_ name: String, _ text: String) throws -> LedgerCommand { try Posting.command(name, text) }
 
-    /// Decides `command` and applies its events with increasing sequence numbers.
-    static func run(_ state: inout LedgerState, _ command: LedgerCommand) throws {
-        for (event, date) in try state.decide(command) {
-            try state.apply(event, date: date, sequence: state.lastSequence + 1)
-        }
-    }
+    static func run(_ state: inout LedgerState, _ command: LedgerCommand) throws { try Posting.run(&state, command) }
 
     static func run(_ state: inout LedgerState, _ name: String, _ text: String) throws {
-        try run(&state, try command(name, text))
+        try Posting.run(&state, name, text)
     }
 
     /// A ledger with one item of each kind the rejections need, and a few transactions:
@@ -57,15 +45,8 @@ struct DecideRejectionTests {
         return state
     }
 
-    /// A summary of everything the projection holds, to show a rejected command changed nothing.
-    struct Snapshot: Equatable {
-        var lastSequence: Int64, eventCount: Int, items: [String: ItemSetup], pools: [PoolKey: CostPool]
-        var transactions: [String: TransactionRecord], ledger: GeneralLedger, profiles: PostingProfiles
-        init(_ state: LedgerState) {
-            lastSequence = state.lastSequence; eventCount = state.eventCount; items = state.items
-            pools = state.pools; transactions = state.transactions; ledger = state.ledger; profiles = state.profiles
-        }
-    }
+    /// Everything the projection holds, to show a rejected command changed nothing.
+    typealias Snapshot = ProjectionSnapshot
 
     /// Decide must throw `code` naming `field`, return no events, and leave the state as it was.
     static func expectDecideRejection(_ state: LedgerState, _ command: LedgerCommand, _ code: Rejection.Code,

@@ -1,31 +1,20 @@
 import Testing
 import SubledgerCore
+import SubledgerTestSupport
 
 /// GL vouchers of every posting pattern (valuation-rules.md 5.5): each event's lines balance, hit the
 /// expected posting types, accounts and amounts, and later adjustments use the stored accounts (D16).
 struct VoucherTests {
     // MARK: - Helpers
 
-    static func fields(_ text: String) -> CommandFields {
-        CommandFields(text.split(separator: " ").map { part in
-            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (key: String(pair[0]), value: pair.count > 1 ? String(pair[1]) : "")
-        })
-    }
-
     static func run(_ state: inout LedgerState, _ command: LedgerCommand) throws -> [LedgerEvent] {
-        var events: [LedgerEvent] = []
-        for (event, date) in try state.decide(command) {
-            try state.apply(event, date: date, sequence: state.lastSequence + 1)
-            events.append(event)
-        }
-        return events
+        try Posting.run(&state, command)
     }
 
     /// Runs one command given as `name key=value ...` and returns its single event.
     @discardableResult
     static func post(_ state: inout LedgerState, _ name: String, _ text: String) throws -> LedgerEvent {
-        let events = try run(&state, try CommandDecoder.decode(command: name, fields(text)))
+        let events = try Posting.run(&state, name, text)
         try #require(events.count == 1)
         return events[0]
     }

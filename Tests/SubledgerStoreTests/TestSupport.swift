@@ -4,22 +4,10 @@
 import Foundation
 @testable import SubledgerStore
 import SubledgerCore
+import SubledgerTestSupport
 
 /// A database path under the temporary directory; `remove()` deletes it with its WAL and SHM files.
-struct TempDatabase {
-    let path: String
-
-    init(_ name: String = "store") {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("subledger-\(name)-\(UUID().uuidString).db").path
-    }
-
-    func remove() {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: path + suffix)
-        }
-    }
-}
+typealias TempDatabase = TemporaryDatabase
 
 struct BodyFailed: Error, Equatable { var note: String }
 

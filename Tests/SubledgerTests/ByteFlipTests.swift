@@ -4,12 +4,13 @@
 // ledger that has a close and a snapshot.
 //
 //   SUBLEDGER_BYTEFLIP_SEED=N   replays one seed (printed by every run)
-//   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 150: about 8 s here, three processes a flip)
+//   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 40, three processes a flip)
 
 import Foundation
 @testable import Subledger
 @testable import SubledgerCore
 @testable import SubledgerStore
+import SubledgerTestSupport
 import Testing
 
 struct ByteFlipTests {
@@ -45,7 +46,7 @@ struct ByteFlipTests {
 
     static var flips: Int {
         if let text = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_RUNS"], let n = Int(text), n >= 1 { return n }
-        return 150
+        return 40
     }
 
     enum Outcome: String, CaseIterable {
@@ -55,19 +56,18 @@ struct ByteFlipTests {
     }
 
     @Test func flippedBytesGiveTheSameFiguresOrAClearError() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-byteflip-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let temporary = try TemporaryDirectory("byteflip")
+        let directory = temporary.url
         let original = directory.appendingPathComponent("original.db").path
         try Self.makeLedger(original)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: original)))
         let baseline = try Self.queries.map { query in
-            let outcome = try CLIOutcome.run(query + ["--db", original], in: directory)
+            let outcome = try ProcessOutcome.run(query + ["--db", original], in: directory)
             try #require(outcome.exited && outcome.status == 0, "undamaged ledger: \(query) \(outcome.summary)")
             return outcome.stdout
         }
 
-        let seed = Harness.seed(fromEnvironment: "SUBLEDGER_BYTEFLIP_SEED")
+        let seed = KillLoop.seed(fromEnvironment: "SUBLEDGER_BYTEFLIP_SEED")
         print("ByteFlipTests: seed \(seed) (SUBLEDGER_BYTEFLIP_SEED=\(seed) replays it), \(Self.flips) flips of a \(bytes.count)-byte ledger")
         var random = SplitMix64(seed: seed)
         var tally: [String: Int] = [:], exits: [Int32: Int] = [:]
@@ -86,7 +86,7 @@ struct ByteFlipTests {
             }
             let context = "seed \(seed), flip \(flip): byte \(offset) ^ 0x\(String(mask, radix: 16))"
             for (query, expected) in zip(Self.queries, baseline) {
-                let outcome = try CLIOutcome.run(query + ["--db", path], in: directory)
+                let outcome = try ProcessOutcome.run(query + ["--db", path], in: directory)
                 let kind = try Self.classify(outcome, expected: expected, context: "\(context), \(query.joined(separator: " "))")
                 tally[kind.rawValue, default: 0] += 1
                 if kind == .error { exits[outcome.status, default: 0] += 1 }
@@ -99,7 +99,7 @@ struct ByteFlipTests {
     }
 
     /// Same figures, or a non-zero exit with a message; anything else fails the test with its context.
-    static func classify(_ outcome: CLIOutcome, expected: String, context: String) throws -> Outcome {
+    static func classify(_ outcome: ProcessOutcome, expected: String, context: String) throws -> Outcome {
         try #require(outcome.exited, "\(context): killed by signal \(outcome.status)")
         if outcome.status == 0 {
             try #require(outcome.stdout == expected, "\(context): different figures with exit 0\n\(outcome.stdout.prefix(400))")

@@ -1,4 +1,5 @@
 import Foundation
+import SubledgerTestSupport
 import Testing
 
 /// `--command-id` through the built binary: the same command again is "already applied" (exit 0), another
@@ -96,7 +97,7 @@ struct CLICommandIDTests {
         let start = try box.eventCount()
         for round in 1...4 {
             let children = try (0..<2).map { writer in
-                try Harness.Child(["post", "receive", "--date", "2026-01-05", "--item", "A", "--tx", "R\(round)-\(writer)",
+                try ChildProcess(["post", "receive", "--date", "2026-01-05", "--item", "A", "--tx", "R\(round)-\(writer)",
                                    "--qty", "1", "--cost", "3", "--command-id", "race-\(round)", "--db", box.db],
                                   in: box.directory)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import SubledgerTestSupport
 import Testing
 
 /// End-to-end tests of the `subledger` executable: each test runs the built binary (`swift test` builds
@@ -24,18 +25,7 @@ struct CLITests {
         }
     }
 
-    /// `.build/<triple>/debug/subledger`, next to the test product (or found from this file's path).
-    static let binary: URL? = {
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let bundle = Bundle.main.bundleURL
-        let candidates = [
-            bundle.appendingPathComponent("subledger"),
-            bundle.deletingLastPathComponent().appendingPathComponent("subledger"),
-            packageRoot.appendingPathComponent(".build/debug/subledger"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    static let binary: URL? = SubledgerBinary.url
 
     /// A fresh directory with a database path in it; removed when the test's value goes away.
     final class Sandbox {
@@ -59,29 +49,9 @@ struct CLITests {
         /// Runs `subledger` with `arguments` (plus `--db` unless `withDB` is false). Output goes to files, so
         /// a large output cannot fill a pipe and block the child.
         func run(_ arguments: [String], withDB: Bool = true, environment: [String: String] = [:]) throws -> Run {
-            let binary = try #require(CLITests.binary, "build the executable first: swift build --product subledger")
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments + (withDB ? ["--db", db] : [])
-            var env = ProcessInfo.processInfo.environment
-            env["SUBLEDGER_DB"] = nil
-            env.merge(environment) { $1 }
-            process.environment = env
-            process.currentDirectoryURL = directory
-            let id = UUID().uuidString
-            let outURL = directory.appendingPathComponent("\(id).out"), errURL = directory.appendingPathComponent("\(id).err")
-            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-            let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            process.waitUntilExit()
-            try out.close()
-            try err.close()
-            return Run(status: process.terminationStatus,
-                       stdout: try String(contentsOf: outURL, encoding: .utf8),
-                       stderr: try String(contentsOf: errURL, encoding: .utf8))
+            let outcome = try ProcessOutcome.run(arguments + (withDB ? ["--db", db] : []), in: directory,
+                                                 environment: environment)
+            return Run(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
         }
 
         /// Runs and requires exit 0.

@@ -1,6 +1,7 @@
 import Foundation
 import Subledger
 import SubledgerCore
+import SubledgerTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -17,30 +18,30 @@ struct ConcurrentWriterTests {
                           ["post", "item", "--item", "P", "--model", "fifo", "--price", "11.00"],
                           ["post", "receive", "--date", "2026-01-02", "--item", "P", "--tx", "P0", "--qty", "1000",
                            "--cost", "2.50"]] {
-            let r = try Harness.run(arguments + ["--db", db], in: dir)
+            let r = try ProcessOutcome.run(arguments + ["--db", db], in: dir)
             try #require(r.status == 0, "\(arguments): \(r.stderr)")
         }
     }
 
     @Test func importsAndPostsRacingLandExactlyOnce() throws {
-        let dir = try Harness.Directory("concurrent")
+        let dir = try TemporaryDirectory("concurrent")
         let db = dir.path("ledger.db")
         try Self.seededLedger(db, in: dir.url)
         let base = try Harness.verifiedEventCount(db: db, in: dir.url, context: "seed")
 
-        var children: [(Harness.Child, expected: Int, label: String)] = []
+        var children: [(ChildProcess, expected: Int, label: String)] = []
         for (index, prefix) in ["A", "B", "C"].enumerated() {
             let (text, lines) = Harness.jsonLines(prefix: prefix, postings: 1200, seed: UInt64(100 + index))
             let file = dir.path("\(prefix).jsonl")
             try text.write(toFile: file, atomically: true, encoding: .utf8)
-            children.append((try Harness.Child(["import", file, "--command-id", "import-\(prefix)", "--db", db], in: dir.url),
+            children.append((try ChildProcess(["import", file, "--command-id", "import-\(prefix)", "--db", db], in: dir.url),
                              lines, "import \(prefix)"))
         }
         for n in 1...6 {
             let arguments = n % 2 == 0
                 ? ["post", "issue", "--date", "2026-01-1\(n)", "--item", "P", "--tx", "Q\(n)", "--qty", "3"]
                 : ["post", "receive", "--date", "2026-01-1\(n)", "--item", "P", "--tx", "Q\(n)", "--qty", "5", "--cost", "2.75"]
-            children.append((try Harness.Child(arguments + ["--command-id", "post-\(n)", "--db", db], in: dir.url),
+            children.append((try ChildProcess(arguments + ["--command-id", "post-\(n)", "--db", db], in: dir.url),
                              1, "post Q\(n)"))
         }
         let start = ContinuousClock.now
@@ -49,7 +50,7 @@ struct ConcurrentWriterTests {
             let r = try child.0.finish()
             #expect(!r.killed && r.status == 0, "\(child.label) exited \(r.status) on a shared database: \(r.stderr)")
         }
-        let elapsed = Harness.milliseconds(since: start)
+        let elapsed = KillLoop.milliseconds(since: start)
         let sum = children.reduce(0) { $0 + $1.expected }
 
         let events = try Harness.verifiedEventCount(db: db, in: dir.url, context: "after the race")
@@ -59,7 +60,7 @@ struct ConcurrentWriterTests {
         let commands = try Harness.commands(db: db, in: dir.url)
         let byID = Dictionary(commands.map { ($0["command_id"] as? String ?? "?", $0) }, uniquingKeysWith: { a, _ in a })
         #expect(byID.count == commands.count, "a command id recorded twice")
-        let eventsRun = try Harness.run(["events", "--json", "--db", db], in: dir.url)
+        let eventsRun = try ProcessOutcome.run(["events", "--json", "--db", db], in: dir.url)
         try #require(eventsRun.status == 0)
         let log = try #require(try Harness.json(eventsRun.stdout)["events"] as? [[String: Any]])
         var perCommand: [String: [Int]] = [:]
@@ -85,23 +86,23 @@ struct ConcurrentWriterTests {
     }
 
     @Test func aPostRacingTheCloseOfItsPeriodLandsBeforeItOrIsRefused() throws {
-        let seed = Harness.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
+        let seed = KillLoop.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
         var random = SplitMix64(seed: seed ^ 0xC105E)
         let rounds = 6
         var landed = 0, refused = 0
-        let dir = try Harness.Directory("close-race")
+        let dir = try TemporaryDirectory("close-race")
         let start = ContinuousClock.now
         for round in 0..<rounds {
             let db = dir.path("ledger-\(round).db")
             try Self.seededLedger(db, in: dir.url)
             // A little history so the close has some work to do.
             for n in 1...5 {
-                let r = try Harness.run(["post", "issue", "--date", "2026-01-0\(n + 2)", "--item", "P", "--tx", "H\(n)",
+                let r = try ProcessOutcome.run(["post", "issue", "--date", "2026-01-0\(n + 2)", "--item", "P", "--tx", "H\(n)",
                                          "--qty", "2", "--db", db], in: dir.url)
                 try #require(r.status == 0, "\(r.stderr)")
             }
-            let close = try Harness.Child(["close", "2026-01-31", "--db", db], in: dir.url)
-            let post = try Harness.Child(["post", "issue", "--date", "2026-01-20", "--item", "P", "--tx", "RACE",
+            let close = try ChildProcess(["close", "2026-01-31", "--db", db], in: dir.url)
+            let post = try ChildProcess(["post", "issue", "--date", "2026-01-20", "--item", "P", "--tx", "RACE",
                                           "--qty", "4", "--db", db], in: dir.url)
             // Alternate who starts first, with a small random stagger, so both orders happen.
             let stagger = UInt32(random.next(upTo: 40)) * 1000
@@ -113,11 +114,11 @@ struct ConcurrentWriterTests {
             let context = "round \(round), seed \(seed), \(round % 2 == 0 ? "close" : "post") first, stagger \(stagger / 1000) ms"
             #expect(closeResult.status == 0, "close failed (\(context)): \(closeResult.stderr)")
 
-            let settlementsRun = try Harness.run(["settlements", "--json", "--db", db], in: dir.url)
+            let settlementsRun = try ProcessOutcome.run(["settlements", "--json", "--db", db], in: dir.url)
             try #require(settlementsRun.status == 0)
             let settlements = try #require(try Harness.json(settlementsRun.stdout)["settlements"] as? [[String: Any]])
             let settledRace = settlements.contains { $0["tx"] as? String == "RACE" }
-            let eventsRun = try Harness.run(["events", "--json", "--db", db], in: dir.url)
+            let eventsRun = try ProcessOutcome.run(["events", "--json", "--db", db], in: dir.url)
             let log = try #require(try Harness.json(eventsRun.stdout)["events"] as? [[String: Any]])
             let raceEvents = log.filter { $0["reference"] as? String == "RACE" }
             let closeSequence = log.last { ($0["type"] as? String ?? "").hasPrefix("close") }?["sequence"] as? Int
@@ -138,7 +139,7 @@ struct ConcurrentWriterTests {
             _ = try Harness.verifiedEventCount(db: db, in: dir.url, context: context)
             try Harness.replayVerifies(db: db, in: dir.url, context: context)
         }
-        print("ConcurrentWriterTests: close race seed \(seed): \(rounds) rounds in \(Harness.milliseconds(since: start)) ms, "
+        print("ConcurrentWriterTests: close race seed \(seed): \(rounds) rounds in \(KillLoop.milliseconds(since: start)) ms, "
               + "post landed before the close \(landed), refused period-closed \(refused)")
     }
 
@@ -146,11 +147,11 @@ struct ConcurrentWriterTests {
     /// for it (SQLite's busy timeout, 10 s), then catches up with what the other wrote, decides again and
     /// lands after it, instead of failing at once with a storage error.
     @Test func aWriterWaitsForABusyDatabaseAndThenLands() throws {
-        let dir = try Harness.Directory("busy")
+        let dir = try TemporaryDirectory("busy")
         let db = dir.path("ledger.db")
         try Self.seededLedger(db, in: dir.url)
         let holder = try Ledger(path: db)
-        let waiter = try Harness.Child(["post", "issue", "--date", "2026-01-05", "--item", "P", "--tx", "WAITER",
+        let waiter = try ChildProcess(["post", "issue", "--date", "2026-01-05", "--item", "P", "--tx", "WAITER",
                                         "--qty", "4", "--db", db], in: dir.url)
         let holdMilliseconds = 3_000
         let start = ContinuousClock.now
@@ -162,11 +163,11 @@ struct ConcurrentWriterTests {
                                       quantity: Quantity(whole: 10), unitPrice: UnitPrice(units: 30_000))))
         }
         let result = try waiter.finish()
-        let elapsed = Harness.milliseconds(since: start)
+        let elapsed = KillLoop.milliseconds(since: start)
         #expect(result.status == 0, "a writer on a busy database failed instead of waiting: \(result.stderr)")
         #expect(elapsed >= holdMilliseconds, "the waiter finished in \(elapsed) ms, before the lock was released")
 
-        let eventsRun = try Harness.run(["events", "--json", "--db", db], in: dir.url)
+        let eventsRun = try ProcessOutcome.run(["events", "--json", "--db", db], in: dir.url)
         let log = try #require(try Harness.json(eventsRun.stdout)["events"] as? [[String: Any]])
         let sequence = { (reference: String) in log.first { $0["reference"] as? String == reference }?["sequence"] as? Int }
         let holderSequence = try #require(sequence("HOLDER")), waiterSequence = try #require(sequence("WAITER"))

@@ -1,73 +1,14 @@
 import Foundation
 import Subledger
+import SubledgerStore
+import SubledgerTestSupport
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // MARK: - Shared helpers for the process-level crash and concurrency tests
 
-/// Spawns `subledger` children (stdout/stderr to files, so nothing can block on a pipe), kills them, and
-/// reads their results. Used by CrashTests and ConcurrentWriterTests.
+/// The `subledger` JSON outputs and the checks the crash and concurrency tests make of a ledger file
+/// (children are run by `ChildProcess` and `KillLoop` in SubledgerTestSupport).
 enum Harness {
-    /// A running or finished child process.
-    final class Child {
-        let process = Process()
-        let arguments: [String]
-        let outURL: URL, errURL: URL
-        private var out: FileHandle?, err: FileHandle?
-
-        init(_ arguments: [String], in directory: URL) throws {
-            let binary = try #require(CLITests.binary, "build the executable first: swift build --product subledger")
-            self.arguments = arguments
-            let id = UUID().uuidString
-            outURL = directory.appendingPathComponent("\(id).out")
-            errURL = directory.appendingPathComponent("\(id).err")
-            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-            out = try FileHandle(forWritingTo: outURL)
-            err = try FileHandle(forWritingTo: errURL)
-            process.executableURL = binary
-            process.arguments = arguments
-            var env = ProcessInfo.processInfo.environment
-            env["SUBLEDGER_DB"] = nil
-            process.environment = env
-            process.currentDirectoryURL = directory
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = FileHandle.nullDevice
-        }
-
-        func start() throws { try process.run() }
-
-        /// SIGKILL (harmless if it already exited: the child is not reaped before waitUntilExit returns).
-        func kill() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
-
-        /// Waits and returns the result; `killed` is true when the child died of a signal.
-        func finish() throws -> (status: Int32, killed: Bool, stdout: String, stderr: String) {
-            process.waitUntilExit()
-            try out?.close()
-            try err?.close()
-            out = nil
-            err = nil
-            let killed = process.terminationReason == .uncaughtSignal
-            let stdout = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-            let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-            return (process.terminationStatus, killed, stdout, stderr)
-        }
-    }
-
-    /// Runs to completion.
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let child = try Child(arguments, in: directory)
-        try child.start()
-        let r = try child.finish()
-        return (r.status, r.stdout, r.stderr)
-    }
-
     static func json(_ text: String) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
         return try #require(object as? [String: Any], "not a JSON object: \(text.prefix(400))")
@@ -99,24 +40,10 @@ enum Harness {
         return (out, items + postings)
     }
 
-    /// Copies a database (and its WAL/SHM, if any) to a new path.
-    static func copyDB(_ from: String, to: String) throws {
-        for suffix in ["", "-wal", "-shm"] {
-            try? FileManager.default.removeItem(atPath: to + suffix)
-            if FileManager.default.fileExists(atPath: from + suffix) {
-                try FileManager.default.copyItem(atPath: from + suffix, toPath: to + suffix)
-            }
-        }
-    }
-
-    static func removeDB(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
     /// `verify --json`: the number of events in an intact chain (records an issue and throws otherwise).
     static func verifiedEventCount(db: String, in dir: URL, context: String,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
-        let r = try run(["verify", "--json", "--db", db], in: dir)
+        let r = try ProcessOutcome.run(["verify", "--json", "--db", db], in: dir)
         try #require(r.status == 0, "verify failed (\(context)): \(r.stdout) \(r.stderr)", sourceLocation: sourceLocation)
         let o = try json(r.stdout)
         #expect(o["intact"] as? Bool == true, "\(context)", sourceLocation: sourceLocation)
@@ -125,35 +52,41 @@ enum Harness {
 
     static func replayVerifies(db: String, in dir: URL, context: String,
                                sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let r = try run(["replay", "--verify", "--db", db], in: dir)
+        let r = try ProcessOutcome.run(["replay", "--verify", "--db", db], in: dir)
         #expect(r.status == 0, "replay --verify failed (\(context)): \(r.stdout) \(r.stderr)", sourceLocation: sourceLocation)
     }
 
+    /// What a killed file holds, read with the library in this process: the chain checked, the log
+    /// replayed and compared with the live projection. (A `verify` and a `replay` subprocess per kill
+    /// point cost more than the kill itself; the CLI's own reading is covered by the reference runs.)
+    struct Inspection {
+        var events: Int
+        var commands: [CommandEntry]
+        var closes: [CloseRow]
+        var settlements: Int
+    }
+
+    static func inspect(db: String, context: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws -> Inspection {
+        let ledger = try Ledger(path: db, access: .existing)
+        let chain = try ledger.verify()
+        guard case .intact(let count, _) = chain else {
+            Issue.record("chain broken (\(context)): \(chain)", sourceLocation: sourceLocation)
+            throw InspectionFailed()
+        }
+        let replay = try ledger.verifyReplay()
+        #expect(replay.matches, "replay differs (\(context)): \(replay.firstDifference ?? "")",
+                sourceLocation: sourceLocation)
+        return Inspection(events: Int(count), commands: try ledger.commands(), closes: ledger.closes(),
+                          settlements: ledger.settlements().count)
+    }
+
+    struct InspectionFailed: Error {}
+
     static func commands(db: String, in dir: URL) throws -> [[String: Any]] {
-        let r = try run(["commands", "--json", "--db", db], in: dir)
+        let r = try ProcessOutcome.run(["commands", "--json", "--db", db], in: dir)
         try #require(r.status == 0, "commands --json failed: \(r.stderr)")
         return try #require(try json(r.stdout)["commands"] as? [[String: Any]])
-    }
-
-    static func seed(fromEnvironment name: String) -> UInt64 {
-        if let text = ProcessInfo.processInfo.environment[name], let value = UInt64(text) { return value }
-        var generator = SystemRandomNumberGenerator()
-        return generator.next() % 1_000_000_000
-    }
-
-    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
-        let d = ContinuousClock.now - start
-        return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
-    }
-
-    final class Directory {
-        let url: URL
-        init(_ label: String) throws {
-            url = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-\(label)-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        }
-        deinit { try? FileManager.default.removeItem(at: url) }
-        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
     }
 }
 
@@ -162,31 +95,22 @@ enum Harness {
 /// SIGKILLs `subledger import` and `subledger close` at random moments (before, during and after the
 /// commit) and checks that the log is always intact, all-or-nothing, replayable, and that a re-run
 /// completes idempotently. SUBLEDGER_CRASH_SEED reproduces a run; SUBLEDGER_CRASH_POINTS sets the number
-/// of kill points of each harness, import and close (default 50 each, so 100 a run).
+/// of kill points of each harness, import and close (default 16 each, so 32 a run). After each kill the
+/// file is checked in this process (chain, all-or-nothing, replay); the re-run is the CLI again.
 struct CrashTests {
-    static let seed = Harness.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
+    static let seed = KillLoop.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
     static let pointsPerHarness: Int = {
         if let text = ProcessInfo.processInfo.environment["SUBLEDGER_CRASH_POINTS"], let n = Int(text), n >= 1 { return n }
-        return 50
+        return 16
     }()
     static let postings = 2000
-
-    /// A random delay in 0...1.4 x window ms, skewed so every phase gets hits: a quarter early (process
-    /// start, open, catch-up, decide), half around the commit (70-120 % of a normal run), a quarter anywhere.
-    static func delay(_ random: inout SplitMix64, window: Int) -> Int {
-        let w = UInt64(max(window, 4))
-        switch random.next(upTo: 4) {
-        case 0: return Int(random.next(upTo: w * 7 / 10))
-        case 1, 2: return Int(w * 7 / 10 + random.next(upTo: w * 5 / 10))
-        default: return Int(random.next(upTo: w * 14 / 10))
-        }
-    }
 
     /// Prints a harness's tally and expects every kill point survived, some of them killed before the
     /// commit (else the delays do not reach the interesting part).
     static func report(_ harness: String, survived: Int, of points: Int, since start: ContinuousClock.Instant,
                        killedBefore: Int, killedAfter: Int, finished: Int) {
-        print("CrashTests.\(harness): survived \(survived)/\(points) kill points in \(Harness.milliseconds(since: start)) ms "
+        let milliseconds = KillLoop.milliseconds(since: start)
+        print("CrashTests.\(harness): survived \(survived)/\(points) kill points in \(milliseconds) ms "
               + "(killed before commit \(killedBefore), killed after commit \(killedAfter), finished before kill \(finished))")
         #expect(survived == points)
         if points >= 10 { #expect(killedBefore > 0, "no kill landed before the commit: the delays are not spread") }
@@ -195,45 +119,37 @@ struct CrashTests {
     @Test func killedImportLeavesAllOrNothing() throws {
         let points = Self.pointsPerHarness
         print("CrashTests.import: seed \(Self.seed) (SUBLEDGER_CRASH_SEED=\(Self.seed) reproduces), \(points) kill points")
-        let dir = try Harness.Directory("crash-import")
+        let dir = try TemporaryDirectory("crash-import")
         let (text, lines) = Harness.jsonLines(prefix: "K", postings: Self.postings, seed: Self.seed)
         let file = dir.path("postings.jsonl")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
 
         let template = dir.path("empty.db")
-        #expect(try Harness.run(["init", "--db", template], in: dir.url).status == 0)
+        #expect(try ProcessOutcome.run(["init", "--db", template], in: dir.url).status == 0)
 
         // Reference run: the expected count and how long a whole import takes.
         let reference = dir.path("reference.db")
-        try Harness.copyDB(template, to: reference)
+        try TemporaryDatabase.copy(template, to: reference)
         let t0 = ContinuousClock.now
-        let ref = try Harness.run(["import", file, "--json", "--db", reference], in: dir.url)
-        var window = Harness.milliseconds(since: t0)
+        let ref = try ProcessOutcome.run(["import", file, "--json", "--db", reference], in: dir.url)
+        let window = KillLoop.milliseconds(since: t0)
         try #require(ref.status == 0, "reference import failed: \(ref.stderr)")
         let expected = try #require(try Harness.json(ref.stdout)["appended"] as? Int)
         #expect(expected == lines, "one event per line expected")
         #expect(try Harness.verifiedEventCount(db: reference, in: dir.url, context: "reference") == expected)
         print("CrashTests.import: \(expected) events per import, a full import takes \(window) ms")
 
-        var random = SplitMix64(seed: Self.seed)
+        let loop = KillLoop(seed: Self.seed, points: points, window: window)
         var survived = 0, killedNone = 0, killedLanded = 0, finished = 0
         let start = ContinuousClock.now
         let db = dir.path("crash.db")
-        for point in 0..<points {
-            try Harness.copyDB(template, to: db)
-            let delay = Self.delay(&random, window: window)
-            let context = "import kill point \(point) at \(delay) ms, seed \(Self.seed)"
-            let child = try Harness.Child(["import", file, "--db", db], in: dir.url)
-            try child.start()
-            usleep(UInt32(delay) * 1000)
-            child.kill()
-            let result = try child.finish()
-
-            let events = try Harness.verifiedEventCount(db: db, in: dir.url, context: context)
+        try loop.run(["import", file, "--db", db], template: template, db: db, in: dir.url, label: "import") { point in
+            let context = point.context, result = point.outcome
+            let found = try Harness.inspect(db: db, context: context)
+            let events = found.events, commands = found.commands
             #expect(events == 0 || events == expected, "half-applied import: \(events) of \(expected) events (\(context))")
-            let commands = try Harness.commands(db: db, in: dir.url)
             if events == expected {
-                #expect(commands.count == 1 && commands.first?["event_count"] as? Int == expected, "\(context): \(commands)")
+                #expect(commands.count == 1 && commands.first?.eventCount == expected, "\(context): \(commands)")
             } else {
                 #expect(commands.isEmpty, "a command record without its events (\(context)): \(commands)")
             }
@@ -242,13 +158,10 @@ struct CrashTests {
                 #expect(events == expected, "import exited 0 but its events are missing (\(context))")
                 finished += 1
             } else if events == expected { killedLanded += 1 } else { killedNone += 1 }
-            try Harness.replayVerifies(db: db, in: dir.url, context: context)
 
             // Re-running completes; appends nothing if the first run had landed.
-            let againStart = ContinuousClock.now
-            let again = try Harness.run(["import", file, "--json", "--db", db], in: dir.url)
-            // A full re-run re-calibrates the delay window to the current load (other tests share the cores).
-            if events != expected { window = (window + Harness.milliseconds(since: againStart)) / 2 }
+            let again = try loop.rerun(["import", file, "--json", "--db", db], in: dir.url,
+                                       calibrate: events != expected)
             try #require(again.status == 0, "re-import failed (\(context)): \(again.stderr)")
             let o = try Harness.json(again.stdout)
             #expect(o["appended"] as? Int == (events == expected ? 0 : expected), "\(context): \(again.stdout)")
@@ -261,27 +174,26 @@ struct CrashTests {
 
     @Test func killedCloseLeavesAllOrNothing() throws {
         let points = Self.pointsPerHarness
-        let seed = Self.seed ^ 0x5EED_C105E
         print("CrashTests.close: seed \(Self.seed), \(points) kill points")
-        let dir = try Harness.Directory("crash-close")
+        let dir = try TemporaryDirectory("crash-close")
         let (text, _) = Harness.jsonLines(prefix: "C", postings: Self.postings, seed: Self.seed &+ 1)
         let file = dir.path("history.jsonl")
         try text.write(toFile: file, atomically: true, encoding: .utf8)
 
         // The imported history every kill point starts from.
         let template = dir.path("history.db")
-        #expect(try Harness.run(["init", "--db", template], in: dir.url).status == 0)
-        let imported = try Harness.run(["import", file, "--db", template], in: dir.url)
+        #expect(try ProcessOutcome.run(["init", "--db", template], in: dir.url).status == 0)
+        let imported = try ProcessOutcome.run(["import", file, "--db", template], in: dir.url)
         try #require(imported.status == 0, "history import failed: \(imported.stderr)")
         let base = try Harness.verifiedEventCount(db: template, in: dir.url, context: "history")
 
         // Reference close.
         let closeArgs = ["close", "2026-01-31", "--command-id", "close-2026-01", "--json"]
         let reference = dir.path("reference.db")
-        try Harness.copyDB(template, to: reference)
+        try TemporaryDatabase.copy(template, to: reference)
         let t0 = ContinuousClock.now
-        let ref = try Harness.run(closeArgs + ["--db", reference], in: dir.url)
-        var window = Harness.milliseconds(since: t0)
+        let ref = try ProcessOutcome.run(closeArgs + ["--db", reference], in: dir.url)
+        let window = KillLoop.milliseconds(since: t0)
         try #require(ref.status == 0, "reference close failed: \(ref.stderr)")
         let refJSON = try Harness.json(ref.stdout)
         let closeEvents = try #require(refJSON["appended"] as? Int)
@@ -289,52 +201,35 @@ struct CrashTests {
         #expect(closeEvents > 0 && refEntries > 0)
         print("CrashTests.close: history \(base) events; a close appends \(closeEvents) events, \(refEntries) settlement entries, takes \(window) ms")
 
-        func settlementCount(_ db: String) throws -> Int {
-            let r = try Harness.run(["settlements", "--json", "--db", db], in: dir.url)
-            try #require(r.status == 0, "settlements failed: \(r.stderr)")
-            return try #require(try Harness.json(r.stdout)["settlements"] as? [Any]).count
-        }
+        #expect(try Harness.inspect(db: reference, context: "reference close").settlements == refEntries)
 
-        var random = SplitMix64(seed: seed)
+        let loop = KillLoop(seed: Self.seed ^ 0x5EED_C105E, points: points, window: window)
         var survived = 0, killedNone = 0, killedLanded = 0, finished = 0
         let start = ContinuousClock.now
         let db = dir.path("crash.db")
-        for point in 0..<points {
-            try Harness.copyDB(template, to: db)
-            let delay = Self.delay(&random, window: window)
-            let context = "close kill point \(point) at \(delay) ms, seed \(Self.seed)"
-            let child = try Harness.Child(closeArgs + ["--db", db], in: dir.url)
-            try child.start()
-            usleep(UInt32(delay) * 1000)
-            child.kill()
-            let result = try child.finish()
-
-            let events = try Harness.verifiedEventCount(db: db, in: dir.url, context: context)
+        try loop.run(closeArgs + ["--db", db], template: template, db: db, in: dir.url, label: "close") { point in
+            let context = point.context, result = point.outcome
+            let found = try Harness.inspect(db: db, context: context)
+            let events = found.events, closes = found.closes
             #expect(events == base || events == base + closeEvents,
                     "half-applied close: \(events - base) of \(closeEvents) events (\(context))")
-            let closesRun = try Harness.run(["closes", "--json", "--db", db], in: dir.url)
-            try #require(closesRun.status == 0, "closes failed: \(closesRun.stderr)")
-            let closes = try #require(try Harness.json(closesRun.stdout)["closes"] as? [[String: Any]])
             let landed = events == base + closeEvents
             if landed {
-                #expect(closes.count == 1 && closes.first?["settlement_entries"] as? Int == refEntries, "\(context): \(closes)")
-                #expect(try settlementCount(db) == refEntries, "close without all its settlements (\(context))")
+                #expect(closes.count == 1 && closes.first?.entryCount == refEntries, "\(context): \(closes)")
+                #expect(found.settlements == refEntries, "close without all its settlements (\(context))")
                 killedLanded += result.killed ? 1 : 0
             } else {
                 #expect(closes.isEmpty, "a close without its events (\(context))")
-                #expect(try settlementCount(db) == 0, "settlements without a close (\(context))")
+                #expect(found.settlements == 0, "settlements without a close (\(context))")
                 killedNone += result.killed ? 1 : 0
             }
             if !result.killed {
                 #expect(result.status == 0 && landed, "close exited \(result.status) (\(context)): \(result.stderr)")
                 finished += 1
             }
-            try Harness.replayVerifies(db: db, in: dir.url, context: context)
 
             // A second close run (same command id) completes; appends nothing if the first had landed.
-            let againStart = ContinuousClock.now
-            let again = try Harness.run(closeArgs + ["--db", db], in: dir.url)
-            if !landed { window = (window + Harness.milliseconds(since: againStart)) / 2 }
+            let again = try loop.rerun(closeArgs + ["--db", db], in: dir.url, calibrate: !landed)
             try #require(again.status == 0, "second close failed (\(context)): \(again.stderr)")
             let o = try Harness.json(again.stdout)
             #expect(o["appended"] as? Int == (landed ? 0 : closeEvents), "\(context): \(again.stdout.prefix(300))")

@@ -6,43 +6,11 @@ import Foundation
 @testable import Subledger
 @testable import SubledgerCore
 @testable import SubledgerStore
+import SubledgerTestSupport
 import Testing
 
 /// The built `subledger` run on a path, telling an exit from a signal.
-struct CLIOutcome {
-    var exited: Bool
-    var status: Int32
-    var stdout: String
-    var stderr: String
-
-    var summary: String { "\(exited ? "exit" : "signal") \(status), stderr: \(stderr.prefix(300))" }
-
-    static func run(_ arguments: [String], in directory: URL) throws -> CLIOutcome {
-        let binary = try #require(CLITests.binary, "build the executable first: swift build --product subledger")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SUBLEDGER_DB"] = nil
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        let id = UUID().uuidString
-        let outURL = directory.appendingPathComponent("\(id).out"), errURL = directory.appendingPathComponent("\(id).err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
-        return CLIOutcome(exited: process.terminationReason == .exit, status: process.terminationStatus,
-                          stdout: try String(contentsOf: outURL, encoding: .utf8),
-                          stderr: try String(contentsOf: errURL, encoding: .utf8))
-    }
-}
+typealias CLIOutcome = ProcessOutcome
 
 struct DamageTests {
     /// A receipt of an item no event defined, appended through the store: its hash chain is valid.

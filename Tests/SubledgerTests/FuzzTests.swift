@@ -10,7 +10,7 @@ import Testing
 /// lines shuffled) and every outcome must be a value or a thrown, well-formed error, never a crash.
 ///
 /// Environment:
-/// - `SUBLEDGER_FUZZ_ITERATIONS` iterations per target (default 2,000: a few seconds in `swift test`).
+/// - `SUBLEDGER_FUZZ_ITERATIONS` iterations per target (default 500: a second or two in `swift test`).
 /// - `SUBLEDGER_FUZZ_SEED` the seed (decimal or 0x-hex); the default is fixed so `swift test` is stable.
 ///   Each target derives its own stream from it, so one target can be replayed alone with `--filter`.
 /// - `SUBLEDGER_FUZZ_CRASH_DIR` when set, each input is written to `<dir>/<target>.last` before it is
@@ -25,7 +25,7 @@ struct FuzzTests {
 
     static let iterations: Int = {
         if let text = environment["SUBLEDGER_FUZZ_ITERATIONS"], let n = Int(text), n > 0 { return n }
-        return 2_000
+        return 500
     }()
 
     static let seed: UInt64 = {

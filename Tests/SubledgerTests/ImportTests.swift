@@ -1,6 +1,7 @@
 import Foundation
 import Subledger
 import SubledgerCore
+import SubledgerTestSupport
 import Testing
 
 /// File import (JSON Lines and CSV): the whole file is ONE command, all or nothing; a rejection names its
@@ -107,11 +108,8 @@ struct ImportTests {
     }
 
     @Test func reimportIntoAReopenedFileAppendsNothing() throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("subledger-import-\(UUID().uuidString).db").path
-        defer {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let path = TemporaryDatabase("import").path
+        defer { TemporaryDatabase.remove(path) }
         let first = try Ledger(path: path).importFile(bytes: Self.bytes(Self.everyKind), format: .jsonl)
         let reopened = try Ledger(path: path)
         let again = try reopened.importFile(bytes: Self.bytes(Self.everyKind), format: .jsonl)

@@ -2,6 +2,7 @@ import Foundation
 import Subledger
 import SubledgerCore
 import SubledgerStore
+import SubledgerTestSupport
 import Testing
 
 /// A seeded simulation: random items of every model and 100-300 random commands (receipts, issues, partial
@@ -20,8 +21,9 @@ import Testing
 /// - the physically-only part of each pool equals the open physical parts of its transactions;
 /// - items with negative=no never go below zero on hand;
 /// - replay equals the live state: a shadow projection folded only from the events read back from the log
-///   equals the live one (every step its Equatable fields, every 10th step each canonical field with
-///   `StateDigest.firstDifference`), and every 25 steps a full replay of the log (`verifyReplay`) matches;
+///   equals the live one (every step its Equatable fields, every 50th step and at the end each canonical
+///   field with `StateDigest.firstDifference`), and every 100 steps and at the end a full replay of the log
+///   (`verifyReplay`) matches;
 /// - re-sending an accepted command with its command id appends nothing and returns the first result;
 /// - a reversal nets every account to zero: per account, the GL lines of a reverse-close plus those of the
 ///   closes it reversed sum to zero; and a close reversed right away (a third of them, when it cancelled
@@ -30,14 +32,20 @@ import Testing
 /// At the end the log is written to a temporary FILE (same command ids, same hash chain) and a second
 /// `Ledger` replays it: on-hand, trial balance and transactions must be equal.
 ///
-/// Seeds 1...200 by default; `SUBLEDGER_SEEDS=N` runs seeds 1...N; `SUBLEDGER_SEED=K` runs seed K only.
-/// A failure names the seed and the step; the seed reproduces it exactly.
+/// Seeds 1...24 and two fresh seeds (printed) by default; `SUBLEDGER_SEEDS=N` runs seeds 1...N and no
+/// fresh one; `SUBLEDGER_SEED=K` runs seed K only. A failure names the seed and the step; the seed
+/// reproduces it exactly.
 struct InvariantPropertyTests {
     static let seeds: [UInt64] = {
         let environment = ProcessInfo.processInfo.environment
         if let one = environment["SUBLEDGER_SEED"].flatMap(UInt64.init) { return [one] }
-        let count = environment["SUBLEDGER_SEEDS"].flatMap(UInt64.init) ?? 200
-        return Array(1...max(1, count))
+        if let count = environment["SUBLEDGER_SEEDS"].flatMap(UInt64.init) { return Array(1...max(1, count)) }
+        // Fresh seeds above the fixed range: each run explores two histories no earlier run had.
+        var random = SystemRandomNumberGenerator()
+        let fresh = (0..<2).map { _ in 1_000 + random.next() % 1_000_000_000 }
+        print("InvariantPropertyTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
+              + "(SUBLEDGER_SEED=K replays one)")
+        return Array(1...24) + fresh
     }()
 
     @Test(arguments: seeds)
@@ -54,11 +62,8 @@ struct InvariantPropertyTests {
     /// transaction list must still have one order (log order, the issue leg first), whatever the
     /// dictionary's hash order is, so that a listing is the same after a replay or in another process.
     @Test func transferLegsAreListedInLogOrder() throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("subledger-transfer-order-\(UUID().uuidString).db").path
-        defer {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let path = TemporaryDatabase("transfer-order").path
+        defer { TemporaryDatabase.remove(path) }
         let ledger = try Ledger(path: path)
         let date = LedgerDate("2026-01-02")!
         try ledger.execute(.defineItem(ItemSetup(id: "F", model: .fifo)))
@@ -215,19 +220,7 @@ private struct Auditor {
 }
 
 /// The projection fields a rejected command must not change.
-private struct StateSnapshot: Equatable {
-    var lastSequence: Int64, eventCount: Int
-    var items: [String: ItemSetup], profiles: PostingProfiles
-    var pools: [PoolKey: CostPool], transactions: [String: TransactionRecord], ledger: GeneralLedger
-    var marks: [String: [String]]
-
-    init(_ state: LedgerState) {
-        lastSequence = state.lastSequence; eventCount = state.eventCount
-        items = state.items; profiles = state.profiles
-        pools = state.pools; transactions = state.transactions; ledger = state.ledger
-        marks = state.marks.mapValues { $0.map { "\($0.receipt) \($0.quantity)" } }
-    }
-}
+private typealias StateSnapshot = ProjectionSnapshot
 
 /// The GL lines of a run of events (one close, or one reversal), summed per account.
 private struct LineSegment {
@@ -509,6 +502,28 @@ private struct Simulation {
         while step < maxSteps && !failed {
             try execute(nextCommand())
         }
+        guard !failed else { return }
+        let problems = try compareWhole(sameFields: true, replayLog: true)
+        if !problems.isEmpty {
+            failed = true
+            Issue.record("seed \(seed) at the end, step \(step): \(problems.joined(separator: "; "))")
+        }
+    }
+
+    /// The canonical comparison of every field, and a replay of the whole log, cost more than the rest of
+    /// a step together: every `wholeStateEvery` steps (and at the end, and whenever a cheap field differs)
+    /// they name a difference; the cheap Equatable fields are compared every step.
+    static let wholeStateEvery = 50
+
+    func compareWhole(sameFields: Bool, replayLog: Bool) throws -> [String] {
+        var problems: [String] = []
+        if let difference = StateDigest.firstDifference(ledger.state, shadow, labels: ("live", "folded from the log")) {
+            problems.append("replay differs: \(difference)")
+        } else if !sameFields {
+            problems.append("replay differs in a field the canonical comparison does not name")
+        }
+        if replayLog, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
+        return problems
     }
 
     /// `SUBLEDGER_TRACE=1` prints every command and its outcome (with `SUBLEDGER_SEED` to follow one run).
@@ -635,19 +650,12 @@ private struct Simulation {
 
         // Replay equals the live state: the shadow (events from the log only) field by field, and now and
         // then a full replay of the log.
-        // Equatable fields every step (cheap); the canonical comparison of every field every 10th step, and
-        // to name the difference.
         let sameFields = StateSnapshot(state) == StateSnapshot(shadow) && state.closes == shadow.closes
             && state.settlements == shadow.settlements && state.warnings == shadow.warnings
             && state.latestBusinessDate == shadow.latestBusinessDate
-        if !sameFields || step % 10 == 0 {
-            if let difference = StateDigest.firstDifference(state, shadow, labels: ("live", "folded from the log")) {
-                problems.append("replay differs: \(difference)")
-            } else if !sameFields {
-                problems.append("replay differs in a field the canonical comparison does not name")
-            }
+        if !sameFields || step % Self.wholeStateEvery == 0 {
+            problems += try compareWhole(sameFields: sameFields, replayLog: step % (2 * Self.wholeStateEvery) == 0)
         }
-        if step % 25 == 0, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
 
         // The projection's own invariants (physical rows add up per pool, among others).
         problems += state.invariantViolations()
@@ -769,11 +777,8 @@ private struct Simulation {
     /// Writes the log to a temporary file (same commands, same events, same hash chain) and replays it
     /// with a second Ledger.
     func checkReplayFromFile() throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("subledger-invariants-\(seed)-\(UUID().uuidString).db").path
-        defer {
-            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
+        let path = TemporaryDatabase("invariants-\(seed)").path
+        defer { TemporaryDatabase.remove(path) }
         let original = try ledger.events()
         do {
             let file = try EventStore(path: path)

@@ -1,15 +1,13 @@
 import Foundation
 import SubledgerCore
 import Subledger
+import SubledgerTestSupport
 import Testing
 
 /// End-to-end behaviour of the Ledger over a real SQLite file: atomicity, idempotency, replay.
 struct LedgerTests {
     static func tempPath(_ name: String = #function) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max)).db").path
-        return path
+        TemporaryDatabase("tests-" + name.filter(\.isLetter)).path
     }
 
     static func fields(_ pairs: KeyValuePairs<String, String>) -> CommandFields {

@@ -11,7 +11,8 @@ import Testing
 /// the item's on-hand (physical and financial quantity and value). After every close, recalculation and
 /// reversal: the current cost of every issue and the on-hand of every item.
 ///
-/// `SUBLEDGER_REFERENCE_SEEDS=N` runs seeds 1...N (default 120); `SUBLEDGER_REFERENCE_SEED=S` runs seed S
+/// `SUBLEDGER_REFERENCE_SEEDS=N` runs seeds 1...N (default 1...120 and two fresh seeds);
+/// `SUBLEDGER_REFERENCE_SEED=S` runs seed S
 /// only and prints its whole history in the scenario notation.
 struct ReferenceModelTests {
 
@@ -424,10 +425,19 @@ struct ReferenceModelTests {
         return best
     }
 
-    static var seeds: ClosedRange<UInt64> {
+    /// Seeds 1...120 and two fresh seeds (printed) by default; `SUBLEDGER_REFERENCE_SEEDS=N` runs 1...N,
+    /// `SUBLEDGER_REFERENCE_SEED=K` seed K only.
+    static var seeds: [UInt64] {
         let environment = ProcessInfo.processInfo.environment
-        if let seed = environment["SUBLEDGER_REFERENCE_SEED"].flatMap({ UInt64($0) }) { return seed...seed }
-        return 1...(environment["SUBLEDGER_REFERENCE_SEEDS"].flatMap { UInt64($0) } ?? 120)
+        if let seed = environment["SUBLEDGER_REFERENCE_SEED"].flatMap({ UInt64($0) }) { return [seed] }
+        if let count = environment["SUBLEDGER_REFERENCE_SEEDS"].flatMap({ UInt64($0) }) {
+            return Array(1...max(1, count))
+        }
+        var random = SystemRandomNumberGenerator()
+        let fresh = (0..<2).map { _ in 1_000 + random.next() % 1_000_000_000 }
+        print("ReferenceModelTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
+              + "(SUBLEDGER_REFERENCE_SEED=K replays one)")
+        return Array(1...120) + fresh
     }
 
     @Test func engineMatchesReferenceStepByStep() throws {

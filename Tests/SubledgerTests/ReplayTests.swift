@@ -2,6 +2,7 @@ import Foundation
 import SubledgerCore
 @testable import Subledger
 @testable import SubledgerStore
+import SubledgerTestSupport
 import Testing
 
 /// Point-in-time replay (`Replay`, `Ledger.replayState`, `verifyReplay`), the state digest and its
@@ -60,9 +61,7 @@ struct ReplayTests {
     }
 
     static func tempPath(_ name: String = #function) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-replay-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max)).db").path
+        TemporaryDatabase("replay-tests-" + name.filter(\.isLetter)).path
     }
 
     /// `base` with one more event applied (sequence after its last).

@@ -1,6 +1,7 @@
 import Foundation
 import Subledger
 import SubledgerCore
+import SubledgerTestSupport
 import Testing
 
 /// Reversing a close or recalculation (decision D12, valuation-rules.md 4.6) on a real SQLite file:
@@ -10,9 +11,7 @@ struct ReversalTests {
     // MARK: - Helpers
 
     static func tempPath(_ name: String = #function) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-reversal-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max)).db").path
+        TemporaryDatabase("reversal-tests-" + name.filter(\.isLetter)).path
     }
 
     static func command(_ name: String, _ pairs: KeyValuePairs<String, String>) throws -> LedgerCommand {
