@@ -4,7 +4,7 @@
 // ledger that has a close and a snapshot.
 //
 //   SUBLEDGER_BYTEFLIP_SEED=N   replays one seed (printed by every run)
-//   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 40, three processes a flip)
+//   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 200, three processes a flip)
 
 import Foundation
 @testable import Subledger
@@ -46,7 +46,7 @@ struct ByteFlipTests {
 
     static var flips: Int {
         if let text = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_RUNS"], let n = Int(text), n >= 1 { return n }
-        return 40
+        return 200
     }
 
     enum Outcome: String, CaseIterable {
