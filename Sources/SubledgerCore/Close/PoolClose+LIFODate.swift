@@ -90,8 +90,7 @@ extension PoolClose {
         entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issues[i].id,
                                        counterpart: receipt.id, issuePart: issues[i].part, quantity: quantity,
                                        settledAmount: amount, adjustment: adjustment, physical: false))
-        log.append("valued without settlement: \(issues[i].id) (\(setup.id)) qty \(quantity.formatted(minimumDecimals: 0))"
-                   + " from physically-only receipt \(receipt.id); stays open")
+        log.append(.valuedWithoutSettlement(issue: issues[i].id, item: setup.id, quantity: quantity, receipt: receipt.id))
         followTransfer(issues[i], adjustment)
     }
 }

@@ -26,7 +26,7 @@ struct PoolClose {
     var entries: [SettlementEntry] = []
     var closingReceipts: [ClosingReceipt] = []
     var transferAdjustments: [String: Money] = [:]
-    var log: [String] = []
+    var log: [CloseNote] = []
 
     init(setup: ItemSetup, key: PoolKey, planner: ClosePlanner, rows: ClosePlanner.PoolRows) {
         self.setup = setup
@@ -93,10 +93,10 @@ struct PoolClose {
         if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) { valuePhysically() }
         unmarked.removeAll()
         for issue in issues where issue.openQuantity.isPositive {
-            log.append("unsettled: \(issue.id) (\(setup.id) \(key.dimensions.description)) qty \(issue.openQuantity.formatted(minimumDecimals: 0)) keeps its cost")
+            log.append(.unsettled(issue: issue.id, item: setup.id, dimensions: key.dimensions, quantity: issue.openQuantity))
         }
         for issue in issues where planner.state.transactions[issue.id]?.costSource == .zeroCost {
-            log.append("posted at zero cost: \(issue.id) (\(setup.id))")
+            log.append(.postedAtZeroCost(issue: issue.id, item: setup.id))
         }
     }
 
@@ -160,7 +160,7 @@ struct PoolClose {
                 markedSettled[issues[i].id, default: [:]][mark.receipt] = done
             }
             if issues[i].openQuantity.isPositive {
-                log.append("marked issue \(issues[i].id) waits for its receipt: not settled")
+                log.append(.markedIssueWaiting(issue: issues[i].id))
             }
         }
         return unmarked

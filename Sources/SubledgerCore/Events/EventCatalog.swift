@@ -17,8 +17,9 @@ public enum EventCatalog {
         case closeReversed = "close.reversed"
 
         /// Current schema version written for this type. Older versions stay readable: the log is never
-        /// rewritten. `settlement.posted` 2 added each entry's issue part.
-        public var version: Int { self == .settlementPosted ? 2 : 1 }
+        /// rewritten. `settlement.posted` 2 added each entry's issue part; `close.posted` 2 made the log
+        /// typed notes (version 1's text lines decode as `CloseNote.recorded`).
+        public var version: Int { self == .settlementPosted || self == .closePosted ? 2 : 1 }
     }
 
     /// Setup events (items, posting profiles) have no business date; they are stored on this one.
@@ -109,7 +110,7 @@ public enum EventCatalog {
             w.lines(e.lines)
         case .closePosted(let e):
             w.byte(e.mode.rawValue); w.int(Int64(e.log.count))
-            for line in e.log { w.string(line) }
+            for note in e.log { w.closeNote(note) }
         case .closeReversed(let e):
             w.int(e.closeSequence)
         }
@@ -217,8 +218,15 @@ public enum EventCatalog {
                 lines: try r.lines()))
         case .closePosted:
             let mode = try closeMode(&r)
-            var log: [String] = []
-            for _ in 0..<(try r.count()) { log.append(try r.string()) }
+            var log: [CloseNote] = []
+            for _ in 0..<(try r.count()) {
+                if version >= 2 {
+                    log.append(try r.closeNote())
+                } else {
+                    let line = try r.string()
+                    log.append(.recorded(CloseNote.Kind(recordedText: line), line))
+                }
+            }
             event = .closePosted(ClosePosted(mode: mode, log: log))
         case .closeReversed:
             event = .closeReversed(CloseReversed(closeSequence: try r.int()))

@@ -4,7 +4,8 @@ public struct CloseRecord: Sendable, Equatable {
     public var mode: CloseMode
     /// Sequence of its `close.posted` event.
     public var sequence: Int64
-    public var log: [String]
+    /// What the run could not do (unsettled issues, issues posted at zero cost, negative on-hand, ...).
+    public var log: [CloseNote]
     /// Its per-pool results, kept so that a reversal can negate them exactly (D12).
     public var events: [SettlementPosted]
     /// Sequence of the `close.reversed` event that reversed it.

@@ -25,7 +25,7 @@ public struct LedgerState: Sendable {
     /// Settlement events of the close being applied, until its `close.posted` arrives.
     var pendingCloseEvents: [SettlementPosted] = []
     /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
-    public internal(set) var warnings: [String] = []
+    public internal(set) var warnings: [LedgerWarning] = []
 
     public init() {}
 
@@ -202,7 +202,7 @@ public struct LedgerState: Sendable {
             }
             pool.touch(date)
         }
-        if e.costSource == .zeroCost { warnings.append("\(e.transaction): posted at zero cost (no average, no default price)") }
+        if e.costSource == .zeroCost { warnings.append(.postedAtZeroCost(transaction: e.transaction)) }
         transactions[e.transaction] = consume record  // moved (see applyReceipt)
     }
 

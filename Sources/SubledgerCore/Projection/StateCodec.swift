@@ -11,7 +11,7 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 2  // 2: financial sequence, issues in parts
+    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
@@ -97,7 +97,7 @@ extension LedgerState {
         for close in closes {
             w.int(Int64(close.date.yyyymmdd)); w.byte(close.mode.rawValue); w.int(close.sequence)
             w.int(Int64(close.log.count))
-            for line in close.log { w.string(line) }
+            for note in close.log { w.closeNote(note) }
             Self.writeSettlements(&w, close.events)
             w.bool(close.reversedBy != nil)
             if let reversedBy = close.reversedBy { w.int(reversedBy) }
@@ -115,7 +115,7 @@ extension LedgerState {
         Self.writeSettlements(&w, pendingCloseEvents)
 
         w.int(Int64(warnings.count))
-        for warning in warnings { w.string(warning) }
+        for warning in warnings { w.ledgerWarning(warning) }
         return w.bytes
     }
 
@@ -270,8 +270,8 @@ extension LedgerState {
             let closeDate = try date(&r)
             let mode = try closeMode(&r)
             let sequence = try r.int()
-            var log: [String] = []
-            for _ in 0..<(try r.count()) { log.append(try r.string()) }
+            var log: [CloseNote] = []
+            for _ in 0..<(try r.count()) { log.append(try r.closeNote()) }
             let events = try readSettlements(&r)
             let reversedBy: Int64? = try r.bool() ? try r.int() : nil
             var record = CloseRecord(date: closeDate, mode: mode, sequence: sequence, log: log, events: events)
@@ -298,7 +298,7 @@ extension LedgerState {
 
         s.pendingCloseEvents = try readSettlements(&r)
 
-        for _ in 0..<(try r.count()) { s.warnings.append(try r.string()) }
+        for _ in 0..<(try r.count()) { s.warnings.append(try r.ledgerWarning()) }
         return s
     }
 
