@@ -19,9 +19,12 @@ struct CloseNoteTests {
             (.postedAtZeroCost(issue: "S3", item: "A"), "posted at zero cost: S3 (A)"),
             (.valuedWithoutSettlement(issue: "S4", item: "A", quantity: try Quantity(parsing: "1.5"), receipt: "P1"),
              "valued without settlement: S4 (A) qty 1.5 from physically-only receipt P1; stays open"),
-            (.negativeOnHand(item: "A", dimensions: .none, quantity: Quantity(whole: -2)), "negative on-hand: A  qty -2"),
-            (.transferCycle(item: "A", dimensions: s1), "transfer cycle: A site:S1 closed before its sources; iterating"),
-            (.transferCycleUnresolved(iterations: 100), "transfer cycle: adjustments still changing after 100 iterations"),
+            (.negativeOnHand(item: "A", dimensions: .none, quantity: Quantity(whole: -2)),
+             "negative on-hand: A  qty -2"),
+            (.transferCycle(item: "A", dimensions: s1),
+             "transfer cycle: A site:S1 closed before its sources; iterating"),
+            (.transferCycleUnresolved(iterations: 100),
+             "transfer cycle: adjustments still changing after 100 iterations"),
             (.recorded(.unsettled, "unsettled: kept as written"), "unsettled: kept as written"),
         ]
         for (note, text) in cases { #expect(note.message == text) }
@@ -40,7 +43,8 @@ struct CloseNoteTests {
         try ledger.execute(.close(LedgerDate("2026-01-31")!))
 
         let close = try #require(ledger.closes().first)
-        #expect(close.unsettled == ["unsettled: SB1 (B ) qty 2 keeps its cost", "unsettled: SZ1 (Z ) qty 1 keeps its cost"])
+        #expect(close.unsettled == ["unsettled: SB1 (B ) qty 2 keeps its cost",
+                                    "unsettled: SZ1 (Z ) qty 1 keeps its cost"])
         #expect(close.zeroCost == ["posted at zero cost: SZ1 (Z)"])
         #expect(close.negativeOnHand == ["negative on-hand: B  qty -2", "negative on-hand: Z  qty -1"])
         #expect(close.otherLog.isEmpty)
@@ -74,7 +78,8 @@ struct CloseNoteTests {
         #expect(close.zeroCost == [lines[2]])
         #expect(close.negativeOnHand == [lines[3]])
         #expect(close.otherLog == [lines[4]])
-        #expect(close.notes.map(\.kind) == [.unsettled, .markedIssueWaiting, .postedAtZeroCost, .negativeOnHand, .other])
+        #expect(close.notes.map(\.kind)
+                == [.unsettled, .markedIssueWaiting, .postedAtZeroCost, .negativeOnHand, .other])
         // A snapshot state keeps the recorded notes as they are.
         let decoded = try LedgerState(decoding: ledger.state.encoded())
         #expect(decoded.closes.first?.log == ledger.state.closes.first?.log)

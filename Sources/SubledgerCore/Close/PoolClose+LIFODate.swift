@@ -90,7 +90,8 @@ extension PoolClose {
         entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issues[i].id,
                                        counterpart: receipt.id, issuePart: issues[i].part, quantity: quantity,
                                        settledAmount: amount, adjustment: adjustment, physical: false))
-        log.append(.valuedWithoutSettlement(issue: issues[i].id, item: setup.id, quantity: quantity, receipt: receipt.id))
+        log.append(.valuedWithoutSettlement(issue: issues[i].id, item: setup.id, quantity: quantity,
+                                            receipt: receipt.id))
         followTransfer(issues[i], adjustment)
     }
 }

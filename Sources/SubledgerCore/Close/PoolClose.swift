@@ -93,7 +93,8 @@ struct PoolClose {
         if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) { valuePhysically() }
         unmarked.removeAll()
         for issue in issues where issue.openQuantity.isPositive {
-            log.append(.unsettled(issue: issue.id, item: setup.id, dimensions: key.dimensions, quantity: issue.openQuantity))
+            log.append(.unsettled(issue: issue.id, item: setup.id, dimensions: key.dimensions,
+                                  quantity: issue.openQuantity))
         }
         for issue in issues where planner.state.transactions[issue.id]?.costSource == .zeroCost {
             log.append(.postedAtZeroCost(issue: issue.id, item: setup.id))

@@ -142,7 +142,9 @@ extension PayloadReader {
             return .transferCycle(item: try string(), dimensions: try dimensions())
         case .transferCycleUnresolved:
             let iterations = try int()
-            guard let count = Int(exactly: iterations), count >= 0 else { throw fail("iterations \(iterations) out of range") }
+            guard let count = Int(exactly: iterations), count >= 0 else {
+                throw fail("iterations \(iterations) out of range")
+            }
             return .transferCycleUnresolved(iterations: count)
         case .other:
             throw fail("close note kind 0 is only a recorded text's")
