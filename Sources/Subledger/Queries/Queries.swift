@@ -53,8 +53,8 @@ extension Ledger {
     public func transactions(item: String? = nil) -> [TransactionRow] {
         state.transactions.values.filter { item == nil || $0.item == item }.sorted { ($0.sequence, $0.direction == .issue ? 0 : 1, $0.id) < ($1.sequence, $1.direction == .issue ? 0 : 1, $1.id) }
             .map { record in
-                let receiptLeg = record.kindCode == TransactionRecord.transferOutCode
-                    ? state.transactions[TransactionRecord.transferReceiptID(record.id)] : nil
+                let receiptLeg = record.kind == .transferOut
+                    ? state.transactions[SyntheticID.transferReceipt(record.id)] : nil
                 return TransactionRow(record: record, model: state.items[record.item]!.model,
                                       accounts: state.accounts(of: record), destination: receiptLeg?.dimensions)
             }

@@ -414,7 +414,7 @@ final class CanonicalState {
             w.integer("sequence", record.sequence, String(record.sequence))
             w.string("item", record.item)
             w.integer("direction", record.direction == .receipt ? 1 : 2, record.direction.rawValue)
-            w.integer("kind", Int64(record.kindCode), record.kindName)
+            w.integer("kind", Int64(record.kind.code), record.kind.name)
             w.dimensions(record.dimensions)
             w.date("date", record.date)
             w.date("financial date", record.financialDate)

@@ -96,8 +96,9 @@ struct ClosePlanner {
     mutating func orderedPools(_ keys: [PoolKey]) -> [PoolKey] {
         let sorted = keys.sorted()
         var dependsOn: [PoolKey: Set<PoolKey>] = [:]
-        for record in state.transactions.values where record.kindCode == TransactionRecord.transferInCode {
-            guard let setup = state.items[record.item], let source = state.transactions[String(record.id.dropLast(3))]
+        for record in state.transactions.values where record.kind == .transferIn {
+            guard let setup = state.items[record.item],
+                  let source = SyntheticID.transfer(ofReceipt: record.id).flatMap({ state.transactions[$0] })
             else { continue }
             let from = state.poolKey(item: setup, source.dimensions), to = state.poolKey(item: setup, record.dimensions)
             if from != to { dependsOn[to, default: []].insert(from) }

@@ -6,7 +6,7 @@ struct PoolClose {
         let id: String
         let date: LedgerDate
         let sequence: Int64
-        let kindCode: UInt8
+        let kind: TransactionKind
         var openQuantity: Quantity
         var openValue: Money
         /// The transaction's financial part (a receipt or issue invoiced in parts gives one lot per part).
@@ -44,7 +44,7 @@ struct PoolClose {
     func physicalLots(_ ids: [String]) -> [Lot] {
         ids.map { id in
             let r = planner.state.transactions[id]!
-            return Lot(id: id, date: r.date, sequence: r.sequence, kindCode: r.kindCode,
+            return Lot(id: id, date: r.date, sequence: r.sequence, kind: r.kind,
                        openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue)
         }.sorted { ($0.date, $0.sequence, $0.id) < ($1.date, $1.sequence, $1.id) }
     }
@@ -56,14 +56,14 @@ struct PoolClose {
             let r = planner.state.transactions[id]!
             let followed = planner.transferAdjustments[id] ?? .zero
             if r.parts.isEmpty {
-                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.financialSequence, kindCode: r.kindCode,
+                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.financialSequence, kind: r.kind,
                                 openQuantity: r.openQuantity, openValue: r.openValue + followed))
                 continue
             }
             // A transaction invoiced in parts: each part by its own financial date (1.2, 3.1).
             for (index, part) in r.parts.enumerated() where part.openQuantity.isPositive && part.date <= planner.through {
                 let isLast = index == r.parts.count - 1
-                lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kindCode: r.kindCode,
+                lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kind: r.kind,
                                 openQuantity: part.openQuantity, openValue: part.openValue + (isLast ? followed : .zero),
                                 part: index))
             }
@@ -224,7 +224,7 @@ struct PoolClose {
     /// index; the consumed receipts are left with nothing open, so cursors skip them.
     mutating func summarize(_ indices: [Int], on day: LedgerDate, model: SettleModel) -> Int {
         var quantity = Quantity.zero, value = Money.zero
-        let id = "wa-close@\(day)@\(key.item)@\(key.dimensions.description)"
+        let id = SyntheticID.closingReceipt(on: day, item: key.item, dimensions: key.dimensions)
         for r in indices {
             quantity += receipts[r].openQuantity
             value += receipts[r].openValue
@@ -235,7 +235,7 @@ struct PoolClose {
             receipts[r].openValue = .zero
         }
         closingReceipts.append(ClosingReceipt(id: id, quantity: quantity, value: value))
-        receipts.append(Lot(id: id, date: day, sequence: Int64.max, kindCode: TransactionRecord.closingReceiptCode,
+        receipts.append(Lot(id: id, date: day, sequence: Int64.max, kind: .closingReceipt,
                             openQuantity: quantity, openValue: value))
         // Keep date order: the closing lot replaces what it consumed, which all came before or on `day`.
         return receipts.count - 1
@@ -284,8 +284,8 @@ struct PoolClose {
     /// A transfer's receipt leg follows its issue leg's adjustment (D15). The GL lines of both come from
     /// the issue leg's entry (`settlementLines`).
     mutating func followTransfer(_ issue: Lot, _ adjustment: Money) {
-        guard !adjustment.isZero, issue.kindCode == TransactionRecord.transferOutCode else { return }
-        let receiptID = TransactionRecord.transferReceiptID(issue.id)
+        guard !adjustment.isZero, issue.kind == .transferOut else { return }
+        let receiptID = SyntheticID.transferReceipt(issue.id)
         transferAdjustments[receiptID, default: .zero] += adjustment
         entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
                                        counterpart: issue.id, quantity: .zero, settledAmount: .zero,

@@ -28,8 +28,8 @@ extension LedgerState {
         if e.mode != .reversal { pendingCloseEvents.append(e) }
         for receipt in e.closingReceipts where e.mode != .reversal {
             var record = TransactionRecord(
-                id: receipt.id, sequence: lastSequence, item: e.item, direction: .receipt,
-                kindCode: TransactionRecord.closingReceiptCode, dimensions: e.dimensions, date: date,
+                id: receipt.id, sequence: lastSequence, item: e.item,
+                kind: .closingReceipt, dimensions: e.dimensions, date: date,
                 financialDate: date, quantity: receipt.quantity, unitPrice: .zero, costSource: .receiptPrice,
                 postedAccounts: -1)
             record.financialSequence = lastSequence

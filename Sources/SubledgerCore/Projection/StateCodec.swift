@@ -11,7 +11,7 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes
+    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes and kinds
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
@@ -53,7 +53,7 @@ extension LedgerState {
             w.string(key)
             w.bool(t.id == key)
             if t.id != key { w.string(t.id) }
-            w.int(t.sequence); w.string(t.item); w.byte(t.direction == .receipt ? 0 : 1); w.byte(t.kindCode)
+            w.int(t.sequence); w.string(t.item); w.byte(t.kind.code)
             w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
             w.int(t.financialSequence)
             w.quantity(t.quantity); w.price(t.unitPrice)
@@ -186,13 +186,8 @@ extension LedgerState {
             let id = try r.bool() ? key : try r.string()
             let sequence = try r.int()
             let item = try r.string()
-            let direction: TransactionRecord.Direction
-            switch try r.byte() {
-            case 0: direction = .receipt
-            case 1: direction = .issue
-            default: throw r.fail("unknown direction")
-            }
-            let kindCode = try r.byte()
+            let code = try r.byte()
+            guard let kind = TransactionKind(code: code) else { throw r.fail("unknown transaction kind \(code)") }
             let dimensions = try r.dimensions()
             let txDate = try date(&r)
             let financialDate = try optionalDate(&r)
@@ -200,7 +195,7 @@ extension LedgerState {
             let quantity = try r.quantity()
             let unitPrice = try r.price()
             var t = TransactionRecord(
-                id: id, sequence: sequence, item: item, direction: direction, kindCode: kindCode,
+                id: id, sequence: sequence, item: item, kind: kind,
                 dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
                 unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
             t.financialSequence = financialSequence
