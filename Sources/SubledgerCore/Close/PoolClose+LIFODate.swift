@@ -78,6 +78,7 @@ extension PoolClose {
     /// so that the rest of the issue is valued from the next receipts.
     mutating func valueWithoutSettling(_ i: Int, _ p: Int, _ quantity: Quantity) {
         let receipt = physicalReceipts[p]
+        checkTake(quantity, issue: i, from: receipt)
         let amount = quantity == receipt.openQuantity ? receipt.openValue
             : quantity.share(of: receipt.openValue, outOf: receipt.openQuantity)
         let portion = quantity == issues[i].openQuantity ? issues[i].openValue

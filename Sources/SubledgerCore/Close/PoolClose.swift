@@ -73,6 +73,7 @@ struct PoolClose {
 
     mutating func close() {
         guard setup.model.isPeriodic else { return }  // D6: standard and moving average are only locked
+        let start = openValues()
         var unmarked = settleMarked()
         switch setup.model {
         case .fifo:
@@ -92,6 +93,7 @@ struct PoolClose {
         }
         if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) { valuePhysically() }
         unmarked.removeAll()
+        checkConservation(from: start)
         for issue in issues where issue.openQuantity.isPositive {
             log.append(.unsettled(issue: issue.id, item: setup.id, dimensions: key.dimensions,
                                   quantity: issue.openQuantity))
@@ -106,6 +108,7 @@ struct PoolClose {
     /// Settles `quantity` of an issue against a receipt: the issue's share of its open cost is replaced by
     /// the receipt's share of its open value; the difference is the adjustment.
     mutating func settle(_ i: Int, _ r: Int, _ quantity: Quantity, model: SettleModel) {
+        checkTake(quantity, issue: i, from: receipts[r])
         let amount = quantity == receipts[r].openQuantity ? receipts[r].openValue
             : quantity.share(of: receipts[r].openValue, outOf: receipts[r].openQuantity)
         let portion = quantity == issues[i].openQuantity ? issues[i].openValue
