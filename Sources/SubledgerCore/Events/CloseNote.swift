@@ -90,10 +90,10 @@ extension PayloadWriter {
     public mutating func closeNote(_ note: CloseNote) {
         switch note {
         case .recorded(let kind, let text):
-            byte(0); byte(kind.rawValue); string(text)
+            byte(0); code(kind); string(text)
             return
         default:
-            byte(note.kind.rawValue)
+            code(note.kind)
         }
         switch note {
         case .unsettled(let issue, let item, let dimensions, let quantity):
@@ -120,11 +120,9 @@ extension PayloadReader {
     public mutating func closeNote() throws(PayloadDecodingError) -> CloseNote {
         let tag = try byte()
         if tag == 0 {
-            let code = try byte()
-            guard let kind = CloseNote.Kind(rawValue: code) else { throw fail("unknown close note kind \(code)") }
-            return .recorded(kind, try string())
+            return .recorded(try code(), try string())
         }
-        guard let kind = CloseNote.Kind(rawValue: tag) else { throw fail("unknown close note kind \(tag)") }
+        guard let kind = CloseNote.Kind(code: tag) else { throw fail("unknown close note kind \(tag)") }
         switch kind {
         case .unsettled:
             return .unsettled(issue: try string(), item: try string(), dimensions: try dimensions(),
