@@ -195,23 +195,7 @@ public final class Ledger {
         do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
     }
 
-    static func kindName(_ command: LedgerCommand) -> String {
-        switch command {
-        case .defineItem: return "item"
-        case .setAccounts: return "accounts"
-        case .receive: return "receive"
-        case .issue: return "issue"
-        case .invoice: return "invoice"
-        case .mark: return "mark"
-        case .transfer: return "transfer"
-        case .activateStandardCost: return "standard-cost"
-        case .revalue: return "revalue"
-        case .adjust: return "adjust"
-        case .close: return "close"
-        case .recalculate: return "recalculate"
-        case .reverseClose: return "reverse-close"
-        }
-    }
+    static func kindName(_ command: LedgerCommand) -> String { CommandName(command).rawValue }
 
     public static func systemMilliseconds() -> Int64 {
         var now = timespec()

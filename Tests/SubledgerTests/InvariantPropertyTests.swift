@@ -165,7 +165,7 @@ private struct Auditor {
             let from = key(e.item, e.from), to = key(e.item, e.to)
             transactions[e.transaction] = (from, false)
             if from != to {
-                transactions[TransactionRecord.transferReceiptID(e.transaction)] = (to, true)
+                transactions[SyntheticID.transferReceipt(e.transaction)] = (to, true)
                 pools[from, default: Totals()].quantity -= e.quantity
                 pools[from, default: Totals()].value -= e.amount
                 pools[to, default: Totals()].quantity += e.quantity

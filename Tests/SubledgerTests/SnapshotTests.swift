@@ -213,7 +213,7 @@ struct SnapshotTests {
         let ledger = try Self.closedDemo(path: path)
         let info = try ledger.takeSnapshot()
         var wrong = ledger.state
-        wrong.warnings.append("not in the log")
+        wrong.warnings.append(.postedAtZeroCost(transaction: "not in the log"))
         // Written with a checksum that matches the wrong state: only the comparison can tell.
         try forgeSnapshot(path, sequence: info.sequence, state: wrong.encoded())
         let results = try ledger.verifySnapshots()

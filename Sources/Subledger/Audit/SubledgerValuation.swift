@@ -145,7 +145,7 @@ struct SubledgerValuation {
     /// The shares of one transaction (at most three). Weighted average closing receipts have none.
     mutating func shares(of record: TransactionRecord, into shares: inout [Share]) {
         shares.removeAll(keepingCapacity: true)
-        guard record.kindCode != TransactionRecord.closingReceiptCode else { return }
+        guard record.kind != .closingReceipt else { return }
         let receipt = record.direction == .receipt
         var stored = accounts(of: record)
         func sign(_ amount: Money) -> Money { receipt ? amount : -amount }
@@ -180,7 +180,7 @@ struct SubledgerValuation {
     /// recalculation or reversal added), on the account the same transaction's value is attributed to.
     mutating func share(of entry: SettlementEntry) -> Share? {
         guard !entry.adjustment.isZero, let record = state.transactions[entry.transaction],
-              record.kindCode != TransactionRecord.closingReceiptCode else { return nil }
+              record.kind != .closingReceipt else { return nil }
         let receipt = record.direction == .receipt
         var stored = accounts(of: record)
         let amount = receipt ? entry.adjustment : -entry.adjustment
@@ -282,6 +282,6 @@ struct SubledgerValuation {
 
     /// A transfer's receipt leg is reported under its transfer (the GL lines of both legs are one voucher).
     static func transactionReference(_ record: TransactionRecord) -> String {
-        record.kindCode == TransactionRecord.transferInCode ? String(record.id.dropLast(3)) : record.id
+        record.kind == .transferIn ? SyntheticID.transfer(ofReceipt: record.id) ?? record.id : record.id
     }
 }

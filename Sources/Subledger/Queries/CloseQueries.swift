@@ -44,7 +44,7 @@ public struct CloseRow: Sendable, Equatable {
     /// Sequence of its `close.posted` event: the id `settlements --close` takes.
     public var sequence: Int64
     /// What the run could not do: unsettled issues, issues posted at zero cost, negative on-hand, ...
-    public var log: [String]
+    public var notes: [CloseNote]
     /// Settlement entries the run recorded (every kind).
     public var entryCount: Int
     /// Entries of kind `settlement` (an issue matched with a receipt).
@@ -61,17 +61,21 @@ public struct CloseRow: Sendable, Equatable {
     /// close, its period is open again.
     public var isInForce: Bool { reversedBy == nil }
 
-    /// The log lines sorted by what they report.
-    public var unsettled: [String] { log.filter(CloseRow.isUnsettled) }
-    public var zeroCost: [String] { log.filter { $0.hasPrefix("posted at zero cost") } }
-    public var negativeOnHand: [String] { log.filter { $0.hasPrefix("negative on-hand") } }
+    /// The notes as log lines.
+    public var log: [String] { notes.map(\.message) }
+    /// The log lines sorted by what they report: a marked issue waiting for its receipt is unsettled too.
+    public var unsettled: [String] { lines { $0 == .unsettled || $0 == .markedIssueWaiting } }
+    public var zeroCost: [String] { lines { $0 == .postedAtZeroCost } }
+    public var negativeOnHand: [String] { lines { $0 == .negativeOnHand } }
     /// Log lines of no category above.
-    public var otherLog: [String] {
-        log.filter { !CloseRow.isUnsettled($0) && !$0.hasPrefix("posted at zero cost") && !$0.hasPrefix("negative on-hand") }
+    public var otherLog: [String] { notes.filter { CloseRow.isOther($0.kind) }.map(\.message) }
+
+    static func isOther(_ kind: CloseNote.Kind) -> Bool {
+        ![.unsettled, .markedIssueWaiting, .postedAtZeroCost, .negativeOnHand].contains(kind)
     }
 
-    static func isUnsettled(_ line: String) -> Bool {
-        line.hasPrefix("unsettled") || (line.hasPrefix("marked issue") && line.hasSuffix("not settled"))
+    private func lines(_ isIncluded: (CloseNote.Kind) -> Bool) -> [String] {
+        notes.filter { isIncluded($0.kind) }.map(\.message)
     }
 }
 
@@ -79,7 +83,7 @@ extension Ledger {
     /// Closes and recalculations in log order, reversed ones included (`reversedBy` says by which event).
     public func closes() -> [CloseRow] {
         var rows = state.closes.map {
-            CloseRow(date: $0.date, mode: $0.mode, sequence: $0.sequence, log: $0.log, entryCount: 0, settledCount: 0,
+            CloseRow(date: $0.date, mode: $0.mode, sequence: $0.sequence, notes: $0.log, entryCount: 0, settledCount: 0,
                      issueAdjustment: .zero, receiptAdjustment: .zero, reversedBy: $0.reversedBy)
         }
         for (record, owner) in zip(state.settlements, ownerIndices()) {

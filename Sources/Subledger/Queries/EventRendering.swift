@@ -78,7 +78,7 @@ public enum EventRendering {
             o.add("entries", .array(e.entries.map(entry)))
             o.add("lines", lines(e.lines))
         case .closePosted(let e):
-            o.add("mode", .string(e.mode.name)); o.add("log", .array(e.log.map { .string($0) }))
+            o.add("mode", .string(e.mode.name)); o.add("log", .array(e.log.map { .string($0.message) }))
         case .closeReversed(let e):
             o.add("close_sequence", .number(String(e.closeSequence)))
         }

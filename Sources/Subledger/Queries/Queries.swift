@@ -58,8 +58,8 @@ extension LedgerState {
                 (a.sequence, a.direction == .issue ? 0 : 1, a.id) < (b.sequence, b.direction == .issue ? 0 : 1, b.id)
             }
             .map { record in
-                let receiptLeg = record.kindCode == TransactionRecord.transferOutCode
-                    ? transactions[TransactionRecord.transferReceiptID(record.id)] : nil
+                let receiptLeg = record.kind == .transferOut
+                    ? transactions[SyntheticID.transferReceipt(record.id)] : nil
                 return TransactionRow(record: record, model: items[record.item]!.model,
                                       accounts: accounts(of: record), destination: receiptLeg?.dimensions)
             }

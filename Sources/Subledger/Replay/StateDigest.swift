@@ -17,7 +17,7 @@ public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertibl
     package let digest: SHA256.Digest
 
     /// Version of the serialization, hashed first: a new field changes every digest, on purpose.
-    public static let formatVersion: UInt32 = 2  // 2: financial sequence and financial parts
+    public static let formatVersion: UInt32 = 3  // 2: financial sequence and parts; 3: typed notes
 
     public init(_ state: LedgerState) {
         var writer = CanonicalWriter(recording: false)
@@ -414,7 +414,7 @@ final class CanonicalState {
             w.integer("sequence", record.sequence, String(record.sequence))
             w.string("item", record.item)
             w.integer("direction", record.direction == .receipt ? 1 : 2, record.direction.rawValue)
-            w.integer("kind", Int64(record.kindCode), record.kindName)
+            w.integer("kind", Int64(record.kind.code), record.kind.name)
             w.dimensions(record.dimensions)
             w.date("date", record.date)
             w.date("financial date", record.financialDate)
@@ -474,7 +474,7 @@ final class CanonicalState {
             w.integer("sequence", close.sequence, String(close.sequence))
             w.optional("reversed by", close.reversedBy, String(close.reversedBy!))
             w.count("log lines", close.log.count)
-            for (number, line) in close.log.enumerated() { w.string("log line \(number + 1)", line) }
+            for (number, note) in close.log.enumerated() { writeNote(note, "log line \(number + 1) ", &w) }
             w.count("settlement events", close.events.count)
             for (number, event) in close.events.enumerated() {
                 let prefix = "settlement event \(number + 1) "
@@ -495,7 +495,9 @@ final class CanonicalState {
             }
         },
         ordered("warnings", count: { $0.warnings.count }, describe: { _, index in "warning #\(index + 1)" }) { state, index, w in
-            w.string("text", state.warnings[index])
+            let warning = state.warnings[index]
+            w.integer("code", Int64(warning.code), warning.name)
+            w.string("transaction", warning.transaction)
         },
         keyed("ledger", keys: { $0.accountNames }, describe: { "GL account \($0)" }) { canonical, name, w in
             let ledger = canonical.state.ledger
@@ -521,6 +523,31 @@ final class CanonicalState {
         for (type, account) in accounts {
             w.integer("\(label) posting type", Int64(type.code), type.rawValue)
             w.string("\(label) \(type.rawValue) account", account)
+        }
+    }
+
+    /// A close note's kind and its fields (a recorded text line: its text).
+    static func writeNote(_ note: CloseNote, _ prefix: String, _ w: inout CanonicalWriter) {
+        w.integer(prefix + "kind", Int64(note.kind.rawValue), note.kind.name)
+        switch note {
+        case .unsettled(let issue, let item, let dimensions, let quantity):
+            w.string(prefix + "issue", issue); w.string(prefix + "item", item)
+            w.dimensions(dimensions); w.number(prefix + "quantity", quantity)
+        case .markedIssueWaiting(let issue):
+            w.string(prefix + "issue", issue)
+        case .postedAtZeroCost(let issue, let item):
+            w.string(prefix + "issue", issue); w.string(prefix + "item", item)
+        case .valuedWithoutSettlement(let issue, let item, let quantity, let receipt):
+            w.string(prefix + "issue", issue); w.string(prefix + "item", item)
+            w.number(prefix + "quantity", quantity); w.string(prefix + "receipt", receipt)
+        case .negativeOnHand(let item, let dimensions, let quantity):
+            w.string(prefix + "item", item); w.dimensions(dimensions); w.number(prefix + "quantity", quantity)
+        case .transferCycle(let item, let dimensions):
+            w.string(prefix + "item", item); w.dimensions(dimensions)
+        case .transferCycleUnresolved(let iterations):
+            w.integer(prefix + "iterations", Int64(iterations), String(iterations))
+        case .recorded(_, let text):
+            w.string(prefix + "text", text)
         }
     }
 

@@ -102,11 +102,15 @@ public enum ScenarioParser {
     }
 
     /// Positional layout per posting verb (after the date).
-    static let positionalKeys: [String: [String]] = [
-        "receive": ["item", "tx"], "issue": ["item", "tx"], "invoice": ["tx"], "mark": ["issue", "receipt"],
-        "transfer": ["item", "tx"], "standard-cost": ["item", "price"], "revalue": ["item", "price"],
-        "adjust": ["tx"],
+    static let positionalKeys: [CommandName: [String]] = [
+        .receive: ["item", "tx"], .issue: ["item", "tx"], .invoice: ["tx"], .mark: ["issue", "receipt"],
+        .transfer: ["item", "tx"], .standardCost: ["item", "price"], .revalue: ["item", "price"],
+        .adjust: ["tx"],
     ]
+
+    /// The verbs a dated statement takes, in the commands' order.
+    static let postingVerbs = CommandName.allCases
+        .filter { positionalKeys[$0] != nil || $0 == .close || $0 == .recalculate }.map(\.rawValue)
 
     static func parsePosting(_ date: LedgerDate, _ verb: String, _ rest: ArraySlice<String>)
         throws(Failure) -> ScenarioStatement.Body
@@ -116,8 +120,8 @@ public enum ScenarioParser {
             guard rest.isEmpty else { throw Failure(message: "\(verb) takes no arguments") }
             return .command(verb == "close" ? .close(date) : .recalculate(date))
         default:
-            guard let layout = positionalKeys[verb] else {
-                throw Failure(message: "unknown posting '\(verb)'; valid: receive, issue, invoice, mark, transfer, standard-cost, revalue, adjust, close, recalculate")
+            guard let layout = CommandName(rawValue: verb).flatMap({ positionalKeys[$0] }) else {
+                throw Failure(message: "unknown posting '\(verb)'; valid: \(postingVerbs.joined(separator: ", "))")
             }
             let parts = try Tokens(rest, flagWords: verb == "receive" || verb == "issue" ? ["physical"] : [])
             guard parts.positional.count == layout.count else {

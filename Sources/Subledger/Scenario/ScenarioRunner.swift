@@ -122,7 +122,8 @@ public enum ScenarioRunner {
             // A reversed close's settlements are netted by their reversal entries (D12).
             let matching = state.settlements.filter {
                 ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement && $0.entry.transaction == issue
-                    && ($0.entry.counterpart == receipt || (receipt == "wa-close" && $0.entry.counterpart.hasPrefix("wa-close@")))
+                    && ($0.entry.counterpart == receipt
+                        || (receipt == "wa-close" && SyntheticID.isClosingReceipt($0.entry.counterpart)))
             }
             // Sums over any number of entries and pools in Int128 (DR-17).
             guard !matching.isEmpty, !matching.total(\.entry.quantity).isZero else {
@@ -140,7 +141,7 @@ public enum ScenarioRunner {
         case .unsettled(let tx, let quantity):
             let records: [TransactionRecord]
             if tx == "wa-close" {
-                records = state.transactions.values.filter { $0.id.hasPrefix("wa-close@") }
+                records = state.transactions.values.filter { SyntheticID.isClosingReceipt($0.id) }
             } else if let r = record(tx) {
                 records = [r]
             } else {

@@ -19,7 +19,7 @@ struct ClosePlanner {
     var transferAdjustments: [String: Money] = [:]
     /// Quantity already settled under marking, per issue and receipt (earlier closes).
     let markedSettled: [String: [String: Quantity]]
-    var log: [String] = []
+    var log: [CloseNote] = []
 
     init(state: LedgerState, through: LedgerDate, mode: CloseMode) {
         self.state = state
@@ -78,12 +78,12 @@ struct ClosePlanner {
             }
             if !hasTransferCycle || transferAdjustments == previous { break }
             if iteration == ClosePlanner.maximumIterations {
-                log.append("transfer cycle: adjustments still changing after \(iteration) iterations")
+                log.append(.transferCycleUnresolved(iterations: iteration))
             }
             previous = transferAdjustments
         }
         for (key, pool) in state.pools.sorted(by: { $0.key < $1.key }) where pool.quantity.isNegative {
-            log.append("negative on-hand: \(key.item) \(key.dimensions.description) qty \(pool.quantity.formatted(minimumDecimals: 0))")
+            log.append(.negativeOnHand(item: key.item, dimensions: key.dimensions, quantity: pool.quantity))
         }
         events.append(.closePosted(ClosePosted(mode: mode, log: log)))
         return events
@@ -96,8 +96,9 @@ struct ClosePlanner {
     mutating func orderedPools(_ keys: [PoolKey]) -> [PoolKey] {
         let sorted = keys.sorted()
         var dependsOn: [PoolKey: Set<PoolKey>] = [:]
-        for record in state.transactions.values where record.kindCode == TransactionRecord.transferInCode {
-            guard let setup = state.items[record.item], let source = state.transactions[String(record.id.dropLast(3))]
+        for record in state.transactions.values where record.kind == .transferIn {
+            guard let setup = state.items[record.item],
+                  let source = SyntheticID.transfer(ofReceipt: record.id).flatMap({ state.transactions[$0] })
             else { continue }
             let from = state.poolKey(item: setup, source.dimensions), to = state.poolKey(item: setup, record.dimensions)
             if from != to { dependsOn[to, default: []].insert(from) }
@@ -111,7 +112,7 @@ struct ClosePlanner {
             let ready = remaining.filter { (dependsOn[$0] ?? []).allSatisfy { placed.contains($0) || !present.contains($0) } }
             if ready.isEmpty {
                 hasTransferCycle = true
-                log.append("transfer cycle: \(remaining[0].item) \(remaining[0].dimensions.description) closed before its sources; iterating")
+                log.append(.transferCycle(item: remaining[0].item, dimensions: remaining[0].dimensions))
             }
             for key in ready.isEmpty ? [remaining[0]] : ready {
                 result.append(key)

@@ -78,6 +78,7 @@ extension PoolClose {
     /// so that the rest of the issue is valued from the next receipts.
     mutating func valueWithoutSettling(_ i: Int, _ p: Int, _ quantity: Quantity) {
         let receipt = physicalReceipts[p]
+        checkTake(quantity, issue: i, from: receipt)
         let amount = quantity == receipt.openQuantity ? receipt.openValue
             : quantity.share(of: receipt.openValue, outOf: receipt.openQuantity)
         let portion = quantity == issues[i].openQuantity ? issues[i].openValue
@@ -90,8 +91,8 @@ extension PoolClose {
         entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issues[i].id,
                                        counterpart: receipt.id, issuePart: issues[i].part, quantity: quantity,
                                        settledAmount: amount, adjustment: adjustment, physical: false))
-        log.append("valued without settlement: \(issues[i].id) (\(setup.id)) qty \(quantity.formatted(minimumDecimals: 0))"
-                   + " from physically-only receipt \(receipt.id); stays open")
+        log.append(.valuedWithoutSettlement(issue: issues[i].id, item: setup.id, quantity: quantity,
+                                            receipt: receipt.id))
         followTransfer(issues[i], adjustment)
     }
 }

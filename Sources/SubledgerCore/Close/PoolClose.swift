@@ -6,7 +6,7 @@ struct PoolClose {
         let id: String
         let date: LedgerDate
         let sequence: Int64
-        let kindCode: UInt8
+        let kind: TransactionKind
         var openQuantity: Quantity
         var openValue: Money
         /// The transaction's financial part (a receipt or issue invoiced in parts gives one lot per part).
@@ -26,7 +26,7 @@ struct PoolClose {
     var entries: [SettlementEntry] = []
     var closingReceipts: [ClosingReceipt] = []
     var transferAdjustments: [String: Money] = [:]
-    var log: [String] = []
+    var log: [CloseNote] = []
 
     init(setup: ItemSetup, key: PoolKey, planner: ClosePlanner, rows: ClosePlanner.PoolRows) {
         self.setup = setup
@@ -44,7 +44,7 @@ struct PoolClose {
     func physicalLots(_ ids: [String]) -> [Lot] {
         ids.map { id in
             let r = planner.state.transactions[id]!
-            return Lot(id: id, date: r.date, sequence: r.sequence, kindCode: r.kindCode,
+            return Lot(id: id, date: r.date, sequence: r.sequence, kind: r.kind,
                        openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue)
         }.sorted { ($0.date, $0.sequence, $0.id) < ($1.date, $1.sequence, $1.id) }
     }
@@ -56,14 +56,14 @@ struct PoolClose {
             let r = planner.state.transactions[id]!
             let followed = planner.transferAdjustments[id] ?? .zero
             if r.parts.isEmpty {
-                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.financialSequence, kindCode: r.kindCode,
+                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.financialSequence, kind: r.kind,
                                 openQuantity: r.openQuantity, openValue: r.openValue + followed))
                 continue
             }
             // A transaction invoiced in parts: each part by its own financial date (1.2, 3.1).
             for (index, part) in r.parts.enumerated() where part.openQuantity.isPositive && part.date <= planner.through {
                 let isLast = index == r.parts.count - 1
-                lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kindCode: r.kindCode,
+                lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kind: r.kind,
                                 openQuantity: part.openQuantity, openValue: part.openValue + (isLast ? followed : .zero),
                                 part: index))
             }
@@ -73,6 +73,7 @@ struct PoolClose {
 
     mutating func close() {
         guard setup.model.isPeriodic else { return }  // D6: standard and moving average are only locked
+        let start = openValues()
         var unmarked = settleMarked()
         switch setup.model {
         case .fifo:
@@ -92,11 +93,13 @@ struct PoolClose {
         }
         if setup.includePhysicalValue, [.fifo, .lifo, .lifoDate].contains(setup.model) { valuePhysically() }
         unmarked.removeAll()
+        checkConservation(from: start)
         for issue in issues where issue.openQuantity.isPositive {
-            log.append("unsettled: \(issue.id) (\(setup.id) \(key.dimensions.description)) qty \(issue.openQuantity.formatted(minimumDecimals: 0)) keeps its cost")
+            log.append(.unsettled(issue: issue.id, item: setup.id, dimensions: key.dimensions,
+                                  quantity: issue.openQuantity))
         }
         for issue in issues where planner.state.transactions[issue.id]?.costSource == .zeroCost {
-            log.append("posted at zero cost: \(issue.id) (\(setup.id))")
+            log.append(.postedAtZeroCost(issue: issue.id, item: setup.id))
         }
     }
 
@@ -105,6 +108,7 @@ struct PoolClose {
     /// Settles `quantity` of an issue against a receipt: the issue's share of its open cost is replaced by
     /// the receipt's share of its open value; the difference is the adjustment.
     mutating func settle(_ i: Int, _ r: Int, _ quantity: Quantity, model: SettleModel) {
+        checkTake(quantity, issue: i, from: receipts[r])
         let amount = quantity == receipts[r].openQuantity ? receipts[r].openValue
             : quantity.share(of: receipts[r].openValue, outOf: receipts[r].openQuantity)
         let portion = quantity == issues[i].openQuantity ? issues[i].openValue
@@ -160,7 +164,7 @@ struct PoolClose {
                 markedSettled[issues[i].id, default: [:]][mark.receipt] = done
             }
             if issues[i].openQuantity.isPositive {
-                log.append("marked issue \(issues[i].id) waits for its receipt: not settled")
+                log.append(.markedIssueWaiting(issue: issues[i].id))
             }
         }
         return unmarked
@@ -223,7 +227,7 @@ struct PoolClose {
     /// index; the consumed receipts are left with nothing open, so cursors skip them.
     mutating func summarize(_ indices: [Int], on day: LedgerDate, model: SettleModel) -> Int {
         var quantity = Quantity.zero, value = Money.zero
-        let id = "wa-close@\(day)@\(key.item)@\(key.dimensions.description)"
+        let id = SyntheticID.closingReceipt(on: day, item: key.item, dimensions: key.dimensions)
         for r in indices {
             quantity += receipts[r].openQuantity
             value += receipts[r].openValue
@@ -234,7 +238,7 @@ struct PoolClose {
             receipts[r].openValue = .zero
         }
         closingReceipts.append(ClosingReceipt(id: id, quantity: quantity, value: value))
-        receipts.append(Lot(id: id, date: day, sequence: Int64.max, kindCode: TransactionRecord.closingReceiptCode,
+        receipts.append(Lot(id: id, date: day, sequence: Int64.max, kind: .closingReceipt,
                             openQuantity: quantity, openValue: value))
         // Keep date order: the closing lot replaces what it consumed, which all came before or on `day`.
         return receipts.count - 1
@@ -283,8 +287,8 @@ struct PoolClose {
     /// A transfer's receipt leg follows its issue leg's adjustment (D15). The GL lines of both come from
     /// the issue leg's entry (`settlementLines`).
     mutating func followTransfer(_ issue: Lot, _ adjustment: Money) {
-        guard !adjustment.isZero, issue.kindCode == TransactionRecord.transferOutCode else { return }
-        let receiptID = TransactionRecord.transferReceiptID(issue.id)
+        guard !adjustment.isZero, issue.kind == .transferOut else { return }
+        let receiptID = SyntheticID.transferReceipt(issue.id)
         transferAdjustments[receiptID, default: .zero] += adjustment
         entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
                                        counterpart: issue.id, quantity: .zero, settledAmount: .zero,

@@ -47,9 +47,10 @@ extension LedgerState {
         var voucher = VoucherBuilder(profiles: profiles, group: group)
         for entry in negatedEntries where entry.physical && !entry.adjustment.isZero {
             guard entry.kind == .settlement || entry.kind == .adjustment,
-                  let issue = transactions[entry.transaction], issue.kindCode != TransactionRecord.transferOutCode
+                  let issue = transactions[entry.transaction], issue.kind != .transferOut
             else { continue }
-            let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
+            // Settlements and adjustments name issues, transfer legs are skipped above: never a fallback.
+            let kind = issue.kind.issueKind ?? .sale
             let kept = physicalEffect(entry, on: issue) - entry.adjustment
             voucher.post(kept, debit: kind.physicalExpense, credit: .inventoryShipped, stored: accounts(of: issue))
         }

@@ -10,10 +10,11 @@ extension LedgerState {
             // A transfer's receipt leg has no lines of its own: its issue leg's lines move the value (D15).
             let stored = accounts(of: issue)
             var voucher = VoucherBuilder(profiles: profiles, group: group)
-            if issue.kindCode == TransactionRecord.transferOutCode {
+            if issue.kind == .transferOut {
                 voucher.post(entry.adjustment, debit: .inventory, credit: .inventory, stored: stored)
             } else {
-                let kind = LedgerCommand.IssueKind(code: issue.kindCode) ?? .sale
+                // Settlements and adjustments name issues, and transfer legs are above: never a fallback.
+                let kind = issue.kind.issueKind ?? .sale
                 if entry.physical {
                     voucher.post(physicalEffect(entry, on: issue), debit: kind.physicalExpense, credit: .inventoryShipped,
                                  stored: stored)

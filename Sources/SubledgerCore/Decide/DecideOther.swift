@@ -75,7 +75,8 @@ extension LedgerState {
                 voucher.post(delta, debit: .inventoryReceived, credit: .revaluation, stored: stored)
             } else {
                 physicalDeltas[pool, default: .zero] -= delta
-                let kind = LedgerCommand.IssueKind(code: record.kindCode) ?? .sale
+                // A physically open issue is a posted issue (transfer legs are never physically open).
+                let kind = record.kind.issueKind ?? .sale
                 voucher.post(delta, debit: kind.physicalExpense, credit: .inventoryShipped, stored: stored)
             }
         }

@@ -157,7 +157,7 @@ extension LedgerState {
                                       _ offsetReversed: Money) -> InvoicePosted {
         // Transfer legs are refused above and closing receipts are never physically open: a purchase
         // fallback is never taken, it only keeps a broken record from trapping.
-        let kind = LedgerCommand.ReceiptKind(code: record.kindCode) ?? .purchase
+        let kind = record.kind.receiptKind ?? .purchase
         let stored = accounts(of: record)
         var voucher = builder(setup)
         // The product receipt voucher is reversed on the accounts it used (D16) ...
@@ -210,7 +210,7 @@ extension LedgerState {
 
     private func decideIssueInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
                                     _ quantity: Quantity, _ valueReversed: Money) -> InvoicePosted {
-        let kind = LedgerCommand.IssueKind(code: record.kindCode) ?? .sale  // as in decideStandardCost
+        let kind = record.kind.issueKind ?? .sale  // transfer legs are refused above, as receipts' are
         // The packing slip is reversed first, so the average is taken as if it had not been posted.
         var restored = pool
         restored.physicalQuantity += quantity

@@ -18,38 +18,15 @@ public struct CommandFields: Sendable {
 }
 
 public enum CommandDecoder {
-    /// Command names accepted in every input format.
-    public static let commandNames = ["item", "accounts", "receive", "issue", "invoice", "mark", "transfer",
-                                      "standard-cost", "revalue", "adjust", "close", "recalculate", "reverse-close"]
-
-    static let dimensionKeys = Dimension.allCases.map(\.rawValue)
-
-    /// Keys each command accepts. Short arrays: a linear scan of small strings beats hashing here, and
-    /// this runs once per imported line.
-    static func allowedKeys(_ name: String) -> [String]? {
-        switch name {
-        case "item": return ["item", "model", "include-physical", "price", "standard", "group", "dimensions",
-                             "negative", "fixed-receipt-price"]
-        case "accounts": return ["group"] + PostingType.allCases.map(\.rawValue)
-        case "receive": return ["date", "item", "tx", "qty", "cost", "physical", "kind"] + dimensionKeys
-        case "issue": return ["date", "item", "tx", "qty", "physical", "kind"] + dimensionKeys
-        case "invoice": return ["date", "tx", "qty", "cost"]
-        case "mark": return ["date", "issue", "receipt", "qty"]
-        case "transfer": return ["date", "item", "tx", "qty", "from", "to"]
-        case "standard-cost": return ["date", "item", "price"]
-        case "revalue": return ["date", "item", "price"] + dimensionKeys
-        case "adjust": return ["date", "tx", "amount"]
-        case "close", "recalculate": return ["date"]
-        case "reverse-close": return ["date", "through"]
-        default: return nil
-        }
-    }
+    /// Command names accepted in every input format (`CommandName`).
+    public static let commandNames = CommandName.all
 
     public static func decode(command name: String, _ fields: CommandFields) throws(Rejection) -> LedgerCommand {
-        guard let allowed = allowedKeys(name) else {
+        guard let command = CommandName(rawValue: name) else {
             throw Rejection(.malformed, field: "command",
                             "unknown command '\(Echo.cut(name))'; valid: \(commandNames.joined(separator: ", "))")
         }
+        let allowed = command.allowedKeys
         let entries = fields.entries
         for (position, entry) in entries.enumerated() {
             guard allowed.contains(entry.key) else {
@@ -61,9 +38,9 @@ public enum CommandDecoder {
             }
         }
         let reader = FieldReader(fields: fields)
-        switch name {
-        case "item": return .defineItem(try reader.itemSetup())
-        case "accounts":
+        switch command {
+        case .item: return .defineItem(try reader.itemSetup())
+        case .accounts:
             var assignments: [LedgerCommand.AccountAssignment] = []
             for (key, value) in fields.entries where key != "group" {
                 assignments.append(.init(PostingType(rawValue: key)!, try reader.name(key, value)))
@@ -73,54 +50,52 @@ public enum CommandDecoder {
                                 "give at least one POSTING-TYPE=ACCOUNT; posting types: \(PostingType.validNames)")
             }
             return .setAccounts(group: try reader.optionalName("group") ?? "", accounts: assignments)
-        case "receive":
+        case .receive:
             return .receive(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
                 quantity: try reader.positiveQuantity("qty"), unitPrice: try reader.price("cost"),
                 physicalOnly: try reader.flag("physical"),
                 kind: try reader.choice("kind", LedgerCommand.ReceiptKind.self) ?? .purchase,
                 dimensions: try reader.dimensions()))
-        case "issue":
+        case .issue:
             return .issue(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
                 quantity: try reader.positiveQuantity("qty"), physicalOnly: try reader.flag("physical"),
                 kind: try reader.choice("kind", LedgerCommand.IssueKind.self) ?? .sale,
                 dimensions: try reader.dimensions()))
-        case "invoice":
+        case .invoice:
             return .invoice(.init(
                 date: try reader.date(), transaction: try reader.requiredName("tx"),
                 quantity: fields["qty"] == nil ? nil : try reader.positiveQuantity("qty"),
                 unitPrice: fields["cost"] == nil ? nil : try reader.price("cost")))
-        case "mark":
+        case .mark:
             return .mark(.init(
                 date: try reader.date(), issue: try reader.requiredName("issue"),
                 receipt: try reader.requiredName("receipt"),
                 quantity: fields["qty"] == nil ? nil : try reader.positiveQuantity("qty")))
-        case "transfer":
+        case .transfer:
             return .transfer(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
                 quantity: try reader.positiveQuantity("qty"),
                 from: try reader.dimensionList("from"), to: try reader.transferTarget()))
-        case "standard-cost":
+        case .standardCost:
             return .activateStandardCost(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price")))
-        case "revalue":
+        case .revalue:
             return .revalue(.init(
                 date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price"),
                 dimensions: try reader.dimensions()))
-        case "adjust":
+        case .adjust:
             let amount = try reader.amount("amount")
             guard !amount.isZero else {
                 throw Rejection(.invalidAmount, field: "amount", "an adjustment must not be zero")
             }
             return .adjust(.init(date: try reader.date(), transaction: try reader.requiredName("tx"), amount: amount))
-        case "close": return .close(try reader.date())
-        case "recalculate": return .recalculate(try reader.date())
-        case "reverse-close":
+        case .close: return .close(try reader.date())
+        case .recalculate: return .recalculate(try reader.date())
+        case .reverseClose:
             return .reverseClose(date: fields["date"] == nil ? nil : try reader.date(),
                                  through: fields["through"] == nil ? nil : try reader.date("through"))
-        default:
-            preconditionFailure("allowedKeys and decode disagree on '\(name)'")
         }
     }
 }

@@ -130,12 +130,13 @@ public struct CloseReversed: Sendable, Equatable {
 }
 
 /// The end of a close or recalculation through a date: a close locks every date up to it (D1).
-/// The log lists what the close could not do: issues left open, issues posted at zero cost, negative on-hand.
+/// The log lists what the close could not do: issues left open, issues posted at zero cost, negative on-hand
+/// (typed notes from version 2 of `close.posted` on; version 1 stored English text, kept as recorded notes).
 public struct ClosePosted: Sendable, Equatable {
     public var mode: CloseMode
-    public var log: [String]
+    public var log: [CloseNote]
 
-    public init(mode: CloseMode, log: [String]) {
+    public init(mode: CloseMode, log: [CloseNote]) {
         self.mode = mode
         self.log = log
     }

@@ -17,8 +17,9 @@ public enum EventCatalog {
         case closeReversed = "close.reversed"
 
         /// Current schema version written for this type. Older versions stay readable: the log is never
-        /// rewritten. `settlement.posted` 2 added each entry's issue part.
-        public var version: Int { self == .settlementPosted ? 2 : 1 }
+        /// rewritten. `settlement.posted` 2 added each entry's issue part; `close.posted` 2 made the log
+        /// typed notes (version 1's text lines decode as `CloseNote.recorded`).
+        public var version: Int { self == .settlementPosted || self == .closePosted ? 2 : 1 }
     }
 
     /// Setup events (items, posting profiles) have no business date; they are stored on this one.
@@ -68,24 +69,24 @@ public enum EventCatalog {
             w.byte(s.dimensions.bits); w.bool(s.negativeInventoryAllowed); w.bool(s.fixedReceiptPrice)
         case .accountsSet(let group, let accounts):
             w.string(group); w.int(Int64(accounts.count))
-            for a in accounts { w.byte(a.postingType.code); w.string(a.account) }
+            for a in accounts { w.code(a.postingType); w.string(a.account) }
         case .receiptPosted(let e):
-            w.string(e.transaction); w.string(e.item); w.byte(e.kind.code); w.dimensions(e.dimensions)
+            w.string(e.transaction); w.string(e.item); w.code(e.kind); w.dimensions(e.dimensions)
             w.quantity(e.quantity); w.price(e.unitPrice); w.bool(e.physicalOnly)
             w.money(e.inventoryValue); w.money(e.offsetValue); w.lines(e.lines)
         case .issuePosted(let e):
-            w.string(e.transaction); w.string(e.item); w.byte(e.kind.code); w.dimensions(e.dimensions)
-            w.quantity(e.quantity); w.bool(e.physicalOnly); w.money(e.costAmount); w.byte(e.costSource.rawValue)
+            w.string(e.transaction); w.string(e.item); w.code(e.kind); w.dimensions(e.dimensions)
+            w.quantity(e.quantity); w.bool(e.physicalOnly); w.money(e.costAmount); w.code(e.costSource)
             w.lines(e.lines)
         case .invoicePosted(let e):
             w.string(e.transaction); w.quantity(e.quantity); w.price(e.unitPrice)
             w.money(e.physicalValueReversed); w.money(e.physicalOffsetReversed); w.money(e.financialValue)
-            w.byte(e.costSource.rawValue); w.lines(e.lines)
+            w.code(e.costSource); w.lines(e.lines)
         case .markPosted(let e):
             w.string(e.issue); w.string(e.receipt); w.quantity(e.quantity)
         case .transferPosted(let e):
             w.string(e.transaction); w.string(e.item); w.quantity(e.quantity); w.dimensions(e.from)
-            w.dimensions(e.to); w.money(e.amount); w.byte(e.costSource.rawValue); w.lines(e.lines)
+            w.dimensions(e.to); w.money(e.amount); w.code(e.costSource); w.lines(e.lines)
         case .standardCostActivated(let e):
             w.string(e.item); w.price(e.unitCost); w.int(Int64(e.revaluations.count))
             for r in e.revaluations { w.dimensions(r.dimensions); w.money(r.physicalDelta); w.money(r.financialDelta) }
@@ -97,19 +98,19 @@ public enum EventCatalog {
         case .receiptAdjusted(let e):
             w.string(e.transaction); w.money(e.amount); w.lines(e.lines)
         case .settlementPosted(let e):
-            w.byte(e.mode.rawValue); w.string(e.item); w.dimensions(e.dimensions)
+            w.code(e.mode); w.string(e.item); w.dimensions(e.dimensions)
             w.int(Int64(e.closingReceipts.count))
             for r in e.closingReceipts { w.string(r.id); w.quantity(r.quantity); w.money(r.value) }
             w.int(Int64(e.entries.count))
             for x in e.entries {
-                w.byte(x.kind.rawValue); w.byte(x.model.rawValue); w.string(x.transaction); w.string(x.counterpart)
+                w.code(x.kind); w.code(x.model); w.string(x.transaction); w.string(x.counterpart)
                 w.int(Int64(x.part)); w.int(Int64(x.issuePart))
                 w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
             }
             w.lines(e.lines)
         case .closePosted(let e):
-            w.byte(e.mode.rawValue); w.int(Int64(e.log.count))
-            for line in e.log { w.string(line) }
+            w.code(e.mode); w.int(Int64(e.log.count))
+            for note in e.log { w.closeNote(note) }
         case .closeReversed(let e):
             w.int(e.closeSequence)
         }
@@ -138,34 +139,32 @@ public enum EventCatalog {
             let count = try r.count()
             var accounts: [LedgerCommand.AccountAssignment] = []
             for _ in 0..<count {
-                let code = try r.byte()
-                guard let type = PostingType(code: code) else { throw r.fail("unknown posting type \(code)") }
-                accounts.append(.init(type, try r.string()))
+                accounts.append(.init(try r.code(), try r.string()))
             }
             event = .accountsSet(group: group, accounts: accounts)
         case .receiptPosted:
             event = .receiptPosted(ReceiptPosted(
-                transaction: try r.string(), item: try r.string(), kind: try receiptKind(&r),
+                transaction: try r.string(), item: try r.string(), kind: try r.code(),
                 dimensions: try r.dimensions(), quantity: try r.quantity(), unitPrice: try r.price(),
                 physicalOnly: try r.bool(), inventoryValue: try r.money(), offsetValue: try r.money(),
                 lines: try r.lines()))
         case .issuePosted:
             event = .issuePosted(IssuePosted(
-                transaction: try r.string(), item: try r.string(), kind: try issueKind(&r),
+                transaction: try r.string(), item: try r.string(), kind: try r.code(),
                 dimensions: try r.dimensions(), quantity: try r.quantity(), physicalOnly: try r.bool(),
-                costAmount: try r.money(), costSource: try costSource(&r), lines: try r.lines()))
+                costAmount: try r.money(), costSource: try r.code(), lines: try r.lines()))
         case .invoicePosted:
             event = .invoicePosted(InvoicePosted(
                 transaction: try r.string(), quantity: try r.quantity(), unitPrice: try r.price(),
                 physicalValueReversed: try r.money(), physicalOffsetReversed: try r.money(),
-                financialValue: try r.money(), costSource: try costSource(&r), lines: try r.lines()))
+                financialValue: try r.money(), costSource: try r.code(), lines: try r.lines()))
         case .markPosted:
             event = .markPosted(MarkPosted(issue: try r.string(), receipt: try r.string(), quantity: try r.quantity()))
         case .transferPosted:
             event = .transferPosted(TransferPosted(
                 transaction: try r.string(), item: try r.string(), quantity: try r.quantity(),
                 from: try r.dimensions(), to: try r.dimensions(), amount: try r.money(),
-                costSource: try costSource(&r), lines: try r.lines()))
+                costSource: try r.code(), lines: try r.lines()))
         case .standardCostActivated:
             let item = try r.string()
             let unitCost = try r.price()
@@ -191,7 +190,7 @@ public enum EventCatalog {
             event = .receiptAdjusted(ReceiptAdjusted(
                 transaction: try r.string(), amount: try r.money(), lines: try r.lines()))
         case .settlementPosted:
-            let mode = try closeMode(&r)
+            let mode: CloseMode = try r.code()
             let item = try r.string()
             let dimensions = try r.dimensions()
             var receipts: [ClosingReceipt] = []
@@ -200,10 +199,7 @@ public enum EventCatalog {
             }
             var entries: [SettlementEntry] = []
             for _ in 0..<(try r.count()) {
-                let kindByte = try r.byte(), modelByte = try r.byte()
-                guard let kind = SettlementEntry.Kind(rawValue: kindByte), let model = SettleModel(rawValue: modelByte) else {
-                    throw r.fail("unknown settlement kind \(kindByte) or model \(modelByte)")
-                }
+                let kind: SettlementEntry.Kind = try r.code(), model: SettleModel = try r.code()
                 let transaction = try r.string(), counterpart = try r.string(), part = Int(try r.int())
                 let issuePart = version >= 2 ? Int(try r.int()) : 0
                 guard part >= 0 && issuePart >= 0 else { throw r.fail("negative financial part \(min(part, issuePart))") }
@@ -216,9 +212,16 @@ public enum EventCatalog {
                 mode: mode, item: item, dimensions: dimensions, closingReceipts: receipts, entries: entries,
                 lines: try r.lines()))
         case .closePosted:
-            let mode = try closeMode(&r)
-            var log: [String] = []
-            for _ in 0..<(try r.count()) { log.append(try r.string()) }
+            let mode: CloseMode = try r.code()
+            var log: [CloseNote] = []
+            for _ in 0..<(try r.count()) {
+                if version >= 2 {
+                    log.append(try r.closeNote())
+                } else {
+                    let line = try r.string()
+                    log.append(.recorded(CloseNote.Kind(recordedText: line), line))
+                }
+            }
             event = .closePosted(ClosePosted(mode: mode, log: log))
         case .closeReversed:
             event = .closeReversed(CloseReversed(closeSequence: try r.int()))
@@ -237,30 +240,6 @@ public enum EventCatalog {
             }
         }
         return try result.get()
-    }
-
-    private static func closeMode(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CloseMode {
-        let raw = try r.byte()
-        guard let mode = CloseMode(rawValue: raw) else { throw r.fail("unknown close mode \(raw)") }
-        return mode
-    }
-
-    private static func receiptKind(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerCommand.ReceiptKind {
-        let raw = try r.byte()
-        guard let kind = LedgerCommand.ReceiptKind(code: raw) else { throw r.fail("unknown receipt kind \(raw)") }
-        return kind
-    }
-
-    private static func issueKind(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerCommand.IssueKind {
-        let raw = try r.byte()
-        guard let kind = LedgerCommand.IssueKind(code: raw) else { throw r.fail("unknown issue kind \(raw)") }
-        return kind
-    }
-
-    private static func costSource(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CostSource {
-        let raw = try r.byte()
-        guard let source = CostSource(rawValue: raw) else { throw r.fail("unknown cost source \(raw)") }
-        return source
     }
 }
 

@@ -46,7 +46,7 @@ public struct PayloadWriter {
     public mutating func lines(_ value: [VoucherLine]) {
         int(Int64(value.count))
         for line in value {
-            byte(line.postingType.code)
+            code(line.postingType)
             string(line.account)
             money(line.amount)
         }
@@ -134,9 +134,7 @@ public struct PayloadReader: ~Copyable {
         var result: [VoucherLine] = []
         result.reserveCapacity(count)
         for _ in 0..<count {
-            let code = try byte()
-            guard let type = PostingType(code: code) else { throw fail("unknown posting type code \(code)") }
-            result.append(VoucherLine(type, try string(), try money()))
+            result.append(VoucherLine(try code(), try string(), try money()))
         }
         return result
     }

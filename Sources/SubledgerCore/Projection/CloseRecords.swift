@@ -4,7 +4,8 @@ public struct CloseRecord: Sendable, Equatable {
     public var mode: CloseMode
     /// Sequence of its `close.posted` event.
     public var sequence: Int64
-    public var log: [String]
+    /// What the run could not do (unsettled issues, issues posted at zero cost, negative on-hand, ...).
+    public var log: [CloseNote]
     /// Its per-pool results, kept so that a reversal can negate them exactly (D12).
     public var events: [SettlementPosted]
     /// Sequence of the `close.reversed` event that reversed it.
@@ -27,8 +28,8 @@ extension LedgerState {
         if e.mode != .reversal { pendingCloseEvents.append(e) }
         for receipt in e.closingReceipts where e.mode != .reversal {
             var record = TransactionRecord(
-                id: receipt.id, sequence: lastSequence, item: e.item, direction: .receipt,
-                kindCode: TransactionRecord.closingReceiptCode, dimensions: e.dimensions, date: date,
+                id: receipt.id, sequence: lastSequence, item: e.item,
+                kind: .closingReceipt, dimensions: e.dimensions, date: date,
                 financialDate: date, quantity: receipt.quantity, unitPrice: .zero, costSource: .receiptPrice,
                 postedAccounts: -1)
             record.financialSequence = lastSequence

@@ -25,7 +25,7 @@ public struct LedgerState: Sendable {
     /// Settlement events of the close being applied, until its `close.posted` arrives.
     var pendingCloseEvents: [SettlementPosted] = []
     /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
-    public internal(set) var warnings: [String] = []
+    public internal(set) var warnings: [LedgerWarning] = []
 
     public init() {}
 
@@ -140,7 +140,7 @@ public struct LedgerState: Sendable {
     private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) throws(FoldFailure) {
         let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .receipt, kindCode: e.kind.code, dimensions: e.dimensions,
+            id: e.transaction, sequence: lastSequence, item: e.item, kind: .receipt(e.kind), dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: e.unitPrice,
             costSource: .receiptPrice, postedAccounts: accountSets.intern(e.lines))
         if e.physicalOnly {
@@ -170,7 +170,7 @@ public struct LedgerState: Sendable {
     private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) throws(FoldFailure) {
         let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue, kindCode: e.kind.code, dimensions: e.dimensions,
+            id: e.transaction, sequence: lastSequence, item: e.item, kind: .issue(e.kind), dimensions: e.dimensions,
             date: date, financialDate: e.physicalOnly ? nil : date, quantity: e.quantity, unitPrice: .zero,
             costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
         if e.physicalOnly {
@@ -202,7 +202,7 @@ public struct LedgerState: Sendable {
             }
             pool.touch(date)
         }
-        if e.costSource == .zeroCost { warnings.append("\(e.transaction): posted at zero cost (no average, no default price)") }
+        if e.costSource == .zeroCost { warnings.append(.postedAtZeroCost(transaction: e.transaction)) }
         transactions[e.transaction] = consume record  // moved (see applyReceipt)
     }
 
@@ -252,17 +252,16 @@ public struct LedgerState: Sendable {
     private mutating func applyTransfer(_ e: TransferPosted, _ date: LedgerDate) throws(FoldFailure) {
         let from = try definedPoolKey(item: e.item, e.from), to = try definedPoolKey(item: e.item, e.to)
         var issue = TransactionRecord(
-            id: e.transaction, sequence: lastSequence, item: e.item, direction: .issue,
-            kindCode: TransactionRecord.transferOutCode, dimensions: e.from, date: date, financialDate: date,
+            id: e.transaction, sequence: lastSequence, item: e.item,
+            kind: .transferOut, dimensions: e.from, date: date, financialDate: date,
             quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
         issue.financialSequence = lastSequence
         issue.financialQuantity = e.quantity
         issue.financialValue = e.amount
         if from != to {
             var receipt = issue
-            receipt.id = TransactionRecord.transferReceiptID(e.transaction)
-            receipt.direction = .receipt
-            receipt.kindCode = TransactionRecord.transferInCode
+            receipt.id = SyntheticID.transferReceipt(e.transaction)
+            receipt.kind = .transferIn
             receipt.dimensions = e.to
             transactions[receipt.id] = receipt
             try Self.update(&pools[from, default: CostPool()]) { pool throws(FoldFailure) in

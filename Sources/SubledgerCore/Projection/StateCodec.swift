@@ -11,7 +11,7 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 2  // 2: financial sequence, issues in parts
+    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes and kinds
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
@@ -36,7 +36,7 @@ extension LedgerState {
         for (group, accounts) in profiles.accounts {
             w.string(group)
             w.int(Int64(accounts.count))
-            for (type, account) in accounts { w.byte(type.code); w.string(account) }
+            for (type, account) in accounts { w.code(type); w.string(account) }
         }
 
         w.int(Int64(pools.count))
@@ -53,7 +53,7 @@ extension LedgerState {
             w.string(key)
             w.bool(t.id == key)
             if t.id != key { w.string(t.id) }
-            w.int(t.sequence); w.string(t.item); w.byte(t.direction == .receipt ? 0 : 1); w.byte(t.kindCode)
+            w.int(t.sequence); w.string(t.item); w.code(t.kind)
             w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
             w.int(t.financialSequence)
             w.quantity(t.quantity); w.price(t.unitPrice)
@@ -66,7 +66,7 @@ extension LedgerState {
                 w.int(Int64(p.date.yyyymmdd)); w.int(p.sequence); w.quantity(p.quantity); w.money(p.value)
                 w.money(p.adjustment); w.quantity(p.settledQuantity); w.money(p.settledValue)
             }
-            w.byte(t.costSource.rawValue)
+            w.code(t.costSource)
             w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
         }
 
@@ -90,14 +90,14 @@ extension LedgerState {
         w.int(Int64(accountSets.sets.count))
         for set in accountSets.sets {
             w.int(Int64(set.count))
-            for (type, account) in set.sorted(by: { $0.key.code < $1.key.code }) { w.byte(type.code); w.string(account) }
+            for (type, account) in set.sorted(by: { $0.key.code < $1.key.code }) { w.code(type); w.string(account) }
         }
 
         w.int(Int64(closes.count))
         for close in closes {
-            w.int(Int64(close.date.yyyymmdd)); w.byte(close.mode.rawValue); w.int(close.sequence)
+            w.int(Int64(close.date.yyyymmdd)); w.code(close.mode); w.int(close.sequence)
             w.int(Int64(close.log.count))
-            for line in close.log { w.string(line) }
+            for note in close.log { w.closeNote(note) }
             Self.writeSettlements(&w, close.events)
             w.bool(close.reversedBy != nil)
             if let reversedBy = close.reversedBy { w.int(reversedBy) }
@@ -105,9 +105,9 @@ extension LedgerState {
 
         w.int(Int64(settlements.count))
         for s in settlements {
-            w.int(Int64(s.date.yyyymmdd)); w.int(s.sequence); w.byte(s.mode.rawValue)
+            w.int(Int64(s.date.yyyymmdd)); w.int(s.sequence); w.code(s.mode)
             let x = s.entry
-            w.byte(x.kind.rawValue); w.byte(x.model.rawValue); w.string(x.transaction); w.string(x.counterpart)
+            w.code(x.kind); w.code(x.model); w.string(x.transaction); w.string(x.counterpart)
             w.int(Int64(x.part))
             w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
         }
@@ -115,7 +115,7 @@ extension LedgerState {
         Self.writeSettlements(&w, pendingCloseEvents)
 
         w.int(Int64(warnings.count))
-        for warning in warnings { w.string(warning) }
+        for warning in warnings { w.ledgerWarning(warning) }
         return w.bytes
     }
 
@@ -163,7 +163,7 @@ extension LedgerState {
         for _ in 0..<(try r.count()) {
             let group = try r.string()
             var entries: [(PostingType, String)] = []
-            for _ in 0..<(try r.count()) { entries.append((try postingType(&r), try r.string())) }
+            for _ in 0..<(try r.count()) { entries.append((try r.code(), try r.string())) }
             s.profiles.set(group: group, entries)
         }
 
@@ -186,13 +186,7 @@ extension LedgerState {
             let id = try r.bool() ? key : try r.string()
             let sequence = try r.int()
             let item = try r.string()
-            let direction: TransactionRecord.Direction
-            switch try r.byte() {
-            case 0: direction = .receipt
-            case 1: direction = .issue
-            default: throw r.fail("unknown direction")
-            }
-            let kindCode = try r.byte()
+            let kind: TransactionKind = try r.code()
             let dimensions = try r.dimensions()
             let txDate = try date(&r)
             let financialDate = try optionalDate(&r)
@@ -200,7 +194,7 @@ extension LedgerState {
             let quantity = try r.quantity()
             let unitPrice = try r.price()
             var t = TransactionRecord(
-                id: id, sequence: sequence, item: item, direction: direction, kindCode: kindCode,
+                id: id, sequence: sequence, item: item, kind: kind,
                 dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
                 unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
             t.financialSequence = financialSequence
@@ -218,8 +212,7 @@ extension LedgerState {
                         adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
                 }
             }
-            let source = try r.byte()
-            guard let costSource = CostSource(rawValue: source) else { throw r.fail("unknown cost source \(source)") }
+            let costSource: CostSource = try r.code()
             t.costSource = costSource
             t.postedAccounts = try int32(&r)
             t.invoiceAccounts = try int32(&r)
@@ -260,7 +253,7 @@ extension LedgerState {
         // Interned account sets, re-interned in order: each is distinct, so each gets back its index.
         for index in 0..<(try r.count()) {
             var lines: [VoucherLine] = []
-            for _ in 0..<(try r.count()) { lines.append(VoucherLine(try postingType(&r), try r.string(), .zero)) }
+            for _ in 0..<(try r.count()) { lines.append(VoucherLine(try r.code(), try r.string(), .zero)) }
             guard !lines.isEmpty, s.accountSets.intern(lines) == Int32(index) else {
                 throw r.fail("account set \(index) does not intern back to its index")
             }
@@ -268,10 +261,10 @@ extension LedgerState {
 
         for _ in 0..<(try r.count()) {
             let closeDate = try date(&r)
-            let mode = try closeMode(&r)
+            let mode: CloseMode = try r.code()
             let sequence = try r.int()
-            var log: [String] = []
-            for _ in 0..<(try r.count()) { log.append(try r.string()) }
+            var log: [CloseNote] = []
+            for _ in 0..<(try r.count()) { log.append(try r.closeNote()) }
             let events = try readSettlements(&r)
             let reversedBy: Int64? = try r.bool() ? try r.int() : nil
             var record = CloseRecord(date: closeDate, mode: mode, sequence: sequence, log: log, events: events)
@@ -284,11 +277,8 @@ extension LedgerState {
         for _ in 0..<settlementCount {
             let settlementDate = try date(&r)
             let sequence = try r.int()
-            let mode = try closeMode(&r)
-            let kindByte = try r.byte(), modelByte = try r.byte()
-            guard let kind = SettlementEntry.Kind(rawValue: kindByte), let model = SettleModel(rawValue: modelByte) else {
-                throw r.fail("unknown settlement kind \(kindByte) or model \(modelByte)")
-            }
+            let mode: CloseMode = try r.code()
+            let kind: SettlementEntry.Kind = try r.code(), model: SettleModel = try r.code()
             let entry = SettlementEntry(
                 kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
                 part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(),
@@ -298,7 +288,7 @@ extension LedgerState {
 
         s.pendingCloseEvents = try readSettlements(&r)
 
-        for _ in 0..<(try r.count()) { s.warnings.append(try r.string()) }
+        for _ in 0..<(try r.count()) { s.warnings.append(try r.ledgerWarning()) }
         return s
     }
 
@@ -354,17 +344,5 @@ extension LedgerState {
         let raw = try r.int()
         guard let value = Int32(exactly: raw) else { throw r.fail("value \(raw) out of range") }
         return value
-    }
-
-    private static func postingType(_ r: inout PayloadReader) throws(PayloadDecodingError) -> PostingType {
-        let code = try r.byte()
-        guard let type = PostingType(code: code) else { throw r.fail("unknown posting type code \(code)") }
-        return type
-    }
-
-    private static func closeMode(_ r: inout PayloadReader) throws(PayloadDecodingError) -> CloseMode {
-        let raw = try r.byte()
-        guard let mode = CloseMode(rawValue: raw) else { throw r.fail("unknown close mode \(raw)") }
-        return mode
     }
 }

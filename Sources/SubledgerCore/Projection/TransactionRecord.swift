@@ -7,9 +7,8 @@ public struct TransactionRecord: Sendable, Equatable {
     /// Sequence of the event that created it (log order, D11).
     public var sequence: Int64
     public var item: String
-    public var direction: Direction
-    /// The posting kind's code: `ReceiptKind.code`, `IssueKind.code`, or a transfer leg's code.
-    public var kindCode: UInt8
+    /// What created it; its direction follows.
+    public var kind: TransactionKind
     public var dimensions: DimensionValues
     public var date: LedgerDate
     public var financialDate: LedgerDate?
@@ -44,23 +43,9 @@ public struct TransactionRecord: Sendable, Equatable {
     public var postedAccounts: Int32
     public var invoiceAccounts: Int32 = -1
 
-    public var kindName: String {
-        if let kind = LedgerCommand.ReceiptKind(code: kindCode) { return kind.rawValue }
-        if let kind = LedgerCommand.IssueKind(code: kindCode) { return kind.rawValue }
-        if kindCode == TransactionRecord.transferOutCode { return "transfer-out" }
-        if kindCode == TransactionRecord.transferInCode { return "transfer-in" }
-        return "weighted-average-closing"
-    }
-
-    public static let transferOutCode: UInt8 = 21
-    public static let transferInCode: UInt8 = 5
-    /// The weighted average inventory closing receipt (D3).
-    public static let closingReceiptCode: UInt8 = 6
-
-    /// Id of a transfer's receipt leg. `@` is not allowed in user names, so it cannot collide.
-    public static func transferReceiptID(_ transfer: String) -> String { transfer + "@in" }
-
-    public var isTransferLeg: Bool { kindCode == TransactionRecord.transferOutCode || kindCode == TransactionRecord.transferInCode }
+    public var direction: Direction { kind.direction }
+    public var kindName: String { kind.name }
+    public var isTransferLeg: Bool { kind.isTransferLeg }
 
     /// Unit cost it was posted with, before adjustments: the financial posting when there is one.
     public var postedUnitCost: UnitPrice? {
