@@ -79,7 +79,13 @@ public final class ChildProcess {
     public func start() throws { try process.run() }
 
     /// SIGKILL (harmless if it already exited: the child is not reaped before `finish` waits for it).
-    public func kill() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+    public func kill() {
+        #if canImport(Glibc)
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        #else
+        _ = Darwin.kill(process.processIdentifier, SIGKILL)
+        #endif
+    }
 
     /// Waits for the child and returns how it ended.
     public func finish() throws -> ProcessOutcome {

@@ -3,7 +3,11 @@
 // `--db` (a directory, a missing folder) says what is wrong with exit 66.
 
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @testable import Subledger
 @testable import SubledgerStore
 import Testing

@@ -5,6 +5,15 @@ import Glibc
 import Darwin
 #endif
 
+// `write` alone would name `Terminal.write` inside the enum: the C function is reached through its module.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, bytes, count)
+    #else
+    return Darwin.write(fd, bytes, count)
+    #endif
+}
+
 /// Writing to stdout/stderr, terminal detection, clocks. Plain file descriptors: the C `stderr` global is
 /// shared mutable state in Swift 6.
 enum Terminal {
@@ -17,7 +26,7 @@ enum Terminal {
         text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 { return }
                 offset += written
             }
