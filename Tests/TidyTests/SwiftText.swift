@@ -4,8 +4,8 @@
 /// number in the code view is the line number in the file.
 ///
 /// The scanner knows line and nested block comments, single-line, multi-line and raw (`#"…"#`) string
-/// literals, and interpolations (`\(…)`, `\#(…)`), whose code is blanked along with the literal. It does not
-/// know regex literals: none of the checks needs them, and the tree has none.
+/// literals, and interpolations (`\(…)`, `\#(…)`), whose code stays visible in its parentheses: a `Double`
+/// in an interpolation is a use. It does not know regex literals: no check needs them, the tree has none.
 struct SwiftText {
     let path: String
     let lines: [String]
@@ -108,12 +108,9 @@ private struct Scanner {
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "\\"), hashesFollow(hashes, from: 1) {
                 if at(1 + hashes) == UInt8(ascii: "(") {
-                    blank(2 + hashes)
-                    let start = index
+                    blank(1 + hashes)
+                    index += 1
                     scanCode(untilCloseParen: true)
-                    let end = index
-                    index = start
-                    blank(end - start)
                 } else {
                     blank(2 + hashes)
                 }
