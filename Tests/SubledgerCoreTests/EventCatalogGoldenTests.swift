@@ -234,7 +234,7 @@ struct EventCatalogGoldenTests {
         }
     }
 
-    /// `settlement.posted` version 1 (session 1, before issues were settled part by part) still decodes:
+    /// `settlement.posted` version 1 (without per-part issue settlement) still decodes, since logs may hold it:
     /// every entry's issue part is 0.
     @Test func settlementPostedVersion1StillDecodes() throws {
         let bytes = Self.bytes("010e424f4c542d4d38045331000000020a5741432d3180d30eb0ea0104010104533704503100d08603ea30f9010002070453380000a09c0100640108060835303030f901010831343030fa010708353031306403083134323063")
@@ -261,8 +261,8 @@ struct EventCatalogGoldenTests {
 
     // The pinned bytes above are the storage contract from the first release on: a later change of a
     // layout must come as a new version with an upcaster, and add a test here that decodes the old bytes.
-    // (Layouts changed during the first development session, before any log was written by a released
-    // build, are pinned as they are now.)
+    // (Layouts from before the first release were never written by a released build, so only their
+    // current form is pinned.)
 
     @Test func unknownTypeThrows() {
         let envelope = EventEnvelope(date: EventCatalog.setupDate, type: "item.renamed", version: 1, payload: [])

@@ -1,8 +1,8 @@
 import Testing
 import SubledgerCore
 
-/// Issue 9 item 1, DR-17: a figure out of range is a rejection naming its field, never a trap. Each
-/// example trapped (exit 132) before the ranges; each is now refused with nothing decided.
+/// DR-17: a figure out of range is a rejection naming its field, never a trap. Each example would trap
+/// (exit 132) in unchecked arithmetic; it must be refused with nothing decided.
 struct OverflowRejectionTests {
     typealias R = DecideRejectionTests
 

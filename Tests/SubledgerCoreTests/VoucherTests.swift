@@ -453,7 +453,7 @@ struct VoucherTests {
         Self.expectReconciled(state)
     }
 
-    // MARK: - Defects found (failing until fixed)
+    // MARK: - Standard changes on physical stock, marking before the invoice
 
     /// 3.9: activating a new standard revalues on-hand, including physically received stock. Invoicing that
     /// receipt later must leave the pool at quantity x the new standard with no value on zero physical stock.

@@ -1,5 +1,5 @@
-// The command line's shape: `--version`, the `snapshot` subcommands (with `take` as the default, so the
-// old `snapshot [DATE]` still works), and `import -` reading standard input with the file path's checks.
+// The command line's shape: `--version`, the `snapshot` subcommands (with `take` as the default, so
+// `snapshot [DATE]` takes one, as scripts expect), and `import -` reading standard input with the file path's checks.
 
 import Foundation
 import Testing

@@ -3,13 +3,14 @@ import SubledgerCore
 import Testing
 
 /// The close log is stored as typed notes and rendered at the edge: the text shown for a situation is the
-/// text the planner wrote before notes were typed, and a close recorded as text keeps its own.
+/// wording closes recorded as plain text carry, so old and new closes read alike; a close recorded as text
+/// keeps its own.
 struct CloseNoteTests {
     static func command(_ name: String, _ pairs: KeyValuePairs<String, String>) throws -> LedgerCommand {
         try LedgerTests.command(name, pairs)
     }
 
-    /// Every kind renders the wording the planner used to store (the format strings of that code).
+    /// Every kind renders the wording stored in closes recorded as text, so old and new closes read alike.
     @Test func everyNoteKeepsItsWording() throws {
         let s1 = DimensionValues(site: "S1")
         let cases: [(CloseNote, String)] = [

@@ -3,7 +3,7 @@ import Foundation
 import SubledgerCore
 import Testing
 
-/// A fuzz target for DR-17 (issue 9 item 1): random but well-formed command sequences whose quantities,
+/// A fuzz target for DR-17 (figure ranges): random but well-formed command sequences whose quantities,
 /// prices and amounts are drawn from the edges (near and over the limits, 19- and 20-digit values,
 /// `Int64.max`/`min` as text, the smallest unit), decided and applied on one ledger, then every report.
 /// Every command must be accepted or refused with a Rejection, never trap; after each accepted command

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 9 item 1, DR-17, end to end: the examples that killed the process (exit 132) are refused with
+/// DR-17 end to end: figures out of range, which would trap (exit 132) without the range checks, are refused with
 /// exit 2 (`post`, `import`, `reconcile --gl`) or a refused statement (`scenario`), and nothing is written.
 struct OverflowCLITests {
     typealias Sandbox = CLITests.Sandbox

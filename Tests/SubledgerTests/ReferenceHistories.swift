@@ -1,6 +1,6 @@
 import Subledger
 
-/// Seeded random histories for the reference-model comparison (issue 5): one step per ledger command,
+/// Seeded random histories for the reference-model comparison: one step per ledger command,
 /// generated with the reference model's state so that every step is valid and stays inside what the
 /// reference models exactly (see the constraints below and `ReferenceLedger`).
 ///
@@ -316,8 +316,8 @@ final class ReferenceHistories {
         let roll = random(0...99)
         if roll < 22, !pending.isEmpty {
             let tx = reference.transaction(pending[random(0...(pending.count - 1))])
-            // Receipts and issues are invoiced in parts, each part its own lot (1.2; the engine settled an
-            // issue in parts as one lot until session 2, `issueInvoicedInPartsSettlesPartByPart`).
+            // Receipts and issues are invoiced in parts, each part its own lot (1.2; settling an issue in
+            // parts as one lot is the mistake `issueInvoicedInPartsSettlesPartByPart` pins down).
             // A marked receipt is invoiced whole (one lot for its marked issue).
             let partialAllowed = !tx.isMarked
             let qty = chance(50) || !partialAllowed ? tx.physicalQty : random(1...tx.physicalQty)

@@ -1,4 +1,4 @@
-/// Issue 5: a deliberately simple reference implementation of the valuation rules, written from the
+/// A deliberately simple reference implementation of the valuation rules, written from the
 /// specification (`shared/reference/valuation-rules.md`, decisions D1-D16, and the figures of
 /// `shared/reference/examples.md`), NOT from the engine's Close/ or Decide/ code. It is compared with the
 /// engine on seeded random histories in `ReferenceModelTests.swift` (histories: `ReferenceHistories.swift`).

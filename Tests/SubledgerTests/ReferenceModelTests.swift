@@ -3,7 +3,7 @@ import SubledgerCore
 import Subledger
 import Testing
 
-/// Issue 5: the engine compared, step by step, with a deliberately simple reference implementation of the
+/// The engine compared, step by step, with a deliberately simple reference implementation of the
 /// valuation rules (`ReferenceModel.swift`, written from the spec, not from the engine's Close/ or Decide/
 /// code) on seeded random histories (`ReferenceHistories.swift`).
 ///
@@ -140,12 +140,12 @@ struct ReferenceModelTests {
         #expect(reference.item("A").financialValue == 1100)
     }
 
-    // MARK: - Engine defects the reference found (fixed in session 2)
+    // MARK: - Histories where settling by lot or by log order is easy to get wrong
 
     /// An issue invoiced in parts. valuation-rules 1.2: a partial financial update splits the row, each part
     /// with its own financial date; 3.2: FIFO by financial date. S1's first unit (Jan 6) takes R1, S2 (Jan 7)
-    /// takes R1's other unit and one of R2, S1's second unit (Jan 20) takes R2: S1 30.00, S2 30.00. The
-    /// engine used to settle S1 as one lot dated Jan 20, after S2: S2 20.00, S1 40.00.
+    /// takes R1's other unit and one of R2, S1's second unit (Jan 20) takes R2: S1 30.00, S2 30.00. Settling
+    /// S1 as one lot dated Jan 20, after S2, would give S2 20.00, S1 40.00.
     @Test func issueInvoicedInPartsSettlesPartByPart() throws {
         let steps: [ReferenceStep] = [
             .item(id: "F", model: .fifo, price: 1000, standard: 0, sites: [], fixedPrice: false),
@@ -166,8 +166,8 @@ struct ReferenceModelTests {
     }
 
     /// D11 orders periodic models by financial date, then log order; R2's financial update (Jan 10) was
-    /// appended before R1's invoice (Jan 10), so FIFO gives S1 R2 (20.00). The engine used to order R1's
-    /// invoice by R1's product receipt (Jan 5, earlier in the log) and gave S1 R1 (10.00).
+    /// appended before R1's invoice (Jan 10), so FIFO gives S1 R2 (20.00). Ordering R1's invoice by R1's
+    /// product receipt (Jan 5, earlier in the log) would give S1 R1 (10.00).
     @Test func firstInvoiceTakesItsOwnPlaceInTheLog() throws {
         let steps: [ReferenceStep] = [
             .item(id: "F", model: .fifo, price: 100, standard: 0, sites: [], fixedPrice: false),

@@ -321,8 +321,8 @@ struct ReversalTests {
     }
 
     /// D16: a reversal posts to the accounts the close posted to, even when the posting profile has changed
-    /// since and the latest invoice (after the close) used the new accounts. Found by the seeded
-    /// simulation: the reversal used to derive its lines again from the latest accounts.
+    /// since and the latest invoice (after the close) used the new accounts: deriving the lines again
+    /// from the latest accounts would leave the close's accounts unbalanced.
     @Test func reversalPostsToTheAccountsTheCloseUsed() throws {
         let ledger = try Ledger(path: ":memory:")
         try Self.run(ledger, "item", ["item": "F", "model": "fifo"])

@@ -4,7 +4,7 @@ import Foundation
 @testable import SubledgerStore
 import Testing
 
-/// Period snapshots (issue 4): the state codec reproduces every field, and a snapshot plus the log's tail
+/// Period snapshots: the state codec reproduces every field, and a snapshot plus the log's tail
 /// gives exactly the state of a full replay; stale, tampered or deleted snapshots are never trusted.
 struct SnapshotTests {
     static func tempPath(_ name: String = #function) -> String {

@@ -1,4 +1,4 @@
-// The foundation benchmark (issue 2): import N postings over M items as JSON Lines into a fresh SQLite
+// The storage benchmark: import N postings over M items as JSON Lines into a fresh SQLite
 // file, replay the log into the projection, and in the same run insert and scan rows of the same size
 // through the raw SQLite C API. Prints medians of several runs, the ratios to raw SQLite, and peak memory.
 //
@@ -91,7 +91,7 @@ enum Bench {
                 precondition(replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
                 if payloadBytes == 0 { payloadBytes = try averagePayloadBytes(replayed) }
 
-                // Close of the whole period (issue 3).
+                // Close of the whole period.
                 resetPeakMemory()
                 t0 = monotonicSeconds()
                 try replayed.execute(.close(LedgerDate(year: 2026, month: 1, day: 31)!))
@@ -100,7 +100,7 @@ enum Bench {
                 settlements = replayed.state.settlements.count
             }
             do {
-                // The replay of the same log, the close included; then a snapshot and a 1% tail (issue 4).
+                // The replay of the same log, the close included; then a snapshot and a 1% tail.
                 t0 = monotonicSeconds()
                 let afterClose = try Ledger(path: path, useSnapshots: false)
                 closeReplaySeconds.append(monotonicSeconds() - t0)

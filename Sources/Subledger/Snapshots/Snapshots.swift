@@ -1,4 +1,4 @@
-// Period snapshots (issue 4): the encoded projection after event N plus the chain hash of event N.
+// Period snapshots: the encoded projection after event N plus the chain hash of event N.
 // Loading = the newest usable snapshot + a fold of the log's tail (N+1...end); it must give the same
 // state as a full replay, which `verifySnapshots` checks with `StateDigest`.
 //

@@ -1,6 +1,6 @@
 /// One event as the domain produces it, before the store gives it a sequence, a time and a hash.
 /// `type` is the stable wire name from `EventCatalog`, never a Swift type name; `payload` is the
-/// versioned binary encoding of `EventPayloadCodec`.
+/// versioned binary encoding of `EventCatalog.encode` (`PayloadWriter`, read back with `PayloadReader`).
 public struct EventEnvelope: Sendable, Equatable {
     public var date: LedgerDate
     public var type: String

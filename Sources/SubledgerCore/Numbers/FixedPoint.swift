@@ -41,11 +41,11 @@ extension FixedPoint {
     }
 
     /// Exact text with all `scale` decimals, e.g. `12.50` for an amount.
-    public var description: String { formatFixedPoint(units, scale: Self.scale, minimumDecimals: Self.scale) }
+    public var description: String { formatFixedPoint(Int128(units), scale: Self.scale, minimumDecimals: Self.scale) }
 
     /// Exact text with at least `minimumDecimals` decimals, trailing zeros beyond that removed.
     public func formatted(minimumDecimals: Int) -> String {
-        formatFixedPoint(units, scale: Self.scale, minimumDecimals: minimumDecimals)
+        formatFixedPoint(Int128(units), scale: Self.scale, minimumDecimals: minimumDecimals)
     }
 
     /// Converts to another scale, rounding as named when decimals are dropped. A result that does not fit
@@ -132,9 +132,10 @@ func parseFixedPoint(_ bytes: Substring.UTF8View, scale: Int) throws(NumberError
     return negative ? -scaled : scaled
 }
 
-func formatFixedPoint(_ units: Int64, scale: Int, minimumDecimals: Int) -> String {
+/// Exact text of `units` x 10^-scale; `Int128` so that a single figure and a report's total print alike.
+func formatFixedPoint(_ units: Int128, scale: Int, minimumDecimals: Int) -> String {
     let magnitude = units.magnitude
-    let divisor = UInt64(powerOfTen(scale))
+    let divisor = UInt128(powerOfTen(scale))
     let whole = magnitude / divisor
     var fraction = magnitude % divisor
     var decimals = scale

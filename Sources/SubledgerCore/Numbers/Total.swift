@@ -35,21 +35,7 @@ public struct Total<Value: FixedPoint>: Hashable, Comparable, Sendable, CustomSt
     public var description: String { formatted(minimumDecimals: Value.scale) }
 
     public func formatted(minimumDecimals: Int) -> String {
-        let divisor = UInt128(powerOfTen(Value.scale))
-        let whole = units.magnitude / divisor
-        var fraction = units.magnitude % divisor
-        var decimals = Value.scale
-        while decimals > minimumDecimals && fraction % 10 == 0 {
-            fraction /= 10
-            decimals -= 1
-        }
-        var text = units < 0 ? "-" : ""
-        text += String(whole)
-        if decimals > 0 {
-            let digits = String(fraction)
-            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
-        }
-        return text
+        formatFixedPoint(units, scale: Value.scale, minimumDecimals: minimumDecimals)
     }
 }
 
