@@ -1,4 +1,5 @@
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -99,8 +100,10 @@ final class ProgressLine {
 
     /// Runs `body` with a progress callback (nil when stderr is not a terminal) and erases the line
     /// however `body` ends, so an error message never lands after a half-drawn progress line.
-    static func showing<N: BinaryInteger, T>(_ label: String, unit: String,
-                                             _ body: (((N, N) -> Void)?) throws -> T) rethrows -> T {
+    static func showing<N: BinaryInteger, T>(
+        _ label: String, unit: String,
+        _ body: (((N, N) -> Void)?) throws -> T
+    ) rethrows -> T {
         let line = ProgressLine(label: label, unit: unit)
         defer { line?.finish() }
         return try body(line.map { line in { done, total in line.update(Int(done), Int(total)) } })
