@@ -21,7 +21,8 @@ extension LedgerState {
             if let date, date != latest.date {
                 throw Rejection(
                     .notLatestClose, field: "date",
-                    "only the latest close can be reversed: \(latest.date), not \(date); reverse later closes first or use --through"
+                    "only the latest close can be reversed: \(latest.date), not \(date); reverse later closes first or "
+                        + "use --through"
                 )
             }
             targets = [latest]

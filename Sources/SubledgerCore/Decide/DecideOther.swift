@@ -33,7 +33,8 @@ extension LedgerState {
         guard quantity <= issue.quantity - issueMarked, quantity <= receipt.quantity - receiptMarked else {
             throw Rejection(
                 .invalidMarking, field: "qty",
-                "unmarked quantity: issue \((issue.quantity - issueMarked).formatted(minimumDecimals: 0)), receipt \((receipt.quantity - receiptMarked).formatted(minimumDecimals: 0))"
+                "unmarked quantity: issue \((issue.quantity - issueMarked).formatted(minimumDecimals: 0)), receipt "
+                    + "\((receipt.quantity - receiptMarked).formatted(minimumDecimals: 0))"
             )
         }
         return MarkPosted(issue: issue.id, receipt: receipt.id, quantity: quantity)

@@ -123,7 +123,8 @@ extension LedgerState {
         }
         if pool.physicalQuantity.isNegative {
             return
-                "\(count) financially on hand (invoiced, less \(pool.physicalQuantity.magnitude.formatted(minimumDecimals: 0)) shipped on packing slips)"
+                "\(count) financially on hand (invoiced, less "
+                + "\(pool.physicalQuantity.magnitude.formatted(minimumDecimals: 0)) shipped on packing slips)"
         }
         return "\(count) financially on hand (invoiced)"
     }
@@ -144,7 +145,8 @@ extension LedgerState {
         guard quantity <= record.physicalOpenQuantity else {
             throw Rejection(
                 .overInvoiced, field: "qty",
-                "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' is not invoiced yet"
+                "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' "
+                    + "is not invoiced yet"
             )
         }
         let setup = try item(record.item)  // defined: the transaction was posted on it

@@ -265,7 +265,9 @@ extension LedgerState {
         {
             throw Rejection(
                 .invalidAmount, field: "date",
-                "item '\(item)' holds more value or quantity than a close can add up (\(Total<Money>(units: sum)) in open and settled amounts); amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
+                "item '\(item)' holds more value or quantity than a close can add up (\(Total<Money>(units: sum)) in "
+                    + "open and settled amounts); amounts are at most "
+                    + "\(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
             )
         }
     }

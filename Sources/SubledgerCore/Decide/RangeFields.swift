@@ -10,14 +10,17 @@ extension LedgerCommand {
         func amount(_ units: Int128, _ what: String = "an amount") -> Rejection {
             Rejection(
                 .invalidAmount, field: amountField,
-                "\(what) would be \(Total<Money>(units: units)), out of range: amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
+                "\(what) would be \(Total<Money>(units: units)), out of range: amounts are at most "
+                    + "\(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
             )
         }
 
         func quantity(_ units: Int128) -> Rejection {
             Rejection(
                 .invalidQuantity, field: quantityField,
-                "the cost pool's quantity would be \(Total<Quantity>(units: units).formatted(minimumDecimals: 0)), out of range: quantities are at most \(Limits.maximumQuantity.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
+                "the cost pool's quantity would be \(Total<Quantity>(units: units).formatted(minimumDecimals: 0)), out "
+                    + "of range: quantities are at most "
+                    + "\(Limits.maximumQuantity.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
             )
         }
     }

@@ -50,7 +50,8 @@ public enum Limits {
         guard contains(value) else {
             throw Rejection(
                 .invalidQuantity, field: field,
-                "\(what) \(value.formatted(minimumDecimals: 0)) is out of range: quantities are \(describe(maximumQuantity))"
+                "\(what) \(value.formatted(minimumDecimals: 0)) is out of range: quantities are "
+                    + "\(describe(maximumQuantity))"
             )
         }
     }
@@ -59,7 +60,8 @@ public enum Limits {
         guard contains(value) else {
             throw Rejection(
                 .invalidAmount, field: field,
-                "unit price \(value.formatted(minimumDecimals: 0)) is out of range: unit prices are \(describe(maximumPrice))"
+                "unit price \(value.formatted(minimumDecimals: 0)) is out of range: unit prices are "
+                    + "\(describe(maximumPrice))"
             )
         }
     }
@@ -70,7 +72,8 @@ public enum Limits {
         guard contains(money: units) else {
             throw Rejection(
                 .invalidAmount, field: field,
-                "\(quantity.formatted(minimumDecimals: 0)) x \(price.formatted(minimumDecimals: 2)) is out of range: amounts are \(describe(maximumMoney))"
+                "\(quantity.formatted(minimumDecimals: 0)) x \(price.formatted(minimumDecimals: 2)) is out of range: "
+                    + "amounts are \(describe(maximumMoney))"
             )
         }
         return Money(units: Int64(units))

@@ -24,7 +24,8 @@ extension LedgerState {
         }
         for (key, pool) in pools where pool.physicalQuantity != (physical[key] ?? .zero) {
             violations.append(
-                "pool \(key.item) \(key.dimensions.description): physical qty \(pool.physicalQuantity) but open physical rows \(physical[key] ?? .zero)"
+                "pool \(key.item) \(key.dimensions.description): physical qty \(pool.physicalQuantity) but open "
+                    + "physical rows \(physical[key] ?? .zero)"
             )
         }
         return violations
