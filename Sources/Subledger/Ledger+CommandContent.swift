@@ -32,7 +32,9 @@ struct CommandContentHasher {
     }
 
     /// The content of what `produce` submits, without deciding anything.
-    static func hashing(_ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
+    static func hashing(
+        _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void
+    ) throws
         -> CommandContentHasher
     {
         var hasher = CommandContentHasher()
@@ -55,15 +57,19 @@ extension Ledger {
     }
 
     static func conflict(_ first: CommandRecord, kind: String, summary: String, hash: SHA256.Digest) -> Rejection {
-        let events = first.eventCount == 0 ? "no events"
-            : first.eventCount == 1 ? "1 event at sequence \(first.firstSequence)"
-            : "\(first.eventCount) events at sequences \(first.firstSequence)-\(first.lastSequence)"
+        let events =
+            first.eventCount == 0
+            ? "no events"
+            : first.eventCount == 1
+                ? "1 event at sequence \(first.firstSequence)"
+                : "\(first.eventCount) events at sequences \(first.firstSequence)-\(first.lastSequence)"
         let stored = first.contentHash.map { ", content \(short($0))" } ?? ""
         let what = summary.hasPrefix(kind) ? summary : "\(kind) of \(summary)"
-        return Rejection(.commandIDConflict, field: "command-id",
-                         "command id '\(first.commandID)' belongs to another command: first \(first.kind) "
-                         + "(\(events)\(stored)), now \(what) (content \(short(hash))); nothing appended. "
-                         + "Send the first command unchanged, or give this one a new id")
+        return Rejection(
+            .commandIDConflict, field: "command-id",
+            "command id '\(first.commandID)' belongs to another command: first \(first.kind) "
+                + "(\(events)\(stored)), now \(what) (content \(short(hash))); nothing appended. "
+                + "Send the first command unchanged, or give this one a new id")
     }
 
     private static func short(_ digest: SHA256.Digest) -> String { String(digest.description.prefix(16)) }
@@ -71,8 +77,9 @@ extension Ledger {
 
 extension CommandResult {
     init(_ record: CommandRecord, duplicate: Bool) {
-        self.init(commandID: record.commandID, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
-                  eventCount: record.eventCount, duplicate: duplicate, summary: record.result,
-                  contentHash: record.contentHash?.description)
+        self.init(
+            commandID: record.commandID, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
+            eventCount: record.eventCount, duplicate: duplicate, summary: record.result,
+            contentHash: record.contentHash?.description)
     }
 }

@@ -10,8 +10,10 @@ extension Ledger {
     /// same content, other commands under the id are refused (`command-id-conflict`).
     /// A rejection names its line; nothing is written then.
     @discardableResult
-    public func importFile(bytes: [UInt8], format: ImportFormat, commandID: String? = nil,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> CommandResult {
+    public func importFile(
+        bytes: [UInt8], format: ImportFormat, commandID: String? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> CommandResult {
         // A file that is not text, or (JSON Lines) has a line over 1 MiB, is refused before anything else.
         var check = ImportTextCheck(format: format)
         try bytes.withUnsafeBytes { try check.check($0) }

@@ -7,13 +7,14 @@
 // command into events (pure), the store appends them atomically with a hash chain, and `LedgerState.apply`
 // folds them into the projection. Every figure a user sees is a fold of the log.
 
+import SubledgerCore
+package import SubledgerStore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SubledgerCore
-package import SubledgerStore
 
 /// What a command did. A re-sent command (same id, same content) reports the first run's result with
 /// `duplicate` set.
@@ -51,10 +52,12 @@ public final class Ledger {
     /// snapshot plus the log's tail when there is one (a snapshot is only a cache, checked against its
     /// checksum and the log's chain hash; one that fails is skipped and listed in `snapshotWarnings`), else by
     /// replaying the whole log.
-    public init(path: String, access: LedgerAccess = .create,
-                clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
-                makeCommandID: @escaping () -> String = Ledger.randomCommandID,
-                useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil) throws {
+    public init(
+        path: String, access: LedgerAccess = .create,
+        clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
+        makeCommandID: @escaping () -> String = Ledger.randomCommandID,
+        useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws {
         store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
         self.clock = clock
         self.makeCommandID = makeCommandID
@@ -119,8 +122,10 @@ public final class Ledger {
     /// state was built, the ledger catches up and decides again. An id recorded before returns its first
     /// result when the commands have the same content, and is refused with `command-id-conflict` otherwise.
     @discardableResult
-    public func executeBatch(commandID: String? = nil, kind: String, expectedTransactions: Int = 0,
-                             _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void) throws
+    public func executeBatch(
+        commandID: String? = nil, kind: String, expectedTransactions: Int = 0,
+        _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void
+    ) throws
         -> CommandResult
     {
         let id = commandID ?? makeCommandID()
@@ -145,11 +150,14 @@ public final class Ledger {
             do {
                 // The content is hashed as the commands are decided; an id another writer recorded meanwhile
                 // is compared inside the append's transaction, from the commands alone.
-                outcome = try store.append(commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
-                                           recordedAt: clock(), contentHash: {
-                    if !decided { content = try CommandContentHasher.hashing(produce) }
-                    return content.finalize()
-                }) { batch in
+                outcome = try store.append(
+                    commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
+                    recordedAt: clock(),
+                    contentHash: {
+                        if !decided { content = try CommandContentHasher.hashing(produce) }
+                        return content.finalize()
+                    }
+                ) { batch in
                     decided = true
                     try produce { command in
                         content.add(command)

@@ -98,8 +98,14 @@ public enum CSV {
                         i += 1
                     }
                     fields.append(scratch.withUnsafeBufferPointer { CodecBytes.makeString($0) })
-                    if i < count && bytes[i] != comma && bytes[i] != lf && !(bytes[i] == cr && i + 1 < count && bytes[i + 1] == lf) {
-                        throw CSVSyntaxError(line: line, message: "unexpected \(CodecBytes.describeByte(bytes[i])) after closing quote, expected ',' or end of line")
+                    if i < count && bytes[i] != comma && bytes[i] != lf
+                        && !(bytes[i] == cr && i + 1 < count && bytes[i + 1] == lf)
+                    {
+                        throw CSVSyntaxError(
+                            line: line,
+                            message:
+                                "unexpected \(CodecBytes.describeByte(bytes[i])) after closing quote, expected ',' or end of line"
+                        )
                     }
                 } else {
                     let start = i
@@ -107,7 +113,11 @@ public enum CSV {
                         let byte = bytes[i]
                         if byte == comma || byte == lf || byte == cr { break }
                         if byte == quote {
-                            throw CSVSyntaxError(line: line, message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)")
+                            throw CSVSyntaxError(
+                                line: line,
+                                message:
+                                    "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"
+                            )
                         }
                         i += 1
                     }

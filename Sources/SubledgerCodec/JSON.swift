@@ -50,7 +50,9 @@ public enum JSON {
             throw JSONSyntaxError(offset: 0, message: "unexpected end of input, expected a value")
         }
         // The container stacks start in stack memory and move to the heap only for large documents.
-        let result: Result<JSONValue, JSONSyntaxError> = withUnsafeTemporaryAllocation(of: JSONMember.self, capacity: 32) { members in
+        let result: Result<JSONValue, JSONSyntaxError> = withUnsafeTemporaryAllocation(
+            of: JSONMember.self, capacity: 32
+        ) { members in
             withUnsafeTemporaryAllocation(of: JSONValue.self, capacity: 32) { elements in
                 var parser = JSONParser(
                     base: base.assumingMemoryBound(to: UInt8.self), count: bytes.count,
@@ -191,7 +193,9 @@ private struct ScratchStack<Element> {
 }
 
 /// Scans `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` starting at `pos` (a '-' or a digit).
-private func scanJSONNumber(_ base: UnsafePointer<UInt8>, _ end: Int, _ pos: inout Int) throws(JSONSyntaxError) -> String {
+private func scanJSONNumber(
+    _ base: UnsafePointer<UInt8>, _ end: Int, _ pos: inout Int
+) throws(JSONSyntaxError) -> String {
     let start = pos
     var i = pos
     if base[i] == UInt8(ascii: "-") {
@@ -324,7 +328,9 @@ private struct JSONParser {
         while i < end {
             let byte = base[i]
             let lower = byte | 0x20
-            guard (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || isDigit(byte) || byte == UInt8(ascii: "_") else { break }
+            guard
+                (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || isDigit(byte) || byte == UInt8(ascii: "_")
+            else { break }
             i += 1
         }
         let length = i - start
@@ -378,7 +384,10 @@ private struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard pos < end, base[pos] == UInt8(ascii: ":") else {
-                throw fail(pos, pos < end ? "expected ':' after object key" : "unexpected end of input, expected ':' after object key")
+                throw fail(
+                    pos,
+                    pos < end
+                        ? "expected ':' after object key" : "unexpected end of input, expected ':' after object key")
             }
             pos += 1
             skipWhitespace()
@@ -543,8 +552,10 @@ private struct JSONParser {
         switch high {
         case 0xD800...0xDBFF:
             guard i + 1 < end, base[i] == backslash, base[i + 1] == UInt8(ascii: "u"),
-                  let low = readHex4(at: i + 2), (0xDC00...0xDFFF).contains(low) else {
-                throw fail(start, "lone high surrogate \(escapeText(at: start)) (must be followed by a low surrogate escape)")
+                let low = readHex4(at: i + 2), (0xDC00...0xDFFF).contains(low)
+            else {
+                throw fail(
+                    start, "lone high surrogate \(escapeText(at: start)) (must be followed by a low surrogate escape)")
             }
             i += 6
             return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
@@ -558,8 +569,9 @@ private struct JSONParser {
     @inline(__always)
     func readHex4(at offset: Int) -> UInt32? {
         guard offset + 4 <= end,
-              let a = hexValue(base[offset]), let b = hexValue(base[offset + 1]),
-              let c = hexValue(base[offset + 2]), let d = hexValue(base[offset + 3]) else { return nil }
+            let a = hexValue(base[offset]), let b = hexValue(base[offset + 1]),
+            let c = hexValue(base[offset + 2]), let d = hexValue(base[offset + 3])
+        else { return nil }
         return a << 12 | b << 8 | c << 4 | d
     }
 
@@ -610,7 +622,10 @@ private struct JSONParser {
         }
         let second = base[i + 1]
         guard second >= lower && second <= upper else {
-            throw fail(i, "invalid UTF-8 sequence (byte 0x\(CodecBytes.hexByte(lead)) followed by 0x\(CodecBytes.hexByte(second)))")
+            throw fail(
+                i,
+                "invalid UTF-8 sequence (byte 0x\(CodecBytes.hexByte(lead)) followed by 0x\(CodecBytes.hexByte(second)))"
+            )
         }
         var k = 2
         while k < length {

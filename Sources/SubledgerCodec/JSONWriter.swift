@@ -103,7 +103,9 @@ private struct ByteWriter: ~Copyable {
         case .bool(let flag):
             append(flag ? "true" : "false")
         case .number(let text):
-            assert(JSON.isValidNumber(text), "JSONValue.number(\(text.debugDescription)) is not a valid JSON number literal")
+            assert(
+                JSON.isValidNumber(text),
+                "JSONValue.number(\(text.debugDescription)) is not a valid JSON number literal")
             CodecBytes.withContiguousUTF8(text) { utf8 in
                 if let start = utf8.baseAddress { append(start, count: utf8.count) }
             }
@@ -145,14 +147,17 @@ private struct ByteWriter: ~Copyable {
                 // padded with spaces (which need no escape).
                 let special: UInt64
                 if i &+ 8 <= length {
-                    special = escapeByteMask(UInt64(littleEndian: UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)))
+                    special = escapeByteMask(
+                        UInt64(littleEndian: UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)))
                     if special == 0 {
                         i &+= 8
                         continue
                     }
                 } else {
                     var word: UInt64 = 0x2020_2020_2020_2020
-                    withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: start + i, byteCount: length &- i) }
+                    withUnsafeMutableBytes(of: &word) {
+                        $0.baseAddress!.copyMemory(from: start + i, byteCount: length &- i)
+                    }
                     special = escapeByteMask(UInt64(littleEndian: word))
                     if special == 0 { break }
                 }

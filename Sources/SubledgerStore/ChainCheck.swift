@@ -43,14 +43,17 @@ struct ChainCheck {
         let sequence = row.int64(at: 0)
         guard sequence == expected else { throw StoreError.missingEvent(expected, next: sequence) }
         guard let date = Int32(exactly: row.int64(at: 1)), let version = Int32(exactly: row.int64(at: 3)) else {
-            throw StoreError.corrupt("event \(sequence) has a business_date or version out of range; run `subledger verify`")
+            throw StoreError.corrupt(
+                "event \(sequence) has a business_date or version out of range; run `subledger verify`")
         }
-        let computed = EventHash.compute(previous: previous, sequence: sequence, businessDate: date,
-                                         type: row.textBuffer(at: 2), version: version,
-                                         commandID: row.textBuffer(at: 5), recordedAt: row.int64(at: 6),
-                                         payload: row.blobBuffer(at: 4))
+        let computed = EventHash.compute(
+            previous: previous, sequence: sequence, businessDate: date,
+            type: row.textBuffer(at: 2), version: version,
+            commandID: row.textBuffer(at: 5), recordedAt: row.int64(at: 6),
+            payload: row.blobBuffer(at: 4))
         guard computed.matches(row.blobBuffer(at: 7)) else {
-            throw StoreError.corrupt("event \(sequence)'s hash does not match its contents: the log is damaged; run `subledger verify`")
+            throw StoreError.corrupt(
+                "event \(sequence)'s hash does not match its contents: the log is damaged; run `subledger verify`")
         }
         previous = computed
         expected += 1
@@ -75,7 +78,8 @@ final class BackgroundChainCheck: @unchecked Sendable {
     init?(_ store: EventStore, after sequence: Int64, through last: Int64) {
         let path = store.connection.path
         guard last - sequence >= Self.minimumEvents, !Connection.isInMemory(path), !path.hasPrefix("file:"),
-              !store.connection.isInTransaction else { return nil }
+            !store.connection.isInTransaction
+        else { return nil }
         checkedThrough = sequence
         group.enter()
         DispatchQueue.global().async { [self] in
@@ -90,7 +94,8 @@ final class BackgroundChainCheck: @unchecked Sendable {
 
     private func run(path: String, after sequence: Int64, through last: Int64) throws(StoreError) {
         let connection = try Connection(path: path, create: false, readOnly: true)
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
             FROM events WHERE sequence > ?1 AND sequence <= ?2 ORDER BY sequence
             """)
@@ -112,7 +117,9 @@ final class BackgroundChainCheck: @unchecked Sendable {
         group.wait()
         if let failure { throw failure }
         if !scanFailed && checkedThrough < last {
-            throw StoreError.corrupt("the hash chain was checked through event \(checkedThrough) but \(last) events were read; run `subledger verify`")
+            throw StoreError.corrupt(
+                "the hash chain was checked through event \(checkedThrough) but \(last) events were read; run `subledger verify`"
+            )
         }
     }
 }

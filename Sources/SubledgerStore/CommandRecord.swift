@@ -18,8 +18,10 @@ public struct CommandRecord: Sendable, Equatable {
     /// command recorded before the log kept content hashes; its content cannot be compared.
     public var contentHash: SHA256.Digest?
 
-    public init(commandID: String, kind: String, firstSequence: Int64, lastSequence: Int64,
-                eventCount: Int, recordedAt: Int64, result: String, contentHash: SHA256.Digest? = nil) {
+    public init(
+        commandID: String, kind: String, firstSequence: Int64, lastSequence: Int64,
+        eventCount: Int, recordedAt: Int64, result: String, contentHash: SHA256.Digest? = nil
+    ) {
         self.commandID = commandID
         self.kind = kind
         self.firstSequence = firstSequence

@@ -19,9 +19,11 @@ enum EventHash {
     /// Bytes of the canonical form before the type and command id (sequence, date, type length).
     static let fixedBytes = 8 + 4 + 4 + 4 + 4 + 8 + 4
 
-    static func compute(previous: SHA256.Digest, sequence: Int64, businessDate: Int32,
-                        type: UnsafeRawBufferPointer, version: Int32, commandID: UnsafeRawBufferPointer,
-                        recordedAt: Int64, payload: UnsafeRawBufferPointer) -> SHA256.Digest {
+    static func compute(
+        previous: SHA256.Digest, sequence: Int64, businessDate: Int32,
+        type: UnsafeRawBufferPointer, version: Int32, commandID: UnsafeRawBufferPointer,
+        recordedAt: Int64, payload: UnsafeRawBufferPointer
+    ) -> SHA256.Digest {
         var hasher = SHA256()
         previous.withUnsafeBytes { hasher.update($0) }
         // Everything up to the payload goes through one stack buffer: one update instead of nine.

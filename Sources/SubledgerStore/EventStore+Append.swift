@@ -20,9 +20,11 @@ extension EventStore {
     ///   in all three cases nothing is written and `body` does not run.
     /// - If `body` or `contentHash` throws, nothing is written and the error is rethrown unchanged. SQLite
     ///   failures roll back and throw `StoreError`. `body` returns the text stored as the command's result.
-    public func append(commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64,
-                       contentHash: () throws -> SHA256.Digest? = { nil },
-                       _ body: (inout AppendBatch) throws -> String) throws -> AppendOutcome {
+    public func append(
+        commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64,
+        contentHash: () throws -> SHA256.Digest? = { nil },
+        _ body: (inout AppendBatch) throws -> String
+    ) throws -> AppendOutcome {
         guard !isAppending else { throw StoreError.misuse("append called from inside an append body") }
         try checkWritable()
         isAppending = true
@@ -37,16 +39,18 @@ extension EventStore {
         let (actualLast, lastHash) = try lastEvent()
         if actualLast != expectedLastSequence { return .conflict(actualLastSequence: actualLast) }
 
-        let writer = try AppendWriter(insert: insertEvent, commandID: commandID, recordedAt: recordedAt,
-                                      lastSequence: actualLast, lastHash: lastHash)
+        let writer = try AppendWriter(
+            insert: insertEvent, commandID: commandID, recordedAt: recordedAt,
+            lastSequence: actualLast, lastHash: lastHash)
         defer { writer.close() }
         var batch = AppendBatch(writer: writer)
         let result = try body(&batch)
         if let failure = writer.failure { throw failure }  // the body swallowed an append error
 
-        let record = CommandRecord(commandID: commandID, kind: kind, firstSequence: actualLast + 1,
-                                   lastSequence: writer.lastSequence, eventCount: writer.count,
-                                   recordedAt: recordedAt, result: result, contentHash: try contentHash())
+        let record = CommandRecord(
+            commandID: commandID, kind: kind, firstSequence: actualLast + 1,
+            lastSequence: writer.lastSequence, eventCount: writer.count,
+            recordedAt: recordedAt, result: result, contentHash: try contentHash())
         try insertCommand.bind(record.commandID, at: 1)
         try insertCommand.bind(record.kind, at: 2)
         try insertCommand.bind(record.firstSequence, at: 3)
@@ -54,8 +58,11 @@ extension EventStore {
         try insertCommand.bind(Int64(record.eventCount), at: 5)
         try insertCommand.bind(record.recordedAt, at: 6)
         try insertCommand.bind(record.result, at: 7)
-        if let hash = record.contentHash { try insertCommand.bind(hash.bytes, at: 8) }
-        else { try insertCommand.bindNull(at: 8) }
+        if let hash = record.contentHash {
+            try insertCommand.bind(hash.bytes, at: 8)
+        } else {
+            try insertCommand.bindNull(at: 8)
+        }
         defer { insertCommand.clearBindings() }
         try insertCommand.run()
         try commit.run()
@@ -65,8 +72,10 @@ extension EventStore {
 
     /// The outcome for an id appended before: the same command again (equal content hashes, or no hash on
     /// either side to compare), or another command under a reused id.
-    private func resent(_ existing: CommandRecord,
-                        _ contentHash: () throws -> SHA256.Digest?) throws -> AppendOutcome {
+    private func resent(
+        _ existing: CommandRecord,
+        _ contentHash: () throws -> SHA256.Digest?
+    ) throws -> AppendOutcome {
         guard let stored = existing.contentHash, let hash = try contentHash() else { return .duplicate(existing) }
         return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
     }
@@ -110,8 +119,10 @@ final class AppendWriter {
     private(set) var failure: StoreError?
     private var isOpen = true
 
-    init(insert: Statement, commandID: String, recordedAt: Int64, lastSequence: Int64,
-         lastHash: SHA256.Digest) throws(StoreError) {
+    init(
+        insert: Statement, commandID: String, recordedAt: Int64, lastSequence: Int64,
+        lastHash: SHA256.Digest
+    ) throws(StoreError) {
         self.insert = insert
         self.commandID = Array(commandID.utf8)
         self.recordedAt = recordedAt
@@ -149,12 +160,14 @@ final class AppendWriter {
             event.payload.withUnsafeBytes { payload in
                 commandID.withUnsafeBytes { command in
                     let typeBytes = UnsafeRawBufferPointer(typeUTF8)
-                    newHash = EventHash.compute(previous: lastHash, sequence: sequence, businessDate: date,
-                                                type: typeBytes, version: version, commandID: command,
-                                                recordedAt: recordedAt, payload: payload)
+                    newHash = EventHash.compute(
+                        previous: lastHash, sequence: sequence, businessDate: date,
+                        type: typeBytes, version: version, commandID: command,
+                        recordedAt: recordedAt, payload: payload)
                     return newHash.withUnsafeBytes { hash in
-                        insertRow(sequence: sequence, date: date, type: typeBytes, version: version,
-                                  payload: payload, hash: hash)
+                        insertRow(
+                            sequence: sequence, date: date, type: typeBytes, version: version,
+                            payload: payload, hash: hash)
                     }
                 }
             }
@@ -165,8 +178,10 @@ final class AppendWriter {
         count += 1
     }
 
-    private func insertRow(sequence: Int64, date: Int32, type: UnsafeRawBufferPointer, version: Int32,
-                           payload: UnsafeRawBufferPointer, hash: UnsafeRawBufferPointer) -> StoreError? {
+    private func insertRow(
+        sequence: Int64, date: Int32, type: UnsafeRawBufferPointer, version: Int32,
+        payload: UnsafeRawBufferPointer, hash: UnsafeRawBufferPointer
+    ) -> StoreError? {
         let handle = insert.handle
         var rc = sqlite3_bind_int64(handle, 1, sequence)
         if rc == SQLITE_OK { rc = sqlite3_bind_int64(handle, 2, Int64(date)) }

@@ -34,8 +34,10 @@ public struct EventView: ~Copyable {
 
 extension EventStore {
     /// Calls `body` with every event whose sequence is in `sequence + 1 ... last` (to the end when nil), in order.
-    public func forEachEvent(after sequence: Int64, through last: Int64? = nil,
-                             _ body: (StoredEvent) throws -> Void) throws {
+    public func forEachEvent(
+        after sequence: Int64, through last: Int64? = nil,
+        _ body: (StoredEvent) throws -> Void
+    ) throws {
         let statement = try readStatement(scan: false)
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
@@ -43,11 +45,13 @@ extension EventStore {
         var chain = try ChainCheck(connection, after: sequence)
         while try statement.step() {
             let sequence = try chain.check(statement)
-            let envelope = EventEnvelope(date: try EventStore.date(statement, sequence: sequence),
-                                         type: statement.text(at: 2), version: Int(statement.int64(at: 3)),
-                                         payload: statement.blob(at: 4))
-            let event = StoredEvent(sequence: sequence, envelope: envelope, commandID: statement.text(at: 5),
-                                    recordedAt: statement.int64(at: 6), hash: statement.blob(at: 7))
+            let envelope = EventEnvelope(
+                date: try EventStore.date(statement, sequence: sequence),
+                type: statement.text(at: 2), version: Int(statement.int64(at: 3)),
+                payload: statement.blob(at: 4))
+            let event = StoredEvent(
+                sequence: sequence, envelope: envelope, commandID: statement.text(at: 5),
+                recordedAt: statement.int64(at: 6), hash: statement.blob(at: 7))
             try body(event)
         }
     }
@@ -56,8 +60,10 @@ extension EventStore {
     /// the last sequence handed out (`sequence` when none): a caller that knows event `last` exists
     /// checks it was reached (`scanThrough`).
     @discardableResult
-    public func scan(after sequence: Int64, through last: Int64? = nil,
-                     _ body: (borrowing EventView) throws -> Void) throws -> Int64 {
+    public func scan(
+        after sequence: Int64, through last: Int64? = nil,
+        _ body: (borrowing EventView) throws -> Void
+    ) throws -> Int64 {
         let statement = try readStatement(scan: true)
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
@@ -78,14 +84,18 @@ extension EventStore {
     public func scanThrough(after sequence: Int64, _ last: Int64, _ body: (borrowing EventView) throws -> Void) throws {
         let reached = try scan(after: sequence, through: last, body)
         guard reached == last else {
-            throw StoreError.corrupt("the log holds events through \(last) but reading stopped after \(reached): the file is damaged; run `subledger verify`")
+            throw StoreError.corrupt(
+                "the log holds events through \(last) but reading stopped after \(reached): the file is damaged; run `subledger verify`"
+            )
         }
     }
 
     /// The scan of a long range while another thread hashes the same rows: the fold and the hashing
     /// overlap. Nothing the fold produced may be shown until `finish` says the chain held.
-    private func scan(_ statement: Statement, after sequence: Int64, checkedBy background: BackgroundChainCheck,
-                      _ body: (borrowing EventView) throws -> Void) throws -> Int64 {
+    private func scan(
+        _ statement: Statement, after sequence: Int64, checkedBy background: BackgroundChainCheck,
+        _ body: (borrowing EventView) throws -> Void
+    ) throws -> Int64 {
         var expected = sequence + 1
         do {
             while try statement.step() {
@@ -104,9 +114,10 @@ extension EventStore {
     }
 
     private static func view(_ statement: Statement, sequence: Int64) throws(StoreError) -> EventView {
-        EventView(sequence: sequence, date: try EventStore.date(statement, sequence: sequence),
-                  version: Int(statement.int64(at: 3)), type: statement.textBuffer(at: 2),
-                  payload: statement.blobBuffer(at: 4))
+        EventView(
+            sequence: sequence, date: try EventStore.date(statement, sequence: sequence),
+            version: Int(statement.int64(at: 3)), type: statement.textBuffer(at: 2),
+            payload: statement.blobBuffer(at: 4))
     }
 
     /// The cached read statement, or a fresh one when the cached one is in use (a read nested in a read).
@@ -114,7 +125,8 @@ extension EventStore {
         let cached = scan ? cachedEventScan : cachedEventRead
         if let cached, !cached.isBusy { return cached }
         // Every column: the chain check hashes the whole row.
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
             FROM events WHERE sequence > ?1 AND sequence <= ?2 ORDER BY sequence
             """)

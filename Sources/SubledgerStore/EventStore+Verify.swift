@@ -23,7 +23,8 @@ extension EventStore {
         try connection.execute("BEGIN")  // one snapshot for the count, the events and the commands
         defer { try? connection.execute("ROLLBACK") }
         let total = try lastSequence()
-        let events = try connection.prepare("""
+        let events = try connection.prepare(
+            """
             SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
             FROM events ORDER BY sequence
             """)
@@ -34,22 +35,28 @@ extension EventStore {
         while try events.step() {
             let sequence = events.int64(at: 0)
             if sequence != expected {
-                return .broken(firstBadSequence: expected, reason: sequence > expected
-                    ? "event \(expected) is missing (the next stored event is \(sequence))"
-                    : "event \(sequence) is out of order (expected \(expected))")
+                return .broken(
+                    firstBadSequence: expected,
+                    reason: sequence > expected
+                        ? "event \(expected) is missing (the next stored event is \(sequence))"
+                        : "event \(sequence) is out of order (expected \(expected))")
             }
             let rawDate = events.int64(at: 1), rawVersion = events.int64(at: 3)
             guard let date = Int32(exactly: rawDate), let version = Int32(exactly: rawVersion) else {
-                return .broken(firstBadSequence: sequence, reason: "event \(sequence) has a business_date or version out of range")
+                return .broken(
+                    firstBadSequence: sequence, reason: "event \(sequence) has a business_date or version out of range")
             }
             let commandID = events.textBuffer(at: 5)
             let recordedAt = events.int64(at: 6)
-            let computed = EventHash.compute(previous: previous, sequence: sequence, businessDate: date,
-                                             type: events.textBuffer(at: 2), version: version,
-                                             commandID: commandID, recordedAt: recordedAt,
-                                             payload: events.blobBuffer(at: 4))
+            let computed = EventHash.compute(
+                previous: previous, sequence: sequence, businessDate: date,
+                type: events.textBuffer(at: 2), version: version,
+                commandID: commandID, recordedAt: recordedAt,
+                payload: events.blobBuffer(at: 4))
             guard computed.matches(events.blobBuffer(at: 7)) else {
-                return .broken(firstBadSequence: sequence, reason: "event \(sequence)'s hash does not match its contents and the previous hash")
+                return .broken(
+                    firstBadSequence: sequence,
+                    reason: "event \(sequence)'s hash does not match its contents and the previous hash")
             }
             if let problem = try commands.check(sequence: sequence, commandID: commandID, recordedAt: recordedAt) {
                 return .broken(firstBadSequence: problem.sequence, reason: problem.reason)
@@ -79,7 +86,8 @@ private struct CommandCursor {
     var nextFirst: Int64 = 1
 
     init(connection: Connection) throws(StoreError) {
-        statement = try connection.prepare("""
+        statement = try connection.prepare(
+            """
             SELECT command_id, first_sequence, last_sequence, event_count, recorded_at
             FROM commands ORDER BY first_sequence, last_sequence
             """)
@@ -93,17 +101,23 @@ private struct CommandCursor {
             return nil
         }
         let id = statement.text(at: 0)
-        let next = Current(id: Array(statement.textBuffer(at: 0)), first: statement.int64(at: 1),
-                           last: statement.int64(at: 2), recordedAt: statement.int64(at: 4))
+        let next = Current(
+            id: Array(statement.textBuffer(at: 0)), first: statement.int64(at: 1),
+            last: statement.int64(at: 2), recordedAt: statement.int64(at: 4))
         let eventCount = statement.int64(at: 3)
         current = next
         if eventCount < 0 || next.last != next.first + eventCount - 1 {
-            return Problem(sequence: max(1, next.first), reason:
-                "command '\(id)' covers \(next.first)...\(next.last) but records \(eventCount) events")
+            return Problem(
+                sequence: max(1, next.first),
+                reason:
+                    "command '\(id)' covers \(next.first)...\(next.last) but records \(eventCount) events")
         }
         if next.first < nextFirst {
-            return Problem(sequence: max(1, next.first), reason:
-                "command '\(id)' starts at \(next.first), inside the previous command (which ends at \(nextFirst - 1))")
+            return Problem(
+                sequence: max(1, next.first),
+                reason:
+                    "command '\(id)' starts at \(next.first), inside the previous command (which ends at \(nextFirst - 1))"
+            )
         }
         // A start beyond nextFirst leaves sequences no command covers: reported by the event there (or at the end).
         nextFirst = next.last + 1
@@ -111,23 +125,32 @@ private struct CommandCursor {
     }
 
     /// Checks that event `sequence` lies in a command row with the same command_id and recorded_at.
-    mutating func check(sequence: Int64, commandID: UnsafeRawBufferPointer, recordedAt: Int64) throws(StoreError) -> Problem? {
+    mutating func check(
+        sequence: Int64, commandID: UnsafeRawBufferPointer, recordedAt: Int64
+    ) throws(StoreError) -> Problem? {
         if current == nil && !exhausted, let problem = try advance() { return problem }
         while let command = current, command.last < sequence {
             if let problem = try advance() { return problem }
         }
         let eventCommand = String(decoding: commandID, as: UTF8.self)
         guard let command = current, command.first <= sequence else {
-            return Problem(sequence: sequence, reason:
-                "event \(sequence) (command '\(eventCommand)') is not covered by any command row")
+            return Problem(
+                sequence: sequence,
+                reason:
+                    "event \(sequence) (command '\(eventCommand)') is not covered by any command row")
         }
         guard command.id.elementsEqual(commandID) else {
-            return Problem(sequence: sequence, reason:
-                "event \(sequence) has command_id '\(eventCommand)' but its command row is '\(String(decoding: command.id, as: UTF8.self))'")
+            return Problem(
+                sequence: sequence,
+                reason:
+                    "event \(sequence) has command_id '\(eventCommand)' but its command row is '\(String(decoding: command.id, as: UTF8.self))'"
+            )
         }
         guard command.recordedAt == recordedAt else {
-            return Problem(sequence: sequence, reason:
-                "event \(sequence)'s recorded_at \(recordedAt) differs from its command's \(command.recordedAt)")
+            return Problem(
+                sequence: sequence,
+                reason:
+                    "event \(sequence)'s recorded_at \(recordedAt) differs from its command's \(command.recordedAt)")
         }
         return nil
     }
@@ -137,8 +160,11 @@ private struct CommandCursor {
         if current == nil && !exhausted, let problem = try advance() { return problem }
         while let command = current {
             if command.last > lastEvent {
-                return Problem(sequence: lastEvent + 1, reason:
-                    "command '\(String(decoding: command.id, as: UTF8.self))' covers \(command.first)...\(command.last) but the log ends at \(lastEvent)")
+                return Problem(
+                    sequence: lastEvent + 1,
+                    reason:
+                        "command '\(String(decoding: command.id, as: UTF8.self))' covers \(command.first)...\(command.last) but the log ends at \(lastEvent)"
+                )
             }
             if let problem = try advance() { return problem }
         }

@@ -14,6 +14,7 @@
 // thread (or actor) its own EventStore; SQLite serializes writers across them.
 
 import CSQLite
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,20 +66,23 @@ public final class EventStore {
         do throws(StoreError) {
             connection = try Connection(path: path, create: access == .create, readOnly: readOnly)
             schemaVersion = try Schema.migrate(connection, create: access == .create, readOnly: readOnly)
-        } catch where error.primaryCode == SQLITE_NOTADB && !error.message.hasPrefix("subledger:") {
+        } catch  where error.primaryCode == SQLITE_NOTADB && !error.message.hasPrefix("subledger:") {
             throw .notALedger(path, "it is not a SQLite database")
         }
         self.connection = connection
         beginImmediate = try connection.prepare("BEGIN IMMEDIATE")
         commit = try connection.prepare("COMMIT")
         rollback = try connection.prepare("ROLLBACK")
-        selectCommand = try connection.prepare("SELECT \(EventStore.commandColumns) FROM commands WHERE command_id = ?1")
+        selectCommand = try connection.prepare(
+            "SELECT \(EventStore.commandColumns) FROM commands WHERE command_id = ?1")
         selectLastEvent = try connection.prepare("SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1")
-        insertEvent = try connection.prepare("""
+        insertEvent = try connection.prepare(
+            """
             INSERT INTO events(sequence, business_date, type, version, payload, command_id, recorded_at, hash)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
-        insertCommand = try connection.prepare("""
+        insertCommand = try connection.prepare(
+            """
             INSERT INTO commands(\(EventStore.commandColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
     }
@@ -103,14 +107,17 @@ public final class EventStore {
     /// events and its command row in one transaction, so the two ends differ only in a damaged file
     /// (where a lost page of events would otherwise read as a valid shorter log).
     public func checkedLastSequence() throws(StoreError) -> Int64 {
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             SELECT (SELECT sequence FROM events ORDER BY sequence DESC LIMIT 1),
                    (SELECT last_sequence FROM commands ORDER BY first_sequence DESC, last_sequence DESC LIMIT 1)
             """)
         guard try statement.step() else { return 0 }
         let events = statement.int64(at: 0), commands = statement.int64(at: 1)
         guard events == commands else {
-            throw StoreError.corrupt("the log ends at event \(events) but its last command at \(commands): the file is damaged; run `subledger verify`")
+            throw StoreError.corrupt(
+                "the log ends at event \(events) but its last command at \(commands): the file is damaged; run `subledger verify`"
+            )
         }
         return events
     }
@@ -134,10 +141,11 @@ public final class EventStore {
     static func readCommand(_ statement: Statement) -> CommandRecord {
         // The column's CHECK admits only NULL or 32 bytes.
         let hash = statement.isNull(at: 7) ? nil : SHA256.Digest(bytes: statement.blobBuffer(at: 7))
-        return CommandRecord(commandID: statement.text(at: 0), kind: statement.text(at: 1),
-                             firstSequence: statement.int64(at: 2), lastSequence: statement.int64(at: 3),
-                             eventCount: Int(statement.int64(at: 4)), recordedAt: statement.int64(at: 5),
-                             result: statement.text(at: 6), contentHash: hash)
+        return CommandRecord(
+            commandID: statement.text(at: 0), kind: statement.text(at: 1),
+            firstSequence: statement.int64(at: 2), lastSequence: statement.int64(at: 3),
+            eventCount: Int(statement.int64(at: 4)), recordedAt: statement.int64(at: 5),
+            result: statement.text(at: 6), contentHash: hash)
     }
 
     /// Rolls back the open transaction, if any; used on every failure path of a write.

@@ -30,27 +30,32 @@ public enum LedgerFile {
             applicationID = try connection.scalarInt64("PRAGMA application_id") ?? 0
             version = try connection.scalarInt64("PRAGMA user_version") ?? 0
             objects = try connection.scalarInt64("SELECT count(*) FROM sqlite_master") ?? 0
-            tables = try connection.scalarInt64(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'commands')") ?? 0
-        } catch where error.primaryCode == SQLITE_NOTADB {
+            tables =
+                try connection.scalarInt64(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('events', 'commands')") ?? 0
+        } catch  where error.primaryCode == SQLITE_NOTADB {
             throw .notALedger(connection.path, "it is not a SQLite database")
         }
         let current = Schema.currentVersion
         if applicationID == Int64(Self.applicationID) {
             guard version <= current else {
-                throw .notALedger(connection.path, "its schema version \(version) is newer than this build supports (\(current))")
+                throw .notALedger(
+                    connection.path, "its schema version \(version) is newer than this build supports (\(current))")
             }
             return .ledger(version: version, stamped: true)
         }
         guard applicationID == 0 else {
-            throw .notALedger(connection.path, "its application_id \(applicationID) is not Subledger's (\(Self.applicationID))")
+            throw .notALedger(
+                connection.path, "its application_id \(applicationID) is not Subledger's (\(Self.applicationID))")
         }
         if objects == 0 && version == 0 { return .empty }
         // A ledger from before the stamp: our tables at a schema version this build knows.
         guard tables == 2, (1...current).contains(version) else {
-            throw .notALedger(connection.path, version > current
-                ? "its schema version \(version) is newer than this build supports (\(current))"
-                : "it has no Subledger schema")
+            throw .notALedger(
+                connection.path,
+                version > current
+                    ? "its schema version \(version) is newer than this build supports (\(current))"
+                    : "it has no Subledger schema")
         }
         return .ledger(version: version, stamped: false)
     }
@@ -59,7 +64,9 @@ public enum LedgerFile {
 extension StoreError {
     /// The file is not a ledger this build can open; nothing was written to it.
     static func notALedger(_ path: String, _ reason: String) -> StoreError {
-        StoreError(code: SQLITE_NOTADB, message: "subledger: \(path) is not a Subledger ledger: \(reason); it was left unchanged")
+        StoreError(
+            code: SQLITE_NOTADB,
+            message: "subledger: \(path) is not a Subledger ledger: \(reason); it was left unchanged")
     }
 
     /// A write to a ledger opened read-only.

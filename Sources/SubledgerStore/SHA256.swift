@@ -55,7 +55,9 @@ public struct SHA256 {
             let digits = Array("0123456789abcdef".utf8)
             var text: [UInt8] = []
             text.reserveCapacity(64)
-            withUnsafeBytes { for byte in $0 { text.append(digits[Int(byte >> 4)]); text.append(digits[Int(byte & 15)]) } }
+            withUnsafeBytes {
+                for byte in $0 { text.append(digits[Int(byte >> 4)]); text.append(digits[Int(byte & 15)]) }
+            }
             return String(decoding: text, as: UTF8.self)
         }
     }
@@ -141,8 +143,11 @@ public struct SHA256 {
         }
         self.state = state
         func pair(_ high: UInt32, _ low: UInt32) -> UInt64 { (UInt64(high) << 32 | UInt64(low)).bigEndian }
-        return Digest(words: (pair(state.h0, state.h1), pair(state.h2, state.h3),
-                              pair(state.h4, state.h5), pair(state.h6, state.h7)))
+        return Digest(
+            words: (
+                pair(state.h0, state.h1), pair(state.h2, state.h3),
+                pair(state.h4, state.h5), pair(state.h6, state.h7)
+            ))
     }
 
     @inline(__always)
@@ -150,8 +155,10 @@ public struct SHA256 {
 
     /// One round: `d` gains T1, `h` becomes T1 + T2 (FIPS 180-4, 6.2.2 step 3, with the renaming folded away).
     @inline(__always)
-    static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
-                      _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32) {
+    static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ constantPlusWord: UInt32
+    ) {
         let sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
         let choice = g ^ (e & (f ^ g))
         let t1 = h &+ sum1 &+ choice &+ constantPlusWord
@@ -175,8 +182,9 @@ public struct SHA256 {
                     csha256_compress($0, source.assumingMemoryBound(to: UInt8.self), blocks)
                 }
             }
-            state = State(h0: words.0, h1: words.1, h2: words.2, h3: words.3,
-                          h4: words.4, h5: words.5, h6: words.6, h7: words.7)
+            state = State(
+                h0: words.0, h1: words.1, h2: words.2, h3: words.3,
+                h4: words.4, h5: words.5, h6: words.6, h7: words.7)
             return
         }
         portableCompress(&state, source, blocks: blocks)

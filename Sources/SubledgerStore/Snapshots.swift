@@ -56,8 +56,10 @@ public struct SnapshotRecord: Sendable, Equatable {
     public var checksum: [UInt8]? = nil
 
     /// SHA-256 over the row's canonical form (see the file comment).
-    public static func checksum(sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
-                                format: Int64, state: [UInt8]) -> [UInt8] {
+    public static func checksum(
+        sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
+        format: Int64, state: [UInt8]
+    ) -> [UInt8] {
         var hasher = SHA256()
         var header: [UInt8] = Array("SLSNAP1".utf8)
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { header += $0 } }
@@ -75,22 +77,29 @@ public struct SnapshotRecord: Sendable, Equatable {
 
     /// True when the stored checksum is present and matches the row (read with its state).
     public var checksumMatches: Bool {
-        checksum == SnapshotRecord.checksum(sequence: sequence, chainHash: chainHash, businessDate: businessDate,
-                                            createdAt: createdAt, format: format, state: state)
+        checksum
+            == SnapshotRecord.checksum(
+                sequence: sequence, chainHash: chainHash, businessDate: businessDate,
+                createdAt: createdAt, format: format, state: state)
     }
 }
 
 extension EventStore {
     /// Stores (or replaces) the snapshot of the state after event `sequence`.
-    public func saveSnapshot(sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
-                             format: Int64, state: [UInt8]) throws(StoreError) {
+    public func saveSnapshot(
+        sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
+        format: Int64, state: [UInt8]
+    ) throws(StoreError) {
         try checkWritable()
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             INSERT OR REPLACE INTO snapshots(sequence, chain_hash, business_date, created_at, format, state, checksum)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
-        try statement.bind(SnapshotRecord.checksum(sequence: sequence, chainHash: chainHash, businessDate: businessDate,
-                                                   createdAt: createdAt, format: format, state: state), at: 7)
+        try statement.bind(
+            SnapshotRecord.checksum(
+                sequence: sequence, chainHash: chainHash, businessDate: businessDate,
+                createdAt: createdAt, format: format, state: state), at: 7)
         try statement.bind(sequence, at: 1)
         try statement.bind(chainHash, at: 2)
         try statement.bind(businessDate, at: 3)
@@ -105,7 +114,8 @@ extension EventStore {
 
     /// The newest snapshot at or before `sequence`, with its state.
     public func latestSnapshot(atOrBefore sequence: Int64) throws(StoreError) -> SnapshotRecord? {
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             SELECT sequence, chain_hash, business_date, created_at, format, length(state), state, \(checksumColumn)
             FROM snapshots WHERE sequence <= ?1 ORDER BY sequence DESC LIMIT 1
             """)
@@ -116,7 +126,8 @@ extension EventStore {
 
     /// The snapshot of event `sequence`, with its state and checksum.
     public func snapshot(sequence: Int64) throws(StoreError) -> SnapshotRecord? {
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             SELECT sequence, chain_hash, business_date, created_at, format, length(state), state, \(checksumColumn)
             FROM snapshots WHERE sequence = ?1
             """)
@@ -130,7 +141,8 @@ extension EventStore {
 
     /// Every snapshot, oldest first, without its state.
     public func snapshots() throws(StoreError) -> [SnapshotRecord] {
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             SELECT sequence, chain_hash, business_date, created_at, format, length(state) FROM snapshots
             ORDER BY sequence
             """)
@@ -173,10 +185,11 @@ extension EventStore {
     }
 
     static func readSnapshot(_ statement: Statement, withState: Bool) -> SnapshotRecord {
-        SnapshotRecord(sequence: statement.int64(at: 0), chainHash: statement.blob(at: 1),
-                       businessDate: statement.int64(at: 2), createdAt: statement.int64(at: 3),
-                       format: statement.int64(at: 4), size: Int(statement.int64(at: 5)),
-                       state: withState ? statement.blob(at: 6) : [],
-                       checksum: withState && !statement.isNull(at: 7) ? statement.blob(at: 7) : nil)
+        SnapshotRecord(
+            sequence: statement.int64(at: 0), chainHash: statement.blob(at: 1),
+            businessDate: statement.int64(at: 2), createdAt: statement.int64(at: 3),
+            format: statement.int64(at: 4), size: Int(statement.int64(at: 5)),
+            state: withState ? statement.blob(at: 6) : [],
+            checksum: withState && !statement.isNull(at: 7) ? statement.blob(at: 7) : nil)
     }
 }

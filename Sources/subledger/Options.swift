@@ -1,29 +1,39 @@
 import ArgumentParser
+import Subledger
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Subledger
 
 /// `--json`: one JSON document on stdout instead of a table.
 struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print one JSON document on stdout (amounts as exact decimal strings); errors as JSON on stderr.")
+    @Flag(
+        name: .long,
+        help: "Print one JSON document on stdout (amounts as exact decimal strings); errors as JSON on stderr.")
     var json = false
 }
 
 /// `--command-id ID`: the idempotency key of a command that writes.
 struct CommandIDOptions: ParsableArguments {
-    @Option(name: .customLong("command-id"),
-            help: "Idempotency key: the same command again appends nothing, another is refused.")
+    @Option(
+        name: .customLong("command-id"),
+        help: "Idempotency key: the same command again appends nothing, another is refused.")
     var commandID: String?
 }
 
 /// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db; `--read-only` to open it without writing.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The ledger file (default: $SUBLEDGER_DB, else ./subledger.db).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The ledger file (default: $SUBLEDGER_DB, else ./subledger.db).", valueName: "path"))
     var db: String?
-    @Flag(name: .long, help: "Open the ledger read-only: queries work, writes fail with read-only (automatic when the file is not writable).")
+    @Flag(
+        name: .long,
+        help:
+            "Open the ledger read-only: queries work, writes fail with read-only (automatic when the file is not writable)."
+    )
     var readOnly = false
 
     var path: String {
@@ -63,8 +73,10 @@ struct DatabaseOptions: ParsableArguments {
                 throw CLIError.noInput("cannot read the ledger \(path): \(String(cString: strerror(errno)))")
             }
         } else if !create {
-            throw CLIError.noInput(folderExists ? "no ledger at \(path); create one with `subledger init --db \(path)`"
-                                                : "no ledger at \(path): the folder \(folder) does not exist")
+            throw CLIError.noInput(
+                folderExists
+                    ? "no ledger at \(path); create one with `subledger init --db \(path)`"
+                    : "no ledger at \(path): the folder \(folder) does not exist")
         } else if !folderExists {
             throw CLIError.noInput("cannot create a ledger at \(path): the folder \(folder) does not exist")
         }

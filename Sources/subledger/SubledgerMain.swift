@@ -14,12 +14,13 @@
 //      folder), or the file is not a Subledger ledger (`not-a-ledger`; it is left unchanged)
 
 import ArgumentParser
+import Subledger
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Subledger
 
 struct SubledgerCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,18 +91,24 @@ enum SubledgerMain {
     static func report(_ error: Error, json: Bool) -> Never {
         switch error {
         case let rejection as Rejection:
-            fail(code: rejection.code.rawValue, field: rejection.field, line: rejection.line,
-                 message: rejection.message, text: rejection.description, json: json, exitCode: 2)
+            fail(
+                code: rejection.code.rawValue, field: rejection.field, line: rejection.line,
+                message: rejection.message, text: rejection.description, json: json, exitCode: 2)
         case LedgerError.notALedger(let message):
-            fail(code: "not-a-ledger", message: message, text: "error[not-a-ledger]: \(message)", json: json, exitCode: 66)
+            fail(
+                code: "not-a-ledger", message: message, text: "error[not-a-ledger]: \(message)", json: json,
+                exitCode: 66)
         case LedgerError.readOnly(let message):
             fail(code: "read-only", message: message, text: "error[read-only]: \(message)", json: json, exitCode: 3)
         case let error as LedgerError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
         case let error as DemoError:
-            fail(code: "not-empty", message: error.description, text: "error[not-empty]: \(error)", json: json, exitCode: 2)
+            fail(
+                code: "not-empty", message: error.description, text: "error[not-empty]: \(error)", json: json,
+                exitCode: 2)
         case let error as CLIError:
-            fail(code: error.code, message: error.message, text: error.description, json: json, exitCode: error.exitCode)
+            fail(
+                code: error.code, message: error.message, text: error.description, json: json, exitCode: error.exitCode)
         case is CheckFailed:
             exit(1)
         default:
@@ -110,8 +117,10 @@ enum SubledgerMain {
     }
 
     /// Text goes out with control characters escaped (it may quote input); JSON escapes them itself.
-    static func fail(code: String, field: String? = nil, line: Int? = nil, message: String, text: String,
-                     json: Bool, exitCode: Int32) -> Never {
+    static func fail(
+        code: String, field: String? = nil, line: Int? = nil, message: String, text: String,
+        json: Bool, exitCode: Int32
+    ) -> Never {
         if json {
             let object: JSONValue = [
                 "error": .string(code),

@@ -1,5 +1,5 @@
-import Testing
 import SubledgerCodec
+import Testing
 
 private func csvError(_ text: String) -> CSVSyntaxError? {
     do {
@@ -19,7 +19,8 @@ private func writeCSV(_ rows: [[String]], lineEnding: String) -> String {
     var text = ""
     for row in rows {
         let encoded = row.map { field -> String in
-            let needsQuotes = field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r\n" || $0 == "\r" || $0 == "\n" })
+            let needsQuotes =
+                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r\n" || $0 == "\r" || $0 == "\n" })
                 || (row.count == 1 && field.isEmpty)
             guard needsQuotes else { return field }
             return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
@@ -44,11 +45,12 @@ extension String {
 struct CSVParsingTests {
     @Test func parsesSimpleRecordsWithLineNumbers() throws {
         let records = try CSV.parse("date,item,qty\n2026-01-01,ITEM-1,10\n2026-01-02,ITEM-2,-3.5\n")
-        #expect(records == [
-            CSVRecord(line: 1, fields: ["date", "item", "qty"]),
-            CSVRecord(line: 2, fields: ["2026-01-01", "ITEM-1", "10"]),
-            CSVRecord(line: 3, fields: ["2026-01-02", "ITEM-2", "-3.5"]),
-        ])
+        #expect(
+            records == [
+                CSVRecord(line: 1, fields: ["date", "item", "qty"]),
+                CSVRecord(line: 2, fields: ["2026-01-01", "ITEM-1", "10"]),
+                CSVRecord(line: 3, fields: ["2026-01-02", "ITEM-2", "-3.5"]),
+            ])
     }
 
     @Test func trailingNewlineIsOptional() throws {
@@ -60,11 +62,12 @@ struct CSVParsingTests {
 
     @Test func mixedLineEndings() throws {
         let records = try CSV.parse("a\r\nb\nc\r\n")
-        #expect(records == [
-            CSVRecord(line: 1, fields: ["a"]),
-            CSVRecord(line: 2, fields: ["b"]),
-            CSVRecord(line: 3, fields: ["c"]),
-        ])
+        #expect(
+            records == [
+                CSVRecord(line: 1, fields: ["a"]),
+                CSVRecord(line: 2, fields: ["b"]),
+                CSVRecord(line: 3, fields: ["c"]),
+            ])
     }
 
     @Test func emptyInput() throws {
@@ -75,10 +78,11 @@ struct CSVParsingTests {
 
     @Test func skipsBlankLinesButCountsThem() throws {
         let records = try CSV.parse("\na,b\n\n\r\nc,d\n\n")
-        #expect(records == [
-            CSVRecord(line: 2, fields: ["a", "b"]),
-            CSVRecord(line: 5, fields: ["c", "d"]),
-        ])
+        #expect(
+            records == [
+                CSVRecord(line: 2, fields: ["a", "b"]),
+                CSVRecord(line: 5, fields: ["c", "d"]),
+            ])
     }
 
     @Test func ignoresLeadingByteOrderMarkOnly() throws {
@@ -110,19 +114,21 @@ struct CSVParsingTests {
 
     @Test func quotedFieldsWithEmbeddedNewlinesShiftLineNumbers() throws {
         let records = try CSV.parse("id,note\n1,\"line one\nline two\r\nline three\"\n2,\"x\"\r\n\n3,y")
-        #expect(records == [
-            CSVRecord(line: 1, fields: ["id", "note"]),
-            CSVRecord(line: 2, fields: ["1", "line one\nline two\r\nline three"]),
-            CSVRecord(line: 5, fields: ["2", "x"]),
-            CSVRecord(line: 7, fields: ["3", "y"]),
-        ])
+        #expect(
+            records == [
+                CSVRecord(line: 1, fields: ["id", "note"]),
+                CSVRecord(line: 2, fields: ["1", "line one\nline two\r\nline three"]),
+                CSVRecord(line: 5, fields: ["2", "x"]),
+                CSVRecord(line: 7, fields: ["3", "y"]),
+            ])
     }
 
     @Test func quotedFieldMayContainOnlyALineBreak() throws {
-        #expect(try CSV.parse("\"\n\",a\nb") == [
-            CSVRecord(line: 1, fields: ["\n", "a"]),
-            CSVRecord(line: 3, fields: ["b"]),
-        ])
+        #expect(
+            try CSV.parse("\"\n\",a\nb") == [
+                CSVRecord(line: 1, fields: ["\n", "a"]),
+                CSVRecord(line: 3, fields: ["b"]),
+            ])
     }
 
     @Test func recordsMayHaveDifferentFieldCounts() throws {
@@ -144,12 +150,23 @@ struct CSVErrorTests {
         CSVErrorCase(input: "x\ny\n\"a\nb\nc", line: 3, message: "unterminated quoted field"),
         CSVErrorCase(input: "\"", line: 1, message: "unterminated quoted field"),
         CSVErrorCase(input: "a,\"b\"\"\n", line: 1, message: "unterminated quoted field"),
-        CSVErrorCase(input: "a,b\nc,d\"e\n", line: 2, message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"),
-        CSVErrorCase(input: "a\"", line: 1, message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"),
-        CSVErrorCase(input: "a, \"b\"\n", line: 1, message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"),
-        CSVErrorCase(input: "ok\n\"ab\"c,d\n", line: 2, message: "unexpected 'c' after closing quote, expected ',' or end of line"),
-        CSVErrorCase(input: "\"a\nb\" ,c", line: 2, message: "unexpected byte 0x20 after closing quote, expected ',' or end of line"),
-        CSVErrorCase(input: "\"a\"\r", line: 1, message: "unexpected byte 0x0D after closing quote, expected ',' or end of line"),
+        CSVErrorCase(
+            input: "a,b\nc,d\"e\n", line: 2,
+            message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"),
+        CSVErrorCase(
+            input: "a\"", line: 1,
+            message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"),
+        CSVErrorCase(
+            input: "a, \"b\"\n", line: 1,
+            message: "unexpected '\"' in unquoted field (quote the whole field and double any embedded quote)"),
+        CSVErrorCase(
+            input: "ok\n\"ab\"c,d\n", line: 2,
+            message: "unexpected 'c' after closing quote, expected ',' or end of line"),
+        CSVErrorCase(
+            input: "\"a\nb\" ,c", line: 2,
+            message: "unexpected byte 0x20 after closing quote, expected ',' or end of line"),
+        CSVErrorCase(
+            input: "\"a\"\r", line: 1, message: "unexpected byte 0x0D after closing quote, expected ',' or end of line"),
         CSVErrorCase(input: "a\rb\n", line: 1, message: "carriage return not followed by line feed"),
         CSVErrorCase(input: "a\n\n\r", line: 3, message: "carriage return not followed by line feed"),
     ]

@@ -1,5 +1,7 @@
 import Testing
+
 @testable import SubledgerCodec
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -97,7 +99,8 @@ private func monotonicNanoseconds() -> UInt64 {
 private enum RandomJSON {
     static let scalarPool: [Unicode.Scalar] = [
         "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{8}", "\u{C}", "\u{1F}",
-        "\u{7F}", "\u{80}", "é", "ß", "€", "\u{2028}", "\u{FEFF}", "\u{FFFF}", "😀", "\u{10FFFF}", "{", "}", "[", "]", ",", ":",
+        "\u{7F}", "\u{80}", "é", "ß", "€", "\u{2028}", "\u{FEFF}", "\u{FFFF}", "😀", "\u{10FFFF}", "{", "}", "[", "]",
+        ",", ":",
     ]
 
     static func string(_ rng: inout CodecRandom) -> String {
@@ -182,7 +185,8 @@ private enum RandomJSON {
     }
 }
 
-private let sampleLine = #"{"command":"receive","date":"2026-01-01","item":"ITEM-0001","tx":"P-000001","qty":"10","cost":"12.5000","site":"S1"}"#
+private let sampleLine =
+    #"{"command":"receive","date":"2026-01-01","item":"ITEM-0001","tx":"P-000001","qty":"10","cost":"12.5000","site":"S1"}"#
 
 // MARK: - Parsing
 
@@ -210,7 +214,9 @@ struct JSONParsingTests {
     }
 
     @Test func rejectsInvalidNumberTextInValidator() {
-        for text in ["", "-", "01", "1.", ".1", "+1", "1e", "1e+", "NaN", "Infinity", "1 ", " 1", "0x10", "1_000", "--1"] {
+        for text in [
+            "", "-", "01", "1.", ".1", "+1", "1e", "1e+", "NaN", "Infinity", "1 ", " 1", "0x10", "1_000", "--1",
+        ] {
             #expect(!JSON.isValidNumber(text), "\(text.debugDescription) should be invalid")
         }
     }
@@ -230,11 +236,12 @@ struct JSONParsingTests {
 
     @Test func keepsDuplicateKeysInOrderAndSubscriptReturnsFirst() throws {
         let value = try JSON.parse(#"{"a":1,"b":2,"a":3}"#)
-        #expect(value.objectMembers == [
-            JSONMember(key: "a", value: .number("1")),
-            JSONMember(key: "b", value: .number("2")),
-            JSONMember(key: "a", value: .number("3")),
-        ])
+        #expect(
+            value.objectMembers == [
+                JSONMember(key: "a", value: .number("1")),
+                JSONMember(key: "b", value: .number("2")),
+                JSONMember(key: "a", value: .number("3")),
+            ])
         #expect(value["a"] == .number("1"))
         #expect(value.serialized() == #"{"a":1,"b":2,"a":3}"#)
     }
@@ -370,12 +377,14 @@ struct JSONWritingTests {
 
     @Test func literals() {
         let value: JSONValue = ["n": -42, "s": "x", "b": true, "a": [1, 2]]
-        #expect(value == .object([
-            JSONMember(key: "n", value: .number("-42")),
-            JSONMember(key: "s", value: .string("x")),
-            JSONMember(key: "b", value: .bool(true)),
-            JSONMember(key: "a", value: .array([.number("1"), .number("2")])),
-        ]))
+        #expect(
+            value
+                == .object([
+                    JSONMember(key: "n", value: .number("-42")),
+                    JSONMember(key: "s", value: .string("x")),
+                    JSONMember(key: "b", value: .bool(true)),
+                    JSONMember(key: "a", value: .array([.number("1"), .number("2")])),
+                ]))
     }
 
     #if DEBUG
@@ -404,7 +413,8 @@ struct JSONErrorTests {
         JSONErrorCase(input: #"{"a" 1}"#, offset: 5, message: "expected ':' after object key"),
         JSONErrorCase(input: #"{"a""#, offset: 4, message: "unexpected end of input, expected ':' after object key"),
         JSONErrorCase(input: #"{"a":1 "b":2}"#, offset: 7, message: "expected ',' or '}' after object member"),
-        JSONErrorCase(input: #"{"a":1"#, offset: 6, message: "unexpected end of input, expected ',' or '}' after object member"),
+        JSONErrorCase(
+            input: #"{"a":1"#, offset: 6, message: "unexpected end of input, expected ',' or '}' after object member"),
         JSONErrorCase(input: #"{"a":1,}"#, offset: 7, message: "trailing comma in object"),
         JSONErrorCase(input: #"{1:2}"#, offset: 1, message: "expected '\"' to begin object key, found '1'"),
         JSONErrorCase(input: #"{'a':2}"#, offset: 1, message: "expected '\"' to begin object key, found '''"),
@@ -415,7 +425,8 @@ struct JSONErrorTests {
         JSONErrorCase(input: "[1, \n]", offset: 5, message: "trailing comma in array"),
         JSONErrorCase(input: "[,1]", offset: 1, message: "unexpected ',', expected a value"),
         JSONErrorCase(input: "[", offset: 1, message: "unexpected end of input, expected a value"),
-        JSONErrorCase(input: "[1", offset: 2, message: "unexpected end of input, expected ',' or ']' after array element"),
+        JSONErrorCase(
+            input: "[1", offset: 2, message: "unexpected end of input, expected ',' or ']' after array element"),
         JSONErrorCase(input: "]", offset: 0, message: "unexpected ']', expected a value"),
         JSONErrorCase(input: "\"abc", offset: 0, message: "unterminated string"),
         JSONErrorCase(input: "[\"abc\\\"]", offset: 1, message: "unterminated string"),
@@ -426,10 +437,18 @@ struct JSONErrorTests {
         JSONErrorCase(input: #""\u12""#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
         JSONErrorCase(input: #""\u12G4""#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
         JSONErrorCase(input: #""\u"#, offset: 1, message: "invalid \\u escape: expected 4 hex digits"),
-        JSONErrorCase(input: #""\uD83D""#, offset: 1, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
-        JSONErrorCase(input: #""x\uD83Dy""#, offset: 2, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
-        JSONErrorCase(input: #""\ud83d\u0041""#, offset: 1, message: "lone high surrogate \\ud83d (must be followed by a low surrogate escape)"),
-        JSONErrorCase(input: #""\uD83D\uD83D""#, offset: 1, message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
+        JSONErrorCase(
+            input: #""\uD83D""#, offset: 1,
+            message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
+        JSONErrorCase(
+            input: #""x\uD83Dy""#, offset: 2,
+            message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
+        JSONErrorCase(
+            input: #""\ud83d\u0041""#, offset: 1,
+            message: "lone high surrogate \\ud83d (must be followed by a low surrogate escape)"),
+        JSONErrorCase(
+            input: #""\uD83D\uD83D""#, offset: 1,
+            message: "lone high surrogate \\uD83D (must be followed by a low surrogate escape)"),
         JSONErrorCase(input: #""\uDE00""#, offset: 1, message: "lone low surrogate \\uDE00"),
         JSONErrorCase(input: "\"a\nb\"", offset: 2, message: "unescaped control character 0x0A in string"),
         JSONErrorCase(input: "\"a\tb\"", offset: 2, message: "unescaped control character 0x09 in string"),
@@ -476,13 +495,18 @@ struct JSONErrorTests {
             ([0x22, 0xE0, 0x80, 0x80, 0x22], 1, "invalid UTF-8 sequence (byte 0xE0 followed by 0x80)"),  // overlong
             ([0x22, 0xED, 0xA0, 0x80, 0x22], 1, "invalid UTF-8 sequence (byte 0xED followed by 0xA0)"),  // surrogate
             ([0x22, 0xF0, 0x80, 0x80, 0x80, 0x22], 1, "invalid UTF-8 sequence (byte 0xF0 followed by 0x80)"),
-            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1, "invalid UTF-8 sequence (byte 0xF4 followed by 0x90)"),  // > U+10FFFF
+            // > U+10FFFF
+            ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1, "invalid UTF-8 sequence (byte 0xF4 followed by 0x90)"),
             ([0x22, 0xF5, 0x80, 0x80, 0x80, 0x22], 1, "invalid UTF-8 sequence (byte 0xF5)"),
-            ([0x22, 0x61, 0xC3, 0x22], 2, "invalid UTF-8 sequence (byte 0xC3 followed by 0x22)"),  // truncated by the quote
+            // truncated by the quote
+            ([0x22, 0x61, 0xC3, 0x22], 2, "invalid UTF-8 sequence (byte 0xC3 followed by 0x22)"),
             ([0x22, 0xE2, 0x82, 0x22], 1, "invalid UTF-8 sequence (missing continuation byte)"),
             ([0x22, 0xE2, 0x82], 1, "invalid UTF-8 sequence (truncated)"),
             ([0x22, 0x5C, 0x6E, 0xFF, 0x22], 3, "invalid UTF-8 sequence (byte 0xFF)"),  // after an escape
-            ([0x22, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0xFE, 0x22], 10, "invalid UTF-8 sequence (byte 0xFE)"),
+            (
+                [0x22, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0xFE, 0x22], 10,
+                "invalid UTF-8 sequence (byte 0xFE)"
+            ),
             ([0xFF], 0, "unexpected byte 0xFF, expected a value"),
             ([0x5B, 0x31, 0x2C, 0xC3, 0xA9, 0x5D], 3, "unexpected byte 0xC3, expected a value"),
         ]
@@ -490,7 +514,9 @@ struct JSONErrorTests {
             #expect(syntaxError(bytes: bytes) == JSONSyntaxError(offset: offset, message: message), "bytes \(bytes)")
         }
         // The longest valid sequences of each length are accepted.
-        #expect((try? parseBytes([0x22, 0xDF, 0xBF, 0xEF, 0xBF, 0xBF, 0xF4, 0x8F, 0xBF, 0xBF, 0x22])) == .string("\u{7FF}\u{FFFF}\u{10FFFF}"))
+        #expect(
+            (try? parseBytes([0x22, 0xDF, 0xBF, 0xEF, 0xBF, 0xBF, 0xF4, 0x8F, 0xBF, 0xBF, 0x22]))
+                == .string("\u{7FF}\u{FFFF}\u{10FFFF}"))
     }
 
     @Test func nestingDepthLimit() throws {
@@ -572,7 +598,9 @@ struct JSONPropertyTests {
     @Test(arguments: CodecTestEnvironment.seeds(default: [7, 8, 9]))
     func mutatedDocumentsFailCleanly(seed: UInt64) throws {
         var rng = CodecRandom(seed: seed)
-        let garbage: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x30, 0x2D, 0x65, 0x00, 0x0A, 0x80, 0xC3, 0xED, 0xFF, 0x75]
+        let garbage: [UInt8] = [
+            0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x30, 0x2D, 0x65, 0x00, 0x0A, 0x80, 0xC3, 0xED, 0xFF, 0x75,
+        ]
         var errors = 0
         for iteration in 0..<400 {
             var bytes = Array(RandomJSON.value(&rng, depth: 0).serialized().utf8)
@@ -586,7 +614,8 @@ struct JSONPropertyTests {
                 value = try parseBytes(bytes)
             } catch {
                 errors += 1
-                #expect(error.offset >= 0 && error.offset <= bytes.count, "seed \(seed) iteration \(iteration): \(error)")
+                #expect(
+                    error.offset >= 0 && error.offset <= bytes.count, "seed \(seed) iteration \(iteration): \(error)")
                 #expect(!error.message.isEmpty)
                 continue
             }

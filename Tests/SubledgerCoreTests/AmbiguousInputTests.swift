@@ -1,5 +1,5 @@
-import Testing
 import SubledgerCore
+import Testing
 
 /// Input that could mean two things is refused, never guessed: an empty yes/no, a tracked dimension left
 /// out, a transfer that goes nowhere, a dimension named twice, a number in exponent notation.
@@ -40,7 +40,8 @@ struct AmbiguousInputTests {
     @Test func aTransferBetweenWarehousesOfOneSiteIsStillAccepted() throws {
         // Only site is financial here: a move between warehouses posts nothing (D15), but it is a move.
         var state = try R.baseState()
-        try R.run(&state, "transfer", "date=2026-01-04 item=F tx=T9 qty=1 from=site:S1,warehouse:W1 to=site:S1,warehouse:W2")
+        try R.run(
+            &state, "transfer", "date=2026-01-04 item=F tx=T9 qty=1 from=site:S1,warehouse:W1 to=site:S1,warehouse:W2")
     }
 
     /// An item tracking site and warehouse, with stock at S1/W1.
@@ -79,7 +80,8 @@ struct AmbiguousInputTests {
         #expect(throws: NumberError.exponent) { try Money(parsing: text) }
         #expect(throws: NumberError.exponent) { try Quantity(parsing: text) }
         do throws(Rejection) {
-            _ = try CommandDecoder.decode(command: "receive", R.fields("date=2026-01-02 item=F tx=P9 qty=\(text) cost=1"))
+            _ = try CommandDecoder.decode(
+                command: "receive", R.fields("date=2026-01-02 item=F tx=P9 qty=\(text) cost=1"))
             Issue.record("\(text) was accepted")
         } catch {
             #expect(error.code == .invalidQuantity)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubledgerCore
 
 /// The close's invariants are checked always: a settlement that takes more than a side's open quantity,
@@ -8,22 +9,29 @@ struct CloseInvariantTests {
     static func pool() throws -> PoolClose {
         var state = LedgerState()
         let day = LedgerDate("2026-01-05")!
-        try state.apply(.itemDefined(ItemSetup(
-            id: "A", model: .fifo, includePhysicalValue: false, defaultPrice: nil, standardCost: nil,
-            postingGroup: "", dimensions: DimensionSet([]), negativeInventoryAllowed: true,
-            fixedReceiptPrice: false)), date: EventCatalog.setupDate, sequence: 1)
-        try state.apply(.receiptPosted(ReceiptPosted(
-            transaction: "P1", item: "A", kind: .purchase, dimensions: .none, quantity: Quantity(whole: 2),
-            unitPrice: UnitPrice(units: 100_000), physicalOnly: false, inventoryValue: Money(cents: 2_000),
-            offsetValue: Money(cents: 2_000), lines: [])), date: day, sequence: 2)
-        try state.apply(.issuePosted(IssuePosted(
-            transaction: "S1", item: "A", kind: .sale, dimensions: .none, quantity: Quantity(whole: 1),
-            physicalOnly: false, costAmount: Money(cents: 1_000), costSource: .runningAverage, lines: [])),
+        try state.apply(
+            .itemDefined(
+                ItemSetup(
+                    id: "A", model: .fifo, includePhysicalValue: false, defaultPrice: nil, standardCost: nil,
+                    postingGroup: "", dimensions: DimensionSet([]), negativeInventoryAllowed: true,
+                    fixedReceiptPrice: false)), date: EventCatalog.setupDate, sequence: 1)
+        try state.apply(
+            .receiptPosted(
+                ReceiptPosted(
+                    transaction: "P1", item: "A", kind: .purchase, dimensions: .none, quantity: Quantity(whole: 2),
+                    unitPrice: UnitPrice(units: 100_000), physicalOnly: false, inventoryValue: Money(cents: 2_000),
+                    offsetValue: Money(cents: 2_000), lines: [])), date: day, sequence: 2)
+        try state.apply(
+            .issuePosted(
+                IssuePosted(
+                    transaction: "S1", item: "A", kind: .sale, dimensions: .none, quantity: Quantity(whole: 1),
+                    physicalOnly: false, costAmount: Money(cents: 1_000), costSource: .runningAverage, lines: [])),
             date: day, sequence: 3)
         let planner = ClosePlanner(state: state, through: LedgerDate("2026-01-31")!, mode: .close)
         let key = PoolKey(item: "A", dimensions: .none)
-        return PoolClose(setup: state.items["A"]!, key: key, planner: planner,
-                         rows: ClosePlanner.PoolRows(receipts: ["P1"], issues: ["S1"]))
+        return PoolClose(
+            setup: state.items["A"]!, key: key, planner: planner,
+            rows: ClosePlanner.PoolRows(receipts: ["P1"], issues: ["S1"]))
     }
 
     @Test func aSoundCloseConservesValue() throws {
@@ -52,7 +60,8 @@ struct CloseInvariantTests {
             pool.checkConservation(from: start)
         }
         let message = String(decoding: result.standardErrorContent, as: UTF8.self)
-        #expect(message.contains("receipts were open for 20.00, 10.01 is left and settlements took 10.00"),
-                "\(message)")
+        #expect(
+            message.contains("receipts were open for 20.00, 10.01 is left and settlements took 10.00"),
+            "\(message)")
     }
 }

@@ -1,12 +1,14 @@
 import Testing
+
 @testable import SubledgerCore
 
 /// Close notes are stored as data from `close.posted` version 2 on; version 1 stored English text, which
 /// still decodes, verbatim, with the kind its text begins with.
 struct CloseNoteCodecTests {
     static func closePosted(version: Int, _ bytes: [UInt8]) throws -> ClosePosted {
-        let envelope = EventEnvelope(date: LedgerDate("2026-03-31")!, type: "close.posted", version: version,
-                                     payload: bytes)
+        let envelope = EventEnvelope(
+            date: LedgerDate("2026-03-31")!, type: "close.posted", version: version,
+            payload: bytes)
         guard case .closePosted(let event) = try EventCatalog.decode(envelope) else {
             Issue.record("not a close")
             return ClosePosted(mode: .close, log: [])
@@ -37,8 +39,10 @@ struct CloseNoteCodecTests {
             ("marked issue S2 waits for its receipt: not settled", .markedIssueWaiting),
             ("marked issue S2 something else", .other),
             ("posted at zero cost: S3 (A)", .postedAtZeroCost),
-            ("valued without settlement: S4 (A) qty 1 from physically-only receipt P1; stays open",
-             .valuedWithoutSettlement),
+            (
+                "valued without settlement: S4 (A) qty 1 from physically-only receipt P1; stays open",
+                .valuedWithoutSettlement
+            ),
             ("negative on-hand: A site:S1 qty -2", .negativeOnHand),
             ("transfer cycle: A site:S1 closed before its sources; iterating", .transferCycle),
             ("transfer cycle: adjustments still changing after 100 iterations", .transferCycleUnresolved),
@@ -57,10 +61,11 @@ struct CloseNoteCodecTests {
 
     @Test func kindCodesAndNamesArePinned() {
         #expect(CloseNote.Kind.allCases.map(\.rawValue) == Array(0...7))
-        #expect(CloseNote.Kind.allCases.map(\.name) == [
-            "other", "unsettled", "marked-issue-waiting", "posted-at-zero-cost", "valued-without-settlement",
-            "negative-on-hand", "transfer-cycle", "transfer-cycle-unresolved",
-        ])
+        #expect(
+            CloseNote.Kind.allCases.map(\.name) == [
+                "other", "unsettled", "marked-issue-waiting", "posted-at-zero-cost", "valued-without-settlement",
+                "negative-on-hand", "transfer-cycle", "transfer-cycle-unresolved",
+            ])
         #expect(LedgerWarning.postedAtZeroCost(transaction: "S1").code == 1)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubledgerCore
 
 /// One table of command names: what the decoder accepts under a name is the command the ledger records
@@ -11,8 +12,13 @@ struct CommandNameTests {
         (.issue, [("date", "2026-01-02"), ("item", "A"), ("tx", "S1"), ("qty", "1")]),
         (.invoice, [("date", "2026-01-02"), ("tx", "P1")]),
         (.mark, [("date", "2026-01-02"), ("issue", "S1"), ("receipt", "P1")]),
-        (.transfer, [("date", "2026-01-02"), ("item", "A"), ("tx", "T1"), ("qty", "1"), ("from", "site:S1"),
-                     ("to", "site:S2")]),
+        (
+            .transfer,
+            [
+                ("date", "2026-01-02"), ("item", "A"), ("tx", "T1"), ("qty", "1"), ("from", "site:S1"),
+                ("to", "site:S2"),
+            ]
+        ),
         (.standardCost, [("date", "2026-01-02"), ("item", "A"), ("price", "3")]),
         (.revalue, [("date", "2026-01-02"), ("item", "A"), ("price", "3")]),
         (.adjust, [("date", "2026-01-02"), ("tx", "P1"), ("amount", "1")]),

@@ -1,11 +1,11 @@
-import Testing
 import SubledgerCore
+import Testing
 
 /// Business dates: exact `YYYY-MM-DD`, a real calendar (leap years), integer order is date order.
 struct DateTests {
     @Test(arguments: [
-        ("2024-02-29", Int32(2024_02_29)),   // leap year
-        ("2000-02-29", 2000_02_29),          // divisible by 400
+        ("2024-02-29", Int32(2024_02_29)),  // leap year
+        ("2000-02-29", 2000_02_29),  // divisible by 400
         ("2026-02-28", 2026_02_28),
         ("2026-01-31", 2026_01_31),
         ("2026-04-30", 2026_04_30),
@@ -21,16 +21,16 @@ struct DateTests {
     }
 
     @Test(arguments: [
-        "2026-02-29",   // not a leap year
-        "1900-02-29",   // century, not divisible by 400
-        "2026-13-01",   // month 13
-        "2026-00-10",   // month 0
-        "2026-01-00",   // day 0
+        "2026-02-29",  // not a leap year
+        "1900-02-29",  // century, not divisible by 400
+        "2026-13-01",  // month 13
+        "2026-00-10",  // month 0
+        "2026-01-00",  // day 0
         "2026-01-32",
-        "2026-04-31",   // April has 30 days
+        "2026-04-31",  // April has 30 days
         "2026-06-31", "2026-09-31", "2026-11-31",
-        "0000-01-01",   // year 0
-        "2026-1-01",    // unpadded month
+        "0000-01-01",  // year 0
+        "2026-1-01",  // unpadded month
         "2026-01-1",
         "26-01-01",
         "2026/01/01",
@@ -64,20 +64,22 @@ struct DateTests {
 
     /// `init(year:month:day:)` must validate each component, not just the packed integer.
     @Test(arguments: [
-        (2026, 1, 115),   // packs to 2026-02-15
-        (2026, 0, 131),   // packs to 2026-01-31
-        (2026, 3, -72),   // packs to 2026-02-28
+        (2026, 1, 115),  // packs to 2026-02-15
+        (2026, 0, 131),  // packs to 2026-01-31
+        (2026, 3, -72),  // packs to 2026-02-28
         (2026, 2, -1),
     ])
     func componentsOutOfRangeAreRejected(year: Int, month: Int, day: Int) {
-        #expect(LedgerDate(year: year, month: month, day: day) == nil,
-                "year \(year) month \(month) day \(day) is not a calendar date")
+        #expect(
+            LedgerDate(year: year, month: month, day: day) == nil,
+            "year \(year) month \(month) day \(day) is not a calendar date")
     }
 
     @Test func orderingIsCalendarOrder() throws {
         let texts = ["2026-02-01", "2025-12-31", "2026-01-31", "2024-02-29", "2026-01-01", "2026-10-01"]
         let dates = try texts.map { try #require(LedgerDate($0)) }
-        #expect(dates.sorted().map(\.description)
+        #expect(
+            dates.sorted().map(\.description)
                 == ["2024-02-29", "2025-12-31", "2026-01-01", "2026-01-31", "2026-02-01", "2026-10-01"])
         #expect(try #require(LedgerDate("2026-01-31")) < (try #require(LedgerDate("2026-02-01"))))
         #expect(!(try #require(LedgerDate("2026-02-01")) < (try #require(LedgerDate("2026-02-01")))))

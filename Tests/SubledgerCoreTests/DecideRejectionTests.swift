@@ -1,6 +1,6 @@
-import Testing
 import SubledgerCore
 import SubledgerTestSupport
+import Testing
 
 /// Every `Rejection.Code` that `CommandDecoder` or `decide` can produce, with the field it names. A
 /// rejection is data: decide throws before returning any event, so there is nothing to apply.
@@ -49,13 +49,16 @@ struct DecideRejectionTests {
     typealias Snapshot = ProjectionSnapshot
 
     /// Decide must throw `code` naming `field`, return no events, and leave the state as it was.
-    static func expectDecideRejection(_ state: LedgerState, _ command: LedgerCommand, _ code: Rejection.Code,
-                                      field: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectDecideRejection(
+        _ state: LedgerState, _ command: LedgerCommand, _ code: Rejection.Code,
+        field: String?, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let before = Snapshot(state)
         var events: [(event: LedgerEvent, date: LedgerDate)]?
         do {
             events = try state.decide(command)
-            Issue.record("expected \(code.rawValue), decide returned \(events!.count) events", sourceLocation: sourceLocation)
+            Issue.record(
+                "expected \(code.rawValue), decide returned \(events!.count) events", sourceLocation: sourceLocation)
         } catch {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
             #expect(error.field == field, "\(error)", sourceLocation: sourceLocation)
@@ -66,11 +69,14 @@ struct DecideRejectionTests {
         #expect(Snapshot(state) == before, sourceLocation: sourceLocation)
     }
 
-    static func expectDecodeRejection(_ name: String, _ text: String, _ code: Rejection.Code, field: String?,
-                                      sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectDecodeRejection(
+        _ name: String, _ text: String, _ code: Rejection.Code, field: String?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             let command = try CommandDecoder.decode(command: name, fields(text))
-            Issue.record("expected \(code.rawValue) for \(name) \(text), decoded \(command)", sourceLocation: sourceLocation)
+            Issue.record(
+                "expected \(code.rawValue) for \(name) \(text), decoded \(command)", sourceLocation: sourceLocation)
         } catch {
             #expect(error.code == code, "\(name) \(text): \(error)", sourceLocation: sourceLocation)
             #expect(error.field == field, "\(name) \(text): \(error)", sourceLocation: sourceLocation)
@@ -154,7 +160,10 @@ struct DecideRejectionTests {
         ("item", "item=A model=standard", .invalidSetup, "standard"),
         ("item", "item=A model=fifo standard=10", .invalidSetup, "standard"),
         ("item", "item=A model=moving-average fixed-receipt-price=yes price=5", .invalidSetup, "fixed-receipt-price"),
-        ("item", "item=A model=standard standard=5 fixed-receipt-price=yes price=5", .invalidSetup, "fixed-receipt-price"),
+        (
+            "item", "item=A model=standard standard=5 fixed-receipt-price=yes price=5", .invalidSetup,
+            "fixed-receipt-price"
+        ),
         ("item", "item=A model=non-valuated fixed-receipt-price=yes price=5", .invalidSetup, "fixed-receipt-price"),
         ("item", "item=A model=fifo fixed-receipt-price=yes", .invalidSetup, "price"),
         ("item", "item=A model=fifo dimensions=site,colour", .invalidSetup, "dimensions"),
@@ -248,8 +257,9 @@ struct DecideRejectionTests {
 
     /// Every code a user can meet has a test in this file. A new code without a test fails here.
     @Test func everyProducibleCodeIsCovered() {
-        let covered = Set(Self.decoderCases.map(\.code) + Self.decideCases.map(\.code) + Self.closeCodes
-                          + Self.ledgerCodes)
+        let covered = Set(
+            Self.decoderCases.map(\.code) + Self.decideCases.map(\.code) + Self.closeCodes
+                + Self.ledgerCodes)
         let uncovered = Set(Rejection.Code.allCases).subtracting(covered)
         #expect(uncovered.isEmpty, "codes without a test: \(uncovered)")
     }
@@ -285,18 +295,21 @@ struct DecideRejectionTests {
         try Self.run(&state, "reverse-close", "")
         try Self.run(&state, "receive", "date=2026-01-31 item=F tx=X2 qty=1 cost=1")
         try Self.run(&state, "close", "date=2026-01-31")
-        Self.expectDecideRejection(state, try Self.command("receive", "date=2026-01-31 item=F tx=X3 qty=1 cost=1"),
-                                   .periodClosed, field: "date")
+        Self.expectDecideRejection(
+            state, try Self.command("receive", "date=2026-01-31 item=F tx=X3 qty=1 cost=1"),
+            .periodClosed, field: "date")
     }
 
     @Test func nothingToReverse() throws {
         var state = try Self.baseState()
         Self.expectDecideRejection(state, try Self.command("reverse-close", ""), .nothingToReverse, field: nil)
-        Self.expectDecideRejection(state, try Self.command("reverse-close", "date=2026-01-31"),
-                                   .nothingToReverse, field: nil)
+        Self.expectDecideRejection(
+            state, try Self.command("reverse-close", "date=2026-01-31"),
+            .nothingToReverse, field: nil)
         try Self.run(&state, "close", "date=2026-01-31")
-        Self.expectDecideRejection(state, try Self.command("reverse-close", "through=2026-01-31"),
-                                   .nothingToReverse, field: "through")
+        Self.expectDecideRejection(
+            state, try Self.command("reverse-close", "through=2026-01-31"),
+            .nothingToReverse, field: "through")
         try Self.run(&state, "reverse-close", "")
         Self.expectDecideRejection(state, try Self.command("reverse-close", ""), .nothingToReverse, field: nil)
     }
@@ -306,10 +319,12 @@ struct DecideRejectionTests {
         var state = try Self.baseState()
         try Self.run(&state, "close", "date=2026-01-31")
         try Self.run(&state, "close", "date=2026-02-28")
-        Self.expectDecideRejection(state, try Self.command("reverse-close", "date=2026-01-31"),
-                                   .notLatestClose, field: "date")
-        Self.expectDecideRejection(state, try Self.command("reverse-close", "date=2026-03-31"),
-                                   .notLatestClose, field: "date")
+        Self.expectDecideRejection(
+            state, try Self.command("reverse-close", "date=2026-01-31"),
+            .notLatestClose, field: "date")
+        Self.expectDecideRejection(
+            state, try Self.command("reverse-close", "date=2026-03-31"),
+            .notLatestClose, field: "date")
         try Self.run(&state, "reverse-close", "date=2026-02-28")
         try Self.run(&state, "reverse-close", "date=2026-01-31")
         try Self.run(&state, "receive", "date=2026-01-05 item=F tx=X1 qty=1 cost=1")
@@ -328,15 +343,18 @@ struct DecideRejectionTests {
     @Test func markingBeyondTheUnmarkedQuantityIsRejected() throws {
         var state = try Self.baseState()
         try Self.run(&state, "mark", "date=2026-02-01 issue=S1 receipt=P1 qty=1.5")
-        Self.expectDecideRejection(state, try Self.command("mark", "date=2026-02-01 issue=S1 receipt=P1 qty=0.5001"),
-                                   .invalidMarking, field: "qty")
-        Self.expectDecideRejection(state, try Self.command("mark", "date=2026-02-01 issue=S1 receipt=P1"),
-                                   .invalidMarking, field: "qty")
+        Self.expectDecideRejection(
+            state, try Self.command("mark", "date=2026-02-01 issue=S1 receipt=P1 qty=0.5001"),
+            .invalidMarking, field: "qty")
+        Self.expectDecideRejection(
+            state, try Self.command("mark", "date=2026-02-01 issue=S1 receipt=P1"),
+            .invalidMarking, field: "qty")
         try Self.run(&state, "mark", "date=2026-02-01 issue=S1 receipt=P1 qty=0.5")
         // The receipt's marked quantity counts too: 10 received, 2 marked by S1.
         try Self.run(&state, "issue", "date=2026-02-02 item=F tx=S9 qty=9 site=S1")
-        Self.expectDecideRejection(state, try Self.command("mark", "date=2026-02-02 issue=S9 receipt=P1"),
-                                   .invalidMarking, field: "qty")
+        Self.expectDecideRejection(
+            state, try Self.command("mark", "date=2026-02-02 issue=S9 receipt=P1"),
+            .invalidMarking, field: "qty")
         try Self.run(&state, "mark", "date=2026-02-02 issue=S9 receipt=P1 qty=8")
         #expect(state.marks["S9"]?.map(\.quantity) == [Quantity(whole: 8)])
     }
@@ -344,14 +362,17 @@ struct DecideRejectionTests {
     @Test func invoicingTwiceIsOverInvoiced() throws {
         var state = try Self.baseState()
         try Self.run(&state, "invoice", "date=2026-02-01 tx=PP qty=4 cost=11")
-        Self.expectDecideRejection(state, try Self.command("invoice", "date=2026-02-01 tx=PP qty=7 cost=11"),
-                                   .overInvoiced, field: "qty")
+        Self.expectDecideRejection(
+            state, try Self.command("invoice", "date=2026-02-01 tx=PP qty=7 cost=11"),
+            .overInvoiced, field: "qty")
         try Self.run(&state, "invoice", "date=2026-02-01 tx=PP cost=11")
-        Self.expectDecideRejection(state, try Self.command("invoice", "date=2026-02-01 tx=PP cost=11"),
-                                   .overInvoiced, field: "tx")
+        Self.expectDecideRejection(
+            state, try Self.command("invoice", "date=2026-02-01 tx=PP cost=11"),
+            .overInvoiced, field: "tx")
         try Self.run(&state, "invoice", "date=2026-02-01 tx=SP")
-        Self.expectDecideRejection(state, try Self.command("invoice", "date=2026-02-01 tx=SP"),
-                                   .overInvoiced, field: "tx")
+        Self.expectDecideRejection(
+            state, try Self.command("invoice", "date=2026-02-01 tx=SP"),
+            .overInvoiced, field: "tx")
     }
 
     @Test func negativeInventoryCountsThePhysicalOrFinancialOnHand() throws {
@@ -359,11 +380,13 @@ struct DecideRejectionTests {
         // N has 3 financial at S1. A physical receipt does not count for a financial issue (include
         // physical is off) but does for a physical one.
         try Self.run(&state, "receive", "date=2026-02-01 item=N tx=N2 qty=2 cost=1 site=S1 physical=yes")
-        Self.expectDecideRejection(state, try Self.command("issue", "date=2026-02-01 item=N tx=X qty=4 site=S1"),
-                                   .negativeInventory, field: "qty")
+        Self.expectDecideRejection(
+            state, try Self.command("issue", "date=2026-02-01 item=N tx=X qty=4 site=S1"),
+            .negativeInventory, field: "qty")
         try Self.run(&state, "issue", "date=2026-02-01 item=N tx=X qty=4 site=S1 physical=yes")
-        Self.expectDecideRejection(state, try Self.command("issue", "date=2026-02-01 item=N tx=Y qty=1.0001 site=S1 physical=yes"),
-                                   .negativeInventory, field: "qty")
+        Self.expectDecideRejection(
+            state, try Self.command("issue", "date=2026-02-01 item=N tx=Y qty=1.0001 site=S1 physical=yes"),
+            .negativeInventory, field: "qty")
         try Self.run(&state, "issue", "date=2026-02-01 item=N tx=Y qty=1 site=S1 physical=yes")
     }
 
@@ -387,8 +410,9 @@ struct DecideRejectionTests {
     @Test func adjustmentMayNotTakeAReceiptBelowZero() throws {
         var state = try Self.baseState()
         try Self.run(&state, "adjust", "date=2026-02-01 tx=P1 amount=-60")
-        Self.expectDecideRejection(state, try Self.command("adjust", "date=2026-02-01 tx=P1 amount=-40.01"),
-                                   .invalidAmount, field: "amount")
+        Self.expectDecideRejection(
+            state, try Self.command("adjust", "date=2026-02-01 tx=P1 amount=-40.01"),
+            .invalidAmount, field: "amount")
         try Self.run(&state, "adjust", "date=2026-02-01 tx=P1 amount=-40")
         #expect(state.transactions["P1"]?.adjustment == (try Money(parsing: "-100")))
     }
@@ -396,8 +420,9 @@ struct DecideRejectionTests {
     @Test func revaluationNeedsStockInThePool() throws {
         var state = try Self.baseState()
         try Self.run(&state, "issue", "date=2026-02-01 item=MA tx=X qty=4")
-        Self.expectDecideRejection(state, try Self.command("revalue", "date=2026-02-01 item=MA price=5"),
-                                   .nothingOnHand, field: "item")
+        Self.expectDecideRejection(
+            state, try Self.command("revalue", "date=2026-02-01 item=MA price=5"),
+            .nothingOnHand, field: "item")
         try Self.run(&state, "receive", "date=2026-02-02 item=MA tx=Y qty=1 cost=4")
         try Self.run(&state, "revalue", "date=2026-02-02 item=MA price=5")
     }
@@ -406,16 +431,19 @@ struct DecideRejectionTests {
     @Test func precedenceIsFixed() throws {
         let state = try Self.baseState()
         // Unknown item before duplicate transaction.
-        Self.expectDecideRejection(state, try Self.command("receive", "date=2026-02-01 item=NOPE tx=P1 qty=1 cost=1"),
-                                   .unknownItem, field: "item")
+        Self.expectDecideRejection(
+            state, try Self.command("receive", "date=2026-02-01 item=NOPE tx=P1 qty=1 cost=1"),
+            .unknownItem, field: "item")
         // Duplicate transaction before negative inventory.
-        Self.expectDecideRejection(state, try Self.command("issue", "date=2026-02-01 item=N tx=N1 qty=99 site=S1"),
-                                   .duplicateTransaction, field: "tx")
+        Self.expectDecideRejection(
+            state, try Self.command("issue", "date=2026-02-01 item=N tx=N1 qty=99 site=S1"),
+            .duplicateTransaction, field: "tx")
         // The decoder reports an unknown key before anything else.
         Self.expectDecodeRejection("receive", "date=bad item=F tx=X qty=0 cost=1 foo=1", .malformed, field: "foo")
         // Swapped marking is reported on the issue before the model is looked at.
-        Self.expectDecideRejection(state, try Self.command("mark", "date=2026-02-01 issue=PS receipt=SS"),
-                                   .invalidMarking, field: "issue")
+        Self.expectDecideRejection(
+            state, try Self.command("mark", "date=2026-02-01 issue=PS receipt=SS"),
+            .invalidMarking, field: "issue")
     }
 
     @Test func acceptedCommandsOfEveryKindDecide() throws {

@@ -1,5 +1,5 @@
-import Testing
 import SubledgerCore
+import Testing
 
 /// Money, Quantity and UnitPrice: exact parsing and printing, named rounding, and the D10 share rule.
 struct FixedPointTests {
@@ -49,8 +49,10 @@ struct FixedPointTests {
         #expect(throws: NumberError.tooManyDecimals(allowed: 4)) { try UnitPrice(parsing: text) }
     }
 
-    @Test(arguments: ["12abc", "", ".", "1.", "e5", " 1", "1 ", "-", "+", "1.2.3", "--1", "+-1", "1,50", "abc",
-                      "0x10", "1_000", "\u{0661}"])
+    @Test(arguments: [
+        "12abc", "", ".", "1.", "e5", " 1", "1 ", "-", "+", "1.2.3", "--1", "+-1", "1,50", "abc",
+        "0x10", "1_000", "\u{0661}",
+    ])
     func malformedTextIsRejected(text: String) {
         #expect(throws: NumberError.malformed) { try Money(parsing: text) }
         #expect(throws: NumberError.malformed) { try Quantity(parsing: text) }
@@ -58,9 +60,9 @@ struct FixedPointTests {
     }
 
     @Test(arguments: [
-        "92233720368547758.08",        // Int64.max + 1 cent
-        "92233720368547759",           // fits as digits, overflows when scaled to cents
-        "99999999999999999999",        // overflows while reading digits
+        "92233720368547758.08",  // Int64.max + 1 cent
+        "92233720368547759",  // fits as digits, overflows when scaled to cents
+        "99999999999999999999",  // overflows while reading digits
         "-99999999999999999999.99",
         "100000000000000000000000000000",
     ])
@@ -119,8 +121,10 @@ struct FixedPointTests {
         #expect(UnitPrice(units: 0).formatted(minimumDecimals: 0) == "0")
     }
 
-    @Test(arguments: [Int64(0), 1, -1, 9, 10, 99, 100, 101, 1250, -1250, 123_456_789, -987_654_321,
-                      Int64.max, -Int64.max])
+    @Test(arguments: [
+        Int64(0), 1, -1, 9, 10, 99, 100, 101, 1250, -1250, 123_456_789, -987_654_321,
+        Int64.max, -Int64.max,
+    ])
     func descriptionRoundTrips(units: Int64) throws {
         #expect(try Money(parsing: Money(units: units).description).units == units)
         #expect(try Quantity(parsing: Quantity(units: units).description).units == units)
@@ -170,10 +174,12 @@ struct FixedPointTests {
         (0, 7, 0, 0),
     ])
     func roundingDivides(numerator: Int128, denominator: Int128, half: Int128, toward: Int128) {
-        #expect(Rounding.halfAwayFromZero.divide(numerator, by: denominator) == half,
-                "\(numerator)/\(denominator) half away from zero")
-        #expect(Rounding.towardZero.divide(numerator, by: denominator) == toward,
-                "\(numerator)/\(denominator) toward zero")
+        #expect(
+            Rounding.halfAwayFromZero.divide(numerator, by: denominator) == half,
+            "\(numerator)/\(denominator) half away from zero")
+        #expect(
+            Rounding.towardZero.divide(numerator, by: denominator) == toward,
+            "\(numerator)/\(denominator) toward zero")
     }
 
     @Test func rescalingToCentsRoundsHalvesAwayFromZero() throws {
@@ -219,7 +225,8 @@ struct FixedPointTests {
         // Shares of a negative pool (moving average below zero) are positive magnitudes.
         #expect(Quantity(whole: 2).share(of: Money(cents: -1000), outOf: Quantity(whole: -4)) == Money(cents: 500))
         // Fractional quantities.
-        #expect(try Quantity(parsing: "0.5").share(of: Money(cents: 1001), outOf: Quantity(whole: 1)) == Money(cents: 501))
+        #expect(
+            try Quantity(parsing: "0.5").share(of: Money(cents: 1001), outOf: Quantity(whole: 1)) == Money(cents: 501))
     }
 
     @Test func shareDoesNotOverflowOnLargeIntermediates() throws {
@@ -227,22 +234,23 @@ struct FixedPointTests {
         let quantity = try Quantity(parsing: "900000000")
         let value = try Money(parsing: "9000000000.00")
         #expect(quantity.share(of: value, outOf: quantity) == value)
-        #expect(try Quantity(parsing: "300000000").share(of: value, outOf: quantity)
+        #expect(
+            try Quantity(parsing: "300000000").share(of: value, outOf: quantity)
                 == (try Money(parsing: "3000000000.00")))
     }
 
     @Test(arguments: [
-        ("3", "12.3456", "37.04"),        // 37.0368
-        ("0.5", "0.01", "0.01"),          // 0.005 -> 0.01
-        ("0.0005", "10", "0.01"),         // 0.005 -> 0.01
-        ("0.0004", "10", "0.00"),         // 0.004
-        ("-0.5", "0.01", "-0.01"),        // -0.005 -> -0.01
+        ("3", "12.3456", "37.04"),  // 37.0368
+        ("0.5", "0.01", "0.01"),  // 0.005 -> 0.01
+        ("0.0005", "10", "0.01"),  // 0.005 -> 0.01
+        ("0.0004", "10", "0.00"),  // 0.004
+        ("-0.5", "0.01", "-0.01"),  // -0.005 -> -0.01
         ("10", "1000", "10000.00"),
-        ("1.5", "2.3333", "3.50"),        // 3.49995 -> 3.50
-        ("1.5", "2.3332", "3.50"),        // 3.4998
-        ("1.5", "2.3330", "3.50"),        // 3.4995 -> 3.50
-        ("1.5", "2.3329", "3.50"),        // 3.49935
-        ("1.5", "2.3296", "3.49"),        // 3.4944
+        ("1.5", "2.3333", "3.50"),  // 3.49995 -> 3.50
+        ("1.5", "2.3332", "3.50"),  // 3.4998
+        ("1.5", "2.3330", "3.50"),  // 3.4995 -> 3.50
+        ("1.5", "2.3329", "3.50"),  // 3.49935
+        ("1.5", "2.3296", "3.49"),  // 3.4944
     ])
     func amountAtPriceRoundsOnce(quantity: String, price: String, expected: String) throws {
         let amount = try Quantity(parsing: quantity).amount(at: try UnitPrice(parsing: price))
@@ -251,7 +259,8 @@ struct FixedPointTests {
 
     @Test func amountTowardZeroTruncates() throws {
         #expect(try Quantity(parsing: "0.5").amount(at: try UnitPrice(parsing: "0.01"), .towardZero) == .zero)
-        #expect(try Quantity(parsing: "3").amount(at: try UnitPrice(parsing: "12.3456"), .towardZero)
+        #expect(
+            try Quantity(parsing: "3").amount(at: try UnitPrice(parsing: "12.3456"), .towardZero)
                 == (try Money(parsing: "37.03")))
     }
 
@@ -261,7 +270,7 @@ struct FixedPointTests {
         ("-10.00", "3", "-3.3333"),
         ("2.00", "3", "0.6667"),
         ("-2.00", "3", "-0.6667"),
-        ("0.01", "8", "0.0013"),          // 0.00125 -> 0.0013
+        ("0.01", "8", "0.0013"),  // 0.00125 -> 0.0013
         ("-0.01", "8", "-0.0013"),
         ("0.01", "0.0002", "50"),
         ("560.00", "26", "21.5385"),

@@ -1,18 +1,26 @@
 import Testing
+
 @testable import SubledgerCore
 
 /// One kind per transaction record, with the stable codes records always had; an unknown code is an error,
 /// never a sale or a weighted average closing receipt.
 struct TransactionKindTests {
-    static let all: [TransactionKind] = LedgerCommand.ReceiptKind.allCases.map(TransactionKind.receipt)
+    static let all: [TransactionKind] =
+        LedgerCommand.ReceiptKind.allCases.map(TransactionKind.receipt)
         + LedgerCommand.IssueKind.allCases.map(TransactionKind.issue) + [.transferOut, .transferIn, .closingReceipt]
 
     @Test func codesNamesAndDirectionsArePinned() {
         #expect(Self.all.map(\.code) == [1, 2, 3, 4, 11, 12, 13, 21, 5, 6])
-        #expect(Self.all.map(\.name) == ["purchase", "journal", "return", "production", "sale", "journal",
-                                          "production", "transfer-out", "transfer-in", "weighted-average-closing"])
-        #expect(Self.all.map(\.direction) == [.receipt, .receipt, .receipt, .receipt, .issue, .issue, .issue,
-                                               .issue, .receipt, .receipt])
+        #expect(
+            Self.all.map(\.name) == [
+                "purchase", "journal", "return", "production", "sale", "journal",
+                "production", "transfer-out", "transfer-in", "weighted-average-closing",
+            ])
+        #expect(
+            Self.all.map(\.direction) == [
+                .receipt, .receipt, .receipt, .receipt, .issue, .issue, .issue,
+                .issue, .receipt, .receipt,
+            ])
         for kind in Self.all { #expect(TransactionKind(code: kind.code) == kind) }
     }
 
@@ -27,8 +35,9 @@ struct TransactionKindTests {
         #expect(SyntheticID.transferReceipt("T1") == "T1@in")
         #expect(SyntheticID.transfer(ofReceipt: "T1@in") == "T1")
         #expect(SyntheticID.transfer(ofReceipt: "T1") == nil)
-        let closing = SyntheticID.closingReceipt(on: LedgerDate("2026-01-31")!, item: "A",
-                                                 dimensions: DimensionValues(site: "S1"))
+        let closing = SyntheticID.closingReceipt(
+            on: LedgerDate("2026-01-31")!, item: "A",
+            dimensions: DimensionValues(site: "S1"))
         #expect(closing == "wa-close@2026-01-31@A@site:S1")
         #expect(SyntheticID.isClosingReceipt(closing) && !SyntheticID.isClosingReceipt("P1"))
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SubledgerCore
 
 /// Every enum stored as a byte goes through one reader: its bytes round-trip, and a byte no case has is an
@@ -27,8 +28,9 @@ struct WireCodeTests {
     @Test func everyByteEnumRoundTripsAndRefusesAnUnknownByte() {
         Self.check([CloseMode.close, .recalculation, .reversal], unknown: 4, names: "close mode")
         Self.check(SettleModel.allCases, unknown: 9, names: "settle model")
-        Self.check([SettlementEntry.Kind.settlement, .adjustment, .consumption, .receiptAdjustment], unknown: 0,
-                   names: "settlement kind")
+        Self.check(
+            [SettlementEntry.Kind.settlement, .adjustment, .consumption, .receiptAdjustment], unknown: 0,
+            names: "settlement kind")
         Self.check((1...8).compactMap { CostSource(rawValue: UInt8($0)) }, unknown: 9, names: "cost source")
         Self.check(LedgerCommand.ReceiptKind.allCases, unknown: 11, names: "receipt kind")
         Self.check(LedgerCommand.IssueKind.allCases, unknown: 1, names: "issue kind")

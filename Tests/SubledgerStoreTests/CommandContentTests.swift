@@ -2,19 +2,24 @@
 // and compares it, inside the append's transaction, when the id comes again.
 
 import Foundation
-import Testing
-@testable import SubledgerStore
 import SubledgerCore
+import Testing
+
+@testable import SubledgerStore
 
 @Suite struct CommandContentTests {
     static let first = SHA256.hash(Array("first command".utf8))
     static let other = SHA256.hash(Array("another command".utf8))
 
     /// Appends `events` sample events as `id` with content `hash`.
-    static func append(_ store: EventStore, _ id: String, hash: SHA256.Digest?, events: Int = 2,
-                       ran: inout Bool) throws -> AppendOutcome {
-        try store.append(commandID: id, kind: "post", expectedLastSequence: try store.lastSequence(), recordedAt: 7,
-                         contentHash: { hash }) { batch in
+    static func append(
+        _ store: EventStore, _ id: String, hash: SHA256.Digest?, events: Int = 2,
+        ran: inout Bool
+    ) throws -> AppendOutcome {
+        try store.append(
+            commandID: id, kind: "post", expectedLastSequence: try store.lastSequence(), recordedAt: 7,
+            contentHash: { hash }
+        ) { batch in
             ran = true
             for index in 0..<events { try batch.append(sampleEvent(index)) }
             return "{\"events\":\(events)}"
@@ -43,7 +48,8 @@ import SubledgerCore
             Issue.record("not appended"); return
         }
         ran = false
-        #expect(try Self.append(store, "c1", hash: Self.other, ran: &ran) == .idConflict(record, contentHash: Self.other))
+        #expect(
+            try Self.append(store, "c1", hash: Self.other, ran: &ran) == .idConflict(record, contentHash: Self.other))
         #expect(!ran)
         #expect(try store.lastSequence() == 2)
         #expect(try store.commands() == [record])
@@ -55,8 +61,12 @@ import SubledgerCore
         var ran = false
         _ = try Self.append(store, "c1", hash: Self.first, ran: &ran)
         var inTransaction: [Bool] = []
-        let outcome = try store.append(commandID: "c1", kind: "post", expectedLastSequence: 2, recordedAt: 8,
-                                       contentHash: { inTransaction.append(store.connection.isInTransaction); return Self.other }) { _ in "" }
+        let outcome = try store.append(
+            commandID: "c1", kind: "post", expectedLastSequence: 2, recordedAt: 8,
+            contentHash: {
+                inTransaction.append(store.connection.isInTransaction); return Self.other
+            }
+        ) { _ in "" }
         guard case .idConflict = outcome else { Issue.record("\(outcome)"); return }
         #expect(inTransaction == [true])
         #expect(!store.connection.isInTransaction)
@@ -92,7 +102,8 @@ import SubledgerCore
         #expect(!ran)
         // The column admits a 32-byte hash or NULL, nothing else.
         #expect(throws: StoreError.self) {
-            try store.connection.execute("INSERT INTO commands(\(EventStore.commandColumns)) VALUES ('bad', 'k', 2, 1, 0, 0, '', x'00')")
+            try store.connection.execute(
+                "INSERT INTO commands(\(EventStore.commandColumns)) VALUES ('bad', 'k', 2, 1, 0, 0, '', x'00')")
         }
     }
 

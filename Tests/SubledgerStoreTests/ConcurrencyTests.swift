@@ -4,10 +4,11 @@
 
 import Dispatch
 import Foundation
+import SubledgerCore
 import Synchronization
 import Testing
+
 @testable import SubledgerStore
-import SubledgerCore
 
 @Suite struct ConcurrencyTests {
     @Test func twoWritersOnOneFile() throws {
@@ -30,11 +31,15 @@ import SubledgerCore
                         // Deciding takes time in real callers; without it SQLite's busy handler lets the
                         // current lock holder win every race and the writers barely interleave.
                         Thread.sleep(forTimeInterval: Double.random(in: 0...0.0005))
-                        let outcome = try store.append(commandID: "w\(writer)-\(index)", kind: "post",
-                                                       expectedLastSequence: last, recordedAt: Int64(index)) { batch in
+                        let outcome = try store.append(
+                            commandID: "w\(writer)-\(index)", kind: "post",
+                            expectedLastSequence: last, recordedAt: Int64(index)
+                        ) { batch in
                             for event in 0..<events {
-                                try batch.append(EventEnvelope(date: LedgerDate(yyyymmdd: 2024_03_01)!, type: "w\(writer)",
-                                                               version: 1, payload: [UInt8(writer), UInt8(index % 256), UInt8(event)]))
+                                try batch.append(
+                                    EventEnvelope(
+                                        date: LedgerDate(yyyymmdd: 2024_03_01)!, type: "w\(writer)",
+                                        version: 1, payload: [UInt8(writer), UInt8(index % 256), UInt8(event)]))
                             }
                             return "w\(writer)-\(index)"
                         }
@@ -68,7 +73,9 @@ import SubledgerCore
         #expect(count == Int64(expectedEvents))
         let owners = commands.map { $0.commandID.prefix(2) }
         let switches = zip(owners, owners.dropFirst()).filter { $0 != $1 }.count
-        print("concurrent writers: \(conflicts.withLock { $0 }) conflicts retried, \(switches) writer switches in the log")
+        print(
+            "concurrent writers: \(conflicts.withLock { $0 }) conflicts retried, \(switches) writer switches in the log"
+        )
     }
 
     @Test func staleWriterOnASecondConnectionConflicts() throws {
@@ -76,11 +83,17 @@ import SubledgerCore
         let first = try EventStore(path: db.path), second = try EventStore(path: db.path)
         let seenBySecond = try second.lastSequence()
         try appendCommands(first, sizes: [2])
-        let outcome = try second.append(commandID: "late", kind: "post", expectedLastSequence: seenBySecond, recordedAt: 1) { _ in "" }
+        let outcome = try second.append(
+            commandID: "late", kind: "post", expectedLastSequence: seenBySecond, recordedAt: 1
+        ) { _ in "" }
         #expect(outcome == .conflict(actualLastSequence: 2))
-        guard case .appended = try second.append(commandID: "late", kind: "post", expectedLastSequence: 2, recordedAt: 1, { batch in
-            try batch.append(sampleEvent(0)); return ""
-        }) else { Issue.record("expected append after catching up"); return }
+        guard
+            case .appended = try second.append(
+                commandID: "late", kind: "post", expectedLastSequence: 2, recordedAt: 1,
+                { batch in
+                    try batch.append(sampleEvent(0)); return ""
+                })
+        else { Issue.record("expected append after catching up"); return }
         #expect(try first.verifyChain() == .intact(eventCount: 3, lastHash: lastHash(first)))
     }
 }

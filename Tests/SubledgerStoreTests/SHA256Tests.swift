@@ -2,16 +2,21 @@
 // append path feeds the hasher many small pieces per event.
 
 import Testing
+
 @testable import SubledgerStore
 
 @Suite struct SHA256Tests {
     static let vectors: [(String, String)] = [
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
     ]
 
     @Test func nistVectors() {
@@ -65,9 +70,16 @@ import Testing
                 SHA256.compress(&hardware, buffer.baseAddress!, blocks: blocks)
                 SHA256.portableCompress(&portable, buffer.baseAddress!, blocks: blocks)
             }
-            #expect([hardware.h0, hardware.h1, hardware.h2, hardware.h3, hardware.h4, hardware.h5, hardware.h6, hardware.h7]
-                    == [portable.h0, portable.h1, portable.h2, portable.h3, portable.h4, portable.h5, portable.h6, portable.h7],
-                    "\(blocks) blocks, hardware: \(SHA256.hasHardwareCompression)")
+            #expect(
+                [
+                    hardware.h0, hardware.h1, hardware.h2, hardware.h3, hardware.h4, hardware.h5, hardware.h6,
+                    hardware.h7,
+                ]
+                    == [
+                        portable.h0, portable.h1, portable.h2, portable.h3, portable.h4, portable.h5, portable.h6,
+                        portable.h7,
+                    ],
+                "\(blocks) blocks, hardware: \(SHA256.hasHardwareCompression)")
         }
     }
 }

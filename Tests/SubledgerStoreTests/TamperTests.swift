@@ -3,6 +3,7 @@
 // it documents it cannot catch (truncating whole trailing commands).
 
 import Testing
+
 @testable import SubledgerStore
 
 @Suite struct TamperTests {
@@ -15,13 +16,16 @@ import Testing
         return (db, store)
     }
 
-    func expectBroken(_ store: EventStore, at sequence: Int64, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectBroken(_ store: EventStore, at sequence: Int64, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let result = try store.verifyChain()
         guard case .broken(let first, let reason) = result else {
             Issue.record("expected broken at \(sequence), got \(result)", sourceLocation: sourceLocation); return
         }
         #expect(first == sequence, "\(reason)", sourceLocation: sourceLocation)
-        #expect(!store.connection.isInTransaction, "verifyChain must end its read transaction", sourceLocation: sourceLocation)
+        #expect(
+            !store.connection.isInTransaction, "verifyChain must end its read transaction",
+            sourceLocation: sourceLocation)
     }
 
     @Test func oneChangedPayloadByte() throws {
@@ -84,6 +88,8 @@ import Testing
         // shorter log. Callers that need to catch this keep the last hash outside the file.
         let (db, store) = try makeLog(); defer { db.remove() }
         try tamper(db.path, "DELETE FROM events WHERE sequence > 7; DELETE FROM commands WHERE command_id = 'cmd-3'")
-        guard case .intact(7, _) = try store.verifyChain() else { Issue.record("expected a shorter intact log"); return }
+        guard case .intact(7, _) = try store.verifyChain() else {
+            Issue.record("expected a shorter intact log"); return
+        }
     }
 }

@@ -2,9 +2,10 @@
 // sample events, and raw-SQL tampering that bypasses the store (the way an attacker would).
 
 import Foundation
-@testable import SubledgerStore
 import SubledgerCore
 import SubledgerTestSupport
+
+@testable import SubledgerStore
 
 /// A database path under the temporary directory; `remove()` deletes it with its WAL and SHM files.
 typealias TempDatabase = TemporaryDatabase
@@ -16,19 +17,24 @@ func date(_ yyyymmdd: Int32) -> LedgerDate { LedgerDate(yyyymmdd: yyyymmdd)! }
 /// Event `index` of a test command: distinct type, version, date and payload per index.
 func sampleEvent(_ index: Int, payloadBytes: Int = 24) -> EventEnvelope {
     let payload = (0..<payloadBytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
-    return EventEnvelope(date: date(2024_01_01 + Int32(index % 28)), type: index % 2 == 0 ? "receipt.posted" : "issue.posted",
-                         version: 1 + index % 3, payload: payload)
+    return EventEnvelope(
+        date: date(2024_01_01 + Int32(index % 28)), type: index % 2 == 0 ? "receipt.posted" : "issue.posted",
+        version: 1 + index % 3, payload: payload)
 }
 
 /// Appends commands of the given sizes ("\(prefix)-1", "\(prefix)-2", ...) and returns their records.
 @discardableResult
-func appendCommands(_ store: EventStore, sizes: [Int], prefix: String = "cmd",
-                    recordedAt: Int64 = 1_700_000_000_000) throws -> [CommandRecord] {
+func appendCommands(
+    _ store: EventStore, sizes: [Int], prefix: String = "cmd",
+    recordedAt: Int64 = 1_700_000_000_000
+) throws -> [CommandRecord] {
     var records: [CommandRecord] = []
     var next = 0
     for (offset, size) in sizes.enumerated() {
-        let outcome = try store.append(commandID: "\(prefix)-\(offset + 1)", kind: "post", expectedLastSequence: try store.lastSequence(),
-                                       recordedAt: recordedAt + Int64(offset)) { batch in
+        let outcome = try store.append(
+            commandID: "\(prefix)-\(offset + 1)", kind: "post", expectedLastSequence: try store.lastSequence(),
+            recordedAt: recordedAt + Int64(offset)
+        ) { batch in
             for _ in 0..<size { try batch.append(sampleEvent(next)); next += 1 }
             return "ok \(offset + 1)"
         }

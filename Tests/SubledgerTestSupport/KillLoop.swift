@@ -3,6 +3,7 @@
 
 import Foundation
 import Subledger
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,8 +43,10 @@ public final class KillLoop {
 
     /// For each kill point: `template` copied to `db`, `arguments` started on it and killed after a delay,
     /// then `check` with the point.
-    public func run(_ arguments: [String], template: String, db: String, in directory: URL,
-                             label: String, check: (Point) throws -> Void) throws {
+    public func run(
+        _ arguments: [String], template: String, db: String, in directory: URL,
+        label: String, check: (Point) throws -> Void
+    ) throws {
         for index in 0..<points {
             try TemporaryDatabase.copy(template, to: db)
             let delay = delay()

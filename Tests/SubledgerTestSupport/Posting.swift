@@ -6,10 +6,11 @@ import SubledgerCore
 public enum Posting {
     /// `key=value key=value ...` (values contain no spaces; `key=` gives an empty value).
     public static func fields(_ text: String) -> CommandFields {
-        CommandFields(text.split(separator: " ").map { part in
-            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (key: String(pair[0]), value: pair.count > 1 ? String(pair[1]) : "")
-        })
+        CommandFields(
+            text.split(separator: " ").map { part in
+                let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (key: String(pair[0]), value: pair.count > 1 ? String(pair[1]) : "")
+            })
     }
 
     public static func command(_ name: String, _ text: String) throws -> LedgerCommand {

@@ -3,6 +3,7 @@
 // run it this way.
 
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +21,10 @@ public struct ProcessOutcome: Sendable {
 
     /// Runs `subledger` with `arguments` in `directory` to completion (`SUBLEDGER_DB` unset, then
     /// `environment` merged in).
-    public static func run(_ arguments: [String], in directory: URL,
-                           environment: [String: String] = [:]) throws -> ProcessOutcome {
+    public static func run(
+        _ arguments: [String], in directory: URL,
+        environment: [String: String] = [:]
+    ) throws -> ProcessOutcome {
         let child = try ChildProcess(arguments, in: directory, environment: environment)
         try child.start()
         return try child.finish()
@@ -79,7 +82,13 @@ public final class ChildProcess {
     public func start() throws { try process.run() }
 
     /// SIGKILL (harmless if it already exited: the child is not reaped before `finish` waits for it).
-    public func kill() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+    public func kill() {
+        #if canImport(Glibc)
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        #else
+        _ = Darwin.kill(process.processIdentifier, SIGKILL)
+        #endif
+    }
 
     /// Waits for the child and returns how it ended.
     public func finish() throws -> ProcessOutcome {
@@ -89,8 +98,9 @@ public final class ChildProcess {
         out = nil
         err = nil
         defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
-        return ProcessOutcome(exited: process.terminationReason == .exit, status: process.terminationStatus,
-                              stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                              stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        return ProcessOutcome(
+            exited: process.terminationReason == .exit, status: process.terminationStatus,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 }

@@ -23,7 +23,8 @@ public struct TemporaryDatabase: Sendable {
     public let path: String
 
     public init(_ label: String = "store") {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("subledger-\(label)-\(UUID().uuidString).db").path
     }
 

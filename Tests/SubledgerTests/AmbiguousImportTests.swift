@@ -10,11 +10,13 @@ struct AmbiguousImportTests {
 
     @Test func anEmptyPhysicalInJSONLinesIsMalformed() throws {
         let line = #"{"command":"receive","date":"2026-01-02","item":"F","tx":"P1","qty":"1","cost":"1","physical":""}"#
-        try ImportTests.expectRejected(Self.setup + line + "\n", format: .jsonl, code: .malformed, line: 2, field: "physical")
+        try ImportTests.expectRejected(
+            Self.setup + line + "\n", format: .jsonl, code: .malformed, line: 2, field: "physical")
     }
 
     @Test func aTrackedDimensionLeftOutOfAnImportIsMissing() throws {
-        let text = #"{"command":"item","item":"W","model":"fifo","dimensions":"site,warehouse"}"# + "\n"
+        let text =
+            #"{"command":"item","item":"W","model":"fifo","dimensions":"site,warehouse"}"# + "\n"
             + #"{"command":"receive","date":"2026-01-02","item":"W","tx":"P1","qty":"1","cost":"1","site":"S1"}"# + "\n"
         try ImportTests.expectRejected(text, format: .jsonl, code: .missingField, line: 2, field: "warehouse")
     }
@@ -36,7 +38,8 @@ struct AmbiguousImportTests {
     @Test func aCSVHeaderIsMatchedCaseInsensitivelyAndCellsAreTrimmed() throws {
         let ledger = try Ledger(path: ":memory:")
         try Self.defineF(ledger)
-        let text = " Command ,DATE,Item,TX, Qty,Cost,Physical\n"
+        let text =
+            " Command ,DATE,Item,TX, Qty,Cost,Physical\n"
             + "receive , 2026-01-02,F , P1,\t5 ,10.00, no\n"
             + " issue,2026-01-03, F,S1 ,2,, yes \n"
         try ledger.importFile(bytes: Array(text.utf8), format: .csv)

@@ -7,11 +7,12 @@
 //   SUBLEDGER_BYTEFLIP_RUNS=N   number of flips (default 200, three processes a flip)
 
 import Foundation
+import SubledgerTestSupport
+import Testing
+
 @testable import Subledger
 @testable import SubledgerCore
 @testable import SubledgerStore
-import SubledgerTestSupport
-import Testing
 
 struct ByteFlipTests {
     /// The queries compared with the undamaged ledger's answers. `transactions` shows every amount of
@@ -22,18 +23,22 @@ struct ByteFlipTests {
     static func makeLedger(_ path: String) throws {
         // A fixed clock and command ids: the same bytes every time, so a seed replays the same flips.
         nonisolated(unsafe) var counter = 0
-        let ledger = try Ledger(path: path, clock: { 1_700_000_000_000 }, makeCommandID: {
-            counter += 1
-            return "cmd-\(counter)"
-        })
+        let ledger = try Ledger(
+            path: path, clock: { 1_700_000_000_000 },
+            makeCommandID: {
+                counter += 1
+                return "cmd-\(counter)"
+            })
         func run(_ name: String, _ pairs: KeyValuePairs<String, String>) throws {
-            try ledger.execute(CommandDecoder.decode(command: name, CommandFields(pairs.map { (key: $0.key, value: $0.value) })))
+            try ledger.execute(
+                CommandDecoder.decode(command: name, CommandFields(pairs.map { (key: $0.key, value: $0.value) })))
         }
         try run("item", ["item": "A", "model": "fifo", "price": "11.00"])
         try run("item", ["item": "B", "model": "weighted-average", "price": "4.00"])
         try run("receive", ["date": "2026-01-02", "item": "A", "tx": "P1", "qty": "5", "cost": "10.00"])
         try run("receive", ["date": "2026-01-03", "item": "B", "tx": "P2", "qty": "8", "cost": "4.25"])
-        try run("receive", ["date": "2026-01-04", "item": "A", "tx": "P3", "qty": "3", "cost": "12.50", "physical": "yes"])
+        try run(
+            "receive", ["date": "2026-01-04", "item": "A", "tx": "P3", "qty": "3", "cost": "12.50", "physical": "yes"])
         try run("issue", ["date": "2026-01-06", "item": "A", "tx": "S1", "qty": "4"])
         try run("issue", ["date": "2026-01-07", "item": "B", "tx": "S2", "qty": "3"])
         try run("invoice", ["date": "2026-01-09", "tx": "P3", "cost": "12.00"])
@@ -45,7 +50,9 @@ struct ByteFlipTests {
     }
 
     static var flips: Int {
-        if let text = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_RUNS"], let n = Int(text), n >= 1 { return n }
+        if let text = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_RUNS"], let n = Int(text), n >= 1 {
+            return n
+        }
         return 200
     }
 
@@ -68,7 +75,9 @@ struct ByteFlipTests {
         }
 
         let seed = KillLoop.seed(fromEnvironment: "SUBLEDGER_BYTEFLIP_SEED")
-        print("ByteFlipTests: seed \(seed) (SUBLEDGER_BYTEFLIP_SEED=\(seed) replays it), \(Self.flips) flips of a \(bytes.count)-byte ledger")
+        print(
+            "ByteFlipTests: seed \(seed) (SUBLEDGER_BYTEFLIP_SEED=\(seed) replays it), \(Self.flips) flips of a \(bytes.count)-byte ledger"
+        )
         var random = SplitMix64(seed: seed)
         var tally: [String: Int] = [:], exits: [Int32: Int] = [:]
         let start = ContinuousClock.now
@@ -87,26 +96,32 @@ struct ByteFlipTests {
             let context = "seed \(seed), flip \(flip): byte \(offset) ^ 0x\(String(mask, radix: 16))"
             for (query, expected) in zip(Self.queries, baseline) {
                 let outcome = try ProcessOutcome.run(query + ["--db", path], in: directory)
-                let kind = try Self.classify(outcome, expected: expected, context: "\(context), \(query.joined(separator: " "))")
+                let kind = try Self.classify(
+                    outcome, expected: expected, context: "\(context), \(query.joined(separator: " "))")
                 tally[kind.rawValue, default: 0] += 1
                 if kind == .error { exits[outcome.status, default: 0] += 1 }
             }
         }
         let seconds = Double((ContinuousClock.now - start).components.seconds)
-        print("ByteFlipTests: \(Self.flips) flips x \(Self.queries.count) queries in about \(Int(seconds)) s: "
-              + Outcome.allCases.map { "\($0.rawValue) \(tally[$0.rawValue] ?? 0)" }.joined(separator: ", ")
-              + "; error exits " + exits.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+        print(
+            "ByteFlipTests: \(Self.flips) flips x \(Self.queries.count) queries in about \(Int(seconds)) s: "
+                + Outcome.allCases.map { "\($0.rawValue) \(tally[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+                + "; error exits "
+                + exits.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
     }
 
     /// Same figures, or a non-zero exit with a message; anything else fails the test with its context.
     static func classify(_ outcome: ProcessOutcome, expected: String, context: String) throws -> Outcome {
         try #require(outcome.exited, "\(context): killed by signal \(outcome.status)")
         if outcome.status == 0 {
-            try #require(outcome.stdout == expected, "\(context): different figures with exit 0\n\(outcome.stdout.prefix(400))")
+            try #require(
+                outcome.stdout == expected, "\(context): different figures with exit 0\n\(outcome.stdout.prefix(400))")
             return outcome.stderr.contains("warning: snapshot") ? .sameWarned : .same
         }
-        try #require(!outcome.stderr.isEmpty || outcome.status == 1, "\(context): exit \(outcome.status) without a message")
-        try #require([1, 3, 66].contains(outcome.status), "\(context): unexpected exit \(outcome.status): \(outcome.stderr)")
+        try #require(
+            !outcome.stderr.isEmpty || outcome.status == 1, "\(context): exit \(outcome.status) without a message")
+        try #require(
+            [1, 3, 66].contains(outcome.status), "\(context): unexpected exit \(outcome.status): \(outcome.stderr)")
         return .error
     }
 }

@@ -21,7 +21,10 @@ struct CLICloseTests {
         ]
         for move in moves {
             if let cost = move.cost {
-                try box.ok(["post", "receive", "--date", move.date, "--item", "A", "--tx", move.tx, "--qty", "1", "--cost", cost])
+                try box.ok([
+                    "post", "receive", "--date", move.date, "--item", "A", "--tx", move.tx, "--qty", "1", "--cost",
+                    cost,
+                ])
             } else {
                 try box.ok(["post", "issue", "--date", move.date, "--item", "A", "--tx", move.tx, "--qty", "1"])
             }
@@ -125,11 +128,15 @@ struct CLICloseTests {
         try box.ok(["close", "2026-01-31"])
         let before = try box.eventCount()
 
-        let text = try box.run(["post", "receive", "--date", "2026-01-15", "--item", "A", "--tx", "P9", "--qty", "1",
-                                "--cost", "5.00"])
+        let text = try box.run([
+            "post", "receive", "--date", "2026-01-15", "--item", "A", "--tx", "P9", "--qty", "1",
+            "--cost", "5.00",
+        ])
         #expect(text.status == 2)
         #expect(text.stderr.hasPrefix("error[period-closed]"), "\(text.stderr)")
-        let json = try box.run(["post", "issue", "--date", "2026-01-31", "--item", "A", "--tx", "S9", "--qty", "1", "--json"])
+        let json = try box.run([
+            "post", "issue", "--date", "2026-01-31", "--item", "A", "--tx", "S9", "--qty", "1", "--json",
+        ])
         #expect(json.status == 2)
         #expect(try json.errorJSON()["error"] as? String == "period-closed")
         let again = try box.run(["close", "2026-01-31"])
@@ -137,7 +144,9 @@ struct CLICloseTests {
         #expect(again.stderr.hasPrefix("error[period-closed]"))
         #expect(try box.eventCount() == before, "refused commands write nothing")
 
-        try box.ok(["post", "receive", "--date", "2026-02-01", "--item", "A", "--tx", "P9", "--qty", "1", "--cost", "5.00"])
+        try box.ok([
+            "post", "receive", "--date", "2026-02-01", "--item", "A", "--tx", "P9", "--qty", "1", "--cost", "5.00",
+        ])
         #expect(try box.eventCount() == before + 1)
     }
 
@@ -163,7 +172,10 @@ struct CLICloseTests {
         #expect(text.contains("closed through 2026-01-31"))
 
         #expect(try Self.settlements(box, ["--close", String(sequence)]).count == 2)
-        #expect(try Self.settlements(box, ["--close", String(sequence)]).allSatisfy { $0["close_sequence"] as? Int == sequence })
+        #expect(
+            try Self.settlements(box, ["--close", String(sequence)]).allSatisfy {
+                $0["close_sequence"] as? Int == sequence
+            })
         let wrong = try box.run(["settlements", "--close", String(sequence - 1)])
         #expect(wrong.status == 64)
         #expect(wrong.stderr.contains("subledger closes"))
@@ -224,7 +236,9 @@ struct CLICloseTests {
         #expect(closedThrough == nil)
 
         let before = try box.eventCount()
-        try box.ok(["post", "receive", "--date", "2026-01-25", "--item", "A", "--tx", "P6", "--qty", "1", "--cost", "8.00"])
+        try box.ok([
+            "post", "receive", "--date", "2026-01-25", "--item", "A", "--tx", "P6", "--qty", "1", "--cost", "8.00",
+        ])
         try box.ok(["post", "issue", "--date", "2026-01-10", "--item", "A", "--tx", "S3", "--qty", "1"])
         #expect(try box.eventCount() == before + 2, "posts dated before the recalculation are still accepted")
     }
@@ -261,7 +275,9 @@ struct CLICloseTests {
             #expect(header.contains(column), "\(header)")
         }
         let row = try #require(table.split(separator: "\n").first { $0.contains(" S2 ") })
-        #expect(row.contains("10.6700") && row.contains("10.67") && row.contains("+1.83") && row.contains("12.5000"), "\(row)")
+        #expect(
+            row.contains("10.6700") && row.contains("10.67") && row.contains("+1.83") && row.contains("12.5000"),
+            "\(row)")
     }
 
     // MARK: - The close log, help, arguments
@@ -287,8 +303,10 @@ struct CLICloseTests {
 
     @Test func helpHasAnExampleAndABadDateIsAUsageError() throws {
         let box = try Sandbox()
-        for (command, example) in [("close", "subledger close 2026-01-31"), ("recalculate", "subledger recalculate 2026-01-15"),
-                                   ("settlements", "subledger settlements --tx S1"), ("closes", "subledger closes")] {
+        for (command, example) in [
+            ("close", "subledger close 2026-01-31"), ("recalculate", "subledger recalculate 2026-01-15"),
+            ("settlements", "subledger settlements --tx S1"), ("closes", "subledger closes"),
+        ] {
             let help = try box.run([command, "--help"], withDB: false)
             #expect(help.status == 0)
             #expect(help.stdout.contains("Examples:"), "\(command): \(help.stdout)")

@@ -28,8 +28,9 @@ struct CLIShapeTests {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return CLITests.Run(status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
-                            stderr: try String(contentsOf: errURL, encoding: .utf8))
+        return CLITests.Run(
+            status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
+            stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
 
     @Test func versionPrintsTheOneVersionConstant() throws {

@@ -49,8 +49,9 @@ struct CLITests {
         /// Runs `subledger` with `arguments` (plus `--db` unless `withDB` is false). Output goes to files, so
         /// a large output cannot fill a pipe and block the child.
         func run(_ arguments: [String], withDB: Bool = true, environment: [String: String] = [:]) throws -> Run {
-            let outcome = try ProcessOutcome.run(arguments + (withDB ? ["--db", db] : []), in: directory,
-                                                 environment: environment)
+            let outcome = try ProcessOutcome.run(
+                arguments + (withDB ? ["--db", db] : []), in: directory,
+                environment: environment)
             return Run(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
         }
 
@@ -58,8 +59,9 @@ struct CLITests {
         @discardableResult
         func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
             let result = try run(arguments)
-            #expect(result.status == 0, "subledger \(arguments.joined(separator: " ")) failed: \(result.stderr)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                result.status == 0, "subledger \(arguments.joined(separator: " ")) failed: \(result.stderr)",
+                sourceLocation: sourceLocation)
             return result
         }
 
@@ -73,7 +75,9 @@ struct CLITests {
         func seed() throws {
             try ok(["init"])
             try ok(["post", "item", "--item", "A", "--model", "weighted-average", "--price", "11.00"])
-            try ok(["post", "receive", "--date", "2026-01-01", "--item", "A", "--tx", "P1", "--qty", "10", "--cost", "2.50"])
+            try ok([
+                "post", "receive", "--date", "2026-01-01", "--item", "A", "--tx", "P1", "--qty", "10", "--cost", "2.50",
+            ])
             try ok(["post", "issue", "--date", "2026-01-02", "--item", "A", "--tx", "S1", "--qty", "4"])
         }
     }
@@ -117,7 +121,8 @@ struct CLITests {
         let gl = try box.ok(["gl", "--json"]).json()
         #expect(gl["total"] as? String == "0.00")
         let accounts = try #require(gl["accounts"] as? [[String: Any]])
-        let balances = Dictionary(uniqueKeysWithValues: accounts.map { ($0["account"] as! String, $0["balance"] as! String) })
+        let balances = Dictionary(
+            uniqueKeysWithValues: accounts.map { ($0["account"] as! String, $0["balance"] as! String) })
         #expect(balances == ["1400": "15.00", "2100": "-25.00", "5000": "10.00"])
 
         let table = try box.ok(["gl"]).stdout
@@ -132,8 +137,10 @@ struct CLITests {
     @Test func aRepeatedCommandIDAppendsNothing() throws {
         let box = try Sandbox()
         try box.seed()
-        let arguments = ["post", "receive", "--date", "2026-01-05", "--item", "A", "--tx", "P2", "--qty", "1",
-                         "--cost", "3.00", "--command-id", "order-1"]
+        let arguments = [
+            "post", "receive", "--date", "2026-01-05", "--item", "A", "--tx", "P2", "--qty", "1",
+            "--cost", "3.00", "--command-id", "order-1",
+        ]
         let first = try box.ok(arguments)
         #expect(first.stdout.contains("appended 1 event"))
         let count = try box.eventCount()
@@ -165,7 +172,9 @@ struct CLITests {
         let box = try Sandbox()
         try box.seed()
         let before = try box.eventCount()
-        let file = try box.write("bad.jsonl", """
+        let file = try box.write(
+            "bad.jsonl",
+            """
             {"command":"receive","date":"2026-01-05","item":"A","tx":"P7","qty":"2","cost":"4.00"}
             {"command":"receive","date":"2026-01-05","item":"A","tx":"P8","qty":"two","cost":"4.00"}
 
@@ -191,12 +200,16 @@ struct CLITests {
         try box.seed()
         let before = try box.eventCount()
 
-        let unknownItem = try box.run(["post", "issue", "--date", "2026-01-03", "--item", "NOPE", "--tx", "S9", "--qty", "1"])
+        let unknownItem = try box.run([
+            "post", "issue", "--date", "2026-01-03", "--item", "NOPE", "--tx", "S9", "--qty", "1",
+        ])
         #expect(unknownItem.status == 2)
         #expect(unknownItem.stderr.hasPrefix("error[unknown-item]"), "\(unknownItem.stderr)")
 
-        let wrongKey = try box.run(["post", "issue", "--date", "2026-01-03", "--item", "A", "--tx", "S9", "--qty", "1",
-                                    "--cost", "2.00"])
+        let wrongKey = try box.run([
+            "post", "issue", "--date", "2026-01-03", "--item", "A", "--tx", "S9", "--qty", "1",
+            "--cost", "2.00",
+        ])
         #expect(wrongKey.status == 2)
         #expect(wrongKey.stderr.contains("field 'cost'"))
         #expect(try box.eventCount() == before)
@@ -219,7 +232,9 @@ struct CLITests {
     @Test func csvImportPostsReceiptsAndIssues() throws {
         let box = try Sandbox()
         try box.seed()
-        let file = try box.write("moves.csv", """
+        let file = try box.write(
+            "moves.csv",
+            """
             command,date,item,tx,qty,cost
             receive,2026-01-06,A,P3,4,4.00
             issue,2026-01-07,A,S3,2,
@@ -247,14 +262,18 @@ struct CLITests {
 
     @Test func scenarioExitCodeFollowsTheExpectations() throws {
         let box = try Sandbox()
-        let passing = try box.write("pass.scenario", """
+        let passing = try box.write(
+            "pass.scenario",
+            """
             item A model=fifo price=11.00
             2026-01-01 receive A P1 qty=2 cost=10.00
             expect onhand A qty=2 value=20.00
             expect gl inventory 20.00
 
             """)
-        let failing = try box.write("fail.scenario", """
+        let failing = try box.write(
+            "fail.scenario",
+            """
             item A model=fifo price=11.00
             2026-01-01 receive A P1 qty=2 cost=10.00
             expect onhand A qty=2 value=21.00

@@ -1,6 +1,7 @@
 import SubledgerCore
-@testable import Subledger
 import Testing
+
+@testable import Subledger
 
 /// The close log is stored as typed notes and rendered at the edge: the text shown for a situation is the
 /// wording closes recorded as plain text carry, so old and new closes read alike; a close recorded as text
@@ -14,22 +15,33 @@ struct CloseNoteTests {
     @Test func everyNoteKeepsItsWording() throws {
         let s1 = DimensionValues(site: "S1")
         let cases: [(CloseNote, String)] = [
-            (.unsettled(issue: "S1", item: "A", dimensions: s1, quantity: Quantity(whole: 2)),
-             "unsettled: S1 (A site:S1) qty 2 keeps its cost"),
+            (
+                .unsettled(issue: "S1", item: "A", dimensions: s1, quantity: Quantity(whole: 2)),
+                "unsettled: S1 (A site:S1) qty 2 keeps its cost"
+            ),
             (.markedIssueWaiting(issue: "S2"), "marked issue S2 waits for its receipt: not settled"),
             (.postedAtZeroCost(issue: "S3", item: "A"), "posted at zero cost: S3 (A)"),
-            (.valuedWithoutSettlement(issue: "S4", item: "A", quantity: try Quantity(parsing: "1.5"), receipt: "P1"),
-             "valued without settlement: S4 (A) qty 1.5 from physically-only receipt P1; stays open"),
-            (.negativeOnHand(item: "A", dimensions: .none, quantity: Quantity(whole: -2)),
-             "negative on-hand: A  qty -2"),
-            (.transferCycle(item: "A", dimensions: s1),
-             "transfer cycle: A site:S1 closed before its sources; iterating"),
-            (.transferCycleUnresolved(iterations: 100),
-             "transfer cycle: adjustments still changing after 100 iterations"),
+            (
+                .valuedWithoutSettlement(issue: "S4", item: "A", quantity: try Quantity(parsing: "1.5"), receipt: "P1"),
+                "valued without settlement: S4 (A) qty 1.5 from physically-only receipt P1; stays open"
+            ),
+            (
+                .negativeOnHand(item: "A", dimensions: .none, quantity: Quantity(whole: -2)),
+                "negative on-hand: A  qty -2"
+            ),
+            (
+                .transferCycle(item: "A", dimensions: s1),
+                "transfer cycle: A site:S1 closed before its sources; iterating"
+            ),
+            (
+                .transferCycleUnresolved(iterations: 100),
+                "transfer cycle: adjustments still changing after 100 iterations"
+            ),
             (.recorded(.unsettled, "unsettled: kept as written"), "unsettled: kept as written"),
         ]
         for (note, text) in cases { #expect(note.message == text) }
-        #expect(LedgerWarning.postedAtZeroCost(transaction: "S3").message
+        #expect(
+            LedgerWarning.postedAtZeroCost(transaction: "S3").message
                 == "S3: posted at zero cost (no average, no default price)")
     }
 
@@ -44,13 +56,19 @@ struct CloseNoteTests {
         try ledger.execute(.close(LedgerDate("2026-01-31")!))
 
         let close = try #require(ledger.closes().first)
-        #expect(close.unsettled == ["unsettled: SB1 (B ) qty 2 keeps its cost",
-                                    "unsettled: SZ1 (Z ) qty 1 keeps its cost"])
+        #expect(
+            close.unsettled == [
+                "unsettled: SB1 (B ) qty 2 keeps its cost",
+                "unsettled: SZ1 (Z ) qty 1 keeps its cost",
+            ])
         #expect(close.zeroCost == ["posted at zero cost: SZ1 (Z)"])
         #expect(close.negativeOnHand == ["negative on-hand: B  qty -2", "negative on-hand: Z  qty -1"])
         #expect(close.otherLog.isEmpty)
-        #expect(close.notes.map(\.kind.name) == ["unsettled", "unsettled", "posted-at-zero-cost", "negative-on-hand",
-                                                  "negative-on-hand"])
+        #expect(
+            close.notes.map(\.kind.name) == [
+                "unsettled", "unsettled", "posted-at-zero-cost", "negative-on-hand",
+                "negative-on-hand",
+            ])
         #expect(ledger.state.warnings == [.postedAtZeroCost(transaction: "SZ1")])
     }
 
@@ -59,15 +77,20 @@ struct CloseNoteTests {
     @Test func aVersion1CloseKeepsItsText() throws {
         let ledger = try Ledger(path: ":memory:")
         try ledger.execute(try Self.command("item", ["item": "A", "model": "fifo"]))
-        let lines = ["unsettled: S1 (A ) qty 2 keeps its cost", "marked issue S2 waits for its receipt: not settled",
-                     "posted at zero cost: S3 (A)", "negative on-hand: A  qty -2", "a line of no known kind"]
+        let lines = [
+            "unsettled: S1 (A ) qty 2 keeps its cost", "marked issue S2 waits for its receipt: not settled",
+            "posted at zero cost: S3 (A)", "negative on-hand: A  qty -2", "a line of no known kind",
+        ]
         var payload = PayloadWriter()
         payload.byte(CloseMode.close.rawValue); payload.int(Int64(lines.count))
         for line in lines { payload.string(line) }
-        let envelope = EventEnvelope(date: LedgerDate("2026-01-31")!, type: "close.posted", version: 1,
-                                     payload: payload.bytes)
-        _ = try ledger.store.append(commandID: "v1-close", kind: "close",
-                                    expectedLastSequence: try ledger.store.lastSequence(), recordedAt: 1) { batch in
+        let envelope = EventEnvelope(
+            date: LedgerDate("2026-01-31")!, type: "close.posted", version: 1,
+            payload: payload.bytes)
+        _ = try ledger.store.append(
+            commandID: "v1-close", kind: "close",
+            expectedLastSequence: try ledger.store.lastSequence(), recordedAt: 1
+        ) { batch in
             try batch.append(envelope)
             return "{}"
         }
@@ -79,7 +102,8 @@ struct CloseNoteTests {
         #expect(close.zeroCost == [lines[2]])
         #expect(close.negativeOnHand == [lines[3]])
         #expect(close.otherLog == [lines[4]])
-        #expect(close.notes.map(\.kind)
+        #expect(
+            close.notes.map(\.kind)
                 == [.unsettled, .markedIssueWaiting, .postedAtZeroCost, .negativeOnHand, .other])
         // A snapshot state keeps the recorded notes as they are.
         let decoded = try LedgerState(decoding: ledger.state.encoded())

@@ -1,6 +1,6 @@
 import Foundation
-import SubledgerCore
 import Subledger
+import SubledgerCore
 import Testing
 
 /// A command id means one command: the same content again under it returns the first result, other
@@ -22,8 +22,10 @@ struct CommandIDTests {
     }
 
     /// Runs `body`, which must be refused with `command-id-conflict`, and checks that nothing was written.
-    static func expectConflict(_ ledger: Ledger, sourceLocation: SourceLocation = #_sourceLocation,
-                               _ body: () throws -> CommandResult) throws {
+    static func expectConflict(
+        _ ledger: Ledger, sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: () throws -> CommandResult
+    ) throws {
         let sequence = try ledger.store.lastSequence(), commands = try ledger.commands().count
         do {
             let result = try body()
@@ -50,15 +52,26 @@ struct CommandIDTests {
 
     @Test func theSameCommandFromAnotherInputIsTheSameContent() throws {
         let ledger = try Self.ledger()
-        try ledger.execute(try Self.command("receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "2",
-                                                         "cost": "5"]), commandID: "r1")
+        try ledger.execute(
+            try Self.command(
+                "receive",
+                [
+                    "date": "2026-01-01", "item": "A", "tx": "P1", "qty": "2",
+                    "cost": "5",
+                ]), commandID: "r1")
         // Other field order, other spelling of the same numbers, a default written out.
-        let respelled = try Self.command("receive", ["cost": "5.00", "kind": "purchase", "tx": "P1", "qty": "2.0",
-                                                      "item": "A", "date": "2026-01-01"])
+        let respelled = try Self.command(
+            "receive",
+            [
+                "cost": "5.00", "kind": "purchase", "tx": "P1", "qty": "2.0",
+                "item": "A", "date": "2026-01-01",
+            ])
         #expect(try ledger.execute(respelled, commandID: "r1").duplicate)
         let accounts = try Self.command("accounts", ["inventory": "1400", "cogs": "5000"])
         try ledger.execute(accounts, commandID: "acc")
-        #expect(try ledger.execute(try Self.command("accounts", ["cogs": "5000", "inventory": "1400"]), commandID: "acc").duplicate)
+        #expect(
+            try ledger.execute(try Self.command("accounts", ["cogs": "5000", "inventory": "1400"]), commandID: "acc")
+                .duplicate)
     }
 
     @Test func importUnderAnIdOfOtherCommandsIsRefused() throws {
@@ -79,15 +92,17 @@ struct CommandIDTests {
         let again = try ledger.importFile(bytes: Array(reordered.utf8), format: .jsonl, commandID: "batch-1")
         #expect(again.duplicate && again.lastSequence == first.lastSequence)
         // Other commands under that id: refused, whole.
-        let other = "{\"command\":\"receive\",\"date\":\"2026-01-03\",\"item\":\"A\",\"tx\":\"P9\",\"qty\":\"1\",\"cost\":\"1\"}\n"
+        let other =
+            "{\"command\":\"receive\",\"date\":\"2026-01-03\",\"item\":\"A\",\"tx\":\"P9\",\"qty\":\"1\",\"cost\":\"1\"}\n"
         try Self.expectConflict(ledger) {
             try ledger.importFile(bytes: Array((jsonl + other).utf8), format: .jsonl, commandID: "batch-1")
         }
         // The import's id is bound to an ordered list: the same commands in another order are other content.
         let swapped = "issue,2026-01-02,A,S1,1,\nreceive,2026-01-01,A,P1,2,5\n"
         try Self.expectConflict(ledger) {
-            try ledger.importFile(bytes: Array(("command,date,item,tx,qty,cost\n" + swapped).utf8), format: .csv,
-                                  commandID: "batch-1")
+            try ledger.importFile(
+                bytes: Array(("command,date,item,tx,qty,cost\n" + swapped).utf8), format: .csv,
+                commandID: "batch-1")
         }
         #expect(ledger.state.transactions["P9"] == nil)
     }
@@ -96,16 +111,22 @@ struct CommandIDTests {
         let ledger = try Self.ledger()
         try ledger.execute(try Self.receive("P1"))
         try ledger.execute(.close(LedgerDate(yyyymmdd: 2026_01_31)!), commandID: "close-1")
-        try Self.expectConflict(ledger) { try ledger.execute(.close(LedgerDate(yyyymmdd: 2026_02_28)!), commandID: "close-1") }
-        try Self.expectConflict(ledger) { try ledger.execute(.recalculate(LedgerDate(yyyymmdd: 2026_01_31)!), commandID: "close-1") }
+        try Self.expectConflict(ledger) {
+            try ledger.execute(.close(LedgerDate(yyyymmdd: 2026_02_28)!), commandID: "close-1")
+        }
+        try Self.expectConflict(ledger) {
+            try ledger.execute(.recalculate(LedgerDate(yyyymmdd: 2026_01_31)!), commandID: "close-1")
+        }
         #expect(ledger.state.closedThrough == LedgerDate(yyyymmdd: 2026_01_31))
         // February is still open.
-        try ledger.execute(try Self.command("receive", ["date": "2026-02-10", "item": "A", "tx": "P2", "qty": "1", "cost": "5"]))
+        try ledger.execute(
+            try Self.command("receive", ["date": "2026-02-10", "item": "A", "tx": "P2", "qty": "1", "cost": "5"]))
         #expect(try ledger.execute(.close(LedgerDate(yyyymmdd: 2026_01_31)!), commandID: "close-1").duplicate)
         // A reverse-close is its kind and its dates.
         try ledger.execute(.reverseClose(date: nil, through: nil), commandID: "reopen-1")
         try Self.expectConflict(ledger) {
-            try ledger.execute(.reverseClose(date: LedgerDate(yyyymmdd: 2026_01_31)!, through: nil), commandID: "reopen-1")
+            try ledger.execute(
+                .reverseClose(date: LedgerDate(yyyymmdd: 2026_01_31)!, through: nil), commandID: "reopen-1")
         }
         #expect(try ledger.execute(.reverseClose(date: nil, through: nil), commandID: "reopen-1").duplicate)
     }
@@ -116,10 +137,12 @@ struct CommandIDTests {
         let path = LedgerTests.tempPath()
         let other = try Self.ledger(path)
         var race: (() throws -> Void)?
-        let ledger = try Ledger(path: path, clock: {
-            if let run = race { race = nil; try? run() }
-            return Ledger.systemMilliseconds()
-        })
+        let ledger = try Ledger(
+            path: path,
+            clock: {
+                if let run = race { race = nil; try? run() }
+                return Ledger.systemMilliseconds()
+            })
         race = { try other.execute(try Self.receive("P1"), commandID: "raced") }
         do {
             let result = try ledger.execute(try Self.receive("P2"), commandID: "raced")
@@ -141,8 +164,10 @@ struct CommandIDTests {
     /// id is taken for it, as before, and the result says so (no content hash).
     @Test func anIdRecordedWithoutAHashIsTakenForTheSameCommand() throws {
         let ledger = try Self.ledger()
-        let legacy = try ledger.store.append(commandID: "legacy", kind: "receive",
-                                             expectedLastSequence: ledger.store.lastSequence(), recordedAt: 1) { _ in "{\"events\":0}" }
+        let legacy = try ledger.store.append(
+            commandID: "legacy", kind: "receive",
+            expectedLastSequence: ledger.store.lastSequence(), recordedAt: 1
+        ) { _ in "{\"events\":0}" }
         guard case .appended(let record) = legacy else { Issue.record("\(legacy)"); return }
         #expect(record.contentHash == nil)
         let resent = try ledger.execute(try Self.receive("P1"), commandID: "legacy")

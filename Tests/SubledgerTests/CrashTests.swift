@@ -17,12 +17,15 @@ enum Harness {
     /// A JSON Lines file: `items` items of mixed models, then `postings` receipts (60 %) and issues dated
     /// through January 2026. Item and tx ids are prefixed so files never collide. One event per line.
     static func jsonLines(prefix: String, postings: Int, items: Int = 7, seed: UInt64) -> (text: String, lines: Int) {
-        let models = ["fifo", "lifo", "lifo-date", "weighted-average", "weighted-average-date", "moving-average", "fifo"]
+        let models = [
+            "fifo", "lifo", "lifo-date", "weighted-average", "weighted-average-date", "moving-average", "fifo",
+        ]
         var random = SplitMix64(seed: seed)
         var out = ""
         out.reserveCapacity(postings * 110)
         for index in 0..<items {
-            out += "{\"command\":\"item\",\"item\":\"\(prefix)I\(index)\",\"model\":\"\(models[index % models.count])\",\"price\":\"10.00\"}\n"
+            out +=
+                "{\"command\":\"item\",\"item\":\"\(prefix)I\(index)\",\"model\":\"\(models[index % models.count])\",\"price\":\"10.00\"}\n"
         }
         for serial in 0..<postings {
             let day = 1 + (serial * 28) / postings
@@ -31,29 +34,38 @@ enum Harness {
             if random.next(upTo: 10) < 6 {
                 let qty = 1 + random.next(upTo: 20), cents = 800 + random.next(upTo: 500)
                 let cost = "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
-                out += "{\"command\":\"receive\",\"date\":\"\(date)\",\"item\":\"\(item)\",\"tx\":\"\(prefix)R\(serial)\",\"qty\":\"\(qty)\",\"cost\":\"\(cost)\",\"site\":\"S1\"}\n"
+                out +=
+                    "{\"command\":\"receive\",\"date\":\"\(date)\",\"item\":\"\(item)\",\"tx\":\"\(prefix)R\(serial)\",\"qty\":\"\(qty)\",\"cost\":\"\(cost)\",\"site\":\"S1\"}\n"
             } else {
                 let qty = 1 + random.next(upTo: 5)
-                out += "{\"command\":\"issue\",\"date\":\"\(date)\",\"item\":\"\(item)\",\"tx\":\"\(prefix)S\(serial)\",\"qty\":\"\(qty)\",\"site\":\"S1\"}\n"
+                out +=
+                    "{\"command\":\"issue\",\"date\":\"\(date)\",\"item\":\"\(item)\",\"tx\":\"\(prefix)S\(serial)\",\"qty\":\"\(qty)\",\"site\":\"S1\"}\n"
             }
         }
         return (out, items + postings)
     }
 
     /// `verify --json`: the number of events in an intact chain (records an issue and throws otherwise).
-    static func verifiedEventCount(db: String, in dir: URL, context: String,
-                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+    static func verifiedEventCount(
+        db: String, in dir: URL, context: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Int {
         let r = try ProcessOutcome.run(["verify", "--json", "--db", db], in: dir)
-        try #require(r.status == 0, "verify failed (\(context)): \(r.stdout) \(r.stderr)", sourceLocation: sourceLocation)
+        try #require(
+            r.status == 0, "verify failed (\(context)): \(r.stdout) \(r.stderr)", sourceLocation: sourceLocation)
         let o = try json(r.stdout)
         #expect(o["intact"] as? Bool == true, "\(context)", sourceLocation: sourceLocation)
         return try #require(o["events"] as? Int, sourceLocation: sourceLocation)
     }
 
-    static func replayVerifies(db: String, in dir: URL, context: String,
-                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func replayVerifies(
+        db: String, in dir: URL, context: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let r = try ProcessOutcome.run(["replay", "--verify", "--db", db], in: dir)
-        #expect(r.status == 0, "replay --verify failed (\(context)): \(r.stdout) \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            r.status == 0, "replay --verify failed (\(context)): \(r.stdout) \(r.stderr)",
+            sourceLocation: sourceLocation)
     }
 
     /// What a killed file holds, read with the library in this process: the chain checked, the log
@@ -66,8 +78,10 @@ enum Harness {
         var settlements: Int
     }
 
-    static func inspect(db: String, context: String,
-                        sourceLocation: SourceLocation = #_sourceLocation) throws -> Inspection {
+    static func inspect(
+        db: String, context: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Inspection {
         let ledger = try Ledger(path: db, access: .existing)
         let chain = try ledger.verify()
         guard case .intact(let count, _) = chain else {
@@ -75,10 +89,12 @@ enum Harness {
             throw InspectionFailed()
         }
         let replay = try ledger.verifyReplay()
-        #expect(replay.matches, "replay differs (\(context)): \(replay.firstDifference ?? "")",
-                sourceLocation: sourceLocation)
-        return Inspection(events: Int(count), commands: try ledger.commands(), closes: ledger.closes(),
-                          settlements: ledger.settlements().count)
+        #expect(
+            replay.matches, "replay differs (\(context)): \(replay.firstDifference ?? "")",
+            sourceLocation: sourceLocation)
+        return Inspection(
+            events: Int(count), commands: try ledger.commands(), closes: ledger.closes(),
+            settlements: ledger.settlements().count)
     }
 
     struct InspectionFailed: Error {}
@@ -100,25 +116,33 @@ enum Harness {
 struct CrashTests {
     static let seed = KillLoop.seed(fromEnvironment: "SUBLEDGER_CRASH_SEED")
     static let pointsPerHarness: Int = {
-        if let text = ProcessInfo.processInfo.environment["SUBLEDGER_CRASH_POINTS"], let n = Int(text), n >= 1 { return n }
+        if let text = ProcessInfo.processInfo.environment["SUBLEDGER_CRASH_POINTS"], let n = Int(text), n >= 1 {
+            return n
+        }
         return 16
     }()
     static let postings = 2000
 
     /// Prints a harness's tally and expects every kill point survived, some of them killed before the
     /// commit (else the delays do not reach the interesting part).
-    static func report(_ harness: String, survived: Int, of points: Int, since start: ContinuousClock.Instant,
-                       killedBefore: Int, killedAfter: Int, finished: Int) {
+    static func report(
+        _ harness: String, survived: Int, of points: Int, since start: ContinuousClock.Instant,
+        killedBefore: Int, killedAfter: Int, finished: Int
+    ) {
         let milliseconds = KillLoop.milliseconds(since: start)
-        print("CrashTests.\(harness): survived \(survived)/\(points) kill points in \(milliseconds) ms "
-              + "(killed before commit \(killedBefore), killed after commit \(killedAfter), finished before kill \(finished))")
+        print(
+            "CrashTests.\(harness): survived \(survived)/\(points) kill points in \(milliseconds) ms "
+                + "(killed before commit \(killedBefore), killed after commit \(killedAfter), finished before kill \(finished))"
+        )
         #expect(survived == points)
         if points >= 10 { #expect(killedBefore > 0, "no kill landed before the commit: the delays are not spread") }
     }
 
     @Test func killedImportLeavesAllOrNothing() throws {
         let points = Self.pointsPerHarness
-        print("CrashTests.import: seed \(Self.seed) (SUBLEDGER_CRASH_SEED=\(Self.seed) reproduces), \(points) kill points")
+        print(
+            "CrashTests.import: seed \(Self.seed) (SUBLEDGER_CRASH_SEED=\(Self.seed) reproduces), \(points) kill points"
+        )
         let dir = try TemporaryDirectory("crash-import")
         let (text, lines) = Harness.jsonLines(prefix: "K", postings: Self.postings, seed: Self.seed)
         let file = dir.path("postings.jsonl")
@@ -147,7 +171,8 @@ struct CrashTests {
             let context = point.context, result = point.outcome
             let found = try Harness.inspect(db: db, context: context)
             let events = found.events, commands = found.commands
-            #expect(events == 0 || events == expected, "half-applied import: \(events) of \(expected) events (\(context))")
+            #expect(
+                events == 0 || events == expected, "half-applied import: \(events) of \(expected) events (\(context))")
             if events == expected {
                 #expect(commands.count == 1 && commands.first?.eventCount == expected, "\(context): \(commands)")
             } else {
@@ -157,19 +182,25 @@ struct CrashTests {
                 #expect(result.status == 0, "import exited \(result.status) (\(context)): \(result.stderr)")
                 #expect(events == expected, "import exited 0 but its events are missing (\(context))")
                 finished += 1
-            } else if events == expected { killedLanded += 1 } else { killedNone += 1 }
+            } else if events == expected {
+                killedLanded += 1
+            } else {
+                killedNone += 1
+            }
 
             // Re-running completes; appends nothing if the first run had landed.
-            let again = try loop.rerun(["import", file, "--json", "--db", db], in: dir.url,
-                                       calibrate: events != expected)
+            let again = try loop.rerun(
+                ["import", file, "--json", "--db", db], in: dir.url,
+                calibrate: events != expected)
             try #require(again.status == 0, "re-import failed (\(context)): \(again.stderr)")
             let o = try Harness.json(again.stdout)
             #expect(o["appended"] as? Int == (events == expected ? 0 : expected), "\(context): \(again.stdout)")
             #expect((o["result"] as? [String: Any])?["event_count"] as? Int == expected, "\(context)")
             survived += 1
         }
-        Self.report("import", survived: survived, of: points, since: start,
-                    killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
+        Self.report(
+            "import", survived: survived, of: points, since: start,
+            killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
     }
 
     @Test func killedCloseLeavesAllOrNothing() throws {
@@ -199,7 +230,9 @@ struct CrashTests {
         let closeEvents = try #require(refJSON["appended"] as? Int)
         let refEntries = try #require((refJSON["close"] as? [String: Any])?["settlement_entries"] as? Int)
         #expect(closeEvents > 0 && refEntries > 0)
-        print("CrashTests.close: history \(base) events; a close appends \(closeEvents) events, \(refEntries) settlement entries, takes \(window) ms")
+        print(
+            "CrashTests.close: history \(base) events; a close appends \(closeEvents) events, \(refEntries) settlement entries, takes \(window) ms"
+        )
 
         #expect(try Harness.inspect(db: reference, context: "reference close").settlements == refEntries)
 
@@ -211,8 +244,9 @@ struct CrashTests {
             let context = point.context, result = point.outcome
             let found = try Harness.inspect(db: db, context: context)
             let events = found.events, closes = found.closes
-            #expect(events == base || events == base + closeEvents,
-                    "half-applied close: \(events - base) of \(closeEvents) events (\(context))")
+            #expect(
+                events == base || events == base + closeEvents,
+                "half-applied close: \(events - base) of \(closeEvents) events (\(context))")
             let landed = events == base + closeEvents
             if landed {
                 #expect(closes.count == 1 && closes.first?.entryCount == refEntries, "\(context): \(closes)")
@@ -236,7 +270,8 @@ struct CrashTests {
             #expect((o["close"] as? [String: Any])?["settlement_entries"] as? Int == refEntries, "\(context)")
             survived += 1
         }
-        Self.report("close", survived: survived, of: points, since: start,
-                    killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
+        Self.report(
+            "close", survived: survived, of: points, since: start,
+            killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
     }
 }

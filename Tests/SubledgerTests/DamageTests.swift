@@ -3,11 +3,12 @@
 // the built binary (a trap would show as a signal) or the library on a real file.
 
 import Foundation
+import SubledgerTestSupport
+import Testing
+
 @testable import Subledger
 @testable import SubledgerCore
 @testable import SubledgerStore
-import SubledgerTestSupport
-import Testing
 
 /// The built `subledger` run on a path, telling an exit from a signal.
 typealias CLIOutcome = ProcessOutcome
@@ -16,11 +17,14 @@ struct DamageTests {
     /// A receipt of an item no event defined, appended through the store: its hash chain is valid.
     static func appendGhostReceipt(_ path: String) throws {
         let store = try EventStore(path: path)
-        let receipt = ReceiptPosted(transaction: "PX", item: "GHOST", kind: .purchase, dimensions: DimensionValues(),
-                                    quantity: Quantity(whole: 1), unitPrice: UnitPrice(units: 10_000), physicalOnly: false,
-                                    inventoryValue: Money(cents: 100), offsetValue: Money(cents: 100), lines: [])
-        _ = try store.append(commandID: "forged", kind: "receive", expectedLastSequence: try store.lastSequence(),
-                             recordedAt: 1_700_000_000_000) { batch in
+        let receipt = ReceiptPosted(
+            transaction: "PX", item: "GHOST", kind: .purchase, dimensions: DimensionValues(),
+            quantity: Quantity(whole: 1), unitPrice: UnitPrice(units: 10_000), physicalOnly: false,
+            inventoryValue: Money(cents: 100), offsetValue: Money(cents: 100), lines: [])
+        _ = try store.append(
+            commandID: "forged", kind: "receive", expectedLastSequence: try store.lastSequence(),
+            recordedAt: 1_700_000_000_000
+        ) { batch in
             try batch.append(EventCatalog.envelope(.receiptPosted(receipt), date: LedgerDate("2026-01-05")!))
             return "{}"
         }
@@ -30,7 +34,9 @@ struct DamageTests {
         let box = try CLITests.Sandbox()
         try box.ok(["init"])
         try box.ok(["post", "item", "--item", "A", "--model", "fifo", "--price", "11.00"])
-        try box.ok(["post", "receive", "--date", "2026-01-02", "--item", "A", "--tx", "P1", "--qty", "2", "--cost", "10"])
+        try box.ok([
+            "post", "receive", "--date", "2026-01-02", "--item", "A", "--tx", "P1", "--qty", "2", "--cost", "10",
+        ])
         try Self.appendGhostReceipt(box.db)  // event 3
 
         let verify = try CLIOutcome.run(["verify", "--db", box.db], in: box.directory)
@@ -38,7 +44,8 @@ struct DamageTests {
         for query in [["onhand"], ["gl"], ["transactions", "--json"]] {
             let outcome = try CLIOutcome.run(query + ["--db", box.db], in: box.directory)
             #expect(outcome.exited && outcome.status == 3, "\(query): \(outcome.summary)")
-            #expect(outcome.stderr.contains("event 3") && outcome.stderr.contains("GHOST"), "\(query): \(outcome.stderr)")
+            #expect(
+                outcome.stderr.contains("event 3") && outcome.stderr.contains("GHOST"), "\(query): \(outcome.stderr)")
             #expect(outcome.stdout.isEmpty, "\(query) must show no figures: \(outcome.stdout)")
         }
     }
@@ -46,23 +53,29 @@ struct DamageTests {
     @Test func applyThrowsForEveryKindOfContradiction() throws {
         var state = LedgerState()
         let day = LedgerDate("2026-01-05")!
-        let invoice = InvoicePosted(transaction: "NOPE", quantity: Quantity(whole: 1), unitPrice: .zero,
-                                    physicalValueReversed: .zero, physicalOffsetReversed: .zero, financialValue: .zero,
-                                    costSource: .receiptPrice, lines: [])
+        let invoice = InvoicePosted(
+            transaction: "NOPE", quantity: Quantity(whole: 1), unitPrice: .zero,
+            physicalValueReversed: .zero, physicalOffsetReversed: .zero, financialValue: .zero,
+            costSource: .receiptPrice, lines: [])
         #expect(throws: ProjectionError.self) { try state.apply(.invoicePosted(invoice), date: day, sequence: 1) }
         var fresh = LedgerState()
-        #expect(throws: ProjectionError.self) { try fresh.apply(.closeReversed(CloseReversed(closeSequence: 7)), date: day, sequence: 1) }
+        #expect(throws: ProjectionError.self) {
+            try fresh.apply(.closeReversed(CloseReversed(closeSequence: 7)), date: day, sequence: 1)
+        }
         var ordered = LedgerState()
         try ordered.apply(.closePosted(ClosePosted(mode: .close, log: [])), date: day, sequence: 5)
-        #expect(throws: ProjectionError.self) { try ordered.apply(.closePosted(ClosePosted(mode: .close, log: [])), date: day, sequence: 5) }
+        #expect(throws: ProjectionError.self) {
+            try ordered.apply(.closePosted(ClosePosted(mode: .close, log: [])), date: day, sequence: 5)
+        }
     }
 
     @Test func overflowInTheFoldIsAnErrorNotATrap() throws {
         var state = LedgerState()
         try state.apply(.itemDefined(ItemSetup(id: "A", model: .fifo)), date: EventCatalog.setupDate, sequence: 1)
-        let huge = ReceiptPosted(transaction: "P1", item: "A", kind: .purchase, dimensions: DimensionValues(),
-                                 quantity: Quantity(units: .max), unitPrice: .zero, physicalOnly: false,
-                                 inventoryValue: Money(units: .max), offsetValue: .zero, lines: [])
+        let huge = ReceiptPosted(
+            transaction: "P1", item: "A", kind: .purchase, dimensions: DimensionValues(),
+            quantity: Quantity(units: .max), unitPrice: .zero, physicalOnly: false,
+            inventoryValue: Money(units: .max), offsetValue: .zero, lines: [])
         try state.apply(.receiptPosted(huge), date: LedgerDate("2026-01-02")!, sequence: 2)
         var again = huge
         again.transaction = "P2"
@@ -86,7 +99,8 @@ struct DamageTests {
         let store = try EventStore(path: path)
         let record = try #require(try store.snapshot(sequence: sequence))
         var state = try LedgerState(decoding: record.state)
-        let id = try #require(state.transactions.keys.sorted().first { state.transactions[$0]!.financialValue.isPositive })
+        let id = try #require(
+            state.transactions.keys.sorted().first { state.transactions[$0]!.financialValue.isPositive })
         state.transactions[id]!.financialValue += Money(cents: 100_000)
         try rawSnapshotEdit(path, "UPDATE snapshots SET state = ?1 WHERE sequence = ?2") { statement in
             try statement.bind(state.encoded(), at: 1)
@@ -104,7 +118,9 @@ struct DamageTests {
         let after = try CLIOutcome.run(["transactions", "--json", "--db", box.db], in: box.directory)
         #expect(after.exited && after.status == 0, "\(after.summary)")
         #expect(after.stdout == before, "a damaged snapshot must not change a figure")
-        #expect(after.stderr.contains("warning: snapshot \(sequence) skipped") && after.stderr.contains("checksum"), "\(after.stderr)")
+        #expect(
+            after.stderr.contains("warning: snapshot \(sequence) skipped") && after.stderr.contains("checksum"),
+            "\(after.stderr)")
 
         let verify = try CLIOutcome.run(["verify", "--db", box.db], in: box.directory)
         #expect(verify.exited && verify.status == 1, "\(verify.summary)")
@@ -123,16 +139,20 @@ struct DamageTests {
         let hash = try #require(try ledger.store.hash(at: last))
         let mid = try #require(try ledger.store.hash(at: 10))
         // Checksums valid, contents wrong: a state beyond the log, and bytes that do not decode.
-        try ledger.store.saveSnapshot(sequence: last + 5, chainHash: hash, businessDate: 20_260_131, createdAt: 1,
-                                      format: LedgerState.snapshotFormat, state: ledger.state.encoded())
+        try ledger.store.saveSnapshot(
+            sequence: last + 5, chainHash: hash, businessDate: 20_260_131, createdAt: 1,
+            format: LedgerState.snapshotFormat, state: ledger.state.encoded())
         try ledger.store.deleteSnapshots(through: last)  // the close's own, good snapshot
-        try ledger.store.saveSnapshot(sequence: 10, chainHash: mid, businessDate: 20_260_101, createdAt: 1,
-                                      format: LedgerState.snapshotFormat, state: [1, 2, 3])
+        try ledger.store.saveSnapshot(
+            sequence: 10, chainHash: mid, businessDate: 20_260_101, createdAt: 1,
+            format: LedgerState.snapshotFormat, state: [1, 2, 3])
 
         let reopened = try Ledger(path: path)
         #expect(StateDigest(reopened.state) == expected)
         #expect(reopened.snapshotWarnings.count == 2, "\(reopened.snapshotWarnings)")
-        #expect(reopened.snapshotWarnings.first?.contains("snapshot \(last + 5) skipped: the log ends at event \(last)") == true)
+        #expect(
+            reopened.snapshotWarnings.first?.contains("snapshot \(last + 5) skipped: the log ends at event \(last)")
+                == true)
         #expect(reopened.snapshotWarnings.last?.contains("snapshot 10 skipped: snapshot state cannot be read") == true)
     }
 
@@ -145,7 +165,9 @@ struct DamageTests {
         try rawSnapshotEdit(path, "UPDATE snapshots SET checksum = NULL")
         let reopened = try Ledger(path: path)
         #expect(StateDigest(reopened.state) == expected)
-        #expect(reopened.snapshotWarnings.count == 1 && reopened.snapshotWarnings[0].contains("no checksum"), "\(reopened.snapshotWarnings)")
+        #expect(
+            reopened.snapshotWarnings.count == 1 && reopened.snapshotWarnings[0].contains("no checksum"),
+            "\(reopened.snapshotWarnings)")
     }
 }
 
@@ -171,13 +193,15 @@ func rehashEvent(_ path: String, sequence: Int64) throws {
     let previous = try raw.prepare("SELECT hash FROM events WHERE sequence = ?1")
     try previous.bind(sequence - 1, at: 1)
     let previousHash = try previous.step() ? SHA256.Digest(previous.blob(at: 0))! : SHA256.Digest.zero
-    let row = try raw.prepare("SELECT business_date, type, version, command_id, recorded_at, payload FROM events WHERE sequence = ?1")
+    let row = try raw.prepare(
+        "SELECT business_date, type, version, command_id, recorded_at, payload FROM events WHERE sequence = ?1")
     try row.bind(sequence, at: 1)
     guard try row.step() else { return }
-    let digest = EventHash.compute(previous: previousHash, sequence: sequence, businessDate: Int32(row.int64(at: 0)),
-                                   type: row.textBuffer(at: 1), version: Int32(row.int64(at: 2)),
-                                   commandID: row.textBuffer(at: 3), recordedAt: row.int64(at: 4),
-                                   payload: row.blobBuffer(at: 5))
+    let digest = EventHash.compute(
+        previous: previousHash, sequence: sequence, businessDate: Int32(row.int64(at: 0)),
+        type: row.textBuffer(at: 1), version: Int32(row.int64(at: 2)),
+        commandID: row.textBuffer(at: 3), recordedAt: row.int64(at: 4),
+        payload: row.blobBuffer(at: 5))
     row.reset()
     let update = try raw.prepare("UPDATE events SET hash = ?1 WHERE sequence = ?2")
     try update.bind(digest.bytes, at: 1)
@@ -192,9 +216,11 @@ func forgeSnapshot(_ path: String, sequence: Int64, chainHash: [UInt8]? = nil, s
     guard var record = try store.snapshot(sequence: sequence) else { return }
     record.chainHash = chainHash ?? record.chainHash
     record.state = state ?? record.state
-    let checksum = SnapshotRecord.checksum(sequence: record.sequence, chainHash: record.chainHash, businessDate: record.businessDate,
-                                           createdAt: record.createdAt, format: record.format, state: record.state)
-    try rawSnapshotEdit(path, "UPDATE snapshots SET chain_hash = ?1, state = ?2, checksum = ?3 WHERE sequence = ?4") { statement in
+    let checksum = SnapshotRecord.checksum(
+        sequence: record.sequence, chainHash: record.chainHash, businessDate: record.businessDate,
+        createdAt: record.createdAt, format: record.format, state: record.state)
+    try rawSnapshotEdit(path, "UPDATE snapshots SET chain_hash = ?1, state = ?2, checksum = ?3 WHERE sequence = ?4") {
+        statement in
         try statement.bind(record.chainHash, at: 1)
         try statement.bind(record.state, at: 2)
         try statement.bind(checksum, at: 3)
@@ -209,8 +235,11 @@ struct LongScanDamageTests {
         try ledger.executeBatch(kind: "bulk") { submit in
             try submit(.defineItem(ItemSetup(id: "A", model: .fifo)))
             for index in 0..<receipts {
-                try submit(.receive(.init(date: LedgerDate("2026-01-02")!, item: "A", transaction: "R\(index)",
-                                          quantity: Quantity(whole: 1), unitPrice: UnitPrice(units: 10_000))))
+                try submit(
+                    .receive(
+                        .init(
+                            date: LedgerDate("2026-01-02")!, item: "A", transaction: "R\(index)",
+                            quantity: Quantity(whole: 1), unitPrice: UnitPrice(units: 10_000))))
             }
         }
         return ledger

@@ -45,7 +45,8 @@ struct FacadeTests {
         let manifest = try String(contentsOf: Self.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
         let target = try #require(manifest.range(of: "name: \"subledger\",\n            dependencies: ["))
         let dependencies = manifest[target.upperBound...].prefix { $0 != "]" }
-        #expect(dependencies.contains("\"Subledger\"") && !dependencies.contains("Store")
+        #expect(
+            dependencies.contains("\"Subledger\"") && !dependencies.contains("Store")
                 && !dependencies.contains("Core"), "\(dependencies)")
     }
 }

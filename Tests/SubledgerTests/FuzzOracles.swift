@@ -1,7 +1,8 @@
 import Foundation
-@testable import Subledger
 import SubledgerCore
 import Testing
+
+@testable import Subledger
 
 /// Properties the fuzz targets check beyond "no crash": what the readers accept is never ambiguous, what
 /// they refuse is said in a short message that names the real problem, and limits hold.
@@ -15,15 +16,18 @@ extension FuzzTests {
             let parsed: (String?, CommandFields)? = bytes.withUnsafeBytes { try? CommandReader.jsonFields($0, line: 1) }
             guard let (name, fields) = parsed else { continue }
             for (key, value) in fields.entries where flagKeys.contains(key) {
-                #expect(["yes", "no", "true", "false"].contains(value),
-                        "accepted '\(value)' as a yes/no \(key): \"\(escaped(bytes))\"")
+                #expect(
+                    ["yes", "no", "true", "false"].contains(value),
+                    "accepted '\(value)' as a yes/no \(key): \"\(escaped(bytes))\"")
             }
             guard name == "transfer", let from = fields["from"], let to = fields["to"] else { continue }
             let fromPairs = dimensionPairs(from), toPairs = dimensionPairs(to)
-            #expect(Set(fromPairs.map(\.0)).count == fromPairs.count && Set(toPairs.map(\.0)).count == toPairs.count,
-                    "accepted a dimension named twice: \"\(escaped(bytes))\"")
-            #expect(Dictionary(fromPairs, uniquingKeysWith: { $1 }) != Dictionary(toPairs, uniquingKeysWith: { $1 }),
-                    "accepted a transfer to where it comes from: \"\(escaped(bytes))\"")
+            #expect(
+                Set(fromPairs.map(\.0)).count == fromPairs.count && Set(toPairs.map(\.0)).count == toPairs.count,
+                "accepted a dimension named twice: \"\(escaped(bytes))\"")
+            #expect(
+                Dictionary(fromPairs, uniquingKeysWith: { $1 }) != Dictionary(toPairs, uniquingKeysWith: { $1 }),
+                "accepted a transfer to where it comes from: \"\(escaped(bytes))\"")
         }
     }
 
@@ -37,11 +41,16 @@ extension FuzzTests {
     /// A refusal is short (input quoted in it is cut to 80 characters; the longest fixed text, the list of
     /// posting types, is about 300) and names exponent notation for what it is.
     static func expectClearMessage(_ rejection: Rejection, _ input: [UInt8]) {
-        #expect(rejection.message.count <= 640 && (rejection.field?.count ?? 0) <= 80,
-                "a \(rejection.message.count)-character message: \(rejection.code.rawValue) for \"\(escaped(Array(input.prefix(200))))\"")
-        if rejection.message.contains("decimals"), let quoted = rejection.message.split(separator: "'", omittingEmptySubsequences: false).dropFirst().first {
-            #expect(!quoted.contains("e") && !quoted.contains("E"),
-                    "exponent notation reported as decimals: \(rejection.message)")
+        #expect(
+            rejection.message.count <= 640 && (rejection.field?.count ?? 0) <= 80,
+            "a \(rejection.message.count)-character message: \(rejection.code.rawValue) for \"\(escaped(Array(input.prefix(200))))\""
+        )
+        if rejection.message.contains("decimals"),
+            let quoted = rejection.message.split(separator: "'", omittingEmptySubsequences: false).dropFirst().first
+        {
+            #expect(
+                !quoted.contains("e") && !quoted.contains("E"),
+                "exponent notation reported as decimals: \(rejection.message)")
         }
     }
 
@@ -50,8 +59,10 @@ extension FuzzTests {
         for key in state.pools.keys {
             guard let setup = state.items[key.item], setup.dimensions != .siteOnly else { continue }
             for dimension in setup.dimensions.dimensions {
-                #expect(!key.dimensions[dimension].isEmpty,
-                        "a pool of \(key.item) with a blank \(dimension.rawValue) after \"\(escaped(Array(input.prefix(400))))\"")
+                #expect(
+                    !key.dimensions[dimension].isEmpty,
+                    "a pool of \(key.item) with a blank \(dimension.rawValue) after \"\(escaped(Array(input.prefix(400))))\""
+                )
             }
         }
     }
@@ -63,7 +74,8 @@ extension FuzzTests {
         let end = lineFeed > 0 && bytes[lineFeed - 1] == 0x0D ? lineFeed - 1 : lineFeed
         let header = bytes[..<end]
         guard !header.isEmpty, header.allSatisfy({ $0 < 0x80 && $0 != 0x22 && $0 != 0x0D }),
-              (try? CSV.parse(String(decoding: bytes, as: UTF8.self))) != nil else { return }
+            (try? CSV.parse(String(decoding: bytes, as: UTF8.self))) != nil
+        else { return }
         let columns = String(decoding: header, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
         let names = columns.map { $0.trimmingCharacters(in: [" ", "\t"]).lowercased() }
         if Set(names).count < names.count, names.allSatisfy(CommandReader.csvColumnNames.contains) {
@@ -75,17 +87,21 @@ extension FuzzTests {
         }
         let shouted = Array(columns.map { " \($0.uppercased()) " }.joined(separator: ",").utf8) + bytes[end...]
         let variant = Result<Void, Rejection> { () throws(Rejection) in
-            do { try CommandReader.forEachCSVRow(String(decoding: shouted, as: UTF8.self)) { _, _ in } } catch let rejection as Rejection {
+            do { try CommandReader.forEachCSVRow(String(decoding: shouted, as: UTF8.self)) { _, _ in } } catch let
+                rejection as Rejection
+            {
                 throw rejection
             } catch { throw Rejection(.malformed, "\(error)") }
         }
         switch (outcome, variant) {
         case (.success, .success): break
         case (.failure(let a), .failure(let b)):
-            #expect(a.code == b.code && a.line == b.line,
-                    "a capitalized, padded header reads differently (\(a) vs \(b)): \"\(escaped(bytes))\"")
+            #expect(
+                a.code == b.code && a.line == b.line,
+                "a capitalized, padded header reads differently (\(a) vs \(b)): \"\(escaped(bytes))\"")
         default:
-            Issue.record("a capitalized, padded header reads differently (\(outcome) vs \(variant)): \"\(escaped(bytes))\"")
+            Issue.record(
+                "a capitalized, padded header reads differently (\(outcome) vs \(variant)): \"\(escaped(bytes))\"")
         }
     }
 
@@ -117,14 +133,17 @@ extension FuzzTests {
             out.removeSubrange(value)
         case 1:
             let sameLine = values.filter { other in
-                other != value && !b[min(other.lowerBound, value.lowerBound)..<max(other.upperBound, value.upperBound)].contains(0x0A)
+                other != value
+                    && !b[min(other.lowerBound, value.lowerBound)..<max(other.upperBound, value.upperBound)].contains(
+                        0x0A)
             }
             guard let target = sameLine.randomElement(using: &rng) else { return b }
             out.replaceSubrange(target, with: b[value])
         default:
             // From the comma before the key's opening quote through the value's closing quote.
             guard let keyQuote = b[..<(value.lowerBound - 3)].lastIndex(of: 0x22),
-                  let comma = b[..<keyQuote].lastIndex(of: 0x2C), value.upperBound < b.count else { return b }
+                let comma = b[..<keyQuote].lastIndex(of: 0x2C), value.upperBound < b.count
+            else { return b }
             out.removeSubrange(comma...value.upperBound)
         }
         return out

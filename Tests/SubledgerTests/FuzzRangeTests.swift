@@ -1,7 +1,8 @@
 import Foundation
-@testable import Subledger
 import SubledgerCore
 import Testing
+
+@testable import Subledger
 
 /// A fuzz target for DR-17 (figure ranges): random but well-formed command sequences whose quantities,
 /// prices and amounts are drawn from the edges (near and over the limits, 19- and 20-digit values,
@@ -25,9 +26,11 @@ extension FuzzTests {
     static let rangeItems = ["F", "W", "STD", "MA", "L"]
 
     static func rangeSetup() -> [(String, String)] {
-        [("item", "item=F model=fifo dimensions=site"), ("item", "item=W model=weighted-average price=5"),
-         ("item", "item=STD model=standard standard=10"), ("item", "item=MA model=moving-average"),
-         ("item", "item=L model=lifo negative=no group=G2"), ("accounts", "group=G2 inventory=1402")]
+        [
+            ("item", "item=F model=fifo dimensions=site"), ("item", "item=W model=weighted-average price=5"),
+            ("item", "item=STD model=standard standard=10"), ("item", "item=MA model=moving-average"),
+            ("item", "item=L model=lifo negative=no group=G2"), ("accounts", "group=G2 inventory=1402"),
+        ]
     }
 
     /// One random command as decoder fields: every number from the edges.
@@ -39,7 +42,10 @@ extension FuzzTests {
         switch int(&rng, 12) {
         case 0, 1, 2:
             let physical = rng.next(upTo: 4) == 0 ? " physical=yes" : ""
-            return ("receive", "\(date) item=\(item) tx=T\(n) qty=\(extremeNumber(&rng)) cost=\(extremeNumber(&rng))\(site)\(physical)")
+            return (
+                "receive",
+                "\(date) item=\(item) tx=T\(n) qty=\(extremeNumber(&rng)) cost=\(extremeNumber(&rng))\(site)\(physical)"
+            )
         case 3, 4:
             let physical = rng.next(upTo: 4) == 0 ? " physical=yes" : ""
             return ("issue", "\(date) item=\(item) tx=T\(n) qty=\(extremeNumber(&rng))\(site)\(physical)")
@@ -56,12 +62,14 @@ extension FuzzTests {
     /// Every figure the projection holds is in range after an accepted command (DR-17).
     static func expectInRange(_ state: LedgerState, after command: String) {
         for (key, pool) in state.pools {
-            let fits = [pool.physicalValue, pool.financialValue, pool.value].allSatisfy(Limits.contains)
+            let fits =
+                [pool.physicalValue, pool.financialValue, pool.value].allSatisfy(Limits.contains)
                 && [pool.physicalQuantity, pool.financialQuantity, pool.quantity].allSatisfy(Limits.contains)
             #expect(fits, "pool \(key.item) out of range after \(command): \(pool)")
         }
         for account in state.ledger.accountNames {
-            #expect(Limits.contains(money: state.ledger.balanceTotal(account).units), "account \(account) after \(command)")
+            #expect(
+                Limits.contains(money: state.ledger.balanceTotal(account).units), "account \(account) after \(command)")
         }
     }
 
@@ -96,9 +104,10 @@ extension FuzzTests {
             _ = valuation.byAccount()
             histories += 1
         }
-        Self.announce("extreme-figures", Self.iterations,
-                      "histories=\(histories) accepted=\(accepted) rejected=\(rejected) codes=\(codes.map(\.rawValue).sorted())",
-                      started: started)
+        Self.announce(
+            "extreme-figures", Self.iterations,
+            "histories=\(histories) accepted=\(accepted) rejected=\(rejected) codes=\(codes.map(\.rawValue).sorted())",
+            started: started)
         #expect(codes.contains(.invalidAmount) && codes.contains(.invalidQuantity))
         #expect(accepted > 0)
     }
@@ -148,10 +157,11 @@ extension FuzzTests {
 
     /// `key=value key=value ...` as decoder fields.
     static func rangeFields(_ text: String) -> CommandFields {
-        CommandFields(text.split(separator: " ").map { part in
-            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (key: String(pair[0]), value: pair.count > 1 ? String(pair[1]) : "")
-        })
+        CommandFields(
+            text.split(separator: " ").map { part in
+                let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (key: String(pair[0]), value: pair.count > 1 ? String(pair[1]) : "")
+            })
     }
 
     static func rangeRun(_ state: inout LedgerState, _ name: String, _ text: String) throws {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Subledger
 import SubledgerCore
 import Testing
+
+@testable import Subledger
 
 /// A seeded mutation fuzzer for every untrusted-input entry point: the JSON Lines and CSV readers, a
 /// whole-file import, the scenario parser and runner, and the event payload decoder. Valid inputs are
@@ -110,15 +111,16 @@ struct FuzzTests {
 
     static var jsonDocument: String { jsonLines.joined(separator: "\n") + "\n" }
 
-    static let csvDocument = [
-        "command,date,item,tx,qty,cost,physical,kind,site,warehouse,batch,serial",
-        "receive,2026-01-02,F,P1,10,12.50,,,S1,,,",
-        "receive,2026-01-02,F,P2,5,10,yes,purchase,S1,,,",
-        "\"issue\",2026-01-03,F,S1,2,,no,sale,S1,,,",
-        "issue,2026-01-04,F,\"S2\",1.5,,,journal,S1,,,",
-        "receive,2026-01-05,F,P3,1,\"1.5\",,,S1,,,",
-        "receive,2026-01-05,F,P4,1,3,,return,S1,,,",
-    ].joined(separator: "\r\n") + "\r\n"
+    static let csvDocument =
+        [
+            "command,date,item,tx,qty,cost,physical,kind,site,warehouse,batch,serial",
+            "receive,2026-01-02,F,P1,10,12.50,,,S1,,,",
+            "receive,2026-01-02,F,P2,5,10,yes,purchase,S1,,,",
+            "\"issue\",2026-01-03,F,S1,2,,no,sale,S1,,,",
+            "issue,2026-01-04,F,\"S2\",1.5,,,journal,S1,,,",
+            "receive,2026-01-05,F,P3,1,\"1.5\",,,S1,,,",
+            "receive,2026-01-05,F,P4,1,3,,return,S1,,,",
+        ].joined(separator: "\r\n") + "\r\n"
 
     /// Setup the CSV rows need (CSV carries receipts and issues only).
     static let csvSetup = #"{"command":"item","item":"F","model":"fifo","dimensions":"site"}"# + "\n"
@@ -130,7 +132,9 @@ struct FuzzTests {
         var out: [(String, String)] = []
         let enumerator = FileManager.default.enumerator(at: scenariosRoot, includingPropertiesForKeys: nil)
         while let url = enumerator?.nextObject() as? URL {
-            guard url.pathExtension == "scenario", let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            guard url.pathExtension == "scenario", let text = try? String(contentsOf: url, encoding: .utf8) else {
+                continue
+            }
             out.append((url.path.replacingOccurrences(of: scenariosRoot.path + "/", with: ""), text))
         }
         return out.sorted { $0.0 < $1.0 }
@@ -153,7 +157,8 @@ struct FuzzTests {
         "99999999999999999999999999999999", "-99999999999999999999", "9223372036854775807", "9223372036854775808",
         "-9223372036854775808", "18446744073709551616", "-1", "-0", "0", "0.0", "-0.001", "1.123456789012345678901",
         "0.00000000000000000001", "1e400", "1E-400", "-1e9", "1e18", "00012", ".5", "5.", "1_000", "NaN", "Infinity",
-        "0x10", "+3", "1.", "922337203685.4775807", "7.0485e2", "1.23456E3", "1" + String(repeating: "0", count: 300), "4.9e-324", "١٢",
+        "0x10", "+3", "1.", "922337203685.4775807", "7.0485e2", "1.23456E3", "1" + String(repeating: "0", count: 300),
+        "4.9e-324", "١٢",
         // The edges of the ranges (DR-17): at, just inside and just over each limit, and the issue's examples.
         "1000000000000", "1000000000000.0001", "999999999999.9999", "1000000000000000", "1000000000000000.01",
         "92233720368547758.07", "922337203685477", "900000000000000", "-1000000000000000",
@@ -177,13 +182,17 @@ struct FuzzTests {
         [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0x80], [0x80], [0xF0, 0x9F],
         Array("\"".utf8), Array("{".utf8), Array("}".utf8), Array("[".utf8), Array("]".utf8), Array("\\".utf8),
         Array(",".utf8), Array(":".utf8), Array("\n".utf8), Array("\r".utf8), Array("\r\n".utf8), Array("\t".utf8),
-        Array("\"\"".utf8), Array("\\u".utf8), Array("\\uD800".utf8), Array("\\uDC00\\uD800".utf8), Array("\\u0000".utf8),
-        Array("null".utf8), Array("[]".utf8), Array("{}".utf8), Array(#""x":1,"#.utf8), Array(#""command":"item","#.utf8),
+        Array("\"\"".utf8), Array("\\u".utf8), Array("\\uD800".utf8), Array("\\uDC00\\uD800".utf8),
+        Array("\\u0000".utf8),
+        Array("null".utf8), Array("[]".utf8), Array("{}".utf8), Array(#""x":1,"#.utf8),
+        Array(#""command":"item","#.utf8),
         Array(String(repeating: "[", count: 70).utf8), Array(String(repeating: "{\"a\":", count: 70).utf8),
         Array(" # ".utf8), Array("=".utf8), Array(" qty=".utf8), Array(" cost=".utf8),
     ]
 
-    static func int(_ rng: inout SplitMix64, _ bound: Int) -> Int { bound <= 0 ? 0 : Int(rng.next(upTo: UInt64(bound))) }
+    static func int(_ rng: inout SplitMix64, _ bound: Int) -> Int {
+        bound <= 0 ? 0 : Int(rng.next(upTo: UInt64(bound)))
+    }
 
     static func mutate(_ input: [UInt8], _ rng: inout SplitMix64, corpus: [[UInt8]]) -> [UInt8] {
         var b = input
@@ -196,40 +205,44 @@ struct FuzzTests {
         var b = input
         let position = int(&rng, b.count + 1)
         switch int(&rng, 19) {
-        case 0 where !b.isEmpty: // flip a bit
+        case 0 where !b.isEmpty:  // flip a bit
             let i = int(&rng, b.count); b[i] ^= UInt8(1 << int(&rng, 8))
-        case 1: // insert a random byte
+        case 1:  // insert a random byte
             b.insert(UInt8(truncatingIfNeeded: rng.next()), at: position)
-        case 2 where !b.isEmpty: // delete a run
+        case 2 where !b.isEmpty:  // delete a run
             let i = int(&rng, b.count); b.removeSubrange(i..<min(b.count, i + 1 + int(&rng, 8)))
-        case 3 where !b.isEmpty: // duplicate a run
+        case 3 where !b.isEmpty:  // duplicate a run
             let i = int(&rng, b.count); let run = Array(b[i..<min(b.count, i + 1 + int(&rng, 64))])
             b.insert(contentsOf: run, at: int(&rng, b.count + 1))
-        case 4: // truncate
+        case 4:  // truncate
             b.removeSubrange(position..<b.count)
-        case 5 where !corpus.isEmpty: // splice with another input
+        case 5 where !corpus.isEmpty:  // splice with another input
             let other = corpus[int(&rng, corpus.count)]
             let cut = int(&rng, other.count + 1)
             b = Array(b[..<position]) + Array(other[cut...])
-        case 6, 7: // replace a number
+        case 6, 7:  // replace a number
             b = replaceNumber(b, &rng)
-        case 8, 9: // insert a unicode / structural fragment
+        case 8, 9:  // insert a unicode / structural fragment
             b.insert(contentsOf: fragments[int(&rng, fragments.count)], at: position)
-        case 10: // replace a word (between quotes or spaces) with a dictionary token
+        case 10:  // replace a word (between quotes or spaces) with a dictionary token
             b = replaceWord(b, &rng)
-        case 11: // line-level: delete, duplicate or swap lines
+        case 11:  // line-level: delete, duplicate or swap lines
             b = mutateLines(b, &rng)
-        case 12 where !b.isEmpty: // overwrite with an interesting byte
+        case 12 where !b.isEmpty:  // overwrite with an interesting byte
             let i = int(&rng, b.count)
-            b[i] = [0x00, 0x22, 0x5C, 0x7B, 0x7D, 0x2C, 0x0A, 0x0D, 0x3A, 0x2D, 0x2E, 0x30, 0x39, 0x65, 0x7F, 0xFF][int(&rng, 16)]
-        case 13: // insert a dictionary token
+            b[i] =
+                [0x00, 0x22, 0x5C, 0x7B, 0x7D, 0x2C, 0x0A, 0x0D, 0x3A, 0x2D, 0x2E, 0x30, 0x39, 0x65, 0x7F, 0xFF][
+                    int(&rng, 16)]
+        case 13:  // insert a dictionary token
             b.insert(contentsOf: Array(tokens[int(&rng, tokens.count)].utf8), at: position)
-        case 14 where !b.isEmpty: // repeat the input
+        case 14 where !b.isEmpty:  // repeat the input
             b += b
-        case 15, 16, 17: // field-level: empty a value, copy a value over another, drop a key
+        case 15, 16, 17:  // field-level: empty a value, copy a value over another, drop a key
             b = mutateField(b, &rng, int(&rng, 3))
-        default: // remove a closing bracket or quote to unbalance
-            if let i = b.indices.filter({ b[$0] == 0x7D || b[$0] == 0x22 }).randomElement(using: &rng) { b.remove(at: i) }
+        default:  // remove a closing bracket or quote to unbalance
+            if let i = b.indices.filter({ b[$0] == 0x7D || b[$0] == 0x22 }).randomElement(using: &rng) {
+                b.remove(at: i)
+            }
         }
         return b
     }
@@ -298,15 +311,17 @@ struct FuzzTests {
                 rejected += 1
                 codes.insert(rejection.code)
                 Self.expectClearMessage(rejection, bytes)
-                #expect(rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
-                        "rejection without a valid line (\(rejection)) for \"\(Self.escaped(bytes))\"")
+                #expect(
+                    rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
+                    "rejection without a valid line (\(rejection)) for \"\(Self.escaped(bytes))\"")
             } catch {
                 Issue.record("non-Rejection error \(error) for \"\(Self.escaped(bytes))\"")
             }
         }
-        Self.announce("jsonl-reader", Self.iterations,
-                      "accepted=\(accepted) rejected=\(rejected) codes=\(codes.map(\.rawValue).sorted())",
-                      started: started)
+        Self.announce(
+            "jsonl-reader", Self.iterations,
+            "accepted=\(accepted) rejected=\(rejected) codes=\(codes.map(\.rawValue).sorted())",
+            started: started)
         #expect(codes.count >= 5, "the fuzzer reached too few rejection codes: \(codes)")
         #expect(accepted > 0 && rejected > 0)
     }
@@ -332,14 +347,16 @@ struct FuzzTests {
                 codes.insert(rejection.code)
                 Self.expectClearMessage(rejection, bytes)
                 Self.expectCSVHeaderRules(bytes, outcome: .failure(rejection))
-                #expect(rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
-                        "rejection without a valid line (\(rejection)) for \"\(Self.escaped(bytes))\"")
+                #expect(
+                    rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
+                    "rejection without a valid line (\(rejection)) for \"\(Self.escaped(bytes))\"")
             } catch {
                 Issue.record("non-Rejection error \(error) for \"\(Self.escaped(bytes))\"")
             }
         }
-        Self.announce("csv-reader", Self.iterations,
-                      "accepted=\(accepted) rejected=\(rejected) codes=\(codes.map(\.rawValue).sorted())", started: started)
+        Self.announce(
+            "csv-reader", Self.iterations,
+            "accepted=\(accepted) rejected=\(rejected) codes=\(codes.map(\.rawValue).sorted())", started: started)
         #expect(codes.count >= 4, "the fuzzer reached too few rejection codes: \(codes)")
         #expect(accepted > 0 && rejected > 0)
     }
@@ -362,7 +379,8 @@ struct FuzzTests {
             // A fresh ledger now and then; otherwise successful imports pile up, like in real use.
             if iteration % 16 == 0 {
                 ledger = try Ledger(path: ":memory:")
-                try ledger.importFile(bytes: rng.next(upTo: 2) == 0 ? jsonSeed : Array(Self.csvSetup.utf8), format: .jsonl)
+                try ledger.importFile(
+                    bytes: rng.next(upTo: 2) == 0 ? jsonSeed : Array(Self.csvSetup.utf8), format: .jsonl)
             }
             let format: Ledger.ImportFormat = rng.next(upTo: 3) == 0 ? .csv : .jsonl
             // The whole seed file, or a few of its lines in order (short files reach state-dependent rules).
@@ -384,28 +402,32 @@ struct FuzzTests {
                 if result.duplicate { duplicates += 1 }
                 #expect(try ledger.store.lastSequence() == sequence + Int64(result.duplicate ? 0 : result.eventCount))
                 #expect(ledger.state.lastSequence == (try ledger.store.lastSequence()))
-                #expect(ledger.trialBalance().total(\.balance).isZero,
-                        "books do not balance after importing \"\(Self.escaped(bytes))\"")
+                #expect(
+                    ledger.trialBalance().total(\.balance).isZero,
+                    "books do not balance after importing \"\(Self.escaped(bytes))\"")
                 Self.expectNoBlankTrackedDimension(ledger.state, bytes)
             } catch {
                 rejected += 1
                 if let rejection = error as? Rejection {
                     codes.insert(rejection.code)
                     Self.expectClearMessage(rejection, bytes)
-                    #expect(rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
-                            "rejection without a valid line (\(rejection)) for \(format) \"\(Self.escaped(bytes))\"")
+                    #expect(
+                        rejection.line.map { $0 >= 1 && $0 <= lineCount } == true,
+                        "rejection without a valid line (\(rejection)) for \(format) \"\(Self.escaped(bytes))\"")
                 } else {
                     Issue.record("non-Rejection error \(error) for \(format) \"\(Self.escaped(bytes))\"")
                 }
-                #expect(try ledger.store.lastSequence() == sequence,
-                        "a failed import wrote events: \(format) \"\(Self.escaped(bytes))\"")
+                #expect(
+                    try ledger.store.lastSequence() == sequence,
+                    "a failed import wrote events: \(format) \"\(Self.escaped(bytes))\"")
                 #expect(ledger.state.lastSequence == sequence)
                 #expect(try ledger.commands().count == commandCount)
             }
         }
-        Self.announce("import", Self.iterations,
-                      "accepted=\(accepted) (duplicates=\(duplicates)) rejected=\(rejected) codes(\(codes.count))=\(codes.map(\.rawValue).sorted())",
-                      started: started)
+        Self.announce(
+            "import", Self.iterations,
+            "accepted=\(accepted) (duplicates=\(duplicates)) rejected=\(rejected) codes(\(codes.count))=\(codes.map(\.rawValue).sorted())",
+            started: started)
         #expect(codes.count >= 10, "the fuzzer reached too few rejection codes: \(codes)")
         #expect(accepted > 0 && rejected > 0)
     }
@@ -429,7 +451,9 @@ struct FuzzTests {
                 for statement in statements { #expect(statement.line >= 1 && statement.line <= lineCount) }
             } catch {
                 parseErrors += 1
-                #expect(error.line >= 0 && error.line <= lineCount, "parse error line \(error.line) for \"\(Self.escaped(bytes))\"")
+                #expect(
+                    error.line >= 0 && error.line <= lineCount,
+                    "parse error line \(error.line) for \"\(Self.escaped(bytes))\"")
             }
             // The runner (a fresh ledger per file) costs ~20x the parser: every other input is run.
             guard iteration % 2 == 0 else { continue }
@@ -437,9 +461,10 @@ struct FuzzTests {
             let report = ScenarioRunner.run(file: "fuzz.scenario", text: text)
             if report.passed { passed += 1 } else { failed += 1 }
         }
-        Self.announce("scenario", Self.iterations,
-                      "parsed=\(parsed) parseErrors=\(parseErrors) runs=\(runs) runPassed=\(passed) runFailed=\(failed) seeds=\(corpus.count)",
-                      started: started)
+        Self.announce(
+            "scenario", Self.iterations,
+            "parsed=\(parsed) parseErrors=\(parseErrors) runs=\(runs) runPassed=\(passed) runFailed=\(failed) seeds=\(corpus.count)",
+            started: started)
         #expect(parsed > 0 && parseErrors > 0 && failed > 0)
     }
 
@@ -450,15 +475,17 @@ struct FuzzTests {
         var rng = Self.generator("event-decode")
         let samples = try Self.sampleEnvelopes()
         let kinds = Set(samples.map(\.type))
-        #expect(kinds.count == EventCatalog.Kind.allCases.count,
-                "seed events miss kinds: \(Set(EventCatalog.Kind.allCases.map(\.rawValue)).subtracting(kinds))")
+        #expect(
+            kinds.count == EventCatalog.Kind.allCases.count,
+            "seed events miss kinds: \(Set(EventCatalog.Kind.allCases.map(\.rawValue)).subtracting(kinds))")
         let corpus = samples.map(\.payload)
         var decoded = 0, errors = 0
         for iteration in 0..<Self.iterations {
             var envelope = samples[Self.int(&rng, samples.count)]
             envelope.payload = Self.mutate(envelope.payload, &rng, corpus: corpus)
             switch iteration % 10 {
-            case 0: envelope.type = EventCatalog.Kind.allCases[Self.int(&rng, EventCatalog.Kind.allCases.count)].rawValue
+            case 0:
+                envelope.type = EventCatalog.Kind.allCases[Self.int(&rng, EventCatalog.Kind.allCases.count)].rawValue
             case 1: envelope.version = [0, 2, -1, Int.max, Int.min][Self.int(&rng, 5)]
             case 2: envelope.type = Self.escaped(Self.mutate(Array(envelope.type.utf8), &rng, corpus: []))
             default: break
@@ -468,16 +495,19 @@ struct FuzzTests {
                 let event = try EventCatalog.decode(envelope)
                 decoded += 1
                 let again = EventCatalog.envelope(event, date: envelope.date)
-                #expect((try? EventCatalog.decode(again)) == event,
-                        "decoded event does not survive a round trip: \(envelope.type) \(Self.escaped(envelope.payload))")
+                #expect(
+                    (try? EventCatalog.decode(again)) == event,
+                    "decoded event does not survive a round trip: \(envelope.type) \(Self.escaped(envelope.payload))")
             } catch {
                 errors += 1
-                #expect(error.offset >= 0 && error.offset <= envelope.payload.count,
-                        "error offset \(error.offset) outside the payload (\(envelope.payload.count) bytes)")
+                #expect(
+                    error.offset >= 0 && error.offset <= envelope.payload.count,
+                    "error offset \(error.offset) outside the payload (\(envelope.payload.count) bytes)")
             }
         }
-        Self.announce("event-decode", Self.iterations, "decoded=\(decoded) errors=\(errors) seedEvents=\(samples.count)",
-                      started: started)
+        Self.announce(
+            "event-decode", Self.iterations, "decoded=\(decoded) errors=\(errors) seedEvents=\(samples.count)",
+            started: started)
         #expect(decoded > 0 && errors > 0)
     }
 }

@@ -37,9 +37,11 @@ struct ImportTests {
     }
 
     /// Imports `text` and expects a rejection `code` on `line` (and `field`), with nothing written.
-    static func expectRejected(_ text: String, format: Ledger.ImportFormat, code: Rejection.Code, line: Int,
-                               field: String? = nil, prepare: (Ledger) throws -> Void = { _ in },
-                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectRejected(
+        _ text: String, format: Ledger.ImportFormat, code: Rejection.Code, line: Int,
+        field: String? = nil, prepare: (Ledger) throws -> Void = { _ in },
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let ledger = try Ledger(path: ":memory:")
         try prepare(ledger)
         let sequence = try ledger.store.lastSequence()
@@ -47,14 +49,17 @@ struct ImportTests {
         let items = ledger.state.items
         do {
             let result = try ledger.importFile(bytes: bytes(text), format: format)
-            Issue.record("expected \(code.rawValue) on line \(line), imported \(result.eventCount) events",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "expected \(code.rawValue) on line \(line), imported \(result.eventCount) events",
+                sourceLocation: sourceLocation)
         } catch let rejection as Rejection {
             #expect(rejection.code == code, "\(rejection)", sourceLocation: sourceLocation)
             #expect(rejection.line == line, "\(rejection)", sourceLocation: sourceLocation)
             if let field { #expect(rejection.field == field, "\(rejection)", sourceLocation: sourceLocation) }
         }
-        #expect(try ledger.store.lastSequence() == sequence, "a rejected import wrote events", sourceLocation: sourceLocation)
+        #expect(
+            try ledger.store.lastSequence() == sequence, "a rejected import wrote events",
+            sourceLocation: sourceLocation)
         #expect(try ledger.commands().count == commands, sourceLocation: sourceLocation)
         #expect(ledger.state.lastSequence == sequence, sourceLocation: sourceLocation)
         #expect(ledger.state.items == items, sourceLocation: sourceLocation)
@@ -125,26 +130,31 @@ struct ImportTests {
 
     @Test func differentBytesAreANewCommand() throws {
         let ledger = try Ledger(path: ":memory:")
-        try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"A\",\"model\":\"fifo\"}\n"), format: .jsonl)
-        let second = try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"B\",\"model\":\"fifo\"}\n"),
-                                           format: .jsonl)
+        try ledger.importFile(
+            bytes: Self.bytes("{\"command\":\"item\",\"item\":\"A\",\"model\":\"fifo\"}\n"), format: .jsonl)
+        let second = try ledger.importFile(
+            bytes: Self.bytes("{\"command\":\"item\",\"item\":\"B\",\"model\":\"fifo\"}\n"),
+            format: .jsonl)
         #expect(!second.duplicate)
         #expect(ledger.state.items.keys.sorted() == ["A", "B"])
         // An explicit command id wins over the file hash.
-        let named = try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"C\",\"model\":\"fifo\"}"),
-                                          format: .jsonl, commandID: "batch-7")
+        let named = try ledger.importFile(
+            bytes: Self.bytes("{\"command\":\"item\",\"item\":\"C\",\"model\":\"fifo\"}"),
+            format: .jsonl, commandID: "batch-7")
         #expect(named.commandID == "batch-7")
         // ... and means the commands first sent under it: others are refused (CommandIDTests).
         let refused = #expect(throws: Rejection.self) {
-            try ledger.importFile(bytes: Self.bytes("{\"command\":\"item\",\"item\":\"D\",\"model\":\"fifo\"}"),
-                                  format: .jsonl, commandID: "batch-7")
+            try ledger.importFile(
+                bytes: Self.bytes("{\"command\":\"item\",\"item\":\"D\",\"model\":\"fifo\"}"),
+                format: .jsonl, commandID: "batch-7")
         }
         #expect(refused?.code.rawValue == "command-id-conflict")
         #expect(ledger.state.items["D"] == nil)
     }
 
     @Test func blankLinesAreSkippedAndCounted() throws {
-        let text = "\n   \n{\"command\":\"item\",\"item\":\"F\",\"model\":\"fifo\"}\r\n\t\n\r\n"
+        let text =
+            "\n   \n{\"command\":\"item\",\"item\":\"F\",\"model\":\"fifo\"}\r\n\t\n\r\n"
             + "{\"command\":\"receive\",\"date\":\"2026-01-02\",\"item\":\"F\",\"tx\":\"P1\",\"qty\":1,\"cost\":1}\n\n"
         let ledger = try Ledger(path: ":memory:")
         let result = try ledger.importFile(bytes: Self.bytes(text), format: .jsonl)
@@ -157,8 +167,9 @@ struct ImportTests {
         #expect(try empty.store.lastSequence() == 0)
 
         // Blank lines still count for line numbers: the bad command is on line 8.
-        try Self.expectRejected(text + "{\"command\":\"issue\",\"date\":\"2026-01-02\",\"item\":\"NOPE\",\"tx\":\"S1\",\"qty\":1}\n",
-                                format: .jsonl, code: .unknownItem, line: 8, field: "item")
+        try Self.expectRejected(
+            text + "{\"command\":\"issue\",\"date\":\"2026-01-02\",\"item\":\"NOPE\",\"tx\":\"S1\",\"qty\":1}\n",
+            format: .jsonl, code: .unknownItem, line: 8, field: "item")
     }
 
     /// Lines 1 and 3 are good (line 2 is blank), line 4 is bad: nothing of lines 1-3 may be written.
@@ -181,13 +192,25 @@ struct ImportTests {
         (#"{"item":"F","model":"fifo"}"#, .missingField, "command"),
         (#"{"command":"item","command":"item","item":"G","model":"fifo"}"#, .malformed, "command"),
         (#"{"command":"sell","date":"2026-01-02"}"#, .malformed, "command"),
-        (#"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":1,"cost":1,"colour":"red"}"#, .malformed, "colour"),
-        (#"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":"1.00001","cost":1}"#, .invalidQuantity, "qty"),
+        (
+            #"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":1,"cost":1,"colour":"red"}"#,
+            .malformed, "colour"
+        ),
+        (
+            #"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":"1.00001","cost":1}"#,
+            .invalidQuantity, "qty"
+        ),
         (#"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":0,"cost":1}"#, .invalidQuantity, "qty"),
-        (#"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":1e3,"cost":1}"#, .invalidQuantity, "qty"),
+        (
+            #"{"command":"receive","date":"2026-01-02","item":"F","tx":"P2","qty":1e3,"cost":1}"#, .invalidQuantity,
+            "qty"
+        ),
         (#"{"command":"receive","date":"2026-02-30","item":"F","tx":"P2","qty":1,"cost":1}"#, .invalidDate, "date"),
         (#"{"command":"receive","date":"2026-01-02","item":"NOPE","tx":"P2","qty":1,"cost":1}"#, .unknownItem, "item"),
-        (#"{"command":"receive","date":"2026-01-02","item":"F","tx":"P1","qty":1,"cost":1}"#, .duplicateTransaction, "tx"),
+        (
+            #"{"command":"receive","date":"2026-01-02","item":"F","tx":"P1","qty":1,"cost":1}"#, .duplicateTransaction,
+            "tx"
+        ),
         (#"{"command":"invoice","date":"2026-01-02","tx":"P1","cost":1}"#, .overInvoiced, "tx"),
         (#"{"command":"item","item":"F","model":"lifo"}"#, .duplicateItem, "item"),
     ])
@@ -196,18 +219,21 @@ struct ImportTests {
     }
 
     @Test func rejectionOnTheFirstLine() throws {
-        try Self.expectRejected("{\"command\":\"receive\",\"date\":\"2026-01-02\",\"item\":\"F\",\"tx\":\"P1\",\"qty\":1,\"cost\":1}",
-                                format: .jsonl, code: .unknownItem, line: 1, field: "item")
+        try Self.expectRejected(
+            "{\"command\":\"receive\",\"date\":\"2026-01-02\",\"item\":\"F\",\"tx\":\"P1\",\"qty\":1,\"cost\":1}",
+            format: .jsonl, code: .unknownItem, line: 1, field: "item")
     }
 
     @Test func escapedAndSpacedLinesReadLikePlainOnes() throws {
-        let text = #"{"command":"item","item":"F\u0031","model":"fifo"}"# + "\n"
+        let text =
+            #"{"command":"item","item":"F\u0031","model":"fifo"}"# + "\n"
             + #"{"command" : "receive" , "date":"2026-01-02","item":"F1","tx":"P1","qty":2,"cost":"1.5"}"# + "\n"
         let ledger = try Ledger(path: ":memory:")
         try ledger.importFile(bytes: Self.bytes(text), format: .jsonl)
         #expect(ledger.state.transactions["P1"]?.financialValue == Self.money("3.00"))
-        try Self.expectRejected(#"{"command":"item","item":"Ä","model":"fifo"}"#, format: .jsonl,
-                                code: .invalidName, line: 1, field: "item")
+        try Self.expectRejected(
+            #"{"command":"item","item":"Ä","model":"fifo"}"#, format: .jsonl,
+            code: .invalidName, line: 1, field: "item")
     }
 
     // MARK: - CSV
@@ -219,7 +245,8 @@ struct ImportTests {
     }
 
     @Test func csvImport() throws {
-        let text = Self.csvHeader + "\r\n"
+        let text =
+            Self.csvHeader + "\r\n"
             + "receive,2026-01-02,F,P1,10,12.50,,,S1\r\n"
             + "receive,2026-01-02,F,P2,5,10,yes,journal,S1\r\n"
             + "\r\n"
@@ -263,9 +290,11 @@ struct ImportTests {
     }
 
     @Test func csvHeaderProblems() throws {
-        try Self.expectRejected("command,date,item,tx,qty,cost,colour\nreceive,2026-01-02,F,P1,1,1,red\n",
-                                format: .csv, code: .malformed, line: 1, field: "colour", prepare: Self.defineF)
-        try Self.expectRejected("date,item,tx,qty,cost\n2026-01-02,F,P1,1,1\n",
-                                format: .csv, code: .missingField, line: 1, field: "command", prepare: Self.defineF)
+        try Self.expectRejected(
+            "command,date,item,tx,qty,cost,colour\nreceive,2026-01-02,F,P1,1,1,red\n",
+            format: .csv, code: .malformed, line: 1, field: "colour", prepare: Self.defineF)
+        try Self.expectRejected(
+            "date,item,tx,qty,cost\n2026-01-02,F,P1,1,1\n",
+            format: .csv, code: .missingField, line: 1, field: "command", prepare: Self.defineF)
     }
 }

@@ -43,8 +43,9 @@ struct InvariantPropertyTests {
         // Fresh seeds above the fixed range: each run explores two histories no earlier run had.
         var random = SystemRandomNumberGenerator()
         let fresh = (0..<2).map { _ in 1_000 + random.next() % 1_000_000_000 }
-        print("InvariantPropertyTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
-              + "(SUBLEDGER_SEED=K replays one)")
+        print(
+            "InvariantPropertyTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
+                + "(SUBLEDGER_SEED=K replays one)")
         return Array(1...24) + fresh
     }()
 
@@ -67,11 +68,17 @@ struct InvariantPropertyTests {
         let ledger = try Ledger(path: path)
         let date = LedgerDate("2026-01-02")!
         try ledger.execute(.defineItem(ItemSetup(id: "F", model: .fifo)))
-        try ledger.execute(.receive(.init(date: date, item: "F", transaction: "P", quantity: Quantity(whole: 100),
-                                          unitPrice: UnitPrice(units: 100_000), dimensions: DimensionValues(site: "S1"))))
+        try ledger.execute(
+            .receive(
+                .init(
+                    date: date, item: "F", transaction: "P", quantity: Quantity(whole: 100),
+                    unitPrice: UnitPrice(units: 100_000), dimensions: DimensionValues(site: "S1"))))
         for index in 1...24 {
-            try ledger.execute(.transfer(.init(date: date, item: "F", transaction: "T\(index)", quantity: Quantity(whole: 1),
-                                               from: DimensionValues(site: "S1"), to: DimensionValues(site: "S2"))))
+            try ledger.execute(
+                .transfer(
+                    .init(
+                        date: date, item: "F", transaction: "T\(index)", quantity: Quantity(whole: 1),
+                        from: DimensionValues(site: "S1"), to: DimensionValues(site: "S2"))))
         }
         let replayed = try Ledger(path: path)
         for rows in [ledger.transactions(), replayed.transactions()] {
@@ -187,7 +194,9 @@ private struct Auditor {
             let pool = key(e.item, e.dimensions)
             for receipt in e.closingReceipts { transactions[receipt.id] = (pool, true) }
             for entry in e.entries {
-                guard let tx = transactions[entry.transaction] else { return "settlement of unknown \(entry.transaction)" }
+                guard let tx = transactions[entry.transaction] else {
+                    return "settlement of unknown \(entry.transaction)"
+                }
                 switch entry.kind {
                 case .settlement, .adjustment:
                     // An issue's adjustment: + means more cost, so less value left in its pool.
@@ -207,7 +216,9 @@ private struct Auditor {
                     if !tx.receipt { return "receipt adjustment on issue \(entry.transaction)" }
                     pools[tx.pool, default: Totals()].value += entry.adjustment
                 case .consumption:
-                    if !entry.adjustment.isZero { return "consumption of \(entry.transaction) adjusts \(entry.adjustment)" }
+                    if !entry.adjustment.isZero {
+                        return "consumption of \(entry.transaction) adjusts \(entry.adjustment)"
+                    }
                 }
             }
         case .closePosted, .closeReversed:
@@ -278,8 +289,9 @@ private struct Simulation {
         random = SplitMix64(seed: seed)
         // Deterministic clock and command ids: the same seed writes the same log.
         let counterBox = Counter()
-        ledger = try Ledger(path: ":memory:", clock: { counterBox.tick() },
-                            makeCommandID: { "seed-\(seed)-cmd-\(counterBox.next())" })
+        ledger = try Ledger(
+            path: ":memory:", clock: { counterBox.tick() },
+            makeCommandID: { "seed-\(seed)-cmd-\(counterBox.next())" })
         var r = SplitMix64(seed: seed ^ 0x5EED)
         self.maxSteps = maxSteps ?? (100 + Int(r.next(upTo: 201)))
     }
@@ -303,17 +315,17 @@ private struct Simulation {
 
     mutating func quantity() -> Quantity {
         if chance(75) { return Quantity(whole: Int64(int(1...20))) }
-        return Quantity(units: Int64(int(1...120_000)))          // up to 12, with 4 decimals
+        return Quantity(units: Int64(int(1...120_000)))  // up to 12, with 4 decimals
     }
 
     mutating func price() -> UnitPrice {
-        if chance(60) { return UnitPrice(units: Int64(int(100...5_000)) * 100) }   // 2 decimals
-        return UnitPrice(units: Int64(int(1...500_000)))                           // 4 decimals
+        if chance(60) { return UnitPrice(units: Int64(int(100...5_000)) * 100) }  // 2 decimals
+        return UnitPrice(units: Int64(int(1...500_000)))  // 4 decimals
     }
 
     mutating func date() -> LedgerDate {
         if chance(60) { dayIndex = min(dayIndex + int(0...2), Self.dates.count - 1) }
-        if chance(6) { return Self.dates[max(0, dayIndex - int(1...10))] }   // backdated
+        if chance(6) { return Self.dates[max(0, dayIndex - int(1...10))] }  // backdated
         return Self.dates[dayIndex]
     }
 
@@ -349,8 +361,10 @@ private struct Simulation {
                 setup.postingGroup = chance(30) ? "G1" : ""
                 let warehouses = chance(15) ? ["W1", "W2"] : []
                 if !warehouses.isEmpty { setup.dimensions = DimensionSet([.site, .warehouse]) }
-                items.append(GeneratedItem(setup: setup, sites: chance(50) ? ["S1", "S2"] : ["S1"],
-                                           warehouses: warehouses))
+                items.append(
+                    GeneratedItem(
+                        setup: setup, sites: chance(50) ? ["S1", "S2"] : ["S1"],
+                        warehouses: warehouses))
                 commands.append(.defineItem(setup))
             }
         }
@@ -379,16 +393,20 @@ private struct Simulation {
     mutating func receive() -> LedgerCommand {
         let item = pick(items)
         let kinds: [LedgerCommand.ReceiptKind] = [.purchase, .purchase, .purchase, .journal, .return, .production]
-        return .receive(.init(date: date(), item: item.setup.id, transaction: newID("R"), quantity: quantity(),
-                              unitPrice: price(), physicalOnly: chance(35), kind: pick(kinds),
-                              dimensions: dimensions(item)))
+        return .receive(
+            .init(
+                date: date(), item: item.setup.id, transaction: newID("R"), quantity: quantity(),
+                unitPrice: price(), physicalOnly: chance(35), kind: pick(kinds),
+                dimensions: dimensions(item)))
     }
 
     mutating func issue() -> LedgerCommand {
         let item = pick(items)
         let kinds: [LedgerCommand.IssueKind] = [.sale, .sale, .sale, .journal, .production]
-        return .issue(.init(date: date(), item: item.setup.id, transaction: newID("I"), quantity: quantity(),
-                            physicalOnly: chance(35), kind: pick(kinds), dimensions: dimensions(item)))
+        return .issue(
+            .init(
+                date: date(), item: item.setup.id, transaction: newID("I"), quantity: quantity(),
+                physicalOnly: chance(35), kind: pick(kinds), dimensions: dimensions(item)))
     }
 
     mutating func invoice() -> LedgerCommand? {
@@ -420,8 +438,10 @@ private struct Simulation {
         let candidates = items.filter { $0.sites.count > 1 || !$0.warehouses.isEmpty }
         guard !candidates.isEmpty else { return nil }
         let item = pick(candidates)
-        return .transfer(.init(date: date(), item: item.setup.id, transaction: newID("T"), quantity: quantity(),
-                               from: dimensions(item), to: dimensions(item)))
+        return .transfer(
+            .init(
+                date: date(), item: item.setup.id, transaction: newID("T"), quantity: quantity(),
+                from: dimensions(item), to: dimensions(item)))
     }
 
     mutating func standardCost() -> LedgerCommand? {
@@ -473,13 +493,17 @@ private struct Simulation {
     mutating func invalid() -> LedgerCommand {
         switch int(0...5) {
         case 0:
-            return .receive(.init(date: date(), item: "GHOST", transaction: newID("X"), quantity: quantity(),
-                                  unitPrice: price()))
+            return .receive(
+                .init(
+                    date: date(), item: "GHOST", transaction: newID("X"), quantity: quantity(),
+                    unitPrice: price()))
         case 1:
             if let existing = records({ _ in true }).last {
                 let item = pick(items)
-                return .issue(.init(date: date(), item: item.setup.id, transaction: existing.id,
-                                    quantity: quantity(), dimensions: dimensions(item)))
+                return .issue(
+                    .init(
+                        date: date(), item: item.setup.id, transaction: existing.id,
+                        quantity: quantity(), dimensions: dimensions(item)))
             }
             return .invoice(.init(date: date(), transaction: "NOPE", unitPrice: price()))
         case 2:
@@ -580,7 +604,9 @@ private struct Simulation {
         do {
             let again = try ledger.execute(command, commandID: first.commandID)
             if again.firstSequence != first.firstSequence || again.lastSequence != first.lastSequence {
-                problems.append("re-sent command returned events \(again.firstSequence)...\(again.lastSequence), first \(first.firstSequence)...\(first.lastSequence)")
+                problems.append(
+                    "re-sent command returned events \(again.firstSequence)...\(again.lastSequence), first \(first.firstSequence)...\(first.lastSequence)"
+                )
             }
         } catch {
             problems.append("re-sent command failed: \(error)")
@@ -601,17 +627,24 @@ private struct Simulation {
         var problems: [String] = []
         if accepted != acceptedBefore + 1 { problems.append("the reversal of the close just made was rejected") }
         let balances = { (ledger: GeneralLedger) in
-            Dictionary(uniqueKeysWithValues: ledger.accountNames.map { ($0, ledger.balance($0)) }).filter { !$0.value.isZero }
+            Dictionary(uniqueKeysWithValues: ledger.accountNames.map { ($0, ledger.balance($0)) }).filter {
+                !$0.value.isZero
+            }
         }
         let now = balances(ledger.state.ledger), then = balances(before.ledger)
         for account in Set(now.keys).union(then.keys).sorted() where now[account] != then[account] {
-            problems.append("account \(account) is \(now[account] ?? .zero) after close and reversal, \(then[account] ?? .zero) before")
+            problems.append(
+                "account \(account) is \(now[account] ?? .zero) after close and reversal, \(then[account] ?? .zero) before"
+            )
         }
         for key in Set(ledger.state.pools.keys).union(before.pools.keys).sorted() {
             let after = ledger.state.pool(key), previous = before.pools[key] ?? CostPool()
             if after.quantity != previous.quantity || after.value != previous.value
-                || after.physicalQuantity != previous.physicalQuantity || after.physicalValue != previous.physicalValue {
-                problems.append("pool \(describe(key)) is \(after.quantity)/\(after.value) after close and reversal, \(previous.quantity)/\(previous.value) before")
+                || after.physicalQuantity != previous.physicalQuantity || after.physicalValue != previous.physicalValue
+            {
+                problems.append(
+                    "pool \(describe(key)) is \(after.quantity)/\(after.value) after close and reversal, \(previous.quantity)/\(previous.value) before"
+                )
             }
         }
         report(problems, close, note: "(then reversed at once)")
@@ -642,7 +675,8 @@ private struct Simulation {
             case .closePosted:
                 closeSegments[row.stored.sequence] = segment
             case .closeReversed(let e):
-                problems += checkReversal(segment, of: e.closeSequence, kept: auditor.invoicedShareKept - segment.keptAtStart)
+                problems += checkReversal(
+                    segment, of: e.closeSequence, kept: auditor.invoicedShareKept - segment.keptAtStart)
             default: continue
             }
             segment = LineSegment(keptAtStart: auditor.invoicedShareKept)
@@ -650,7 +684,8 @@ private struct Simulation {
 
         // Replay equals the live state: the shadow (events from the log only) field by field, and now and
         // then a full replay of the log.
-        let sameFields = StateSnapshot(state) == StateSnapshot(shadow) && state.closes == shadow.closes
+        let sameFields =
+            StateSnapshot(state) == StateSnapshot(shadow) && state.closes == shadow.closes
             && state.settlements == shadow.settlements && state.warnings == shadow.warnings
             && state.latestBusinessDate == shadow.latestBusinessDate
         if !sameFields || step % Self.wholeStateEvery == 0 {
@@ -680,7 +715,9 @@ private struct Simulation {
             let pool = state.pool(key)
             let audited = auditor.pools[key] ?? Auditor.Totals()
             if pool.quantity != audited.quantity || pool.value != audited.value {
-                problems.append("pool \(describe(key)): state \(pool.quantity)/\(pool.value), audited \(audited.quantity)/\(audited.value)")
+                problems.append(
+                    "pool \(describe(key)): state \(pool.quantity)/\(pool.value), audited \(audited.quantity)/\(audited.value)"
+                )
             }
             if let setup = state.items[key.item] {
                 if setup.model == .nonValuated && !pool.value.isZero {
@@ -689,7 +726,8 @@ private struct Simulation {
                 if !setup.negativeInventoryAllowed && pool.quantity.isNegative && !reportedNegative {
                     // Recorded once per seed and the run goes on: the other invariants stay meaningful.
                     reportedNegative = true
-                    Issue.record("""
+                    Issue.record(
+                        """
                         seed \(seed) step \(step): negative=no pool \(describe(key)) is at \(pool.quantity)
                           command: \(command)
                           reproduce: SUBLEDGER_SEED=\(seed) SUBLEDGER_TRACE=1 swift test --filter InvariantPropertyTests
@@ -703,10 +741,13 @@ private struct Simulation {
         for record in state.transactions.values {
             guard let setup = state.items[record.item] else { continue }
             if record.physicalOpenQuantity.isNegative || record.physicalOpenQuantity > record.quantity {
-                problems.append("\(record.id): open physical quantity \(record.physicalOpenQuantity) of \(record.quantity)")
+                problems.append(
+                    "\(record.id): open physical quantity \(record.physicalOpenQuantity) of \(record.quantity)")
             }
             if !record.isTransferLeg && record.physicalOpenQuantity + record.financialQuantity != record.quantity {
-                problems.append("\(record.id): physical \(record.physicalOpenQuantity) + financial \(record.financialQuantity) != \(record.quantity)")
+                problems.append(
+                    "\(record.id): physical \(record.physicalOpenQuantity) + financial \(record.financialQuantity) != \(record.quantity)"
+                )
             }
             let key = state.poolKey(item: setup, record.dimensions)
             let sign: Int64 = record.direction == .receipt ? 1 : -1
@@ -717,7 +758,9 @@ private struct Simulation {
             let pool = state.pool(key)
             let expected = physical[key] ?? (.zero, .zero)
             if pool.physicalQuantity != expected.quantity || pool.physicalValue != expected.value {
-                problems.append("pool \(describe(key)) physical \(pool.physicalQuantity)/\(pool.physicalValue), transactions \(expected.quantity)/\(expected.value)")
+                problems.append(
+                    "pool \(describe(key)) physical \(pool.physicalQuantity)/\(pool.physicalValue), transactions \(expected.quantity)/\(expected.value)"
+                )
             }
         }
         report(problems, command)
@@ -736,7 +779,9 @@ private struct Simulation {
             problems.append("account \(account) nets to \(amount) over close \(closeSequence) and its reversal")
         }
         if reversal.shipped + close.shipped != -kept {
-            problems.append("shipped inventory nets to \(reversal.shipped + close.shipped) over close \(closeSequence) and its reversal, the invoiced share kept is \(kept)")
+            problems.append(
+                "shipped inventory nets to \(reversal.shipped + close.shipped) over close \(closeSequence) and its reversal, the invoiced share kept is \(kept)"
+            )
         }
         return problems
     }
@@ -752,7 +797,8 @@ private struct Simulation {
     mutating func report(_ problems: [String], _ command: LedgerCommand, note: String = "") {
         guard !problems.isEmpty else { return }
         failed = true
-        Issue.record("""
+        Issue.record(
+            """
             seed \(seed) step \(step): \(problems.joined(separator: "; "))
               command: \(command) \(note)
               reproduce: SUBLEDGER_SEED=\(seed) SUBLEDGER_TRACE=1 swift test --filter InvariantPropertyTests
@@ -784,9 +830,13 @@ private struct Simulation {
             let file = try EventStore(path: path)
             var last: Int64 = 0
             for command in try ledger.commands() {
-                let events = original.filter { $0.stored.sequence >= command.firstSequence && $0.stored.sequence <= command.lastSequence }
-                let outcome = try file.append(commandID: command.commandID, kind: command.kind,
-                                              expectedLastSequence: last, recordedAt: command.recordedAt) { batch in
+                let events = original.filter {
+                    $0.stored.sequence >= command.firstSequence && $0.stored.sequence <= command.lastSequence
+                }
+                let outcome = try file.append(
+                    commandID: command.commandID, kind: command.kind,
+                    expectedLastSequence: last, recordedAt: command.recordedAt
+                ) { batch in
                     for row in events { try batch.append(row.stored.envelope) }
                     return command.result
                 }
@@ -805,12 +855,18 @@ private struct Simulation {
         // Compared by id: the list order of transfer legs is checked by `transferLegsAreListedInLogOrder`.
         let byID = { (rows: [TransactionRow]) in Dictionary(uniqueKeysWithValues: rows.map { ($0.record.id, $0) }) }
         let replayedRows = byID(replayed.transactions()), originalRows = byID(ledger.transactions())
-        #expect(replayedRows.keys.sorted() == originalRows.keys.sorted(), "seed \(seed): transaction ids differ after replay")
+        #expect(
+            replayedRows.keys.sorted() == originalRows.keys.sorted(),
+            "seed \(seed): transaction ids differ after replay")
         for id in originalRows.keys.sorted() where replayedRows[id] != originalRows[id] {
-            Issue.record("seed \(seed): transaction \(id) differs after replay:\n  \(String(describing: replayedRows[id]))\n  \(String(describing: originalRows[id]))")
+            Issue.record(
+                "seed \(seed): transaction \(id) differs after replay:\n  \(String(describing: replayedRows[id]))\n  \(String(describing: originalRows[id]))"
+            )
             break
         }
-        #expect(StateSnapshot(replayed.state) == StateSnapshot(ledger.state), "seed \(seed): projection differs after replay")
+        #expect(
+            StateSnapshot(replayed.state) == StateSnapshot(ledger.state),
+            "seed \(seed): projection differs after replay")
         #expect(replayed.state.warnings == ledger.state.warnings, "seed \(seed): warnings differ after replay")
         if case .broken(let sequence, let reason) = try replayed.verify() {
             Issue.record("seed \(seed): hash chain of the replayed file broken at \(sequence): \(reason)")

@@ -3,10 +3,16 @@
 // `--db` (a directory, a missing folder) says what is wrong with exit 66.
 
 import Foundation
-import Glibc
+import Testing
+
 @testable import Subledger
 @testable import SubledgerStore
-import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct LedgerFileTests {
     static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
@@ -17,29 +23,40 @@ struct LedgerFileTests {
         try raw.execute(sql)
     }
 
-    static func expectRefusedUntouched(_ box: CLITests.Sandbox, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectRefusedUntouched(
+        _ box: CLITests.Sandbox, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let before = try Self.bytes(box.db)
         let siblings = try FileManager.default.contentsOfDirectory(atPath: box.directory.path).sorted()
-        for arguments in [["onhand"], ["verify"], ["init"], ["demo"], ["post", "item", "--item", "A", "--model", "fifo"],
-                          ["snapshot", "list"], ["replay"]] {
+        for arguments in [
+            ["onhand"], ["verify"], ["init"], ["demo"], ["post", "item", "--item", "A", "--model", "fifo"],
+            ["snapshot", "list"], ["replay"],
+        ] {
             let outcome = try CLIOutcome.run(arguments + ["--db", box.db], in: box.directory)
-            #expect(outcome.exited && outcome.status == 66, "\(arguments): \(outcome.summary)", sourceLocation: sourceLocation)
-            #expect(outcome.stderr.contains("not-a-ledger"), "\(arguments): \(outcome.stderr)", sourceLocation: sourceLocation)
+            #expect(
+                outcome.exited && outcome.status == 66, "\(arguments): \(outcome.summary)",
+                sourceLocation: sourceLocation)
+            #expect(
+                outcome.stderr.contains("not-a-ledger"), "\(arguments): \(outcome.stderr)",
+                sourceLocation: sourceLocation)
         }
-        #expect(try Self.bytes(box.db) == before, "the file must be left byte-identical", sourceLocation: sourceLocation)
+        #expect(
+            try Self.bytes(box.db) == before, "the file must be left byte-identical", sourceLocation: sourceLocation)
         let after = try FileManager.default.contentsOfDirectory(atPath: box.directory.path).sorted()
         #expect(after == siblings, "no -wal or -shm file may appear next to it", sourceLocation: sourceLocation)
     }
 
     @Test func anotherApplicationsDatabaseIsRefusedUntouched() throws {
         let box = try CLITests.Sandbox()
-        try Self.foreignDatabase(box.db, "PRAGMA journal_mode = DELETE; CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT)")
+        try Self.foreignDatabase(
+            box.db, "PRAGMA journal_mode = DELETE; CREATE TABLE notes(id INTEGER PRIMARY KEY, text TEXT)")
         try Self.expectRefusedUntouched(box)
     }
 
     @Test func unknownApplicationIDIsRefusedUntouched() throws {
         let box = try CLITests.Sandbox()
-        try Self.foreignDatabase(box.db, "PRAGMA journal_mode = DELETE; PRAGMA application_id = 1234; CREATE TABLE t(x)")
+        try Self.foreignDatabase(
+            box.db, "PRAGMA journal_mode = DELETE; PRAGMA application_id = 1234; CREATE TABLE t(x)")
         try Self.expectRefusedUntouched(box)
     }
 
@@ -77,7 +94,9 @@ struct LedgerFileTests {
         let figures = try box.ok(["gl", "--json"]).stdout
         // What a build before the stamp and the snapshot checksums left: no application id, the version before.
         let before = SnapshotSchema.checksumVersion - 1
-        try Self.foreignDatabase(box.db, "PRAGMA application_id = 0; PRAGMA user_version = \(before); ALTER TABLE snapshots DROP COLUMN checksum")
+        try Self.foreignDatabase(
+            box.db,
+            "PRAGMA application_id = 0; PRAGMA user_version = \(before); ALTER TABLE snapshots DROP COLUMN checksum")
         let readOnly = try CLIOutcome.run(["gl", "--json", "--read-only", "--db", box.db], in: box.directory)
         #expect(readOnly.status == 0 && readOnly.stdout == figures, "\(readOnly.summary)")
         #expect(try Connection(path: box.db).scalarInt64("PRAGMA user_version") == before, "read-only must not migrate")
@@ -101,14 +120,20 @@ struct LedgerFileTests {
         let box = try CLITests.Sandbox()
         try box.ok(["demo"])  // the history and a close, with its snapshot
         var expected: [String: String] = [:]
-        let queries = [["onhand", "--json"], ["gl", "--json"], ["transactions", "--json"], ["verify"], ["snapshot", "list"]]
+        let queries = [
+            ["onhand", "--json"], ["gl", "--json"], ["transactions", "--json"], ["verify"], ["snapshot", "list"],
+        ]
         for query in queries { expected[query[0]] = try box.ok(query).stdout }
         let before = try Self.bytes(box.db)
         for query in queries {
             let outcome = try CLIOutcome.run(query + ["--read-only", "--db", box.db], in: box.directory)
-            #expect(outcome.exited && outcome.status == 0 && outcome.stdout == expected[query[0]], "\(query): \(outcome.summary)")
+            #expect(
+                outcome.exited && outcome.status == 0 && outcome.stdout == expected[query[0]],
+                "\(query): \(outcome.summary)")
         }
-        for write in [["post", "item", "--item", "Z", "--model", "fifo"], ["close", "2026-02-28"], ["snapshot", "delete"]] {
+        for write in [
+            ["post", "item", "--item", "Z", "--model", "fifo"], ["close", "2026-02-28"], ["snapshot", "delete"],
+        ] {
             let outcome = try CLIOutcome.run(write + ["--read-only", "--db", box.db], in: box.directory)
             #expect(outcome.exited && outcome.status == 3, "\(write): \(outcome.summary)")
             #expect(outcome.stderr.contains("read-only"), "\(write): \(outcome.stderr)")
@@ -125,8 +150,9 @@ struct LedgerFileTests {
         let missing = box.directory.appendingPathComponent("nowhere/ledger.db").path
         for arguments in [["onhand"], ["init"], ["demo"]] {
             let outcome = try CLIOutcome.run(arguments + ["--db", missing], in: box.directory)
-            #expect(outcome.status == 66 && outcome.stderr.contains("folder") && outcome.stderr.contains("nowhere"),
-                    "\(arguments): \(outcome.summary)")
+            #expect(
+                outcome.status == 66 && outcome.stderr.contains("folder") && outcome.stderr.contains("nowhere"),
+                "\(arguments): \(outcome.summary)")
         }
         try box.ok(["init"])
         // Root reads any file whatever its mode: the unreadable case can only be seen as another user.

@@ -1,6 +1,6 @@
 import Foundation
-import SubledgerCore
 import Subledger
+import SubledgerCore
 import SubledgerTestSupport
 import Testing
 
@@ -48,8 +48,12 @@ struct LedgerTests {
         let beforeState = ledger.onHand()
         #expect(throws: Rejection.self) {
             try ledger.executeBatch(kind: "test") { submit in
-                try submit(try Self.command("receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "1", "cost": "10"]))
-                try submit(try Self.command("receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "1", "cost": "10"]))
+                try submit(
+                    try Self.command(
+                        "receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "1", "cost": "10"]))
+                try submit(
+                    try Self.command(
+                        "receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "1", "cost": "10"]))
             }
         }
         #expect(try ledger.store.lastSequence() == before)
@@ -60,7 +64,8 @@ struct LedgerTests {
     @Test func resentCommandIdAppendsNothing() throws {
         let ledger = try Ledger(path: Self.tempPath())
         try ledger.execute(try Self.command("item", ["item": "A", "model": "fifo"]))
-        let receive = try Self.command("receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "2", "cost": "5"])
+        let receive = try Self.command(
+            "receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "2", "cost": "5"])
         let first = try ledger.execute(receive, commandID: "client-42")
         let second = try ledger.execute(receive, commandID: "client-42")
         #expect(second.duplicate)
@@ -73,7 +78,8 @@ struct LedgerTests {
         let a = try Ledger(path: path)
         let b = try Ledger(path: path)
         try a.execute(try Self.command("item", ["item": "A", "model": "fifo", "negative": "no"]))
-        try a.execute(try Self.command("receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "1", "cost": "10"]))
+        try a.execute(
+            try Self.command("receive", ["date": "2026-01-01", "item": "A", "tx": "P1", "qty": "1", "cost": "10"]))
         // b has not seen the item yet: it must catch up before deciding.
         try b.execute(try Self.command("issue", ["date": "2026-01-02", "item": "A", "tx": "S1", "qty": "1"]))
         // a's view is stale: its issue would overdraw once it catches up, so it is rejected.

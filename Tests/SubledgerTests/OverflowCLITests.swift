@@ -11,12 +11,24 @@ struct OverflowCLITests {
         try box.seed()
         let before = try box.eventCount()
         let attempts: [([String], String)] = [
-            (["post", "receive", "--date", "2026-01-03", "--item", "A", "--tx", "P9", "--qty", "900000000000000", "--cost", "100000"],
-             "error[invalid-quantity] field 'qty'"),
-            (["post", "issue", "--date", "2026-01-03", "--item", "A", "--tx", "S9", "--qty", "922337203685477"],
-             "error[invalid-quantity] field 'qty'"),
-            (["post", "receive", "--date", "2026-01-03", "--item", "A", "--tx", "P9", "--qty", "1000000", "--cost", "1000000000000"],
-             "error[invalid-amount] field 'cost'"),
+            (
+                [
+                    "post", "receive", "--date", "2026-01-03", "--item", "A", "--tx", "P9", "--qty", "900000000000000",
+                    "--cost", "100000",
+                ],
+                "error[invalid-quantity] field 'qty'"
+            ),
+            (
+                ["post", "issue", "--date", "2026-01-03", "--item", "A", "--tx", "S9", "--qty", "922337203685477"],
+                "error[invalid-quantity] field 'qty'"
+            ),
+            (
+                [
+                    "post", "receive", "--date", "2026-01-03", "--item", "A", "--tx", "P9", "--qty", "1000000",
+                    "--cost", "1000000000000",
+                ],
+                "error[invalid-amount] field 'cost'"
+            ),
         ]
         for (arguments, message) in attempts {
             let run = try box.run(arguments)
@@ -24,11 +36,18 @@ struct OverflowCLITests {
             #expect(run.stderr.contains(message), "\(run.stderr)")
         }
         try box.ok(["post", "item", "--item", "STD", "--model", "standard", "--standard", "1"])
-        try box.ok(["post", "receive", "--date", "2026-01-03", "--item", "STD", "--tx", "Q1", "--qty", "1000000000", "--cost", "1"])
-        let change = try box.run(["post", "standard-cost", "--date", "2026-01-04", "--item", "STD", "--price", "1000000000"])
+        try box.ok([
+            "post", "receive", "--date", "2026-01-03", "--item", "STD", "--tx", "Q1", "--qty", "1000000000", "--cost",
+            "1",
+        ])
+        let change = try box.run([
+            "post", "standard-cost", "--date", "2026-01-04", "--item", "STD", "--price", "1000000000",
+        ])
         #expect(change.status == 2)
         #expect(change.stderr.contains("error[invalid-amount] field 'price'"), "\(change.stderr)")
-        let adjust = try box.run(["post", "adjust", "--date", "2026-01-04", "--tx", "P1", "--amount", "92233720368547758.07"])
+        let adjust = try box.run([
+            "post", "adjust", "--date", "2026-01-04", "--tx", "P1", "--amount", "92233720368547758.07",
+        ])
         #expect(adjust.status == 2)
         #expect(adjust.stderr.contains("field 'amount'"), "\(adjust.stderr)")
         #expect(try box.eventCount() == before + 2)
@@ -38,7 +57,9 @@ struct OverflowCLITests {
     @Test func importRefusesAndReportsStillRun() throws {
         let box = try Sandbox()
         try box.ok(["init"])
-        let file = try box.write("big.jsonl", """
+        let file = try box.write(
+            "big.jsonl",
+            """
             {"command":"item","item":"G1","model":"fifo","group":"g1"}
             {"command":"item","item":"G2","model":"fifo","group":"g2"}
             {"command":"item","item":"G3","model":"fifo","group":"g3"}
@@ -50,7 +71,9 @@ struct OverflowCLITests {
         let run = try box.run(["import", file])
         #expect(run.status == 2, "exit \(run.status): \(run.stderr)")
         #expect(run.stderr.contains("error[invalid-amount] line 4 field 'cost'"), "\(run.stderr)")
-        let near = try box.write("near.jsonl", """
+        let near = try box.write(
+            "near.jsonl",
+            """
             {"command":"item","item":"G1","model":"fifo","group":"g1"}
             {"command":"item","item":"G2","model":"fifo","group":"g2"}
             {"command":"item","item":"G3","model":"fifo","group":"g3"}
@@ -61,16 +84,21 @@ struct OverflowCLITests {
             """)
         let third = try box.run(["import", near])
         #expect(third.status == 2)
-        #expect(third.stderr.contains("line 6 field 'cost'") && third.stderr.contains("account 1400"), "\(third.stderr)")
+        #expect(
+            third.stderr.contains("line 6 field 'cost'") && third.stderr.contains("account 1400"), "\(third.stderr)")
         #expect(try box.eventCount() == 0, "an import is one atomic command")
-        for query in [["onhand"], ["gl"], ["replay"], ["value", "--as-of", "2026-01-31"], ["reconcile", "--as-of", "2026-01-31"]] {
+        for query in [
+            ["onhand"], ["gl"], ["replay"], ["value", "--as-of", "2026-01-31"], ["reconcile", "--as-of", "2026-01-31"],
+        ] {
             #expect(try box.run(query).status == 0, "\(query)")
         }
     }
 
     @Test func scenarioRefusesTheStatementInsteadOfTrapping() throws {
         let box = try Sandbox()
-        let file = try box.write("big.scenario", """
+        let file = try box.write(
+            "big.scenario",
+            """
             item A model=fifo
             2026-01-01 receive A P1 qty=900000000000000 cost=100000
             expect rejected invalid-quantity
@@ -80,7 +108,8 @@ struct OverflowCLITests {
             """)
         let run = try box.run(["scenario", file], withDB: false)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        let unexpected = try box.write("refused.scenario", "item A model=fifo\n2026-01-01 receive A P1 qty=900000000000000 cost=100000\n")
+        let unexpected = try box.write(
+            "refused.scenario", "item A model=fifo\n2026-01-01 receive A P1 qty=900000000000000 cost=100000\n")
         let refused = try box.run(["scenario", unexpected], withDB: false)
         #expect(refused.status == 1, "a refused statement fails the scenario, it does not trap: \(refused.status)")
         #expect(refused.stdout.contains("error[invalid-quantity]"))
@@ -109,7 +138,9 @@ struct ReportTotalsNearBoundsTests {
         for n in 1...pools {
             lines.append(#"{"command":"accounts","group":"g\#(n)","inventory":"1400-\#(n)","payable":"2100-\#(n)"}"#)
             lines.append(#"{"command":"item","item":"I\#(n)","model":"weighted-average","group":"g\#(n)"}"#)
-            lines.append(#"{"command":"receive","date":"2026-01-02","item":"I\#(n)","tx":"P\#(n)","qty":"1000","cost":"1000000000000"}"#)
+            lines.append(
+                #"{"command":"receive","date":"2026-01-02","item":"I\#(n)","tx":"P\#(n)","qty":"1000","cost":"1000000000000"}"#
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -62,10 +62,13 @@ struct QueryFilterTests {
         try box.seed()
         // An adjustment may be negative; a negative quantity is refused for what it is.
         try box.ok(["post", "adjust", "--date", "2026-01-03", "--tx", "P1", "--amount", "-1.25"])
-        let qty = try box.run(["post", "receive", "--date", "2026-01-03", "--item", "A", "--tx", "P2", "--qty", "-5",
-                               "--cost", "1"])
+        let qty = try box.run([
+            "post", "receive", "--date", "2026-01-03", "--item", "A", "--tx", "P2", "--qty", "-5",
+            "--cost", "1",
+        ])
         #expect(qty.status == 2)
-        #expect(qty.stderr.contains("error[invalid-quantity]") && qty.stderr.contains("greater than zero"), "\(qty.stderr)")
+        #expect(
+            qty.stderr.contains("error[invalid-quantity]") && qty.stderr.contains("greater than zero"), "\(qty.stderr)")
     }
 
     @Test func reconcileAndValueDefaultToTheLatestBusinessDate() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import SubledgerCore
 import Subledger
+import SubledgerCore
 import Testing
 
 /// Subledger-to-GL reconciliation, the external trial balance comparison and the inventory value report
@@ -33,7 +33,8 @@ struct ReconcileTests {
         #expect(report.origin == .live)
         #expect(Set(report.accounts.map(\.account)) == ["1400", "1410", "1460"])
         for account in report.accounts {
-            #expect(account.difference == .zero, "\(account.account): subledger \(account.subledger) GL \(account.ledger)")
+            #expect(
+                account.difference == .zero, "\(account.account): subledger \(account.subledger) GL \(account.ledger)")
             #expect(account.ledger == ledger.state.ledger.balance(account.account))
         }
         #expect(report.agrees)
@@ -58,7 +59,9 @@ struct ReconcileTests {
         let full = try Self.demo()
         let partial = try Ledger(path: ":memory:")
         try partial.executeBatch(kind: "demo-through-middle") { submit in
-            for command in DemoHistory.commands() where (command.date ?? Self.middle) <= Self.middle { try submit(command) }
+            for command in DemoHistory.commands() where (command.date ?? Self.middle) <= Self.middle {
+                try submit(command)
+            }
         }
         try partial.execute(.close(Self.day("2026-01-31")))
         #expect(full.state.eventCount > partial.state.eventCount + 50, "the middle date must cut the history")
@@ -91,12 +94,19 @@ struct ReconcileTests {
     @Test func aDifferenceIsListedDownToTheTransaction() throws {
         let ledger = try Ledger(path: ":memory:")
         try ledger.execute(.defineItem(ItemSetup(id: "A", model: .fifo)))
-        try ledger.execute(.receive(.init(date: Self.day("2026-01-02"), item: "A", transaction: "P1", quantity: Self.qty(10),
-                                          unitPrice: Self.price("3.00"))))
-        try ledger.execute(.issue(.init(date: Self.day("2026-01-03"), item: "A", transaction: "S1", quantity: Self.qty(2))))
+        try ledger.execute(
+            .receive(
+                .init(
+                    date: Self.day("2026-01-02"), item: "A", transaction: "P1", quantity: Self.qty(10),
+                    unitPrice: Self.price("3.00"))))
+        try ledger.execute(
+            .issue(.init(date: Self.day("2026-01-03"), item: "A", transaction: "S1", quantity: Self.qty(2))))
         try ledger.execute(.setAccounts(group: "", accounts: [.init(.inventoryLoss, "1400")]))
-        try ledger.execute(.issue(.init(date: Self.day("2026-01-04"), item: "A", transaction: "J1", quantity: Self.qty(1),
-                                        kind: .journal)))
+        try ledger.execute(
+            .issue(
+                .init(
+                    date: Self.day("2026-01-04"), item: "A", transaction: "J1", quantity: Self.qty(1),
+                    kind: .journal)))
         let report = try ledger.reconcile(asOf: Self.end)
         #expect(!report.agrees)
         let account = try #require(report.accounts.first { $0.account == "1400" })
@@ -117,9 +127,13 @@ struct ReconcileTests {
     @Test func anEventNeedingALaterTransactionIsListed() throws {
         let ledger = try Ledger(path: ":memory:")
         try ledger.execute(.defineItem(ItemSetup(id: "M", model: .standard, standardCost: Self.price("250.00"))))
-        try ledger.execute(.receive(.init(date: Self.day("2026-03-10"), item: "M", transaction: "P1", quantity: Self.qty(2),
-                                          unitPrice: Self.price("250.00"), physicalOnly: true)))
-        try ledger.execute(.activateStandardCost(.init(date: Self.day("2026-03-05"), item: "M", unitCost: Self.price("260.00"))))
+        try ledger.execute(
+            .receive(
+                .init(
+                    date: Self.day("2026-03-10"), item: "M", transaction: "P1", quantity: Self.qty(2),
+                    unitPrice: Self.price("250.00"), physicalOnly: true)))
+        try ledger.execute(
+            .activateStandardCost(.init(date: Self.day("2026-03-05"), item: "M", unitCost: Self.price("260.00"))))
         let report = try ledger.reconcile(asOf: Self.day("2026-03-07"))
         #expect(report.origin == .replayed)
         #expect(report.skipped.map(\.type) == ["standard-cost.activated"])
@@ -141,8 +155,11 @@ struct ReconcileTests {
     @Test func anAdjustmentAfterTheDateIsNotInTheValueAsOfTheDate() throws {
         let ledger = try Ledger(path: ":memory:")
         try ledger.execute(.defineItem(ItemSetup(id: "A", model: .fifo)))
-        try ledger.execute(.receive(.init(date: Self.day("2026-01-02"), item: "A", transaction: "P1", quantity: Self.qty(10),
-                                          unitPrice: Self.price("3.00"))))
+        try ledger.execute(
+            .receive(
+                .init(
+                    date: Self.day("2026-01-02"), item: "A", transaction: "P1", quantity: Self.qty(10),
+                    unitPrice: Self.price("3.00"))))
         try ledger.execute(.adjust(.init(date: Self.day("2026-01-10"), transaction: "P1", amount: Self.money("5.00"))))
         let before = try ledger.inventoryValue(asOf: Self.day("2026-01-05"))
         #expect(before.origin == .replayed)
@@ -158,13 +175,22 @@ struct ReconcileTests {
     /// offset account; the subledger splits the receipt's value the same way.
     @Test func fixedReceiptPriceOffsetsReconcile() throws {
         let ledger = try Ledger(path: ":memory:")
-        try ledger.execute(.defineItem(ItemSetup(id: "F", model: .fifo, defaultPrice: Self.price("10.00"), fixedReceiptPrice: true)))
-        try ledger.execute(.receive(.init(date: Self.day("2026-01-02"), item: "F", transaction: "P1", quantity: Self.qty(5),
-                                          unitPrice: Self.price("11.00"))))
-        try ledger.execute(.receive(.init(date: Self.day("2026-01-03"), item: "F", transaction: "P2", quantity: Self.qty(3),
-                                          unitPrice: Self.price("9.00"), physicalOnly: true)))
-        try ledger.execute(.invoice(.init(date: Self.day("2026-01-05"), transaction: "P2", unitPrice: Self.price("9.50"))))
-        try ledger.execute(.issue(.init(date: Self.day("2026-01-06"), item: "F", transaction: "S1", quantity: Self.qty(4))))
+        try ledger.execute(
+            .defineItem(ItemSetup(id: "F", model: .fifo, defaultPrice: Self.price("10.00"), fixedReceiptPrice: true)))
+        try ledger.execute(
+            .receive(
+                .init(
+                    date: Self.day("2026-01-02"), item: "F", transaction: "P1", quantity: Self.qty(5),
+                    unitPrice: Self.price("11.00"))))
+        try ledger.execute(
+            .receive(
+                .init(
+                    date: Self.day("2026-01-03"), item: "F", transaction: "P2", quantity: Self.qty(3),
+                    unitPrice: Self.price("9.00"), physicalOnly: true)))
+        try ledger.execute(
+            .invoice(.init(date: Self.day("2026-01-05"), transaction: "P2", unitPrice: Self.price("9.50"))))
+        try ledger.execute(
+            .issue(.init(date: Self.day("2026-01-06"), item: "F", transaction: "S1", quantity: Self.qty(4))))
         let report = try ledger.reconcile(asOf: Self.end, details: true)
         #expect(report.agrees, "\(report.accounts)")
         let offset = try #require(report.accounts.first { $0.account == "1430" })
@@ -195,22 +221,25 @@ struct ReconcileTests {
 
     @Test func otherExternalDifferencesAreExplained() throws {
         let ledger = try Self.demo()
-        let balances = Dictionary(uniqueKeysWithValues: ledger.trialBalance(asOf: Self.middle).map { ($0.account, $0.balance) })
-        let later = Dictionary(uniqueKeysWithValues: ledger.trialBalance(asOf: Self.day("2026-02-20")).map { ($0.account, $0.balance) })
+        let balances = Dictionary(
+            uniqueKeysWithValues: ledger.trialBalance(asOf: Self.middle).map { ($0.account, $0.balance) })
+        let later = Dictionary(
+            uniqueKeysWithValues: ledger.trialBalance(asOf: Self.day("2026-02-20")).map { ($0.account, $0.balance) })
         let received = try #require(balances["1410"])
         #expect(!received.isZero)
         #expect(later["1400"] != balances["1400"])
         var rows: [(String, Money)] = []
         for (account, balance) in balances.sorted(by: { $0.key < $1.key }) where account != "5000" {
             switch account {
-            case "1410": rows.append((account, .zero))               // product receipts not posted
-            case "1400": rows.append((account, later["1400"]!))      // taken as of a later date
+            case "1410": rows.append((account, .zero))  // product receipts not posted
+            case "1400": rows.append((account, later["1400"]!))  // taken as of a later date
             default: rows.append((account, balance))
             }
         }
         rows.append(("9999", Self.money("12.00")))
         let report = try ledger.reconcile(asOf: Self.middle, external: try ExternalTrialBalance.parse(Self.csv(rows)))
-        let explanations = Dictionary(uniqueKeysWithValues: try #require(report.external).map { ($0.account, $0.explanation) })
+        let explanations = Dictionary(
+            uniqueKeysWithValues: try #require(report.external).map { ($0.account, $0.explanation) })
         #expect(explanations["1410"] == .physicalNotPosted(amount: received))
         guard case .otherDate(let other)? = explanations["1400"] else {
             Issue.record("1400: \(String(describing: explanations["1400"]))")
@@ -265,10 +294,13 @@ struct ReconcileTests {
         let trial = try box.ok(["gl", "--as-of", "2026-02-14", "--json"]).json()["accounts"] as? [[String: Any]]
         var lines = "account,balance\n"
         for row in try #require(trial) {
-            let account = try #require(row["account"] as? String), balance = Self.money(try #require(row["balance"] as? String))
+            let account = try #require(row["account"] as? String),
+                balance = Self.money(try #require(row["balance"] as? String))
             lines += "\(account),\(account == "1400" ? balance + Self.money("100.00") : balance)\n"
         }
-        let manual = try box.run(["reconcile", "--as-of", "2026-02-14", "--gl", try box.write("tb2.csv", lines), "--json"])
+        let manual = try box.run([
+            "reconcile", "--as-of", "2026-02-14", "--gl", try box.write("tb2.csv", lines), "--json",
+        ])
         #expect(manual.status == 1)
         let rows = try #require(try manual.json()["external"] as? [String: Any])["accounts"] as? [[String: Any]]
         let row = try #require(rows?.first { $0["account"] as? String == "1400" })

@@ -7,8 +7,9 @@ import Subledger
 /// Postings name a reference cost pool: the item id, or `ITEM.SITE` for an item with several sites.
 enum ReferenceStep: CustomStringConvertible {
     /// An item; with sites, one reference pool per site (`ITEM.SITE`), site the financial dimension.
-    case item(id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String], fixedPrice: Bool,
-              includePhysical: Bool = false)
+    case item(
+        id: String, model: ReferenceLedger.Model, price: Int, standard: Int, sites: [String], fixedPrice: Bool,
+        includePhysical: Bool = false)
     case receive(item: String, tx: String, day: Int, qty: Int, cost: Int, physical: Bool)
     case issue(item: String, tx: String, day: Int, qty: Int, physical: Bool)
     /// `qty` nil: the whole physical remainder. `cost`: the invoice price (receipts).
@@ -61,25 +62,30 @@ enum ReferenceStep: CustomStringConvertible {
     var description: String {
         switch self {
         case let .item(id, model, price, standard, sites, fixedPrice, includePhysical):
-            return "item \(id) model=\(model.rawValue) price=\(Self.money(price))" + (includePhysical ? " include-physical=yes" : "")
-                + (model == .standard ? " standard=\(Self.money(standard))" : "") + (sites.isEmpty ? "" : " dimensions=site")
+            return "item \(id) model=\(model.rawValue) price=\(Self.money(price))"
+                + (includePhysical ? " include-physical=yes" : "")
+                + (model == .standard ? " standard=\(Self.money(standard))" : "")
+                + (sites.isEmpty ? "" : " dimensions=site")
                 + (fixedPrice ? " fixed-receipt-price=yes" : "")
         case let .receive(pool, tx, day, qty, cost, physical):
             let (item, site) = Self.split(pool)
-            return "\(Self.date(day)) receive \(item) \(tx) qty=\(qty) cost=\(Self.money(cost))" + (physical ? " physical" : "")
+            return "\(Self.date(day)) receive \(item) \(tx) qty=\(qty) cost=\(Self.money(cost))"
+                + (physical ? " physical" : "")
                 + (site.map { " site=\($0)" } ?? "")
         case let .issue(pool, tx, day, qty, physical):
             let (item, site) = Self.split(pool)
             return "\(Self.date(day)) issue \(item) \(tx) qty=\(qty)" + (physical ? " physical" : "")
                 + (site.map { " site=\($0)" } ?? "")
         case let .invoice(tx, day, qty, cost):
-            return "\(Self.date(day)) invoice \(tx)" + (qty.map { " qty=\($0)" } ?? "") + (cost.map { " cost=\(Self.money($0))" } ?? "")
+            return "\(Self.date(day)) invoice \(tx)" + (qty.map { " qty=\($0)" } ?? "")
+                + (cost.map { " cost=\(Self.money($0))" } ?? "")
         case let .mark(day, issue, receipt): return "\(Self.date(day)) mark \(issue) \(receipt)"
         case let .standardCost(item, day, price): return "\(Self.date(day)) standard-cost \(item) \(Self.money(price))"
         case let .revalue(item, day, price): return "\(Self.date(day)) revalue \(item) \(Self.money(price))"
         case let .adjust(tx, day, amount): return "\(Self.date(day)) adjust \(tx) amount=\(Self.money(amount))"
         case let .transfer(tx, day, qty, from, to):
-            return "\(Self.date(day)) transfer \(Self.split(from).item) \(tx) qty=\(qty) from=site:\(Self.split(from).site ?? "")"
+            return
+                "\(Self.date(day)) transfer \(Self.split(from).item) \(tx) qty=\(qty) from=site:\(Self.split(from).site ?? "")"
                 + " to=site:\(Self.split(to).site ?? "")"
         case let .close(day): return "\(Self.date(day)) close"
         case let .recalculate(day): return "\(Self.date(day)) recalculate"
@@ -248,14 +254,17 @@ final class ReferenceHistories {
     func build() {
         let plans = ReferenceItemPlan.all
         for plan in plans {
-            emit(.item(id: plan.id, model: plan.model, price: random(100...2000), standard: random(100...2000),
-                       sites: plan.sites, fixedPrice: plan.fixedPrice, includePhysical: plan.includePhysical))
+            emit(
+                .item(
+                    id: plan.id, model: plan.model, price: random(100...2000), standard: random(100...2000),
+                    sites: plan.sites, fixedPrice: plan.fixedPrice, includePhysical: plan.includePhysical))
         }
         var counter = 0
         let months = random(2...4)
         for month in 0..<months {
             let count = random(25...60)
-            let days = (0..<count).map { _ in random(ReferenceStep.monthStart(month)...ReferenceStep.monthEnd(month)) }.sorted()
+            let days = (0..<count).map { _ in random(ReferenceStep.monthStart(month)...ReferenceStep.monthEnd(month)) }
+                .sorted()
             for day in days {
                 if chance(5), day > (reference.closedThrough ?? -1) {
                     emit(.recalculate(day: day))
@@ -284,8 +293,9 @@ final class ReferenceHistories {
                         for _ in 0..<random(1...4) {
                             counter += 1
                             let candidates = plans.filter(\.allowsBackdating)
-                            backdatedPosting(candidates[random(0...(candidates.count - 1))], day: random(from...end),
-                                             number: counter)
+                            backdatedPosting(
+                                candidates[random(0...(candidates.count - 1))], day: random(from...end),
+                                number: counter)
                         }
                     }
                 }
@@ -302,8 +312,10 @@ final class ReferenceHistories {
         if pools.count == 2 && chance(20) {
             let source = reference.item(pools[0])
             if source.financialQty > 0 {
-                emit(.transfer(tx: "\(plan.id)-T\(number)", day: day, qty: random(1...min(10, source.financialQty)),
-                               from: pools[0], to: pools[1]))
+                emit(
+                    .transfer(
+                        tx: "\(plan.id)-T\(number)", day: day, qty: random(1...min(10, source.financialQty)),
+                        from: pools[0], to: pools[1]))
                 return
             }
         }
@@ -340,15 +352,18 @@ final class ReferenceHistories {
             case .movingAverage:
                 allowed = item.physicalQty + item.financialQty >= qty && item.physicalValue + item.financialValue > 0
             default:
-                allowed = plan.negative || (physical ? item.financialQty + item.physicalQty >= qty : item.financialQty >= qty)
+                allowed =
+                    plan.negative || (physical ? item.financialQty + item.physicalQty >= qty : item.financialQty >= qty)
             }
             if allowed {
                 emit(.issue(item: pool, tx: "\(plan.id)-S\(number)", day: day, qty: qty, physical: physical))
                 return
             }
         }
-        emit(.receive(item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty,
-                      cost: random(100...2000), physical: chance(35)))
+        emit(
+            .receive(
+                item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty,
+                cost: random(100...2000), physical: chance(35)))
     }
 
     /// A receipt (financial or product receipt) or a financial issue dated before postings already made.
@@ -358,8 +373,10 @@ final class ReferenceHistories {
         if chance(50), plan.negative || reference.item(pool).financialQty >= qty {
             emit(.issue(item: pool, tx: "\(plan.id)-S\(number)", day: day, qty: qty, physical: false))
         } else {
-            emit(.receive(item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty, cost: random(100...2000),
-                          physical: chance(30)))
+            emit(
+                .receive(
+                    item: pool, tx: "\(plan.id)-R\(number)", day: day, qty: qty, cost: random(100...2000),
+                    physical: chance(30)))
         }
     }
 
@@ -383,7 +400,8 @@ final class ReferenceHistories {
             guard chance(5) else { return false }
             let receipts = reference.transactionOrder.filter {
                 let tx = reference.transaction($0)
-                return tx.item == pool && tx.isReceipt && !tx.id.contains("@") && tx.physicalQty == 0 && tx.lots.count == 1
+                return tx.item == pool && tx.isReceipt && !tx.id.contains("@") && tx.physicalQty == 0
+                    && tx.lots.count == 1
                     && reference.openQuantity(tx.id) == tx.qty
             }
             guard !receipts.isEmpty else { return false }

@@ -42,8 +42,8 @@ struct ReferenceLedger {
 
     enum Model: String, CaseIterable, Sendable {
         case fifo, lifo, lifoDate = "lifo-date", weightedAverage = "weighted-average",
-             weightedAverageDate = "weighted-average-date", standard, movingAverage = "moving-average",
-             nonValuated = "non-valuated"
+            weightedAverageDate = "weighted-average-date", standard, movingAverage = "moving-average",
+            nonValuated = "non-valuated"
 
         /// The five models that post at the running average and are settled by the close (section 3).
         var isPeriodic: Bool {
@@ -165,10 +165,13 @@ struct ReferenceLedger {
 
     // MARK: - Postings
 
-    mutating func defineItem(_ id: String, model: Model, price: Int, standard: Int = 0,
-                             engineItem: String? = nil, site: String = "") {
+    mutating func defineItem(
+        _ id: String, model: Model, price: Int, standard: Int = 0,
+        engineItem: String? = nil, site: String = ""
+    ) {
         precondition(items[id] == nil)
-        items[id] = Item(id: id, engineItem: engineItem ?? id, site: site, model: model, price: price, standard: standard)
+        items[id] = Item(
+            id: id, engineItem: engineItem ?? id, site: site, model: model, price: price, standard: standard)
         itemOrder.append(id)
     }
 
@@ -216,8 +219,10 @@ struct ReferenceLedger {
 
     private mutating func addLot(tx: String, item: String, isReceipt: Bool, day: Int, qty: Int, value: Int) {
         let seq = nextSequence()
-        lots.append(Lot(tx: tx, item: item, isReceipt: isReceipt, day: day, seq: seq, qty: qty,
-                        postedValue: value, openQty: qty, openValue: value))
+        lots.append(
+            Lot(
+                tx: tx, item: item, isReceipt: isReceipt, day: day, seq: seq, qty: qty,
+                postedValue: value, openQty: qty, openValue: value))
         transactions[tx]!.lots.append(lots.count - 1)
     }
 
@@ -409,8 +414,9 @@ struct ReferenceLedger {
         let value = receipts.reduce(0) { $0 + lots[$1].openValue }
         for receipt in receipts { lots[receipt].openQty = 0; lots[receipt].openValue = 0 }
         let seq = nextSequence()
-        var lot = Lot(tx: "wa-close", item: item, isReceipt: true, day: day, seq: seq, qty: qty,
-                      postedValue: value, openQty: qty, openValue: value)
+        var lot = Lot(
+            tx: "wa-close", item: item, isReceipt: true, day: day, seq: seq, qty: qty,
+            postedValue: value, openQty: qty, openValue: value)
         lot.isVirtual = true
         lots.append(lot)
         return lots.count - 1
@@ -428,7 +434,9 @@ struct ReferenceLedger {
             guard let receiptTx = transactions[lots[issue].tx]!.markedTo else { continue }
             marked.insert(issue)
             // A receipt not yet invoiced (no financial lot) or invoiced after the close date cannot settle it.
-            if let receipt = transactions[receiptTx]!.lots.first, lots[receipt].day <= day { fill(issue, from: [receipt]) }
+            if let receipt = transactions[receiptTx]!.lots.first, lots[receipt].day <= day {
+                fill(issue, from: [receipt])
+            }
         }
         let issues = ordered(mine.filter { !lots[$0].isReceipt && lots[$0].openQty > 0 && !marked.contains($0) })
         var receipts = ordered(mine.filter { lots[$0].isReceipt && lots[$0].openQty > 0 })
@@ -457,7 +465,8 @@ struct ReferenceLedger {
             // 3.5, D3: several open receipts (opening on-hand plus the period's receipts): summarized into
             // one closing receipt; otherwise direct settlement, oldest open receipt first (D4).
             if receipts.count >= 2 && !issues.isEmpty
-                && receipts.contains(where: { !lots[$0].isVirtual && lots[$0].day > periodStart }) {
+                && receipts.contains(where: { !lots[$0].isVirtual && lots[$0].day > periodStart })
+            {
                 receipts = [summarize(receipts, item: itemID, day: day)]
             }
             for issue in issues { fill(issue, from: receipts) }
@@ -469,10 +478,11 @@ struct ReferenceLedger {
             var byDay: [Int: [Int]] = [:]
             for issue in issues { byDay[lots[issue].day, default: []].append(issue) }
             for issueDay in byDay.keys.sorted() {
-                var open = ordered(lots.indices.filter {
-                    lots[$0].item == itemID && !lots[$0].removed && lots[$0].isReceipt && lots[$0].openQty > 0
-                        && lots[$0].day <= issueDay
-                })
+                var open = ordered(
+                    lots.indices.filter {
+                        lots[$0].item == itemID && !lots[$0].removed && lots[$0].isReceipt && lots[$0].openQty > 0
+                            && lots[$0].day <= issueDay
+                    })
                 if open.count >= 2 {
                     open = [summarize(open, item: itemID, day: issueDay)]
                 }
@@ -490,9 +500,13 @@ struct ReferenceLedger {
         for index in before.indices {
             let old = before[index], new = lots[index]
             if old.openQty != new.openQty || old.openValue != new.openValue || old.settledValue != new.settledValue
-                || old.adjustment != new.adjustment {
-                run.lotDeltas.append((index, new.openQty - old.openQty, new.openValue - old.openValue,
-                                      new.settledValue - old.settledValue, new.adjustment - old.adjustment))
+                || old.adjustment != new.adjustment
+            {
+                run.lotDeltas.append(
+                    (
+                        index, new.openQty - old.openQty, new.openValue - old.openValue,
+                        new.settledValue - old.settledValue, new.adjustment - old.adjustment
+                    ))
                 if new.isReceipt {
                     run.poolDeltas[new.item, default: 0] += new.adjustment - old.adjustment
                 } else {

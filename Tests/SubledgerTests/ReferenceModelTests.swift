@@ -1,6 +1,6 @@
 import Foundation
-import SubledgerCore
 import Subledger
+import SubledgerCore
 import Testing
 
 /// The engine compared, step by step, with a deliberately simple reference implementation of the
@@ -41,8 +41,8 @@ struct ReferenceModelTests {
         reference.issue(item: "A", tx: "S2", day: day(15), qty: 1, physical: false)
         reference.receive(item: "A", tx: "P5", day: day(20), qty: 1, unitCost: 1300, physical: false)
         if model != .standard {
-            #expect(reference.postedFinancialValue("S1") == 1050)       // 9.1: 31.50 / 3
-            #expect(reference.postedFinancialValue("S2") == 1067)       // 32.00 / 3, rounded once
+            #expect(reference.postedFinancialValue("S1") == 1050)  // 9.1: 31.50 / 3
+            #expect(reference.postedFinancialValue("S2") == 1067)  // 32.00 / 3, rounded once
         }
         reference.close(day: day(31))
         #expect(reference.currentAmount("S1") == s1)
@@ -80,10 +80,10 @@ struct ReferenceModelTests {
         #expect(reference.postedFinancialValue("3") == 1600)
         #expect(reference.transaction("6").physicalValue == 2300)
         reference.close(day: 30)
-        #expect(reference.currentAmount("3") == 2067)                   // 62/3 = 20.67, adjust +4.67
-        #expect(reference.currentAmount("6") == 2300)                   // physical only: unsettled
+        #expect(reference.currentAmount("3") == 2067)  // 62/3 = 20.67, adjust +4.67
+        #expect(reference.currentAmount("6") == 2300)  // physical only: unsettled
         #expect(reference.item("A").financialQty == 2)
-        #expect(reference.item("A").financialValue == 4133)             // open remainder of the closing receipt
+        #expect(reference.item("A").financialValue == 4133)  // open remainder of the closing receipt
     }
 
     @Test func referenceReproducesTheMarkingAndLifoExamples() {
@@ -127,7 +127,7 @@ struct ReferenceModelTests {
         reference.issue(item: "A", tx: "S1", day: 63, qty: 4, physical: false)
         reference.issue(item: "A", tx: "S2", day: 66, qty: 2, physical: false)
         #expect(reference.postedFinancialValue("S1") == 4000)
-        #expect(reference.postedFinancialValue("S2") == 1600)           // D7: negative on-hand, default price
+        #expect(reference.postedFinancialValue("S2") == 1600)  // D7: negative on-hand, default price
         reference.receive(item: "A", tx: "P2", day: 70, qty: 2, unitCost: 1300, physical: false)
         reference.receive(item: "A", tx: "P3", day: 78, qty: 1, unitCost: 1600, physical: false)
         reference.close(day: 89)
@@ -213,9 +213,13 @@ struct ReferenceModelTests {
             if let site { fields.append(("site", site)) }
             return try command("issue", fields)
         case let .transfer(tx, day, qty, from, to):
-            return try command("transfer", [("date", date(day)), ("item", ReferenceStep.split(from).item), ("tx", tx),
-                                             ("qty", "\(qty)"), ("from", "site:" + ReferenceStep.split(from).site!),
-                                             ("to", "site:" + ReferenceStep.split(to).site!)])
+            return try command(
+                "transfer",
+                [
+                    ("date", date(day)), ("item", ReferenceStep.split(from).item), ("tx", tx),
+                    ("qty", "\(qty)"), ("from", "site:" + ReferenceStep.split(from).site!),
+                    ("to", "site:" + ReferenceStep.split(to).site!),
+                ])
         case let .reverseThrough(day): return try command("reverse-close", [("through", date(day))])
         case let .invoice(tx, day, qty, cost):
             var fields = [("date", date(day)), ("tx", tx)]
@@ -242,7 +246,8 @@ struct ReferenceModelTests {
     static func compareOnHand(_ item: String, _ reference: ReferenceLedger, _ ledger: Ledger) -> [String] {
         var physicalQty = 0, physicalValue = 0, financialQty = 0, financialValue = 0
         let engineItem = reference.item(item).engineItem, site = reference.item(item).site
-        for (key, pool) in ledger.state.pools where key.item == engineItem && (site.isEmpty || key.dimensions.site == site) {
+        for (key, pool) in ledger.state.pools
+        where key.item == engineItem && (site.isEmpty || key.dimensions.site == site) {
             physicalQty += Int(pool.physicalQuantity.units); physicalValue += Int(pool.physicalValue.cents)
             financialQty += Int(pool.financialQuantity.units); financialValue += Int(pool.financialValue.cents)
         }
@@ -250,7 +255,9 @@ struct ReferenceModelTests {
         var differences: [String] = []
         func check(_ what: String, _ engine: Int, _ reference: Int, _ format: (Int) -> String) {
             if engine != reference {
-                differences.append("item \(item) (\(expected.model.rawValue)) \(what): engine \(format(engine)) vs reference \(format(reference))")
+                differences.append(
+                    "item \(item) (\(expected.model.rawValue)) \(what): engine \(format(engine)) vs reference \(format(reference))"
+                )
             }
         }
         let quantity = { (units: Int) in units % unitsPerQuantity == 0 ? "\(units / unitsPerQuantity)" : "\(units)e-4" }
@@ -268,7 +275,9 @@ struct ReferenceModelTests {
         var differences: [String] = []
         func check(_ what: String, _ engine: Money, _ expected: Int) {
             if Int(engine.cents) != expected {
-                differences.append("issue \(tx) (item \(record.item)) \(what): engine \(engine) vs reference \(ReferenceStep.money(expected))")
+                differences.append(
+                    "issue \(tx) (item \(record.item)) \(what): engine \(engine) vs reference \(ReferenceStep.money(expected))"
+                )
             }
         }
         if postings {
@@ -301,7 +310,8 @@ struct ReferenceModelTests {
         for (index, step) in steps.enumerated() {
             reference.apply(step)
             do { try ledger.execute(try engineCommand(step)) } catch {
-                return Failure(seed: seed, step: index, steps: steps, differences: ["engine rejected the step: \(error)"])
+                return Failure(
+                    seed: seed, step: index, steps: steps, differences: ["engine rejected the step: \(error)"])
             }
             var differences: [String] = []
             switch step {
@@ -310,7 +320,8 @@ struct ReferenceModelTests {
                 for pool in step.pools(in: reference) { differences += compareOnHand(pool, reference, ledger) }
                 switch step {
                 case let .standardCost(item, _, _):
-                    for tx in reference.transactionOrder where reference.transaction(tx).item == item && !reference.transaction(tx).isReceipt {
+                    for tx in reference.transactionOrder
+                    where reference.transaction(tx).item == item && !reference.transaction(tx).isReceipt {
                         differences += compareIssue(tx, postings: true, reference, ledger)
                     }
                 case let .issue(_, tx, _, _, _), let .transfer(tx, _, _, _, _):
@@ -341,24 +352,29 @@ struct ReferenceModelTests {
             switch step {
             case .item: break
             case let .receive(_, _, day, _, _, _), let .issue(_, _, day, _, _), let .mark(day, _, _),
-                 let .transfer(_, day, _, _, _), let .standardCost(_, day, _):
+                let .transfer(_, day, _, _, _), let .standardCost(_, day, _):
                 if day <= locked { return false }
             case let .revalue(item, day, _):
-                if day <= locked || reference.hasPhysicallyOnly(item) || reference.item(item).financialQty <= 0 { return false }
+                if day <= locked || reference.hasPhysicallyOnly(item) || reference.item(item).financialQty <= 0 {
+                    return false
+                }
             case let .adjust(tx, day, _):
                 guard day > locked, let record = reference.transactions[tx], record.lots.count == 1,
-                      reference.openQuantity(tx) == record.qty else { return false }
+                    reference.openQuantity(tx) == record.qty
+                else { return false }
             case let .invoice(tx, day, qty, _):
                 guard day > locked, let record = reference.transactions[tx], record.physicalQty >= (qty ?? 1),
-                      !record.isMarked || (qty ?? record.physicalQty) == record.physicalQty else { return false }
+                    !record.isMarked || (qty ?? record.physicalQty) == record.physicalQty
+                else { return false }
             case let .close(day), let .recalculate(day): if day <= locked { return false }
             case .reverseClose: if !reference.hasRunInForce { return false }
             case let .reverseThrough(day): if (reference.latestRunDay ?? Int.min) <= day { return false }
             }
             if case let .mark(_, issue, receipt) = step {
                 guard let i = reference.transactions[issue], let r = reference.transactions[receipt], i.markedTo == nil,
-                      !r.isMarked, i.physicalQty == i.qty || (i.physicalQty == 0 && reference.openQuantity(issue) == i.qty),
-                      (r.lots.count == 1 && r.physicalQty == 0 && reference.openQuantity(receipt) >= i.qty)
+                    !r.isMarked,
+                    i.physicalQty == i.qty || (i.physicalQty == 0 && reference.openQuantity(issue) == i.qty),
+                    (r.lots.count == 1 && r.physicalQty == 0 && reference.openQuantity(receipt) >= i.qty)
                         || (r.lots.isEmpty && r.physicalQty >= i.qty && i.physicalQty == 0)
                 else { return false }
             }
@@ -367,7 +383,9 @@ struct ReferenceModelTests {
                 guard let plan = plan(id) else { continue }
                 let item = reference.item(id)
                 if !plan.negative && plan.model.isPeriodic && item.financialQty < 0 { return false }
-                if plan.model == .movingAverage && (item.physicalQty < 0 || item.financialQty + item.physicalQty < 0) { return false }
+                if plan.model == .movingAverage && (item.physicalQty < 0 || item.financialQty + item.physicalQty < 0) {
+                    return false
+                }
             }
         }
         return true
@@ -390,7 +408,8 @@ struct ReferenceModelTests {
                     drop = { step in
                         switch step {
                         case let .receive(_, t, _, _, _, _), let .issue(_, t, _, _, _), let .invoice(t, _, _, _),
-                             let .transfer(t, _, _, _, _), let .adjust(t, _, _): return t == tx
+                            let .transfer(t, _, _, _, _), let .adjust(t, _, _):
+                            return t == tx
                         case let .mark(_, i, r): return i == tx || r == tx
                         default: return false
                         }
@@ -401,7 +420,8 @@ struct ReferenceModelTests {
                 candidate.remove(at: index)
                 candidate.removeAll(where: drop)
                 if isJudgeable(candidate), let smaller = try run(candidate, seed: failure.seed),
-                   !smaller.differences[0].hasPrefix("engine rejected") {
+                    !smaller.differences[0].hasPrefix("engine rejected")
+                {
                     steps = Array(candidate[...smaller.step])
                     best = smaller
                     changed = true
@@ -418,7 +438,9 @@ struct ReferenceModelTests {
             reference.apply(step)
             for pool in step.pools(in: reference) { used.insert(ReferenceStep.split(pool).item) }
         }
-        let trimmed = steps.filter { if case let .item(id, _, _, _, _, _, _) = $0 { return used.contains(id) } else { return true } }
+        let trimmed = steps.filter {
+            if case let .item(id, _, _, _, _, _, _) = $0 { return used.contains(id) } else { return true }
+        }
         if let smaller = try run(trimmed, seed: failure.seed), !smaller.differences[0].hasPrefix("engine rejected") {
             best = smaller
         }
@@ -435,8 +457,9 @@ struct ReferenceModelTests {
         }
         var random = SystemRandomNumberGenerator()
         let fresh = (0..<2).map { _ in 1_000 + random.next() % 1_000_000_000 }
-        print("ReferenceModelTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
-              + "(SUBLEDGER_REFERENCE_SEED=K replays one)")
+        print(
+            "ReferenceModelTests: fresh seeds \(fresh.map(String.init).joined(separator: ", ")) "
+                + "(SUBLEDGER_REFERENCE_SEED=K replays one)")
         return Array(1...120) + fresh
     }
 
@@ -450,7 +473,8 @@ struct ReferenceModelTests {
             steps += history.count
             for step in history { kinds[step.kind, default: 0] += 1 }
             if seeds.count == 1 {
-                print("ReferenceModelTests: seed \(seed) history:\n" + history.map { "  \($0)" }.joined(separator: "\n"))
+                print(
+                    "ReferenceModelTests: seed \(seed) history:\n" + history.map { "  \($0)" }.joined(separator: "\n"))
             }
             if let failure = try Self.run(history, seed: seed) { failures.append(failure) }
         }
@@ -463,7 +487,8 @@ struct ReferenceModelTests {
             let list = failures.map { "\($0.seed)" }.joined(separator: ", ")
             Issue.record(Comment(rawValue: "failing seeds (\(failures.count) of \(seeds.count)): " + list))
         }
-        print("ReferenceModelTests: \(seeds.count) seeds, \(steps) steps compared, \(failures.count) failing; steps: "
-            + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "ReferenceModelTests: \(seeds.count) seeds, \(steps) steps compared, \(failures.count) failing; steps: "
+                + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 }

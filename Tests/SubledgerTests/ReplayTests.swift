@@ -1,9 +1,10 @@
 import Foundation
 import SubledgerCore
-@testable import Subledger
-@testable import SubledgerStore
 import SubledgerTestSupport
 import Testing
+
+@testable import Subledger
+@testable import SubledgerStore
 
 /// Point-in-time replay (`Replay`, `Ledger.replayState`, `verifyReplay`), the state digest and its
 /// first-difference report, and the `replay` subcommand.
@@ -20,32 +21,55 @@ struct ReplayTests {
     /// invoiced later, a transaction adjustment, a transfer between sites, a moving-average revaluation,
     /// a close of January and a recalculation of February. `date` is nil for setup.
     static let history: [(date: LedgerDate?, command: LedgerCommand)] = {
-        func step(_ day: String?, _ name: String, _ pairs: KeyValuePairs<String, String>) -> (LedgerDate?, LedgerCommand) {
+        func step(
+            _ day: String?, _ name: String, _ pairs: KeyValuePairs<String, String>
+        ) -> (LedgerDate?, LedgerCommand) {
             (day.map(date), command(name, pairs))
         }
         return [
             step(nil, "item", ["item": "A", "model": "fifo", "price": "10.00"]),
             step(nil, "item", ["item": "B", "model": "moving-average", "price": "4.00"]),
             step(nil, "item", ["item": "C", "model": "weighted-average", "include-physical": "yes"]),
-            step("2026-01-02", "receive", ["date": "2026-01-02", "item": "A", "tx": "R1", "qty": "10", "cost": "10.00", "site": "S1"]),
-            step("2026-01-03", "receive", ["date": "2026-01-03", "item": "B", "tx": "R2", "qty": "5", "cost": "4.00", "site": "S1"]),
-            step("2026-01-05", "receive", ["date": "2026-01-05", "item": "C", "tx": "R3", "qty": "8", "cost": "7.00", "physical": "yes", "site": "S1"]),
+            step(
+                "2026-01-02", "receive",
+                ["date": "2026-01-02", "item": "A", "tx": "R1", "qty": "10", "cost": "10.00", "site": "S1"]),
+            step(
+                "2026-01-03", "receive",
+                ["date": "2026-01-03", "item": "B", "tx": "R2", "qty": "5", "cost": "4.00", "site": "S1"]),
+            step(
+                "2026-01-05", "receive",
+                [
+                    "date": "2026-01-05", "item": "C", "tx": "R3", "qty": "8", "cost": "7.00", "physical": "yes",
+                    "site": "S1",
+                ]),
             step("2026-01-07", "issue", ["date": "2026-01-07", "item": "A", "tx": "S1", "qty": "3", "site": "S1"]),
-            step("2026-01-09", "receive", ["date": "2026-01-09", "item": "A", "tx": "R4", "qty": "4", "cost": "12.50", "site": "S1"]),
+            step(
+                "2026-01-09", "receive",
+                ["date": "2026-01-09", "item": "A", "tx": "R4", "qty": "4", "cost": "12.50", "site": "S1"]),
             step("2026-01-12", "invoice", ["date": "2026-01-12", "tx": "R3", "cost": "7.25"]),
             step("2026-01-14", "issue", ["date": "2026-01-14", "item": "B", "tx": "S2", "qty": "2", "site": "S1"]),
             step("2026-01-15", "issue", ["date": "2026-01-15", "item": "A", "tx": "S3", "qty": "5", "site": "S1"]),
-            step("2026-01-18", "receive", ["date": "2026-01-18", "item": "A", "tx": "R5", "qty": "6", "cost": "11.00", "site": "S1"]),
+            step(
+                "2026-01-18", "receive",
+                ["date": "2026-01-18", "item": "A", "tx": "R5", "qty": "6", "cost": "11.00", "site": "S1"]),
             step("2026-01-20", "issue", ["date": "2026-01-20", "item": "C", "tx": "S4", "qty": "3", "site": "S1"]),
             step("2026-01-22", "adjust", ["date": "2026-01-22", "tx": "R1", "amount": "1.50"]),
-            step("2026-01-25", "transfer", ["date": "2026-01-25", "item": "A", "tx": "T1", "qty": "2", "from": "site:S1", "to": "site:S2"]),
+            step(
+                "2026-01-25", "transfer",
+                ["date": "2026-01-25", "item": "A", "tx": "T1", "qty": "2", "from": "site:S1", "to": "site:S2"]),
             step("2026-01-28", "revalue", ["date": "2026-01-28", "item": "B", "price": "4.40", "site": "S1"]),
             step("2026-01-31", "close", ["date": "2026-01-31"]),
-            step("2026-02-03", "receive", ["date": "2026-02-03", "item": "A", "tx": "R6", "qty": "10", "cost": "9.80", "site": "S1"]),
+            step(
+                "2026-02-03", "receive",
+                ["date": "2026-02-03", "item": "A", "tx": "R6", "qty": "10", "cost": "9.80", "site": "S1"]),
             step("2026-02-06", "issue", ["date": "2026-02-06", "item": "A", "tx": "S5", "qty": "4", "site": "S1"]),
-            step("2026-02-10", "receive", ["date": "2026-02-10", "item": "B", "tx": "R7", "qty": "3", "cost": "4.60", "site": "S1"]),
+            step(
+                "2026-02-10", "receive",
+                ["date": "2026-02-10", "item": "B", "tx": "R7", "qty": "3", "cost": "4.60", "site": "S1"]),
             step("2026-02-14", "issue", ["date": "2026-02-14", "item": "C", "tx": "S6", "qty": "2", "site": "S1"]),
-            step("2026-02-15", "receive", ["date": "2026-02-15", "item": "C", "tx": "R8", "qty": "5", "cost": "7.10", "site": "S1"]),
+            step(
+                "2026-02-15", "receive",
+                ["date": "2026-02-15", "item": "C", "tx": "R8", "qty": "5", "cost": "7.10", "site": "S1"]),
             step("2026-02-20", "issue", ["date": "2026-02-20", "item": "A", "tx": "S7", "qty": "6", "site": "S1"]),
             step("2026-02-28", "recalculate", ["date": "2026-02-28"]),
         ]
@@ -72,10 +96,11 @@ struct ReplayTests {
     }
 
     static func receipt(_ id: String, price: String = "5.00", value: Int64 = 500, site: String = "S1") -> LedgerEvent {
-        .receiptPosted(ReceiptPosted(
-            transaction: id, item: "A", kind: .purchase, dimensions: DimensionValues(site: site),
-            quantity: Quantity(whole: 1), unitPrice: try! UnitPrice(parsing: price), physicalOnly: false,
-            inventoryValue: Money(cents: value), offsetValue: Money(cents: value), lines: []))
+        .receiptPosted(
+            ReceiptPosted(
+                transaction: id, item: "A", kind: .purchase, dimensions: DimensionValues(site: site),
+                quantity: Quantity(whole: 1), unitPrice: try! UnitPrice(parsing: price), physicalOnly: false,
+                inventoryValue: Money(cents: value), offsetValue: Money(cents: value), lines: []))
     }
 
     // MARK: - As of a date
@@ -134,7 +159,10 @@ struct ReplayTests {
     @Test func anInvoiceDatedBeforeItsReceiptIsRefused() throws {
         let ledger = try Ledger(path: ":memory:")
         try ledger.execute(Self.command("item", ["item": "A", "model": "fifo"]))
-        try ledger.execute(Self.command("receive", ["date": "2026-02-10", "item": "A", "tx": "R1", "qty": "2", "cost": "5.00", "physical": "yes"]))
+        try ledger.execute(
+            Self.command(
+                "receive",
+                ["date": "2026-02-10", "item": "A", "tx": "R1", "qty": "2", "cost": "5.00", "physical": "yes"]))
         #expect {
             try ledger.execute(Self.command("invoice", ["date": "2026-02-05", "tx": "R1", "cost": "5.10"]))
         } throws: { ($0 as? Rejection)?.code == .invalidDate && ($0 as? Rejection)?.field == "date" }
@@ -217,7 +245,9 @@ struct ReplayTests {
         let path = Self.tempPath()
         let ledger = try Ledger(path: path)
         try ledger.execute(Self.command("item", ["item": "A", "model": "fifo"]))
-        try ledger.execute(Self.command("receive", ["date": "2026-01-02", "item": "A", "tx": "R1", "qty": "3", "cost": "13.777", "site": "S1"]))
+        try ledger.execute(
+            Self.command(
+                "receive", ["date": "2026-01-02", "item": "A", "tx": "R1", "qty": "3", "cost": "13.777", "site": "S1"]))
         #expect(try ledger.verifyReplay().matches)
 
         guard case .receiptPosted(var receipt) = try ledger.events(after: 1, limit: 1).first?.event else {
@@ -252,13 +282,17 @@ struct ReplayTests {
         let digest = StateDigest(base)
         let cent = Money(cents: 1)
         func issue(_ source: CostSource) -> LedgerEvent {
-            .issuePosted(IssuePosted(transaction: "S99", item: "A", kind: .sale, dimensions: DimensionValues(site: "S1"),
-                                     quantity: Quantity(whole: 1), physicalOnly: false, costAmount: Money(cents: 1000),
-                                     costSource: source, lines: []))
+            .issuePosted(
+                IssuePosted(
+                    transaction: "S99", item: "A", kind: .sale, dimensions: DimensionValues(site: "S1"),
+                    quantity: Quantity(whole: 1), physicalOnly: false, costAmount: Money(cents: 1000),
+                    costSource: source, lines: []))
         }
         func gl(_ account: String, _ amount: Money) -> LedgerEvent {
-            .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: .zero,
-                                             lines: [VoucherLine(.inventory, account, amount), VoucherLine(.costAdjustment, "5900", -amount)]))
+            .receiptAdjusted(
+                ReceiptAdjusted(
+                    transaction: "R1", amount: .zero,
+                    lines: [VoucherLine(.inventory, account, amount), VoucherLine(.costAdjustment, "5900", -amount)]))
         }
         func item(_ price: String) -> LedgerEvent {
             .itemDefined(ItemSetup(id: "A", model: .fifo, defaultPrice: try! UnitPrice(parsing: price)))
@@ -267,8 +301,10 @@ struct ReplayTests {
             .markPosted(MarkPosted(issue: "S7", receipt: receipt, quantity: Quantity(whole: quantity)))
         }
         func revalue(_ amount: Money) -> LedgerEvent {
-            .movingAverageRevalued(MovingAverageRevalued(item: "B", dimensions: DimensionValues(site: "S1"),
-                                                          unitCost: .zero, amount: amount, lines: []))
+            .movingAverageRevalued(
+                MovingAverageRevalued(
+                    item: "B", dimensions: DimensionValues(site: "S1"),
+                    unitCost: .zero, amount: amount, lines: []))
         }
         // Pairs of one extra event that differ in one figure only: same number of events, same sequence.
         let pairs: [(String, LedgerEvent, LedgerEvent)] = [
@@ -277,15 +313,21 @@ struct ReplayTests {
             ("receipt site", Self.receipt("R99", site: "S1"), Self.receipt("R99", site: "S2")),
             ("receipt id", Self.receipt("R99"), Self.receipt("R98")),
             ("issue cost source", issue(.runningAverage), issue(.defaultPrice)),
-            ("adjustment", .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent, lines: [])),
-             .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent + cent, lines: []))),
-            ("adjusted receipt", .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent, lines: [])),
-             .receiptAdjusted(ReceiptAdjusted(transaction: "R4", amount: cent, lines: []))),
+            (
+                "adjustment", .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent, lines: [])),
+                .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent + cent, lines: []))
+            ),
+            (
+                "adjusted receipt", .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent, lines: [])),
+                .receiptAdjusted(ReceiptAdjusted(transaction: "R4", amount: cent, lines: []))
+            ),
             ("mark quantity", mark("R6", 1), mark("R6", 2)),
             ("mark receipt", mark("R6", 1), mark("R5", 1)),
             ("item default price", item("10.00"), item("10.0001")),
-            ("posting profile", .accountsSet(group: "", accounts: [.init(.cogs, "5001")]),
-             .accountsSet(group: "", accounts: [.init(.cogs, "5002")])),
+            (
+                "posting profile", .accountsSet(group: "", accounts: [.init(.cogs, "5001")]),
+                .accountsSet(group: "", accounts: [.init(.cogs, "5002")])
+            ),
             ("GL amount", gl("1400", cent), gl("1400", cent + cent)),
             ("GL account", gl("1400", cent), gl("1401", cent)),
             ("pool revaluation", revalue(.zero), revalue(cent)),
@@ -297,7 +339,9 @@ struct ReplayTests {
         }
         // Same figures, same digest: a state is a fold, not an object identity.
         #expect(StateDigest(try Self.ledger().state) == digest)
-        #expect(StateDigest(Self.applying(Self.receipt("R99"), to: base)) == StateDigest(Self.applying(Self.receipt("R99"), to: base)))
+        #expect(
+            StateDigest(Self.applying(Self.receipt("R99"), to: base))
+                == StateDigest(Self.applying(Self.receipt("R99"), to: base)))
     }
 
     @Test func digestDoesNotDependOnDictionaryOrder() throws {
@@ -315,9 +359,13 @@ struct ReplayTests {
 
     @Test func digestSeesTheDayOfAGLPosting() throws {
         let base = try Self.ledger().state
-        let adjustment = LedgerEvent.receiptAdjusted(ReceiptAdjusted(
-            transaction: "R1", amount: Money(cents: 100),
-            lines: [VoucherLine(.inventory, "1400", Money(cents: 100)), VoucherLine(.costAdjustment, "5900", Money(cents: -100))]))
+        let adjustment = LedgerEvent.receiptAdjusted(
+            ReceiptAdjusted(
+                transaction: "R1", amount: Money(cents: 100),
+                lines: [
+                    VoucherLine(.inventory, "1400", Money(cents: 100)),
+                    VoucherLine(.costAdjustment, "5900", Money(cents: -100)),
+                ]))
         let onThe2nd = Self.applying(adjustment, to: base, on: "2026-03-02")
         let onThe3rd = Self.applying(adjustment, to: base, on: "2026-03-03")
         // The GL's day-by-day amounts are read by reflection; a rename in GeneralLedger must fail here.
@@ -325,8 +373,9 @@ struct ReplayTests {
         #expect(accounts.map(\.name).sorted() == base.ledger.accountNames)
         #expect(onThe2nd.ledger.balance("1400") == onThe3rd.ledger.balance("1400"))
         #expect(StateDigest(onThe2nd) != StateDigest(onThe3rd))
-        #expect(StateDigest.firstDifference(onThe2nd, onThe3rd, labels: ("a", "b"))
-            == "GL account 1400: posted on day 2026-03-02 vs 2026-03-03")
+        #expect(
+            StateDigest.firstDifference(onThe2nd, onThe3rd, labels: ("a", "b"))
+                == "GL account 1400: posted on day 2026-03-02 vs 2026-03-03")
     }
 
     // MARK: - First difference
@@ -336,30 +385,42 @@ struct ReplayTests {
         func difference(_ a: LedgerEvent, _ b: LedgerEvent) -> String? {
             StateDigest.firstDifference(Self.applying(a, to: base), Self.applying(b, to: base))
         }
-        let rValue = try #require(base.pools[PoolKey(item: "A", dimensions: DimensionValues(site: "S1"))]).financialValue
+        let rValue = try #require(base.pools[PoolKey(item: "A", dimensions: DimensionValues(site: "S1"))])
+            .financialValue
         let cent = Money(cents: 1)
         // A value: the pool comes first in canonical order.
-        #expect(difference(.receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent, lines: [])),
-                           .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent + cent, lines: [])))
-            == "pool A site:S1: financial value \(rValue + cent) vs \(rValue + cent + cent)")
+        #expect(
+            difference(
+                .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent, lines: [])),
+                .receiptAdjusted(ReceiptAdjusted(transaction: "R1", amount: cent + cent, lines: [])))
+                == "pool A site:S1: financial value \(rValue + cent) vs \(rValue + cent + cent)")
         // A figure only a transaction holds.
-        #expect(difference(Self.receipt("R99", price: "5.00"), Self.receipt("R99", price: "5.10"))
-            == "transaction R99: unit price 5.0000 vs 5.1000")
+        #expect(
+            difference(Self.receipt("R99", price: "5.00"), Self.receipt("R99", price: "5.10"))
+                == "transaction R99: unit price 5.0000 vs 5.1000")
         // A transaction only one side has.
         #expect(difference(Self.receipt("R99"), Self.receipt("R98")) == "transaction R98: only in replayed")
-        #expect(StateDigest.firstDifference(Self.applying(Self.receipt("R98"), to: base), Self.applying(Self.receipt("R99"), to: base),
-                                            labels: ("left", "right")) == "transaction R98: only in left")
+        #expect(
+            StateDigest.firstDifference(
+                Self.applying(Self.receipt("R98"), to: base), Self.applying(Self.receipt("R99"), to: base),
+                labels: ("left", "right")) == "transaction R98: only in left")
         // An item's setup.
-        #expect(difference(.itemDefined(ItemSetup(id: "A", model: .fifo, defaultPrice: try UnitPrice(parsing: "10.00"))),
-                           .itemDefined(ItemSetup(id: "A", model: .fifo, defaultPrice: try UnitPrice(parsing: "10.50"))))
-            == "item A: default price 10.0000 vs 10.5000")
+        #expect(
+            difference(
+                .itemDefined(ItemSetup(id: "A", model: .fifo, defaultPrice: try UnitPrice(parsing: "10.00"))),
+                .itemDefined(ItemSetup(id: "A", model: .fifo, defaultPrice: try UnitPrice(parsing: "10.50"))))
+                == "item A: default price 10.0000 vs 10.5000")
         // A mark: which receipt.
-        #expect(difference(.markPosted(MarkPosted(issue: "S7", receipt: "R5", quantity: Quantity(whole: 1))),
-                           .markPosted(MarkPosted(issue: "S7", receipt: "R6", quantity: Quantity(whole: 1))))
-            == "marks of S7: mark 1 receipt R5 vs R6")
+        #expect(
+            difference(
+                .markPosted(MarkPosted(issue: "S7", receipt: "R5", quantity: Quantity(whole: 1))),
+                .markPosted(MarkPosted(issue: "S7", receipt: "R6", quantity: Quantity(whole: 1))))
+                == "marks of S7: mark 1 receipt R5 vs R6")
         // The log itself: one more event.
         let more = Self.applying(Self.receipt("R99"), to: base)
-        #expect(StateDigest.firstDifference(base, more) == "log: events applied \(base.eventCount) vs \(base.eventCount + 1)")
+        #expect(
+            StateDigest.firstDifference(base, more)
+                == "log: events applied \(base.eventCount) vs \(base.eventCount + 1)")
         #expect(StateDigest.firstDifference(base, base) == nil)
     }
 
@@ -372,7 +433,8 @@ struct ReplayTests {
         try ledger.store.scan(after: 0) { view in
             var event = try Replay.decode(view)
             if changed == nil, case .settlementPosted(var posted) = event,
-               let index = posted.entries.firstIndex(where: { $0.kind == .settlement }) {
+                let index = posted.entries.firstIndex(where: { $0.kind == .settlement })
+            {
                 posted.entries[index].settledAmount += Money(cents: 1)
                 changed = (posted.entries[index].transaction, posted.entries[index].counterpart)
                 event = .settlementPosted(posted)
@@ -422,6 +484,8 @@ struct ReplayTests {
         let beyond = try box.run(["replay", "--at-sequence", "999999"])
         #expect(beyond.status == 64)
         #expect(beyond.stderr.contains("out of range"))
-        #expect(try box.run(["replay", "--db", box.directory.appendingPathComponent("none.db").path], withDB: false).status == 66)
+        #expect(
+            try box.run(["replay", "--db", box.directory.appendingPathComponent("none.db").path], withDB: false).status
+                == 66)
     }
 }

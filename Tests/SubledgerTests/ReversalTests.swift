@@ -19,8 +19,10 @@ struct ReversalTests {
     }
 
     @discardableResult
-    static func run(_ ledger: Ledger, _ name: String, _ pairs: KeyValuePairs<String, String>,
-                    id: String? = nil) throws -> CommandResult {
+    static func run(
+        _ ledger: Ledger, _ name: String, _ pairs: KeyValuePairs<String, String>,
+        id: String? = nil
+    ) throws -> CommandResult {
         try ledger.execute(try command(name, pairs), commandID: id)
     }
 
@@ -97,14 +99,22 @@ struct ReversalTests {
         ]
         for move in moves {
             if let cost = move.cost {
-                try run(ledger, "receive", ["date": move.day, "item": move.item, "tx": move.tx, "qty": move.qty, "cost": cost])
+                try run(
+                    ledger, "receive",
+                    ["date": move.day, "item": move.item, "tx": move.tx, "qty": move.qty, "cost": cost])
             } else {
                 try run(ledger, "issue", ["date": move.day, "item": move.item, "tx": move.tx, "qty": move.qty])
             }
         }
-        try run(ledger, "receive", ["date": "2026-01-04", "item": "T", "tx": "TP1", "qty": "2", "cost": "10.00", "site": "A"])
-        try run(ledger, "receive", ["date": "2026-01-06", "item": "T", "tx": "TP2", "qty": "2", "cost": "18.00", "site": "A"])
-        try run(ledger, "transfer", ["date": "2026-01-09", "item": "T", "tx": "TX1", "qty": "2", "from": "site:A", "to": "site:B"])
+        try run(
+            ledger, "receive",
+            ["date": "2026-01-04", "item": "T", "tx": "TP1", "qty": "2", "cost": "10.00", "site": "A"])
+        try run(
+            ledger, "receive",
+            ["date": "2026-01-06", "item": "T", "tx": "TP2", "qty": "2", "cost": "18.00", "site": "A"])
+        try run(
+            ledger, "transfer",
+            ["date": "2026-01-09", "item": "T", "tx": "TX1", "qty": "2", "from": "site:A", "to": "site:B"])
         try run(ledger, "issue", ["date": "2026-01-12", "item": "T", "tx": "TS1", "qty": "1", "site": "B"])
     }
 
@@ -120,8 +130,12 @@ struct ReversalTests {
         try run(ledger, "issue", ["date": "2026-02-12", "item": "W", "tx": "WS4", "qty": "2"])
         try run(ledger, "receive", ["date": "2026-02-02", "item": "D", "tx": "DP4", "qty": "2", "cost": "8.00"])
         try run(ledger, "issue", ["date": "2026-02-02", "item": "D", "tx": "DS4", "qty": "2"])
-        try run(ledger, "receive", ["date": "2026-02-03", "item": "T", "tx": "TP3", "qty": "1", "cost": "20.00", "site": "A"])
-        try run(ledger, "transfer", ["date": "2026-02-10", "item": "T", "tx": "TX2", "qty": "2", "from": "site:A", "to": "site:B"])
+        try run(
+            ledger, "receive",
+            ["date": "2026-02-03", "item": "T", "tx": "TP3", "qty": "1", "cost": "20.00", "site": "A"])
+        try run(
+            ledger, "transfer",
+            ["date": "2026-02-10", "item": "T", "tx": "TX2", "qty": "2", "from": "site:A", "to": "site:B"])
         try run(ledger, "issue", ["date": "2026-02-14", "item": "T", "tx": "TS2", "qty": "2", "site": "B"])
     }
 
@@ -161,8 +175,12 @@ struct ReversalTests {
         // Transactions too, but for the sequences of a weighted average closing receipt (it is created
         // again by the second run).
         var expected = afterFirst.transactions, found = afterSecond.transactions
-        for id in expected.keys where id.hasPrefix("wa-close@") { expected[id]!.sequence = 0; expected[id]!.financialSequence = 0 }
-        for id in found.keys where id.hasPrefix("wa-close@") { found[id]!.sequence = 0; found[id]!.financialSequence = 0 }
+        for id in expected.keys where id.hasPrefix("wa-close@") {
+            expected[id]!.sequence = 0; expected[id]!.financialSequence = 0
+        }
+        for id in found.keys where id.hasPrefix("wa-close@") {
+            found[id]!.sequence = 0; found[id]!.financialSequence = 0
+        }
         #expect(found == expected)
         #expect(Reconciliation.totals(ledger.state).difference == .zero)
     }
@@ -177,9 +195,10 @@ struct ReversalTests {
         try Self.postFebruary(ledger)
         try Self.closeReverseClose(ledger, "2026-02-28")
         let february = try Self.latestClose(ledger)
-        #expect(Self.entries(ledger, close: february.sequence).contains {
-            $0.kind == .consumption && $0.tx.hasPrefix("wa-close@2026-01-31")
-        })
+        #expect(
+            Self.entries(ledger, close: february.sequence).contains {
+                $0.kind == .consumption && $0.tx.hasPrefix("wa-close@2026-01-31")
+            })
     }
 
     // MARK: - (b) --through: several closes, one atomic command
@@ -202,11 +221,14 @@ struct ReversalTests {
         try Self.run(ledger, "issue", ["date": "2026-03-06", "item": "W", "tx": "WS5", "qty": "1"])
         try Self.run(ledger, "issue", ["date": "2026-03-07", "item": "L", "tx": "LS4", "qty": "1"])
         let beforeMarchClose = Self.balances(ledger)
-        let marchOnlyBalancesBefore = Self.difference(beforeMarchClose, Self.balances(ledger, asOf: Self.date("2026-02-28")))
+        let marchOnlyBalancesBefore = Self.difference(
+            beforeMarchClose, Self.balances(ledger, asOf: Self.date("2026-02-28")))
         try Self.run(ledger, "close", ["date": "2026-03-31"])
         let march = try Self.latestClose(ledger)
         let marchDelta = Self.difference(Self.balances(ledger), beforeMarchClose)
-        #expect(!februaryDelta.isEmpty && !marchDelta.isEmpty, "both closes must post adjustments for this test to mean anything")
+        #expect(
+            !februaryDelta.isEmpty && !marchDelta.isEmpty,
+            "both closes must post adjustments for this test to mean anything")
 
         let beforeReversal = Self.balances(ledger)
         let sequenceBefore = try ledger.store.lastSequence()
@@ -222,7 +244,8 @@ struct ReversalTests {
         #expect(try ledger.store.lastSequence() == sequenceBefore)
         #expect(ledger.state.closes.allSatisfy { $0.isInForce })
 
-        let result = try ledger.execute(.reverseClose(date: nil, through: Self.date("2026-01-31")), commandID: "reverse-feb-mar")
+        let result = try ledger.execute(
+            .reverseClose(date: nil, through: Self.date("2026-01-31")), commandID: "reverse-feb-mar")
         #expect(!result.duplicate)
         #expect(try ledger.store.commands().count == commandsBefore + 1)
         let record = try #require(try ledger.store.command(id: "reverse-feb-mar"))
@@ -242,7 +265,8 @@ struct ReversalTests {
         #expect(ledger.state.closedThrough == Self.date("2026-01-31"))
         // The compensating entries of the command are the two closes' entries negated.
         let compensating = ledger.settlements().filter { $0.mode == .reversal && $0.sequence >= result.firstSequence }
-        #expect(compensating.count == Self.entries(ledger, close: march.sequence).count
+        #expect(
+            compensating.count == Self.entries(ledger, close: march.sequence).count
                 + Self.entries(ledger, close: february.sequence).count)
 
         // Every GL account nets to its balance without the two closes, and each period's balances are back
@@ -250,7 +274,8 @@ struct ReversalTests {
         let expected = Self.difference(Self.difference(beforeReversal, marchDelta), februaryDelta)
         #expect(Self.balances(ledger) == expected)
         #expect(Self.balances(ledger, asOf: Self.date("2026-02-28")) == beforeFebruaryClose)
-        #expect(Self.difference(Self.balances(ledger), Self.balances(ledger, asOf: Self.date("2026-02-28")))
+        #expect(
+            Self.difference(Self.balances(ledger), Self.balances(ledger, asOf: Self.date("2026-02-28")))
                 == marchOnlyBalancesBefore)
         #expect(Self.balances(ledger, asOf: Self.date("2026-01-31")) == januaryBalances)
         #expect(Reconciliation.totals(ledger.state).difference == .zero)
@@ -299,9 +324,10 @@ struct ReversalTests {
         #expect(ledger.state.closedThrough == nil)
         #expect(Reconciliation.totals(ledger.state).difference == .zero)
         // The rows of the GL: the reversal posted the close's lines negated, on the closing date.
-        #expect(ledger.state.ledger.trialBalance(asOf: closeDate).allSatisfy { row in
-            (before.balancesThroughClose[row.account] ?? .zero) == row.balance
-        })
+        #expect(
+            ledger.state.ledger.trialBalance(asOf: closeDate).allSatisfy { row in
+                (before.balancesThroughClose[row.account] ?? .zero) == row.balance
+            })
 
         // Replaying the file gives the same projection.
         let replayed = try Ledger(path: path)
@@ -332,8 +358,10 @@ struct ReversalTests {
         try Self.run(ledger, "issue", ["date": "2026-01-04", "item": "F", "tx": "S1", "qty": "15", "physical": "true"])
         try Self.run(ledger, "invoice", ["date": "2026-01-05", "tx": "S1", "qty": "5"])
         let close = try Self.run(ledger, "close", ["date": "2026-01-31"])
-        let closeLines = try ledger.events(after: close.firstSequence - 1).filter { $0.stored.sequence <= close.lastSequence }
-            .flatMap(\.event.lines)
+        let closeLines = try ledger.events(after: close.firstSequence - 1).filter {
+            $0.stored.sequence <= close.lastSequence
+        }
+        .flatMap(\.event.lines)
         // FIFO settles the invoiced 5 at 10.00 (50.00) instead of 75.00: COGS 25.00 less, on 5000 and 1400.
         #expect(Set(closeLines.map(\.account)) == ["1400", "5000"])
         #expect(closeLines.contains(VoucherLine(.cogs, "5000", Money(cents: -2_500))))
@@ -344,8 +372,11 @@ struct ReversalTests {
         let reversal = try Self.run(ledger, "reverse-close", [:])
         let reversalLines = try ledger.events(after: reversal.firstSequence - 1).flatMap(\.event.lines)
 
-        #expect(reversalLines.sorted { $0.account < $1.account }
-                == closeLines.map { VoucherLine($0.postingType, $0.account, -$0.amount) }.sorted { $0.account < $1.account })
+        #expect(
+            reversalLines.sorted { $0.account < $1.account }
+                == closeLines.map { VoucherLine($0.postingType, $0.account, -$0.amount) }.sorted {
+                    $0.account < $1.account
+                })
         #expect(Reconciliation.totals(ledger.state).difference == .zero)
     }
 
@@ -385,7 +416,9 @@ struct ReversalTests {
 
         // A second process on the same file sees the same command as applied.
         let other = try Ledger(path: path)
-        #expect(try other.execute(.reverseClose(date: Self.date("2026-01-31"), through: nil), commandID: "reverse-jan").duplicate)
+        #expect(
+            try other.execute(.reverseClose(date: Self.date("2026-01-31"), through: nil), commandID: "reverse-jan")
+                .duplicate)
         #expect(try other.store.lastSequence() == afterReclose)
     }
 
@@ -403,7 +436,9 @@ struct ReversalTests {
         #expect(try nothing.errorJSON()["error"] as? String == "nothing-to-reverse")
 
         try box.ok(["close", "2026-01-31"])
-        try box.ok(["post", "receive", "--date", "2026-02-03", "--item", "A", "--tx", "P6", "--qty", "1", "--cost", "14.00"])
+        try box.ok([
+            "post", "receive", "--date", "2026-02-03", "--item", "A", "--tx", "P6", "--qty", "1", "--cost", "14.00",
+        ])
         try box.ok(["close", "2026-02-28"])
         let events = try box.eventCount()
 
@@ -418,7 +453,8 @@ struct ReversalTests {
         let json = try box.ok(["reverse-close", "--through", "2025-12-31", "--command-id", "reopen", "--json"]).json()
         let result = try #require(json["result"] as? [String: Any])
         #expect(result["command_id"] as? String == "reopen")
-        #expect(json["appended"] as? Int == 3)  // close.reversed for February (it settled nothing); settlement + close.reversed for January
+        // close.reversed for February (it settled nothing); settlement + close.reversed for January
+        #expect(json["appended"] as? Int == 3)
         let reversed = try #require(json["reversed"] as? [[String: Any]])
         #expect(reversed.map { $0["date"] as? String } == ["2026-02-28", "2026-01-31"])
         #expect(reversed.allSatisfy { $0["reversed_by"] is Int })

@@ -9,7 +9,8 @@ struct SafeErrorTests {
     typealias Sandbox = CLITests.Sandbox
 
     /// An item name with ESC, CR, NUL, DEL and LF (as JSON escapes), then 200 more characters.
-    static let hostileLine = #"{"command":"item","item":"\u001b[2J\rX\u0000\u007f\nY"#
+    static let hostileLine =
+        #"{"command":"item","item":"\u001b[2J\rX\u0000\u007f\nY"#
         + String(repeating: "a", count: 200) + #"","model":"fifo"}"# + "\n"
 
     @Test func textErrorsEscapeControlCharactersAndCutEchoedInput() throws {
@@ -19,8 +20,9 @@ struct SafeErrorTests {
         let text = try box.run(["import", file])
         #expect(text.status == 2)
         let message = text.stderr
-        #expect(!message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !message.contains("\u{7F}"),
-                "raw control characters in \(message.debugDescription)")
+        #expect(
+            !message.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !message.contains("\u{7F}"),
+            "raw control characters in \(message.debugDescription)")
         #expect(message.hasSuffix("\n") && message.dropLast().firstIndex(of: "\n") == nil, "one line: \(message)")
         #expect(message.contains(#"'\u{1B}[2J\u{0D}X\u{00}\u{7F}\u{0A}Yaaa"#), "\(message)")
         let quoted = try #require(message.split(separator: "'").dropFirst(3).first)
@@ -42,7 +44,8 @@ struct SafeErrorTests {
         let run = try box.run(["import", "/dev/zero", "--format", "jsonl"])
         #expect(Date().timeIntervalSince(start) < 20)
         #expect(run.status == 2)
-        #expect(run.stderr == "error[malformed] line 1: the file is not text: it holds a NUL byte (a binary file?); "
+        #expect(
+            run.stderr == "error[malformed] line 1: the file is not text: it holds a NUL byte (a binary file?); "
                 + "import takes JSON Lines or CSV\n", "\(run.stderr)")
         let csv = try box.run(["import", "/dev/zero", "--format", "csv"])
         #expect(csv.status == 2)
@@ -51,7 +54,8 @@ struct SafeErrorTests {
     @Test func aHugeJSONLinesLineIsRefusedWithItsLineNumber() throws {
         let box = try Sandbox()
         try box.ok(["init"])
-        let long = #"{"command":"item","item":"A","model":"fifo"}"# + "\n\n"
+        let long =
+            #"{"command":"item","item":"A","model":"fifo"}"# + "\n\n"
             + String(repeating: " ", count: ImportTextCheck.maximumLineBytes) + "{}\n"
         let file = try box.write("long.jsonl", long)
         let run = try box.run(["import", file])

@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 @testable import Subledger
 @testable import SubledgerCore
 @testable import SubledgerStore
-import Testing
 
 /// Period snapshots: the state codec reproduces every field, and a snapshot plus the log's tail
 /// gives exactly the state of a full replay; stale, tampered or deleted snapshots are never trusted.
@@ -46,8 +47,9 @@ struct SnapshotTests {
             return
         }
         #expect(info.sequence == ledger.state.lastSequence)
-        #expect(try ledger.execute(.close(Self.date("2026-01-31")), commandID: close.commandID).periodSnapshot == nil,
-                "a re-sent close stores nothing")
+        #expect(
+            try ledger.execute(.close(Self.date("2026-01-31")), commandID: close.commandID).periodSnapshot == nil,
+            "a re-sent close stores nothing")
         // A recalculation stores none.
         #expect(try ledger.execute(.recalculate(Self.date("2026-02-15"))).periodSnapshot == nil)
         #expect(try ledger.snapshots().count == 1)
@@ -59,10 +61,20 @@ struct SnapshotTests {
         if ledger.state.items["SNAP"] == nil {
             try ledger.execute(try command("item", ["item": "SNAP", "model": "fifo"]))
         }
-        try ledger.execute(try command("receive", ["date": "2026-04-0\(round + 1)", "item": "SNAP", "tx": "SR\(round)",
-                                                   "qty": "10", "cost": "3.\(round)7", "site": "S1"]))
-        try ledger.execute(try command("issue", ["date": "2026-04-0\(round + 2)", "item": "SNAP", "tx": "SI\(round)",
-                                                 "qty": "4", "site": "S1"]))
+        try ledger.execute(
+            try command(
+                "receive",
+                [
+                    "date": "2026-04-0\(round + 1)", "item": "SNAP", "tx": "SR\(round)",
+                    "qty": "10", "cost": "3.\(round)7", "site": "S1",
+                ]))
+        try ledger.execute(
+            try command(
+                "issue",
+                [
+                    "date": "2026-04-0\(round + 2)", "item": "SNAP", "tx": "SI\(round)",
+                    "qty": "4", "site": "S1",
+                ]))
     }
 
     /// Every field of two states, one by one (besides the digest).
@@ -71,7 +83,8 @@ struct SnapshotTests {
         #expect(a.profiles == b.profiles)
         #expect(a.pools == b.pools)
         #expect(a.transactions == b.transactions)
-        #expect(a.marks.mapValues { $0.map { "\($0.receipt)=\($0.quantity)" } }
+        #expect(
+            a.marks.mapValues { $0.map { "\($0.receipt)=\($0.quantity)" } }
                 == b.marks.mapValues { $0.map { "\($0.receipt)=\($0.quantity)" } })
         #expect(a.ledger == b.ledger)
         #expect(a.ledger.accountEntries == b.ledger.accountEntries)  // same order too

@@ -4,13 +4,14 @@
 //
 //   swift run -c release subledger-bench [--postings 1000000] [--items 1000] [--runs 3] [--dir /tmp]
 
+import Subledger
+import SubledgerCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Subledger
-import SubledgerCore
 
 enum Bench {
     static func main() {
@@ -27,7 +28,9 @@ enum Bench {
             case "--write-workload": workloadPath = value
             case "--replay-db": replayDB = value
             default:
-                print("usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH]")
+                print(
+                    "usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH]"
+                )
                 exit(2)
             }
         }
@@ -54,10 +57,14 @@ enum Bench {
     }
 
     static func run(postings: Int, items: Int, runs: Int, dir: String) throws {
-        print("subledger-bench: \(format(Double(postings))) postings over \(format(Double(items))) items, \(runs) runs (medians)")
+        print(
+            "subledger-bench: \(format(Double(postings))) postings over \(format(Double(items))) items, \(runs) runs (medians)"
+        )
         let started = monotonicSeconds()
         let input = Workload(postings: postings, items: items).jsonLines()
-        print("  workload: \(format(Double(input.count) / 1_048_576, 1)) MiB of JSON Lines generated in \(format(monotonicSeconds() - started, 2)) s")
+        print(
+            "  workload: \(format(Double(input.count) / 1_048_576, 1)) MiB of JSON Lines generated in \(format(monotonicSeconds() - started, 2)) s"
+        )
 
         var importRates: [Double] = [], replayRates: [Double] = [], rawInserts: [Double] = [], rawScans: [Double] = []
         var closeSeconds: [Double] = [], closeReplaySeconds: [Double] = []
@@ -88,7 +95,8 @@ enum Bench {
                 let replayed = try Ledger(path: path, useSnapshots: false)
                 replaySeconds = monotonicSeconds() - t0
                 replayPeak = max(replayPeak, peakMemoryMiB())
-                precondition(replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
+                precondition(
+                    replayed.state.eventCount == events, "replay saw \(replayed.state.eventCount) of \(events) events")
                 if payloadBytes == 0 { payloadBytes = try averagePayloadBytes(replayed) }
 
                 // Close of the whole period.
@@ -122,7 +130,8 @@ enum Bench {
                 t0 = monotonicSeconds()
                 let fromSnapshot = try Ledger(path: path)
                 snapshotOpen.append(monotonicSeconds() - t0)
-                precondition(StateDigest(fromSnapshot.state) == fullDigest, "snapshot + tail differs from a full replay")
+                precondition(
+                    StateDigest(fromSnapshot.state) == fullDigest, "snapshot + tail differs from a full replay")
                 t0 = monotonicSeconds()
                 let report = try fromSnapshot.reconcile(asOf: LedgerDate(year: 2026, month: 12, day: 31)!)
                 reconcileSeconds.append(monotonicSeconds() - t0)
@@ -137,18 +146,32 @@ enum Bench {
             replayRates.append(Double(events) / replaySeconds)
             rawInserts.append(raw.insertsPerSecond)
             rawScans.append(raw.scansPerSecond)
-            print("  run \(run): close \(format(closeSeconds.last!, 2)) s (\(format(Double(settlements))) settlement entries), replay with the close \(format(closeReplaySeconds.last!, 2)) s")
-            print("  run \(run): import \(format(Double(events) / importSeconds)) ev/s (\(format(importSeconds, 2)) s), replay \(format(Double(events) / replaySeconds)) ev/s (\(format(replaySeconds, 2)) s), raw insert \(format(raw.insertsPerSecond)) rows/s, raw scan \(format(raw.scansPerSecond)) rows/s")
+            print(
+                "  run \(run): close \(format(closeSeconds.last!, 2)) s (\(format(Double(settlements))) settlement entries), replay with the close \(format(closeReplaySeconds.last!, 2)) s"
+            )
+            print(
+                "  run \(run): import \(format(Double(events) / importSeconds)) ev/s (\(format(importSeconds, 2)) s), replay \(format(Double(events) / replaySeconds)) ev/s (\(format(replaySeconds, 2)) s), raw insert \(format(raw.insertsPerSecond)) rows/s, raw scan \(format(raw.scansPerSecond)) rows/s"
+            )
         }
         let importRate = median(importRates), replayRate = median(replayRates)
         let rawInsert = median(rawInserts), rawScan = median(rawScans)
         print("")
-        print("  import  \(format(importRate)) events/s   = \(format(100 * importRate / rawInsert, 1))% of raw SQLite inserts (\(format(rawInsert)) rows/s, ~\(payloadBytes + 90) B rows)   target >= 50%")
-        print("  replay  \(format(replayRate)) events/s   = \(format(100 * replayRate / rawScan, 1))% of raw SQLite scan (\(format(rawScan)) rows/s)   target >= 1,000,000 events/s")
+        print(
+            "  import  \(format(importRate)) events/s   = \(format(100 * importRate / rawInsert, 1))% of raw SQLite inserts (\(format(rawInsert)) rows/s, ~\(payloadBytes + 90) B rows)   target >= 50%"
+        )
+        print(
+            "  replay  \(format(replayRate)) events/s   = \(format(100 * replayRate / rawScan, 1))% of raw SQLite scan (\(format(rawScan)) rows/s)   target >= 1,000,000 events/s"
+        )
         let close = median(closeSeconds), closeReplay = median(closeReplaySeconds)
-        print("  close   \(format(close, 2)) s for \(format(Double(postings))) transactions = \(format(Double(postings) / close)) transactions/s, \(format(close / closeReplay, 2))x the replay of the same log (\(format(closeReplay, 2)) s)   targets <= 3x replay, < 10 s")
-        print("  snapshot + 1% tail: open \(format(median(snapshotOpen), 2)) s vs full replay \(format(median(fullReplay), 2)) s = \(format(median(fullReplay) / median(snapshotOpen), 1))x faster   target >= 20x (taking the snapshot: \(format(median(snapshotTake), 2)) s)")
-        print("  reconcile \(format(median(reconcileSeconds), 2)) s   target < 2 s;  reverse-close \(format(median(reverseSeconds), 2)) s")
+        print(
+            "  close   \(format(close, 2)) s for \(format(Double(postings))) transactions = \(format(Double(postings) / close)) transactions/s, \(format(close / closeReplay, 2))x the replay of the same log (\(format(closeReplay, 2)) s)   targets <= 3x replay, < 10 s"
+        )
+        print(
+            "  snapshot + 1% tail: open \(format(median(snapshotOpen), 2)) s vs full replay \(format(median(fullReplay), 2)) s = \(format(median(fullReplay) / median(snapshotOpen), 1))x faster   target >= 20x (taking the snapshot: \(format(median(snapshotTake), 2)) s)"
+        )
+        print(
+            "  reconcile \(format(median(reconcileSeconds), 2)) s   target < 2 s;  reverse-close \(format(median(reverseSeconds), 2)) s"
+        )
         print("  peak memory: close \(format(closePeak)) MiB")
         print("  peak memory: import \(format(importPeak)) MiB, replay \(format(replayPeak)) MiB   target < 1024 MiB")
     }

@@ -8,6 +8,7 @@
 import CSQLite
 import SubledgerCore
 import SubledgerStore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,12 +44,16 @@ public func rawSQLiteBaseline(path: String, rows: Int, payloadBytes: Int) throws
     removeDatabase(path)
     defer { removeDatabase(path) }
     var db: OpaquePointer?
-    guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
-          let db else { throw StoreError(code: SQLITE_CANTOPEN, message: "cannot open \(path)") }
+    guard
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+        let db
+    else { throw StoreError(code: SQLITE_CANTOPEN, message: "cannot open \(path)") }
     defer { sqlite3_close_v2(db) }
     try exec(db, "PRAGMA journal_mode = WAL")
     try exec(db, "PRAGMA synchronous = FULL")
-    try exec(db, """
+    try exec(
+        db,
+        """
         CREATE TABLE events(sequence INTEGER PRIMARY KEY, business_date INTEGER NOT NULL, type TEXT NOT NULL,
             version INTEGER NOT NULL, payload BLOB NOT NULL, command_id TEXT NOT NULL,
             recorded_at INTEGER NOT NULL, hash BLOB NOT NULL) STRICT
@@ -74,10 +79,18 @@ public func rawSQLiteBaseline(path: String, rows: Int, payloadBytes: Int) throws
                 let type = types[Int(sequence & 1)]
                 var rc = sqlite3_bind_int64(insert, 1, sequence)
                 rc |= sqlite3_bind_int64(insert, 2, 2024_01_01 + sequence % 28)
-                rc |= type.withUnsafeBufferPointer { sqlite3_bind_text(insert, 3, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count), nil) }
+                rc |= type.withUnsafeBufferPointer {
+                    sqlite3_bind_text(
+                        insert, 3, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self),
+                        Int32($0.count), nil)
+                }
                 rc |= sqlite3_bind_int64(insert, 4, 1)
                 rc |= payload.withUnsafeBytes { sqlite3_bind_blob(insert, 5, $0.baseAddress, Int32($0.count), nil) }
-                rc |= commandID.withUnsafeBufferPointer { sqlite3_bind_text(insert, 6, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count), nil) }
+                rc |= commandID.withUnsafeBufferPointer {
+                    sqlite3_bind_text(
+                        insert, 6, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self),
+                        Int32($0.count), nil)
+                }
                 rc |= sqlite3_bind_int64(insert, 7, 1_700_000_000_000)
                 rc |= hash.withUnsafeBytes { sqlite3_bind_blob(insert, 8, $0.baseAddress, 32, nil) }
                 guard rc == SQLITE_OK, sqlite3_step(insert) == SQLITE_DONE else { throw lastError(db, "INSERT") }
@@ -87,7 +100,10 @@ public func rawSQLiteBaseline(path: String, rows: Int, payloadBytes: Int) throws
         }
     }
 
-    let scan = try prepare(db, "SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash FROM events ORDER BY sequence")
+    let scan = try prepare(
+        db,
+        "SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash FROM events ORDER BY sequence"
+    )
     defer { sqlite3_finalize(scan) }
     var checksum: Int64 = 0
     var scanned = 0
@@ -111,8 +127,9 @@ public func rawSQLiteBaseline(path: String, rows: Int, payloadBytes: Int) throws
         sqlite3_reset(scan)
     }
     guard scanned == rows else { throw StoreError(code: SQLITE_ERROR, message: "scanned \(scanned) of \(rows) rows") }
-    return RawSQLiteBaselineResult(rows: rows, insertsPerSecond: Double(rows) / insertSeconds,
-                                   scansPerSecond: Double(rows) / scanSeconds, checksum: checksum)
+    return RawSQLiteBaselineResult(
+        rows: rows, insertsPerSecond: Double(rows) / insertSeconds,
+        scansPerSecond: Double(rows) / scanSeconds, checksum: checksum)
 }
 
 /// The same rows through EventStore. Uses `path` and `path + "-single"`, removing both before and after.
@@ -121,8 +138,9 @@ public func eventStoreAppendRate(path: String, rows: Int, payloadBytes: Int) thr
     removeDatabase(path); removeDatabase(singlePath)
     defer { removeDatabase(path); removeDatabase(singlePath) }
     let date = LedgerDate(yyyymmdd: 2024_01_01)!
-    var event = EventEnvelope(date: date, type: "receipt.posted", version: 1,
-                              payload: [UInt8](repeating: 0x5A, count: payloadBytes))
+    var event = EventEnvelope(
+        date: date, type: "receipt.posted", version: 1,
+        payload: [UInt8](repeating: 0x5A, count: payloadBytes))
     let types = ["receipt.posted", "issue.posted"]
 
     func fill(_ batch: inout AppendBatch, count: Int) throws {
@@ -140,34 +158,50 @@ public func eventStoreAppendRate(path: String, rows: Int, payloadBytes: Int) thr
         var appended = 0, command = 0
         while appended < rows {
             let count = min(benchRowsPerTransaction, rows - appended)
-            _ = try store.append(commandID: "bench-\(command)", kind: "bench", expectedLastSequence: Int64(appended),
-                                 recordedAt: 1_700_000_000_000) { batch in try fill(&batch, count: count); return "" }
+            _ = try store.append(
+                commandID: "bench-\(command)", kind: "bench", expectedLastSequence: Int64(appended),
+                recordedAt: 1_700_000_000_000
+            ) { batch in
+                try fill(&batch, count: count); return ""
+            }
             appended += count; command += 1
         }
     }
     var scanned = 0, bytes = 0
     let scanSeconds = try seconds {
-        try store.scan(after: 0) { view in scanned += 1; bytes &+= view.payload.count &+ view.type.count &+ view.version }
+        try store.scan(after: 0) { view in
+            scanned += 1; bytes &+= view.payload.count &+ view.type.count &+ view.version
+        }
     }
     var owned = 0
-    let forEachSeconds = try seconds { try store.forEachEvent(after: 0) { owned += $0.envelope.payload.count > 0 ? 1 : 0 } }
+    let forEachSeconds = try seconds {
+        try store.forEachEvent(after: 0) { owned += $0.envelope.payload.count > 0 ? 1 : 0 }
+    }
     var verified: ChainVerification = .intact(eventCount: 0, lastHash: [])
     let verifySeconds = try seconds { verified = try store.verifyChain() }
-    guard scanned == rows, owned == rows, verified == .intact(eventCount: Int64(rows), lastHash: verifiedHash(verified)) else {
+    guard scanned == rows, owned == rows, verified == .intact(eventCount: Int64(rows), lastHash: verifiedHash(verified))
+    else {
         throw StoreError(code: SQLITE_ERROR, message: "bench read back \(scanned)/\(owned) rows, chain \(verified)")
     }
 
     let single = try EventStore(path: singlePath)
     let singleSeconds = try seconds {
-        _ = try single.append(commandID: "bench-all", kind: "bench", expectedLastSequence: 0,
-                              recordedAt: 1_700_000_000_000) { batch in try fill(&batch, count: rows); return "" }
+        _ = try single.append(
+            commandID: "bench-all", kind: "bench", expectedLastSequence: 0,
+            recordedAt: 1_700_000_000_000
+        ) { batch in
+            try fill(&batch, count: rows); return ""
+        }
     }
-    guard try single.lastSequence() == Int64(rows) else { throw StoreError(code: SQLITE_ERROR, message: "single command short") }
+    guard try single.lastSequence() == Int64(rows) else {
+        throw StoreError(code: SQLITE_ERROR, message: "single command short")
+    }
 
     let total = Double(rows)
-    return EventStoreRates(rows: rows, batchedAppendsPerSecond: total / batchedSeconds,
-                           singleCommandAppendsPerSecond: total / singleSeconds, scansPerSecond: total / scanSeconds,
-                           forEachPerSecond: total / forEachSeconds, verifiesPerSecond: total / verifySeconds)
+    return EventStoreRates(
+        rows: rows, batchedAppendsPerSecond: total / batchedSeconds,
+        singleCommandAppendsPerSecond: total / singleSeconds, scansPerSecond: total / scanSeconds,
+        forEachPerSecond: total / forEachSeconds, verifiesPerSecond: total / verifySeconds)
 }
 
 // MARK: Helpers

@@ -1,12 +1,13 @@
 // `--replay-db PATH`: replay timing alone, for iterating on the fold. Imports the workload into PATH once
 // (kept between invocations), then times `runs` full replays of it and prints each and the median.
 
+import Subledger
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Subledger
 
 enum ReplayOnly {
     static func run(path: String, postings: Int, items: Int, runs: Int) throws {
@@ -21,7 +22,9 @@ enum ReplayOnly {
             let seconds = monotonicSeconds() - t0, cpu = cpuSeconds() - c0
             cpus.append(cpu)
             rates.append(Double(ledger.state.eventCount) / seconds)
-            print("  replay run \(run): \(format(rates.last!)) ev/s (\(format(seconds, 3)) s, cpu \(format(cpu, 3)) s, \(ledger.state.eventCount) events)")
+            print(
+                "  replay run \(run): \(format(rates.last!)) ev/s (\(format(seconds, 3)) s, cpu \(format(cpu, 3)) s, \(ledger.state.eventCount) events)"
+            )
         }
         print("  replay median \(format(median(rates))) events/s, cpu median \(format(median(cpus), 3)) s")
     }

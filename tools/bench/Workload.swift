@@ -10,8 +10,10 @@ struct Workload {
     /// A later slice of history (the tail after a close): February dates, ids prefixed, items already defined.
     var tail = false
 
-    static let models = ["fifo", "lifo", "lifo-date", "weighted-average", "weighted-average-date", "standard",
-                         "moving-average"]
+    static let models = [
+        "fifo", "lifo", "lifo-date", "weighted-average", "weighted-average-date", "standard",
+        "moving-average",
+    ]
 
     /// The JSON Lines text and the number of postings (receipts, issues, invoices) in it.
     func jsonLines() -> [UInt8] {
@@ -46,10 +48,14 @@ struct Workload {
                 let cents = 800 + random.next(upTo: 500)
                 let physical = random.next(upTo: 20) == 0
                 let tx = (tail ? "TR" : "R") + String(serial)
-                line("{\"command\":\"receive\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"\(tx)\",\"qty\":\"\(qty)\",\"cost\":\"\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)\",\"site\":\"S1\"\(physical ? ",\"physical\":true" : "")}")
+                line(
+                    "{\"command\":\"receive\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"\(tx)\",\"qty\":\"\(qty)\",\"cost\":\"\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)\",\"site\":\"S1\"\(physical ? ",\"physical\":true" : "")}"
+                )
                 if physical { pendingInvoices.append((written + 300, tx)) }
             } else {
-                line("{\"command\":\"issue\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"\(tail ? "TS" : "S")\(serial)\",\"qty\":\"\(qty)\",\"site\":\"S1\"}")
+                line(
+                    "{\"command\":\"issue\",\"date\":\"\(date)\",\"item\":\"I\(item)\",\"tx\":\"\(tail ? "TS" : "S")\(serial)\",\"qty\":\"\(qty)\",\"site\":\"S1\"}"
+                )
             }
             written += 1
         }

@@ -38,8 +38,9 @@ extension Ledger {
         let outcome = try LedgerError.sealing {
             try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
         }
-        return AsOfState(date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
-                         skipped: outcome.skipped)
+        return AsOfState(
+            date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
+            skipped: outcome.skipped)
     }
 }
 

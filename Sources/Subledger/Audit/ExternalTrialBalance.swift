@@ -30,23 +30,28 @@ public enum ExternalTrialBalance {
         }
         let names = header.fields.map { trimmed($0).lowercased() }
         guard names == ["account", "balance"] else {
-            throw Rejection(.malformed, "expected the header row 'account,balance', found '\(Echo.cut(header.fields.joined(separator: ",")))'",
-                            line: header.line)
+            throw Rejection(
+                .malformed,
+                "expected the header row 'account,balance', found '\(Echo.cut(header.fields.joined(separator: ",")))'",
+                line: header.line)
         }
         var balances: [ExternalBalance] = []
         var seen: [String: Int] = [:]
         for record in records.dropFirst() {
             guard record.fields.count == 2 else {
-                throw Rejection(.malformed, "expected 2 fields (account,balance), found \(record.fields.count)",
-                                line: record.line)
+                throw Rejection(
+                    .malformed, "expected 2 fields (account,balance), found \(record.fields.count)",
+                    line: record.line)
             }
             let account = trimmed(record.fields[0]), amount = trimmed(record.fields[1])
             guard !account.isEmpty else {
                 throw Rejection(.malformed, field: "account", "the account is empty", line: record.line)
             }
             if let first = seen[account] {
-                throw Rejection(.malformed, field: "account", "account '\(Echo.cut(account))' is listed twice (first on line \(first))",
-                                line: record.line)
+                throw Rejection(
+                    .malformed, field: "account",
+                    "account '\(Echo.cut(account))' is listed twice (first on line \(first))",
+                    line: record.line)
             }
             let balance: Money
             do throws(NumberError) { balance = try Money(parsing: amount) } catch {
@@ -57,15 +62,18 @@ public enum ExternalTrialBalance {
                 case .outOfRange: reason = "is out of range"
                 case .exponent: reason = "is in exponent notation, which is not accepted"
                 }
-                throw Rejection(.invalidAmount, field: "balance", "balance '\(Echo.cut(amount))' of account '\(Echo.cut(account))' \(reason)",
-                                line: record.line)
+                throw Rejection(
+                    .invalidAmount, field: "balance",
+                    "balance '\(Echo.cut(amount))' of account '\(Echo.cut(account))' \(reason)",
+                    line: record.line)
             }
             // DR-17: a balance out of the ledger's money range is refused here, naming its line, so the
             // comparison's differences stay in range.
             guard Limits.contains(balance) else {
-                throw Rejection(.invalidAmount, field: "balance",
-                                "balance '\(amount)' of account '\(account)' is out of range: amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude",
-                                line: record.line)
+                throw Rejection(
+                    .invalidAmount, field: "balance",
+                    "balance '\(amount)' of account '\(account)' is out of range: amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude",
+                    line: record.line)
             }
             seen[account] = record.line
             balances.append(ExternalBalance(account: account, balance: balance, line: record.line))
@@ -132,16 +140,21 @@ public struct ExternalComparisonRow: Sendable, Equatable {
     public func message(asOf date: LedgerDate) -> String {
         switch explanation {
         case .agrees: return "agrees"
-        case .missingInExternal: return "missing in the external trial balance: the subledger posted \(ledger ?? .zero) here"
+        case .missingInExternal:
+            return "missing in the external trial balance: the subledger posted \(ledger ?? .zero) here"
         case .missingInLedger: return "not in the ledger's GL: the subledger never posted to this account"
         case .physicalNotPosted(let amount):
-            return "physical postings not posted to the ledger: external = ledger less the physically-only amounts (\(amount))"
+            return
+                "physical postings not posted to the ledger: external = ledger less the physically-only amounts (\(amount))"
         case .otherDate(let other) where other > date:
-            return "postings after the date: external equals the ledger's balance as of \(other), which includes postings dated after \(date)"
+            return
+                "postings after the date: external equals the ledger's balance as of \(other), which includes postings dated after \(date)"
         case .otherDate(let other):
-            return "external equals the ledger's balance as of \(other): it lacks postings dated after \(other) through \(date)"
+            return
+                "external equals the ledger's balance as of \(other): it lacks postings dated after \(other) through \(date)"
         case .manualPosting(let amount):
-            return "manual postings on an inventory account: \(amount) in the external GL that the subledger did not post"
+            return
+                "manual postings on an inventory account: \(amount) in the external GL that the subledger did not post"
         case .outsideSubledger(let amount):
             return "postings from outside the subledger: \(amount)"
         }
@@ -152,8 +165,10 @@ extension ExternalTrialBalance {
     /// Compares the external balances with the ledger's GL as of `date`. `physical` is the physically-only
     /// amount per inventory account (received and shipped, not invoiced) as of the date; `dates` the
     /// business dates to try when looking for a balance taken as of another date.
-    static func compare(_ external: [ExternalBalance], ledger: GeneralLedger, asOf date: LedgerDate,
-                        physical: [String: Money], dates: [LedgerDate]) -> [ExternalComparisonRow] {
+    static func compare(
+        _ external: [ExternalBalance], ledger: GeneralLedger, asOf date: LedgerDate,
+        physical: [String: Money], dates: [LedgerDate]
+    ) -> [ExternalComparisonRow] {
         let inventory = Set(ledger.inventoryAccounts)
         let known = Set(ledger.accountNames)
         let byAccount = Dictionary(external.map { ($0.account, $0) }, uniquingKeysWith: { first, _ in first })
@@ -162,8 +177,9 @@ extension ExternalTrialBalance {
         for account in accounts {
             let ours = known.contains(account) ? ledger.balance(account, asOf: date) : nil
             let theirs = byAccount[account]
-            var row = ExternalComparisonRow(account: account, isInventory: inventory.contains(account), ledger: ours,
-                                            external: theirs?.balance, explanation: .agrees, line: theirs?.line)
+            var row = ExternalComparisonRow(
+                account: account, isInventory: inventory.contains(account), ledger: ours,
+                external: theirs?.balance, explanation: .agrees, line: theirs?.line)
             defer { rows.append(row) }
             guard !row.difference.isZero else { continue }
             guard let ours else { row.explanation = .missingInLedger; continue }
@@ -179,7 +195,8 @@ extension ExternalTrialBalance {
                 row.explanation = .otherDate(other)
                 continue
             }
-            row.explanation = row.isInventory ? .manualPosting(amount: row.difference) : .outsideSubledger(amount: row.difference)
+            row.explanation =
+                row.isInventory ? .manualPosting(amount: row.difference) : .outsideSubledger(amount: row.difference)
         }
         return rows
     }

@@ -46,7 +46,11 @@ struct GLAttribution {
             for line in lines {
                 switch line.postingType {
                 case .inventoryReceived, .inventoryShipped:
-                    if let next = physical.next() { post(.transaction(next.transaction), line) } else { post(.event(sequence), line) }
+                    if let next = physical.next() {
+                        post(.transaction(next.transaction), line)
+                    } else {
+                        post(.event(sequence), line)
+                    }
                 case .inventory:
                     if let next = pools.next() {
                         post(.revaluation(PoolKey(item: e.item, dimensions: next.dimensions)), line)
@@ -59,8 +63,10 @@ struct GLAttribution {
         case .movingAverageRevalued(let e):
             labels[.event(sequence)] = "revalue #\(sequence) \(e.item)"
             for line in lines {
-                post(line.postingType == .inventory ? .revaluation(PoolKey(item: e.item, dimensions: e.dimensions))
-                                                    : .event(sequence), line)
+                post(
+                    line.postingType == .inventory
+                        ? .revaluation(PoolKey(item: e.item, dimensions: e.dimensions))
+                        : .event(sequence), line)
             }
         case .itemDefined, .accountsSet, .markPosted, .closePosted, .closeReversed:
             break

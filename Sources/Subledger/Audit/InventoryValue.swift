@@ -50,15 +50,18 @@ extension Ledger {
         for key in state.pools.keys.sorted() where item == nil || key.item == item {
             let pool = state.pools[key]!
             guard let setup = state.items[key.item],
-                  !(pool.financialQuantity.isZero && pool.financialValue.isZero
-                    && pool.physicalQuantity.isZero && pool.physicalValue.isZero) else { continue }
-            rows.append(InventoryValueRow(
-                item: key.item, model: setup.model, dimensions: key.dimensions,
-                financialQuantity: pool.financialQuantity, financialValue: pool.financialValue,
-                physicalQuantity: pool.physicalQuantity, physicalValue: pool.physicalValue))
+                !(pool.financialQuantity.isZero && pool.financialValue.isZero
+                    && pool.physicalQuantity.isZero && pool.physicalValue.isZero)
+            else { continue }
+            rows.append(
+                InventoryValueRow(
+                    item: key.item, model: setup.model, dimensions: key.dimensions,
+                    financialQuantity: pool.financialQuantity, financialValue: pool.financialValue,
+                    physicalQuantity: pool.physicalQuantity, physicalValue: pool.physicalValue))
         }
         let live = self.state
         let accounts = live.ledger.inventoryAccounts.map { ($0, live.ledger.balance($0, asOf: date)) }
-        return InventoryValueReport(asOf: date, origin: snapshot.origin, item: item, rows: rows, ledgerAccounts: accounts)
+        return InventoryValueReport(
+            asOf: date, origin: snapshot.origin, item: item, rows: rows, ledgerAccounts: accounts)
     }
 }

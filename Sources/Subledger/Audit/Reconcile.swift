@@ -68,8 +68,10 @@ extension Ledger {
     /// on hand attributed to it, its GL balance and the difference; every differing account drilled down to
     /// the transactions and vouchers whose amounts differ (`details`: every account). With an external
     /// trial balance, also compares it with the ledger's GL and explains each difference.
-    public func reconcile(asOf date: LedgerDate, external: [ExternalBalance]? = nil,
-                          details: Bool = false) throws -> ReconciliationReport {
+    public func reconcile(
+        asOf date: LedgerDate, external: [ExternalBalance]? = nil,
+        details: Bool = false
+    ) throws -> ReconciliationReport {
         let snapshot = try state(asOf: date)
         let live = state
         var valuation = SubledgerValuation(state: snapshot.state)
@@ -80,9 +82,10 @@ extension Ledger {
         }.sorted { $0.key < $1.key }.map { (item: $0.key, amount: $0.value) }
         let names = Set(live.ledger.inventoryAccounts).union(values.keys).sorted()
         var accounts = names.map { account in
-            AccountReconciliation(account: account, postingTypes: live.ledger.postingTypes(of: account),
-                                  composition: values[account] ?? SubledgerComposition(),
-                                  ledger: live.ledger.balance(account, asOf: date), sources: nil)
+            AccountReconciliation(
+                account: account, postingTypes: live.ledger.postingTypes(of: account),
+                composition: values[account] ?? SubledgerComposition(),
+                ledger: live.ledger.balance(account, asOf: date), sources: nil)
         }
         let targets = Set(accounts.filter { details || !$0.difference.isZero }.map(\.account))
         if !targets.isEmpty {
@@ -102,9 +105,11 @@ extension Ledger {
                     differing.append((source, .zero, amount))
                 }
                 accounts[index].sources = differing.sorted { $0.source < $1.source }.map { row in
-                    SourceDifference(source: row.source,
-                                     label: ReconciliationReport.label(row.source, gl: gl, state: snapshot.state, skipped: skippedReferences),
-                                     subledger: row.subledger, ledger: row.ledger)
+                    SourceDifference(
+                        source: row.source,
+                        label: ReconciliationReport.label(
+                            row.source, gl: gl, state: snapshot.state, skipped: skippedReferences),
+                        subledger: row.subledger, ledger: row.ledger)
                 }
             }
         }
@@ -114,14 +119,17 @@ extension Ledger {
             var physical: [String: Money] = [:]
             for row in accounts {
                 // One account's physical amounts: in range in a ledger the range check wrote (DR-17).
-                physical[row.account] = Money(units: narrowClamped((row.composition.received + row.composition.shipped).units))
+                physical[row.account] = Money(
+                    units: narrowClamped((row.composition.received + row.composition.shipped).units))
             }
-            comparison = ExternalTrialBalance.compare(external, ledger: live.ledger, asOf: date, physical: physical,
-                                                      dates: ReconciliationReport.businessDates(live))
+            comparison = ExternalTrialBalance.compare(
+                external, ledger: live.ledger, asOf: date, physical: physical,
+                dates: ReconciliationReport.businessDates(live))
         }
-        return ReconciliationReport(asOf: date, origin: snapshot.origin, eventCount: snapshot.eventCount,
-                                    accounts: accounts, skipped: snapshot.skipped, poolValue: poolValue,
-                                    unexplainedPoolValue: unexplained, external: comparison)
+        return ReconciliationReport(
+            asOf: date, origin: snapshot.origin, eventCount: snapshot.eventCount,
+            accounts: accounts, skipped: snapshot.skipped, poolValue: poolValue,
+            unexplainedPoolValue: unexplained, external: comparison)
     }
 }
 

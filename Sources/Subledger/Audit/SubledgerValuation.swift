@@ -151,7 +151,8 @@ struct SubledgerValuation {
         func sign(_ amount: Money) -> Money { receipt ? amount : -amount }
         var financial = record.financialValue + record.adjustment - record.physicalAdjustment
         if receipt, !record.isTransferLeg, record.financialQuantity.isPositive,
-           let setup = state.items[record.item], setup.fixedReceiptPrice, setup.model.isPeriodic {
+            let setup = state.items[record.item], setup.fixedReceiptPrice, setup.model.isPeriodic
+        {
             // D9: the invoice posted the entered amount on inventory and the difference to the fixed price
             // on the fixed price offset account.
             let offset = record.financialValue - record.financialQuantity.amount(at: record.unitPrice)
@@ -180,7 +181,8 @@ struct SubledgerValuation {
     /// recalculation or reversal added), on the account the same transaction's value is attributed to.
     mutating func share(of entry: SettlementEntry) -> Share? {
         guard !entry.adjustment.isZero, let record = state.transactions[entry.transaction],
-              record.kind != .closingReceipt else { return nil }
+            record.kind != .closingReceipt
+        else { return nil }
         let receipt = record.direction == .receipt
         var stored = accounts(of: record)
         let amount = receipt ? entry.adjustment : -entry.adjustment
@@ -248,7 +250,9 @@ struct SubledgerValuation {
         let wanted = accountNames.indices.filter { accounts.contains(accountNames[$0]) }
         var targets = [Bool](repeating: false, count: accountNames.count)
         for index in wanted { targets[index] = true }
-        func wants(_ index: Int) -> Bool { index < targets.count ? targets[index] : accounts.contains(accountNames[index]) }
+        func wants(_ index: Int) -> Bool {
+            index < targets.count ? targets[index] : accounts.contains(accountNames[index])
+        }
         var shares: [Share] = []
         for record in state.transactions.values {
             self.shares(of: record, into: &shares)
@@ -257,8 +261,8 @@ struct SubledgerValuation {
             for share in shares {
                 sum += share.amount
                 if wants(share.account) {
-                    result[accountNames[share.account], default: [:]][.transaction(Self.transactionReference(record)), default: .zero]
-                        += share.amount
+                    result[accountNames[share.account], default: [:]][
+                        .transaction(Self.transactionReference(record)), default: .zero] += share.amount
                 }
             }
             residual[state.poolKey(item: setup, record.dimensions), default: .zero] -= sum
@@ -267,7 +271,8 @@ struct SubledgerValuation {
             guard let share = share(of: settlement.entry), wants(share.account) else { continue }
             let record = state.transactions[settlement.entry.transaction]!
             let account = accountNames[share.account]
-            result[account, default: [:]][.transaction(Self.transactionReference(record)), default: .zero] -= share.amount
+            result[account, default: [:]][.transaction(Self.transactionReference(record)), default: .zero] -=
+                share.amount
             result[account, default: [:]][.settlement(settlement.sequence), default: .zero] += share.amount
         }
         for (key, amount) in residual where !amount.isZero {
@@ -275,7 +280,9 @@ struct SubledgerValuation {
             // One pool's revaluations: in range in a ledger the range check wrote (DR-17); clamped, not
             // trapped on, in an older one.
             let clamped = Money(units: narrowClamped(amount.units))
-            if wants(account) { result[accountNames[account], default: [:]][.revaluation(key), default: .zero] += clamped }
+            if wants(account) {
+                result[accountNames[account], default: [:]][.revaluation(key), default: .zero] += clamped
+            }
         }
         return result
     }

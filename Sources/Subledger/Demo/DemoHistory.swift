@@ -24,11 +24,16 @@ public enum DemoHistory {
             ItemSetup(id: "CABLE-3M", model: .movingAverage, defaultPrice: price("4.10")),
         ]
         commands += items.map { .defineItem($0) }
-        commands.append(.setAccounts(group: "machines", accounts: [
-            .init(.inventory, "1460"), .init(.cogs, "5060"), .init(.ppv, "5160"),
-        ]))
-        let basePrices = ["BOLT-M8": 45, "NUT-M8": 12, "OIL-5L": 1800, "PAINT-RED": 3150, "MOTOR-2KW": 25_000,
-                          "CABLE-3M": 410]
+        commands.append(
+            .setAccounts(
+                group: "machines",
+                accounts: [
+                    .init(.inventory, "1460"), .init(.cogs, "5060"), .init(.ppv, "5160"),
+                ]))
+        let basePrices = [
+            "BOLT-M8": 45, "NUT-M8": 12, "OIL-5L": 1800, "PAINT-RED": 3150, "MOTOR-2KW": 25_000,
+            "CABLE-3M": 410,
+        ]
         var counter = 0
         // Physical on-hand per item at the selling site, so the demo never sells what is not there.
         var onHandWest: [String: Int64] = [:]
@@ -41,8 +46,11 @@ public enum DemoHistory {
                     openPhysical.removeFirst()
                     let base = basePrices[first.item]!
                     let invoiced = base + Int(random.next(upTo: 7)) - 3
-                    commands.append(.invoice(.init(date: date, transaction: first.tx,
-                                                   unitPrice: UnitPrice(units: Int64(invoiced) * 100))))
+                    commands.append(
+                        .invoice(
+                            .init(
+                                date: date, transaction: first.tx,
+                                unitPrice: UnitPrice(units: Int64(invoiced) * 100))))
                 }
                 for item in items where random.next(upTo: 4) == 0 {
                     counter += 1
@@ -53,9 +61,12 @@ public enum DemoHistory {
                     let physical = random.next(upTo: 4) == 0
                     let tx = "P\(counter)"
                     if site == "WEST" { onHandWest[item.id, default: 0] += quantity.units / 10_000 }
-                    commands.append(.receive(.init(date: date, item: item.id, transaction: tx, quantity: quantity,
-                                                   unitPrice: unit, physicalOnly: physical,
-                                                   dimensions: DimensionValues(site: site))))
+                    commands.append(
+                        .receive(
+                            .init(
+                                date: date, item: item.id, transaction: tx, quantity: quantity,
+                                unitPrice: unit, physicalOnly: physical,
+                                dimensions: DimensionValues(site: site))))
                     if physical { openPhysical.append((tx, item.id, month * 100 + day + 6)) }
                 }
                 for item in items where random.next(upTo: 3) == 0 {
@@ -65,23 +76,33 @@ public enum DemoHistory {
                     onHandWest[item.id, default: 0] -= wanted
                     counter += 1
                     let journal = random.next(upTo: 10) == 0
-                    commands.append(.issue(.init(date: date, item: item.id, transaction: "S\(counter)",
-                                                 quantity: Quantity(whole: wanted),
-                                                 kind: journal ? .journal : .sale,
-                                                 dimensions: DimensionValues(site: "WEST"))))
+                    commands.append(
+                        .issue(
+                            .init(
+                                date: date, item: item.id, transaction: "S\(counter)",
+                                quantity: Quantity(whole: wanted),
+                                kind: journal ? .journal : .sale,
+                                dimensions: DimensionValues(site: "WEST"))))
                 }
             }
             onHandWest["BOLT-M8", default: 0] -= 10
-            commands.append(.transfer(.init(date: LedgerDate(year: 2026, month: month, day: 28)!, item: "BOLT-M8",
-                                            transaction: "T\(month)", quantity: Quantity(whole: 10),
-                                            from: DimensionValues(site: "WEST"), to: DimensionValues(site: "EAST"))))
+            commands.append(
+                .transfer(
+                    .init(
+                        date: LedgerDate(year: 2026, month: month, day: 28)!, item: "BOLT-M8",
+                        transaction: "T\(month)", quantity: Quantity(whole: 10),
+                        from: DimensionValues(site: "WEST"), to: DimensionValues(site: "EAST"))))
             let monthEnd = LedgerDate(year: 2026, month: month, day: 28)!
             if month == 2 {
-                commands.append(.activateStandardCost(.init(date: monthEnd, item: "MOTOR-2KW", unitCost: price("255.00"))))
+                commands.append(
+                    .activateStandardCost(.init(date: monthEnd, item: "MOTOR-2KW", unitCost: price("255.00"))))
             }
             if month == 3 {
-                commands.append(.revalue(.init(date: monthEnd, item: "CABLE-3M", unitCost: price("4.25"),
-                                               dimensions: DimensionValues(site: "WEST"))))
+                commands.append(
+                    .revalue(
+                        .init(
+                            date: monthEnd, item: "CABLE-3M", unitCost: price("4.25"),
+                            dimensions: DimensionValues(site: "WEST"))))
             }
         }
         return commands

@@ -9,7 +9,10 @@ public enum CommandReader {
     public static func command(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> LedgerCommand {
         let (name, fields) = try jsonFields(bytes, line: line)
         guard let name else {
-            throw Rejection(.missingField, field: "command", "each line needs \"command\": one of \(CommandDecoder.commandNames.joined(separator: ", "))", line: line)
+            throw Rejection(
+                .missingField, field: "command",
+                "each line needs \"command\": one of \(CommandDecoder.commandNames.joined(separator: ", "))", line: line
+            )
         }
         do { return try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: line) }
     }
@@ -22,7 +25,8 @@ public enum CommandReader {
             throw Rejection(.malformed, error.description, line: line)
         }
         guard case .object(let members) = value else {
-            throw Rejection(.malformed, "each line must be a JSON object like {\"command\":\"receive\",...}", line: line)
+            throw Rejection(
+                .malformed, "each line must be a JSON object like {\"command\":\"receive\",...}", line: line)
         }
         var name: String?
         var fields = CommandFields()
@@ -33,10 +37,14 @@ public enum CommandReader {
             case .number(let n): text = n
             case .bool(let b): text = b ? "yes" : "no"
             default:
-                throw Rejection(.malformed, field: member.key, "'\(Echo.cut(member.key))' must be a string, number or boolean", line: line)
+                throw Rejection(
+                    .malformed, field: member.key, "'\(Echo.cut(member.key))' must be a string, number or boolean",
+                    line: line)
             }
             if member.key == "command" {
-                guard name == nil else { throw Rejection(.malformed, field: "command", "\"command\" given twice", line: line) }
+                guard name == nil else {
+                    throw Rejection(.malformed, field: "command", "\"command\" given twice", line: line)
+                }
                 name = text
             } else {
                 fields.set(member.key, text)
@@ -47,15 +55,19 @@ public enum CommandReader {
 
     /// Calls `body` with each command of a JSON Lines text, in order; blank lines are skipped, and a line
     /// over `ImportTextCheck.maximumLineBytes` is refused.
-    public static func forEachJSONLine(_ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil,
-                                       _ body: (LedgerCommand, _ line: Int) throws -> Void) throws {
+    public static func forEachJSONLine(
+        _ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil,
+        _ body: (LedgerCommand, _ line: Int) throws -> Void
+    ) throws {
         try bytes.withUnsafeBytes { buffer in
             var start = 0, line = 0
             while start < buffer.count {
                 line += 1
                 var end = start
                 while end < buffer.count && buffer[end] != 0x0A { end += 1 }
-                guard end - start <= ImportTextCheck.maximumLineBytes else { throw ImportTextCheck.lineTooLong(line: line) }
+                guard end - start <= ImportTextCheck.maximumLineBytes else {
+                    throw ImportTextCheck.lineTooLong(line: line)
+                }
                 var stop = end
                 if stop > start && buffer[stop - 1] == 0x0D { stop -= 1 }
                 let slice = UnsafeRawBufferPointer(rebasing: buffer[start..<stop])
@@ -82,7 +94,9 @@ public enum CommandReader {
         let columns = try csvColumns(header)
         for record in records.dropFirst() {
             guard record.fields.count == columns.count else {
-                throw Rejection(.malformed, "row has \(record.fields.count) cells, the header has \(columns.count)", line: record.line)
+                throw Rejection(
+                    .malformed, "row has \(record.fields.count) cells, the header has \(columns.count)",
+                    line: record.line)
             }
             var name = ""
             var fields = CommandFields()
@@ -92,16 +106,22 @@ public enum CommandReader {
                 if column == "command" { name = cell } else { fields.set(column, cell) }
             }
             guard name == "receive" || name == "issue" else {
-                throw Rejection(.malformed, field: "command", "CSV rows are receive or issue, not '\(Echo.cut(name))'", line: record.line)
+                throw Rejection(
+                    .malformed, field: "command", "CSV rows are receive or issue, not '\(Echo.cut(name))'",
+                    line: record.line)
             }
             let command: LedgerCommand
-            do { command = try CommandDecoder.decode(command: name, fields) } catch { throw error.at(line: record.line) }
+            do { command = try CommandDecoder.decode(command: name, fields) } catch {
+                throw error.at(line: record.line)
+            }
             try body(command, record.line)
         }
     }
 
-    static let csvColumnNames: Set<String> = ["command", "date", "item", "tx", "qty", "cost", "physical", "kind",
-                                              "site", "warehouse", "batch", "serial"]
+    static let csvColumnNames: Set<String> = [
+        "command", "date", "item", "tx", "qty", "cost", "physical", "kind",
+        "site", "warehouse", "batch", "serial",
+    ]
 
     /// The header's column names, normalized. A column named twice is refused: which cell counts would be
     /// a guess.
@@ -109,16 +129,20 @@ public enum CommandReader {
         let columns = header.fields.map { ExternalTrialBalance.trimmed($0).lowercased() }
         for (position, column) in columns.enumerated() {
             guard csvColumnNames.contains(column) else {
-                throw Rejection(.malformed, field: Echo.cut(column),
-                                "unknown CSV column '\(Echo.cut(column))'; valid: \(csvColumnNames.sorted().joined(separator: ", "))",
-                                line: header.line)
+                throw Rejection(
+                    .malformed, field: Echo.cut(column),
+                    "unknown CSV column '\(Echo.cut(column))'; valid: \(csvColumnNames.sorted().joined(separator: ", "))",
+                    line: header.line)
             }
             guard !columns[..<position].contains(column) else {
-                throw Rejection(.malformed, field: column, "the header names column '\(column)' twice", line: header.line)
+                throw Rejection(
+                    .malformed, field: column, "the header names column '\(column)' twice", line: header.line)
             }
         }
         guard columns.contains("command") else {
-            throw Rejection(.missingField, field: "command", "the header needs a 'command' column (receive or issue)", line: header.line)
+            throw Rejection(
+                .missingField, field: "command", "the header needs a 'command' column (receive or issue)",
+                line: header.line)
         }
         return columns
     }

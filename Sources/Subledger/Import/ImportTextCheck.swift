@@ -1,9 +1,10 @@
+import SubledgerCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SubledgerCore
 
 /// Limits that keep a wrong file from exhausting memory: an import file is text (a NUL byte means a
 /// binary file, or `/dev/zero`), and a JSON Lines line is at most 1 MiB (a command is a few hundred
@@ -39,12 +40,15 @@ public struct ImportTextCheck {
     }
 
     static func notText(line: Int) -> Rejection {
-        Rejection(.malformed, "the file is not text: it holds a NUL byte (a binary file?); import takes JSON Lines or CSV",
-                  line: line)
+        Rejection(
+            .malformed, "the file is not text: it holds a NUL byte (a binary file?); import takes JSON Lines or CSV",
+            line: line)
     }
 
     static func lineTooLong(line: Int) -> Rejection {
-        Rejection(.malformed, "the line is longer than 1 MiB (\(maximumLineBytes) bytes); a JSON Lines command is one short line",
-                  line: line)
+        Rejection(
+            .malformed,
+            "the line is longer than 1 MiB (\(maximumLineBytes) bytes); a JSON Lines command is one short line",
+            line: line)
     }
 }

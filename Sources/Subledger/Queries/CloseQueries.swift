@@ -83,8 +83,9 @@ extension Ledger {
     /// Closes and recalculations in log order, reversed ones included (`reversedBy` says by which event).
     public func closes() -> [CloseRow] {
         var rows = state.closes.map {
-            CloseRow(date: $0.date, mode: $0.mode, sequence: $0.sequence, notes: $0.log, entryCount: 0, settledCount: 0,
-                     issueAdjustment: .zero, receiptAdjustment: .zero, reversedBy: $0.reversedBy)
+            CloseRow(
+                date: $0.date, mode: $0.mode, sequence: $0.sequence, notes: $0.log, entryCount: 0, settledCount: 0,
+                issueAdjustment: .zero, receiptAdjustment: .zero, reversedBy: $0.reversedBy)
         }
         for (record, owner) in zip(state.settlements, ownerIndices()) {
             guard let index = owner else { continue }
@@ -125,7 +126,9 @@ extension Ledger {
     /// Settlement entries in log order, optionally only those of one item, those that name a transaction
     /// (as the transaction changed or as its counterpart), and those of one run (by the sequence of its
     /// `close.posted` event).
-    public func settlements(item: String? = nil, transaction: String? = nil, closeSequence: Int64? = nil)
+    public func settlements(
+        item: String? = nil, transaction: String? = nil, closeSequence: Int64? = nil
+    )
         -> [SettlementRow]
     {
         var rows: [SettlementRow] = []
@@ -134,10 +137,13 @@ extension Ledger {
             if let closeSequence, owner != closeSequence { continue }
             let entry = record.entry
             if let transaction, entry.transaction != transaction && entry.counterpart != transaction { continue }
-            let itemID = state.transactions[entry.transaction]?.item ?? state.transactions[entry.counterpart]?.item ?? ""
+            let itemID =
+                state.transactions[entry.transaction]?.item ?? state.transactions[entry.counterpart]?.item ?? ""
             if let item, itemID != item { continue }
-            rows.append(SettlementRow(date: record.date, sequence: record.sequence, closeSequence: owner,
-                                      mode: record.mode, item: itemID, entry: entry))
+            rows.append(
+                SettlementRow(
+                    date: record.date, sequence: record.sequence, closeSequence: owner,
+                    mode: record.mode, item: itemID, entry: entry))
         }
         return rows
     }

@@ -31,10 +31,13 @@ public enum EventRendering {
             o.addIfPresent("price", s.defaultPrice.map(number)); o.addIfPresent("standard", s.standardCost.map(number))
             o.add("group", .string(s.postingGroup))
             o.add("dimensions", .array(s.dimensions.dimensions.map { .string($0.rawValue) }))
-            o.add("negative", .bool(s.negativeInventoryAllowed)); o.add("fixed_receipt_price", .bool(s.fixedReceiptPrice))
+            o.add("negative", .bool(s.negativeInventoryAllowed));
+            o.add("fixed_receipt_price", .bool(s.fixedReceiptPrice))
         case .accountsSet(let group, let accounts):
             o.add("group", .string(group))
-            o.add("accounts", .object(accounts.map { JSONMember(key: $0.postingType.rawValue, value: .string($0.account)) }))
+            o.add(
+                "accounts",
+                .object(accounts.map { JSONMember(key: $0.postingType.rawValue, value: .string($0.account)) }))
         case .receiptPosted(let e):
             o.add("tx", .string(e.transaction)); o.add("item", .string(e.item)); o.add("kind", .string(e.kind.rawValue))
             o.add("dimensions", dimensions(e.dimensions)); o.add("qty", number(e.quantity))
@@ -47,7 +50,8 @@ public enum EventRendering {
             o.add("physical_only", .bool(e.physicalOnly)); o.add("cost_amount", number(e.costAmount))
             o.add("cost_source", .string(e.costSource.name)); o.add("lines", lines(e.lines))
         case .invoicePosted(let e):
-            o.add("tx", .string(e.transaction)); o.add("qty", number(e.quantity)); o.add("unit_price", number(e.unitPrice))
+            o.add("tx", .string(e.transaction)); o.add("qty", number(e.quantity));
+            o.add("unit_price", number(e.unitPrice))
             o.add("physical_value_reversed", number(e.physicalValueReversed))
             o.add("physical_offset_reversed", number(e.physicalOffsetReversed))
             o.add("financial_value", number(e.financialValue)); o.add("cost_source", .string(e.costSource.name))
@@ -60,10 +64,15 @@ public enum EventRendering {
             o.add("cost_source", .string(e.costSource.name)); o.add("lines", lines(e.lines))
         case .standardCostActivated(let e):
             o.add("item", .string(e.item)); o.add("unit_cost", number(e.unitCost))
-            o.add("revaluations", .array(e.revaluations.map {
-                ["dimensions": dimensions($0.dimensions), "physical_delta": number($0.physicalDelta),
-                 "financial_delta": number($0.financialDelta)]
-            }))
+            o.add(
+                "revaluations",
+                .array(
+                    e.revaluations.map {
+                        [
+                            "dimensions": dimensions($0.dimensions), "physical_delta": number($0.physicalDelta),
+                            "financial_delta": number($0.financialDelta),
+                        ]
+                    }))
             o.add("lines", lines(e.lines))
         case .movingAverageRevalued(let e):
             o.add("item", .string(e.item)); o.add("dimensions", dimensions(e.dimensions))
@@ -71,10 +80,14 @@ public enum EventRendering {
         case .receiptAdjusted(let e):
             o.add("tx", .string(e.transaction)); o.add("amount", number(e.amount)); o.add("lines", lines(e.lines))
         case .settlementPosted(let e):
-            o.add("mode", .string(e.mode.name)); o.add("item", .string(e.item)); o.add("dimensions", dimensions(e.dimensions))
-            o.add("closing_receipts", .array(e.closingReceipts.map {
-                ["id": .string($0.id), "qty": number($0.quantity), "value": number($0.value)]
-            }))
+            o.add("mode", .string(e.mode.name)); o.add("item", .string(e.item));
+            o.add("dimensions", dimensions(e.dimensions))
+            o.add(
+                "closing_receipts",
+                .array(
+                    e.closingReceipts.map {
+                        ["id": .string($0.id), "qty": number($0.quantity), "value": number($0.value)]
+                    }))
             o.add("entries", .array(e.entries.map(entry)))
             o.add("lines", lines(e.lines))
         case .closePosted(let e):
@@ -105,14 +118,19 @@ public enum EventRendering {
     public static func number<T: FixedPoint>(_ value: T) -> JSONValue { .string(value.description) }
 
     public static func dimensions(_ values: DimensionValues) -> JSONValue {
-        .object(Dimension.allCases.compactMap {
-            values[$0].isEmpty ? nil : JSONMember(key: $0.rawValue, value: .string(values[$0]))
-        })
+        .object(
+            Dimension.allCases.compactMap {
+                values[$0].isEmpty ? nil : JSONMember(key: $0.rawValue, value: .string(values[$0]))
+            })
     }
 
     public static func lines(_ lines: [VoucherLine]) -> JSONValue {
-        .array(lines.map {
-            ["posting_type": .string($0.postingType.rawValue), "account": .string($0.account), "amount": number($0.amount)]
-        })
+        .array(
+            lines.map {
+                [
+                    "posting_type": .string($0.postingType.rawValue), "account": .string($0.account),
+                    "amount": number($0.amount),
+                ]
+            })
     }
 }

@@ -47,8 +47,9 @@ extension LedgerState {
         pools.keys.sorted().compactMap { key in
             guard item == nil || key.item == item, let setup = items[key.item] else { return nil }
             let pool = pools[key]!
-            return OnHandRow(item: key.item, model: setup.model, dimensions: key.dimensions, pool: pool,
-                             averageCost: pool.averageCost(includePhysical: setup.averagesPhysicalRows))
+            return OnHandRow(
+                item: key.item, model: setup.model, dimensions: key.dimensions, pool: pool,
+                averageCost: pool.averageCost(includePhysical: setup.averagesPhysicalRows))
         }
     }
 
@@ -58,10 +59,12 @@ extension LedgerState {
                 (a.sequence, a.direction == .issue ? 0 : 1, a.id) < (b.sequence, b.direction == .issue ? 0 : 1, b.id)
             }
             .map { record in
-                let receiptLeg = record.kind == .transferOut
+                let receiptLeg =
+                    record.kind == .transferOut
                     ? transactions[SyntheticID.transferReceipt(record.id)] : nil
-                return TransactionRow(record: record, model: items[record.item]!.model,
-                                      accounts: accounts(of: record), destination: receiptLeg?.dimensions)
+                return TransactionRow(
+                    record: record, model: items[record.item]!.model,
+                    accounts: accounts(of: record), destination: receiptLeg?.dimensions)
             }
     }
 
@@ -105,8 +108,9 @@ extension Ledger {
             guard !lines.isEmpty, row.stored.envelope.date <= date else { return nil }
             let ref = EventRendering.reference(row.event)
             guard reference == nil || ref == reference else { return nil }
-            return VoucherRow(sequence: row.stored.sequence, date: row.stored.envelope.date,
-                              eventType: row.stored.envelope.type, reference: ref, lines: lines)
+            return VoucherRow(
+                sequence: row.stored.sequence, date: row.stored.envelope.date,
+                eventType: row.stored.envelope.type, reference: ref, lines: lines)
         }
     }
 

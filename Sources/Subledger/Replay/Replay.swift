@@ -65,18 +65,24 @@ public enum Replay {
     /// order. Setup events are dated 0001-01-01, so they are always included. Events that refer to a
     /// transaction or close the as-of state does not hold are skipped and listed (`SkippedEvent`).
     /// `progress(done, total)` counts events read of the log's events.
-    package static func state(of store: EventStore, asOf date: LedgerDate?,
-                             progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
+    package static func state(
+        of store: EventStore, asOf date: LedgerDate?,
+        progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> ReplayOutcome {
         let last = try lastSequence(store)
         guard let date else { return try fold(store, through: last, progress: progress) }
         return try fold(store, through: last, asOf: date, progress: progress)
     }
 
     /// Folds the log prefix 1...`sequence`: the projection as it was right after that event.
-    package static func state(of store: EventStore, atSequence sequence: Int64,
-                             progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
+    package static func state(
+        of store: EventStore, atSequence sequence: Int64,
+        progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> ReplayOutcome {
         let last = try lastSequence(store)
-        guard sequence >= 0, sequence <= last else { throw ReplayError.sequenceOutOfRange(requested: sequence, last: last) }
+        guard sequence >= 0, sequence <= last else {
+            throw ReplayError.sequenceOutOfRange(requested: sequence, last: last)
+        }
         return try fold(store, through: sequence, progress: progress)
     }
 
@@ -85,8 +91,10 @@ public enum Replay {
     }
 
     /// Every event of 1...`last`, as `Ledger.catchUp` folds them.
-    static func fold(_ store: EventStore, through last: Int64,
-                     progress: ((Int64, Int64) -> Void)?) throws -> ReplayOutcome {
+    static func fold(
+        _ store: EventStore, through last: Int64,
+        progress: ((Int64, Int64) -> Void)?
+    ) throws -> ReplayOutcome {
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
         if last > 0 {
@@ -100,8 +108,10 @@ public enum Replay {
     }
 
     /// The events of 1...`last` dated on or before `date`. Later-dated events are not even decoded.
-    static func fold(_ store: EventStore, through last: Int64, asOf date: LedgerDate,
-                     progress: ((Int64, Int64) -> Void)?) throws -> ReplayOutcome {
+    static func fold(
+        _ store: EventStore, through last: Int64, asOf date: LedgerDate,
+        progress: ((Int64, Int64) -> Void)?
+    ) throws -> ReplayOutcome {
         var state = LedgerState()
         var skipped: [SkippedEvent] = []
         if last > 0 {
@@ -110,9 +120,11 @@ public enum Replay {
                 guard view.date <= date else { return }
                 let event = try decode(view)
                 if let missing = missingReference(event, in: state) {
-                    skipped.append(SkippedEvent(sequence: view.sequence, date: view.date, type: view.typeName,
-                                                reason: "\(missing.noun) '\(missing.id)' is dated after \(date)",
-                                                missing: missing.id, reference: EventRendering.reference(event)))
+                    skipped.append(
+                        SkippedEvent(
+                            sequence: view.sequence, date: view.date, type: view.typeName,
+                            reason: "\(missing.noun) '\(missing.id)' is dated after \(date)",
+                            missing: missing.id, reference: EventRendering.reference(event)))
                     return
                 }
                 try apply(event, view, to: &state)
@@ -151,7 +163,9 @@ public enum Replay {
     /// What `event` refers to that `state` does not hold (`LedgerState.apply` requires it), or nil.
     /// Only an as-of replay can meet this: a log prefix always holds what its events refer to.
     static func missingReference(_ event: LedgerEvent, in state: LedgerState) -> (noun: String, id: String)? {
-        func transaction(_ id: String) -> (noun: String, id: String)? { state.transactions[id] == nil ? ("transaction", id) : nil }
+        func transaction(_ id: String) -> (noun: String, id: String)? {
+            state.transactions[id] == nil ? ("transaction", id) : nil
+        }
         func item(_ id: String) -> (noun: String, id: String)? { state.items[id] == nil ? ("item", id) : nil }
         switch event {
         case .itemDefined, .accountsSet, .closePosted:
@@ -172,11 +186,15 @@ public enum Replay {
             for entry in e.entries {
                 if !created.contains(entry.transaction), let missing = transaction(entry.transaction) { return missing }
                 if entry.kind == .settlement, !created.contains(entry.counterpart),
-                   let missing = transaction(entry.counterpart) { return missing }
+                    let missing = transaction(entry.counterpart)
+                {
+                    return missing
+                }
             }
             return nil
         case .closeReversed(let e):
-            return state.closes.contains { $0.sequence == e.closeSequence } ? nil : ("close at sequence", String(e.closeSequence))
+            return state.closes.contains { $0.sequence == e.closeSequence }
+                ? nil : ("close at sequence", String(e.closeSequence))
         }
     }
 }
@@ -189,7 +207,8 @@ extension Ledger {
     }
 
     /// The projection right after event `sequence` (the log prefix 1...sequence), rebuilt from the log.
-    public func replayState(atSequence sequence: Int64, progress: ((Int64, Int64) -> Void)? = nil) throws -> LedgerState {
+    public func replayState(atSequence sequence: Int64, progress: ((Int64, Int64) -> Void)? = nil) throws -> LedgerState
+    {
         try replay(atSequence: sequence, progress: progress).state
     }
 
@@ -221,12 +240,14 @@ extension Ledger {
         let replayedDigest = StateDigest(replayed), liveDigest = pendingLiveDigest.wait()
         var difference: String?
         if liveDigest != replayedDigest {
-            difference = StateDigest.firstDifference(live, replayed, labels: ("live", "replayed"))
+            difference =
+                StateDigest.firstDifference(live, replayed, labels: ("live", "replayed"))
                 ?? "the digests differ but no field does (a serialization fault)"
         }
-        return ReplayVerification(matches: liveDigest == replayedDigest, liveDigest: liveDigest,
-                                  replayedDigest: replayedDigest, firstDifference: difference,
-                                  events: live.lastSequence)
+        return ReplayVerification(
+            matches: liveDigest == replayedDigest, liveDigest: liveDigest,
+            replayedDigest: replayedDigest, firstDifference: difference,
+            events: live.lastSequence)
     }
 }
 

@@ -37,8 +37,10 @@ public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertibl
     /// canonical order (log counters, items, posting profiles, pools, transactions, marks, settlements,
     /// closes, warnings, GL accounts), records by sorted key (or position, for ordered lists), fields in
     /// the order they are hashed.
-    public static func firstDifference(_ lhs: LedgerState, _ rhs: LedgerState,
-                                       labels: (String, String) = ("live", "replayed")) -> String? {
+    public static func firstDifference(
+        _ lhs: LedgerState, _ rhs: LedgerState,
+        labels: (String, String) = ("live", "replayed")
+    ) -> String? {
         let left = CanonicalState(lhs), right = CanonicalState(rhs)
         for section in CanonicalState.sections {
             if let difference = section.compare(left, right, labels) { return difference }
@@ -275,7 +277,9 @@ final class CanonicalState {
     /// An interned account set as (posting type, account) sorted by posting type.
     func accountSet(_ id: Int32) -> [(type: PostingType, account: String)] {
         if let cached = accountSets[id] { return cached }
-        let resolved = state.accountSets[id].sorted { $0.key.code < $1.key.code }.map { (type: $0.key, account: $0.value) }
+        let resolved = state.accountSets[id].sorted { $0.key.code < $1.key.code }.map {
+            (type: $0.key, account: $0.value)
+        }
         accountSets[id] = resolved
         return resolved
     }
@@ -288,9 +292,11 @@ final class CanonicalState {
     }
 
     /// A section of records identified by sorted, unique keys (dictionaries).
-    static func keyed<Key: Comparable>(_ name: StaticString, keys: @escaping (CanonicalState) -> [Key],
-                                       describe: @escaping (Key) -> String,
-                                       write: @escaping (CanonicalState, Key, inout CanonicalWriter) -> Void) -> Section {
+    static func keyed<Key: Comparable>(
+        _ name: StaticString, keys: @escaping (CanonicalState) -> [Key],
+        describe: @escaping (Key) -> String,
+        write: @escaping (CanonicalState, Key, inout CanonicalWriter) -> Void
+    ) -> Section {
         Section(
             name: name,
             write: { canonical, writer in
@@ -323,9 +329,11 @@ final class CanonicalState {
     }
 
     /// A section of records in an order that is part of the state (lists), compared position by position.
-    static func ordered(_ name: StaticString, count: @escaping (LedgerState) -> Int,
-                        describe: @escaping (LedgerState, Int) -> String,
-                        write: @escaping (LedgerState, Int, inout CanonicalWriter) -> Void) -> Section {
+    static func ordered(
+        _ name: StaticString, count: @escaping (LedgerState) -> Int,
+        describe: @escaping (LedgerState, Int) -> String,
+        write: @escaping (LedgerState, Int, inout CanonicalWriter) -> Void
+    ) -> Section {
         Section(
             name: name,
             write: { canonical, writer in
@@ -367,158 +375,174 @@ final class CanonicalState {
     }
 
     /// Every section, in canonical order.
-    static var sections: [Section] { [
-        keyed("log", keys: { _ in [0] }, describe: { _ in "log" }) { canonical, _, w in
-            let state = canonical.state
-            w.count("events applied", state.eventCount)
-            w.integer("last sequence", state.lastSequence, String(state.lastSequence))
-            w.count("GL lines", state.ledger.lineCount)
-        },
-        keyed("items", keys: { $0.items }, describe: { "item \($0)" }) { canonical, id, w in
-            let setup = canonical.state.items[id]!
-            w.string("id", setup.id)
-            w.string("model", setup.model.rawValue)
-            w.flag("include physical value", setup.includePhysicalValue)
-            w.number("default price", setup.defaultPrice)
-            w.number("standard cost", setup.standardCost)
-            w.string("posting group", setup.postingGroup)
-            w.integer("financial dimensions", Int64(setup.dimensions.bits),
-                      setup.dimensions.dimensions.map(\.rawValue).joined(separator: ","))
-            w.flag("negative inventory allowed", setup.negativeInventoryAllowed)
-            w.flag("fixed receipt price", setup.fixedReceiptPrice)
-        },
-        keyed("profiles", keys: { $0.profileGroups },
-              describe: { $0.isEmpty ? "default posting profile" : "posting profile \($0)" }) { canonical, group, w in
-            let accounts = canonical.state.profiles.accounts[group]!.sorted { $0.key.code < $1.key.code }
-            w.string("group", group)
-            w.count("accounts", accounts.count)
-            for (type, account) in accounts {
-                w.integer("posting type", Int64(type.code), type.rawValue)
-                w.string("\(type.rawValue) account", account)
-            }
-        },
-        keyed("pools", keys: { $0.pools }, describe: poolName) { canonical, key, w in
-            let pool = canonical.state.pools[key]!
-            w.string("item", key.item)
-            w.dimensions(key.dimensions)
-            w.number("physical quantity", pool.physicalQuantity)
-            w.number("physical value", pool.physicalValue)
-            w.number("financial quantity", pool.financialQuantity)
-            w.number("financial value", pool.financialValue)
-            w.number("last issue unit cost", pool.lastIssueUnitCost)
-            w.date("latest date", pool.latestDate)
-        },
-        keyed("transactions", keys: { $0.transactions }, describe: { "transaction \($0.id)" }) { canonical, key, w in
-            let record = canonical.state.transactions[key.index].value
-            w.string("id", record.id)
-            w.integer("sequence", record.sequence, String(record.sequence))
-            w.string("item", record.item)
-            w.integer("direction", record.direction == .receipt ? 1 : 2, record.direction.rawValue)
-            w.integer("kind", Int64(record.kind.code), record.kind.name)
-            w.dimensions(record.dimensions)
-            w.date("date", record.date)
-            w.date("financial date", record.financialDate)
-            w.integer("financial sequence", record.financialSequence, String(record.financialSequence))
-            w.number("quantity", record.quantity)
-            w.number("unit price", record.unitPrice)
-            w.number("physical open quantity", record.physicalOpenQuantity)
-            w.number("physical open value", record.physicalOpenValue)
-            w.number("physical open offset", record.physicalOpenOffset)
-            w.number("financial quantity", record.financialQuantity)
-            w.number("financial value", record.financialValue)
-            w.number("adjustment", record.adjustment)
-            w.number("physical adjustment", record.physicalAdjustment)
-            w.number("settled quantity", record.settledQuantity)
-            w.number("settled value", record.settledValue)
-            w.count("parts", record.parts.count)
-            for (index, part) in record.parts.enumerated() {
-                w.date("part \(index) date", part.date)
-                w.integer("part \(index) sequence", part.sequence, String(part.sequence))
-                w.number("part \(index) quantity", part.quantity)
-                w.number("part \(index) value", part.value)
-                w.number("part \(index) adjustment", part.adjustment)
-                w.number("part \(index) settled quantity", part.settledQuantity)
-                w.number("part \(index) settled value", part.settledValue)
-            }
-            w.integer("cost source", Int64(record.costSource.rawValue), record.costSource.name)
-            writeAccounts("posted", canonical.accountSet(record.postedAccounts), &w)
-            writeAccounts("invoice", canonical.accountSet(record.invoiceAccounts), &w)
-        },
-        keyed("marks", keys: { $0.marks }, describe: { "marks of \($0)" }) { canonical, issue, w in
-            let marks = canonical.state.marks[issue]!
-            w.string("issue", issue)
-            w.count("marks", marks.count)
-            for (index, mark) in marks.enumerated() {
-                w.string("mark \(index + 1) receipt", mark.receipt)
-                w.number("mark \(index + 1) quantity", mark.quantity)
-            }
-        },
-        ordered("settlements", count: { $0.settlements.count }, describe: { state, index in
-            let entry = state.settlements[index].entry
-            let counterpart = entry.counterpart.isEmpty ? "" : " against \(entry.counterpart)"
-            return "settlement #\(index + 1) (\(entry.transaction)\(counterpart))"
-        }) { state, index, w in
-            let record = state.settlements[index]
-            w.date("date", record.date)
-            w.integer("sequence", record.sequence, String(record.sequence))
-            w.integer("mode", Int64(record.mode.rawValue), record.mode.name)
-            writeEntry(record.entry, "", &w)
-        },
-        ordered("closes", count: { $0.closes.count }, describe: { state, index in
-            let close = state.closes[index]
-            return "close #\(index + 1) (\(close.mode.name) \(close.date))"
-        }) { state, index, w in
-            let close = state.closes[index]
-            w.date("date", close.date)
-            w.integer("mode", Int64(close.mode.rawValue), close.mode.name)
-            w.integer("sequence", close.sequence, String(close.sequence))
-            w.optional("reversed by", close.reversedBy, String(close.reversedBy!))
-            w.count("log lines", close.log.count)
-            for (number, note) in close.log.enumerated() { writeNote(note, "log line \(number + 1) ", &w) }
-            w.count("settlement events", close.events.count)
-            for (number, event) in close.events.enumerated() {
-                let prefix = "settlement event \(number + 1) "
-                w.integer(prefix + "mode", Int64(event.mode.rawValue), event.mode.name)
-                w.string(prefix + "item", event.item)
-                w.dimensions(event.dimensions)
-                w.count(prefix + "closing receipts", event.closingReceipts.count)
-                for receipt in event.closingReceipts {
-                    w.string(prefix + "closing receipt", receipt.id)
-                    w.number(prefix + "closing receipt \(receipt.id) quantity", receipt.quantity)
-                    w.number(prefix + "closing receipt \(receipt.id) value", receipt.value)
+    static var sections: [Section] {
+        [
+            keyed("log", keys: { _ in [0] }, describe: { _ in "log" }) { canonical, _, w in
+                let state = canonical.state
+                w.count("events applied", state.eventCount)
+                w.integer("last sequence", state.lastSequence, String(state.lastSequence))
+                w.count("GL lines", state.ledger.lineCount)
+            },
+            keyed("items", keys: { $0.items }, describe: { "item \($0)" }) { canonical, id, w in
+                let setup = canonical.state.items[id]!
+                w.string("id", setup.id)
+                w.string("model", setup.model.rawValue)
+                w.flag("include physical value", setup.includePhysicalValue)
+                w.number("default price", setup.defaultPrice)
+                w.number("standard cost", setup.standardCost)
+                w.string("posting group", setup.postingGroup)
+                w.integer(
+                    "financial dimensions", Int64(setup.dimensions.bits),
+                    setup.dimensions.dimensions.map(\.rawValue).joined(separator: ","))
+                w.flag("negative inventory allowed", setup.negativeInventoryAllowed)
+                w.flag("fixed receipt price", setup.fixedReceiptPrice)
+            },
+            keyed(
+                "profiles", keys: { $0.profileGroups },
+                describe: { $0.isEmpty ? "default posting profile" : "posting profile \($0)" }
+            ) { canonical, group, w in
+                let accounts = canonical.state.profiles.accounts[group]!.sorted { $0.key.code < $1.key.code }
+                w.string("group", group)
+                w.count("accounts", accounts.count)
+                for (type, account) in accounts {
+                    w.integer("posting type", Int64(type.code), type.rawValue)
+                    w.string("\(type.rawValue) account", account)
                 }
-                w.count(prefix + "entries", event.entries.count)
-                for (entryNumber, entry) in event.entries.enumerated() {
-                    writeEntry(entry, prefix + "entry \(entryNumber + 1) ", &w)
+            },
+            keyed("pools", keys: { $0.pools }, describe: poolName) { canonical, key, w in
+                let pool = canonical.state.pools[key]!
+                w.string("item", key.item)
+                w.dimensions(key.dimensions)
+                w.number("physical quantity", pool.physicalQuantity)
+                w.number("physical value", pool.physicalValue)
+                w.number("financial quantity", pool.financialQuantity)
+                w.number("financial value", pool.financialValue)
+                w.number("last issue unit cost", pool.lastIssueUnitCost)
+                w.date("latest date", pool.latestDate)
+            },
+            keyed("transactions", keys: { $0.transactions }, describe: { "transaction \($0.id)" }) {
+                canonical, key, w in
+                let record = canonical.state.transactions[key.index].value
+                w.string("id", record.id)
+                w.integer("sequence", record.sequence, String(record.sequence))
+                w.string("item", record.item)
+                w.integer("direction", record.direction == .receipt ? 1 : 2, record.direction.rawValue)
+                w.integer("kind", Int64(record.kind.code), record.kind.name)
+                w.dimensions(record.dimensions)
+                w.date("date", record.date)
+                w.date("financial date", record.financialDate)
+                w.integer("financial sequence", record.financialSequence, String(record.financialSequence))
+                w.number("quantity", record.quantity)
+                w.number("unit price", record.unitPrice)
+                w.number("physical open quantity", record.physicalOpenQuantity)
+                w.number("physical open value", record.physicalOpenValue)
+                w.number("physical open offset", record.physicalOpenOffset)
+                w.number("financial quantity", record.financialQuantity)
+                w.number("financial value", record.financialValue)
+                w.number("adjustment", record.adjustment)
+                w.number("physical adjustment", record.physicalAdjustment)
+                w.number("settled quantity", record.settledQuantity)
+                w.number("settled value", record.settledValue)
+                w.count("parts", record.parts.count)
+                for (index, part) in record.parts.enumerated() {
+                    w.date("part \(index) date", part.date)
+                    w.integer("part \(index) sequence", part.sequence, String(part.sequence))
+                    w.number("part \(index) quantity", part.quantity)
+                    w.number("part \(index) value", part.value)
+                    w.number("part \(index) adjustment", part.adjustment)
+                    w.number("part \(index) settled quantity", part.settledQuantity)
+                    w.number("part \(index) settled value", part.settledValue)
                 }
-                w.lines(event.lines)
-            }
-        },
-        ordered("warnings", count: { $0.warnings.count }, describe: { _, index in "warning #\(index + 1)" }) { state, index, w in
-            let warning = state.warnings[index]
-            w.integer("code", Int64(warning.code), warning.name)
-            w.string("transaction", warning.transaction)
-        },
-        keyed("ledger", keys: { $0.accountNames }, describe: { "GL account \($0)" }) { canonical, name, w in
-            let ledger = canonical.state.ledger
-            w.string("account", name)
-            w.number("balance", ledger.balance(name))
-            let types = ledger.postingTypes(of: name)
-            w.integer("posting types", Int64(types.reduce(UInt32(0)) { $0 | (1 << UInt32($1.code)) }),
-                      types.map(\.rawValue).joined(separator: ","))
-            let account = canonical.accounts[name]
-            let days = account?.days ?? [], amounts = account?.amounts ?? []
-            w.count("days posted", days.count)
-            for (day, amount) in zip(days, amounts) {
-                let date = LedgerDate(yyyymmdd: day)
-                w.integer("posted on day", Int64(day), date?.description ?? String(day))
-                w.number("net amount on \(date?.description ?? String(day))", amount)
-            }
-        },
-    ] }
+                w.integer("cost source", Int64(record.costSource.rawValue), record.costSource.name)
+                writeAccounts("posted", canonical.accountSet(record.postedAccounts), &w)
+                writeAccounts("invoice", canonical.accountSet(record.invoiceAccounts), &w)
+            },
+            keyed("marks", keys: { $0.marks }, describe: { "marks of \($0)" }) { canonical, issue, w in
+                let marks = canonical.state.marks[issue]!
+                w.string("issue", issue)
+                w.count("marks", marks.count)
+                for (index, mark) in marks.enumerated() {
+                    w.string("mark \(index + 1) receipt", mark.receipt)
+                    w.number("mark \(index + 1) quantity", mark.quantity)
+                }
+            },
+            ordered(
+                "settlements", count: { $0.settlements.count },
+                describe: { state, index in
+                    let entry = state.settlements[index].entry
+                    let counterpart = entry.counterpart.isEmpty ? "" : " against \(entry.counterpart)"
+                    return "settlement #\(index + 1) (\(entry.transaction)\(counterpart))"
+                }
+            ) { state, index, w in
+                let record = state.settlements[index]
+                w.date("date", record.date)
+                w.integer("sequence", record.sequence, String(record.sequence))
+                w.integer("mode", Int64(record.mode.rawValue), record.mode.name)
+                writeEntry(record.entry, "", &w)
+            },
+            ordered(
+                "closes", count: { $0.closes.count },
+                describe: { state, index in
+                    let close = state.closes[index]
+                    return "close #\(index + 1) (\(close.mode.name) \(close.date))"
+                }
+            ) { state, index, w in
+                let close = state.closes[index]
+                w.date("date", close.date)
+                w.integer("mode", Int64(close.mode.rawValue), close.mode.name)
+                w.integer("sequence", close.sequence, String(close.sequence))
+                w.optional("reversed by", close.reversedBy, String(close.reversedBy!))
+                w.count("log lines", close.log.count)
+                for (number, note) in close.log.enumerated() { writeNote(note, "log line \(number + 1) ", &w) }
+                w.count("settlement events", close.events.count)
+                for (number, event) in close.events.enumerated() {
+                    let prefix = "settlement event \(number + 1) "
+                    w.integer(prefix + "mode", Int64(event.mode.rawValue), event.mode.name)
+                    w.string(prefix + "item", event.item)
+                    w.dimensions(event.dimensions)
+                    w.count(prefix + "closing receipts", event.closingReceipts.count)
+                    for receipt in event.closingReceipts {
+                        w.string(prefix + "closing receipt", receipt.id)
+                        w.number(prefix + "closing receipt \(receipt.id) quantity", receipt.quantity)
+                        w.number(prefix + "closing receipt \(receipt.id) value", receipt.value)
+                    }
+                    w.count(prefix + "entries", event.entries.count)
+                    for (entryNumber, entry) in event.entries.enumerated() {
+                        writeEntry(entry, prefix + "entry \(entryNumber + 1) ", &w)
+                    }
+                    w.lines(event.lines)
+                }
+            },
+            ordered("warnings", count: { $0.warnings.count }, describe: { _, index in "warning #\(index + 1)" }) {
+                state, index, w in
+                let warning = state.warnings[index]
+                w.integer("code", Int64(warning.code), warning.name)
+                w.string("transaction", warning.transaction)
+            },
+            keyed("ledger", keys: { $0.accountNames }, describe: { "GL account \($0)" }) { canonical, name, w in
+                let ledger = canonical.state.ledger
+                w.string("account", name)
+                w.number("balance", ledger.balance(name))
+                let types = ledger.postingTypes(of: name)
+                w.integer(
+                    "posting types", Int64(types.reduce(UInt32(0)) { $0 | (1 << UInt32($1.code)) }),
+                    types.map(\.rawValue).joined(separator: ","))
+                let account = canonical.accounts[name]
+                let days = account?.days ?? [], amounts = account?.amounts ?? []
+                w.count("days posted", days.count)
+                for (day, amount) in zip(days, amounts) {
+                    let date = LedgerDate(yyyymmdd: day)
+                    w.integer("posted on day", Int64(day), date?.description ?? String(day))
+                    w.number("net amount on \(date?.description ?? String(day))", amount)
+                }
+            },
+        ]
+    }
 
-    static func writeAccounts(_ label: String, _ accounts: [(type: PostingType, account: String)],
-                              _ w: inout CanonicalWriter) {
+    static func writeAccounts(
+        _ label: String, _ accounts: [(type: PostingType, account: String)],
+        _ w: inout CanonicalWriter
+    ) {
         w.count("\(label) accounts", accounts.count)
         for (type, account) in accounts {
             w.integer("\(label) posting type", Int64(type.code), type.rawValue)

@@ -42,7 +42,9 @@ public enum ScenarioParser {
                 if let equals = token.firstIndex(of: "=") {
                     let key = String(token[..<equals]), value = String(token[token.index(after: equals)...])
                     guard !key.isEmpty, !value.isEmpty else { throw Failure(message: "'\(token)' is not key=value") }
-                    guard !keys.contains(where: { $0.key == key }) else { throw Failure(message: "key '\(key)' given twice") }
+                    guard !keys.contains(where: { $0.key == key }) else {
+                        throw Failure(message: "key '\(key)' given twice")
+                    }
                     keys.append((key, value))
                 } else if flagWords.contains(token) {
                     flags.append(token)
@@ -65,10 +67,14 @@ public enum ScenarioParser {
             let parts = try Tokens(tokens.dropFirst(), flagWords: [])
             var fields = CommandFields()
             if first == "item" {
-                guard parts.positional.count == 1 else { throw Failure(message: "usage: item <ITEM> model=<MODEL> ...") }
+                guard parts.positional.count == 1 else {
+                    throw Failure(message: "usage: item <ITEM> model=<MODEL> ...")
+                }
                 fields.set("item", parts.positional[0])
             } else {
-                guard parts.positional.isEmpty else { throw Failure(message: "usage: accounts [group=<GROUP>] <TYPE>=<ACCOUNT> ...") }
+                guard parts.positional.isEmpty else {
+                    throw Failure(message: "usage: accounts [group=<GROUP>] <TYPE>=<ACCOUNT> ...")
+                }
             }
             for (key, value) in parts.keys { fields.set(key, value) }
             return .command(try decode(first, fields))
@@ -112,7 +118,9 @@ public enum ScenarioParser {
     static let postingVerbs = CommandName.allCases
         .filter { positionalKeys[$0] != nil || $0 == .close || $0 == .recalculate }.map(\.rawValue)
 
-    static func parsePosting(_ date: LedgerDate, _ verb: String, _ rest: ArraySlice<String>)
+    static func parsePosting(
+        _ date: LedgerDate, _ verb: String, _ rest: ArraySlice<String>
+    )
         throws(Failure) -> ScenarioStatement.Body
     {
         switch verb {
@@ -157,7 +165,9 @@ extension ScenarioParser {
         switch kind {
         case "posted", "cost", "amount", "adjusted":
             let parts = try Tokens(rest, flagWords: [])
-            guard parts.positional.count == 2, parts.keys.isEmpty else { throw Failure(message: "usage: expect \(kind) <TX> <VALUE>") }
+            guard parts.positional.count == 2, parts.keys.isEmpty else {
+                throw Failure(message: "usage: expect \(kind) <TX> <VALUE>")
+            }
             let tx = parts.positional[0], value = parts.positional[1]
             switch kind {
             case "posted": return .posted(transaction: tx, unitCost: try number(value, "unit cost"))
@@ -168,12 +178,14 @@ extension ScenarioParser {
         case "settled":
             let parts = try Tokens(rest, flagWords: [])
             guard parts.positional.count == 2, let qty = parts.value("qty") else {
-                throw Failure(message: "usage: expect settled <ISSUE-TX> <RECEIPT-TX> qty=<Q> [amount=<A>] [adjustment=<A>]")
+                throw Failure(
+                    message: "usage: expect settled <ISSUE-TX> <RECEIPT-TX> qty=<Q> [amount=<A>] [adjustment=<A>]")
             }
             try onlyKeys(parts, ["qty", "amount", "adjustment"])
-            return .settled(issue: parts.positional[0], receipt: parts.positional[1], quantity: try number(qty, "quantity"),
-                            amount: try parts.value("amount").map { (v) throws(Failure) in try number(v, "amount") },
-                            adjustment: try parts.value("adjustment").map { (v) throws(Failure) in try number(v, "amount") })
+            return .settled(
+                issue: parts.positional[0], receipt: parts.positional[1], quantity: try number(qty, "quantity"),
+                amount: try parts.value("amount").map { (v) throws(Failure) in try number(v, "amount") },
+                adjustment: try parts.value("adjustment").map { (v) throws(Failure) in try number(v, "amount") })
         case "unsettled":
             let parts = try Tokens(rest, flagWords: [])
             guard parts.positional.count == 1, let qty = parts.value("qty") else {
@@ -184,23 +196,32 @@ extension ScenarioParser {
         case "onhand":
             let parts = try Tokens(rest, flagWords: ["financial", "physical"])
             guard parts.positional.count == 1, let qty = parts.value("qty"), let value = parts.value("value"),
-                  parts.flags.count <= 1 else {
-                throw Failure(message: "usage: expect onhand <ITEM> qty=<Q> value=<A> [financial|physical] [site=..] ...")
+                parts.flags.count <= 1
+            else {
+                throw Failure(
+                    message: "usage: expect onhand <ITEM> qty=<Q> value=<A> [financial|physical] [site=..] ...")
             }
             try onlyKeys(parts, dimensionKeys.union(["qty", "value"]))
-            let part: Expectation.OnHandPart = parts.flags.first == "financial" ? .financial
+            let part: Expectation.OnHandPart =
+                parts.flags.first == "financial"
+                ? .financial
                 : parts.flags.first == "physical" ? .physical : .both
-            return .onHand(item: parts.positional[0], quantity: try number(qty, "quantity"), value: try number(value, "amount"),
-                           part: part, dimensions: try filter(parts))
+            return .onHand(
+                item: parts.positional[0], quantity: try number(qty, "quantity"), value: try number(value, "amount"),
+                part: part, dimensions: try filter(parts))
         case "average":
             let parts = try Tokens(rest, flagWords: [])
-            guard parts.positional.count == 2 else { throw Failure(message: "usage: expect average <ITEM> <U> [site=..] ...") }
+            guard parts.positional.count == 2 else {
+                throw Failure(message: "usage: expect average <ITEM> <U> [site=..] ...")
+            }
             try onlyKeys(parts, dimensionKeys)
-            return .average(item: parts.positional[0], unitCost: try number(parts.positional[1], "unit cost"),
-                            dimensions: try filter(parts))
+            return .average(
+                item: parts.positional[0], unitCost: try number(parts.positional[1], "unit cost"),
+                dimensions: try filter(parts))
         case "gl":
             guard rest.count == 2 else { throw Failure(message: "usage: expect gl <ACCOUNT-OR-POSTING-TYPE> <A>") }
-            return .gl(accountOrPostingType: rest[rest.startIndex], balance: try number(rest[rest.startIndex + 1], "amount"))
+            return .gl(
+                accountOrPostingType: rest[rest.startIndex], balance: try number(rest[rest.startIndex + 1], "amount"))
         case "reconciled":
             guard rest.isEmpty else { throw Failure(message: "expect reconciled takes no arguments") }
             return .reconciled
@@ -208,11 +229,17 @@ extension ScenarioParser {
             guard rest.count == 1 else { throw Failure(message: "usage: expect rejected <CODE>") }
             let code = rest[rest.startIndex]
             guard Rejection.Code(rawValue: code) != nil else {
-                throw Failure(message: "'\(code)' is not an error code; valid: \(Rejection.Code.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Failure(
+                    message:
+                        "'\(code)' is not an error code; valid: \(Rejection.Code.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             return .rejected(code: code)
         default:
-            throw Failure(message: "unknown expectation '\(kind)'; valid: posted, cost, amount, adjusted, settled, unsettled, onhand, average, gl, reconciled, rejected")
+            throw Failure(
+                message:
+                    "unknown expectation '\(kind)'; valid: posted, cost, amount, adjusted, settled, unsettled, onhand, average, gl, reconciled, rejected"
+            )
         }
     }
 

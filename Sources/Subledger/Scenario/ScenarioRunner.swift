@@ -23,36 +23,47 @@ public enum ScenarioRunner {
     public static func run(file: String, text: String) -> ScenarioReport {
         let statements: [ScenarioStatement]
         do { statements = try ScenarioParser.parse(text) } catch {
-            return ScenarioReport(file: file, statements: 0, expectationsChecked: 0, failures: [
-                ScenarioFailure(file: file, line: error.line, statement: "", message: "parse error: \(error.message); nothing ran"),
-            ])
+            return ScenarioReport(
+                file: file, statements: 0, expectationsChecked: 0,
+                failures: [
+                    ScenarioFailure(
+                        file: file, line: error.line, statement: "",
+                        message: "parse error: \(error.message); nothing ran")
+                ])
         }
         var report = ScenarioReport(file: file, statements: statements.count, expectationsChecked: 0, failures: [])
         let ledger: Ledger
         var counter = 0
         do {
-            ledger = try Ledger(path: ":memory:", clock: { 0 }, makeCommandID: {
-                counter += 1
-                return "scenario-\(counter)"
-            })
+            ledger = try Ledger(
+                path: ":memory:", clock: { 0 },
+                makeCommandID: {
+                    counter += 1
+                    return "scenario-\(counter)"
+                })
         } catch {
-            report.failures.append(ScenarioFailure(file: file, line: 0, statement: "", message: "cannot open a ledger: \(error)"))
+            report.failures.append(
+                ScenarioFailure(file: file, line: 0, statement: "", message: "cannot open a ledger: \(error)"))
             return report
         }
         var lastRejection: (line: Int, rejection: Rejection, sequenceBefore: Int64)?
         var pendingRejection: (line: Int, text: String, rejection: Rejection)?
 
         func fail(_ statement: ScenarioStatement, _ message: String) {
-            report.failures.append(ScenarioFailure(file: file, line: statement.line, statement: statement.text, message: message))
+            report.failures.append(
+                ScenarioFailure(file: file, line: statement.line, statement: statement.text, message: message))
         }
 
         for (index, statement) in statements.enumerated() {
             // A refused command must be followed by `expect rejected`; otherwise it is a failure.
             if let pending = pendingRejection {
                 pendingRejection = nil
-                if case .expectation(.rejected) = statement.body {} else {
-                    report.failures.append(ScenarioFailure(file: file, line: pending.line, statement: pending.text,
-                                                           message: "refused: \(pending.rejection)"))
+                if case .expectation(.rejected) = statement.body {
+                } else {
+                    report.failures.append(
+                        ScenarioFailure(
+                            file: file, line: pending.line, statement: pending.text,
+                            message: "refused: \(pending.rejection)"))
                 }
             }
             let sequenceBefore = ledger.state.lastSequence
@@ -61,7 +72,9 @@ public enum ScenarioRunner {
                 lastRejection = nil
                 do {
                     try ledger.execute(command)
-                    for violation in ledger.state.invariantViolations() { fail(statement, "invariant broken: \(violation)") }
+                    for violation in ledger.state.invariantViolations() {
+                        fail(statement, "invariant broken: \(violation)")
+                    }
                 } catch let rejection as Rejection {
                     lastRejection = (statement.line, rejection, sequenceBefore)
                     pendingRejection = (statement.line, statement.text, rejection)
@@ -88,8 +101,10 @@ public enum ScenarioRunner {
                 if let message = check(expectation, ledger.state) { fail(statement, message) }
             }
             if index == statements.count - 1, let pending = pendingRejection {
-                report.failures.append(ScenarioFailure(file: file, line: pending.line, statement: pending.text,
-                                                       message: "refused: \(pending.rejection)"))
+                report.failures.append(
+                    ScenarioFailure(
+                        file: file, line: pending.line, statement: pending.text,
+                        message: "refused: \(pending.rejection)"))
             }
         }
         return report
@@ -102,7 +117,9 @@ public enum ScenarioRunner {
             guard let found else { return "expected \(what) \(expected), found no quantity to price" }
             let scale = UnitPrice.scale - decimals
             let a = roundUnits(expected.units, dropping: scale), b = roundUnits(found.units, dropping: scale)
-            return a == b ? nil : "expected \(what) \(expected.formatted(minimumDecimals: decimals)), found \(found.formatted(minimumDecimals: decimals))"
+            return a == b
+                ? nil
+                : "expected \(what) \(expected.formatted(minimumDecimals: decimals)), found \(found.formatted(minimumDecimals: decimals))"
         }
         switch expectation {
         case .posted(let tx, let unit):
@@ -121,20 +138,27 @@ public enum ScenarioRunner {
             // `wa-close` names the weighted average closing receipt of any close (D3).
             // A reversed close's settlements are netted by their reversal entries (D12).
             let matching = state.settlements.filter {
-                ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement && $0.entry.transaction == issue
+                ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement
+                    && $0.entry.transaction == issue
                     && ($0.entry.counterpart == receipt
                         || (receipt == "wa-close" && SyntheticID.isClosingReceipt($0.entry.counterpart)))
             }
             // Sums over any number of entries and pools in Int128 (DR-17).
             guard !matching.isEmpty, !matching.total(\.entry.quantity).isZero else {
-                let found = state.settlements.filter { $0.entry.transaction == issue && $0.entry.kind == .settlement && $0.mode == .close }
-                    .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
-                return "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
+                let found = state.settlements.filter {
+                    $0.entry.transaction == issue && $0.entry.kind == .settlement && $0.mode == .close
+                }
+                .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
+                return
+                    "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
             }
             let q = matching.total(\.entry.quantity)
             let a = matching.total(\.entry.settledAmount)
             let adj = matching.total(\.entry.adjustment)
-            if q != Total(quantity) { return "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))" }
+            if q != Total(quantity) {
+                return
+                    "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))"
+            }
             if let amount, a != Total(amount) { return "expected settled amount \(amount), found \(a)" }
             if let adjustment, adj != Total(adjustment) { return "expected adjustment \(adjustment), found \(adj)" }
             return nil
@@ -148,7 +172,8 @@ public enum ScenarioRunner {
                 return "transaction \(tx) does not exist"
             }
             let open = records.total(\.openQuantity) + records.total(\.physicalOpenQuantity)
-            return open == Total(quantity) ? nil
+            return open == Total(quantity)
+                ? nil
                 : "expected \(tx) open qty \(quantity.formatted(minimumDecimals: 0)), found \(open.formatted(minimumDecimals: 0))"
         case .onHand(let item, let quantity, let value, let part, let filter):
             var q = Total<Quantity>(), v = Total<Money>()
@@ -159,7 +184,8 @@ public enum ScenarioRunner {
                 case .physical: q += pool.physicalQuantity; v += pool.physicalValue
                 }
             }
-            return q == Total(quantity) && v == Total(value) ? nil
+            return q == Total(quantity) && v == Total(value)
+                ? nil
                 : "expected on-hand qty \(quantity.formatted(minimumDecimals: 0)) value \(value), found qty \(q.formatted(minimumDecimals: 0)) value \(v)"
         case .average(let item, let unit, let filter):
             guard let setup = state.items[item] else { return "item \(item) does not exist" }
@@ -170,8 +196,10 @@ public enum ScenarioRunner {
                 v += basis.value
             }
             // cents / qty (scale 4) -> price scale 4, as `Money.perUnit`, on the Int128 sums.
-            let average = q.isPositive
-                ? UnitPrice(units: narrowClamped(Rounding.halfAwayFromZero.divide(v.units * 1_000_000, by: q.units))) : nil
+            let average =
+                q.isPositive
+                ? UnitPrice(units: narrowClamped(Rounding.halfAwayFromZero.divide(v.units * 1_000_000, by: q.units)))
+                : nil
             return compareUnit("average", unit, average, decimals: 4)
         case .gl(let name, let balance):
             let account = PostingType(rawValue: name).map { state.profiles.account(for: $0, group: "") } ?? name
@@ -179,7 +207,8 @@ public enum ScenarioRunner {
             return found == balance ? nil : "expected GL \(name) (account \(account)) \(balance), found \(found)"
         case .reconciled:
             let audit = Reconciliation.totals(state)
-            return audit.difference.isZero ? nil
+            return audit.difference.isZero
+                ? nil
                 : "subledger \(audit.subledger) does not equal GL inventory accounts \(audit.ledger) (difference \(audit.difference))"
         case .rejected:
             return nil

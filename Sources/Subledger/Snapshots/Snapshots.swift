@@ -87,7 +87,8 @@ public enum SnapshotLoader {
                 warnings.append("snapshot \(listed.sequence) skipped: the log ends at event \(last)")
                 continue
             }
-            guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: listed.sequence) }) else { continue }
+            guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: listed.sequence) })
+            else { continue }
             let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
             guard var state = snapshot else {
                 warnings.append("snapshot \(record.sequence) skipped: \(reason ?? "unusable")")
@@ -110,8 +111,10 @@ public enum SnapshotLoader {
 
     /// The decoded state of `record` with room for `tail` more transactions, or why it is not usable.
     /// The checksum comes first: nothing of a row that fails it is decoded or believed.
-    static func unusableReason(_ record: SnapshotRecord, _ store: EventStore,
-                               tail: Int64) throws -> (state: LedgerState?, reason: String?) {
+    static func unusableReason(
+        _ record: SnapshotRecord, _ store: EventStore,
+        tail: Int64
+    ) throws -> (state: LedgerState?, reason: String?) {
         guard record.checksum != nil else {
             return (nil, "it has no checksum (written before snapshots carried one), so it is not trusted")
         }
@@ -170,15 +173,20 @@ public enum SnapshotLoader {
             do {
                 try fold(&loaded, store, through: last)
             } catch LedgerError.projection(let error) {
-                results.append(SnapshotVerification(sequence: record.sequence, matches: false,
-                                                    difference: "the log after it does not fit it (\(error))"))
+                results.append(
+                    SnapshotVerification(
+                        sequence: record.sequence, matches: false,
+                        difference: "the log after it does not fit it (\(error))"))
                 continue
             }
             let matches = StateDigest(loaded) == expected
-            results.append(SnapshotVerification(
-                sequence: record.sequence, matches: matches,
-                difference: matches ? nil : StateDigest.firstDifference(loaded, replayed, labels: ("snapshot", "replayed"))
-                    ?? "digests differ"))
+            results.append(
+                SnapshotVerification(
+                    sequence: record.sequence, matches: matches,
+                    difference: matches
+                        ? nil
+                        : StateDigest.firstDifference(loaded, replayed, labels: ("snapshot", "replayed"))
+                            ?? "digests differ"))
         }
         return results
     }
@@ -199,11 +207,13 @@ extension Ledger {
             guard let hash = try store.hash(at: sequence) else {
                 throw StoreError(code: 1, message: "event \(sequence) is not in the log")
             }
-            try store.saveSnapshot(sequence: sequence, chainHash: hash, businessDate: Int64(label.yyyymmdd),
-                                   createdAt: now, format: LedgerState.snapshotFormat, state: encoded)
+            try store.saveSnapshot(
+                sequence: sequence, chainHash: hash, businessDate: Int64(label.yyyymmdd),
+                createdAt: now, format: LedgerState.snapshotFormat, state: encoded)
         }
-        return SnapshotInfo(sequence: sequence, businessDate: label, createdAt: now,
-                            format: LedgerState.snapshotFormat, bytes: encoded.count)
+        return SnapshotInfo(
+            sequence: sequence, businessDate: label, createdAt: now,
+            format: LedgerState.snapshotFormat, bytes: encoded.count)
     }
 
     /// Replaces `state` with the newest usable snapshot plus the log's tail; returns the snapshot's

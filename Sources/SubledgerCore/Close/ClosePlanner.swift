@@ -27,9 +27,10 @@ struct ClosePlanner {
         self.mode = mode
         var marked: [String: [String: Quantity]] = [:]
         if !state.marks.isEmpty {
-            for settlement in state.settlements where settlement.entry.model == .marking && settlement.entry.kind == .settlement {
-                marked[settlement.entry.transaction, default: [:]][settlement.entry.counterpart, default: .zero]
-                    += settlement.entry.quantity
+            for settlement in state.settlements
+            where settlement.entry.model == .marking && settlement.entry.kind == .settlement {
+                marked[settlement.entry.transaction, default: [:]][settlement.entry.counterpart, default: .zero] +=
+                    settlement.entry.quantity
             }
         }
         markedSettled = marked
@@ -37,8 +38,8 @@ struct ClosePlanner {
 
     /// Transactions of one cost pool that the close looks at.
     struct PoolRows {
-        var receipts: [String] = []          // financially updated, open, dated up to the close
-        var issues: [String] = []            // financially updated, open, dated up to the close
+        var receipts: [String] = []  // financially updated, open, dated up to the close
+        var issues: [String] = []  // financially updated, open, dated up to the close
         var physicalReceipts: [String] = []  // physically-only, for include physical value (D5)
         var physicalIssues: [String] = []
     }
@@ -50,13 +51,20 @@ struct ClosePlanner {
             let key = state.poolKey(item: setup, record.dimensions)
             // A receipt invoiced in parts takes part from its first financial date (its parts are dated).
             if let financialDate = record.parts.first?.date ?? record.financialDate, financialDate <= through,
-               record.openQuantity.isPositive {
-                if record.direction == .receipt { rows[key, default: PoolRows()].receipts.append(record.id) }
-                else { rows[key, default: PoolRows()].issues.append(record.id) }
+                record.openQuantity.isPositive
+            {
+                if record.direction == .receipt {
+                    rows[key, default: PoolRows()].receipts.append(record.id)
+                } else {
+                    rows[key, default: PoolRows()].issues.append(record.id)
+                }
             }
             if record.physicalOpenQuantity.isPositive, record.date <= through, setup.includePhysicalValue {
-                if record.direction == .receipt { rows[key, default: PoolRows()].physicalReceipts.append(record.id) }
-                else { rows[key, default: PoolRows()].physicalIssues.append(record.id) }
+                if record.direction == .receipt {
+                    rows[key, default: PoolRows()].physicalReceipts.append(record.id)
+                } else {
+                    rows[key, default: PoolRows()].physicalIssues.append(record.id)
+                }
             }
         }
         let order = orderedPools(Array(rows.keys))
@@ -98,7 +106,7 @@ struct ClosePlanner {
         var dependsOn: [PoolKey: Set<PoolKey>] = [:]
         for record in state.transactions.values where record.kind == .transferIn {
             guard let setup = state.items[record.item],
-                  let source = SyntheticID.transfer(ofReceipt: record.id).flatMap({ state.transactions[$0] })
+                let source = SyntheticID.transfer(ofReceipt: record.id).flatMap({ state.transactions[$0] })
             else { continue }
             let from = state.poolKey(item: setup, source.dimensions), to = state.poolKey(item: setup, record.dimensions)
             if from != to { dependsOn[to, default: []].insert(from) }
@@ -109,7 +117,9 @@ struct ClosePlanner {
         var placed = Set<PoolKey>()
         var remaining = sorted
         while !remaining.isEmpty {
-            let ready = remaining.filter { (dependsOn[$0] ?? []).allSatisfy { placed.contains($0) || !present.contains($0) } }
+            let ready = remaining.filter {
+                (dependsOn[$0] ?? []).allSatisfy { placed.contains($0) || !present.contains($0) }
+            }
             if ready.isEmpty {
                 hasTransferCycle = true
                 log.append(.transferCycle(item: remaining[0].item, dimensions: remaining[0].dimensions))

@@ -28,12 +28,14 @@ extension PoolClose {
             }
         }
         let end = openValues()
-        precondition(start.receipts == end.receipts + fromReceipts,
-                     "close of pool \(poolLabel): receipts were open for \(start.receipts), "
-                        + "\(end.receipts) is left and settlements took \(fromReceipts)")
-        precondition(start.issues == end.issues + fromIssues,
-                     "close of pool \(poolLabel): issues were open for \(start.issues), "
-                        + "\(end.issues) is left and settlements took \(fromIssues)")
+        precondition(
+            start.receipts == end.receipts + fromReceipts,
+            "close of pool \(poolLabel): receipts were open for \(start.receipts), "
+                + "\(end.receipts) is left and settlements took \(fromReceipts)")
+        precondition(
+            start.issues == end.issues + fromIssues,
+            "close of pool \(poolLabel): issues were open for \(start.issues), "
+                + "\(end.issues) is left and settlements took \(fromIssues)")
     }
 
     /// The pool in messages: `A site:S1`.
@@ -42,10 +44,11 @@ extension PoolClose {
     /// A settlement (or an adjust-only valuation) takes a positive quantity no larger than either side's
     /// open quantity.
     func checkTake(_ quantity: Quantity, issue i: Int, from receipt: Lot) {
-        precondition(quantity.isPositive && quantity <= issues[i].openQuantity && quantity <= receipt.openQuantity,
-                     "close of pool \(poolLabel): \(qty(quantity)) of issue \(issues[i].id) (open "
-                        + "\(qty(issues[i].openQuantity))) taken from receipt \(receipt.id) (open "
-                        + "\(qty(receipt.openQuantity)))")
+        precondition(
+            quantity.isPositive && quantity <= issues[i].openQuantity && quantity <= receipt.openQuantity,
+            "close of pool \(poolLabel): \(qty(quantity)) of issue \(issues[i].id) (open "
+                + "\(qty(issues[i].openQuantity))) taken from receipt \(receipt.id) (open "
+                + "\(qty(receipt.openQuantity)))")
     }
 
     private func qty(_ quantity: Quantity) -> String { quantity.formatted(minimumDecimals: 0) }

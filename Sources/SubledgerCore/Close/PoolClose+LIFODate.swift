@@ -13,7 +13,7 @@ extension PoolClose {
 
     mutating func closeLIFODate(_ unmarked: [Int]) {
         let sources = lifoDateSources()
-        var stack: [Source] = []   // sources dated up to the current issue, latest on top
+        var stack: [Source] = []  // sources dated up to the current issue, latest on top
         var included = 0
         var fallback = sources.count - 1
         for sameDay in groupedByDate(unmarked) {
@@ -79,20 +79,28 @@ extension PoolClose {
     mutating func valueWithoutSettling(_ i: Int, _ p: Int, _ quantity: Quantity) {
         let receipt = physicalReceipts[p]
         checkTake(quantity, issue: i, from: receipt)
-        let amount = quantity == receipt.openQuantity ? receipt.openValue
+        let amount =
+            quantity == receipt.openQuantity
+            ? receipt.openValue
             : quantity.share(of: receipt.openValue, outOf: receipt.openQuantity)
-        let portion = quantity == issues[i].openQuantity ? issues[i].openValue
+        let portion =
+            quantity == issues[i].openQuantity
+            ? issues[i].openValue
             : quantity.share(of: issues[i].openValue, outOf: issues[i].openQuantity)
         let adjustment = amount - portion
         issues[i].openQuantity -= quantity
         issues[i].openValue -= portion
         physicalReceipts[p].openQuantity -= quantity
         physicalReceipts[p].openValue -= amount
-        entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issues[i].id,
-                                       counterpart: receipt.id, issuePart: issues[i].part, quantity: quantity,
-                                       settledAmount: amount, adjustment: adjustment, physical: false))
-        log.append(.valuedWithoutSettlement(issue: issues[i].id, item: setup.id, quantity: quantity,
-                                            receipt: receipt.id))
+        entries.append(
+            SettlementEntry(
+                kind: .adjustment, model: .physicalValue, transaction: issues[i].id,
+                counterpart: receipt.id, issuePart: issues[i].part, quantity: quantity,
+                settledAmount: amount, adjustment: adjustment, physical: false))
+        log.append(
+            .valuedWithoutSettlement(
+                issue: issues[i].id, item: setup.id, quantity: quantity,
+                receipt: receipt.id))
         followTransfer(issues[i], adjustment)
     }
 }

@@ -44,8 +44,9 @@ struct PoolClose {
     func physicalLots(_ ids: [String]) -> [Lot] {
         ids.map { id in
             let r = planner.state.transactions[id]!
-            return Lot(id: id, date: r.date, sequence: r.sequence, kind: r.kind,
-                       openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue)
+            return Lot(
+                id: id, date: r.date, sequence: r.sequence, kind: r.kind,
+                openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue)
         }.sorted { ($0.date, $0.sequence, $0.id) < ($1.date, $1.sequence, $1.id) }
     }
 
@@ -56,16 +57,21 @@ struct PoolClose {
             let r = planner.state.transactions[id]!
             let followed = planner.transferAdjustments[id] ?? .zero
             if r.parts.isEmpty {
-                lots.append(Lot(id: id, date: r.financialDate!, sequence: r.financialSequence, kind: r.kind,
-                                openQuantity: r.openQuantity, openValue: r.openValue + followed))
+                lots.append(
+                    Lot(
+                        id: id, date: r.financialDate!, sequence: r.financialSequence, kind: r.kind,
+                        openQuantity: r.openQuantity, openValue: r.openValue + followed))
                 continue
             }
             // A transaction invoiced in parts: each part by its own financial date (1.2, 3.1).
-            for (index, part) in r.parts.enumerated() where part.openQuantity.isPositive && part.date <= planner.through {
+            for (index, part) in r.parts.enumerated() where part.openQuantity.isPositive && part.date <= planner.through
+            {
                 let isLast = index == r.parts.count - 1
-                lots.append(Lot(id: id, date: part.date, sequence: part.sequence, kind: r.kind,
-                                openQuantity: part.openQuantity, openValue: part.openValue + (isLast ? followed : .zero),
-                                part: index))
+                lots.append(
+                    Lot(
+                        id: id, date: part.date, sequence: part.sequence, kind: r.kind,
+                        openQuantity: part.openQuantity, openValue: part.openValue + (isLast ? followed : .zero),
+                        part: index))
             }
         }
         return lots.sorted { ($0.date, $0.sequence, $0.id, $0.part) < ($1.date, $1.sequence, $1.id, $1.part) }
@@ -95,8 +101,10 @@ struct PoolClose {
         unmarked.removeAll()
         checkConservation(from: start)
         for issue in issues where issue.openQuantity.isPositive {
-            log.append(.unsettled(issue: issue.id, item: setup.id, dimensions: key.dimensions,
-                                  quantity: issue.openQuantity))
+            log.append(
+                .unsettled(
+                    issue: issue.id, item: setup.id, dimensions: key.dimensions,
+                    quantity: issue.openQuantity))
         }
         for issue in issues where planner.state.transactions[issue.id]?.costSource == .zeroCost {
             log.append(.postedAtZeroCost(issue: issue.id, item: setup.id))
@@ -109,20 +117,26 @@ struct PoolClose {
     /// the receipt's share of its open value; the difference is the adjustment.
     mutating func settle(_ i: Int, _ r: Int, _ quantity: Quantity, model: SettleModel) {
         checkTake(quantity, issue: i, from: receipts[r])
-        let amount = quantity == receipts[r].openQuantity ? receipts[r].openValue
+        let amount =
+            quantity == receipts[r].openQuantity
+            ? receipts[r].openValue
             : quantity.share(of: receipts[r].openValue, outOf: receipts[r].openQuantity)
-        let portion = quantity == issues[i].openQuantity ? issues[i].openValue
+        let portion =
+            quantity == issues[i].openQuantity
+            ? issues[i].openValue
             : quantity.share(of: issues[i].openValue, outOf: issues[i].openQuantity)
         let adjustment = amount - portion
         issues[i].openQuantity -= quantity
         issues[i].openValue -= portion
         receipts[r].openQuantity -= quantity
         receipts[r].openValue -= amount
-        entries.append(SettlementEntry(kind: .settlement, model: model, transaction: issues[i].id,
-                                       counterpart: receipts[r].id, part: receipts[r].part, issuePart: issues[i].part,
-                                       quantity: quantity,
-                                       settledAmount: amount,
-                                       adjustment: adjustment, physical: false))
+        entries.append(
+            SettlementEntry(
+                kind: .settlement, model: model, transaction: issues[i].id,
+                counterpart: receipts[r].id, part: receipts[r].part, issuePart: issues[i].part,
+                quantity: quantity,
+                settledAmount: amount,
+                adjustment: adjustment, physical: false))
         followTransfer(issues[i], adjustment)
     }
 
@@ -231,15 +245,19 @@ struct PoolClose {
         for r in indices {
             quantity += receipts[r].openQuantity
             value += receipts[r].openValue
-            entries.append(SettlementEntry(kind: .consumption, model: model, transaction: receipts[r].id, counterpart: id,
-                                           part: receipts[r].part, quantity: receipts[r].openQuantity, settledAmount: receipts[r].openValue,
-                                           adjustment: .zero, physical: false))
+            entries.append(
+                SettlementEntry(
+                    kind: .consumption, model: model, transaction: receipts[r].id, counterpart: id,
+                    part: receipts[r].part, quantity: receipts[r].openQuantity, settledAmount: receipts[r].openValue,
+                    adjustment: .zero, physical: false))
             receipts[r].openQuantity = .zero
             receipts[r].openValue = .zero
         }
         closingReceipts.append(ClosingReceipt(id: id, quantity: quantity, value: value))
-        receipts.append(Lot(id: id, date: day, sequence: Int64.max, kind: .closingReceipt,
-                            openQuantity: quantity, openValue: value))
+        receipts.append(
+            Lot(
+                id: id, date: day, sequence: Int64.max, kind: .closingReceipt,
+                openQuantity: quantity, openValue: value))
         // Keep date order: the closing lot replaces what it consumed, which all came before or on `day`.
         return receipts.count - 1
     }
@@ -250,7 +268,8 @@ struct PoolClose {
     /// next receipts by the model, physical or financial, without settlement and without consuming them.
     mutating func valuePhysically() {
         // What a LIFO date issue was valued from is gone (`physicalReceipts`): one unit values one issue unit.
-        var candidates: [Lot] = receipts.filter { $0.openQuantity.isPositive }
+        var candidates: [Lot] =
+            receipts.filter { $0.openQuantity.isPositive }
             + physicalReceipts.filter { $0.openQuantity.isPositive }
         candidates.sort { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
         if setup.model != .fifo { candidates.reverse() }
@@ -262,11 +281,15 @@ struct PoolClose {
             var source = ""
             var order = Array(candidates.indices)
             if setup.model == .lifoDate {
-                order = order.filter { candidates[$0].date <= issue.date } + order.filter { candidates[$0].date > issue.date }
+                order =
+                    order.filter { candidates[$0].date <= issue.date }
+                    + order.filter { candidates[$0].date > issue.date }
             }
             for c in order where need.isPositive && candidates[c].openQuantity.isPositive {
                 let take = min(need, candidates[c].openQuantity)
-                let amount = take == candidates[c].openQuantity ? candidates[c].openValue
+                let amount =
+                    take == candidates[c].openQuantity
+                    ? candidates[c].openValue
                     : take.share(of: candidates[c].openValue, outOf: candidates[c].openQuantity)
                 candidates[c].openQuantity -= take
                 candidates[c].openValue -= amount
@@ -276,9 +299,11 @@ struct PoolClose {
             }
             guard need.isZero, !source.isEmpty else { continue }  // nothing to value it from: keeps its cost
             let adjustment = target - issue.physicalOpenValue
-            entries.append(SettlementEntry(kind: .adjustment, model: .physicalValue, transaction: issue.id,
-                                           counterpart: source, quantity: issue.physicalOpenQuantity,
-                                           settledAmount: target, adjustment: adjustment, physical: true))
+            entries.append(
+                SettlementEntry(
+                    kind: .adjustment, model: .physicalValue, transaction: issue.id,
+                    counterpart: source, quantity: issue.physicalOpenQuantity,
+                    settledAmount: target, adjustment: adjustment, physical: true))
         }
     }
 
@@ -290,9 +315,11 @@ struct PoolClose {
         guard !adjustment.isZero, issue.kind == .transferOut else { return }
         let receiptID = SyntheticID.transferReceipt(issue.id)
         transferAdjustments[receiptID, default: .zero] += adjustment
-        entries.append(SettlementEntry(kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
-                                       counterpart: issue.id, quantity: .zero, settledAmount: .zero,
-                                       adjustment: adjustment, physical: false))
+        entries.append(
+            SettlementEntry(
+                kind: .receiptAdjustment, model: .transfer, transaction: receiptID,
+                counterpart: issue.id, quantity: .zero, settledAmount: .zero,
+                adjustment: adjustment, physical: false))
     }
 
     /// The pool's event; a recalculation keeps only the adjustments (D13).
@@ -317,7 +344,8 @@ struct PoolClose {
         }
         guard !entries.isEmpty || !closingReceipts.isEmpty else { return nil }
         let lines = planner.state.settlementLines(entries, group: setup.postingGroup)
-        return SettlementPosted(mode: planner.mode, item: key.item, dimensions: key.dimensions,
-                                closingReceipts: closingReceipts, entries: entries, lines: lines)
+        return SettlementPosted(
+            mode: planner.mode, item: key.item, dimensions: key.dimensions,
+            closingReceipts: closingReceipts, entries: entries, lines: lines)
     }
 }

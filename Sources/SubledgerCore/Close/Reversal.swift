@@ -4,7 +4,9 @@
 extension LedgerState {
     /// The events reversing the latest close or recalculation in force; with `date`, it must be that
     /// close's date. With `through`, every close in force dated after it, newest first.
-    func decideReverseClose(date: LedgerDate?, through: LedgerDate?) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+    func decideReverseClose(
+        date: LedgerDate?, through: LedgerDate?
+    ) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
         let inForce = closes.filter(\.isInForce)
         guard let latest = inForce.last else {
             throw Rejection(.nothingToReverse, "there is no close or recalculation in force to reverse")
@@ -17,8 +19,11 @@ extension LedgerState {
             }
         } else {
             if let date, date != latest.date {
-                throw Rejection(.notLatestClose, field: "date",
-                                "only the latest close can be reversed: \(latest.date), not \(date); reverse later closes first or use --through")
+                throw Rejection(
+                    .notLatestClose, field: "date",
+                    "only the latest close can be reversed: \(latest.date), not \(date); reverse later closes first or "
+                        + "use --through"
+                )
             }
             targets = [latest]
         }
@@ -47,7 +52,7 @@ extension LedgerState {
         var voucher = VoucherBuilder(profiles: profiles, group: group)
         for entry in negatedEntries where entry.physical && !entry.adjustment.isZero {
             guard entry.kind == .settlement || entry.kind == .adjustment,
-                  let issue = transactions[entry.transaction], issue.kind != .transferOut
+                let issue = transactions[entry.transaction], issue.kind != .transferOut
             else { continue }
             // Settlements and adjustments name issues, transfer legs are skipped above: never a fallback.
             let kind = issue.kind.issueKind ?? .sale

@@ -6,7 +6,8 @@ extension LedgerState {
         var lines: [VoucherLine] = []
         for entry in entries where !entry.adjustment.isZero {
             guard entry.kind == .settlement || entry.kind == .adjustment,
-                  let issue = transactions[entry.transaction] else { continue }
+                let issue = transactions[entry.transaction]
+            else { continue }
             // A transfer's receipt leg has no lines of its own: its issue leg's lines move the value (D15).
             let stored = accounts(of: issue)
             var voucher = VoucherBuilder(profiles: profiles, group: group)
@@ -16,8 +17,9 @@ extension LedgerState {
                 // Settlements and adjustments name issues, and transfer legs are above: never a fallback.
                 let kind = issue.kind.issueKind ?? .sale
                 if entry.physical {
-                    voucher.post(physicalEffect(entry, on: issue), debit: kind.physicalExpense, credit: .inventoryShipped,
-                                 stored: stored)
+                    voucher.post(
+                        physicalEffect(entry, on: issue), debit: kind.physicalExpense, credit: .inventoryShipped,
+                        stored: stored)
                 } else {
                     voucher.post(entry.adjustment, debit: kind.financialExpense, credit: .inventory, stored: stored)
                 }

@@ -62,8 +62,9 @@ extension LedgerState {
     /// D1: a close dated D locks every business date on or before D.
     func checkPeriodOpen(_ date: LedgerDate) throws(Rejection) {
         if let closed = closedThrough, date <= closed {
-            throw Rejection(.periodClosed, field: "date",
-                            "the period through \(closed) is closed; post on a later date or reverse the close")
+            throw Rejection(
+                .periodClosed, field: "date",
+                "the period through \(closed) is closed; post on a later date or reverse the close")
         }
     }
 
@@ -85,8 +86,9 @@ extension LedgerState {
     /// business dates must tell a story that an as-of replay can follow.
     func requireNotBefore(_ earliest: LedgerDate, _ date: LedgerDate, of id: String) throws(Rejection) {
         guard date >= earliest else {
-            throw Rejection(.invalidDate, field: "date",
-                            "\(date) is before transaction '\(id)' (\(earliest)); date it on or after \(earliest)")
+            throw Rejection(
+                .invalidDate, field: "date",
+                "\(date) is before transaction '\(id)' (\(earliest)); date it on or after \(earliest)")
         }
     }
 

@@ -6,27 +6,36 @@ extension LedgerState {
         try requireNotBefore(issue.date, c.date, of: issue.id)
         try requireNotBefore(receipt.date, c.date, of: receipt.id)
         guard issue.direction == .issue else {
-            throw Rejection(.invalidMarking, field: "issue", "'\(issue.id)' is a \(issue.direction.rawValue), not an issue")
+            throw Rejection(
+                .invalidMarking, field: "issue", "'\(issue.id)' is a \(issue.direction.rawValue), not an issue")
         }
         guard receipt.direction == .receipt else {
-            throw Rejection(.invalidMarking, field: "receipt", "'\(receipt.id)' is a \(receipt.direction.rawValue), not a receipt")
+            throw Rejection(
+                .invalidMarking, field: "receipt", "'\(receipt.id)' is a \(receipt.direction.rawValue), not a receipt")
         }
         let setup = try item(issue.item)  // defined: the transaction was posted on it
         guard setup.model.allowsMarking else {
-            throw Rejection(.markingNotAllowed, field: "issue",
-                            "item '\(setup.id)' uses \(setup.model.rawValue): marking is not allowed (D6)")
+            throw Rejection(
+                .markingNotAllowed, field: "issue",
+                "item '\(setup.id)' uses \(setup.model.rawValue): marking is not allowed (D6)")
         }
-        guard receipt.item == issue.item, poolKey(item: setup, receipt.dimensions) == poolKey(item: setup, issue.dimensions) else {
-            throw Rejection(.invalidMarking, field: "receipt",
-                            "'\(receipt.id)' is not in the cost pool of '\(issue.id)' (same item and financial dimensions)")
+        guard receipt.item == issue.item,
+            poolKey(item: setup, receipt.dimensions) == poolKey(item: setup, issue.dimensions)
+        else {
+            throw Rejection(
+                .invalidMarking, field: "receipt",
+                "'\(receipt.id)' is not in the cost pool of '\(issue.id)' (same item and financial dimensions)")
         }
         let quantity = c.quantity ?? issue.quantity
         let issueMarked = (marks[issue.id] ?? []).reduce(Quantity.zero) { $0 + $1.quantity }
         let receiptMarked = marks.values.joined().filter { $0.receipt == receipt.id }
             .reduce(Quantity.zero) { $0 + $1.quantity }
         guard quantity <= issue.quantity - issueMarked, quantity <= receipt.quantity - receiptMarked else {
-            throw Rejection(.invalidMarking, field: "qty",
-                            "unmarked quantity: issue \((issue.quantity - issueMarked).formatted(minimumDecimals: 0)), receipt \((receipt.quantity - receiptMarked).formatted(minimumDecimals: 0))")
+            throw Rejection(
+                .invalidMarking, field: "qty",
+                "unmarked quantity: issue \((issue.quantity - issueMarked).formatted(minimumDecimals: 0)), receipt "
+                    + "\((receipt.quantity - receiptMarked).formatted(minimumDecimals: 0))"
+            )
         }
         return MarkPosted(issue: issue.id, receipt: receipt.id, quantity: quantity)
     }
@@ -39,22 +48,25 @@ extension LedgerState {
         let from = poolKey(item: setup, c.from), to = poolKey(item: setup, c.to)
         // D15: a transfer inside one financial dimension value posts nothing and is ignored by the close.
         guard from != to else {
-            return TransferPosted(transaction: c.transaction, item: c.item, quantity: c.quantity, from: c.from,
-                                  to: c.to, amount: .zero, costSource: .receiptPrice, lines: [])
+            return TransferPosted(
+                transaction: c.transaction, item: c.item, quantity: c.quantity, from: c.from,
+                to: c.to, amount: .zero, costSource: .receiptPrice, lines: [])
         }
         let source = pool(from)
         try checkAvailable(setup, source, c.quantity, physical: false, field: "qty")
         let (cost, costSource) = issueCost(setup, source, c.quantity)
         var voucher = builder(setup)
         voucher.post(cost, debit: .inventory, credit: .inventory)
-        return TransferPosted(transaction: c.transaction, item: c.item, quantity: c.quantity, from: c.from, to: c.to,
-                              amount: cost, costSource: costSource, lines: voucher.balancedLines)
+        return TransferPosted(
+            transaction: c.transaction, item: c.item, quantity: c.quantity, from: c.from, to: c.to,
+            amount: cost, costSource: costSource, lines: voucher.balancedLines)
     }
 
     func decideStandardCost(_ c: LedgerCommand.StandardCostChange) throws(Rejection) -> StandardCostActivated {
         let setup = try item(c.item)
         guard setup.model == .standard else {
-            throw Rejection(.modelMismatch, field: "item", "item '\(setup.id)' uses \(setup.model.rawValue), not standard")
+            throw Rejection(
+                .modelMismatch, field: "item", "item '\(setup.id)' uses \(setup.model.rawValue), not standard")
         }
         var voucher = builder(setup)
         // Physically-only rows are revalued one by one, on their own packing-slip accounts, so that their
@@ -85,19 +97,23 @@ extension LedgerState {
             let financialDelta = pool.financialQuantity.amount(at: c.unitCost) - pool.financialValue
             let physicalDelta = Money(units: narrowClamped((physicalDeltas[key.dimensions] ?? .zero).units))
             guard !physicalDelta.isZero || !financialDelta.isZero else { continue }
-            revaluations.append(PoolRevaluation(dimensions: key.dimensions, physicalDelta: physicalDelta,
-                                                financialDelta: financialDelta))
+            revaluations.append(
+                PoolRevaluation(
+                    dimensions: key.dimensions, physicalDelta: physicalDelta,
+                    financialDelta: financialDelta))
             voucher.post(financialDelta, debit: .inventory, credit: .revaluation)
         }
-        return StandardCostActivated(item: setup.id, unitCost: c.unitCost, revaluations: revaluations,
-                                     transactions: revaluedTransactions, lines: voucher.balancedLines)
+        return StandardCostActivated(
+            item: setup.id, unitCost: c.unitCost, revaluations: revaluations,
+            transactions: revaluedTransactions, lines: voucher.balancedLines)
     }
 
     func decideRevaluation(_ c: LedgerCommand.Revaluation) throws(Rejection) -> MovingAverageRevalued {
         let setup = try item(c.item)
         guard setup.model == .movingAverage else {
-            throw Rejection(.modelMismatch, field: "item",
-                            "item '\(setup.id)' uses \(setup.model.rawValue); revaluation is for moving-average items")
+            throw Rejection(
+                .modelMismatch, field: "item",
+                "item '\(setup.id)' uses \(setup.model.rawValue); revaluation is for moving-average items")
         }
         let key = poolKey(item: setup, c.dimensions)
         let pool = self.pool(key)
@@ -107,8 +123,9 @@ extension LedgerState {
         let delta = pool.quantity.amount(at: c.unitCost) - pool.value
         var voucher = builder(setup)
         voucher.post(delta, debit: .inventory, credit: .maRevaluation)
-        return MovingAverageRevalued(item: setup.id, dimensions: key.dimensions, unitCost: c.unitCost, amount: delta,
-                                     lines: voucher.balancedLines)
+        return MovingAverageRevalued(
+            item: setup.id, dimensions: key.dimensions, unitCost: c.unitCost, amount: delta,
+            lines: voucher.balancedLines)
     }
 
     func decideAdjustment(_ c: LedgerCommand.Adjustment) throws(Rejection) -> ReceiptAdjusted {
@@ -116,17 +133,21 @@ extension LedgerState {
         let setup = try item(record.item)  // defined: the transaction was posted on it
         try requireNotBefore(record.financialDate ?? record.date, c.date, of: record.id)
         guard record.direction == .receipt else {
-            throw Rejection(.notAdjustable, field: "tx", "'\(record.id)' is a \(record.direction.rawValue); only receipts are adjusted")
+            throw Rejection(
+                .notAdjustable, field: "tx",
+                "'\(record.id)' is a \(record.direction.rawValue); only receipts are adjusted")
         }
         guard setup.model.isPeriodic else {
-            throw Rejection(.modelMismatch, field: "tx",
-                            "item '\(setup.id)' uses \(setup.model.rawValue); transaction adjustment is for periodic models")
+            throw Rejection(
+                .modelMismatch, field: "tx",
+                "item '\(setup.id)' uses \(setup.model.rawValue); transaction adjustment is for periodic models")
         }
         guard record.financialQuantity.isPositive else {
             throw Rejection(.notAdjustable, field: "tx", "receipt '\(record.id)' is not financially updated yet")
         }
         guard !(record.financialValue + record.adjustment + c.amount).isNegative else {
-            throw Rejection(.invalidAmount, field: "amount", "the adjustment would make '\(record.id)' worth less than zero")
+            throw Rejection(
+                .invalidAmount, field: "amount", "the adjustment would make '\(record.id)' worth less than zero")
         }
         var voucher = builder(setup)
         voucher.post(c.amount, debit: .inventory, credit: .costAdjustment, stored: accounts(of: record))

@@ -79,29 +79,37 @@ extension LedgerState {
     /// A posting names every dimension its item tracks: a missing one would open a cost pool with a blank
     /// value beside the pools of the values given elsewhere. The default setup (site only) is the one
     /// exception: a ledger of one site need not name it, and its pool is the blank site.
-    func requireTrackedDimensions(_ setup: ItemSetup, _ values: DimensionValues,
-                                  field: String? = nil) throws(Rejection) {
+    func requireTrackedDimensions(
+        _ setup: ItemSetup, _ values: DimensionValues,
+        field: String? = nil
+    ) throws(Rejection) {
         guard setup.dimensions != .siteOnly else { return }
         for dimension in setup.dimensions.dimensions where values[dimension].isEmpty {
-            throw Rejection(.missingField, field: field ?? dimension.rawValue,
-                            "item '\(setup.id)' tracks \(dimension.rawValue): give its \(dimension.rawValue)")
+            throw Rejection(
+                .missingField, field: field ?? dimension.rawValue,
+                "item '\(setup.id)' tracks \(dimension.rawValue): give its \(dimension.rawValue)")
         }
     }
 
     /// Items that forbid negative inventory: physical on-hand for physical updates and for items that
     /// value physical rows, financial on-hand otherwise (2.3).
-    func checkAvailable(_ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, physical: Bool,
-                        field: String) throws(Rejection) {
+    func checkAvailable(
+        _ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, physical: Bool,
+        field: String
+    ) throws(Rejection) {
         guard !setup.negativeInventoryAllowed else { return }
         // Financial negative inventory (include physical value off) counts financial on-hand, less what
         // packing slips have already shipped.
-        let available = physical || setup.averagesPhysicalRows ? pool.quantity
+        let available =
+            physical || setup.averagesPhysicalRows
+            ? pool.quantity
             : min(pool.financialQuantity, pool.quantity)
         guard quantity <= available else {
             let counted = physical || setup.averagesPhysicalRows
-            throw Rejection(.negativeInventory, field: field,
-                            "item '\(setup.id)' forbids negative inventory: \(quantity.formatted(minimumDecimals: 0)) requested, "
-                                + Self.onHandChecked(pool, available, physical: counted))
+            throw Rejection(
+                .negativeInventory, field: field,
+                "item '\(setup.id)' forbids negative inventory: \(quantity.formatted(minimumDecimals: 0)) requested, "
+                    + Self.onHandChecked(pool, available, physical: counted))
         }
     }
 
@@ -114,7 +122,9 @@ extension LedgerState {
             return "\(count) financially on hand (invoiced); the \(physicalOnly) received but not invoiced do not count"
         }
         if pool.physicalQuantity.isNegative {
-            return "\(count) financially on hand (invoiced, less \(pool.physicalQuantity.magnitude.formatted(minimumDecimals: 0)) shipped on packing slips)"
+            return
+                "\(count) financially on hand (invoiced, less "
+                + "\(pool.physicalQuantity.magnitude.formatted(minimumDecimals: 0)) shipped on packing slips)"
         }
         return "\(count) financially on hand (invoiced)"
     }
@@ -123,26 +133,37 @@ extension LedgerState {
         let record = try transaction(c.transaction)
         try requireNotBefore(record.date, c.date, of: record.id)
         guard !record.isTransferLeg else {
-            throw Rejection(.overInvoiced, field: "tx", "transfer '\(record.id)' is posted physically and financially at once")
+            throw Rejection(
+                .overInvoiced, field: "tx", "transfer '\(record.id)' is posted physically and financially at once")
         }
         guard record.physicalOpenQuantity.isPositive else {
-            throw Rejection(.overInvoiced, field: "tx", "transaction '\(record.id)' has no physically-only quantity left to invoice")
+            throw Rejection(
+                .overInvoiced, field: "tx", "transaction '\(record.id)' has no physically-only quantity left to invoice"
+            )
         }
         let quantity = c.quantity ?? record.physicalOpenQuantity
         guard quantity <= record.physicalOpenQuantity else {
-            throw Rejection(.overInvoiced, field: "qty",
-                            "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' is not invoiced yet")
+            throw Rejection(
+                .overInvoiced, field: "qty",
+                "only \(record.physicalOpenQuantity.formatted(minimumDecimals: 0)) of '\(record.id)' "
+                    + "is not invoiced yet"
+            )
         }
         let setup = try item(record.item)  // defined: the transaction was posted on it
         let key = poolKey(item: setup, record.dimensions)
         let whole = quantity == record.physicalOpenQuantity
-        let valueReversed = whole ? record.physicalOpenValue
+        let valueReversed =
+            whole
+            ? record.physicalOpenValue
             : quantity.share(of: record.physicalOpenValue, outOf: record.physicalOpenQuantity)
-        let offsetReversed = whole ? record.physicalOpenOffset
+        let offsetReversed =
+            whole
+            ? record.physicalOpenOffset
             : quantity.share(of: record.physicalOpenOffset, outOf: record.physicalOpenQuantity)
         if record.direction == .receipt {
             guard let price = c.unitPrice else {
-                throw Rejection(.missingField, field: "cost", "invoicing receipt '\(record.id)' needs cost=<invoice unit price>")
+                throw Rejection(
+                    .missingField, field: "cost", "invoicing receipt '\(record.id)' needs cost=<invoice unit price>")
             }
             return decideReceiptInvoice(record, setup, pool(key), quantity, price, valueReversed, offsetReversed)
         }
@@ -152,9 +173,11 @@ extension LedgerState {
         return decideIssueInvoice(record, setup, pool(key), quantity, valueReversed)
     }
 
-    private func decideReceiptInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
-                                      _ quantity: Quantity, _ price: UnitPrice, _ valueReversed: Money,
-                                      _ offsetReversed: Money) -> InvoicePosted {
+    private func decideReceiptInvoice(
+        _ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
+        _ quantity: Quantity, _ price: UnitPrice, _ valueReversed: Money,
+        _ offsetReversed: Money
+    ) -> InvoicePosted {
         // Transfer legs are refused above and closing receipts are never physically open: a purchase
         // fallback is never taken, it only keeps a broken record from trapping.
         let kind = record.kind.receiptKind ?? .purchase
@@ -162,8 +185,9 @@ extension LedgerState {
         var voucher = builder(setup)
         // The product receipt voucher is reversed on the accounts it used (D16) ...
         voucher.post(valueReversed, debit: kind.physicalOffset, credit: .inventoryReceived, stored: stored)
-        voucher.post(offsetReversed - valueReversed, debit: kind.physicalOffset, credit: physicalVariance(setup),
-                     stored: stored)
+        voucher.post(
+            offsetReversed - valueReversed, debit: kind.physicalOffset, credit: physicalVariance(setup),
+            stored: stored)
         // ... and the invoice posts the financial update.
         let entered = quantity.amount(at: price)
         var value = entered
@@ -171,8 +195,9 @@ extension LedgerState {
         case .standard:
             value = quantity.amount(at: setup.standardCost ?? .zero)  // see decideReceive
             voucher.post(value, debit: .inventory, credit: kind.financialOffset)
-            voucher.post(entered - value, debit: kind == .return ? .costChangeVariance : .ppv,
-                         credit: kind.financialOffset)
+            voucher.post(
+                entered - value, debit: kind == .return ? .costChangeVariance : .ppv,
+                credit: kind.financialOffset)
         case .movingAverage:
             // D8: the price difference is capitalized for the share of the received quantity still on hand.
             let difference = entered - valueReversed
@@ -208,8 +233,10 @@ extension LedgerState {
         }
     }
 
-    private func decideIssueInvoice(_ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
-                                    _ quantity: Quantity, _ valueReversed: Money) -> InvoicePosted {
+    private func decideIssueInvoice(
+        _ record: TransactionRecord, _ setup: ItemSetup, _ pool: CostPool,
+        _ quantity: Quantity, _ valueReversed: Money
+    ) -> InvoicePosted {
         let kind = record.kind.issueKind ?? .sale  // transfer legs are refused above, as receipts' are
         // The packing slip is reversed first, so the average is taken as if it had not been posted.
         var restored = pool
@@ -217,7 +244,8 @@ extension LedgerState {
         restored.physicalValue += valueReversed
         let (cost, source) = markedCost(record, quantity, setup, restored) ?? issueCost(setup, restored, quantity)
         var voucher = builder(setup)
-        voucher.post(valueReversed, debit: .inventoryShipped, credit: kind.physicalExpense, stored: accounts(of: record))
+        voucher.post(
+            valueReversed, debit: .inventoryShipped, credit: kind.physicalExpense, stored: accounts(of: record))
         voucher.post(cost, debit: kind.financialExpense, credit: .inventory)
         return InvoicePosted(
             transaction: record.id, quantity: quantity, unitPrice: .zero, physicalValueReversed: valueReversed,
@@ -228,7 +256,9 @@ extension LedgerState {
     /// their receipts' costs (the open value of the receipt's open quantity, as the close will settle
     /// them), and any unmarked rest at the model's cost. Marks already used by earlier
     /// partial invoices of the issue are skipped.
-    func markedCost(_ record: TransactionRecord, _ quantity: Quantity, _ setup: ItemSetup, _ pool: CostPool)
+    func markedCost(
+        _ record: TransactionRecord, _ quantity: Quantity, _ setup: ItemSetup, _ pool: CostPool
+    )
         -> (Money, CostSource)?
     {
         guard let issueMarks = marks[record.id], !issueMarks.isEmpty else { return nil }

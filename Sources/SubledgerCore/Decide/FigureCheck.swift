@@ -52,8 +52,11 @@ struct ProducedFigures {
     }
 
     mutating func pool(_ key: PoolKey, _ delta: PoolDelta) {
-        if let index = pools.firstIndex(where: { $0.key == key }) { pools[index].delta.add(delta) }
-        else { pools.append(PoolChange(key: key, delta: delta)) }
+        if let index = pools.firstIndex(where: { $0.key == key }) {
+            pools[index].delta.add(delta)
+        } else {
+            pools.append(PoolChange(key: key, delta: delta))
+        }
     }
 
     mutating func pool(_ key: PoolKey, _ quantity: Quantity, _ value: Money, physical: Bool) {
@@ -123,20 +126,28 @@ struct ProducedFigures {
             var delta = PoolDelta()
             switch entry.kind {
             case .settlement:
-                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: adjustment) }
+                if tracksRecords {
+                    records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: adjustment)
+                }
                 if tracksRecords { records[entry.counterpart, default: RecordDelta()].settle(settled, adjustment: 0) }
                 delta.financialValue = -adjustment
             case .adjustment where entry.physical:
                 let effect = Int128(state.physicalEffect(entry, on: record).units)
-                if tracksRecords { records[entry.transaction, default: RecordDelta()].adjustPhysical(adjustment, effect: effect) }
+                if tracksRecords {
+                    records[entry.transaction, default: RecordDelta()].adjustPhysical(adjustment, effect: effect)
+                }
                 delta.physicalValue = -effect
             case .adjustment:
-                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment) }
+                if tracksRecords {
+                    records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment)
+                }
                 delta.financialValue = -adjustment
             case .consumption:
                 if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(settled, adjustment: 0) }
             case .receiptAdjustment:
-                if tracksRecords { records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment) }
+                if tracksRecords {
+                    records[entry.transaction, default: RecordDelta()].settle(0, adjustment: adjustment)
+                }
                 delta.financialValue = adjustment
             }
             if key == eventKey { eventDelta.add(delta) } else { pool(key, delta) }
@@ -217,8 +228,10 @@ extension TransactionRecord {
         let financial = Int128(financialValue.units), adjustment = Int128(adjustment.units) + delta.adjustment
         let physical = Int128(physicalOpenValue.units) + delta.physicalOpenValue
         let physicalAdjustment = Int128(physicalAdjustment.units) + delta.physicalAdjustment
-        return [financial, adjustment, physical, Int128(settledValue.units) + delta.settledValue,
-                financial + adjustment - physicalAdjustment, financial + physical + adjustment - physicalAdjustment]
+        return [
+            financial, adjustment, physical, Int128(settledValue.units) + delta.settledValue,
+            financial + adjustment - physicalAdjustment, financial + physical + adjustment - physicalAdjustment,
+        ]
     }
 
     /// The sum of the magnitudes of its amounts (for the close's bound), without an array.
@@ -243,13 +256,19 @@ extension LedgerState {
         for record in transactions.values {
             guard let setup = items[record.item], setup.model.isPeriodic else { continue }
             money[record.item, default: 0] += record.magnitudeSum
-            quantity[record.item, default: 0] += Int128(record.financialQuantity.units.magnitude)
+            quantity[record.item, default: 0] +=
+                Int128(record.financialQuantity.units.magnitude)
                 + Int128(record.physicalOpenQuantity.units.magnitude) + Int128(record.settledQuantity.units.magnitude)
         }
         let bound = Int128(Limits.clampedUnits)
-        for (item, sum) in money.sorted(by: { $0.key < $1.key }) where sum > bound || quantity[item, default: 0] > bound {
-            throw Rejection(.invalidAmount, field: "date",
-                            "item '\(item)' holds more value or quantity than a close can add up (\(Total<Money>(units: sum)) in open and settled amounts); amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)")
+        for (item, sum) in money.sorted(by: { $0.key < $1.key }) where sum > bound || quantity[item, default: 0] > bound
+        {
+            throw Rejection(
+                .invalidAmount, field: "date",
+                "item '\(item)' holds more value or quantity than a close can add up (\(Total<Money>(units: sum)) in "
+                    + "open and settled amounts); amounts are at most "
+                    + "\(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
+            )
         }
     }
 
@@ -259,7 +278,8 @@ extension LedgerState {
         var money: Int128 = 0, quantity: Int128 = 0
         for record in transactions.values {
             money += record.magnitudeSum
-            quantity += Int128(record.financialQuantity.units.magnitude)
+            quantity +=
+                Int128(record.financialQuantity.units.magnitude)
                 + Int128(record.physicalOpenQuantity.units.magnitude) + Int128(record.settledQuantity.units.magnitude)
         }
         return (money, quantity)

@@ -23,7 +23,9 @@ extension LedgerState {
         }
     }
 
-    private func fallback(_ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, lastIssue: Bool)
+    private func fallback(
+        _ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity, lastIssue: Bool
+    )
         -> (Money, CostSource)
     {
         // Moving average default fallback order: last issue cost, then item price (3.10).
@@ -35,8 +37,10 @@ extension LedgerState {
     /// Moving average receipt value (3.10, D8): a backdated receipt takes the current average; a receipt
     /// that lifts negative on-hand costs the part up to zero at the current average. The rest of the
     /// entered amount is the price difference the caller expenses.
-    func movingAverageReceiptValue(_ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity,
-                                   entered: Money, date: LedgerDate) -> Money {
+    func movingAverageReceiptValue(
+        _ setup: ItemSetup, _ pool: CostPool, _ quantity: Quantity,
+        entered: Money, date: LedgerDate
+    ) -> Money {
         if let latest = pool.latestDate, date < latest {
             return issueCost(setup, pool, quantity).0
         }

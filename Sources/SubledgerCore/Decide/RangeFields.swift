@@ -8,13 +8,20 @@ extension LedgerCommand {
         var quantityField: String
 
         func amount(_ units: Int128, _ what: String = "an amount") -> Rejection {
-            Rejection(.invalidAmount, field: amountField,
-                      "\(what) would be \(Total<Money>(units: units)), out of range: amounts are at most \(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)")
+            Rejection(
+                .invalidAmount, field: amountField,
+                "\(what) would be \(Total<Money>(units: units)), out of range: amounts are at most "
+                    + "\(Limits.maximumMoney.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
+            )
         }
 
         func quantity(_ units: Int128) -> Rejection {
-            Rejection(.invalidQuantity, field: quantityField,
-                      "the cost pool's quantity would be \(Total<Quantity>(units: units).formatted(minimumDecimals: 0)), out of range: quantities are at most \(Limits.maximumQuantity.formatted(minimumDecimals: 0)) in magnitude (DR-17)")
+            Rejection(
+                .invalidQuantity, field: quantityField,
+                "the cost pool's quantity would be \(Total<Quantity>(units: units).formatted(minimumDecimals: 0)), out "
+                    + "of range: quantities are at most "
+                    + "\(Limits.maximumQuantity.formatted(minimumDecimals: 0)) in magnitude (DR-17)"
+            )
         }
     }
 
@@ -25,7 +32,8 @@ extension LedgerCommand {
         case .activateStandardCost, .revalue: return RangeFields(amountField: "price", quantityField: "price")
         case .adjust: return RangeFields(amountField: "amount", quantityField: "amount")
         case .close, .recalculate, .reverseClose: return RangeFields(amountField: "date", quantityField: "date")
-        case .defineItem, .setAccounts, .issue, .mark, .transfer: return RangeFields(amountField: "qty", quantityField: "qty")
+        case .defineItem, .setAccounts, .issue, .mark, .transfer:
+            return RangeFields(amountField: "qty", quantityField: "qty")
         }
     }
 

@@ -23,15 +23,18 @@ public enum CommandDecoder {
 
     public static func decode(command name: String, _ fields: CommandFields) throws(Rejection) -> LedgerCommand {
         guard let command = CommandName(rawValue: name) else {
-            throw Rejection(.malformed, field: "command",
-                            "unknown command '\(Echo.cut(name))'; valid: \(commandNames.joined(separator: ", "))")
+            throw Rejection(
+                .malformed, field: "command",
+                "unknown command '\(Echo.cut(name))'; valid: \(commandNames.joined(separator: ", "))")
         }
         let allowed = command.allowedKeys
         let entries = fields.entries
         for (position, entry) in entries.enumerated() {
             guard allowed.contains(entry.key) else {
-                throw Rejection(.malformed, field: Echo.cut(entry.key),
-                                "unknown key '\(Echo.cut(entry.key))' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))")
+                throw Rejection(
+                    .malformed, field: Echo.cut(entry.key),
+                    "unknown key '\(Echo.cut(entry.key))' for '\(name)'; valid: \(allowed.sorted().joined(separator: ", "))"
+                )
             }
             for earlier in entries[..<position] where earlier.key == entry.key {
                 throw Rejection(.malformed, field: entry.key, "key '\(Echo.cut(entry.key))' given twice")
@@ -46,45 +49,57 @@ public enum CommandDecoder {
                 assignments.append(.init(PostingType(rawValue: key)!, try reader.name(key, value)))
             }
             guard !assignments.isEmpty else {
-                throw Rejection(.missingField, field: "accounts",
-                                "give at least one POSTING-TYPE=ACCOUNT; posting types: \(PostingType.validNames)")
+                throw Rejection(
+                    .missingField, field: "accounts",
+                    "give at least one POSTING-TYPE=ACCOUNT; posting types: \(PostingType.validNames)")
             }
             return .setAccounts(group: try reader.optionalName("group") ?? "", accounts: assignments)
         case .receive:
-            return .receive(.init(
-                date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
-                quantity: try reader.positiveQuantity("qty"), unitPrice: try reader.price("cost"),
-                physicalOnly: try reader.flag("physical"),
-                kind: try reader.choice("kind", LedgerCommand.ReceiptKind.self) ?? .purchase,
-                dimensions: try reader.dimensions()))
+            return .receive(
+                .init(
+                    date: try reader.date(), item: try reader.requiredName("item"),
+                    transaction: try reader.requiredName("tx"),
+                    quantity: try reader.positiveQuantity("qty"), unitPrice: try reader.price("cost"),
+                    physicalOnly: try reader.flag("physical"),
+                    kind: try reader.choice("kind", LedgerCommand.ReceiptKind.self) ?? .purchase,
+                    dimensions: try reader.dimensions()))
         case .issue:
-            return .issue(.init(
-                date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
-                quantity: try reader.positiveQuantity("qty"), physicalOnly: try reader.flag("physical"),
-                kind: try reader.choice("kind", LedgerCommand.IssueKind.self) ?? .sale,
-                dimensions: try reader.dimensions()))
+            return .issue(
+                .init(
+                    date: try reader.date(), item: try reader.requiredName("item"),
+                    transaction: try reader.requiredName("tx"),
+                    quantity: try reader.positiveQuantity("qty"), physicalOnly: try reader.flag("physical"),
+                    kind: try reader.choice("kind", LedgerCommand.IssueKind.self) ?? .sale,
+                    dimensions: try reader.dimensions()))
         case .invoice:
-            return .invoice(.init(
-                date: try reader.date(), transaction: try reader.requiredName("tx"),
-                quantity: fields["qty"] == nil ? nil : try reader.positiveQuantity("qty"),
-                unitPrice: fields["cost"] == nil ? nil : try reader.price("cost")))
+            return .invoice(
+                .init(
+                    date: try reader.date(), transaction: try reader.requiredName("tx"),
+                    quantity: fields["qty"] == nil ? nil : try reader.positiveQuantity("qty"),
+                    unitPrice: fields["cost"] == nil ? nil : try reader.price("cost")))
         case .mark:
-            return .mark(.init(
-                date: try reader.date(), issue: try reader.requiredName("issue"),
-                receipt: try reader.requiredName("receipt"),
-                quantity: fields["qty"] == nil ? nil : try reader.positiveQuantity("qty")))
+            return .mark(
+                .init(
+                    date: try reader.date(), issue: try reader.requiredName("issue"),
+                    receipt: try reader.requiredName("receipt"),
+                    quantity: fields["qty"] == nil ? nil : try reader.positiveQuantity("qty")))
         case .transfer:
-            return .transfer(.init(
-                date: try reader.date(), item: try reader.requiredName("item"), transaction: try reader.requiredName("tx"),
-                quantity: try reader.positiveQuantity("qty"),
-                from: try reader.dimensionList("from"), to: try reader.transferTarget()))
+            return .transfer(
+                .init(
+                    date: try reader.date(), item: try reader.requiredName("item"),
+                    transaction: try reader.requiredName("tx"),
+                    quantity: try reader.positiveQuantity("qty"),
+                    from: try reader.dimensionList("from"), to: try reader.transferTarget()))
         case .standardCost:
-            return .activateStandardCost(.init(
-                date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price")))
+            return .activateStandardCost(
+                .init(
+                    date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price"))
+            )
         case .revalue:
-            return .revalue(.init(
-                date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price"),
-                dimensions: try reader.dimensions()))
+            return .revalue(
+                .init(
+                    date: try reader.date(), item: try reader.requiredName("item"), unitCost: try reader.price("price"),
+                    dimensions: try reader.dimensions()))
         case .adjust:
             let amount = try reader.amount("amount")
             guard !amount.isZero else {
@@ -94,8 +109,9 @@ public enum CommandDecoder {
         case .close: return .close(try reader.date())
         case .recalculate: return .recalculate(try reader.date())
         case .reverseClose:
-            return .reverseClose(date: fields["date"] == nil ? nil : try reader.date(),
-                                 through: fields["through"] == nil ? nil : try reader.date("through"))
+            return .reverseClose(
+                date: fields["date"] == nil ? nil : try reader.date(),
+                through: fields["through"] == nil ? nil : try reader.date("through"))
         }
     }
 }
@@ -118,15 +134,17 @@ struct FieldReader {
     }
 
     static func isValidName(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 64 && text.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x5F || byte == 0x2E || byte == 0x2D
-        }
+        !text.isEmpty && text.utf8.count <= 64
+            && text.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x5F || byte == 0x2E || byte == 0x2D
+            }
     }
 
     func name(_ key: String, _ text: String) throws(Rejection) -> String {
         guard FieldReader.isValidName(text) else {
-            throw Rejection(.invalidName, field: key, "'\(Echo.cut(text))' is not a name: use 1-64 of A-Z a-z 0-9 _ . -")
+            throw Rejection(
+                .invalidName, field: key, "'\(Echo.cut(text))' is not a name: use 1-64 of A-Z a-z 0-9 _ . -")
         }
         return text
     }
@@ -177,9 +195,11 @@ struct FieldReader {
     static func explain(_ error: NumberError, _ text: String, _ what: String) -> String {
         switch error {
         case .malformed: return "'\(Echo.cut(text))' is not \(what): write a decimal like 12.50"
-        case .tooManyDecimals(let allowed): return "'\(Echo.cut(text))' has more than \(allowed) decimals; \(what) carries \(allowed)"
+        case .tooManyDecimals(let allowed):
+            return "'\(Echo.cut(text))' has more than \(allowed) decimals; \(what) carries \(allowed)"
         case .outOfRange: return "'\(Echo.cut(text))' is too large for \(what)"
-        case .exponent: return "'\(Echo.cut(text))' is not \(what): exponent notation is not accepted, write the decimal out"
+        case .exponent:
+            return "'\(Echo.cut(text))' is not \(what): exponent notation is not accepted, write the decimal out"
         }
     }
 
@@ -197,8 +217,9 @@ struct FieldReader {
     where T.RawValue == String {
         guard let text = fields[key] else { return nil }
         guard let value = T(rawValue: text) else {
-            throw Rejection(.malformed, field: key,
-                            "'\(Echo.cut(text))' is not valid; use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Rejection(
+                .malformed, field: key,
+                "'\(Echo.cut(text))' is not valid; use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }
@@ -219,8 +240,9 @@ struct FieldReader {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pair = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2, let dimension = Dimension(rawValue: String(pair[0])) else {
-                throw Rejection(.malformed, field: key,
-                                "'\(Echo.cut(part))' is not DIMENSION:VALUE with a dimension of site, warehouse, batch, serial")
+                throw Rejection(
+                    .malformed, field: key,
+                    "'\(Echo.cut(part))' is not DIMENSION:VALUE with a dimension of site, warehouse, batch, serial")
             }
             guard !named.contains(dimension) else {
                 throw Rejection(.malformed, field: key, "\(dimension.rawValue) is given twice in '\(Echo.cut(text))'")
@@ -235,7 +257,8 @@ struct FieldReader {
     func transferTarget() throws(Rejection) -> DimensionValues {
         let to = try dimensionList("to")
         guard to != (try dimensionList("from")) else {
-            throw Rejection(.malformed, field: "to", "'to' names the same dimension values as 'from' (\(to.description))")
+            throw Rejection(
+                .malformed, field: "to", "'to' names the same dimension values as 'from' (\(to.description))")
         }
         return to
     }
@@ -244,15 +267,18 @@ struct FieldReader {
         let id = try requiredName("item")
         let modelText = try required("model")
         guard let model = ValuationModel(rawValue: modelText) else {
-            throw Rejection(.invalidSetup, field: "model", "'\(Echo.cut(modelText))' is not a model; valid: \(ValuationModel.validNames)")
+            throw Rejection(
+                .invalidSetup, field: "model",
+                "'\(Echo.cut(modelText))' is not a model; valid: \(ValuationModel.validNames)")
         }
         var dimensionSet = DimensionSet.siteOnly
         if let text = fields["dimensions"] {
             var list: [Dimension] = []
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let dimension = Dimension(rawValue: String(part)) else {
-                    throw Rejection(.invalidSetup, field: "dimensions",
-                                    "'\(Echo.cut(part))' is not a dimension; valid: site, warehouse, batch, serial")
+                    throw Rejection(
+                        .invalidSetup, field: "dimensions",
+                        "'\(Echo.cut(part))' is not a dimension; valid: site, warehouse, batch, serial")
                 }
                 list.append(dimension)
             }
@@ -267,8 +293,9 @@ struct FieldReader {
             fixedReceiptPrice: try flag("fixed-receipt-price"))
         if setup.fixedReceiptPrice {
             guard model.isPeriodic else {
-                throw Rejection(.invalidSetup, field: "fixed-receipt-price",
-                                "a fixed receipt price is only allowed with periodic models, not \(model.rawValue)")
+                throw Rejection(
+                    .invalidSetup, field: "fixed-receipt-price",
+                    "a fixed receipt price is only allowed with periodic models, not \(model.rawValue)")
             }
             guard setup.defaultPrice != nil else {
                 throw Rejection(.invalidSetup, field: "price", "a fixed receipt price needs the item's price=")

@@ -33,8 +33,11 @@ public enum CommandName: String, Sendable, CaseIterable {
     public var allowedKeys: [String] {
         let dimensionKeys = Dimension.allCases.map(\.rawValue)
         switch self {
-        case .item: return ["item", "model", "include-physical", "price", "standard", "group", "dimensions",
-                            "negative", "fixed-receipt-price"]
+        case .item:
+            return [
+                "item", "model", "include-physical", "price", "standard", "group", "dimensions",
+                "negative", "fixed-receipt-price",
+            ]
         case .accounts: return ["group"] + PostingType.allCases.map(\.rawValue)
         case .receive: return ["date", "item", "tx", "qty", "cost", "physical", "kind"] + dimensionKeys
         case .issue: return ["date", "item", "tx", "qty", "physical", "kind"] + dimensionKeys

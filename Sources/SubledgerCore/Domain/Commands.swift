@@ -66,8 +66,10 @@ public enum LedgerCommand: Sendable, Equatable {
         public var date: LedgerDate, item: String, transaction: String
         public var quantity: Quantity, unitPrice: UnitPrice
         public var physicalOnly: Bool, kind: ReceiptKind, dimensions: DimensionValues
-        public init(date: LedgerDate, item: String, transaction: String, quantity: Quantity, unitPrice: UnitPrice,
-                    physicalOnly: Bool = false, kind: ReceiptKind = .purchase, dimensions: DimensionValues = .none) {
+        public init(
+            date: LedgerDate, item: String, transaction: String, quantity: Quantity, unitPrice: UnitPrice,
+            physicalOnly: Bool = false, kind: ReceiptKind = .purchase, dimensions: DimensionValues = .none
+        ) {
             self.date = date; self.item = item; self.transaction = transaction
             self.quantity = quantity; self.unitPrice = unitPrice
             self.physicalOnly = physicalOnly; self.kind = kind; self.dimensions = dimensions
@@ -77,8 +79,10 @@ public enum LedgerCommand: Sendable, Equatable {
     public struct Issue: Sendable, Equatable {
         public var date: LedgerDate, item: String, transaction: String
         public var quantity: Quantity, physicalOnly: Bool, kind: IssueKind, dimensions: DimensionValues
-        public init(date: LedgerDate, item: String, transaction: String, quantity: Quantity,
-                    physicalOnly: Bool = false, kind: IssueKind = .sale, dimensions: DimensionValues = .none) {
+        public init(
+            date: LedgerDate, item: String, transaction: String, quantity: Quantity,
+            physicalOnly: Bool = false, kind: IssueKind = .sale, dimensions: DimensionValues = .none
+        ) {
             self.date = date; self.item = item; self.transaction = transaction
             self.quantity = quantity; self.physicalOnly = physicalOnly; self.kind = kind; self.dimensions = dimensions
         }
@@ -102,8 +106,10 @@ public enum LedgerCommand: Sendable, Equatable {
     public struct Transfer: Sendable, Equatable {
         public var date: LedgerDate, item: String, transaction: String, quantity: Quantity
         public var from: DimensionValues, to: DimensionValues
-        public init(date: LedgerDate, item: String, transaction: String, quantity: Quantity,
-                    from: DimensionValues, to: DimensionValues) {
+        public init(
+            date: LedgerDate, item: String, transaction: String, quantity: Quantity,
+            from: DimensionValues, to: DimensionValues
+        ) {
             self.date = date; self.item = item; self.transaction = transaction; self.quantity = quantity
             self.from = from; self.to = to
         }

@@ -15,10 +15,12 @@ public struct ItemSetup: Sendable, Equatable {
     public var negativeInventoryAllowed: Bool
     public var fixedReceiptPrice: Bool
 
-    public init(id: String, model: ValuationModel, includePhysicalValue: Bool = false,
-                defaultPrice: UnitPrice? = nil, standardCost: UnitPrice? = nil, postingGroup: String = "",
-                dimensions: DimensionSet = .siteOnly, negativeInventoryAllowed: Bool = true,
-                fixedReceiptPrice: Bool = false) {
+    public init(
+        id: String, model: ValuationModel, includePhysicalValue: Bool = false,
+        defaultPrice: UnitPrice? = nil, standardCost: UnitPrice? = nil, postingGroup: String = "",
+        dimensions: DimensionSet = .siteOnly, negativeInventoryAllowed: Bool = true,
+        fixedReceiptPrice: Bool = false
+    ) {
         self.id = id
         self.model = model
         self.includePhysicalValue = includePhysicalValue

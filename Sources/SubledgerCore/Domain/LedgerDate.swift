@@ -6,7 +6,8 @@ public struct LedgerDate: Hashable, Comparable, Sendable, CustomStringConvertibl
     public init?(yyyymmdd: Int32) {
         let year = yyyymmdd / 10_000, month = (yyyymmdd / 100) % 100, day = yyyymmdd % 100
         guard year >= 1, year <= 9999, month >= 1, month <= 12, day >= 1,
-              day <= LedgerDate.daysIn(month: month, year: year) else { return nil }
+            day <= LedgerDate.daysIn(month: month, year: year)
+        else { return nil }
         self.yyyymmdd = yyyymmdd
     }
 

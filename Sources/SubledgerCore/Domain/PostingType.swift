@@ -1,25 +1,25 @@
 /// Posting types of the inventory posting profile (valuation-rules.md section 5). Raw values are the wire
 /// and scenario names; `code` is the stable byte stored in event payloads. Never renumber.
 public enum PostingType: String, Sendable, CaseIterable {
-    case inventory                              // Cost of units / purchased materials, invoiced
-    case inventoryReceived = "inventory-received" // Cost of purchased materials received (not invoiced)
-    case inventoryShipped = "inventory-shipped"   // Cost of units, delivered (not invoiced)
+    case inventory  // Cost of units / purchased materials, invoiced
+    case inventoryReceived = "inventory-received"  // Cost of purchased materials received (not invoiced)
+    case inventoryShipped = "inventory-shipped"  // Cost of units, delivered (not invoiced)
     case purchaseAccrual = "purchase-accrual"
     case payable
-    case cogs                                   // Cost of goods sold, invoiced
-    case cogsDelivered = "cogs-delivered"       // Cost of goods sold, delivered (deferred COGS)
-    case ppv                                    // Purchase price variance (standard cost)
-    case revaluation                            // Inventory cost revaluation (standard cost activation)
+    case cogs  // Cost of goods sold, invoiced
+    case cogsDelivered = "cogs-delivered"  // Cost of goods sold, delivered (deferred COGS)
+    case ppv  // Purchase price variance (standard cost)
+    case revaluation  // Inventory cost revaluation (standard cost activation)
     case costChangeVariance = "cost-change-variance"
     case maPriceDifference = "ma-price-difference"
     case maRevaluation = "ma-revaluation"
-    case inventoryLoss = "inventory-loss"       // Inventory expenditure, loss (journal issues)
-    case inventoryProfit = "inventory-profit"   // Inventory expenditure, profit (journal receipts)
+    case inventoryLoss = "inventory-loss"  // Inventory expenditure, loss (journal issues)
+    case inventoryProfit = "inventory-profit"  // Inventory expenditure, profit (journal receipts)
     case fixedPriceProfit = "fixed-price-profit"
     case fixedPriceLoss = "fixed-price-loss"
     case fixedPriceOffset = "fixed-price-offset"
-    case wip                                    // Work in progress (production receipts and issues)
-    case costAdjustment = "cost-adjustment"     // Offset of a transaction adjustment of an open receipt
+    case wip  // Work in progress (production receipts and issues)
+    case costAdjustment = "cost-adjustment"  // Offset of a transaction adjustment of an open receipt
 
     public var code: UInt8 {
         switch self {

@@ -2,7 +2,7 @@
 /// (README lists them); `field` names the offending input, `message` says what would be valid.
 public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, CaseIterable {
-        case malformed = "malformed"                 // input that cannot be read (syntax, unknown command or key)
+        case malformed = "malformed"  // input that cannot be read (syntax, unknown command or key)
         case missingField = "missing-field"
         case invalidDate = "invalid-date"
         case invalidName = "invalid-name"

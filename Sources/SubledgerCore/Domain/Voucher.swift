@@ -25,8 +25,10 @@ struct VoucherBuilder {
 
     /// Debit `amount` on `debit` and credit it on `credit`; a negative amount swaps the sides and zero
     /// posts nothing. `stored` accounts (an earlier posting's, D16) win over the profile.
-    mutating func post(_ amount: Money, debit: PostingType, credit: PostingType,
-                       stored: [PostingType: String]? = nil) {
+    mutating func post(
+        _ amount: Money, debit: PostingType, credit: PostingType,
+        stored: [PostingType: String]? = nil
+    ) {
         guard !amount.isZero else { return }
         if amount.isNegative { return post(-amount, debit: credit, credit: debit, stored: stored) }
         lines.append(VoucherLine(debit, account(debit, stored), amount))

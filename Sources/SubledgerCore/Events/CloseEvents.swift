@@ -70,8 +70,10 @@ public struct SettlementEntry: Sendable, Equatable {
     /// The adjustment applies to the physically-only part (include physical value, D5).
     public var physical: Bool
 
-    public init(kind: Kind, model: SettleModel, transaction: String, counterpart: String, part: Int = 0,
-                issuePart: Int = 0, quantity: Quantity, settledAmount: Money, adjustment: Money, physical: Bool) {
+    public init(
+        kind: Kind, model: SettleModel, transaction: String, counterpart: String, part: Int = 0,
+        issuePart: Int = 0, quantity: Quantity, settledAmount: Money, adjustment: Money, physical: Bool
+    ) {
         self.kind = kind
         self.model = model
         self.transaction = transaction
@@ -109,8 +111,10 @@ public struct SettlementPosted: Sendable, Equatable {
     public var entries: [SettlementEntry]
     public var lines: [VoucherLine]
 
-    public init(mode: CloseMode, item: String, dimensions: DimensionValues, closingReceipts: [ClosingReceipt],
-                entries: [SettlementEntry], lines: [VoucherLine]) {
+    public init(
+        mode: CloseMode, item: String, dimensions: DimensionValues, closingReceipts: [ClosingReceipt],
+        entries: [SettlementEntry], lines: [VoucherLine]
+    ) {
         self.mode = mode
         self.item = item
         self.dimensions = dimensions

@@ -125,15 +125,17 @@ extension PayloadReader {
         guard let kind = CloseNote.Kind(code: tag) else { throw fail("unknown close note kind \(tag)") }
         switch kind {
         case .unsettled:
-            return .unsettled(issue: try string(), item: try string(), dimensions: try dimensions(),
-                              quantity: try quantity())
+            return .unsettled(
+                issue: try string(), item: try string(), dimensions: try dimensions(),
+                quantity: try quantity())
         case .markedIssueWaiting:
             return .markedIssueWaiting(issue: try string())
         case .postedAtZeroCost:
             return .postedAtZeroCost(issue: try string(), item: try string())
         case .valuedWithoutSettlement:
-            return .valuedWithoutSettlement(issue: try string(), item: try string(), quantity: try quantity(),
-                                            receipt: try string())
+            return .valuedWithoutSettlement(
+                issue: try string(), item: try string(), quantity: try quantity(),
+                receipt: try string())
         case .negativeOnHand:
             return .negativeOnHand(item: try string(), dimensions: try dimensions(), quantity: try quantity())
         case .transferCycle:

@@ -117,7 +117,9 @@ public enum EventCatalog {
         return w.bytes
     }
 
-    public static func decode(_ kind: Kind, version: Int, payload: UnsafeRawBufferPointer)
+    public static func decode(
+        _ kind: Kind, version: Int, payload: UnsafeRawBufferPointer
+    )
         throws(PayloadDecodingError) -> LedgerEvent
     {
         guard version >= 1 && version <= kind.version else {
@@ -129,11 +131,12 @@ public enum EventCatalog {
         case .itemDefined:
             let id = try r.string()
             let model = try r.choice(ValuationModel.self)
-            event = .itemDefined(ItemSetup(
-                id: id, model: model, includePhysicalValue: try r.bool(), defaultPrice: try r.optionalPrice(),
-                standardCost: try r.optionalPrice(), postingGroup: try r.string(),
-                dimensions: DimensionSet(bits: try r.byte()), negativeInventoryAllowed: try r.bool(),
-                fixedReceiptPrice: try r.bool()))
+            event = .itemDefined(
+                ItemSetup(
+                    id: id, model: model, includePhysicalValue: try r.bool(), defaultPrice: try r.optionalPrice(),
+                    standardCost: try r.optionalPrice(), postingGroup: try r.string(),
+                    dimensions: DimensionSet(bits: try r.byte()), negativeInventoryAllowed: try r.bool(),
+                    fixedReceiptPrice: try r.bool()))
         case .accountsSet:
             let group = try r.string()
             let count = try r.count()
@@ -143,52 +146,60 @@ public enum EventCatalog {
             }
             event = .accountsSet(group: group, accounts: accounts)
         case .receiptPosted:
-            event = .receiptPosted(ReceiptPosted(
-                transaction: try r.string(), item: try r.string(), kind: try r.code(),
-                dimensions: try r.dimensions(), quantity: try r.quantity(), unitPrice: try r.price(),
-                physicalOnly: try r.bool(), inventoryValue: try r.money(), offsetValue: try r.money(),
-                lines: try r.lines()))
+            event = .receiptPosted(
+                ReceiptPosted(
+                    transaction: try r.string(), item: try r.string(), kind: try r.code(),
+                    dimensions: try r.dimensions(), quantity: try r.quantity(), unitPrice: try r.price(),
+                    physicalOnly: try r.bool(), inventoryValue: try r.money(), offsetValue: try r.money(),
+                    lines: try r.lines()))
         case .issuePosted:
-            event = .issuePosted(IssuePosted(
-                transaction: try r.string(), item: try r.string(), kind: try r.code(),
-                dimensions: try r.dimensions(), quantity: try r.quantity(), physicalOnly: try r.bool(),
-                costAmount: try r.money(), costSource: try r.code(), lines: try r.lines()))
+            event = .issuePosted(
+                IssuePosted(
+                    transaction: try r.string(), item: try r.string(), kind: try r.code(),
+                    dimensions: try r.dimensions(), quantity: try r.quantity(), physicalOnly: try r.bool(),
+                    costAmount: try r.money(), costSource: try r.code(), lines: try r.lines()))
         case .invoicePosted:
-            event = .invoicePosted(InvoicePosted(
-                transaction: try r.string(), quantity: try r.quantity(), unitPrice: try r.price(),
-                physicalValueReversed: try r.money(), physicalOffsetReversed: try r.money(),
-                financialValue: try r.money(), costSource: try r.code(), lines: try r.lines()))
+            event = .invoicePosted(
+                InvoicePosted(
+                    transaction: try r.string(), quantity: try r.quantity(), unitPrice: try r.price(),
+                    physicalValueReversed: try r.money(), physicalOffsetReversed: try r.money(),
+                    financialValue: try r.money(), costSource: try r.code(), lines: try r.lines()))
         case .markPosted:
             event = .markPosted(MarkPosted(issue: try r.string(), receipt: try r.string(), quantity: try r.quantity()))
         case .transferPosted:
-            event = .transferPosted(TransferPosted(
-                transaction: try r.string(), item: try r.string(), quantity: try r.quantity(),
-                from: try r.dimensions(), to: try r.dimensions(), amount: try r.money(),
-                costSource: try r.code(), lines: try r.lines()))
+            event = .transferPosted(
+                TransferPosted(
+                    transaction: try r.string(), item: try r.string(), quantity: try r.quantity(),
+                    from: try r.dimensions(), to: try r.dimensions(), amount: try r.money(),
+                    costSource: try r.code(), lines: try r.lines()))
         case .standardCostActivated:
             let item = try r.string()
             let unitCost = try r.price()
             let count = try r.count()
             var revaluations: [PoolRevaluation] = []
             for _ in 0..<count {
-                revaluations.append(PoolRevaluation(
-                    dimensions: try r.dimensions(), physicalDelta: try r.money(), financialDelta: try r.money()))
+                revaluations.append(
+                    PoolRevaluation(
+                        dimensions: try r.dimensions(), physicalDelta: try r.money(), financialDelta: try r.money()))
             }
             let transactionCount = try r.count()
             var transactions: [TransactionRevaluation] = []
             for _ in 0..<transactionCount {
                 transactions.append(TransactionRevaluation(transaction: try r.string(), delta: try r.money()))
             }
-            event = .standardCostActivated(StandardCostActivated(
-                item: item, unitCost: unitCost, revaluations: revaluations, transactions: transactions,
-                lines: try r.lines()))
+            event = .standardCostActivated(
+                StandardCostActivated(
+                    item: item, unitCost: unitCost, revaluations: revaluations, transactions: transactions,
+                    lines: try r.lines()))
         case .movingAverageRevalued:
-            event = .movingAverageRevalued(MovingAverageRevalued(
-                item: try r.string(), dimensions: try r.dimensions(), unitCost: try r.price(),
-                amount: try r.money(), lines: try r.lines()))
+            event = .movingAverageRevalued(
+                MovingAverageRevalued(
+                    item: try r.string(), dimensions: try r.dimensions(), unitCost: try r.price(),
+                    amount: try r.money(), lines: try r.lines()))
         case .receiptAdjusted:
-            event = .receiptAdjusted(ReceiptAdjusted(
-                transaction: try r.string(), amount: try r.money(), lines: try r.lines()))
+            event = .receiptAdjusted(
+                ReceiptAdjusted(
+                    transaction: try r.string(), amount: try r.money(), lines: try r.lines()))
         case .settlementPosted:
             let mode: CloseMode = try r.code()
             let item = try r.string()
@@ -202,15 +213,19 @@ public enum EventCatalog {
                 let kind: SettlementEntry.Kind = try r.code(), model: SettleModel = try r.code()
                 let transaction = try r.string(), counterpart = try r.string(), part = Int(try r.int())
                 let issuePart = version >= 2 ? Int(try r.int()) : 0
-                guard part >= 0 && issuePart >= 0 else { throw r.fail("negative financial part \(min(part, issuePart))") }
-                entries.append(SettlementEntry(
-                    kind: kind, model: model, transaction: transaction, counterpart: counterpart,
-                    part: part, issuePart: issuePart, quantity: try r.quantity(), settledAmount: try r.money(),
-                    adjustment: try r.money(), physical: try r.bool()))
+                guard part >= 0 && issuePart >= 0 else {
+                    throw r.fail("negative financial part \(min(part, issuePart))")
+                }
+                entries.append(
+                    SettlementEntry(
+                        kind: kind, model: model, transaction: transaction, counterpart: counterpart,
+                        part: part, issuePart: issuePart, quantity: try r.quantity(), settledAmount: try r.money(),
+                        adjustment: try r.money(), physical: try r.bool()))
             }
-            event = .settlementPosted(SettlementPosted(
-                mode: mode, item: item, dimensions: dimensions, closingReceipts: receipts, entries: entries,
-                lines: try r.lines()))
+            event = .settlementPosted(
+                SettlementPosted(
+                    mode: mode, item: item, dimensions: dimensions, closingReceipts: receipts, entries: entries,
+                    lines: try r.lines()))
         case .closePosted:
             let mode: CloseMode = try r.code()
             var log: [CloseNote] = []

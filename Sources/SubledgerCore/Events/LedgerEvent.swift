@@ -72,7 +72,11 @@ public struct ReceiptPosted: Sendable, Equatable {
     public var offsetValue: Money
     public var lines: [VoucherLine]
 
-    public init(transaction: String, item: String, kind: LedgerCommand.ReceiptKind, dimensions: DimensionValues, quantity: Quantity, unitPrice: UnitPrice, physicalOnly: Bool, inventoryValue: Money, offsetValue: Money, lines: [VoucherLine]) {
+    public init(
+        transaction: String, item: String, kind: LedgerCommand.ReceiptKind, dimensions: DimensionValues,
+        quantity: Quantity, unitPrice: UnitPrice, physicalOnly: Bool, inventoryValue: Money, offsetValue: Money,
+        lines: [VoucherLine]
+    ) {
         self.transaction = transaction
         self.item = item
         self.kind = kind
@@ -95,7 +99,10 @@ public struct IssuePosted: Sendable, Equatable {
     public var costSource: CostSource
     public var lines: [VoucherLine]
 
-    public init(transaction: String, item: String, kind: LedgerCommand.IssueKind, dimensions: DimensionValues, quantity: Quantity, physicalOnly: Bool, costAmount: Money, costSource: CostSource, lines: [VoucherLine]) {
+    public init(
+        transaction: String, item: String, kind: LedgerCommand.IssueKind, dimensions: DimensionValues,
+        quantity: Quantity, physicalOnly: Bool, costAmount: Money, costSource: CostSource, lines: [VoucherLine]
+    ) {
         self.transaction = transaction
         self.item = item
         self.kind = kind
@@ -122,7 +129,10 @@ public struct InvoicePosted: Sendable, Equatable {
     public var costSource: CostSource
     public var lines: [VoucherLine]
 
-    public init(transaction: String, quantity: Quantity, unitPrice: UnitPrice, physicalValueReversed: Money, physicalOffsetReversed: Money, financialValue: Money, costSource: CostSource, lines: [VoucherLine]) {
+    public init(
+        transaction: String, quantity: Quantity, unitPrice: UnitPrice, physicalValueReversed: Money,
+        physicalOffsetReversed: Money, financialValue: Money, costSource: CostSource, lines: [VoucherLine]
+    ) {
         self.transaction = transaction
         self.quantity = quantity
         self.unitPrice = unitPrice
@@ -152,7 +162,10 @@ public struct TransferPosted: Sendable, Equatable {
     public var costSource: CostSource
     public var lines: [VoucherLine]
 
-    public init(transaction: String, item: String, quantity: Quantity, from: DimensionValues, to: DimensionValues, amount: Money, costSource: CostSource, lines: [VoucherLine]) {
+    public init(
+        transaction: String, item: String, quantity: Quantity, from: DimensionValues, to: DimensionValues,
+        amount: Money, costSource: CostSource, lines: [VoucherLine]
+    ) {
         self.transaction = transaction
         self.item = item
         self.quantity = quantity
@@ -196,8 +209,10 @@ public struct StandardCostActivated: Sendable, Equatable {
     public var transactions: [TransactionRevaluation]
     public var lines: [VoucherLine]
 
-    public init(item: String, unitCost: UnitPrice, revaluations: [PoolRevaluation],
-                transactions: [TransactionRevaluation], lines: [VoucherLine]) {
+    public init(
+        item: String, unitCost: UnitPrice, revaluations: [PoolRevaluation],
+        transactions: [TransactionRevaluation], lines: [VoucherLine]
+    ) {
         self.item = item
         self.unitCost = unitCost
         self.revaluations = revaluations

@@ -26,13 +26,16 @@ public enum Limits {
     static let quantityBound: Int128 = 10_000_000_000_000_000
 
     /// The range as text for messages: "at most 1000000000000000 in magnitude".
-    static func describe<T: FixedPoint>(_ bound: T) -> String { "at most \(bound.formatted(minimumDecimals: 0)) in magnitude" }
+    static func describe<T: FixedPoint>(_ bound: T) -> String {
+        "at most \(bound.formatted(minimumDecimals: 0)) in magnitude"
+    }
 
     /// Refuses `value` of input field `field` when outside the money range.
     public static func check(_ value: Money, field: String, _ what: String = "amount") throws(Rejection) {
         guard contains(value) else {
-            throw Rejection(.invalidAmount, field: field,
-                            "\(what) \(value) is out of range: amounts are \(describe(maximumMoney))")
+            throw Rejection(
+                .invalidAmount, field: field,
+                "\(what) \(value) is out of range: amounts are \(describe(maximumMoney))")
         }
     }
 
@@ -40,18 +43,26 @@ public enum Limits {
         // Every quantity a command brings is positive (the decoder says so); a command built in code with
         // zero would reach a division by its quantity.
         guard value.isPositive else {
-            throw Rejection(.invalidQuantity, field: field, "\(what) must be greater than zero, got \(value.formatted(minimumDecimals: 0))")
+            throw Rejection(
+                .invalidQuantity, field: field,
+                "\(what) must be greater than zero, got \(value.formatted(minimumDecimals: 0))")
         }
         guard contains(value) else {
-            throw Rejection(.invalidQuantity, field: field,
-                            "\(what) \(value.formatted(minimumDecimals: 0)) is out of range: quantities are \(describe(maximumQuantity))")
+            throw Rejection(
+                .invalidQuantity, field: field,
+                "\(what) \(value.formatted(minimumDecimals: 0)) is out of range: quantities are "
+                    + "\(describe(maximumQuantity))"
+            )
         }
     }
 
     public static func check(_ value: UnitPrice, field: String) throws(Rejection) {
         guard contains(value) else {
-            throw Rejection(.invalidAmount, field: field,
-                            "unit price \(value.formatted(minimumDecimals: 0)) is out of range: unit prices are \(describe(maximumPrice))")
+            throw Rejection(
+                .invalidAmount, field: field,
+                "unit price \(value.formatted(minimumDecimals: 0)) is out of range: unit prices are "
+                    + "\(describe(maximumPrice))"
+            )
         }
     }
 
@@ -59,8 +70,11 @@ public enum Limits {
     public static func amount(_ quantity: Quantity, at price: UnitPrice, field: String) throws(Rejection) -> Money {
         let units = Rounding.halfAwayFromZero.divide(Int128(quantity.units) * Int128(price.units), by: 1_000_000)
         guard contains(money: units) else {
-            throw Rejection(.invalidAmount, field: field,
-                            "\(quantity.formatted(minimumDecimals: 0)) x \(price.formatted(minimumDecimals: 2)) is out of range: amounts are \(describe(maximumMoney))")
+            throw Rejection(
+                .invalidAmount, field: field,
+                "\(quantity.formatted(minimumDecimals: 0)) x \(price.formatted(minimumDecimals: 2)) is out of range: "
+                    + "amounts are \(describe(maximumMoney))"
+            )
         }
         return Money(units: Int64(units))
     }

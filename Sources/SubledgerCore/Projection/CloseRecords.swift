@@ -43,8 +43,10 @@ extension LedgerState {
             switch entry.kind {
             case .settlement:
                 guard transactions[entry.counterpart] != nil else { throw .missing("transaction", entry.counterpart) }
-                try record.settleIssue(part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
-                try transactions[entry.counterpart]?.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
+                try record.settleIssue(
+                    part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
+                try transactions[entry.counterpart]?.settleReceipt(
+                    part: entry.part, entry.quantity, entry.settledAmount)
                 try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
             case .adjustment:
                 if entry.physical {

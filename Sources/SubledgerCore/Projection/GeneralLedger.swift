@@ -85,8 +85,10 @@ public struct GeneralLedger: Sendable, Equatable {
     /// (O(1), the common case). A backdated one changes every balance from its day on; while the sum of
     /// the magnitudes of every line posted (`gross`) stays in range no balance can leave it, so the days
     /// are scanned only past that (or when `scan` asks for it, after a close).
-    func balanceOutOfRange(_ account: String, adding postings: [ProducedFigures.Posting],
-                           scan: Bool = false) -> Int128? {
+    func balanceOutOfRange(
+        _ account: String, adding postings: [ProducedFigures.Posting],
+        scan: Bool = false
+    ) -> Int128? {
         let existing = index[account].map { entries[$0] }
         var closing = existing?.total.units ?? 0, gross = existing?.gross.units ?? 0
         var first = Int32.max

@@ -19,10 +19,14 @@ extension LedgerState {
                 continue
             }
             let key = poolKey(item: setup, record.dimensions)
-            physical[key, default: .zero] += record.direction == .receipt ? record.physicalOpenQuantity : -record.physicalOpenQuantity
+            physical[key, default: .zero] +=
+                record.direction == .receipt ? record.physicalOpenQuantity : -record.physicalOpenQuantity
         }
         for (key, pool) in pools where pool.physicalQuantity != (physical[key] ?? .zero) {
-            violations.append("pool \(key.item) \(key.dimensions.description): physical qty \(pool.physicalQuantity) but open physical rows \(physical[key] ?? .zero)")
+            violations.append(
+                "pool \(key.item) \(key.dimensions.description): physical qty \(pool.physicalQuantity) but open "
+                    + "physical rows \(physical[key] ?? .zero)"
+            )
         }
         return violations
     }

@@ -68,7 +68,8 @@ public struct LedgerState: Sendable {
     /// leaves the state part-way through it: discard the state, do not fold on.
     public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) throws(ProjectionError) {
         guard sequence > lastSequence else {
-            throw ProjectionError(sequence: sequence, message: "events must be applied in log order (after \(lastSequence))")
+            throw ProjectionError(
+                sequence: sequence, message: "events must be applied in log order (after \(lastSequence))")
         }
         lastSequence = sequence
         eventCount += 1
@@ -99,24 +100,29 @@ public struct LedgerState: Sendable {
         case .standardCostActivated(let e): try applyStandardCost(e)
         case .movingAverageRevalued(let e):
             guard items[e.item] != nil else { throw .missing("item", e.item) }
-            try Self.update(&pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()]) { pool throws(FoldFailure) in
+            try Self.update(&pools[PoolKey(item: e.item, dimensions: e.dimensions), default: CostPool()]) {
+                pool throws(FoldFailure) in
                 try pool.financialValue.add(e.amount)
                 pool.touch(date)
             }
         case .settlementPosted(let e): try applySettlement(e, date)
         case .closePosted(let e):
-            closes.append(CloseRecord(date: date, mode: e.mode, sequence: lastSequence, log: e.log,
-                                      events: pendingCloseEvents))
+            closes.append(
+                CloseRecord(
+                    date: date, mode: e.mode, sequence: lastSequence, log: e.log,
+                    events: pendingCloseEvents))
             pendingCloseEvents = []
         case .closeReversed(let e):
-            guard let index = closes.firstIndex(where: { $0.sequence == e.closeSequence }), closes[index].isInForce else {
+            guard let index = closes.firstIndex(where: { $0.sequence == e.closeSequence }), closes[index].isInForce
+            else {
                 throw .contradiction("it reverses a close at sequence \(e.closeSequence) that is not in force")
             }
             closes[index].reversedBy = lastSequence
         case .receiptAdjusted(let e):
             guard let record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
             try transactions[e.transaction]?.addReceiptAdjustment(e.amount)
-            try pools[definedPoolKey(item: record.item, record.dimensions), default: CostPool()].financialValue.add(e.amount)
+            try pools[definedPoolKey(item: record.item, record.dimensions), default: CostPool()].financialValue.add(
+                e.amount)
         }
     }
 
@@ -127,7 +133,8 @@ public struct LedgerState: Sendable {
         }
         items[e.item]?.standardCost = e.unitCost
         for revaluation in e.revaluations {
-            try Self.update(&pools[PoolKey(item: e.item, dimensions: revaluation.dimensions), default: CostPool()]) { pool throws(FoldFailure) in
+            try Self.update(&pools[PoolKey(item: e.item, dimensions: revaluation.dimensions), default: CostPool()]) {
+                pool throws(FoldFailure) in
                 try pool.physicalValue.add(revaluation.physicalDelta)
                 try pool.financialValue.add(revaluation.financialDelta)
             }
@@ -195,7 +202,8 @@ public struct LedgerState: Sendable {
                 try onHand.add(pool.financialQuantity)
                 if !onHand.isNegative {
                     guard let unitCost = e.costAmount.checkedPerUnit(e.quantity) else {
-                        throw .contradiction("issue '\(e.transaction)' has no unit cost (\(e.costAmount) for \(e.quantity))")
+                        throw .contradiction(
+                            "issue '\(e.transaction)' has no unit cost (\(e.costAmount) for \(e.quantity))")
                     }
                     pool.lastIssueUnitCost = unitCost
                 }
@@ -221,7 +229,8 @@ public struct LedgerState: Sendable {
         try record.physicalOpenOffset.subtract(e.physicalOffsetReversed)
         // A further financial update splits the row (1.2): each part keeps its own date and value.
         if record.financialQuantity.isPositive {
-            try record.addFinancialPart(date: date, sequence: lastSequence, quantity: e.quantity, value: e.financialValue)
+            try record.addFinancialPart(
+                date: date, sequence: lastSequence, quantity: e.quantity, value: e.financialValue)
         } else {
             record.financialSequence = lastSequence
         }
@@ -254,7 +263,8 @@ public struct LedgerState: Sendable {
         var issue = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item,
             kind: .transferOut, dimensions: e.from, date: date, financialDate: date,
-            quantity: e.quantity, unitPrice: .zero, costSource: e.costSource, postedAccounts: accountSets.intern(e.lines))
+            quantity: e.quantity, unitPrice: .zero, costSource: e.costSource,
+            postedAccounts: accountSets.intern(e.lines))
         issue.financialSequence = lastSequence
         issue.financialQuantity = e.quantity
         issue.financialValue = e.amount

@@ -207,9 +207,10 @@ extension LedgerState {
             if partCount > 0 {
                 t.parts.reserveCapacity(partCount)
                 for _ in 0..<partCount {
-                    t.parts.append(FinancialPart(
-                        date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
-                        adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
+                    t.parts.append(
+                        FinancialPart(
+                            date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
+                            adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
                 }
             }
             let costSource: CostSource = try r.code()
@@ -234,7 +235,8 @@ extension LedgerState {
             guard bits >= 0, bits <= Int64(UInt32.max) else { throw r.fail("posting type bits out of range") }
             let types = PostingType.allCases.filter { UInt32(bits) & (1 << UInt32($0.code)) != 0 }
             guard let firstType = types.first,
-                  types.reduce(UInt32(0), { $0 | (1 << UInt32($1.code)) }) == UInt32(bits) else {
+                types.reduce(UInt32(0), { $0 | (1 << UInt32($1.code)) }) == UInt32(bits)
+            else {
                 throw r.fail("account \(name): invalid posting type bits \(bits)")
             }
             let dayCount = try r.count()
@@ -294,8 +296,10 @@ extension LedgerState {
 
     // MARK: - Helpers
 
-    private static func post(_ s: inout LedgerState, _ line: VoucherLine, on day: LedgerDate,
-                             _ r: inout PayloadReader) throws(PayloadDecodingError) {
+    private static func post(
+        _ s: inout LedgerState, _ line: VoucherLine, on day: LedgerDate,
+        _ r: inout PayloadReader
+    ) throws(PayloadDecodingError) {
         do throws(FoldFailure) { try s.ledger.post([line], on: day) } catch { throw r.fail(error.message) }
     }
 
@@ -319,7 +323,9 @@ extension LedgerState {
             let length = try r.count()
             let slice = UnsafeRawBufferPointer(rebasing: r.buffer[r.position..<r.position + length])
             let kind = EventCatalog.Kind.settlementPosted
-            guard case .settlementPosted(let event) = try EventCatalog.decode(kind, version: kind.version, payload: slice) else {
+            guard
+                case .settlementPosted(let event) = try EventCatalog.decode(kind, version: kind.version, payload: slice)
+            else {
                 throw r.fail("expected a settlement event")
             }
             r.position += length

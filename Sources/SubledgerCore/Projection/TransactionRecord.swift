@@ -86,13 +86,17 @@ public struct FinancialPart: Sendable, Equatable {
 
 extension TransactionRecord {
     /// Records a further financial update of a receipt or an issue: the first one becomes part 0.
-    mutating func addFinancialPart(date: LedgerDate, sequence: Int64, quantity: Quantity, value: Money) throws(FoldFailure) {
+    mutating func addFinancialPart(
+        date: LedgerDate, sequence: Int64, quantity: Quantity, value: Money
+    ) throws(FoldFailure) {
         if parts.isEmpty {
             var adjusted = adjustment
             try adjusted.subtract(physicalAdjustment)
-            parts.append(FinancialPart(date: financialDate ?? date, sequence: financialSequence, quantity: financialQuantity,
-                                       value: financialValue, adjustment: adjusted,
-                                       settledQuantity: settledQuantity, settledValue: settledValue))
+            parts.append(
+                FinancialPart(
+                    date: financialDate ?? date, sequence: financialSequence, quantity: financialQuantity,
+                    value: financialValue, adjustment: adjusted,
+                    settledQuantity: settledQuantity, settledValue: settledValue))
         }
         parts.append(FinancialPart(date: date, sequence: sequence, quantity: quantity, value: value))
     }
@@ -116,7 +120,9 @@ extension TransactionRecord {
 
     /// `quantity` of an issue's part `part` settled at the cost `value` (what it took from its receipts),
     /// which changed the issue's cost by `change`.
-    mutating func settleIssue(part: Int, _ quantity: Quantity, _ value: Money, adjustment change: Money) throws(FoldFailure) {
+    mutating func settleIssue(
+        part: Int, _ quantity: Quantity, _ value: Money, adjustment change: Money
+    ) throws(FoldFailure) {
         try settledQuantity.add(quantity)
         try settledValue.add(value)
         try adjustment.add(change)

@@ -44,8 +44,9 @@ public final class Connection {
         guard !Connection.isInMemory(path) else { return }
         let mode = try pragmaText("PRAGMA journal_mode = WAL")
         guard mode?.lowercased() == "wal" else {
-            throw StoreError(code: SQLITE_ERROR, message: "subledger: could not enable WAL (got \(mode ?? "nothing"))",
-                             sql: "PRAGMA journal_mode = WAL")
+            throw StoreError(
+                code: SQLITE_ERROR, message: "subledger: could not enable WAL (got \(mode ?? "nothing"))",
+                sql: "PRAGMA journal_mode = WAL")
         }
     }
 

@@ -48,17 +48,22 @@ public final class Statement {
 
     /// Binds UTF-8 text; with SQLITE_STATIC the bytes must stay valid until the statement is stepped and
     /// the parameter rebound. An empty buffer binds '' (never NULL). Returns the SQLite result code.
-    func bindTextNoCopy(_ bytes: UnsafeRawBufferPointer, at index: Int32,
-                        destructor: sqlite3_destructor_type? = SQLITE_STATIC) -> Int32 {
+    func bindTextNoCopy(
+        _ bytes: UnsafeRawBufferPointer, at index: Int32,
+        destructor: sqlite3_destructor_type? = SQLITE_STATIC
+    ) -> Int32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
         }
-        return sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), destructor)
+        return sqlite3_bind_text(
+            handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), destructor)
     }
 
     /// Binds a blob; an empty buffer binds a zero-length blob (never NULL). Returns the SQLite result code.
-    func bindBlobNoCopy(_ bytes: UnsafeRawBufferPointer, at index: Int32,
-                        destructor: sqlite3_destructor_type? = SQLITE_STATIC) -> Int32 {
+    func bindBlobNoCopy(
+        _ bytes: UnsafeRawBufferPointer, at index: Int32,
+        destructor: sqlite3_destructor_type? = SQLITE_STATIC
+    ) -> Int32 {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             return sqlite3_bind_zeroblob(handle, index, 0)
         }

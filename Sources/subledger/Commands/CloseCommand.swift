@@ -23,8 +23,10 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
               subledger close 2026-01-31 --command-id close-2026-01 --json
             """)
 
-    @Argument(help: ArgumentHelp("The closing date: settles everything dated up to it and locks it.",
-                                 valueName: "YYYY-MM-DD"))
+    @Argument(
+        help: ArgumentHelp(
+            "The closing date: settles everything dated up to it and locks it.",
+            valueName: "YYYY-MM-DD"))
     var date: DateArgument
     @OptionGroup var idempotency: CommandIDOptions
 
@@ -32,15 +34,18 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try CloseRun.run(.close(date.date), label: "closing", what: "close through \(date.date)",
-                         commandID: idempotency.commandID, database: database, output: output)
+        try CloseRun.run(
+            .close(date.date), label: "closing", what: "close through \(date.date)",
+            commandID: idempotency.commandID, database: database, output: output)
     }
 }
 
 /// What `close` and `recalculate` share: run the command with an elapsed-time line, then report the run.
 enum CloseRun {
-    static func run(_ command: LedgerCommand, label: String, what: String, commandID: String?,
-                    database: DatabaseOptions, output: OutputOptions) throws {
+    static func run(
+        _ command: LedgerCommand, label: String, what: String, commandID: String?,
+        database: DatabaseOptions, output: OutputOptions
+    ) throws {
         let ledger = try database.open()
         let line = ElapsedLine(label: label)
         let start = Terminal.nanoseconds()

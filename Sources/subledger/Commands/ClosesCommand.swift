@@ -34,12 +34,14 @@ struct ClosesCommand: ParsableCommand, JSONOutputting {
         print(CloseView.closesTable(closes).render())
         for close in closes {
             print()
-            print("\(close.mode == .close ? "Close" : "Recalculation") \(close.sequence) through \(close.date)"
-                  + (close.reversedBy.map { " (reversed by \($0))" } ?? ""))
+            print(
+                "\(close.mode == .close ? "Close" : "Recalculation") \(close.sequence) through \(close.date)"
+                    + (close.reversedBy.map { " (reversed by \($0))" } ?? ""))
             print(CloseView.logLines(close).joined(separator: "\n"))
         }
         print()
-        print(closedThrough.map { "closed through \($0): posts dated on or before it are refused" }
-              ?? "no close in force: every date is open")
+        print(
+            closedThrough.map { "closed through \($0): posts dated on or before it are refused" }
+                ?? "no close in force: every date is open")
     }
 }

@@ -22,28 +22,35 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let records = try database.open().commands()
         if output.json {
-            JSONOut.print(["commands": .array(records.map { record in
-                [
-                    "command_id": .string(record.commandID),
-                    "kind": .string(record.kind),
-                    "first_sequence": JSONOut.int(record.firstSequence),
-                    "last_sequence": JSONOut.int(record.lastSequence),
-                    "event_count": JSONOut.int(record.eventCount),
-                    "recorded_at": .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)),
-                    "result": .string(record.result),
-                    "content_hash": record.contentHash.map { .string($0.description) } ?? .null,
-                ]
-            })])
+            JSONOut.print([
+                "commands": .array(
+                    records.map { record in
+                        [
+                            "command_id": .string(record.commandID),
+                            "kind": .string(record.kind),
+                            "first_sequence": JSONOut.int(record.firstSequence),
+                            "last_sequence": JSONOut.int(record.lastSequence),
+                            "event_count": JSONOut.int(record.eventCount),
+                            "recorded_at": .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)),
+                            "result": .string(record.result),
+                            "content_hash": record.contentHash.map { .string($0.description) } ?? .null,
+                        ]
+                    })
+            ])
             return
         }
-        var table = Table([("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
-                           ("RECORDED AT (UTC)", .left), ("CONTENT", .left)])
+        var table = Table([
+            ("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
+            ("RECORDED AT (UTC)", .left), ("CONTENT", .left),
+        ])
         for record in records {
             let empty = record.eventCount == 0
-            table.add([record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
-                       empty ? "-" : String(record.lastSequence), String(record.eventCount),
-                       Terminal.utcTimestamp(milliseconds: record.recordedAt),
-                       record.contentHash.map { String($0.description.prefix(16)) } ?? "-"])
+            table.add([
+                record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
+                empty ? "-" : String(record.lastSequence), String(record.eventCount),
+                Terminal.utcTimestamp(milliseconds: record.recordedAt),
+                record.contentHash.map { String($0.description.prefix(16)) } ?? "-",
+            ])
         }
         print(table.render())
     }

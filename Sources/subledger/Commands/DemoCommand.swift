@@ -41,14 +41,18 @@ struct DemoCommand: ParsableCommand, JSONOutputting {
             let total = result.eventCount + (demo.close?.eventCount ?? 0)
             print("the demo history is already in \(database.absolutePath) (\(total) events); nothing appended")
         } else {
-            let appended = (result.duplicate ? 0 : result.eventCount) + (demo.close?.duplicate == false ? demo.close!.eventCount : 0)
-            print("loaded the demo history into \(database.absolutePath): \(appended) events "
-                  + "(through sequence \(ledger.state.lastSequence)) in \(Terminal.seconds(elapsed))")
+            let appended =
+                (result.duplicate ? 0 : result.eventCount)
+                + (demo.close?.duplicate == false ? demo.close!.eventCount : 0)
+            print(
+                "loaded the demo history into \(database.absolutePath): \(appended) events "
+                    + "(through sequence \(ledger.state.lastSequence)) in \(Terminal.seconds(elapsed))")
         }
         print()
         if let close {
             print("Closed the first month: " + CloseView.summary(close))
-            print("  (settlements: subledger settlements --close \(close.sequence); reconciliation: subledger reconcile)")
+            print(
+                "  (settlements: subledger settlements --close \(close.sequence); reconciliation: subledger reconcile)")
         } else {
             print("The first month was already closed in this ledger.")
         }
@@ -59,6 +63,7 @@ struct DemoCommand: ParsableCommand, JSONOutputting {
         print("Trial balance (debit positive)")
         print(GLCommand.table(ledger.trialBalance()).render())
         print()
-        print("More: subledger transactions | vouchers | settlements | closes | reconcile | verify --db \(database.path)")
+        print(
+            "More: subledger transactions | vouchers | settlements | closes | reconcile | verify --db \(database.path)")
     }
 }

@@ -15,7 +15,10 @@ struct GLCommand: ParsableCommand, JSONOutputting {
               subledger gl --as-of 2026-01-31 --json
             """)
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Balances through this business date (inclusive).", valueName: "YYYY-MM-DD")) var asOf: DateArgument?
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("Balances through this business date (inclusive).", valueName: "YYYY-MM-DD")) var asOf:
+        DateArgument?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
@@ -34,18 +37,21 @@ struct GLCommand: ParsableCommand, JSONOutputting {
     }
 
     static func json(_ rows: [TrialBalanceRow], asOf: LedgerDate?) -> JSONValue {
-        ["as_of": JSONOut.string(asOf?.description), "accounts": jsonRows(rows),
-         "total": JSONOut.number(rows.total(\.balance))]
+        [
+            "as_of": JSONOut.string(asOf?.description), "accounts": jsonRows(rows),
+            "total": JSONOut.number(rows.total(\.balance)),
+        ]
     }
 
     /// The one JSON shape of a trial balance row (`gl`, `demo`, `replay`).
     static func jsonRows(_ rows: [TrialBalanceRow]) -> JSONValue {
-        .array(rows.map { row in
-            [
-                "account": .string(row.account),
-                "posting_types": .array(row.postingTypes.map { .string($0.rawValue) }),
-                "balance": JSONOut.number(row.balance),
-            ]
-        })
+        .array(
+            rows.map { row in
+                [
+                    "account": .string(row.account),
+                    "posting_types": .array(row.postingTypes.map { .string($0.rawValue) }),
+                    "balance": JSONOut.number(row.balance),
+                ]
+            })
     }
 }

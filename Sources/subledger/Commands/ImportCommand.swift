@@ -40,11 +40,13 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
 
     func validate() throws {
         if resolvedFormat == nil && file == "-" {
-            throw ValidationError("standard input has no extension to tell its format; "
-                                  + "add --format jsonl or --format csv")
+            throw ValidationError(
+                "standard input has no extension to tell its format; "
+                    + "add --format jsonl or --format csv")
         }
         if resolvedFormat == nil {
-            throw ValidationError("cannot tell the format of '\(file)' from its extension; add --format jsonl or --format csv")
+            throw ValidationError(
+                "cannot tell the format of '\(file)' from its extension; add --format jsonl or --format csv")
         }
     }
 
@@ -56,8 +58,9 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
         let ledger = try database.open()
         let start = Terminal.nanoseconds()
         let result = try ProgressLine.showing("importing", unit: "bytes") { progress in
-            try ledger.importFile(bytes: bytes, format: resolvedFormat!, commandID: idempotency.commandID,
-                                  progress: progress)
+            try ledger.importFile(
+                bytes: bytes, format: resolvedFormat!, commandID: idempotency.commandID,
+                progress: progress)
         }
         let elapsed = Terminal.nanoseconds() - start
         let appended = result.duplicate ? 0 : result.eventCount
@@ -72,13 +75,15 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
             o.add("result", CommandResultView.json(result))
             JSONOut.print(o.value)
         } else if result.duplicate {
-            print("already applied: \(inputName) was imported before as command \(result.commandID) "
-                  + "(\(result.eventCount) events); nothing appended"
-                  + (result.contentHash == nil ? CommandResultView.notCompared : ""))
+            print(
+                "already applied: \(inputName) was imported before as command \(result.commandID) "
+                    + "(\(result.eventCount) events); nothing appended"
+                    + (result.contentHash == nil ? CommandResultView.notCompared : ""))
         } else {
             let range = appended == 0 ? "" : ", sequences \(result.firstSequence)-\(result.lastSequence)"
-            print("imported \(inputName): \(appended) events appended\(range) in \(Terminal.seconds(elapsed))"
-                  + (rate.map { ", \($0) events/s" } ?? "") + " (command \(result.commandID))")
+            print(
+                "imported \(inputName): \(appended) events appended\(range) in \(Terminal.seconds(elapsed))"
+                    + (rate.map { ", \($0) events/s" } ?? "") + " (command \(result.commandID))")
         }
     }
 }

@@ -27,21 +27,27 @@ struct OnHandCommand: ParsableCommand, JSONOutputting {
     }
 
     static func table(_ rows: [OnHandRow]) -> Table {
-        var table = Table([("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("QTY", .right), ("VALUE", .right),
-                           ("AVG COST", .right), ("FIN QTY", .right), ("FIN VALUE", .right), ("PHYS QTY", .right),
-                           ("PHYS VALUE", .right)])
+        var table = Table([
+            ("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("QTY", .right), ("VALUE", .right),
+            ("AVG COST", .right), ("FIN QTY", .right), ("FIN VALUE", .right), ("PHYS QTY", .right),
+            ("PHYS VALUE", .right),
+        ])
         var value = Total<Money>(), financial = Total<Money>(), physical = Total<Money>()
         for row in rows {
             let pool = row.pool
-            table.add([row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(pool.quantity),
-                       Format.money(pool.value), Format.unit(row.averageCost), Format.qty(pool.financialQuantity),
-                       Format.money(pool.financialValue), Format.qty(pool.physicalQuantity), Format.money(pool.physicalValue)])
+            table.add([
+                row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(pool.quantity),
+                Format.money(pool.value), Format.unit(row.averageCost), Format.qty(pool.financialQuantity),
+                Format.money(pool.financialValue), Format.qty(pool.physicalQuantity), Format.money(pool.physicalValue),
+            ])
             value += pool.value
             financial += pool.financialValue
             physical += pool.physicalValue
         }
         if !rows.isEmpty {
-            table.addTotal(["total", "", "", "", Format.money(value), "", "", Format.money(financial), "", Format.money(physical)])
+            table.addTotal([
+                "total", "", "", "", Format.money(value), "", "", Format.money(financial), "", Format.money(physical),
+            ])
         }
         return table
     }
@@ -52,19 +58,20 @@ struct OnHandCommand: ParsableCommand, JSONOutputting {
 
     /// The one JSON shape of an on-hand row (`onhand`, `demo`, `replay`).
     static func jsonRows(_ rows: [OnHandRow]) -> JSONValue {
-        .array(rows.map { row in
-            var o = JSONObjectBuilder()
-            o.add("item", .string(row.item))
-            o.add("model", .string(row.model.rawValue))
-            o.add("dimensions", EventRendering.dimensions(row.dimensions))
-            o.add("qty", JSONOut.number(row.pool.quantity))
-            o.add("value", JSONOut.number(row.pool.value))
-            o.add("average_cost", JSONOut.number(row.averageCost))
-            o.add("financial_qty", JSONOut.number(row.pool.financialQuantity))
-            o.add("financial_value", JSONOut.number(row.pool.financialValue))
-            o.add("physical_qty", JSONOut.number(row.pool.physicalQuantity))
-            o.add("physical_value", JSONOut.number(row.pool.physicalValue))
-            return o.value
-        })
+        .array(
+            rows.map { row in
+                var o = JSONObjectBuilder()
+                o.add("item", .string(row.item))
+                o.add("model", .string(row.model.rawValue))
+                o.add("dimensions", EventRendering.dimensions(row.dimensions))
+                o.add("qty", JSONOut.number(row.pool.quantity))
+                o.add("value", JSONOut.number(row.pool.value))
+                o.add("average_cost", JSONOut.number(row.averageCost))
+                o.add("financial_qty", JSONOut.number(row.pool.financialQuantity))
+                o.add("financial_value", JSONOut.number(row.pool.financialValue))
+                o.add("physical_qty", JSONOut.number(row.pool.physicalQuantity))
+                o.add("physical_value", JSONOut.number(row.pool.physicalValue))
+                return o.value
+            })
     }
 }

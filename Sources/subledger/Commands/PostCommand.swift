@@ -4,7 +4,8 @@ import Subledger
 struct PostCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "post",
-        abstract: "Run one command: item, accounts, receive, issue, invoice, mark, transfer, standard-cost, revalue, adjust.",
+        abstract:
+            "Run one command: item, accounts, receive, issue, invoice, mark, transfer, standard-cost, revalue, adjust.",
         discussion: """
             The flags are the fields of the JSON Lines format (see README), validated by the same decoder: \
             a flag the command does not take is refused with its name. Prints the events appended and \
@@ -27,7 +28,9 @@ struct PostCommand: ParsableCommand, JSONOutputting {
               subledger post adjust --date 2026-01-12 --tx P1 --amount -3.00
             """)
 
-    @Argument(help: ArgumentHelp("The command: \(CommandDecoder.commandNames.joined(separator: ", ")).", valueName: "command"))
+    @Argument(
+        help: ArgumentHelp("The command: \(CommandDecoder.commandNames.joined(separator: ", ")).", valueName: "command")
+    )
     var command: String
 
     @Option(help: ArgumentHelp("Business date.", valueName: "YYYY-MM-DD")) var date: String?
@@ -36,7 +39,8 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(parsing: .unconditional, help: "Quantity (a decimal > 0).") var qty: String?
     @Option(parsing: .unconditional, help: "Unit cost (receive; invoice of a receipt).") var cost: String?
     @Flag(help: "Physical update only (received or shipped, not yet invoiced).") var physical = false
-    @Option(help: "Posting kind: purchase|journal|return|production (receive), sale|journal|production (issue).") var kind: String?
+    @Option(help: "Posting kind: purchase|journal|return|production (receive), sale|journal|production (issue).")
+    var kind: String?
     @Option(help: "Site.") var site: String?
     @Option(help: "Warehouse.") var warehouse: String?
     @Option(help: "Batch number.") var batch: String?
@@ -45,16 +49,25 @@ struct PostCommand: ParsableCommand, JSONOutputting {
     @Option(help: "Receipt transaction (mark).") var receipt: String?
     @Option(help: ArgumentHelp("Transfer source.", valueName: "dim:value,...")) var from: String?
     @Option(help: ArgumentHelp("Transfer destination.", valueName: "dim:value,...")) var to: String?
-    @Option(parsing: .unconditional, help: "Unit price (item default price; standard-cost; revalue).") var price: String?
+    @Option(parsing: .unconditional, help: "Unit price (item default price; standard-cost; revalue).") var price:
+        String?
     @Option(parsing: .unconditional, help: "Amount (adjust; + means more cost).") var amount: String?
     @Option(help: "Valuation model (item): \(ValuationModel.validNames).") var model: String?
     @Option(help: "Posting group (item; accounts).") var group: String?
     @Option(parsing: .unconditional, help: "Standard cost (item with model standard).") var standard: String?
-    @Option(help: ArgumentHelp("Financially tracked dimensions (item).", valueName: "site,warehouse,batch,serial")) var dimensions: String?
-    @Option(name: .customLong("include-physical"), help: ArgumentHelp("Include physical value in the running average (item).", valueName: "yes|no")) var includePhysical: String?
-    @Option(help: ArgumentHelp("Allow negative on-hand (item, default yes).", valueName: "yes|no")) var negative: String?
-    @Option(name: .customLong("fixed-receipt-price"), help: ArgumentHelp("Receipts at the item's price (item).", valueName: "yes|no")) var fixedReceiptPrice: String?
-    @Option(help: ArgumentHelp("A posting type's account (accounts), repeatable.", valueName: "TYPE=ACCOUNT")) var account: [String] = []
+    @Option(help: ArgumentHelp("Financially tracked dimensions (item).", valueName: "site,warehouse,batch,serial"))
+    var dimensions: String?
+    @Option(
+        name: .customLong("include-physical"),
+        help: ArgumentHelp("Include physical value in the running average (item).", valueName: "yes|no"))
+    var includePhysical: String?
+    @Option(help: ArgumentHelp("Allow negative on-hand (item, default yes).", valueName: "yes|no")) var negative:
+        String?
+    @Option(
+        name: .customLong("fixed-receipt-price"),
+        help: ArgumentHelp("Receipts at the item's price (item).", valueName: "yes|no")) var fixedReceiptPrice: String?
+    @Option(help: ArgumentHelp("A posting type's account (accounts), repeatable.", valueName: "TYPE=ACCOUNT"))
+    var account: [String] = []
     @OptionGroup var idempotency: CommandIDOptions
 
     @OptionGroup var database: DatabaseOptions
@@ -89,7 +102,8 @@ struct PostCommand: ParsableCommand, JSONOutputting {
         let decoded = try CommandDecoder.decode(command: command, fields)
         let ledger = try database.open()
         let result = try ledger.execute(decoded, commandID: idempotency.commandID)
-        let events = result.duplicate ? [] : try ledger.events(after: result.firstSequence - 1, limit: result.eventCount)
+        let events =
+            result.duplicate ? [] : try ledger.events(after: result.firstSequence - 1, limit: result.eventCount)
         if output.json {
             JSONOut.print(CommandResultView.json(result, events: events))
             return
@@ -109,8 +123,12 @@ struct PostCommand: ParsableCommand, JSONOutputting {
 enum CommandResultView {
     static func headline(_ result: CommandResult, what: String) -> String {
         let events = result.eventCount == 1 ? "1 event" : "\(result.eventCount) events"
-        let range = result.eventCount == 0 ? "" : result.eventCount == 1 ? " (sequence \(result.firstSequence))"
-            : " (sequences \(result.firstSequence)-\(result.lastSequence))"
+        let range =
+            result.eventCount == 0
+            ? ""
+            : result.eventCount == 1
+                ? " (sequence \(result.firstSequence))"
+                : " (sequences \(result.firstSequence)-\(result.lastSequence))"
         if result.duplicate {
             return "already applied: command \(result.commandID) appended \(events)\(range) before; nothing appended"
                 + (result.contentHash == nil ? CommandResultView.notCompared : "")

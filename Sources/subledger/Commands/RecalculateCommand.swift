@@ -4,7 +4,8 @@ import Subledger
 struct RecalculateCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "recalculate",
-        abstract: "Inventory recalculation through a date: adjust issue costs like a close, without settling or locking.",
+        abstract:
+            "Inventory recalculation through a date: adjust issue costs like a close, without settling or locking.",
         discussion: """
             Values the financially updated issues dated up to DATE as a close would (by each periodic \
             item's model, marked receipts first) and posts the adjustments, dated DATE, but records no \
@@ -29,7 +30,8 @@ struct RecalculateCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try CloseRun.run(.recalculate(date.date), label: "recalculating", what: "recalculation through \(date.date)",
-                         commandID: idempotency.commandID, database: database, output: output)
+        try CloseRun.run(
+            .recalculate(date.date), label: "recalculating", what: "recalculation through \(date.date)",
+            commandID: idempotency.commandID, database: database, output: output)
     }
 }

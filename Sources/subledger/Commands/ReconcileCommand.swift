@@ -28,9 +28,16 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
               subledger reconcile --as-of 2026-03-31 --gl trial-balance.csv --json
             """)
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Reconcile as of this business date (inclusive; default: the latest business date).", valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "Reconcile as of this business date (inclusive; default: the latest business date).",
+            valueName: "YYYY-MM-DD"))
     var asOf: DateArgument?
-    @Option(name: .customLong("gl"), help: ArgumentHelp("An external trial balance to compare: CSV with columns account,balance.", valueName: "file.csv"))
+    @Option(
+        name: .customLong("gl"),
+        help: ArgumentHelp(
+            "An external trial balance to compare: CSV with columns account,balance.", valueName: "file.csv"))
     var gl: String?
     @Flag(help: "Drill down on every inventory account, not only on those that differ.") var details = false
     @OptionGroup var database: DatabaseOptions
@@ -45,8 +52,9 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
             external = try ExternalTrialBalance.parse(String(decoding: try Files.readBytes(gl), as: UTF8.self))
         }
         let ledger = try database.open()
-        let report = try ledger.reconcile(asOf: asOf?.date ?? ledger.state.latestBusinessDate, external: external,
-                                          details: details)
+        let report = try ledger.reconcile(
+            asOf: asOf?.date ?? ledger.state.latestBusinessDate, external: external,
+            details: details)
         if output.json { JSONOut.print(Self.json(report, file: gl)) } else { print(Self.text(report, file: gl)) }
         if !report.agrees { throw CheckFailed() }
     }
@@ -60,86 +68,122 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
 
     static func text(_ report: ReconciliationReport, file: String?) -> String {
         var parts: [String] = ["reconciliation as of \(report.asOf) (\(origin(report)))"]
-        var table = Table([("ACCOUNT", .left), ("POSTING TYPES", .left), ("SUBLEDGER", .right), ("GL", .right),
-                           ("DIFFERENCE", .right)])
+        var table = Table([
+            ("ACCOUNT", .left), ("POSTING TYPES", .left), ("SUBLEDGER", .right), ("GL", .right),
+            ("DIFFERENCE", .right),
+        ])
         for row in report.accounts {
-            table.add([row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.subledger),
-                       Format.money(row.ledger), Format.money(row.difference)])
+            table.add([
+                row.account, row.postingTypes.map(\.rawValue).joined(separator: ","), Format.money(row.subledger),
+                Format.money(row.ledger), Format.money(row.difference),
+            ])
         }
-        table.addTotal(["total", "", Format.money(report.subledgerTotal), Format.money(report.ledgerTotal),
-                        Format.money(report.difference)])
+        table.addTotal([
+            "total", "", Format.money(report.subledgerTotal), Format.money(report.ledgerTotal),
+            Format.money(report.difference),
+        ])
         parts.append(table.render())
 
-        var sums = Table([("ACCOUNT", .left), ("FINANCIAL", .right), ("RECEIVED NOT INVOICED", .right),
-                          ("SHIPPED NOT INVOICED", .right), ("FIXED-PRICE OFFSET", .right), ("POOL REVALUATIONS", .right)])
+        var sums = Table([
+            ("ACCOUNT", .left), ("FINANCIAL", .right), ("RECEIVED NOT INVOICED", .right),
+            ("SHIPPED NOT INVOICED", .right), ("FIXED-PRICE OFFSET", .right), ("POOL REVALUATIONS", .right),
+        ])
         for row in report.accounts {
             let c = row.composition
-            sums.add([row.account, Format.money(c.financial), Format.money(c.received), Format.money(c.shipped),
-                      Format.money(c.fixedPriceOffset), Format.money(c.revaluation)])
+            sums.add([
+                row.account, Format.money(c.financial), Format.money(c.received), Format.money(c.shipped),
+                Format.money(c.fixedPriceOffset), Format.money(c.revaluation),
+            ])
         }
-        parts.append("subledger side per account (receipts +, issues -; pool value as of the date: \(Format.money(report.poolValue))):\n"
-                     + sums.render())
+        parts.append(
+            "subledger side per account (receipts +, issues -; pool value as of the date: \(Format.money(report.poolValue))):\n"
+                + sums.render())
 
         for row in report.accounts {
             guard let sources = row.sources else { continue }
-            var heading = "\(row.account): subledger \(Format.money(row.subledger)), GL \(Format.money(row.ledger)), difference \(Format.money(row.difference))"
+            var heading =
+                "\(row.account): subledger \(Format.money(row.subledger)), GL \(Format.money(row.ledger)), difference \(Format.money(row.difference))"
             if !row.otherPostingTypes.isEmpty {
-                heading += "; the GL also posted \(row.otherPostingTypes.map(\.rawValue).joined(separator: ", ")) to this account"
+                heading +=
+                    "; the GL also posted \(row.otherPostingTypes.map(\.rawValue).joined(separator: ", ")) to this account"
             }
-            var drill = Table([("SOURCE", .left), ("KIND", .left), ("SUBLEDGER", .right), ("GL", .right), ("DIFFERENCE", .right)])
+            var drill = Table([
+                ("SOURCE", .left), ("KIND", .left), ("SUBLEDGER", .right), ("GL", .right), ("DIFFERENCE", .right),
+            ])
             for source in sources.prefix(sourceLimit) {
-                drill.add([source.label, source.source.kind, Format.money(source.subledger), Format.money(source.ledger),
-                           Format.money(source.difference)])
+                drill.add([
+                    source.label, source.source.kind, Format.money(source.subledger), Format.money(source.ledger),
+                    Format.money(source.difference),
+                ])
             }
             var text = heading + "\n" + drill.render(empty: "(no source differs)")
-            if sources.count > sourceLimit { text += "\n... and \(sources.count - sourceLimit) more (--json lists all)" }
+            if sources.count > sourceLimit {
+                text += "\n... and \(sources.count - sourceLimit) more (--json lists all)"
+            }
             parts.append(text)
         }
 
         if !report.skipped.isEmpty {
-            var skipped = Table([("SEQ", .right), ("DATE", .left), ("TYPE", .left), ("REFERENCE", .left), ("NEEDS", .left)])
+            var skipped = Table([
+                ("SEQ", .right), ("DATE", .left), ("TYPE", .left), ("REFERENCE", .left), ("NEEDS", .left),
+            ])
             for event in report.skipped {
-                skipped.add([String(event.sequence), event.date.description, event.type, event.reference, event.missing])
+                skipped.add([
+                    String(event.sequence), event.date.description, event.type, event.reference, event.missing,
+                ])
             }
-            parts.append("events dated on or before \(report.asOf) that the subledger as of that date cannot contain "
-                         + "(they refer to a transaction dated later); their GL lines are in the GL balance:\n" + skipped.render())
+            parts.append(
+                "events dated on or before \(report.asOf) that the subledger as of that date cannot contain "
+                    + "(they refer to a transaction dated later); their GL lines are in the GL balance:\n"
+                    + skipped.render())
         }
 
         if !report.unexplainedPoolValue.isEmpty {
-            parts.append("pool value that no transaction carries, for items whose model has no revaluations "
-                         + "(the projection's pools and transactions disagree):\n"
-                         + report.unexplainedPoolValue.map { "  \($0.item): \(Format.money($0.amount))" }.joined(separator: "\n"))
+            parts.append(
+                "pool value that no transaction carries, for items whose model has no revaluations "
+                    + "(the projection's pools and transactions disagree):\n"
+                    + report.unexplainedPoolValue.map { "  \($0.item): \(Format.money($0.amount))" }.joined(
+                        separator: "\n"))
         }
 
         if let external = report.external {
-            var table = Table([("ACCOUNT", .left), ("INVENTORY", .left), ("LEDGER", .right), ("EXTERNAL", .right),
-                               ("DIFFERENCE", .right), ("EXPLANATION", .left)])
+            var table = Table([
+                ("ACCOUNT", .left), ("INVENTORY", .left), ("LEDGER", .right), ("EXTERNAL", .right),
+                ("DIFFERENCE", .right), ("EXPLANATION", .left),
+            ])
             for row in external {
-                table.add([row.account, row.isInventory ? "yes" : "", row.ledger.map(Format.money) ?? "-",
-                           row.external.map(Format.money) ?? "-", Format.money(row.difference), row.message(asOf: report.asOf)])
+                table.add([
+                    row.account, row.isInventory ? "yes" : "", row.ledger.map(Format.money) ?? "-",
+                    row.external.map(Format.money) ?? "-", Format.money(row.difference), row.message(asOf: report.asOf),
+                ])
             }
-            parts.append("external trial balance \(file ?? "") against the ledger's GL as of \(report.asOf) "
-                         + "(difference = external - ledger):\n" + table.render())
+            parts.append(
+                "external trial balance \(file ?? "") against the ledger's GL as of \(report.asOf) "
+                    + "(difference = external - ledger):\n" + table.render())
         }
 
         let differing = report.differingAccounts
         let external = report.externalInventoryDifferences
         if report.agrees {
-            parts.append("reconciled: every inventory account equals the subledger"
-                         + (report.external == nil ? "" : " and the external trial balance"))
+            parts.append(
+                "reconciled: every inventory account equals the subledger"
+                    + (report.external == nil ? "" : " and the external trial balance"))
         } else {
             var reasons: [String] = []
             if !differing.isEmpty {
-                reasons.append("\(differing.count) account(s) differ from the subledger: "
-                               + differing.map(\.account).joined(separator: ", "))
+                reasons.append(
+                    "\(differing.count) account(s) differ from the subledger: "
+                        + differing.map(\.account).joined(separator: ", "))
             }
             if !report.unexplainedPoolValue.isEmpty {
-                reasons.append("pool value without transactions: "
-                               + report.unexplainedPoolValue.map(\.item).joined(separator: ", "))
+                reasons.append(
+                    "pool value without transactions: "
+                        + report.unexplainedPoolValue.map(\.item).joined(separator: ", "))
             }
             if !external.isEmpty {
-                reasons.append("\(external.count) inventory account(s) differ in the external trial balance: "
-                               + external.map(\.account).joined(separator: ", "))
+                reasons.append(
+                    "\(external.count) inventory account(s) differ in the external trial balance: "
+                        + external.map(\.account).joined(separator: ", "))
             }
             parts.append("NOT reconciled: " + reasons.joined(separator: "; "))
         }
@@ -152,69 +196,88 @@ struct ReconcileCommand: ParsableCommand, JSONOutputting {
         o.add("origin", .string(report.origin == .live ? "live" : "replayed"))
         o.add("events", JSONOut.int(report.eventCount))
         o.add("agrees", .bool(report.agrees))
-        o.add("accounts", .array(report.accounts.map { row in
-            var a = JSONObjectBuilder()
-            a.add("account", .string(row.account))
-            a.add("posting_types", .array(row.postingTypes.map { .string($0.rawValue) }))
-            a.add("subledger", JSONOut.number(row.subledger))
-            a.add("gl", JSONOut.number(row.ledger))
-            a.add("difference", JSONOut.number(row.difference))
-            let c = row.composition
-            a.add("composition", [
-                "financial": JSONOut.number(c.financial),
-                "received_not_invoiced": JSONOut.number(c.received),
-                "shipped_not_invoiced": JSONOut.number(c.shipped),
-                "fixed_price_offset": JSONOut.number(c.fixedPriceOffset),
-                "pool_revaluations": JSONOut.number(c.revaluation),
+        o.add(
+            "accounts",
+            .array(
+                report.accounts.map { row in
+                    var a = JSONObjectBuilder()
+                    a.add("account", .string(row.account))
+                    a.add("posting_types", .array(row.postingTypes.map { .string($0.rawValue) }))
+                    a.add("subledger", JSONOut.number(row.subledger))
+                    a.add("gl", JSONOut.number(row.ledger))
+                    a.add("difference", JSONOut.number(row.difference))
+                    let c = row.composition
+                    a.add(
+                        "composition",
+                        [
+                            "financial": JSONOut.number(c.financial),
+                            "received_not_invoiced": JSONOut.number(c.received),
+                            "shipped_not_invoiced": JSONOut.number(c.shipped),
+                            "fixed_price_offset": JSONOut.number(c.fixedPriceOffset),
+                            "pool_revaluations": JSONOut.number(c.revaluation),
+                        ])
+                    a.add(
+                        "sources",
+                        row.sources.map { sources in
+                            .array(
+                                sources.map { source in
+                                    [
+                                        "kind": .string(source.source.kind),
+                                        "reference": .string(source.label),
+                                        "subledger": JSONOut.number(source.subledger),
+                                        "gl": JSONOut.number(source.ledger),
+                                        "difference": JSONOut.number(source.difference),
+                                    ]
+                                })
+                        } ?? .null)
+                    return a.value
+                }))
+        o.add(
+            "total",
+            [
+                "subledger": JSONOut.number(report.subledgerTotal),
+                "gl": JSONOut.number(report.ledgerTotal),
+                "difference": JSONOut.number(report.difference),
             ])
-            a.add("sources", row.sources.map { sources in
-                .array(sources.map { source in
-                    [
-                        "kind": .string(source.source.kind),
-                        "reference": .string(source.label),
-                        "subledger": JSONOut.number(source.subledger),
-                        "gl": JSONOut.number(source.ledger),
-                        "difference": JSONOut.number(source.difference),
-                    ]
-                })
-            } ?? .null)
-            return a.value
-        }))
-        o.add("total", [
-            "subledger": JSONOut.number(report.subledgerTotal),
-            "gl": JSONOut.number(report.ledgerTotal),
-            "difference": JSONOut.number(report.difference),
-        ])
         o.add("pool_value", JSONOut.number(report.poolValue))
-        o.add("unexplained_pool_value", .array(report.unexplainedPoolValue.map { entry in
-            ["item": .string(entry.item), "amount": JSONOut.number(entry.amount)]
-        }))
-        o.add("skipped_events", .array(report.skipped.map { event in
-            [
-                "sequence": JSONOut.int(event.sequence),
-                "date": .string(event.date.description),
-                "type": .string(event.type),
-                "reference": .string(event.reference),
-                "needs": .string(event.missing),
-            ]
-        }))
-        o.add("external", report.external.map { rows in
-            [
-                "file": JSONOut.string(file),
-                "accounts": .array(rows.map { row in
-                    var r = JSONObjectBuilder()
-                    r.add("account", .string(row.account))
-                    r.add("inventory", .bool(row.isInventory))
-                    r.add("ledger", JSONOut.number(row.ledger))
-                    r.add("external", JSONOut.number(row.external))
-                    r.add("difference", JSONOut.number(row.difference))
-                    r.add("explanation", .string(row.explanation.code))
-                    r.add("message", .string(row.message(asOf: report.asOf)))
-                    r.add("line", row.line.map(JSONOut.int) ?? .null)
-                    return r.value
-                }),
-            ]
-        } ?? .null)
+        o.add(
+            "unexplained_pool_value",
+            .array(
+                report.unexplainedPoolValue.map { entry in
+                    ["item": .string(entry.item), "amount": JSONOut.number(entry.amount)]
+                }))
+        o.add(
+            "skipped_events",
+            .array(
+                report.skipped.map { event in
+                    [
+                        "sequence": JSONOut.int(event.sequence),
+                        "date": .string(event.date.description),
+                        "type": .string(event.type),
+                        "reference": .string(event.reference),
+                        "needs": .string(event.missing),
+                    ]
+                }))
+        o.add(
+            "external",
+            report.external.map { rows in
+                [
+                    "file": JSONOut.string(file),
+                    "accounts": .array(
+                        rows.map { row in
+                            var r = JSONObjectBuilder()
+                            r.add("account", .string(row.account))
+                            r.add("inventory", .bool(row.isInventory))
+                            r.add("ledger", JSONOut.number(row.ledger))
+                            r.add("external", JSONOut.number(row.external))
+                            r.add("difference", JSONOut.number(row.difference))
+                            r.add("explanation", .string(row.explanation.code))
+                            r.add("message", .string(row.message(asOf: report.asOf)))
+                            r.add("line", row.line.map(JSONOut.int) ?? .null)
+                            return r.value
+                        }),
+                ]
+            } ?? .null)
         return o.value
     }
 }

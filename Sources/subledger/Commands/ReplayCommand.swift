@@ -30,11 +30,13 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
               subledger replay --verify
             """)
 
-    @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("Fold only the events dated on or before this business date.", valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("Fold only the events dated on or before this business date.", valueName: "YYYY-MM-DD"))
     var asOf: DateArgument?
-    @Option(name: .customLong("at-sequence"), parsing: .unconditional,
-            help: ArgumentHelp("Fold only the events 1...N of the log.", valueName: "N"))
+    @Option(
+        name: .customLong("at-sequence"), parsing: .unconditional,
+        help: ArgumentHelp("Fold only the events 1...N of the log.", valueName: "N"))
     var atSequence: Int64?
     @Flag(help: "Replay the whole log and compare it with the live projection; exit 1 on a difference.")
     var verify = false
@@ -44,9 +46,13 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
     func validate() throws {
         if asOf != nil && atSequence != nil { throw ValidationError("give --as-of or --at-sequence, not both") }
         if verify && (asOf != nil || atSequence != nil) {
-            throw ValidationError("--verify replays the whole log to compare it with the live projection; it takes no --as-of or --at-sequence")
+            throw ValidationError(
+                "--verify replays the whole log to compare it with the live projection; it takes no --as-of or --at-sequence"
+            )
         }
-        if let atSequence, atSequence < 0 { throw OptionValue.notPositive("--at-sequence", atSequence, zeroAllowed: true) }
+        if let atSequence, atSequence < 0 {
+            throw OptionValue.notPositive("--at-sequence", atSequence, zeroAllowed: true)
+        }
     }
 
     func run() throws {
@@ -81,7 +87,8 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         let state = outcome.state
         var lines: [String] = []
         let skipped = outcome.skipped.isEmpty ? "" : ", \(outcome.skipped.count) skipped"
-        lines.append("replayed \(pointDescription): \(outcome.eventsApplied) of \(outcome.eventsRead) events applied\(skipped)")
+        lines.append(
+            "replayed \(pointDescription): \(outcome.eventsApplied) of \(outcome.eventsRead) events applied\(skipped)")
         lines.append("")
         lines.append("On hand")
         lines.append(OnHandCommand.table(state.onHand()).render())
@@ -89,8 +96,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         lines.append("Trial balance")
         lines.append(GLCommand.table(state.trialBalance()).render())
         lines.append("")
-        lines.append("events \(state.eventCount)  transactions \(state.transactions.count)  "
-                     + "settlements \(state.settlements.count)  closes \(state.closes.count)")
+        lines.append(
+            "events \(state.eventCount)  transactions \(state.transactions.count)  "
+                + "settlements \(state.settlements.count)  closes \(state.closes.count)")
         if let closed = state.closedThrough { lines.append("closed through \(closed)") }
         for event in outcome.skipped.prefix(10) {
             lines.append("skipped event \(event.sequence) \(event.type) (\(event.date)): \(event.reason)")
@@ -109,19 +117,24 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         o.add("events_read", JSONOut.int(outcome.eventsRead))
         o.add("events_applied", JSONOut.int(outcome.eventsApplied))
         o.add("last_sequence", JSONOut.int(state.lastSequence))
-        o.add("skipped", .array(outcome.skipped.map { event in
-            [
-                "sequence": JSONOut.int(event.sequence), "date": .string(event.date.description),
-                "type": .string(event.type), "reason": .string(event.reason),
-            ]
-        }))
+        o.add(
+            "skipped",
+            .array(
+                outcome.skipped.map { event in
+                    [
+                        "sequence": JSONOut.int(event.sequence), "date": .string(event.date.description),
+                        "type": .string(event.type), "reason": .string(event.reason),
+                    ]
+                }))
         o.add("onhand", OnHandCommand.jsonRows(onHand))
         o.add("total_value", JSONOut.number(onHand.total(\.pool.value)))
         o.add("trial_balance", GLCommand.jsonRows(trialBalance))
-        o.add("counts", [
-            "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
-            "settlements": JSONOut.int(state.settlements.count), "closes": JSONOut.int(state.closes.count),
-        ])
+        o.add(
+            "counts",
+            [
+                "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
+                "settlements": JSONOut.int(state.settlements.count), "closes": JSONOut.int(state.closes.count),
+            ])
         o.add("closed_through", JSONOut.string(state.closedThrough?.description))
         o.add("digest", .string(digest.description))
         return o.value
@@ -134,15 +147,16 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         var digesting: ElapsedLine?
         defer { digesting?.finish() }
         let verification = try ProgressLine.showing("replaying again", unit: "events") { progress in
-            try ledger.verifyReplay(progress: progress.map { update in
-                { done, total in
-                    update(done, total)
-                    // The fold is done; the two digests come next.
-                    if done == total && digesting == nil {
-                        digesting = ElapsedLine(label: "digesting")
+            try ledger.verifyReplay(
+                progress: progress.map { update in
+                    { done, total in
+                        update(done, total)
+                        // The fold is done; the two digests come next.
+                        if done == total && digesting == nil {
+                            digesting = ElapsedLine(label: "digesting")
+                        }
                     }
-                }
-            })
+                })
         }
         digesting?.finish()
         if output.json {
@@ -154,7 +168,8 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                 "first_difference": JSONOut.string(verification.firstDifference),
             ])
         } else if verification.matches {
-            print("replay matches the live projection: digest \(verification.liveDigest) (\(verification.events) events)")
+            print(
+                "replay matches the live projection: digest \(verification.liveDigest) (\(verification.events) events)")
         } else {
             print("replay differs from the live projection: \(verification.firstDifference ?? "digests differ")")
             print("  live digest:     \(verification.liveDigest)")

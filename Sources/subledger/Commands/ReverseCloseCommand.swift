@@ -4,7 +4,8 @@ import Subledger
 struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
     static let configuration = CommandConfiguration(
         commandName: "reverse-close",
-        abstract: "Reverse the latest close or recalculation in force: compensate its settlements and adjustments, reopen its period.",
+        abstract:
+            "Reverse the latest close or recalculation in force: compensate its settlements and adjustments, reopen its period.",
         discussion: """
             Only the latest close or recalculation that is still in force can be reversed (decision D12, \
             as in Dynamics 365). The reversal appends compensating events: every settlement, adjustment and \
@@ -31,11 +32,15 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
               subledger reverse-close --through 2025-12-31 --json
             """)
 
-    @Option(help: ArgumentHelp("Refuse unless the latest close in force is dated DATE (not-latest-close).",
-                               valueName: "YYYY-MM-DD"))
+    @Option(
+        help: ArgumentHelp(
+            "Refuse unless the latest close in force is dated DATE (not-latest-close).",
+            valueName: "YYYY-MM-DD"))
     var date: DateArgument?
-    @Option(help: ArgumentHelp("Reverse every close in force dated after DATE, newest first, in one command.",
-                               valueName: "YYYY-MM-DD"))
+    @Option(
+        help: ArgumentHelp(
+            "Reverse every close in force dated after DATE, newest first, in one command.",
+            valueName: "YYYY-MM-DD"))
     var through: DateArgument?
     @OptionGroup var idempotency: CommandIDOptions
 
@@ -57,14 +62,19 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
 
     func run() throws {
         let ledger = try database.open()
-        let result = try ledger.execute(.reverseClose(date: date?.date, through: through?.date),
-                                        commandID: idempotency.commandID)
+        let result = try ledger.execute(
+            .reverseClose(date: date?.date, through: through?.date),
+            commandID: idempotency.commandID)
         // The runs this command reversed (for a re-sent command, those its first run reversed), newest first.
         let range = result.firstSequence...result.lastSequence
-        let reversed = result.eventCount == 0 ? []
+        let reversed =
+            result.eventCount == 0
+            ? []
             : ledger.closes().filter { $0.reversedBy.map(range.contains) ?? false }
                 .sorted { $0.reversedBy! < $1.reversedBy! }
-        let entries = result.eventCount == 0 ? []
+        let entries =
+            result.eventCount == 0
+            ? []
             : ledger.settlements().filter { $0.mode == .reversal && range.contains($0.sequence) }
         let closedThrough = ledger.state.closedThrough
 
@@ -100,7 +110,8 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
 
     /// Whether the period is open again, and through which date it is still locked.
     static func periodLine(reopened: Bool, closedThrough: LedgerDate?) -> String {
-        let lock = closedThrough.map { "still closed through \($0): posts dated after it are accepted" }
+        let lock =
+            closedThrough.map { "still closed through \($0): posts dated after it are accepted" }
             ?? "no close in force: every date is open"
         return reopened ? "period open again; \(lock)" : "no period reopened (a recalculation locks nothing); \(lock)"
     }

@@ -64,18 +64,22 @@ struct ScenarioCommand: ParsableCommand, JSONOutputting {
     static func json(_ reports: [ScenarioReport]) -> JSONValue {
         [
             "passed": .bool(reports.allSatisfy(\.passed)),
-            "files": .array(reports.map { report in
-                [
-                    "file": .string(report.file),
-                    "passed": .bool(report.passed),
-                    "statements": JSONOut.int(report.statements),
-                    "expectations": JSONOut.int(report.expectationsChecked),
-                    "failures": .array(report.failures.map { failure in
-                        ["line": JSONOut.int(failure.line), "statement": .string(failure.statement),
-                         "message": .string(failure.message)]
-                    }),
-                ]
-            }),
+            "files": .array(
+                reports.map { report in
+                    [
+                        "file": .string(report.file),
+                        "passed": .bool(report.passed),
+                        "statements": JSONOut.int(report.statements),
+                        "expectations": JSONOut.int(report.expectationsChecked),
+                        "failures": .array(
+                            report.failures.map { failure in
+                                [
+                                    "line": JSONOut.int(failure.line), "statement": .string(failure.statement),
+                                    "message": .string(failure.message),
+                                ]
+                            }),
+                    ]
+                }),
         ]
     }
 }

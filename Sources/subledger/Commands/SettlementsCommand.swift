@@ -22,7 +22,9 @@ struct SettlementsCommand: ParsableCommand, JSONOutputting {
 
     @Option(help: "Only entries of this item.") var item: String?
     @Option(help: "Only entries that change this transaction or settle against it.") var tx: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("Only entries of this close (the sequence `subledger closes` shows).", valueName: "seq"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Only entries of this close (the sequence `subledger closes` shows).", valueName: "seq"))
     var close: Int64?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -36,8 +38,10 @@ struct SettlementsCommand: ParsableCommand, JSONOutputting {
         try ledger.requireKnown(item: item)
         try ledger.requireKnown(transaction: tx)
         if let close, ledger.closeRow(sequence: close) == nil {
-            throw CLIError(code: "usage", message: "no close or recalculation has sequence \(close); `subledger closes` lists them",
-                           exitCode: 64)
+            throw CLIError(
+                code: "usage",
+                message: "no close or recalculation has sequence \(close); `subledger closes` lists them",
+                exitCode: 64)
         }
         let rows = ledger.settlements(item: item, transaction: tx, closeSequence: close)
         if output.json {

@@ -21,8 +21,11 @@ struct SnapshotCommand: ParsableCommand {
         defaultSubcommand: SnapshotTake.self)
 
     static func json(_ info: SnapshotInfo) -> JSONValue {
-        ["sequence": JSONOut.int(info.sequence), "business_date": JSONOut.string(info.businessDate?.description),
-         "created_at": JSONOut.int(info.createdAt), "format": JSONOut.int(info.format), "bytes": JSONOut.int(info.bytes)]
+        [
+            "sequence": JSONOut.int(info.sequence), "business_date": JSONOut.string(info.businessDate?.description),
+            "created_at": JSONOut.int(info.createdAt), "format": JSONOut.int(info.format),
+            "bytes": JSONOut.int(info.bytes),
+        ]
     }
 }
 
@@ -40,7 +43,9 @@ struct SnapshotTake: ParsableCommand, JSONOutputting {
         if output.json {
             JSONOut.print(SnapshotCommand.json(info))
         } else {
-            print("snapshot of events 1...\(info.sequence) (\(info.businessDate.map(Format.date) ?? "-")): \(info.bytes) bytes")
+            print(
+                "snapshot of events 1...\(info.sequence) (\(info.businessDate.map(Format.date) ?? "-")): \(info.bytes) bytes"
+            )
         }
     }
 }
@@ -60,7 +65,10 @@ struct SnapshotList: ParsableCommand, JSONOutputting {
         if infos.isEmpty { print("no snapshots"); return }
         var table = Table([("SEQUENCE", .right), ("DATE", .left), ("FORMAT", .right), ("BYTES", .right)])
         for info in infos {
-            table.add([String(info.sequence), info.businessDate.map(Format.date) ?? "-", String(info.format), String(info.bytes)])
+            table.add([
+                String(info.sequence), info.businessDate.map(Format.date) ?? "-", String(info.format),
+                String(info.bytes),
+            ])
         }
         print(table.render())
     }

@@ -32,10 +32,16 @@ struct SnapshotVerify: ParsableCommand, JSONOutputting {
             var object: [(String, JSONValue)] = [
                 ("matches", .bool(ok)),
                 ("events", JSONOut.int(replayed.lastSequence)),
-                ("snapshots", .array(results.map { result in
-                    ["sequence": JSONOut.int(result.sequence), "matches": .bool(result.matches),
-                     "difference": JSONOut.string(result.difference)]
-                })),
+                (
+                    "snapshots",
+                    .array(
+                        results.map { result in
+                            [
+                                "sequence": JSONOut.int(result.sequence), "matches": .bool(result.matches),
+                                "difference": JSONOut.string(result.difference),
+                            ]
+                        })
+                ),
             ]
             if let loadNanoseconds {
                 object.append(("replay_milliseconds", JSONOut.int(replayNanoseconds / 1_000_000)))
@@ -54,10 +60,12 @@ struct SnapshotVerify: ParsableCommand, JSONOutputting {
             }
             if let loadNanoseconds {
                 print("full replay: \(Terminal.seconds(replayNanoseconds))")
-                let from = loadedFrom.map { "snapshot \($0) + \(replayed.lastSequence - $0) tail events" }
+                let from =
+                    loadedFrom.map { "snapshot \($0) + \(replayed.lastSequence - $0) tail events" }
                     ?? "no usable snapshot (full replay)"
-                let ratio = SnapshotTiming.comparison(replayNanoseconds: replayNanoseconds,
-                                                      loadNanoseconds: loadNanoseconds)
+                let ratio = SnapshotTiming.comparison(
+                    replayNanoseconds: replayNanoseconds,
+                    loadNanoseconds: loadNanoseconds)
                 print("load from \(from): \(Terminal.seconds(loadNanoseconds)) (\(ratio))")
                 if !loadMatches { print("the loaded state does not match the full replay") }
             }

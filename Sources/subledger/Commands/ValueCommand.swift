@@ -17,7 +17,10 @@ struct ValueCommand: ParsableCommand, JSONOutputting {
               subledger value --as-of 2026-03-31 --item BOLT-M8 --json
             """)
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The report's business date (inclusive; default: the latest business date).", valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "The report's business date (inclusive; default: the latest business date).", valueName: "YYYY-MM-DD"))
     var asOf: DateArgument?
     @Option(help: "Only this item.") var item: String?
     @OptionGroup var database: DatabaseOptions
@@ -30,25 +33,33 @@ struct ValueCommand: ParsableCommand, JSONOutputting {
     }
 
     static func text(_ report: InventoryValueReport) -> String {
-        var table = Table([("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("FIN QTY", .right),
-                           ("FIN VALUE", .right), ("PHYS QTY", .right), ("PHYS VALUE", .right), ("QTY", .right),
-                           ("VALUE", .right), ("AVG UNIT COST", .right)])
+        var table = Table([
+            ("ITEM", .left), ("MODEL", .left), ("DIMENSIONS", .left), ("FIN QTY", .right),
+            ("FIN VALUE", .right), ("PHYS QTY", .right), ("PHYS VALUE", .right), ("QTY", .right),
+            ("VALUE", .right), ("AVG UNIT COST", .right),
+        ])
         for row in report.rows {
-            table.add([row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(row.financialQuantity),
-                       Format.money(row.financialValue), Format.qty(row.physicalQuantity), Format.money(row.physicalValue),
-                       Format.qty(row.quantity), Format.money(row.value), Format.unit(row.averageUnitCost)])
+            table.add([
+                row.item, row.model.rawValue, Format.dimensions(row.dimensions), Format.qty(row.financialQuantity),
+                Format.money(row.financialValue), Format.qty(row.physicalQuantity), Format.money(row.physicalValue),
+                Format.qty(row.quantity), Format.money(row.value), Format.unit(row.averageUnitCost),
+            ])
         }
-        table.addTotal(["total", "", "", Format.qty(report.financialQuantity), Format.money(report.financialValue),
-                        Format.qty(report.physicalQuantity), Format.money(report.physicalValue), Format.qty(report.quantity),
-                        Format.money(report.value), ""])
+        table.addTotal([
+            "total", "", "", Format.qty(report.financialQuantity), Format.money(report.financialValue),
+            Format.qty(report.physicalQuantity), Format.money(report.physicalValue), Format.qty(report.quantity),
+            Format.money(report.value), "",
+        ])
         var gl = Table([("GL INVENTORY ACCOUNT", .left), ("BALANCE", .right)])
         for account in report.ledgerAccounts { gl.add([account.account, Format.money(account.balance)]) }
         gl.addTotal(["total", Format.money(report.ledgerValue)])
-        var text = "inventory value as of \(report.asOf)" + (report.item.map { ", item \($0)" } ?? "") + "\n"
+        var text =
+            "inventory value as of \(report.asOf)" + (report.item.map { ", item \($0)" } ?? "") + "\n"
             + table.render() + "\n\n" + gl.render()
         if report.item == nil {
             let difference = report.value - report.ledgerValue
-            text += "\n\ninventory value \(Format.money(report.value)) - GL \(Format.money(report.ledgerValue)) = \(Format.money(difference))"
+            text +=
+                "\n\ninventory value \(Format.money(report.value)) - GL \(Format.money(report.ledgerValue)) = \(Format.money(difference))"
         }
         return text
     }
@@ -57,31 +68,39 @@ struct ValueCommand: ParsableCommand, JSONOutputting {
         var o = JSONObjectBuilder()
         o.add("as_of", .string(report.asOf.description))
         o.add("item", JSONOut.string(report.item))
-        o.add("rows", .array(report.rows.map { row in
-            var r = JSONObjectBuilder()
-            r.add("item", .string(row.item))
-            r.add("model", .string(row.model.rawValue))
-            r.add("dimensions", EventRendering.dimensions(row.dimensions))
-            r.add("financial_qty", JSONOut.number(row.financialQuantity))
-            r.add("financial_value", JSONOut.number(row.financialValue))
-            r.add("physical_qty", JSONOut.number(row.physicalQuantity))
-            r.add("physical_value", JSONOut.number(row.physicalValue))
-            r.add("qty", JSONOut.number(row.quantity))
-            r.add("value", JSONOut.number(row.value))
-            r.add("average_unit_cost", JSONOut.number(row.averageUnitCost))
-            return r.value
-        }))
-        o.add("total", [
-            "financial_qty": JSONOut.number(report.financialQuantity),
-            "financial_value": JSONOut.number(report.financialValue),
-            "physical_qty": JSONOut.number(report.physicalQuantity),
-            "physical_value": JSONOut.number(report.physicalValue),
-            "qty": JSONOut.number(report.quantity),
-            "value": JSONOut.number(report.value),
-        ])
-        o.add("gl_inventory_accounts", .array(report.ledgerAccounts.map { account in
-            ["account": .string(account.account), "balance": JSONOut.number(account.balance)]
-        }))
+        o.add(
+            "rows",
+            .array(
+                report.rows.map { row in
+                    var r = JSONObjectBuilder()
+                    r.add("item", .string(row.item))
+                    r.add("model", .string(row.model.rawValue))
+                    r.add("dimensions", EventRendering.dimensions(row.dimensions))
+                    r.add("financial_qty", JSONOut.number(row.financialQuantity))
+                    r.add("financial_value", JSONOut.number(row.financialValue))
+                    r.add("physical_qty", JSONOut.number(row.physicalQuantity))
+                    r.add("physical_value", JSONOut.number(row.physicalValue))
+                    r.add("qty", JSONOut.number(row.quantity))
+                    r.add("value", JSONOut.number(row.value))
+                    r.add("average_unit_cost", JSONOut.number(row.averageUnitCost))
+                    return r.value
+                }))
+        o.add(
+            "total",
+            [
+                "financial_qty": JSONOut.number(report.financialQuantity),
+                "financial_value": JSONOut.number(report.financialValue),
+                "physical_qty": JSONOut.number(report.physicalQuantity),
+                "physical_value": JSONOut.number(report.physicalValue),
+                "qty": JSONOut.number(report.quantity),
+                "value": JSONOut.number(report.value),
+            ])
+        o.add(
+            "gl_inventory_accounts",
+            .array(
+                report.ledgerAccounts.map { account in
+                    ["account": .string(account.account), "balance": JSONOut.number(account.balance)]
+                }))
         o.add("gl_inventory_total", JSONOut.number(report.ledgerValue))
         return o.value
     }

@@ -31,9 +31,15 @@ struct VerifyCommand: ParsableCommand, JSONOutputting {
             var object: [(String, JSONValue)]
             switch verification {
             case .intact(let count, let lastHash):
-                object = [("intact", .bool(true)), ("events", JSONOut.int(count)), ("last_hash", .string(Format.hex(lastHash)))]
+                object = [
+                    ("intact", .bool(true)), ("events", JSONOut.int(count)),
+                    ("last_hash", .string(Format.hex(lastHash))),
+                ]
             case .broken(let sequence, let reason):
-                object = [("intact", .bool(false)), ("first_bad_sequence", JSONOut.int(sequence)), ("reason", .string(reason))]
+                object = [
+                    ("intact", .bool(false)), ("first_bad_sequence", JSONOut.int(sequence)),
+                    ("reason", .string(reason)),
+                ]
             }
             object.append(("damaged_snapshots", .array(damaged.map { JSONOut.int($0) })))
             object.append(("unchecked_snapshots", .array(unchecked.map { JSONOut.int($0) })))
@@ -43,7 +49,9 @@ struct VerifyCommand: ParsableCommand, JSONOutputting {
             case .intact(let count, _): print("chain intact: \(count) events")
             case .broken(let sequence, let reason): print("chain broken at event \(sequence): \(reason)")
             }
-            for sequence in damaged { print("snapshot \(sequence) is damaged: its checksum is missing or does not match (it is not used)") }
+            for sequence in damaged {
+                print("snapshot \(sequence) is damaged: its checksum is missing or does not match (it is not used)")
+            }
             for sequence in unchecked { print("snapshot \(sequence) has no checksum (older build): it is not used") }
         }
         if case .broken = verification { throw CheckFailed() }

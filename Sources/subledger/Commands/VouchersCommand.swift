@@ -15,7 +15,10 @@ struct VouchersCommand: ParsableCommand, JSONOutputting {
             """)
 
     @Option(help: "Only the vouchers of this transaction (or item).") var tx: String?
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Only vouchers dated through this business date.", valueName: "YYYY-MM-DD")) var asOf: DateArgument?
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("Only vouchers dated through this business date.", valueName: "YYYY-MM-DD")) var asOf:
+        DateArgument?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
@@ -25,15 +28,19 @@ struct VouchersCommand: ParsableCommand, JSONOutputting {
     }
 
     static func table(_ rows: [VoucherRow]) -> Table {
-        var table = Table([("SEQ", .right), ("DATE", .left), ("EVENT", .left), ("REFERENCE", .left),
-                           ("POSTING TYPE", .left), ("ACCOUNT", .left), ("DEBIT", .right), ("CREDIT", .right)])
+        var table = Table([
+            ("SEQ", .right), ("DATE", .left), ("EVENT", .left), ("REFERENCE", .left),
+            ("POSTING TYPE", .left), ("ACCOUNT", .left), ("DEBIT", .right), ("CREDIT", .right),
+        ])
         var debit = Total<Money>(), credit = Total<Money>()  // Int128: any number of lines (DR-17)
         for row in rows {
             for line in row.lines {
                 let cells = Format.debitCredit(line.amount)
                 if line.amount.isNegative { credit -= line.amount } else { debit += line.amount }
-                table.add([String(row.sequence), row.date.description, row.eventType, row.reference,
-                           line.postingType.rawValue, line.account, cells.debit, cells.credit])
+                table.add([
+                    String(row.sequence), row.date.description, row.eventType, row.reference,
+                    line.postingType.rawValue, line.account, cells.debit, cells.credit,
+                ])
             }
         }
         if !rows.isEmpty {
@@ -44,15 +51,16 @@ struct VouchersCommand: ParsableCommand, JSONOutputting {
 
     static func json(_ rows: [VoucherRow]) -> JSONValue {
         [
-            "vouchers": .array(rows.map { row in
-                [
-                    "sequence": JSONOut.int(row.sequence),
-                    "date": .string(row.date.description),
-                    "type": .string(row.eventType),
-                    "reference": .string(row.reference),
-                    "lines": EventRendering.lines(row.lines),
-                ]
-            }),
+            "vouchers": .array(
+                rows.map { row in
+                    [
+                        "sequence": JSONOut.int(row.sequence),
+                        "date": .string(row.date.description),
+                        "type": .string(row.eventType),
+                        "reference": .string(row.reference),
+                        "lines": EventRendering.lines(row.lines),
+                    ]
+                })
         ]
     }
 }

@@ -11,7 +11,9 @@ enum Format {
     static func qty(_ value: Total<Quantity>) -> String { value.formatted(minimumDecimals: 0) }
     /// Adjustments with an explicit sign (`+1.83`, `-0.50`, `0.00`), as the scenario notation writes them.
     static func signed(_ value: Money) -> String { value.isPositive ? "+" + value.description : value.description }
-    static func signed(_ value: Total<Money>) -> String { value.isPositive ? "+" + value.description : value.description }
+    static func signed(_ value: Total<Money>) -> String {
+        value.isPositive ? "+" + value.description : value.description
+    }
     /// Unit prices with their four decimals (`10.5000`), so a column of them aligns.
     static func unit(_ value: UnitPrice?) -> String { value?.description ?? "-" }
     /// Setup events carry a placeholder date; show them as `setup`.
@@ -91,18 +93,24 @@ enum EventView {
 
     /// One row per event: sequence, date, type, reference, summary.
     static func table(_ rows: [EventRow]) -> Table {
-        var table = Table([("SEQ", .right), ("DATE", .left), ("TYPE", .left), ("REFERENCE", .left),
-                           ("COMMAND", .left), ("DETAIL", .left)])
+        var table = Table([
+            ("SEQ", .right), ("DATE", .left), ("TYPE", .left), ("REFERENCE", .left),
+            ("COMMAND", .left), ("DETAIL", .left),
+        ])
         for row in rows {
-            table.add([String(row.stored.sequence), Format.date(row.stored.envelope.date), row.stored.envelope.type,
-                       EventRendering.reference(row.event), row.stored.commandID, summary(row.event)])
+            table.add([
+                String(row.stored.sequence), Format.date(row.stored.envelope.date), row.stored.envelope.type,
+                EventRendering.reference(row.event), row.stored.commandID, summary(row.event),
+            ])
         }
         return table
     }
 
     /// The GL lines of the events, with debit and credit columns.
     static func linesTable(_ rows: [EventRow]) -> Table {
-        var table = Table([("SEQ", .right), ("POSTING TYPE", .left), ("ACCOUNT", .left), ("DEBIT", .right), ("CREDIT", .right)])
+        var table = Table([
+            ("SEQ", .right), ("POSTING TYPE", .left), ("ACCOUNT", .left), ("DEBIT", .right), ("CREDIT", .right),
+        ])
         for row in rows {
             for line in row.event.lines {
                 let (debit, credit) = Format.debitCredit(line.amount)

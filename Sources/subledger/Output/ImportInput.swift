@@ -1,9 +1,10 @@
+import Subledger
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Subledger
 
 /// Reads a file to import chunk by chunk, checking each chunk as it arrives (`ImportTextCheck`): a
 /// binary file or `/dev/zero` is refused at its first chunk, a JSON Lines line over 1 MiB as soon as it

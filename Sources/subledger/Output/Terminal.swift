@@ -1,9 +1,19 @@
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+// `write` alone would name `Terminal.write` inside the enum: the C function is reached through its module.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, bytes, count)
+    #else
+    return Darwin.write(fd, bytes, count)
+    #endif
+}
 
 /// Writing to stdout/stderr, terminal detection, clocks. Plain file descriptors: the C `stderr` global is
 /// shared mutable state in Swift 6.
@@ -17,7 +27,7 @@ enum Terminal {
         text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 { return }
                 offset += written
             }
@@ -90,8 +100,10 @@ final class ProgressLine {
 
     /// Runs `body` with a progress callback (nil when stderr is not a terminal) and erases the line
     /// however `body` ends, so an error message never lands after a half-drawn progress line.
-    static func showing<N: BinaryInteger, T>(_ label: String, unit: String,
-                                             _ body: (((N, N) -> Void)?) throws -> T) rethrows -> T {
+    static func showing<N: BinaryInteger, T>(
+        _ label: String, unit: String,
+        _ body: (((N, N) -> Void)?) throws -> T
+    ) rethrows -> T {
         let line = ProgressLine(label: label, unit: unit)
         defer { line?.finish() }
         return try body(line.map { line in { done, total in line.update(Int(done), Int(total)) } })

@@ -1,0 +1,23 @@
+/// What each product target may import: the layering of Package.swift, plus the platform's C library
+/// where a target talks to the system. Core and the codec are pure: the standard library only.
+enum Layering {
+    static let platform: Set<String> = ["Glibc", "Darwin"]
+
+    static let allowedImports: [String: Set<String>] = [
+        "SubledgerCore": [],
+        "SubledgerCodec": [],
+        // Dispatch and Synchronization run the parallel chain check; both ship with the toolchain.
+        "SubledgerStore": platform.union(["CSQLite", "CSHA256", "SubledgerCore", "Dispatch", "Synchronization"]),
+        // Dispatch runs the parallel replay.
+        "Subledger": platform.union(["SubledgerCore", "SubledgerCodec", "SubledgerStore", "Dispatch"]),
+        // The CLI sees the facade only (which re-exports Core and the codec), never the store.
+        "subledger": platform.union(["Subledger", "ArgumentParser", "Dispatch"]),
+        "subledger-bench": platform.union(["Subledger", "SubledgerCore", "SubledgerStore", "CSQLite"]),
+    ]
+
+    /// Single files allowed more than their target, each with its reason.
+    static let fileExceptions: [String: Set<String>] = [
+        // Advises transparent huge pages (madvise, sysconf) for the replay's big table; Linux only.
+        "Sources/SubledgerCore/Projection/HugePages.swift": platform
+    ]
+}
