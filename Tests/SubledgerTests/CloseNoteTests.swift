@@ -72,6 +72,22 @@ struct CloseNoteTests {
         #expect(ledger.state.warnings == [.postedAtZeroCost(transaction: "SZ1")])
     }
 
+    /// `events --json` gives a close's notes with their stable codes beside the text lines, as `closes --json` does:
+    /// a program reading the log matches on the code, never on the wording.
+    @Test func theEventLogGivesEachNoteWithItsCode() throws {
+        let ledger = try Ledger(path: ":memory:")
+        try ledger.execute(try Self.command("item", ["item": "Z", "model": "fifo"]))
+        try ledger.execute(try Self.command("issue", ["date": "2026-01-06", "item": "Z", "tx": "SZ1", "qty": "1"]))
+        try ledger.execute(.close(LedgerDate("2026-01-31")!))
+
+        let close = try #require(try ledger.events().last)
+        let json = EventRendering.json(close.event)
+        let notes = try #require(json["notes"]?.arrayValue)
+        let codes = notes.compactMap { $0["code"]?.stringValue }
+        #expect(codes == ["unsettled", "posted-at-zero-cost", "negative-on-hand"])
+        #expect(notes.compactMap { $0["text"]?.stringValue } == json["log"]?.arrayValue?.compactMap(\.stringValue))
+    }
+
     /// A `close.posted` of version 1 (text lines) shows its lines verbatim, in the categories their
     /// prefixes gave them.
     @Test func aVersion1CloseKeepsItsText() throws {

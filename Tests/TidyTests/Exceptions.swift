@@ -7,7 +7,7 @@ enum Exceptions {
     /// "path name": lines from the declaration to its closing brace.
     static let functionLengths: [String: Int] = [
         "Sources/Subledger/Demo/DemoHistory.swift commands": 96,
-        "Sources/Subledger/Queries/EventRendering.swift json": 75,
+        "Sources/Subledger/Queries/EventRendering.swift json": 74,
         "Sources/Subledger/Replay/StateDigest.swift sections": 163,
         "Sources/Subledger/Scenario/ScenarioParser.swift parseExpectation": 84,
         "Sources/Subledger/Scenario/ScenarioRunner.swift check": 103,

@@ -90,12 +90,19 @@ public enum EventRendering {
                     }))
             o.add("entries", .array(e.entries.map(entry)))
             o.add("lines", lines(e.lines))
-        case .closePosted(let e):
-            o.add("mode", .string(e.mode.name)); o.add("log", .array(e.log.map { .string($0.message) }))
+        case .closePosted(let e): addCloseLog(e, to: &o)
         case .closeReversed(let e):
             o.add("close_sequence", .number(String(e.closeSequence)))
         }
         return o.value
+    }
+
+    /// A close's mode and log: the text lines a person reads and the notes with the stable codes a program
+    /// matches on.
+    static func addCloseLog(_ e: ClosePosted, to o: inout JSONObjectBuilder) {
+        o.add("mode", .string(e.mode.name))
+        o.add("log", .array(e.log.map { .string($0.message) }))
+        o.add("notes", .array(e.log.map(\.json)))
     }
 
     /// The one JSON shape of a settlement entry: in a close event (`events --json`) and, after the row's

@@ -1,9 +1,13 @@
+import SubledgerCodec
 import SubledgerCore
 
 // The English text of close notes and ledger warnings: the one place their wording lives. Notes and
 // warnings are stored as data; a close recorded before notes were typed keeps its own text verbatim.
 
 extension CloseNote {
+    /// The note in JSON output: its stable code (what a program matches on) and its text (what a person reads).
+    public var json: JSONValue { ["code": .string(kind.name), "text": .string(message)] }
+
     /// The note as one log line (`unsettled: S1 (A site:S1) qty 2 keeps its cost`).
     public var message: String {
         switch self {

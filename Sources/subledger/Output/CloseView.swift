@@ -82,7 +82,7 @@ enum CloseView {
         o.add("total_adjustment", JSONOut.number(close.issueAdjustment))
         o.add("receipt_adjustment", JSONOut.number(close.receiptAdjustment))
         o.add("log", .array(close.log.map { .string($0) }))
-        o.add("notes", .array(close.notes.map(noteJSON)))
+        o.add("notes", .array(close.notes.map(\.json)))
         o.add("unsettled", .array(close.unsettled.map { .string($0) }))
         o.add("zero_cost", .array(close.zeroCost.map { .string($0) }))
         o.add("negative_onhand", .array(close.negativeOnHand.map { .string($0) }))
@@ -90,10 +90,6 @@ enum CloseView {
     }
 
     /// One note of the log: its stable code and its text.
-    static func noteJSON(_ note: CloseNote) -> JSONValue {
-        ["code": .string(note.kind.name), "text": .string(note.message)]
-    }
-
     static func closesTable(_ closes: [CloseRow]) -> Table {
         var table = Table([
             ("SEQ", .right), ("DATE", .left), ("MODE", .left), ("ENTRIES", .right), ("SETTLED", .right),
