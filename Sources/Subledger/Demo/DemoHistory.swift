@@ -14,6 +14,7 @@ public enum DemoHistory {
     public static func commands() -> [LedgerCommand] {
         var random = SplitMix64(seed: 20_260_101)
         var commands: [LedgerCommand] = []
+        // The demo's own literal prices, never input: a typo here fails every demo test at once.
         func price(_ text: String) -> UnitPrice { try! UnitPrice(parsing: text) }
         let items: [ItemSetup] = [
             ItemSetup(id: "BOLT-M8", model: .fifo, defaultPrice: price("0.45"), dimensions: DimensionSet([.site])),
