@@ -11,10 +11,10 @@ public enum DemoHistory {
     public static let closeCommandID = "demo-close-2026-01"
     public static let closeDate = LedgerDate(year: 2026, month: 1, day: 31)!
 
+    /// Prices are the demo's own literals, never input, so `price` may `try!`: a typo fails every demo test.
     public static func commands() -> [LedgerCommand] {
         var random = SplitMix64(seed: 20_260_101)
         var commands: [LedgerCommand] = []
-        // The demo's own literal prices, never input: a typo here fails every demo test at once.
         func price(_ text: String) -> UnitPrice { try! UnitPrice(parsing: text) }
         let items: [ItemSetup] = [
             ItemSetup(id: "BOLT-M8", model: .fifo, defaultPrice: price("0.45"), dimensions: DimensionSet([.site])),
