@@ -79,14 +79,8 @@ extension PoolClose {
     mutating func valueWithoutSettling(_ i: Int, _ p: Int, _ quantity: Quantity) {
         let receipt = physicalReceipts[p]
         checkTake(quantity, issue: i, from: receipt)
-        let amount =
-            quantity == receipt.openQuantity
-            ? receipt.openValue
-            : quantity.share(of: receipt.openValue, outOf: receipt.openQuantity)
-        let portion =
-            quantity == issues[i].openQuantity
-            ? issues[i].openValue
-            : quantity.share(of: issues[i].openValue, outOf: issues[i].openQuantity)
+        let amount = receipt.openValue(of: quantity)
+        let portion = issues[i].openValue(of: quantity)
         let adjustment = amount - portion
         issues[i].openQuantity -= quantity
         issues[i].openValue -= portion

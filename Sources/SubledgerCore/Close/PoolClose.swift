@@ -11,6 +11,12 @@ struct PoolClose {
         var openValue: Money
         /// The transaction's financial part (a receipt or issue invoiced in parts gives one lot per part).
         var part = 0
+
+        /// The open value `quantity` of this lot carries: all of it for the whole open quantity (so no
+        /// rounding is left behind), else its share.
+        func openValue(of quantity: Quantity) -> Money {
+            quantity == openQuantity ? openValue : quantity.share(of: openValue, outOf: openQuantity)
+        }
     }
 
     let setup: ItemSetup
@@ -117,14 +123,8 @@ struct PoolClose {
     /// the receipt's share of its open value; the difference is the adjustment.
     mutating func settle(_ i: Int, _ r: Int, _ quantity: Quantity, model: SettleModel) {
         checkTake(quantity, issue: i, from: receipts[r])
-        let amount =
-            quantity == receipts[r].openQuantity
-            ? receipts[r].openValue
-            : quantity.share(of: receipts[r].openValue, outOf: receipts[r].openQuantity)
-        let portion =
-            quantity == issues[i].openQuantity
-            ? issues[i].openValue
-            : quantity.share(of: issues[i].openValue, outOf: issues[i].openQuantity)
+        let amount = receipts[r].openValue(of: quantity)
+        let portion = issues[i].openValue(of: quantity)
         let adjustment = amount - portion
         issues[i].openQuantity -= quantity
         issues[i].openValue -= portion
@@ -287,10 +287,7 @@ struct PoolClose {
             }
             for c in order where need.isPositive && candidates[c].openQuantity.isPositive {
                 let take = min(need, candidates[c].openQuantity)
-                let amount =
-                    take == candidates[c].openQuantity
-                    ? candidates[c].openValue
-                    : take.share(of: candidates[c].openValue, outOf: candidates[c].openQuantity)
+                let amount = candidates[c].openValue(of: take)
                 candidates[c].openQuantity -= take
                 candidates[c].openValue -= amount
                 target += amount
