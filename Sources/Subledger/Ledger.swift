@@ -161,7 +161,7 @@ public final class Ledger {
                     decided = true
                     try produce { command in
                         content.add(command)
-                        for (event, date) in try working.decide(command) {
+                        for (event, date) in try decide(command, on: &working) {
                             try batch.append(EventCatalog.envelope(event, date: date))
                             touched = true
                             do throws(ProjectionError) {

@@ -26,6 +26,8 @@ public struct LedgerState: Sendable {
     var pendingCloseEvents: [SettlementPosted] = []
     /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
     public internal(set) var warnings: [LedgerWarning] = []
+    /// What the facade fetched for the decision at hand (see `Recalled`); not part of the state's value.
+    public var recalled = Recalled()
 
     public init() {}
 

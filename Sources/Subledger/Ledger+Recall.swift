@@ -1,0 +1,30 @@
+import SubledgerCore
+
+extension Ledger {
+    /// Decides `command` on `state` with what it needs recalled from history; the recall is dropped after.
+    func decide(
+        _ command: LedgerCommand, on state: inout LedgerState
+    ) throws -> [(event: LedgerEvent, date: LedgerDate)] {
+        try recall(for: command, into: &state)
+        defer { state.recalled = Recalled() }
+        return try state.decide(command)
+    }
+
+    /// Fetches what deciding `command` needs beyond the open state (DR-22) into `state.recalled`: the
+    /// transactions it names that a close moved to the history tables, and the settlement events of the
+    /// closes it would reverse. Read inside the command's append transaction, so what it reads is current.
+    func recall(for command: LedgerCommand, into state: inout LedgerState) throws {
+        try recallTransactions(for: command, into: &state)
+        try recallCloseEvents(for: command, into: &state)
+    }
+
+    /// Transactions named by `command` that are not in the open state (`Ledger+RecallTransactions`).
+    func recallTransactions(for command: LedgerCommand, into state: inout LedgerState) throws {
+        // Nothing leaves the open state yet: every transaction is still in memory.
+    }
+
+    /// Settlement events of the closes `command` would reverse (`Ledger+RecallCloseEvents`).
+    func recallCloseEvents(for command: LedgerCommand, into state: inout LedgerState) throws {
+        // Every close record still carries its own events in memory.
+    }
+}
