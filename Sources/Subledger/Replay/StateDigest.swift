@@ -17,7 +17,7 @@ public struct StateDigest: Sendable, Equatable, Hashable, CustomStringConvertibl
     package let digest: SHA256.Digest
 
     /// Version of the serialization, hashed first: a new field changes every digest, on purpose.
-    public static let formatVersion: UInt32 = 3  // 2: financial sequence and parts; 3: typed notes
+    public static let formatVersion: UInt32 = 4  // 3: typed notes; 4: settlements left for the log
 
     public init(_ state: LedgerState) {
         var writer = CanonicalWriter(recording: false)
@@ -257,6 +257,7 @@ final class CanonicalState {
         return keys
     }()
     private(set) lazy var marks: [String] = state.marks.keys.sorted()
+    private(set) lazy var markedSettled: [String] = state.markedSettled.keys.sorted()
     private(set) lazy var accounts: [String: GeneralLedger.Account] = {
         guard let accounts = StateDigest.ledgerAccounts(state.ledger) else { return [:] }
         return Dictionary(accounts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -381,6 +382,7 @@ final class CanonicalState {
                 let state = canonical.state
                 w.count("events applied", state.eventCount)
                 w.integer("last sequence", state.lastSequence, String(state.lastSequence))
+                w.integer("pending close start", state.pendingCloseStart, String(state.pendingCloseStart))
                 w.count("GL lines", state.ledger.lineCount)
             },
             keyed("items", keys: { $0.items }, describe: { "item \($0)" }) { canonical, id, w in
@@ -466,19 +468,15 @@ final class CanonicalState {
                     w.number("mark \(index + 1) quantity", mark.quantity)
                 }
             },
-            ordered(
-                "settlements", count: { $0.settlements.count },
-                describe: { state, index in
-                    let entry = state.settlements[index].entry
-                    let counterpart = entry.counterpart.isEmpty ? "" : " against \(entry.counterpart)"
-                    return "settlement #\(index + 1) (\(entry.transaction)\(counterpart))"
+            keyed("marked settled", keys: { $0.markedSettled }, describe: { "marked settled of \($0)" }) {
+                canonical, issue, w in
+                let receipts = canonical.state.markedSettled[issue]!.sorted { $0.key < $1.key }
+                w.string("issue", issue)
+                w.count("receipts", receipts.count)
+                for (receipt, quantity) in receipts {
+                    w.string("receipt", receipt)
+                    w.number("\(receipt) quantity", quantity)
                 }
-            ) { state, index, w in
-                let record = state.settlements[index]
-                w.date("date", record.date)
-                w.integer("sequence", record.sequence, String(record.sequence))
-                w.integer("mode", Int64(record.mode.rawValue), record.mode.name)
-                writeEntry(record.entry, "", &w)
             },
             ordered(
                 "closes", count: { $0.closes.count },
@@ -494,24 +492,7 @@ final class CanonicalState {
                 w.optional("reversed by", close.reversedBy, String(close.reversedBy!))
                 w.count("log lines", close.log.count)
                 for (number, note) in close.log.enumerated() { writeNote(note, "log line \(number + 1) ", &w) }
-                w.count("settlement events", close.events.count)
-                for (number, event) in close.events.enumerated() {
-                    let prefix = "settlement event \(number + 1) "
-                    w.integer(prefix + "mode", Int64(event.mode.rawValue), event.mode.name)
-                    w.string(prefix + "item", event.item)
-                    w.dimensions(event.dimensions)
-                    w.count(prefix + "closing receipts", event.closingReceipts.count)
-                    for receipt in event.closingReceipts {
-                        w.string(prefix + "closing receipt", receipt.id)
-                        w.number(prefix + "closing receipt \(receipt.id) quantity", receipt.quantity)
-                        w.number(prefix + "closing receipt \(receipt.id) value", receipt.value)
-                    }
-                    w.count(prefix + "entries", event.entries.count)
-                    for (entryNumber, entry) in event.entries.enumerated() {
-                        writeEntry(entry, prefix + "entry \(entryNumber + 1) ", &w)
-                    }
-                    w.lines(event.lines)
-                }
+                w.integer("first sequence", close.firstSequence, String(close.firstSequence))
             },
             ordered("warnings", count: { $0.warnings.count }, describe: { _, index in "warning #\(index + 1)" }) {
                 state, index, w in

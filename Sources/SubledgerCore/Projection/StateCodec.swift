@@ -11,13 +11,13 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes and kinds
+    public static let snapshotFormat: Int64 = 4  // 3: typed notes and kinds; 4: settlements left for the log
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
         // Room up front (about 60 bytes a transaction): growing a 50 MB array by doubling would briefly hold
         // twice that, on top of the state itself.
-        var w = PayloadWriter(capacity: 4096 + transactions.count * 64 + settlements.count * 48)
+        var w = PayloadWriter(capacity: 4096 + transactions.count * 64)
         w.int(Self.snapshotMagic)
         w.int(Self.snapshotFormat)
         w.int(lastSequence)
@@ -95,24 +95,20 @@ extension LedgerState {
 
         w.int(Int64(closes.count))
         for close in closes {
-            w.int(Int64(close.date.yyyymmdd)); w.code(close.mode); w.int(close.sequence)
+            w.int(Int64(close.date.yyyymmdd)); w.code(close.mode); w.int(close.sequence); w.int(close.firstSequence)
             w.int(Int64(close.log.count))
             for note in close.log { w.closeNote(note) }
-            Self.writeSettlements(&w, close.events)
             w.bool(close.reversedBy != nil)
             if let reversedBy = close.reversedBy { w.int(reversedBy) }
         }
 
-        w.int(Int64(settlements.count))
-        for s in settlements {
-            w.int(Int64(s.date.yyyymmdd)); w.int(s.sequence); w.code(s.mode)
-            let x = s.entry
-            w.code(x.kind); w.code(x.model); w.string(x.transaction); w.string(x.counterpart)
-            w.int(Int64(x.part))
-            w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
+        w.int(Int64(markedSettled.count))
+        for (issue, receipts) in markedSettled {
+            w.string(issue)
+            w.int(Int64(receipts.count))
+            for (receipt, quantity) in receipts { w.string(receipt); w.quantity(quantity) }
         }
-
-        Self.writeSettlements(&w, pendingCloseEvents)
+        w.int(pendingCloseStart)
 
         w.int(Int64(warnings.count))
         for warning in warnings { w.ledgerWarning(warning) }
@@ -265,30 +261,23 @@ extension LedgerState {
             let closeDate = try date(&r)
             let mode: CloseMode = try r.code()
             let sequence = try r.int()
+            let firstSequence = try r.int()
             var log: [CloseNote] = []
             for _ in 0..<(try r.count()) { log.append(try r.closeNote()) }
-            let events = try readSettlements(&r)
             let reversedBy: Int64? = try r.bool() ? try r.int() : nil
-            var record = CloseRecord(date: closeDate, mode: mode, sequence: sequence, log: log, events: events)
-            record.reversedBy = reversedBy
-            s.closes.append(record)
+            s.closes.append(
+                CloseRecord(
+                    date: closeDate, mode: mode, sequence: sequence, firstSequence: firstSequence, log: log,
+                    reversedBy: reversedBy))
         }
 
-        let settlementCount = try r.count()
-        s.settlements.reserveCapacity(settlementCount)
-        for _ in 0..<settlementCount {
-            let settlementDate = try date(&r)
-            let sequence = try r.int()
-            let mode: CloseMode = try r.code()
-            let kind: SettlementEntry.Kind = try r.code(), model: SettleModel = try r.code()
-            let entry = SettlementEntry(
-                kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
-                part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(),
-                adjustment: try r.money(), physical: try r.bool())
-            s.settlements.append(SettlementRecord(date: settlementDate, sequence: sequence, mode: mode, entry: entry))
+        for _ in 0..<(try r.count()) {
+            let issue = try r.string()
+            var receipts: [String: Quantity] = [:]
+            for _ in 0..<(try r.count()) { receipts[try r.string()] = try r.quantity() }
+            s.markedSettled[issue] = receipts
         }
-
-        s.pendingCloseEvents = try readSettlements(&r)
+        s.pendingCloseStart = try r.int()
 
         for _ in 0..<(try r.count()) { s.warnings.append(try r.ledgerWarning()) }
         return s
@@ -306,32 +295,6 @@ extension LedgerState {
     private static func writeDate(_ w: inout PayloadWriter, _ date: LedgerDate?) {
         w.bool(date != nil)
         if let date { w.int(Int64(date.yyyymmdd)) }
-    }
-
-    private static func writeSettlements(_ w: inout PayloadWriter, _ events: [SettlementPosted]) {
-        w.int(Int64(events.count))
-        for event in events {
-            let payload = EventCatalog.encode(.settlementPosted(event))
-            w.int(Int64(payload.count))
-            for byte in payload { w.byte(byte) }
-        }
-    }
-
-    private static func readSettlements(_ r: inout PayloadReader) throws(PayloadDecodingError) -> [SettlementPosted] {
-        var events: [SettlementPosted] = []
-        for _ in 0..<(try r.count()) {
-            let length = try r.count()
-            let slice = UnsafeRawBufferPointer(rebasing: r.buffer[r.position..<r.position + length])
-            let kind = EventCatalog.Kind.settlementPosted
-            guard
-                case .settlementPosted(let event) = try EventCatalog.decode(kind, version: kind.version, payload: slice)
-            else {
-                throw r.fail("expected a settlement event")
-            }
-            r.position += length
-            events.append(event)
-        }
-        return events
     }
 
     private static func date(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerDate {
