@@ -547,6 +547,10 @@ private struct Simulation {
             problems.append("replay differs in a field the canonical comparison does not name")
         }
         if replayLog, !(try ledger.verifyReplay().matches) { problems.append("verifyReplay does not match") }
+        // One description of the state: a snapshot decodes to the state, in the same bytes whoever built it.
+        let bytes = ledger.state.encoded()
+        if try LedgerState(decoding: bytes) != ledger.state { problems.append("decode(encode(state)) != state") }
+        if ledger.state == shadow, shadow.encoded() != bytes { problems.append("equal states, other bytes") }
         return problems
     }
 

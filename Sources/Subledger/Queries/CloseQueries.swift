@@ -128,16 +128,39 @@ struct CloseLogReading {
     /// Indices in `rows` of entries waiting for their run's `close.posted`.
     private var waiting: [Int] = []
     private let filter: SettlementFilter?
+    /// Weighted average closing receipts of closes in force: a reversal removes its own from the ledger.
+    private var closingReceipts: Set<String> = []
 
     init(_ store: EventStore, keeping filter: SettlementFilter?) throws {
         self.filter = filter
         try store.forEachCloseLogEvent { stored in try self.add(stored) }
+        nameItems()
+    }
+
+    /// A row's item is the item of the transaction it changes or of its counterpart, as the ledger holds
+    /// them now: an entry between two closing receipts a reversal removed names none (""), as it always
+    /// did; `--item` then does not find it.
+    private mutating func nameItems() {
+        func exists(_ id: String) -> Bool {
+            !id.isEmpty && (!SyntheticID.isClosingReceipt(id) || closingReceipts.contains(id))
+        }
+        for index in rows.indices where !exists(rows[index].transaction) && !exists(rows[index].counterpart) {
+            rows[index].item = ""
+        }
+        if filter?.item != nil { rows.removeAll { $0.item.isEmpty } }
     }
 
     private mutating func add(_ stored: StoredEvent) throws {
         let date = stored.envelope.date
         switch try EventStore.decoded(stored) {
         case .settlementPosted(let posted):
+            for receipt in posted.closingReceipts {
+                if posted.mode == .reversal {
+                    closingReceipts.remove(receipt.id)
+                } else {
+                    closingReceipts.insert(receipt.id)
+                }
+            }
             for entry in posted.entries {
                 if posted.mode != .reversal { pending[posted.mode, default: CloseRow.empty].count(entry) }
                 guard let filter, filter.admits(item: posted.item, entry) else { continue }

@@ -1,17 +1,19 @@
-// StateCodec: a versioned binary encoding of a whole `LedgerState`, the payload of a period snapshot.
+// StateCodec: the one description of a `LedgerState`'s fields. Its bytes are the payload of a period
+// snapshot and, hashed, the state digest (`StateDigest`), so the two cannot drift; `==` (StateEquality)
+// compares the same fields, and `decode(encode(s)) == s` is tested on every simulation seed.
 //
-// Same primitives as the event payloads (`PayloadWriter`/`PayloadReader`: zig-zag LEB128 varints,
-// length-prefixed UTF-8). Every field of the state is written, in a fixed order, so that
-// `LedgerState(decoding: s.encoded())` reproduces `s` exactly (its `StateDigest` and every field).
-// Settlement events kept on closes (and pending ones) are written with the event catalog's own payload
-// encoding. The GL and the interned account sets are rebuilt through their own mutators (`post`,
-// `intern`), which recreates their private lookup indexes; their lookup caches are not state.
+// Canonical: every dictionary is written in sorted key order, lists in their own order (the GL's accounts
+// and the interned account sets in the order they were first seen, which the log fixes), so equal states
+// give equal bytes however their dictionaries were built. Same primitives as the event payloads
+// (`PayloadWriter`/`PayloadReader`: zig-zag LEB128 varints, length-prefixed UTF-8). The GL and the interned
+// account sets are rebuilt through their own mutators (`post`, `intern`), which recreates their private
+// lookup indexes; their lookup caches are not state.
 //
 // A snapshot is a cache: a format it does not know is refused (the caller falls back to replay).
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 4  // 3: typed notes and kinds; 4: settlements left for the log
+    public static let snapshotFormat: Int64 = 5  // 4: settlements left for the log; 5: canonical order
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
@@ -23,33 +25,61 @@ extension LedgerState {
         w.int(lastSequence)
         w.int(Int64(eventCount))
         w.int(Int64(latestBusinessDate.yyyymmdd))
+        w.int(pendingCloseStart)
+        encodeSetup(&w)
+        encodePools(&w)
+        encodeTransactions(&w)
+        encodeMarks(&w)
+        encodeLedger(&w)
+        encodeCloses(&w)
+        return w.bytes
+    }
 
+    private func encodeSetup(_ w: inout PayloadWriter) {
         w.int(Int64(items.count))
-        for (key, s) in items {
+        for key in items.keys.sorted() {
+            let s = items[key]!
             w.string(key)
             w.string(s.id); w.string(s.model.rawValue); w.bool(s.includePhysicalValue)
             w.optionalPrice(s.defaultPrice); w.optionalPrice(s.standardCost); w.string(s.postingGroup)
             w.byte(s.dimensions.bits); w.bool(s.negativeInventoryAllowed); w.bool(s.fixedReceiptPrice)
         }
-
         w.int(Int64(profiles.accounts.count))
-        for (group, accounts) in profiles.accounts {
+        for group in profiles.accounts.keys.sorted() {
+            let accounts = profiles.accounts[group]!
             w.string(group)
             w.int(Int64(accounts.count))
-            for (type, account) in accounts { w.code(type); w.string(account) }
+            for (type, account) in accounts.sorted(by: { $0.key.code < $1.key.code }) {
+                w.code(type); w.string(account)
+            }
         }
+    }
 
+    private func encodePools(_ w: inout PayloadWriter) {
         w.int(Int64(pools.count))
-        for (key, pool) in pools {
+        for key in pools.keys.sorted() {
+            let pool = pools[key]!
             w.string(key.item); w.dimensions(key.dimensions)
             w.quantity(pool.physicalQuantity); w.money(pool.physicalValue)
             w.quantity(pool.financialQuantity); w.money(pool.financialValue)
             w.optionalPrice(pool.lastIssueUnitCost)
             Self.writeDate(&w, pool.latestDate)
         }
+    }
 
-        w.int(Int64(transactions.count))
-        for (key, t) in transactions {
+    private func encodeTransactions(_ w: inout PayloadWriter) {
+        // Sorted by id through the dictionary's indices: no second hash of a million ids.
+        var order: [(id: String, index: Dictionary<String, TransactionRecord>.Index)] = []
+        order.reserveCapacity(transactions.count)
+        var index = transactions.startIndex
+        while index != transactions.endIndex {
+            order.append((transactions[index].key, index))
+            transactions.formIndex(after: &index)
+        }
+        order.sort { $0.id < $1.id }
+        w.int(Int64(order.count))
+        for (key, index) in order {
+            let t = transactions[index].value
             w.string(key)
             w.bool(t.id == key)
             if t.id != key { w.string(t.id) }
@@ -69,14 +99,26 @@ extension LedgerState {
             w.code(t.costSource)
             w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
         }
+    }
 
+    private func encodeMarks(_ w: inout PayloadWriter) {
         w.int(Int64(marks.count))
-        for (issue, list) in marks {
+        for issue in marks.keys.sorted() {
+            let list = marks[issue]!
             w.string(issue)
             w.int(Int64(list.count))
             for mark in list { w.string(mark.receipt); w.quantity(mark.quantity) }
         }
+        w.int(Int64(markedSettled.count))
+        for issue in markedSettled.keys.sorted() {
+            let receipts = markedSettled[issue]!
+            w.string(issue)
+            w.int(Int64(receipts.count))
+            for receipt in receipts.keys.sorted() { w.string(receipt); w.quantity(receipts[receipt]!) }
+        }
+    }
 
+    private func encodeLedger(_ w: inout PayloadWriter) {
         let accounts = ledger.accountEntries
         w.int(Int64(accounts.count))
         for account in accounts {
@@ -86,13 +128,14 @@ extension LedgerState {
             for (day, amount) in zip(account.days, account.amounts) { w.int(Int64(day)); w.money(amount) }
         }
         w.int(Int64(ledger.lineCount))
-
         w.int(Int64(accountSets.sets.count))
         for set in accountSets.sets {
             w.int(Int64(set.count))
             for (type, account) in set.sorted(by: { $0.key.code < $1.key.code }) { w.code(type); w.string(account) }
         }
+    }
 
+    private func encodeCloses(_ w: inout PayloadWriter) {
         w.int(Int64(closes.count))
         for close in closes {
             w.int(Int64(close.date.yyyymmdd)); w.code(close.mode); w.int(close.sequence); w.int(close.firstSequence)
@@ -101,18 +144,8 @@ extension LedgerState {
             w.bool(close.reversedBy != nil)
             if let reversedBy = close.reversedBy { w.int(reversedBy) }
         }
-
-        w.int(Int64(markedSettled.count))
-        for (issue, receipts) in markedSettled {
-            w.string(issue)
-            w.int(Int64(receipts.count))
-            for (receipt, quantity) in receipts { w.string(receipt); w.quantity(quantity) }
-        }
-        w.int(pendingCloseStart)
-
         w.int(Int64(warnings.count))
         for warning in warnings { w.ledgerWarning(warning) }
-        return w.bytes
     }
 
     /// Decodes a state written by `encoded()`. `reservingTransactions` makes room for that many more
@@ -142,7 +175,17 @@ extension LedgerState {
         s.lastSequence = try r.int()
         s.eventCount = Int(try r.int())
         s.latestBusinessDate = try date(&r)
+        s.pendingCloseStart = try r.int()
+        try decodeSetup(&r, into: &s)
+        try decodePools(&r, into: &s)
+        try decodeTransactions(&r, into: &s, extra: extra)
+        try decodeMarks(&r, into: &s)
+        try decodeLedger(&r, into: &s)
+        try decodeCloses(&r, into: &s)
+        return s
+    }
 
+    private static func decodeSetup(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         let itemCount = try r.count()
         s.items.reserveCapacity(itemCount)
         for _ in 0..<itemCount {
@@ -155,14 +198,15 @@ extension LedgerState {
                 dimensions: DimensionSet(bits: try r.byte()), negativeInventoryAllowed: try r.bool(),
                 fixedReceiptPrice: try r.bool())
         }
-
         for _ in 0..<(try r.count()) {
             let group = try r.string()
             var entries: [(PostingType, String)] = []
             for _ in 0..<(try r.count()) { entries.append((try r.code(), try r.string())) }
             s.profiles.set(group: group, entries)
         }
+    }
 
+    private static func decodePools(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         let poolCount = try r.count()
         s.pools.reserveCapacity(poolCount)
         for _ in 0..<poolCount {
@@ -174,7 +218,11 @@ extension LedgerState {
             pool.latestDate = try optionalDate(&r)
             s.pools[key] = pool
         }
+    }
 
+    private static func decodeTransactions(
+        _ r: inout PayloadReader, into s: inout LedgerState, extra: Int
+    ) throws(PayloadDecodingError) {
         let transactionCount = try r.count()
         s.reserveCapacity(transactions: transactionCount + extra)  // the replay's reservation, huge pages included
         for _ in 0..<transactionCount {
@@ -194,37 +242,55 @@ extension LedgerState {
                 dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
                 unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
             t.financialSequence = financialSequence
-            t.physicalOpenQuantity = try r.quantity(); t.physicalOpenValue = try r.money()
-            t.physicalOpenOffset = try r.money()
-            t.financialQuantity = try r.quantity(); t.financialValue = try r.money()
-            t.adjustment = try r.money(); t.physicalAdjustment = try r.money()
-            t.settledQuantity = try r.quantity(); t.settledValue = try r.money()
-            let partCount = try r.count()
-            if partCount > 0 {
-                t.parts.reserveCapacity(partCount)
-                for _ in 0..<partCount {
-                    t.parts.append(
-                        FinancialPart(
-                            date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
-                            adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
-                }
-            }
-            let costSource: CostSource = try r.code()
-            t.costSource = costSource
-            t.postedAccounts = try int32(&r)
-            t.invoiceAccounts = try int32(&r)
+            try decodeFigures(&r, into: &t)
             s.transactions[key] = t
         }
+    }
 
+    /// A transaction's figures after its identity: open, financial, adjusted, settled, parts, accounts.
+    private static func decodeFigures(
+        _ r: inout PayloadReader, into t: inout TransactionRecord
+    ) throws(PayloadDecodingError) {
+        t.physicalOpenQuantity = try r.quantity(); t.physicalOpenValue = try r.money()
+        t.physicalOpenOffset = try r.money()
+        t.financialQuantity = try r.quantity(); t.financialValue = try r.money()
+        t.adjustment = try r.money(); t.physicalAdjustment = try r.money()
+        t.settledQuantity = try r.quantity(); t.settledValue = try r.money()
+        let partCount = try r.count()
+        if partCount > 0 {
+            t.parts.reserveCapacity(partCount)
+            for _ in 0..<partCount {
+                t.parts.append(
+                    FinancialPart(
+                        date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
+                        adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
+            }
+        }
+        let costSource: CostSource = try r.code()
+        t.costSource = costSource
+        t.postedAccounts = try int32(&r)
+        t.invoiceAccounts = try int32(&r)
+    }
+
+    private static func decodeMarks(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         for _ in 0..<(try r.count()) {
             let issue = try r.string()
             var list: [(receipt: String, quantity: Quantity)] = []
             for _ in 0..<(try r.count()) { list.append((try r.string(), try r.quantity())) }
             s.marks[issue] = list
         }
+        for _ in 0..<(try r.count()) {
+            let issue = try r.string()
+            var receipts: [String: Quantity] = [:]
+            for _ in 0..<(try r.count()) { receipts[try r.string()] = try r.quantity() }
+            s.markedSettled[issue] = receipts
+        }
+    }
 
-        // The GL, rebuilt through `post` so that its private account index is rebuilt too: each day's
-        // net amount posted once, then every further posting type bit with a zero line on the first day.
+    /// The GL, rebuilt through `post` so that its private account index is rebuilt too: each day's net
+    /// amount posted once, then every further posting type bit with a zero line on the first day. Then the
+    /// interned account sets, re-interned in order: each is distinct, so each gets back its index.
+    private static func decodeLedger(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         for _ in 0..<(try r.count()) {
             let name = try r.string()
             let bits = try r.int()
@@ -247,8 +313,6 @@ extension LedgerState {
             for type in types.dropFirst() { try post(&s, VoucherLine(type, name, .zero), on: firstDay, &r) }
         }
         s.ledger.lineCount = Int(try r.int())
-
-        // Interned account sets, re-interned in order: each is distinct, so each gets back its index.
         for index in 0..<(try r.count()) {
             var lines: [VoucherLine] = []
             for _ in 0..<(try r.count()) { lines.append(VoucherLine(try r.code(), try r.string(), .zero)) }
@@ -256,7 +320,9 @@ extension LedgerState {
                 throw r.fail("account set \(index) does not intern back to its index")
             }
         }
+    }
 
+    private static func decodeCloses(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         for _ in 0..<(try r.count()) {
             let closeDate = try date(&r)
             let mode: CloseMode = try r.code()
@@ -270,17 +336,7 @@ extension LedgerState {
                     date: closeDate, mode: mode, sequence: sequence, firstSequence: firstSequence, log: log,
                     reversedBy: reversedBy))
         }
-
-        for _ in 0..<(try r.count()) {
-            let issue = try r.string()
-            var receipts: [String: Quantity] = [:]
-            for _ in 0..<(try r.count()) { receipts[try r.string()] = try r.quantity() }
-            s.markedSettled[issue] = receipts
-        }
-        s.pendingCloseStart = try r.int()
-
         for _ in 0..<(try r.count()) { s.warnings.append(try r.ledgerWarning()) }
-        return s
     }
 
     // MARK: - Helpers
