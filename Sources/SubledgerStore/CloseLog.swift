@@ -19,14 +19,17 @@ enum CloseLogSchema {
 }
 
 extension EventStore {
-    /// Calls `body` with every `settlement.posted`, `close.posted` and `close.reversed` event, in log order.
-    public func forEachCloseLogEvent(_ body: (StoredEvent) throws -> Void) throws {
+    /// Calls `body` with every `settlement.posted`, `close.posted` and `close.reversed` event from event
+    /// `first` on, in log order.
+    public func forEachCloseLogEvent(from first: Int64 = 1, _ body: (StoredEvent) throws -> Void) throws {
         // The WHERE term repeats the index's own, so that SQLite can use the partial index.
         let statement = try connection.prepare(
             """
             SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
-            FROM events WHERE type IN ('settlement.posted', 'close.posted', 'close.reversed') ORDER BY sequence
+            FROM events WHERE type IN ('settlement.posted', 'close.posted', 'close.reversed') AND sequence >= ?1
+            ORDER BY sequence
             """)
+        try statement.bind(first, at: 1)
         var chain: ChainCheck?
         while try statement.step() {
             let sequence = statement.int64(at: 0)

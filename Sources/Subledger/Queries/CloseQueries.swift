@@ -128,12 +128,13 @@ struct CloseLogReading {
     /// Indices in `rows` of entries waiting for their run's `close.posted`.
     private var waiting: [Int] = []
     private let filter: SettlementFilter?
-    /// Weighted average closing receipts of closes in force: a reversal removes its own from the ledger.
-    private var closingReceipts: Set<String> = []
+    /// Weighted average closing receipts a reversal removed from the ledger (and no later close made again).
+    private var removedReceipts: Set<String> = []
 
-    init(_ store: EventStore, keeping filter: SettlementFilter?) throws {
+    /// The close events from event `first` on (a run's entries and everything after them: its reversal).
+    init(_ store: EventStore, keeping filter: SettlementFilter?, from first: Int64 = 1) throws {
         self.filter = filter
-        try store.forEachCloseLogEvent { stored in try self.add(stored) }
+        try store.forEachCloseLogEvent(from: first) { stored in try self.add(stored) }
         nameItems()
     }
 
@@ -142,7 +143,7 @@ struct CloseLogReading {
     /// did; `--item` then does not find it.
     private mutating func nameItems() {
         func exists(_ id: String) -> Bool {
-            !id.isEmpty && (!SyntheticID.isClosingReceipt(id) || closingReceipts.contains(id))
+            !id.isEmpty && !(SyntheticID.isClosingReceipt(id) && removedReceipts.contains(id))
         }
         for index in rows.indices where !exists(rows[index].transaction) && !exists(rows[index].counterpart) {
             rows[index].item = ""
@@ -156,9 +157,9 @@ struct CloseLogReading {
         case .settlementPosted(let posted):
             for receipt in posted.closingReceipts {
                 if posted.mode == .reversal {
-                    closingReceipts.remove(receipt.id)
+                    removedReceipts.insert(receipt.id)
                 } else {
-                    closingReceipts.insert(receipt.id)
+                    removedReceipts.remove(receipt.id)
                 }
             }
             for entry in posted.entries {
@@ -229,9 +230,12 @@ extension Ledger {
     }
 
     /// The run whose `close.posted` event has this sequence and its settlement entries, in one read.
+    /// Reads from the run's first settlement event on when the projection knows the run (one close's
+    /// events, not every close's).
     public func closeWithSettlements(sequence: Int64) throws -> (close: CloseRow?, settlements: [SettlementRow]) {
         let filter = SettlementFilter(closeSequence: sequence)
-        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: filter) }
+        let first = state.closes.last { $0.sequence == sequence }?.firstSequence ?? 1
+        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: filter, from: first) }
         return (reading.closes.first { $0.sequence == sequence }, reading.rows)
     }
 
