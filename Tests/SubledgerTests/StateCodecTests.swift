@@ -24,6 +24,14 @@ struct StateCodecTests {
         #expect(roomy.encoded() == bytes)
     }
 
+    @Test func aRecordAloneDecodesToItself() throws {
+        let state = try SnapshotTests.closedDemo().state
+        for record in state.transactions.values {
+            #expect(try TransactionRecord(decoding: record.encoded()) == record, "\(record.id)")
+        }
+        #expect(throws: PayloadDecodingError.self) { _ = try TransactionRecord(decoding: [0x02, 0x41]) }
+    }
+
     @Test func theLiveAndTheReplayedStateHaveTheSameBytes() throws {
         let path = SnapshotTests.tempPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

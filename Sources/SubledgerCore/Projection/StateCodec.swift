@@ -78,27 +78,30 @@ extension LedgerState {
         }
         order.sort { $0.id < $1.id }
         w.int(Int64(order.count))
-        for (key, index) in order {
-            let t = transactions[index].value
-            w.string(key)
-            w.bool(t.id == key)
-            if t.id != key { w.string(t.id) }
-            w.int(t.sequence); w.string(t.item); w.code(t.kind)
-            w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
-            w.int(t.financialSequence)
-            w.quantity(t.quantity); w.price(t.unitPrice)
-            w.quantity(t.physicalOpenQuantity); w.money(t.physicalOpenValue); w.money(t.physicalOpenOffset)
-            w.quantity(t.financialQuantity); w.money(t.financialValue)
-            w.money(t.adjustment); w.money(t.physicalAdjustment)
-            w.quantity(t.settledQuantity); w.money(t.settledValue)
-            w.int(Int64(t.parts.count))
-            for p in t.parts {
-                w.int(Int64(p.date.yyyymmdd)); w.int(p.sequence); w.quantity(p.quantity); w.money(p.value)
-                w.money(p.adjustment); w.quantity(p.settledQuantity); w.money(p.settledValue)
-            }
-            w.code(t.costSource)
-            w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
+        for (key, index) in order { Self.writeTransaction(&w, key: key, transactions[index].value) }
+    }
+
+    /// One transaction record under its dictionary key (the record's own id is written only when it
+    /// differs): the form a snapshot and a history row (`TransactionRecord.encoded()`) share.
+    static func writeTransaction(_ w: inout PayloadWriter, key: String, _ t: TransactionRecord) {
+        w.string(key)
+        w.bool(t.id == key)
+        if t.id != key { w.string(t.id) }
+        w.int(t.sequence); w.string(t.item); w.code(t.kind)
+        w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
+        w.int(t.financialSequence)
+        w.quantity(t.quantity); w.price(t.unitPrice)
+        w.quantity(t.physicalOpenQuantity); w.money(t.physicalOpenValue); w.money(t.physicalOpenOffset)
+        w.quantity(t.financialQuantity); w.money(t.financialValue)
+        w.money(t.adjustment); w.money(t.physicalAdjustment)
+        w.quantity(t.settledQuantity); w.money(t.settledValue)
+        w.int(Int64(t.parts.count))
+        for p in t.parts {
+            w.int(Int64(p.date.yyyymmdd)); w.int(p.sequence); w.quantity(p.quantity); w.money(p.value)
+            w.money(p.adjustment); w.quantity(p.settledQuantity); w.money(p.settledValue)
         }
+        w.code(t.costSource)
+        w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
     }
 
     private func encodeMarks(_ w: inout PayloadWriter) {
@@ -226,25 +229,31 @@ extension LedgerState {
         let transactionCount = try r.count()
         s.reserveCapacity(transactions: transactionCount + extra)  // the replay's reservation, huge pages included
         for _ in 0..<transactionCount {
-            let key = try r.string()
-            let id = try r.bool() ? key : try r.string()
-            let sequence = try r.int()
-            let item = try r.string()
-            let kind: TransactionKind = try r.code()
-            let dimensions = try r.dimensions()
-            let txDate = try date(&r)
-            let financialDate = try optionalDate(&r)
-            let financialSequence = try r.int()
-            let quantity = try r.quantity()
-            let unitPrice = try r.price()
-            var t = TransactionRecord(
-                id: id, sequence: sequence, item: item, kind: kind,
-                dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
-                unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
-            t.financialSequence = financialSequence
-            try decodeFigures(&r, into: &t)
-            s.transactions[key] = t
+            let (key, record) = try readTransaction(&r)
+            s.transactions[key] = record
         }
+    }
+
+    /// A record written by `writeTransaction`, with its key.
+    static func readTransaction(_ r: inout PayloadReader) throws(PayloadDecodingError) -> (String, TransactionRecord) {
+        let key = try r.string()
+        let id = try r.bool() ? key : try r.string()
+        let sequence = try r.int()
+        let item = try r.string()
+        let kind: TransactionKind = try r.code()
+        let dimensions = try r.dimensions()
+        let txDate = try date(&r)
+        let financialDate = try optionalDate(&r)
+        let financialSequence = try r.int()
+        let quantity = try r.quantity()
+        let unitPrice = try r.price()
+        var t = TransactionRecord(
+            id: id, sequence: sequence, item: item, kind: kind,
+            dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
+            unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
+        t.financialSequence = financialSequence
+        try decodeFigures(&r, into: &t)
+        return (key, t)
     }
 
     /// A transaction's figures after its identity: open, financial, adjusted, settled, parts, accounts.
@@ -369,5 +378,32 @@ extension LedgerState {
         let raw = try r.int()
         guard let value = Int32(exactly: raw) else { throw r.fail("value \(raw) out of range") }
         return value
+    }
+}
+
+extension TransactionRecord {
+    /// The record alone in the snapshot's encoding (for a history row): `init(decoding:)` reads it back.
+    /// Its account set indices refer to the ledger's interned account sets.
+    public func encoded() -> [UInt8] {
+        var w = PayloadWriter(capacity: 96)
+        LedgerState.writeTransaction(&w, key: id, self)
+        return w.bytes
+    }
+
+    public init(decoding bytes: [UInt8]) throws(PayloadDecodingError) {
+        var decoded: TransactionRecord?
+        var failure: PayloadDecodingError?
+        bytes.withUnsafeBytes { buffer in
+            var r = PayloadReader(buffer)
+            do throws(PayloadDecodingError) {
+                let (_, record) = try LedgerState.readTransaction(&r)
+                guard r.isAtEnd else { throw r.fail("trailing bytes after the transaction record") }
+                decoded = record
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        self = decoded!
     }
 }
