@@ -20,8 +20,10 @@
 #   4. a 1% tail of February postings imported, then `snapshot verify --timing --json` --runs times: the
 #      load from the latest period snapshot plus the tail against a full replay, as the binary times them.
 # Wall time is measured around each process, peak RSS by GNU time (%M); the table shows medians and the
-# targets of issue 11: <= 150 ms and <= 150 MiB per command; verify >= 1,000,000 events/s in <= 100 MiB;
-# snapshot + 1% tail >= 20x faster than a full replay.
+# targets of issue 11: <= 150 ms and <= 150 MiB for onhand, transactions, gl and post; verify >= 1,000,000
+# events/s in <= 100 MiB; snapshot + 1% tail >= 20x faster than a full replay. Issue 11 names no figure for
+# events, closes and settlements (they are to read SQLite directly): the table holds them to the same one,
+# in parentheses. The close's targets are per month, in year.sh.
 set -eu
 
 usage() {
@@ -104,22 +106,36 @@ close_seq() {
 old_close=$(close_seq old)
 new_close=$(close_seq new)
 
+# query SIDE LABEL RUN: one run of one query command on SIDE's closed ledger.
+query() {
+    db=$dir/$1/closed.db
+    case $2 in
+        onhand) bench_run "$1" onhand onhand --item "$item" --db "$db" ;;
+        transactions) bench_run "$1" transactions transactions --item "$item" --db "$db" ;;
+        gl) bench_run "$1" gl gl --db "$db" ;;
+        post)
+            bench_run "$1" post post receive --date 2026-02-01 --item "$item" --tx "BENCH-$1-$3" --qty 1 \
+                --cost 10.00 --site S1 --db "$db"
+            ;;
+        events) bench_run "$1" events events --limit 3 --db "$db" ;;
+        verify)
+            bench_run "$1" verify verify --db "$db"
+            events=$(grep -o 'intact: [0-9]*' "$dir/last.out" | cut -d' ' -f2)
+            eval "${1}_events=\${events:-0}"
+            ;;
+        closes) bench_run "$1" closes closes --db "$db" ;;
+        settlements)
+            if [ "$1" = old ]; then seq=$old_close; else seq=$new_close; fi
+            bench_run "$1" settlements settlements --close "$seq" --db "$db"
+            ;;
+    esac
+}
+
+# Each command runs on both sides back to back, so a busy moment of the machine hits both alike.
 run=1
 while [ "$run" -le "$runs" ]; do
-    for side in $(bench_pair_order "$run"); do
-        db=$dir/$side/closed.db
-        if [ "$side" = old ]; then seq=$old_close; else seq=$new_close; fi
-        bench_run "$side" onhand onhand --item "$item" --db "$db"
-        bench_run "$side" transactions transactions --item "$item" --db "$db"
-        bench_run "$side" gl gl --db "$db"
-        bench_run "$side" post post receive --date 2026-02-01 --item "$item" --tx "BENCH-$side-$run" --qty 1 \
-            --cost 10.00 --site S1 --db "$db"
-        bench_run "$side" events events --limit 3 --db "$db"
-        bench_run "$side" verify verify --db "$db"
-        events=$(grep -o 'intact: [0-9]*' "$dir/last.out" | cut -d' ' -f2)
-        eval "${side}_events=\${events:-0}"
-        bench_run "$side" closes closes --db "$db"
-        bench_run "$side" settlements settlements --close "$seq" --db "$db"
+    for label in onhand transactions gl post events verify closes settlements; do
+        for side in $(bench_pair_order "$run"); do query "$side" "$label" "$run"; done
     done
     echo "  queries run $run done"
     run=$((run + 1))
@@ -164,10 +180,10 @@ row onhand "onhand --item $item" 0.150 150 "<= 150 ms, <= 150 MiB"
 row transactions "transactions --item $item" 0.150 150 "<= 150 ms, <= 150 MiB"
 row gl "gl" 0.150 150 "<= 150 ms, <= 150 MiB"
 row post "post receive (one)" 0.150 150 "<= 150 ms, <= 150 MiB"
-row events "events --limit 3" 0.150 150 "<= 150 ms, <= 150 MiB"
-row closes "closes" 0.150 150 "<= 150 ms, <= 150 MiB"
-row settlements "settlements --close SEQ" 0.150 150 "<= 150 ms, <= 150 MiB"
-row verify "verify" "" "" "<= 100 MiB"
+row events "events --limit 3" 0.150 150 "(<= 150 ms, <= 150 MiB)"
+row closes "closes" 0.150 150 "(<= 150 ms, <= 150 MiB)"
+row settlements "settlements --close SEQ" 0.150 150 "(<= 150 ms, <= 150 MiB)"
+row verify "verify" "" "" "<= 100 MiB, rate below"
 for side in old new; do
     eval "n=\$${side}_events"
     s=$(bench_median verify "$side" 3)
