@@ -2,6 +2,7 @@
 # The CLI commands of issue 11 on the 1M-posting ledger after its close, old and new binaries side by side.
 #
 #   tools/bench/commands.sh OLD_DIR NEW_DIR [--postings 1000000] [--items 1000] [--runs 3] [--dir PATH]
+#                           [--in-process yes]
 #
 # OLD_DIR and NEW_DIR each hold a release build (`subledger`, and `subledger-bench` in at least one), e.g.
 #   git -C /work/main worktree add --detach /work/wt-bench-base e05dec9
@@ -18,7 +19,9 @@
 #      `post receive` of one receipt, `events --limit 3`, `verify`, `closes`, `settlements --close SEQ`
 #      (the close's sequence);
 #   4. a 1% tail of February postings imported, then `snapshot verify --timing --json` --runs times: the
-#      load from the latest period snapshot plus the tail against a full replay, as the binary times them.
+#      load from the latest period snapshot plus the tail against a full replay, as the binary times them;
+#   5. with --in-process yes, each side's own `subledger-bench --runs 1` too (its import, replay, close and
+#      "snapshot + 1% tail" lines: the same comparison inside one process, as the README's table has it).
 # Wall time is measured around each process, peak RSS by GNU time (%M); the table shows medians and the
 # targets of issue 11: <= 150 ms and <= 150 MiB for onhand, transactions, gl and post; verify >= 1,000,000
 # events/s in <= 100 MiB; snapshot + 1% tail >= 20x faster than a full replay. Issue 11 names no figure for
@@ -38,6 +41,7 @@ postings=1000000
 items=1000
 runs=3
 dir=/tmp/subledger-bench-commands
+in_process=no
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || usage
     case $1 in
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
         --items) items=$2 ;;
         --runs) runs=$2 ;;
         --dir) dir=$2 ;;
+        --in-process) in_process=$2 ;;
         *) usage ;;
     esac
     shift 2
@@ -207,5 +212,17 @@ for side in old new; do
             return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
         }'
 done
+if [ "$in_process" = yes ]; then
+    echo ""
+    echo "subledger-bench --runs 1 of each side (in one process):"
+    for side in old new; do
+        if [ -x "$(bench_side_dir "$side")/subledger-bench" ]; then
+            "$(bench_side_dir "$side")/subledger-bench" --postings "$postings" --items "$items" --runs 1 --dir "$dir" \
+                | grep -E "^  (import|replay|close|snapshot|reconcile|peak)" | sed "s/^/  [$side]/"
+        else
+            echo "  [$side] no subledger-bench in $(bench_side_dir "$side")"
+        fi
+    done
+fi
 echo ""
 echo "raw results (label side seconds KiB status): $BENCH_RESULTS"
