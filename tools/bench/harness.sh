@@ -28,8 +28,9 @@ bench_check_dirs() {
 bench_now_ns() { date +%s%N; }
 
 # bench_run SIDE LABEL ARGS...: runs `subledger ARGS` of SIDE once, stdout to $BENCH_WORK/last.out, and
-# appends "LABEL SIDE SECONDS KIB STATUS" to $BENCH_RESULTS. Wall time is taken around the process with
-# nanosecond clocks (GNU time prints only hundredths); the peak RSS comes from GNU time (%M, KiB).
+# appends "LABEL SIDE SECONDS KIB STATUS CPU" to $BENCH_RESULTS. Wall time is taken around the process with
+# nanosecond clocks (GNU time prints only hundredths); the peak RSS (%M, KiB) and the CPU time (user +
+# system, hundredths) come from GNU time. CPU time is the steadier figure on a machine others share.
 bench_run() {
     _b_side=$1
     _b_label=$2
@@ -37,12 +38,13 @@ bench_run() {
     _b_binary="$(bench_side_dir "$_b_side")/subledger"
     _b_start=$(bench_now_ns)
     _b_status=0
-    /usr/bin/time -f "%M" -o "$BENCH_WORK/time.out" "$_b_binary" "$@" >"$BENCH_WORK/last.out" \
+    /usr/bin/time -f "%M %U %S" -o "$BENCH_WORK/time.out" "$_b_binary" "$@" >"$BENCH_WORK/last.out" \
         2>"$BENCH_WORK/last.err" || _b_status=$?
     _b_end=$(bench_now_ns)
-    BENCH_LAST_KIB=$(tail -n 1 "$BENCH_WORK/time.out")
+    BENCH_LAST_KIB=$(tail -n 1 "$BENCH_WORK/time.out" | cut -d' ' -f1)
+    BENCH_LAST_CPU=$(tail -n 1 "$BENCH_WORK/time.out" | awk '{ printf "%.2f", $2 + $3 }')
     BENCH_LAST_SECONDS=$(awk -v a="$_b_start" -v b="$_b_end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-    echo "$_b_label $_b_side $BENCH_LAST_SECONDS $BENCH_LAST_KIB $_b_status" >>"$BENCH_RESULTS"
+    echo "$_b_label $_b_side $BENCH_LAST_SECONDS $BENCH_LAST_KIB $_b_status $BENCH_LAST_CPU" >>"$BENCH_RESULTS"
     if [ "$_b_status" != 0 ]; then
         echo "  [$_b_side] subledger $* exited $_b_status: $(head -c 300 "$BENCH_WORK/last.err")" >&2
     fi
@@ -53,7 +55,8 @@ bench_pair_order() {
     if [ $(($1 % 2)) = 1 ]; then echo "old new"; else echo "new old"; fi
 }
 
-# bench_median LABEL SIDE FIELD: the median of FIELD (3 = seconds, 4 = KiB) over the results of LABEL and SIDE.
+# bench_median LABEL SIDE FIELD: the median of FIELD (3 = seconds, 4 = KiB, 6 = CPU seconds) over the results
+# of LABEL and SIDE.
 bench_median() {
     awk -v l="$1" -v s="$2" -v f="$3" '$1 == l && $2 == s { print $f }' "$BENCH_RESULTS" | sort -g | awk '
         { v[NR] = $1 }

@@ -84,7 +84,8 @@ snapshot_bytes() {
         | grep -o '"bytes":[0-9]*' | tail -n 1 | cut -d: -f2
 }
 
-printf "\n%-5s %-4s %10s %9s %10s %9s %10s %10s\n" month side import peak close peak "file MB" "snap MB"
+printf "\n%-5s %-4s %9s %8s %9s   %9s %8s %9s   %8s %8s\n" month side import cpu peak close cpu peak "file MB" \
+    "snap MB"
 : >"$dir/months.txt"
 m=1
 while [ "$m" -le "$months" ]; do
@@ -93,18 +94,15 @@ while [ "$m" -le "$months" ]; do
         if [ "$side" = old ] && [ "$m" -gt "$old_months" ]; then continue; fi
         db=$dir/$side/year.db
         bench_run "$side" "import-$m" import "$file" --db "$db"
-        import_s=$BENCH_LAST_SECONDS
-        import_k=$BENCH_LAST_KIB
+        import="$BENCH_LAST_SECONDS $BENCH_LAST_KIB $BENCH_LAST_CPU"
         bench_run "$side" "close-$m" close "$(month_end "$m")" --db "$db"
-        close_s=$BENCH_LAST_SECONDS
-        close_k=$BENCH_LAST_KIB
+        close="$BENCH_LAST_SECONDS $BENCH_LAST_KIB $BENCH_LAST_CPU"
         bytes=$(bench_db_bytes "$db")
         snap=$(snapshot_bytes "$side")
-        echo "$m $side $import_s $import_k $close_s $close_k $bytes ${snap:-0}" >>"$dir/months.txt"
-        awk -v m="$m" -v s="$side" -v is="$import_s" -v ik="$import_k" -v cs="$close_s" -v ck="$close_k" \
-            -v b="$bytes" -v sn="${snap:-0}" 'BEGIN {
-            printf "%-5d %-4s %8.2f s %5.0f MiB %8.2f s %5.0f MiB %10.1f %10.1f\n", m, s, is, ik / 1024, cs, ck / 1024,
-                b / 1e6, sn / 1e6 }'
+        # month side import-wall import-KiB import-cpu close-wall close-KiB close-cpu file-bytes snapshot-bytes
+        echo "$m $side $import $close $bytes ${snap:-0}" | tee -a "$dir/months.txt" | awk '{
+            printf "%-5d %-4s %7.2f s %6.2f s %5.0f MiB   %7.2f s %6.2f s %5.0f MiB   %8.1f %8.1f\n", $1, $2, $3, $5,
+                $4 / 1024, $6, $8, $7 / 1024, $9 / 1e6, $10 / 1e6 }'
     done
     m=$((m + 1))
 done
@@ -112,13 +110,18 @@ done
 echo ""
 for side in old new; do
     awk -v s="$side" '$2 == s' "$dir/months.txt" | awk -v s="$side" '
-        NR == 1 { i1 = $3; c1 = $5 }
-        { peak = ($4 > peak ? $4 : peak); peak = ($6 > peak ? $6 : peak); last = $1; il = $3; cl = $5 }
+        NR == 1 { i1 = $3; c1 = $6; ic1 = $5; cc1 = $8 }
+        {
+            peak = ($4 > peak ? $4 : peak); peak = ($7 > peak ? $7 : peak)
+            last = $1; il = $3; cl = $6; icl = $5; ccl = $8
+        }
         END {
             if (NR == 0) { print "  [" s "] no months"; exit }
-            printf "  [%s] %d months: peak %.0f MiB (target <= 1536 MiB: %s); month %d / month 1: import %.2fx, close %.2fx (target <= 1.3x: %s)\n",
-                s, NR, peak / 1024, (peak / 1024 <= 1536 ? "met" : "not met"), last, il / i1, cl / c1,
-                (il / i1 <= 1.3 && cl / c1 <= 1.3 ? "met" : "not met")
+            printf "  [%s] %d months: peak %.0f MiB (target <= 1536 MiB: %s)\n", s, NR, peak / 1024,
+                (peak / 1024 <= 1536 ? "met" : "not met")
+            printf "  [%s] month %d / month 1, wall: import %.2fx, close %.2fx (target <= 1.3x: %s); cpu: import %.2fx, close %.2fx\n",
+                s, last, il / i1, cl / c1, (il / i1 <= 1.3 && cl / c1 <= 1.3 ? "met" : "not met"),
+                (ic1 > 0 ? icl / ic1 : 0), (cc1 > 0 ? ccl / cc1 : 0)
         }'
 done
 failures=$(awk '$5 != 0 { n++ } END { print n + 0 }' "$BENCH_RESULTS")
