@@ -61,6 +61,8 @@ struct GoldenOutputTests {
         Query(name: "reconcile-as-of-close", arguments: ["reconcile", "--as-of", "2026-01-31"]),
         Query(name: "reconcile-as-of-before", arguments: ["reconcile", "--as-of", "2026-01-20"]),
         Query(name: "reconcile-as-of-after", arguments: ["reconcile", "--as-of", "2026-02-20", "--details"]),
+        Query(name: "reconcile-gl-manual", arguments: ["reconcile", "--gl", "tb-payable.csv"]),
+        Query(name: "reconcile-gl-differs", arguments: ["reconcile", "--gl", "tb-inventory.csv"], status: 1),
         Query(name: "value", arguments: ["value"]),
         Query(name: "value-item", arguments: ["value", "--item", "GA"]),
         Query(name: "value-as-of-close", arguments: ["value", "--as-of", "2026-01-31"]),
@@ -74,9 +76,10 @@ struct GoldenOutputTests {
         let directory = try TemporaryDirectory("golden")
         let db = directory.path("golden.db")
         let lastClose = try GoldenLedger.build(at: db)
-        if Self.recording {
-            try FileManager.default.createDirectory(at: Self.fixtures, withIntermediateDirectories: true)
-        }
+        try GoldenLedger.trialBalance(payable: "-77703.60", inventory: "3493.44")
+            .write(toFile: directory.path("tb-payable.csv"), atomically: true, encoding: .utf8)
+        try GoldenLedger.trialBalance(payable: "-77713.60", inventory: "3494.44")
+            .write(toFile: directory.path("tb-inventory.csv"), atomically: true, encoding: .utf8)
         var mismatches: [String] = []
         for query in Self.queries {
             let arguments = query.arguments.map { $0 == "LAST_CLOSE" ? String(lastClose) : $0 }
@@ -85,18 +88,24 @@ struct GoldenOutputTests {
                     arguments + ["--db", db] + (json ? ["--json"] : []), in: directory.url)
                 #expect(run.exited && run.status == query.status, "\(query) json: \(json): \(run.summary)")
                 let name = query.name + (json ? ".json" : ".txt")
-                let output = Self.normalized(run.stdout)
-                let file = Self.fixtures.appendingPathComponent(name)
-                if Self.recording {
-                    try output.write(to: file, atomically: true, encoding: .utf8)
-                } else if let expected = try? String(contentsOf: file, encoding: .utf8) {
-                    if output != expected { mismatches.append(Self.firstDifference(name, expected, output)) }
-                } else {
-                    mismatches.append("\(name): no fixture (record with SUBLEDGER_RECORD_GOLDEN=1)")
-                }
+                if let mismatch = try Self.check(name, Self.normalized(run.stdout)) { mismatches.append(mismatch) }
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) outputs differ:\n\(mismatches.joined(separator: "\n"))")
+    }
+
+    /// Compares `output` with the fixture `name` (or writes it when recording); the difference, if any.
+    static func check(_ name: String, _ output: String) throws -> String? {
+        let file = fixtures.appendingPathComponent(name)
+        if recording {
+            try FileManager.default.createDirectory(at: fixtures, withIntermediateDirectories: true)
+            try output.write(to: file, atomically: true, encoding: .utf8)
+            return nil
+        }
+        guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+            return "\(name): no fixture (record with SUBLEDGER_RECORD_GOLDEN=1)"
+        }
+        return output == expected ? nil : firstDifference(name, expected, output)
     }
 
     /// Masks what issue 11 changes on purpose: the state digest (to be computed over the canonical
@@ -183,6 +192,31 @@ enum GoldenLedger {
             #"{"command":"receive","date":"2026-03-06","item":"GA","tx":"P-GA3","qty":"2","cost":"11"}"#)
         try ledger.execute(tail, commandID: "golden-tail")
         return close.lastSequence
+    }
+
+    /// The ledger's trial balance as a company's GL would export it, with the payable and the FIFO
+    /// inventory account given: one differing outside inventory (manual postings), or on inventory.
+    static func trialBalance(payable: String, inventory: String) -> String {
+        """
+        account,balance
+        1400,\(inventory)
+        1410,396.88
+        1420,-10.00
+        1430,-2.40
+        1460,26520.00
+        2100,\(payable)
+        2150,-396.88
+        5000,8695.39
+        5010,10.00
+        5060,32470.00
+        5110,-240.00
+        5140,-18.85
+        5150,-1.50
+        5160,-619.14
+        5200,7414.26
+        5210,2.40
+
+        """
     }
 
     static func post(_ ledger: Ledger, _ lines: String, prefix: String) throws {
