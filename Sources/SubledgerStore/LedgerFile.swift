@@ -38,6 +38,10 @@ public enum LedgerFile {
         }
         let current = Schema.currentVersion
         if applicationID == Int64(Self.applicationID) {
+            // A damaged header can hold any 32-bit value, a negative one too: never index migrations with it.
+            guard version >= 0 else {
+                throw .notALedger(connection.path, "its schema version \(version) is not a schema version")
+            }
             guard version <= current else {
                 throw .notALedger(
                     connection.path, "its schema version \(version) is newer than this build supports (\(current))")

@@ -69,6 +69,16 @@ struct LedgerFileTests {
         #expect(outcome.stderr.contains("newer than this build"), "\(outcome.stderr)")
     }
 
+    /// A damaged header (a flipped sign bit of user_version) once indexed the migrations with it: a trap.
+    @Test func negativeSchemaVersionIsRefusedUntouched() throws {
+        let box = try CLITests.Sandbox()
+        try box.ok(["init"])
+        try Self.foreignDatabase(box.db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = -2147483644")
+        try Self.expectRefusedUntouched(box)
+        let outcome = try CLIOutcome.run(["onhand", "--db", box.db], in: box.directory)
+        #expect(outcome.stderr.contains("is not a schema version"), "\(outcome.stderr)")
+    }
+
     @Test func aFileThatIsNotSQLiteIsRefusedUntouched() throws {
         let box = try CLITests.Sandbox()
         try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: box.db))
