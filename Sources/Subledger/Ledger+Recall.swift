@@ -23,8 +23,4 @@ extension Ledger {
         // Nothing leaves the open state yet: every transaction is still in memory.
     }
 
-    /// Settlement events of the closes `command` would reverse (`Ledger+RecallCloseEvents`).
-    func recallCloseEvents(for command: LedgerCommand, into state: inout LedgerState) throws {
-        // Every close record still carries its own events in memory.
-    }
 }

@@ -18,12 +18,22 @@ public enum Posting {
     }
 
     /// Decides `command` and applies its events with increasing sequence numbers; returns the events.
+    /// Plays the facade's part for reversals: each close's settlement events (the log's, which the state
+    /// does not keep) stay in `state.recalled.closeEvents`.
     @discardableResult
     public static func run(_ state: inout LedgerState, _ command: LedgerCommand) throws -> [LedgerEvent] {
         var events: [LedgerEvent] = []
+        var settlements: [SettlementPosted] = []
         for (event, date) in try state.decide(command) {
             try state.apply(event, date: date, sequence: state.lastSequence + 1)
             events.append(event)
+            switch event {
+            case .settlementPosted(let posted) where posted.mode != .reversal: settlements.append(posted)
+            case .closePosted:
+                state.recalled.closeEvents[state.lastSequence] = settlements
+                settlements = []
+            default: break
+            }
         }
         return events
     }

@@ -55,7 +55,7 @@ struct CloseNoteTests {
         try ledger.execute(try Self.command("issue", ["date": "2026-01-06", "item": "Z", "tx": "SZ1", "qty": "1"]))
         try ledger.execute(.close(LedgerDate("2026-01-31")!))
 
-        let close = try #require(ledger.closes().first)
+        let close = try #require(try ledger.closes().first)
         #expect(
             close.unsettled == [
                 "unsettled: SB1 (B ) qty 2 keeps its cost",
@@ -112,7 +112,7 @@ struct CloseNoteTests {
         }
         try ledger.catchUp()
 
-        let close = try #require(ledger.closes().first)
+        let close = try #require(try ledger.closes().first)
         #expect(close.log == lines)
         #expect(close.unsettled == Array(lines[0...1]))
         #expect(close.zeroCost == [lines[2]])

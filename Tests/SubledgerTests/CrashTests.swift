@@ -93,8 +93,8 @@ enum Harness {
             replay.matches, "replay differs (\(context)): \(replay.firstDifference ?? "")",
             sourceLocation: sourceLocation)
         return Inspection(
-            events: Int(count), commands: try ledger.commands(), closes: ledger.closes(),
-            settlements: ledger.settlements().count)
+            events: Int(count), commands: try ledger.commands(), closes: try ledger.closes(),
+            settlements: try ledger.settlements().count)
     }
 
     struct InspectionFailed: Error {}

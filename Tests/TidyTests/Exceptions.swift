@@ -8,15 +8,12 @@ enum Exceptions {
     static let functionLengths: [String: Int] = [
         "Sources/Subledger/Demo/DemoHistory.swift commands": 96,
         "Sources/Subledger/Queries/EventRendering.swift json": 74,
-        "Sources/Subledger/Replay/StateDigest.swift sections": 163,
         "Sources/Subledger/Scenario/ScenarioParser.swift parseExpectation": 84,
-        "Sources/Subledger/Scenario/ScenarioRunner.swift check": 103,
+        "Sources/Subledger/Scenario/ScenarioRunner.swift check": 82,
         "Sources/Subledger/Scenario/ScenarioRunner.swift run": 89,
         "Sources/SubledgerCodec/CSV.swift parseBytes": 99,
         "Sources/SubledgerCore/Domain/CommandDecoder.swift decode": 93,
         "Sources/SubledgerCore/Events/EventCatalog.swift decode": 127,
-        "Sources/SubledgerCore/Projection/StateCodec.swift decode": 155,
-        "Sources/SubledgerCore/Projection/StateCodec.swift encoded": 104,
         "Sources/subledger/Commands/ReconcileCommand.swift json": 90,
         "Sources/subledger/Commands/ReconcileCommand.swift text": 123,
     ]

@@ -91,7 +91,8 @@ extension Ledger {
         if !targets.isEmpty {
             let gl = try GLAttribution.scan(self, asOf: date, accounts: targets)
             var drill = SubledgerValuation(state: snapshot.state)
-            let sub = drill.bySource(on: targets)
+            let settlements = try loggedSettlements(of: snapshot)
+            let sub = drill.bySource(on: targets, settlements: settlements)
             let skippedReferences = Set(snapshot.skipped.flatMap { [$0.reference, $0.missing] })
             for index in accounts.indices where targets.contains(accounts[index].account) {
                 let account = accounts[index].account
@@ -108,7 +109,7 @@ extension Ledger {
                     SourceDifference(
                         source: row.source,
                         label: ReconciliationReport.label(
-                            row.source, gl: gl, state: snapshot.state, skipped: skippedReferences),
+                            row.source, gl: gl, settlements: settlements, skipped: skippedReferences),
                         subledger: row.subledger, ledger: row.ledger)
                 }
             }
@@ -124,7 +125,10 @@ extension Ledger {
             }
             comparison = ExternalTrialBalance.compare(
                 external, ledger: live.ledger, asOf: date, physical: physical,
-                dates: ReconciliationReport.businessDates(live))
+                dates: ReconciliationReport.businessDates(
+                    live,
+                    settlements: try loggedSettlements(
+                        of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: []))))
         }
         return ReconciliationReport(
             asOf: date, origin: snapshot.origin, eventCount: snapshot.eventCount,
@@ -134,13 +138,15 @@ extension Ledger {
 }
 
 extension ReconciliationReport {
-    static func label(_ source: AuditSource, gl: GLAttribution, state: LedgerState, skipped: Set<String>) -> String {
+    static func label(
+        _ source: AuditSource, gl: GLAttribution, settlements: [LoggedSettlement], skipped: Set<String>
+    ) -> String {
         switch source {
         case .transaction(let id):
             return skipped.contains(id) ? "\(id) (see the events not applied as of the date)" : id
         case .settlement(let sequence):
             if let label = gl.labels[source] { return label }
-            let mode = state.settlements.first { $0.sequence == sequence }?.mode.name ?? "settlement"
+            let mode = settlements.first { $0.sequence == sequence }?.mode.name ?? "settlement"
             return "\(mode) #\(sequence)"
         case .revaluation(let key):
             return "revaluations \(GLAttribution.pool(key.item, key.dimensions))"
@@ -150,13 +156,13 @@ extension ReconciliationReport {
     }
 
     /// Every business date the projection shows, ascending.
-    static func businessDates(_ state: LedgerState) -> [LedgerDate] {
+    static func businessDates(_ state: LedgerState, settlements: [LoggedSettlement]) -> [LedgerDate] {
         var days = Set<LedgerDate>()
         for record in state.transactions.values {
             days.insert(record.date)
             if let financial = record.financialDate { days.insert(financial) }
         }
-        for settlement in state.settlements { days.insert(settlement.date) }
+        for settlement in settlements { days.insert(settlement.date) }
         for pool in state.pools.values { if let day = pool.latestDate { days.insert(day) } }
         return days.sorted()
     }

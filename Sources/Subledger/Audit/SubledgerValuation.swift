@@ -243,7 +243,9 @@ struct SubledgerValuation {
 
     /// The subledger amounts per source on each of `accounts`: each transaction without its close
     /// adjustments, each settlement voucher with them, each pool's revaluations. They add up to `byAccount()`.
-    mutating func bySource(on accounts: Set<String>) -> [String: [AuditSource: Money]] {
+    mutating func bySource(
+        on accounts: Set<String>, settlements: [LoggedSettlement]
+    ) -> [String: [AuditSource: Money]] {
         var result: [String: [AuditSource: Money]] = [:]
         var residual: [PoolKey: Total<Money>] = [:]
         for (key, pool) in state.pools where !pool.value.isZero { residual[key, default: .zero] += pool.value }
@@ -267,7 +269,7 @@ struct SubledgerValuation {
             }
             residual[state.poolKey(item: setup, record.dimensions), default: .zero] -= sum
         }
-        for settlement in state.settlements {
+        for settlement in settlements {
             guard let share = share(of: settlement.entry), wants(share.account) else { continue }
             let record = state.transactions[settlement.entry.transaction]!
             let account = accountNames[share.account]

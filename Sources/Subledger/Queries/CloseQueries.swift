@@ -1,7 +1,8 @@
 import SubledgerCore
+internal import SubledgerStore
 
 /// Read models of inventory closes and recalculations (valuation-rules.md section 4): the runs with their
-/// logs, and the settlement entries each run recorded. Views of `state.closes` and `state.settlements`.
+/// logs, and the settlement entries each run recorded, read from the log's close events (`CloseLog`).
 
 /// One settlement entry of a close or recalculation.
 public struct SettlementRow: Sendable, Equatable {
@@ -79,72 +80,214 @@ public struct CloseRow: Sendable, Equatable {
     }
 }
 
-extension Ledger {
-    /// Closes and recalculations in log order, reversed ones included (`reversedBy` says by which event).
-    public func closes() -> [CloseRow] {
-        var rows = state.closes.map {
-            CloseRow(
-                date: $0.date, mode: $0.mode, sequence: $0.sequence, notes: $0.log, entryCount: 0, settledCount: 0,
-                issueAdjustment: .zero, receiptAdjustment: .zero, reversedBy: $0.reversedBy)
-        }
-        for (record, owner) in zip(state.settlements, ownerIndices()) {
-            guard let index = owner else { continue }
-            rows[index].entryCount += 1
-            switch record.entry.kind {
-            case .settlement:
-                rows[index].settledCount += 1
-                rows[index].issueAdjustment += record.entry.adjustment
-            case .adjustment:
-                rows[index].issueAdjustment += record.entry.adjustment
-            case .receiptAdjustment:
-                rows[index].receiptAdjustment += record.entry.adjustment
-            case .consumption:
-                break
-            }
-        }
-        return rows
+extension CloseRow {
+    /// A run as its `close.posted` event records it, before its entries are counted.
+    init(date: LedgerDate, sequence: Int64, _ posted: ClosePosted) {
+        self.init(
+            date: date, mode: posted.mode, sequence: sequence, notes: posted.log, entryCount: 0, settledCount: 0,
+            issueAdjustment: .zero, receiptAdjustment: .zero)
     }
 
-    /// For each settlement record, the index in `state.closes` of the run it belongs to: the first close
-    /// or recalculation logged after it, of the same mode (a run's `settlement.posted` events come just
-    /// before its `close.posted`). Entries of another mode (compensating entries) belong to no run.
-    func ownerIndices() -> [Int?] {
-        let closes = state.closes
-        var index = 0
-        return state.settlements.map { record in
-            while index < closes.count && closes[index].sequence < record.sequence { index += 1 }
-            guard index < closes.count, closes[index].mode == record.mode else { return nil }
-            return index
+    /// Counts one of its entries into the totals.
+    mutating func count(_ entry: SettlementEntry) {
+        entryCount += 1
+        switch entry.kind {
+        case .settlement:
+            settledCount += 1
+            issueAdjustment += entry.adjustment
+        case .adjustment:
+            issueAdjustment += entry.adjustment
+        case .receiptAdjustment:
+            receiptAdjustment += entry.adjustment
+        case .consumption:
+            break
         }
+    }
+}
+
+/// Which settlement entries a reading keeps: nil keeps none (`closes` needs only the counts).
+struct SettlementFilter {
+    var item: String?
+    var transaction: String?
+    var closeSequence: Int64?
+
+    func admits(item posted: String, _ entry: SettlementEntry) -> Bool {
+        if let item, posted != item { return false }
+        if let transaction, entry.transaction != transaction && entry.counterpart != transaction { return false }
+        return true
+    }
+}
+
+/// The closes and settlement entries of a log, read from its close events alone (`EventStore.
+/// forEachCloseLogEvent`), without folding the log. A run's entries are those of the `settlement.posted`
+/// events of its own mode just before its `close.posted`; compensating entries belong to no run.
+struct CloseLogReading {
+    private(set) var closes: [CloseRow] = []
+    private(set) var rows: [SettlementRow] = []
+    private var pending: [CloseMode: CloseRow] = [:]
+    /// Indices in `rows` of entries waiting for their run's `close.posted`.
+    private var waiting: [Int] = []
+    private let filter: SettlementFilter?
+    /// Weighted average closing receipts a reversal removed from the ledger (and no later close made again).
+    private var removedReceipts: Set<String> = []
+
+    /// The close events from event `first` on (a run's entries and everything after them: its reversal).
+    init(_ store: EventStore, keeping filter: SettlementFilter?, from first: Int64 = 1) throws {
+        self.filter = filter
+        try store.forEachCloseLogEvent(from: first) { stored in try self.add(stored) }
+        nameItems()
+    }
+
+    /// A row's item is the item of the transaction it changes or of its counterpart, as the ledger holds
+    /// them now: an entry between two closing receipts a reversal removed names none (""), as it always
+    /// did; `--item` then does not find it.
+    private mutating func nameItems() {
+        func exists(_ id: String) -> Bool {
+            !id.isEmpty && !(SyntheticID.isClosingReceipt(id) && removedReceipts.contains(id))
+        }
+        for index in rows.indices where !exists(rows[index].transaction) && !exists(rows[index].counterpart) {
+            rows[index].item = ""
+        }
+        if filter?.item != nil { rows.removeAll { $0.item.isEmpty } }
+    }
+
+    private mutating func add(_ stored: StoredEvent) throws {
+        let date = stored.envelope.date
+        switch try EventStore.decoded(stored) {
+        case .settlementPosted(let posted):
+            for receipt in posted.closingReceipts {
+                if posted.mode == .reversal {
+                    removedReceipts.insert(receipt.id)
+                } else {
+                    removedReceipts.remove(receipt.id)
+                }
+            }
+            for entry in posted.entries {
+                if posted.mode != .reversal { pending[posted.mode, default: CloseRow.empty].count(entry) }
+                guard let filter, filter.admits(item: posted.item, entry) else { continue }
+                if posted.mode == .reversal && filter.closeSequence != nil { continue }
+                if posted.mode != .reversal { waiting.append(rows.count) }
+                rows.append(
+                    SettlementRow(
+                        date: date, sequence: stored.sequence, closeSequence: nil, mode: posted.mode,
+                        item: posted.item, entry: entry))
+            }
+        case .closePosted(let posted):
+            var row = CloseRow(date: date, sequence: stored.sequence, posted)
+            if let counted = pending[posted.mode] {
+                (row.entryCount, row.settledCount) = (counted.entryCount, counted.settledCount)
+                (row.issueAdjustment, row.receiptAdjustment) = (counted.issueAdjustment, counted.receiptAdjustment)
+            }
+            closes.append(row)
+            own(posted.mode, stored.sequence)
+        case .closeReversed(let reversed):
+            if let index = closes.lastIndex(where: { $0.sequence == reversed.closeSequence }) {
+                closes[index].reversedBy = stored.sequence
+            }
+        default:
+            break
+        }
+    }
+
+    /// Gives the waiting entries of `mode` to the run at `sequence`; entries of another mode belong to none.
+    private mutating func own(_ mode: CloseMode, _ sequence: Int64) {
+        pending = [:]
+        let kept = filter?.closeSequence.map { $0 == sequence } ?? true
+        var dropped: Set<Int> = []
+        for index in waiting {
+            if rows[index].mode == mode && kept {
+                rows[index].closeSequence = sequence
+            } else if filter?.closeSequence != nil {
+                dropped.insert(index)
+            }
+        }
+        waiting = []
+        if !dropped.isEmpty {
+            rows = rows.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        }
+    }
+
+    /// The latest date locked by a close in force.
+    var closedThrough: LedgerDate? { closes.last(where: { $0.mode == .close && $0.isInForce })?.date }
+}
+
+extension CloseRow {
+    static let empty = CloseRow(
+        date: .distantFuture, mode: .close, sequence: 0, notes: [], entryCount: 0, settledCount: 0,
+        issueAdjustment: .zero, receiptAdjustment: .zero)
+}
+
+extension Ledger {
+    /// Closes and recalculations in log order, reversed ones included (`reversedBy` says by which event),
+    /// read from the log.
+    public func closes() throws -> [CloseRow] {
+        try LedgerError.sealing { try CloseLogReading(store, keeping: nil).closes }
     }
 
     /// The close or recalculation whose `close.posted` event has this sequence.
-    public func closeRow(sequence: Int64) -> CloseRow? {
-        closes().first { $0.sequence == sequence }
+    public func closeRow(sequence: Int64) throws -> CloseRow? {
+        try closes().first { $0.sequence == sequence }
+    }
+
+    /// The run whose `close.posted` event has this sequence and its settlement entries, in one read.
+    /// Reads from the run's first settlement event on when the projection knows the run (one close's
+    /// events, not every close's).
+    public func closeWithSettlements(sequence: Int64) throws -> (close: CloseRow?, settlements: [SettlementRow]) {
+        let filter = SettlementFilter(closeSequence: sequence)
+        let first = state.closes.last { $0.sequence == sequence }?.firstSequence ?? 1
+        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: filter, from: first) }
+        return (reading.closes.first { $0.sequence == sequence }, reading.rows)
+    }
+
+    /// The runs reversed by events in `range` (one reverse-close command), newest first, and the
+    /// compensating entries of that range, in one read.
+    public func reversals(in range: ClosedRange<Int64>) throws -> (reversed: [CloseRow], settlements: [SettlementRow]) {
+        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: SettlementFilter()) }
+        let reversed = reading.closes.filter { $0.reversedBy.map(range.contains) ?? false }
+            .sorted { $0.reversedBy! < $1.reversedBy! }
+        return (reversed, reading.rows.filter { $0.mode == .reversal && range.contains($0.sequence) })
     }
 
     /// Settlement entries in log order, optionally only those of one item, those that name a transaction
     /// (as the transaction changed or as its counterpart), and those of one run (by the sequence of its
-    /// `close.posted` event).
+    /// `close.posted` event); read from the log.
     public func settlements(
         item: String? = nil, transaction: String? = nil, closeSequence: Int64? = nil
-    )
-        -> [SettlementRow]
-    {
-        var rows: [SettlementRow] = []
-        for (record, ownerIndex) in zip(state.settlements, ownerIndices()) {
-            let owner = ownerIndex.map { state.closes[$0].sequence }
-            if let closeSequence, owner != closeSequence { continue }
-            let entry = record.entry
-            if let transaction, entry.transaction != transaction && entry.counterpart != transaction { continue }
-            let itemID =
-                state.transactions[entry.transaction]?.item ?? state.transactions[entry.counterpart]?.item ?? ""
-            if let item, itemID != item { continue }
-            rows.append(
-                SettlementRow(
-                    date: record.date, sequence: record.sequence, closeSequence: owner,
-                    mode: record.mode, item: itemID, entry: entry))
+    ) throws -> [SettlementRow] {
+        let filter = SettlementFilter(item: item, transaction: transaction, closeSequence: closeSequence)
+        return try LedgerError.sealing { try CloseLogReading(store, keeping: filter).rows }
+    }
+}
+
+extension LedgerLog {
+    /// `Ledger.closes()` without building the projection, and the date the period is locked through.
+    public func closes() throws -> (closes: [CloseRow], closedThrough: LedgerDate?) {
+        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: nil) }
+        return (reading.closes, reading.closedThrough)
+    }
+
+    /// `Ledger.settlements(...)` without building the projection, with the runs (to check `--close`).
+    public func settlements(
+        item: String? = nil, transaction: String? = nil, closeSequence: Int64? = nil
+    ) throws -> (rows: [SettlementRow], closes: [CloseRow]) {
+        let filter = SettlementFilter(item: item, transaction: transaction, closeSequence: closeSequence)
+        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: filter) }
+        return (reading.rows, reading.closes)
+    }
+
+    /// Settlement entries of every mode in the events 1...`last`, skipping those of `skipped` events and,
+    /// with `asOf`, those dated after it (`replay`'s count).
+    public func settlementEntryCount(through last: Int64, asOf date: LedgerDate?, skipped: Set<Int64>) throws -> Int {
+        var count = 0
+        try LedgerError.sealing {
+            try store.forEachCloseLogEvent { stored in
+                guard stored.sequence <= last, !skipped.contains(stored.sequence),
+                    date.map({ stored.envelope.date <= $0 }) ?? true,
+                    case .settlementPosted(let posted) = try EventStore.decoded(stored)
+                else { return }
+                count += posted.entries.count
+            }
         }
-        return rows
+        return count
     }
 }

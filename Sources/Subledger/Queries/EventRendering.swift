@@ -88,7 +88,7 @@ public enum EventRendering {
                     e.closingReceipts.map {
                         ["id": .string($0.id), "qty": number($0.quantity), "value": number($0.value)]
                     }))
-            o.add("entries", .array(e.entries.map(entry)))
+            o.add("entries", .array(e.entries.map(eventEntry)))
             o.add("lines", lines(e.lines))
         case .closePosted(let e): addCloseLog(e, to: &o)
         case .closeReversed(let e):
@@ -120,6 +120,16 @@ public enum EventRendering {
         o.add("adjustment", number(e.adjustment))
         o.add("physical", .bool(e.physical))
         return o.members
+    }
+
+    /// An entry as its event carries it: the shape above, then which financial part of the receipt and of
+    /// the issue it settled (0 for a transaction in one part).
+    static func eventEntry(_ e: SettlementEntry) -> JSONValue {
+        var o = JSONObjectBuilder()
+        for member in entryMembers(e) { o.add(member.key, member.value) }
+        o.add("part", .number(String(e.part)))
+        o.add("issue_part", .number(String(e.issuePart)))
+        return o.value
     }
 
     public static func number<T: FixedPoint>(_ value: T) -> JSONValue { .string(value.description) }

@@ -98,7 +98,7 @@ public enum ScenarioRunner {
                     }
                     continue
                 }
-                if let message = check(expectation, ledger.state) { fail(statement, message) }
+                if let message = check(expectation, ledger) { fail(statement, message) }
             }
             if index == statements.count - 1, let pending = pendingRejection {
                 report.failures.append(
@@ -111,7 +111,8 @@ public enum ScenarioRunner {
     }
 
     /// nil when the expectation holds, else "expected ..., found ...".
-    static func check(_ expectation: Expectation, _ state: LedgerState) -> String? {
+    static func check(_ expectation: Expectation, _ ledger: Ledger) -> String? {
+        let state = ledger.state
         func record(_ id: String) -> TransactionRecord? { state.transactions[id] }
         func compareUnit(_ what: String, _ expected: UnitPrice, _ found: UnitPrice?, decimals: Int = 2) -> String? {
             guard let found else { return "expected \(what) \(expected), found no quantity to price" }
@@ -135,33 +136,11 @@ public enum ScenarioRunner {
             guard let r = record(tx) else { return "transaction \(tx) does not exist" }
             return r.adjustment == amount ? nil : "expected adjustments \(amount), found \(r.adjustment)"
         case .settled(let issue, let receipt, let quantity, let amount, let adjustment):
-            // `wa-close` names the weighted average closing receipt of any close (D3).
-            // A reversed close's settlements are netted by their reversal entries (D12).
-            let matching = state.settlements.filter {
-                ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement
-                    && $0.entry.transaction == issue
-                    && ($0.entry.counterpart == receipt
-                        || (receipt == "wa-close" && SyntheticID.isClosingReceipt($0.entry.counterpart)))
+            let entries: [SettlementRow]
+            do { entries = try ledger.settlements(transaction: issue) } catch {
+                return "cannot read settlements: \(error)"
             }
-            // Sums over any number of entries and pools in Int128 (DR-17).
-            guard !matching.isEmpty, !matching.total(\.entry.quantity).isZero else {
-                let found = state.settlements.filter {
-                    $0.entry.transaction == issue && $0.entry.kind == .settlement && $0.mode == .close
-                }
-                .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
-                return
-                    "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
-            }
-            let q = matching.total(\.entry.quantity)
-            let a = matching.total(\.entry.settledAmount)
-            let adj = matching.total(\.entry.adjustment)
-            if q != Total(quantity) {
-                return
-                    "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))"
-            }
-            if let amount, a != Total(amount) { return "expected settled amount \(amount), found \(a)" }
-            if let adjustment, adj != Total(adjustment) { return "expected adjustment \(adjustment), found \(adj)" }
-            return nil
+            return checkSettled(issue, receipt, quantity, amount, adjustment, entries)
         case .unsettled(let tx, let quantity):
             let records: [TransactionRecord]
             if tx == "wa-close" {
@@ -213,6 +192,40 @@ public enum ScenarioRunner {
         case .rejected:
             return nil
         }
+    }
+
+    /// An `expect settled` line against the entries that name the issue (`entries`, read from the log).
+    static func checkSettled(
+        _ issue: String, _ receipt: String, _ quantity: Quantity, _ amount: Money?, _ adjustment: Money?,
+        _ entries: [SettlementRow]
+    ) -> String? {
+        // `wa-close` names the weighted average closing receipt of any close (D3).
+        // A reversed close's settlements are netted by their reversal entries (D12).
+        let matching = entries.filter {
+            ($0.mode == .close || $0.mode == .reversal) && $0.entry.kind == .settlement
+                && $0.entry.transaction == issue
+                && ($0.entry.counterpart == receipt
+                    || (receipt == "wa-close" && SyntheticID.isClosingReceipt($0.entry.counterpart)))
+        }
+        // Sums over any number of entries and pools in Int128 (DR-17).
+        guard !matching.isEmpty, !matching.total(\.entry.quantity).isZero else {
+            let found = entries.filter {
+                $0.entry.transaction == issue && $0.entry.kind == .settlement && $0.mode == .close
+            }
+            .map { "\($0.entry.counterpart) qty \($0.entry.quantity.formatted(minimumDecimals: 0))" }
+            return
+                "expected \(issue) settled against \(receipt), found \(found.isEmpty ? "no settlement" : found.joined(separator: ", "))"
+        }
+        let q = matching.total(\.entry.quantity)
+        let a = matching.total(\.entry.settledAmount)
+        let adj = matching.total(\.entry.adjustment)
+        if q != Total(quantity) {
+            return
+                "expected settled qty \(quantity.formatted(minimumDecimals: 0)), found \(q.formatted(minimumDecimals: 0))"
+        }
+        if let amount, a != Total(amount) { return "expected settled amount \(amount), found \(a)" }
+        if let adjustment, adj != Total(adjustment) { return "expected adjustment \(adjustment), found \(adj)" }
+        return nil
     }
 
     static func roundUnits(_ units: Int64, dropping digits: Int) -> Int64 {

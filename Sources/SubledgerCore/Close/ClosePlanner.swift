@@ -5,8 +5,10 @@
 extension LedgerState {
     /// The events of a close (or recalculation) through `date`: one `settlement.posted` per cost pool that
     /// changed, then `close.posted`.
-    func planClose(through date: LedgerDate, mode: CloseMode) -> [LedgerEvent] {
-        var planner = ClosePlanner(state: self, through: date, mode: mode)
+    func planClose(
+        through date: LedgerDate, mode: CloseMode, overlay: [String: TransactionRecord] = [:]
+    ) -> [LedgerEvent] {
+        var planner = ClosePlanner(state: self, through: date, mode: mode, overlay: overlay)
         return planner.run()
     }
 }
@@ -21,20 +23,20 @@ struct ClosePlanner {
     let markedSettled: [String: [String: Quantity]]
     var log: [CloseNote] = []
 
-    init(state: LedgerState, through: LedgerDate, mode: CloseMode) {
+    /// Records as they stand after recalculations the close cancels first (D13), by id: they replace the
+    /// state's, which stays untouched (no copy of a million records for a few changed ones).
+    let overlay: [String: TransactionRecord]
+
+    init(state: LedgerState, through: LedgerDate, mode: CloseMode, overlay: [String: TransactionRecord] = [:]) {
         self.state = state
         self.through = through
         self.mode = mode
-        var marked: [String: [String: Quantity]] = [:]
-        if !state.marks.isEmpty {
-            for settlement in state.settlements
-            where settlement.entry.model == .marking && settlement.entry.kind == .settlement {
-                marked[settlement.entry.transaction, default: [:]][settlement.entry.counterpart, default: .zero] +=
-                    settlement.entry.quantity
-            }
-        }
-        markedSettled = marked
+        self.overlay = overlay
+        markedSettled = state.markedSettled
     }
+
+    /// A transaction as the close sees it (the overlay's version first).
+    func record(_ id: String) -> TransactionRecord? { overlay[id] ?? state.transactions[id] }
 
     /// Transactions of one cost pool that the close looks at.
     struct PoolRows {
@@ -46,7 +48,8 @@ struct ClosePlanner {
 
     mutating func run() -> [LedgerEvent] {
         var rows: [PoolKey: PoolRows] = [:]
-        for record in state.transactions.values {
+        for stored in state.transactions.values {
+            let record = overlay[stored.id] ?? stored
             guard let setup = state.items[record.item], setup.model.isPeriodic else { continue }
             let key = state.poolKey(item: setup, record.dimensions)
             // A receipt invoiced in parts takes part from its first financial date (its parts are dated).

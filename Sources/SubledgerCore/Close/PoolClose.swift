@@ -49,7 +49,7 @@ struct PoolClose {
     /// Lots of physically-only receipts: their open physical quantity and value, by physical date.
     func physicalLots(_ ids: [String]) -> [Lot] {
         ids.map { id in
-            let r = planner.state.transactions[id]!
+            let r = planner.record(id)!
             return Lot(
                 id: id, date: r.date, sequence: r.sequence, kind: r.kind,
                 openQuantity: r.physicalOpenQuantity, openValue: r.physicalOpenValue)
@@ -60,7 +60,7 @@ struct PoolClose {
         var lots: [Lot] = []
         lots.reserveCapacity(ids.count)
         for id in ids {
-            let r = planner.state.transactions[id]!
+            let r = planner.record(id)!
             let followed = planner.transferAdjustments[id] ?? .zero
             if r.parts.isEmpty {
                 lots.append(
@@ -273,7 +273,7 @@ struct PoolClose {
             + physicalReceipts.filter { $0.openQuantity.isPositive }
         candidates.sort { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
         if setup.model != .fifo { candidates.reverse() }
-        let physicalIssues = rows.physicalIssues.map { planner.state.transactions[$0]! }
+        let physicalIssues = rows.physicalIssues.map { planner.record($0)! }
             .sorted { ($0.date, $0.sequence) < ($1.date, $1.sequence) }
         for issue in physicalIssues {
             var need = issue.physicalOpenQuantity

@@ -28,17 +28,31 @@ extension LedgerState {
             targets = [latest]
         }
         var events: [(event: LedgerEvent, date: LedgerDate)] = []
-        for close in targets {
-            for posted in close.events.reversed() {
-                // The close's own lines negated: the accounts it posted to (D16), even when the profile or
-                // the transaction's latest invoice names other accounts by now.
-                var negated = posted.negated()
-                let group = items[posted.item]?.postingGroup ?? ""
-                negated.lines = VoucherLine.summed(negated.lines + invoicedShareKept(negated.entries, group: group))
-                events.append((.settlementPosted(negated), close.date))
-            }
-            events.append((.closeReversed(CloseReversed(closeSequence: close.sequence)), close.date))
+        for close in targets { events += try reversalEvents(of: close) }
+        return events
+    }
+
+    /// The events reversing one close: each of its settlement events negated, newest first, then
+    /// `close.reversed`. Its settlement events live in the log only; the facade recalls them
+    /// (`recalled.closeEvents`) before deciding.
+    func reversalEvents(of close: CloseRecord) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+        guard let posted = recalled.closeEvents[close.sequence],
+            Int64(posted.count) == close.settlementEventCount
+        else {
+            throw Rejection(
+                .nothingToReverse,
+                "the settlement events of the close at sequence \(close.sequence) were not read from the log")
         }
+        var events: [(event: LedgerEvent, date: LedgerDate)] = []
+        for posted in posted.reversed() {
+            // The close's own lines negated: the accounts it posted to (D16), even when the profile or
+            // the transaction's latest invoice names other accounts by now.
+            var negated = posted.negated()
+            let group = items[posted.item]?.postingGroup ?? ""
+            negated.lines = VoucherLine.summed(negated.lines + invoicedShareKept(negated.entries, group: group))
+            events.append((.settlementPosted(negated), close.date))
+        }
+        events.append((.closeReversed(CloseReversed(closeSequence: close.sequence)), close.date))
         return events
     }
 }

@@ -39,24 +39,44 @@ extension LedgerState {
     }
 
     /// A close through `date`: first cancels recalculations dated after it (D13, 4.1 step 1) by
-    /// compensation, then settles and adjusts on the state without them.
+    /// compensation, newest first, then settles and adjusts as if they had not run. The state is not
+    /// copied: the close is planned on it with the few records the cancellations change (`reversedRecords`).
     func decideClose(through date: LedgerDate) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
-        var events: [(event: LedgerEvent, date: LedgerDate)] = []
-        var state = self
-        while let later = state.closes.last(where: { $0.isInForce }), later.mode == .recalculation, later.date > date {
-            let reversal = try state.decideReverseClose(date: later.date, through: nil)
-            for (event, day) in reversal {
-                // The reversal negates a close this very state folded: if it does not fold back, decide
-                // and apply disagree, a defect in this build rather than damaged input.
-                do throws(ProjectionError) {
-                    try state.apply(event, date: day, sequence: state.lastSequence + 1)
-                } catch {
-                    preconditionFailure("decide produced a reversal the projection cannot fold: \(error)")
+        var reversal: [(event: LedgerEvent, date: LedgerDate)] = []
+        for later in closes.reversed() where later.isInForce {
+            guard later.mode == .recalculation, later.date > date else { break }
+            // What a cancellation reads (items, accounts, physical open quantities) the ones before it
+            // leave unchanged, so each is decided on this state.
+            reversal += try reversalEvents(of: later)
+        }
+        let overlay = reversal.isEmpty ? [:] : reversedRecords(reversal)
+        return reversal + planClose(through: date, mode: .close, overlay: overlay).map { ($0, date) }
+    }
+
+    /// The records `events` (a reversal) change, as they stand after it: folded by the projection's own
+    /// `apply` on a small state that holds only those records, so decide and apply cannot disagree.
+    func reversedRecords(_ events: [(event: LedgerEvent, date: LedgerDate)]) -> [String: TransactionRecord] {
+        var overlay = LedgerState()
+        overlay.items = items
+        overlay.closes = closes
+        overlay.lastSequence = lastSequence
+        for case (.settlementPosted(let posted), _) in events {
+            for entry in posted.entries {
+                for id in [entry.transaction, entry.counterpart] where !id.isEmpty {
+                    overlay.transactions[id] = transactions[id]
                 }
             }
-            events += reversal
         }
-        return events + state.planClose(through: date, mode: .close).map { ($0, date) }
+        for (event, day) in events {
+            // The reversal negates a close this very state folded: if it does not fold back, decide
+            // and apply disagree, a defect in this build rather than damaged input.
+            do throws(ProjectionError) {
+                try overlay.apply(event, date: day, sequence: overlay.lastSequence + 1)
+            } catch {
+                preconditionFailure("decide produced a reversal the projection cannot fold: \(error)")
+            }
+        }
+        return overlay.transactions
     }
 
     /// D1: a close dated D locks every business date on or before D.

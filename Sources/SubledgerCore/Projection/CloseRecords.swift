@@ -1,31 +1,38 @@
-/// A close or recalculation as the projection keeps it.
+/// A close or recalculation as the projection keeps it. Its per-pool results (`settlement.posted`) live
+/// in the log only, at `firstSequence..<sequence`: a reversal reads them back from there (D12).
 public struct CloseRecord: Sendable, Equatable {
     public var date: LedgerDate
     public var mode: CloseMode
     /// Sequence of its `close.posted` event.
     public var sequence: Int64
+    /// Sequence of its first `settlement.posted` event; `sequence` when it has none.
+    public var firstSequence: Int64
     /// What the run could not do (unsettled issues, issues posted at zero cost, negative on-hand, ...).
     public var log: [CloseNote]
-    /// Its per-pool results, kept so that a reversal can negate them exactly (D12).
-    public var events: [SettlementPosted]
     /// Sequence of the `close.reversed` event that reversed it.
     public var reversedBy: Int64?
 
-    public var isInForce: Bool { reversedBy == nil }
-}
+    public init(
+        date: LedgerDate, mode: CloseMode, sequence: Int64, firstSequence: Int64, log: [CloseNote],
+        reversedBy: Int64? = nil
+    ) {
+        self.date = date
+        self.mode = mode
+        self.sequence = sequence
+        self.firstSequence = firstSequence
+        self.log = log
+        self.reversedBy = reversedBy
+    }
 
-/// One settlement or close adjustment, for queries and audits.
-public struct SettlementRecord: Sendable, Equatable {
-    public var date: LedgerDate
-    public var sequence: Int64
-    public var mode: CloseMode
-    public var entry: SettlementEntry
+    public var isInForce: Bool { reversedBy == nil }
+    /// How many `settlement.posted` events it has: those just before its `close.posted`.
+    public var settlementEventCount: Int64 { sequence - firstSequence }
 }
 
 extension LedgerState {
     mutating func applySettlement(_ e: SettlementPosted, _ date: LedgerDate) throws(FoldFailure) {
         guard items[e.item] != nil else { throw .missing("item", e.item) }
-        if e.mode != .reversal { pendingCloseEvents.append(e) }
+        if e.mode != .reversal && pendingCloseStart == 0 { pendingCloseStart = lastSequence }
         for receipt in e.closingReceipts where e.mode != .reversal {
             var record = TransactionRecord(
                 id: receipt.id, sequence: lastSequence, item: e.item,
@@ -48,6 +55,7 @@ extension LedgerState {
                 try transactions[entry.counterpart]?.settleReceipt(
                     part: entry.part, entry.quantity, entry.settledAmount)
                 try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
+                if entry.model == .marking { try addMarkedSettled(entry) }
             case .adjustment:
                 if entry.physical {
                     guard entry.quantity.units != .min else { throw .overflow }  // its magnitude would trap
@@ -68,12 +76,18 @@ extension LedgerState {
                 try pools[key, default: CostPool()].financialValue.add(entry.adjustment)
             }
             transactions[entry.transaction] = record
-            settlements.append(SettlementRecord(date: date, sequence: lastSequence, mode: e.mode, entry: entry))
         }
         // A reversed close's weighted average closing receipts go away with it (nothing else can have
         // settled against them: only the latest close can be reversed).
         if e.mode == .reversal {
             for receipt in e.closingReceipts { transactions[receipt.id] = nil }
+        }
+    }
+
+    /// Marked quantity settled (negative for a reversal's entry), per issue and receipt (`markedSettled`).
+    private mutating func addMarkedSettled(_ entry: SettlementEntry) throws(FoldFailure) {
+        try Self.update(&markedSettled[entry.transaction, default: [:]][entry.counterpart, default: .zero]) {
+            quantity throws(FoldFailure) in try quantity.add(entry.quantity)
         }
     }
 }

@@ -14,16 +14,18 @@ public struct LedgerState: Sendable {
     /// The latest business date of any event applied (setup events excepted): as-of queries for a date on
     /// or after it can use this state as it is.
     public internal(set) var latestBusinessDate = EventCatalog.setupDate
-    /// Closes and recalculations in log order, with their logs.
+    /// Closes and recalculations in log order, with their logs (their settlement events stay in the log).
     public internal(set) var closes: [CloseRecord] = []
-    /// Settlements and close adjustments, in log order.
-    public internal(set) var settlements: [SettlementRecord] = []
+    /// Quantity settled under marking so far, per issue and receipt (reversals included): what the next
+    /// close's marking starts from, kept here so that it never reads past settlements.
+    public internal(set) var markedSettled: [String: [String: Quantity]] = [:]
     /// The latest date locked by a close in force (D1), nil when there is none.
     public var closedThrough: LedgerDate? {
         closes.last(where: { $0.mode == .close && $0.isInForce })?.date
     }
-    /// Settlement events of the close being applied, until its `close.posted` arrives.
-    var pendingCloseEvents: [SettlementPosted] = []
+    /// Sequence of the first settlement event of the close being applied, until its `close.posted`
+    /// arrives (0 when none is pending): where the close's events start in the log.
+    public internal(set) var pendingCloseStart: Int64 = 0
     /// Warnings recorded on events (e.g. an issue posted at zero cost, D7).
     public internal(set) var warnings: [LedgerWarning] = []
     /// What the facade fetched for the decision at hand (see `Recalled`); not part of the state's value.
@@ -109,11 +111,10 @@ public struct LedgerState: Sendable {
             }
         case .settlementPosted(let e): try applySettlement(e, date)
         case .closePosted(let e):
+            let first = pendingCloseStart == 0 ? lastSequence : pendingCloseStart
             closes.append(
-                CloseRecord(
-                    date: date, mode: e.mode, sequence: lastSequence, log: e.log,
-                    events: pendingCloseEvents))
-            pendingCloseEvents = []
+                CloseRecord(date: date, mode: e.mode, sequence: lastSequence, firstSequence: first, log: e.log))
+            pendingCloseStart = 0
         case .closeReversed(let e):
             guard let index = closes.firstIndex(where: { $0.sequence == e.closeSequence }), closes[index].isInForce
             else {

@@ -1,82 +1,127 @@
-// StateCodec: a versioned binary encoding of a whole `LedgerState`, the payload of a period snapshot.
+// StateCodec: the one description of a `LedgerState`'s fields. Its bytes are the payload of a period
+// snapshot and, hashed, the state digest (`StateDigest`), so the two cannot drift; `==` (StateEquality)
+// compares the same fields, and `decode(encode(s)) == s` is tested on every simulation seed.
 //
-// Same primitives as the event payloads (`PayloadWriter`/`PayloadReader`: zig-zag LEB128 varints,
-// length-prefixed UTF-8). Every field of the state is written, in a fixed order, so that
-// `LedgerState(decoding: s.encoded())` reproduces `s` exactly (its `StateDigest` and every field).
-// Settlement events kept on closes (and pending ones) are written with the event catalog's own payload
-// encoding. The GL and the interned account sets are rebuilt through their own mutators (`post`,
-// `intern`), which recreates their private lookup indexes; their lookup caches are not state.
+// Canonical: every dictionary is written in sorted key order, lists in their own order (the GL's accounts
+// and the interned account sets in the order they were first seen, which the log fixes), so equal states
+// give equal bytes however their dictionaries were built. Same primitives as the event payloads
+// (`PayloadWriter`/`PayloadReader`: zig-zag LEB128 varints, length-prefixed UTF-8). The GL and the interned
+// account sets are rebuilt through their own mutators (`post`, `intern`), which recreates their private
+// lookup indexes; their lookup caches are not state.
 //
 // A snapshot is a cache: a format it does not know is refused (the caller falls back to replay).
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes and kinds
+    public static let snapshotFormat: Int64 = 5  // 4: settlements left for the log; 5: canonical order
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
         // Room up front (about 60 bytes a transaction): growing a 50 MB array by doubling would briefly hold
         // twice that, on top of the state itself.
-        var w = PayloadWriter(capacity: 4096 + transactions.count * 64 + settlements.count * 48)
+        var w = PayloadWriter(capacity: 4096 + transactions.count * 64)
         w.int(Self.snapshotMagic)
         w.int(Self.snapshotFormat)
         w.int(lastSequence)
         w.int(Int64(eventCount))
         w.int(Int64(latestBusinessDate.yyyymmdd))
+        w.int(pendingCloseStart)
+        encodeSetup(&w)
+        encodePools(&w)
+        encodeTransactions(&w)
+        encodeMarks(&w)
+        encodeLedger(&w)
+        encodeCloses(&w)
+        return w.bytes
+    }
 
+    private func encodeSetup(_ w: inout PayloadWriter) {
         w.int(Int64(items.count))
-        for (key, s) in items {
+        for key in items.keys.sorted() {
+            let s = items[key]!
             w.string(key)
             w.string(s.id); w.string(s.model.rawValue); w.bool(s.includePhysicalValue)
             w.optionalPrice(s.defaultPrice); w.optionalPrice(s.standardCost); w.string(s.postingGroup)
             w.byte(s.dimensions.bits); w.bool(s.negativeInventoryAllowed); w.bool(s.fixedReceiptPrice)
         }
-
         w.int(Int64(profiles.accounts.count))
-        for (group, accounts) in profiles.accounts {
+        for group in profiles.accounts.keys.sorted() {
+            let accounts = profiles.accounts[group]!
             w.string(group)
             w.int(Int64(accounts.count))
-            for (type, account) in accounts { w.code(type); w.string(account) }
+            for (type, account) in accounts.sorted(by: { $0.key.code < $1.key.code }) {
+                w.code(type); w.string(account)
+            }
         }
+    }
 
+    private func encodePools(_ w: inout PayloadWriter) {
         w.int(Int64(pools.count))
-        for (key, pool) in pools {
+        for key in pools.keys.sorted() {
+            let pool = pools[key]!
             w.string(key.item); w.dimensions(key.dimensions)
             w.quantity(pool.physicalQuantity); w.money(pool.physicalValue)
             w.quantity(pool.financialQuantity); w.money(pool.financialValue)
             w.optionalPrice(pool.lastIssueUnitCost)
             Self.writeDate(&w, pool.latestDate)
         }
+    }
 
-        w.int(Int64(transactions.count))
-        for (key, t) in transactions {
-            w.string(key)
-            w.bool(t.id == key)
-            if t.id != key { w.string(t.id) }
-            w.int(t.sequence); w.string(t.item); w.code(t.kind)
-            w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
-            w.int(t.financialSequence)
-            w.quantity(t.quantity); w.price(t.unitPrice)
-            w.quantity(t.physicalOpenQuantity); w.money(t.physicalOpenValue); w.money(t.physicalOpenOffset)
-            w.quantity(t.financialQuantity); w.money(t.financialValue)
-            w.money(t.adjustment); w.money(t.physicalAdjustment)
-            w.quantity(t.settledQuantity); w.money(t.settledValue)
-            w.int(Int64(t.parts.count))
-            for p in t.parts {
-                w.int(Int64(p.date.yyyymmdd)); w.int(p.sequence); w.quantity(p.quantity); w.money(p.value)
-                w.money(p.adjustment); w.quantity(p.settledQuantity); w.money(p.settledValue)
-            }
-            w.code(t.costSource)
-            w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
+    private func encodeTransactions(_ w: inout PayloadWriter) {
+        // Sorted by id through the dictionary's indices: no second hash of a million ids.
+        var order: [(id: String, index: Dictionary<String, TransactionRecord>.Index)] = []
+        order.reserveCapacity(transactions.count)
+        var index = transactions.startIndex
+        while index != transactions.endIndex {
+            order.append((transactions[index].key, index))
+            transactions.formIndex(after: &index)
         }
+        order.sort { $0.id < $1.id }
+        w.int(Int64(order.count))
+        for (key, index) in order { Self.writeTransaction(&w, key: key, transactions[index].value) }
+    }
 
+    /// One transaction record under its dictionary key (the record's own id is written only when it
+    /// differs): the form a snapshot and a history row (`TransactionRecord.encoded()`) share.
+    static func writeTransaction(_ w: inout PayloadWriter, key: String, _ t: TransactionRecord) {
+        w.string(key)
+        w.bool(t.id == key)
+        if t.id != key { w.string(t.id) }
+        w.int(t.sequence); w.string(t.item); w.code(t.kind)
+        w.dimensions(t.dimensions); w.int(Int64(t.date.yyyymmdd)); Self.writeDate(&w, t.financialDate)
+        w.int(t.financialSequence)
+        w.quantity(t.quantity); w.price(t.unitPrice)
+        w.quantity(t.physicalOpenQuantity); w.money(t.physicalOpenValue); w.money(t.physicalOpenOffset)
+        w.quantity(t.financialQuantity); w.money(t.financialValue)
+        w.money(t.adjustment); w.money(t.physicalAdjustment)
+        w.quantity(t.settledQuantity); w.money(t.settledValue)
+        w.int(Int64(t.parts.count))
+        for p in t.parts {
+            w.int(Int64(p.date.yyyymmdd)); w.int(p.sequence); w.quantity(p.quantity); w.money(p.value)
+            w.money(p.adjustment); w.quantity(p.settledQuantity); w.money(p.settledValue)
+        }
+        w.code(t.costSource)
+        w.int(Int64(t.postedAccounts)); w.int(Int64(t.invoiceAccounts))
+    }
+
+    private func encodeMarks(_ w: inout PayloadWriter) {
         w.int(Int64(marks.count))
-        for (issue, list) in marks {
+        for issue in marks.keys.sorted() {
+            let list = marks[issue]!
             w.string(issue)
             w.int(Int64(list.count))
             for mark in list { w.string(mark.receipt); w.quantity(mark.quantity) }
         }
+        w.int(Int64(markedSettled.count))
+        for issue in markedSettled.keys.sorted() {
+            let receipts = markedSettled[issue]!
+            w.string(issue)
+            w.int(Int64(receipts.count))
+            for receipt in receipts.keys.sorted() { w.string(receipt); w.quantity(receipts[receipt]!) }
+        }
+    }
 
+    private func encodeLedger(_ w: inout PayloadWriter) {
         let accounts = ledger.accountEntries
         w.int(Int64(accounts.count))
         for account in accounts {
@@ -86,37 +131,24 @@ extension LedgerState {
             for (day, amount) in zip(account.days, account.amounts) { w.int(Int64(day)); w.money(amount) }
         }
         w.int(Int64(ledger.lineCount))
-
         w.int(Int64(accountSets.sets.count))
         for set in accountSets.sets {
             w.int(Int64(set.count))
             for (type, account) in set.sorted(by: { $0.key.code < $1.key.code }) { w.code(type); w.string(account) }
         }
+    }
 
+    private func encodeCloses(_ w: inout PayloadWriter) {
         w.int(Int64(closes.count))
         for close in closes {
-            w.int(Int64(close.date.yyyymmdd)); w.code(close.mode); w.int(close.sequence)
+            w.int(Int64(close.date.yyyymmdd)); w.code(close.mode); w.int(close.sequence); w.int(close.firstSequence)
             w.int(Int64(close.log.count))
             for note in close.log { w.closeNote(note) }
-            Self.writeSettlements(&w, close.events)
             w.bool(close.reversedBy != nil)
             if let reversedBy = close.reversedBy { w.int(reversedBy) }
         }
-
-        w.int(Int64(settlements.count))
-        for s in settlements {
-            w.int(Int64(s.date.yyyymmdd)); w.int(s.sequence); w.code(s.mode)
-            let x = s.entry
-            w.code(x.kind); w.code(x.model); w.string(x.transaction); w.string(x.counterpart)
-            w.int(Int64(x.part))
-            w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
-        }
-
-        Self.writeSettlements(&w, pendingCloseEvents)
-
         w.int(Int64(warnings.count))
         for warning in warnings { w.ledgerWarning(warning) }
-        return w.bytes
     }
 
     /// Decodes a state written by `encoded()`. `reservingTransactions` makes room for that many more
@@ -146,7 +178,17 @@ extension LedgerState {
         s.lastSequence = try r.int()
         s.eventCount = Int(try r.int())
         s.latestBusinessDate = try date(&r)
+        s.pendingCloseStart = try r.int()
+        try decodeSetup(&r, into: &s)
+        try decodePools(&r, into: &s)
+        try decodeTransactions(&r, into: &s, extra: extra)
+        try decodeMarks(&r, into: &s)
+        try decodeLedger(&r, into: &s)
+        try decodeCloses(&r, into: &s)
+        return s
+    }
 
+    private static func decodeSetup(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         let itemCount = try r.count()
         s.items.reserveCapacity(itemCount)
         for _ in 0..<itemCount {
@@ -159,14 +201,15 @@ extension LedgerState {
                 dimensions: DimensionSet(bits: try r.byte()), negativeInventoryAllowed: try r.bool(),
                 fixedReceiptPrice: try r.bool())
         }
-
         for _ in 0..<(try r.count()) {
             let group = try r.string()
             var entries: [(PostingType, String)] = []
             for _ in 0..<(try r.count()) { entries.append((try r.code(), try r.string())) }
             s.profiles.set(group: group, entries)
         }
+    }
 
+    private static func decodePools(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         let poolCount = try r.count()
         s.pools.reserveCapacity(poolCount)
         for _ in 0..<poolCount {
@@ -178,57 +221,85 @@ extension LedgerState {
             pool.latestDate = try optionalDate(&r)
             s.pools[key] = pool
         }
+    }
 
+    private static func decodeTransactions(
+        _ r: inout PayloadReader, into s: inout LedgerState, extra: Int
+    ) throws(PayloadDecodingError) {
         let transactionCount = try r.count()
         s.reserveCapacity(transactions: transactionCount + extra)  // the replay's reservation, huge pages included
         for _ in 0..<transactionCount {
-            let key = try r.string()
-            let id = try r.bool() ? key : try r.string()
-            let sequence = try r.int()
-            let item = try r.string()
-            let kind: TransactionKind = try r.code()
-            let dimensions = try r.dimensions()
-            let txDate = try date(&r)
-            let financialDate = try optionalDate(&r)
-            let financialSequence = try r.int()
-            let quantity = try r.quantity()
-            let unitPrice = try r.price()
-            var t = TransactionRecord(
-                id: id, sequence: sequence, item: item, kind: kind,
-                dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
-                unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
-            t.financialSequence = financialSequence
-            t.physicalOpenQuantity = try r.quantity(); t.physicalOpenValue = try r.money()
-            t.physicalOpenOffset = try r.money()
-            t.financialQuantity = try r.quantity(); t.financialValue = try r.money()
-            t.adjustment = try r.money(); t.physicalAdjustment = try r.money()
-            t.settledQuantity = try r.quantity(); t.settledValue = try r.money()
-            let partCount = try r.count()
-            if partCount > 0 {
-                t.parts.reserveCapacity(partCount)
-                for _ in 0..<partCount {
-                    t.parts.append(
-                        FinancialPart(
-                            date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
-                            adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
-                }
-            }
-            let costSource: CostSource = try r.code()
-            t.costSource = costSource
-            t.postedAccounts = try int32(&r)
-            t.invoiceAccounts = try int32(&r)
-            s.transactions[key] = t
+            let (key, record) = try readTransaction(&r)
+            s.transactions[key] = record
         }
+    }
 
+    /// A record written by `writeTransaction`, with its key.
+    static func readTransaction(_ r: inout PayloadReader) throws(PayloadDecodingError) -> (String, TransactionRecord) {
+        let key = try r.string()
+        let id = try r.bool() ? key : try r.string()
+        let sequence = try r.int()
+        let item = try r.string()
+        let kind: TransactionKind = try r.code()
+        let dimensions = try r.dimensions()
+        let txDate = try date(&r)
+        let financialDate = try optionalDate(&r)
+        let financialSequence = try r.int()
+        let quantity = try r.quantity()
+        let unitPrice = try r.price()
+        var t = TransactionRecord(
+            id: id, sequence: sequence, item: item, kind: kind,
+            dimensions: dimensions, date: txDate, financialDate: financialDate, quantity: quantity,
+            unitPrice: unitPrice, costSource: .receiptPrice, postedAccounts: -1)
+        t.financialSequence = financialSequence
+        try decodeFigures(&r, into: &t)
+        return (key, t)
+    }
+
+    /// A transaction's figures after its identity: open, financial, adjusted, settled, parts, accounts.
+    private static func decodeFigures(
+        _ r: inout PayloadReader, into t: inout TransactionRecord
+    ) throws(PayloadDecodingError) {
+        t.physicalOpenQuantity = try r.quantity(); t.physicalOpenValue = try r.money()
+        t.physicalOpenOffset = try r.money()
+        t.financialQuantity = try r.quantity(); t.financialValue = try r.money()
+        t.adjustment = try r.money(); t.physicalAdjustment = try r.money()
+        t.settledQuantity = try r.quantity(); t.settledValue = try r.money()
+        let partCount = try r.count()
+        if partCount > 0 {
+            t.parts.reserveCapacity(partCount)
+            for _ in 0..<partCount {
+                t.parts.append(
+                    FinancialPart(
+                        date: try date(&r), sequence: try r.int(), quantity: try r.quantity(), value: try r.money(),
+                        adjustment: try r.money(), settledQuantity: try r.quantity(), settledValue: try r.money()))
+            }
+        }
+        let costSource: CostSource = try r.code()
+        t.costSource = costSource
+        t.postedAccounts = try int32(&r)
+        t.invoiceAccounts = try int32(&r)
+    }
+
+    private static func decodeMarks(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         for _ in 0..<(try r.count()) {
             let issue = try r.string()
             var list: [(receipt: String, quantity: Quantity)] = []
             for _ in 0..<(try r.count()) { list.append((try r.string(), try r.quantity())) }
             s.marks[issue] = list
         }
+        for _ in 0..<(try r.count()) {
+            let issue = try r.string()
+            var receipts: [String: Quantity] = [:]
+            for _ in 0..<(try r.count()) { receipts[try r.string()] = try r.quantity() }
+            s.markedSettled[issue] = receipts
+        }
+    }
 
-        // The GL, rebuilt through `post` so that its private account index is rebuilt too: each day's
-        // net amount posted once, then every further posting type bit with a zero line on the first day.
+    /// The GL, rebuilt through `post` so that its private account index is rebuilt too: each day's net
+    /// amount posted once, then every further posting type bit with a zero line on the first day. Then the
+    /// interned account sets, re-interned in order: each is distinct, so each gets back its index.
+    private static func decodeLedger(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         for _ in 0..<(try r.count()) {
             let name = try r.string()
             let bits = try r.int()
@@ -251,8 +322,6 @@ extension LedgerState {
             for type in types.dropFirst() { try post(&s, VoucherLine(type, name, .zero), on: firstDay, &r) }
         }
         s.ledger.lineCount = Int(try r.int())
-
-        // Interned account sets, re-interned in order: each is distinct, so each gets back its index.
         for index in 0..<(try r.count()) {
             var lines: [VoucherLine] = []
             for _ in 0..<(try r.count()) { lines.append(VoucherLine(try r.code(), try r.string(), .zero)) }
@@ -260,38 +329,23 @@ extension LedgerState {
                 throw r.fail("account set \(index) does not intern back to its index")
             }
         }
+    }
 
+    private static func decodeCloses(_ r: inout PayloadReader, into s: inout LedgerState) throws(PayloadDecodingError) {
         for _ in 0..<(try r.count()) {
             let closeDate = try date(&r)
             let mode: CloseMode = try r.code()
             let sequence = try r.int()
+            let firstSequence = try r.int()
             var log: [CloseNote] = []
             for _ in 0..<(try r.count()) { log.append(try r.closeNote()) }
-            let events = try readSettlements(&r)
             let reversedBy: Int64? = try r.bool() ? try r.int() : nil
-            var record = CloseRecord(date: closeDate, mode: mode, sequence: sequence, log: log, events: events)
-            record.reversedBy = reversedBy
-            s.closes.append(record)
+            s.closes.append(
+                CloseRecord(
+                    date: closeDate, mode: mode, sequence: sequence, firstSequence: firstSequence, log: log,
+                    reversedBy: reversedBy))
         }
-
-        let settlementCount = try r.count()
-        s.settlements.reserveCapacity(settlementCount)
-        for _ in 0..<settlementCount {
-            let settlementDate = try date(&r)
-            let sequence = try r.int()
-            let mode: CloseMode = try r.code()
-            let kind: SettlementEntry.Kind = try r.code(), model: SettleModel = try r.code()
-            let entry = SettlementEntry(
-                kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
-                part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(),
-                adjustment: try r.money(), physical: try r.bool())
-            s.settlements.append(SettlementRecord(date: settlementDate, sequence: sequence, mode: mode, entry: entry))
-        }
-
-        s.pendingCloseEvents = try readSettlements(&r)
-
         for _ in 0..<(try r.count()) { s.warnings.append(try r.ledgerWarning()) }
-        return s
     }
 
     // MARK: - Helpers
@@ -306,32 +360,6 @@ extension LedgerState {
     private static func writeDate(_ w: inout PayloadWriter, _ date: LedgerDate?) {
         w.bool(date != nil)
         if let date { w.int(Int64(date.yyyymmdd)) }
-    }
-
-    private static func writeSettlements(_ w: inout PayloadWriter, _ events: [SettlementPosted]) {
-        w.int(Int64(events.count))
-        for event in events {
-            let payload = EventCatalog.encode(.settlementPosted(event))
-            w.int(Int64(payload.count))
-            for byte in payload { w.byte(byte) }
-        }
-    }
-
-    private static func readSettlements(_ r: inout PayloadReader) throws(PayloadDecodingError) -> [SettlementPosted] {
-        var events: [SettlementPosted] = []
-        for _ in 0..<(try r.count()) {
-            let length = try r.count()
-            let slice = UnsafeRawBufferPointer(rebasing: r.buffer[r.position..<r.position + length])
-            let kind = EventCatalog.Kind.settlementPosted
-            guard
-                case .settlementPosted(let event) = try EventCatalog.decode(kind, version: kind.version, payload: slice)
-            else {
-                throw r.fail("expected a settlement event")
-            }
-            r.position += length
-            events.append(event)
-        }
-        return events
     }
 
     private static func date(_ r: inout PayloadReader) throws(PayloadDecodingError) -> LedgerDate {
@@ -350,5 +378,32 @@ extension LedgerState {
         let raw = try r.int()
         guard let value = Int32(exactly: raw) else { throw r.fail("value \(raw) out of range") }
         return value
+    }
+}
+
+extension TransactionRecord {
+    /// The record alone in the snapshot's encoding (for a history row): `init(decoding:)` reads it back.
+    /// Its account set indices refer to the ledger's interned account sets.
+    public func encoded() -> [UInt8] {
+        var w = PayloadWriter(capacity: 96)
+        LedgerState.writeTransaction(&w, key: id, self)
+        return w.bytes
+    }
+
+    public init(decoding bytes: [UInt8]) throws(PayloadDecodingError) {
+        var decoded: TransactionRecord?
+        var failure: PayloadDecodingError?
+        bytes.withUnsafeBytes { buffer in
+            var r = PayloadReader(buffer)
+            do throws(PayloadDecodingError) {
+                let (_, record) = try LedgerState.readTransaction(&r)
+                guard r.isAtEnd else { throw r.fail("trailing bytes after the transaction record") }
+                decoded = record
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        self = decoded!
     }
 }

@@ -65,8 +65,8 @@ enum CloseRun {
         case nil: break
         }
         // The run's close.posted event is the command's last event (a re-sent command reports the first run).
-        let close = result.eventCount == 0 ? nil : ledger.closeRow(sequence: result.lastSequence)
-        let entries = close.map { ledger.settlements(closeSequence: $0.sequence) } ?? []
+        let (close, entries) =
+            result.eventCount == 0 ? (nil, []) : try ledger.closeWithSettlements(sequence: result.lastSequence)
 
         if output.json {
             var o = JSONObjectBuilder()

@@ -21,9 +21,8 @@ struct ClosesCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let ledger = try database.open()
-        let closes = ledger.closes()
-        let closedThrough = ledger.state.closedThrough
+        // Read from the log's close events: no projection is built.
+        let (closes, closedThrough) = try database.openLog().closes()
         if output.json {
             JSONOut.print([
                 "closed_through": JSONOut.string(closedThrough?.description),

@@ -25,7 +25,7 @@ struct DemoCommand: ParsableCommand, JSONOutputting {
         let demo = try ledger.runDemo()
         let elapsed = Terminal.nanoseconds() - start
         let result = demo.history
-        let close = demo.close.flatMap { $0.eventCount == 0 ? nil : ledger.closeRow(sequence: $0.lastSequence) }
+        let close = try demo.close.flatMap { $0.eventCount == 0 ? nil : try ledger.closeRow(sequence: $0.lastSequence) }
         if output.json {
             JSONOut.print([
                 "path": .string(database.absolutePath),

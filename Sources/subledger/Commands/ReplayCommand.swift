@@ -74,7 +74,15 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
             throw CLIError(code: "out-of-range", message: error.description, exitCode: 64)
         }
         let digest = StateDigest(outcome.state)
-        if output.json { JSONOut.print(json(outcome, digest)) } else { print(text(outcome, digest)) }
+        // The entries of the settlement events folded (the state keeps none: they are in the log).
+        let settlements = try log.settlementEntryCount(
+            through: outcome.state.lastSequence, asOf: atSequence == nil ? asOf?.date : nil,
+            skipped: Set(outcome.skipped.map(\.sequence)))
+        if output.json {
+            JSONOut.print(json(outcome, digest, settlements: settlements))
+        } else {
+            print(text(outcome, digest, settlements: settlements))
+        }
     }
 
     var pointDescription: String {
@@ -83,7 +91,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         return "whole log"
     }
 
-    func text(_ outcome: ReplayOutcome, _ digest: StateDigest) -> String {
+    func text(_ outcome: ReplayOutcome, _ digest: StateDigest, settlements: Int) -> String {
         let state = outcome.state
         var lines: [String] = []
         let skipped = outcome.skipped.isEmpty ? "" : ", \(outcome.skipped.count) skipped"
@@ -98,7 +106,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         lines.append("")
         lines.append(
             "events \(state.eventCount)  transactions \(state.transactions.count)  "
-                + "settlements \(state.settlements.count)  closes \(state.closes.count)")
+                + "settlements \(settlements)  closes \(state.closes.count)")
         if let closed = state.closedThrough { lines.append("closed through \(closed)") }
         for event in outcome.skipped.prefix(10) {
             lines.append("skipped event \(event.sequence) \(event.type) (\(event.date)): \(event.reason)")
@@ -108,7 +116,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         return lines.joined(separator: "\n")
     }
 
-    func json(_ outcome: ReplayOutcome, _ digest: StateDigest) -> JSONValue {
+    func json(_ outcome: ReplayOutcome, _ digest: StateDigest, settlements: Int) -> JSONValue {
         let state = outcome.state
         let onHand = state.onHand(), trialBalance = state.trialBalance()
         var o = JSONObjectBuilder()
@@ -133,7 +141,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
             "counts",
             [
                 "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
-                "settlements": JSONOut.int(state.settlements.count), "closes": JSONOut.int(state.closes.count),
+                "settlements": JSONOut.int(settlements), "closes": JSONOut.int(state.closes.count),
             ])
         o.add("closed_through", JSONOut.string(state.closedThrough?.description))
         o.add("digest", .string(digest.description))

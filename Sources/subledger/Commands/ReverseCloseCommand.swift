@@ -67,15 +67,7 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
             commandID: idempotency.commandID)
         // The runs this command reversed (for a re-sent command, those its first run reversed), newest first.
         let range = result.firstSequence...result.lastSequence
-        let reversed =
-            result.eventCount == 0
-            ? []
-            : ledger.closes().filter { $0.reversedBy.map(range.contains) ?? false }
-                .sorted { $0.reversedBy! < $1.reversedBy! }
-        let entries =
-            result.eventCount == 0
-            ? []
-            : ledger.settlements().filter { $0.mode == .reversal && range.contains($0.sequence) }
+        let (reversed, entries) = result.eventCount == 0 ? ([], []) : try ledger.reversals(in: range)
         let closedThrough = ledger.state.closedThrough
 
         if output.json {
