@@ -1,6 +1,7 @@
 // The event log of a ledger opened without building its projection, for the commands that only read
-// the log (`events`, `commands`, `replay`, `verify`, `snapshot list|verify|delete`): opening a `Ledger`
-// would fold the whole log first (1.4 s and 840 MB for three events of a million-event log). Like `Ledger`, it hands out no store type and throws `LedgerError` for any store failure.
+// the log (`events`, `commands`, `replay`, `verify`, `snapshot list|verify|delete`): opening a
+// `Ledger` would fold the whole log first (1.4 s and 840 MB for three events of a million-event log).
+// Like `Ledger`, it hands out no store type and throws `LedgerError` for any store failure.
 
 import SubledgerCore
 internal import SubledgerStore
