@@ -19,8 +19,13 @@ let package = Package(
         ),
         .target(name: "SubledgerCore"),
         .target(name: "SubledgerCodec"),
-        .target(name: "CSHA256"),
-        .target(name: "SubledgerStore", dependencies: ["CSQLite", "CSHA256", "SubledgerCore"]),
+        // SHA-256 for the hash chain and checksums (DR-23).
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "SubledgerStore", dependencies: ["CSQLite", "CLibCrypto", "SubledgerCore"]),
         .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerCodec", "SubledgerStore"]),
         .executableTarget(
             name: "subledger",

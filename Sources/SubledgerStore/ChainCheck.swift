@@ -24,6 +24,10 @@ struct ChainCheck {
 
     /// Starts after event `sequence`, from its stored hash (the zero hash before event 1).
     init(_ connection: Connection, after sequence: Int64) throws(StoreError) {
+        // No event can follow the largest sequence: reported like any other start past the log's end.
+        guard sequence < Int64.max else {
+            throw StoreError.corrupt("event \(sequence) is missing or has no valid hash")
+        }
         expected = sequence + 1
         guard sequence > 0 else { previous = .zero; return }
         let statement = try connection.prepare("SELECT hash FROM events WHERE sequence = ?1")

@@ -60,6 +60,17 @@ public struct SnapshotRecord: Sendable, Equatable {
         sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,
         format: Int64, state: [UInt8]
     ) -> [UInt8] {
+        var hasher = checksumHasher(
+            sequence: sequence, chainHash: chainHash, businessDate: businessDate, createdAt: createdAt,
+            format: format, stateCount: state.count)
+        state.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalize().bytes
+    }
+
+    /// The checksum's hasher fed with everything before the state's bytes, which the caller feeds.
+    static func checksumHasher(
+        sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64, format: Int64, stateCount: Int
+    ) -> SHA256 {
         var hasher = SHA256()
         var header: [UInt8] = Array("SLSNAP1".utf8)
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { header += $0 } }
@@ -69,10 +80,9 @@ public struct SnapshotRecord: Sendable, Equatable {
         put(businessDate)
         put(createdAt)
         put(format)
-        put(UInt64(state.count))
+        put(UInt64(stateCount))
         header.withUnsafeBytes { hasher.update($0) }
-        state.withUnsafeBytes { hasher.update($0) }
-        return hasher.finalize().bytes
+        return hasher
     }
 
     /// True when the stored checksum is present and matches the row (read with its state).
@@ -149,23 +159,6 @@ extension EventStore {
         var records: [SnapshotRecord] = []
         while try statement.step() { records.append(EventStore.readSnapshot(statement, withState: false)) }
         return records
-    }
-
-    /// Every snapshot whose stored checksum is missing or does not match its row, read one at a time (a
-    /// snapshot can be tens of megabytes). `damaged` is false only for a missing checksum in a ledger
-    /// from before the checksum migration opened read-only; since then every row has one, so a row
-    /// without one is damaged too.
-    public func checkSnapshotChecksums() throws(StoreError) -> [(sequence: Int64, damaged: Bool)] {
-        var found: [(sequence: Int64, damaged: Bool)] = []
-        for listed in try snapshots() {
-            guard let record = try snapshot(sequence: listed.sequence) else { continue }
-            if record.checksum == nil {
-                found.append((record.sequence, schemaVersion >= SnapshotSchema.checksumVersion))
-            } else if !record.checksumMatches {
-                found.append((record.sequence, true))
-            }
-        }
-        return found
     }
 
     /// Deletes every snapshot; returns how many there were.

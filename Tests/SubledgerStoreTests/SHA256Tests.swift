@@ -59,27 +59,4 @@ import Testing
         #expect(SHA256.Digest([1, 2, 3]) == nil)
         #expect(SHA256.Digest.zero.bytes == [UInt8](repeating: 0, count: 32))
     }
-
-    /// The CPU's SHA instructions (when it has them) and the portable code give the same states.
-    @Test func hardwareAndPortableCompressionAgree() {
-        var generator = SystemRandomNumberGenerator()
-        for blocks in [1, 2, 3, 7, 16] {
-            let bytes = (0..<(64 * blocks)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            var hardware = SHA256.State(), portable = SHA256.State()
-            bytes.withUnsafeBytes { buffer in
-                SHA256.compress(&hardware, buffer.baseAddress!, blocks: blocks)
-                SHA256.portableCompress(&portable, buffer.baseAddress!, blocks: blocks)
-            }
-            #expect(
-                [
-                    hardware.h0, hardware.h1, hardware.h2, hardware.h3, hardware.h4, hardware.h5, hardware.h6,
-                    hardware.h7,
-                ]
-                    == [
-                        portable.h0, portable.h1, portable.h2, portable.h3, portable.h4, portable.h5, portable.h6,
-                        portable.h7,
-                    ],
-                "\(blocks) blocks, hardware: \(SHA256.hasHardwareCompression)")
-        }
-    }
 }

@@ -7,7 +7,7 @@ enum Layering {
         "SubledgerCore": [],
         "SubledgerCodec": [],
         // Dispatch and Synchronization run the parallel chain check; both ship with the toolchain.
-        "SubledgerStore": platform.union(["CSQLite", "CSHA256", "SubledgerCore", "Dispatch", "Synchronization"]),
+        "SubledgerStore": platform.union(["CSQLite", "CLibCrypto", "SubledgerCore", "Dispatch", "Synchronization"]),
         // Dispatch runs the parallel replay.
         "Subledger": platform.union(["SubledgerCore", "SubledgerCodec", "SubledgerStore", "Dispatch"]),
         // The CLI sees the facade only (which re-exports Core and the codec), never the store.

@@ -27,9 +27,10 @@ enum Bench {
             case "--dir": dir = value
             case "--write-workload": workloadPath = value
             case "--replay-db": replayDB = value
+            case "--hash": HashBench.run(hashes: Int(value) ?? 1_000_000); return
             default:
                 print(
-                    "usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH]"
+                    "usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH] [--hash N]"
                 )
                 exit(2)
             }

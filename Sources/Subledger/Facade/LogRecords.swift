@@ -26,6 +26,29 @@ public struct CommandEntry: Sendable, Equatable {
     }
 }
 
+extension EventRow {
+    /// The events `sequence + 1 ... sequence + limit` (to the end when nil), decoded; the hash chain is
+    /// checked along the read from event `sequence`'s stored hash.
+    static func read(_ store: EventStore, after sequence: Int64, limit: Int?) throws -> [EventRow] {
+        var rows: [EventRow] = []
+        // Clamped: `--after` near Int64.max with any limit must read nothing, not overflow.
+        let last = limit.map { limit in
+            let (sum, overflow) = sequence.addingReportingOverflow(Int64(max(0, limit)))
+            return overflow ? Int64.max : sum
+        }
+        try LedgerError.sealing {
+            try store.forEachEvent(after: sequence, through: last) { stored in
+                let event: LedgerEvent
+                do throws(PayloadDecodingError) { event = try EventCatalog.decode(stored.envelope) } catch {
+                    throw LedgerError.corruptEvent(sequence: stored.sequence, message: error.description)
+                }
+                rows.append(EventRow(stored: stored, event: event))
+            }
+        }
+        return rows
+    }
+}
+
 /// The outcome of re-checking the hash chain.
 public enum ChainReport: Sendable, Equatable {
     /// Every hash matches; `lastHash` is the newest event's chain hash.

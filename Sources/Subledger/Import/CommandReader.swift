@@ -59,6 +59,22 @@ public enum CommandReader {
         _ bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil,
         _ body: (LedgerCommand, _ line: Int) throws -> Void
     ) throws {
+        try forEachJSONLine(bytes, progress: progress, pipelinedFrom: pipelineBytes, body)
+    }
+
+    /// From this size on, the lines are read on a second thread (`JSONLinePipeline`) while `body` runs:
+    /// a file of a few thousand lines is done before a thread would pay.
+    static let pipelineBytes = 1 << 20
+
+    /// `forEachJSONLine`, pipelined for a text of `pipelinedFrom` bytes or more.
+    static func forEachJSONLine(
+        _ bytes: [UInt8], progress: ((Int, Int) -> Void)?, pipelinedFrom threshold: Int,
+        _ body: (LedgerCommand, _ line: Int) throws -> Void
+    ) throws {
+        if bytes.count >= threshold {
+            try bytes.withUnsafeBytes { try JSONLinePipeline.forEach($0, progress: progress, body) }
+            return
+        }
         try bytes.withUnsafeBytes { buffer in
             var start = 0, line = 0
             while start < buffer.count {

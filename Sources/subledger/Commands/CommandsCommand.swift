@@ -20,7 +20,7 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let records = try database.open().commands()
+        let records = try database.openLog().commands()
         if output.json {
             JSONOut.print([
                 "commands": .array(

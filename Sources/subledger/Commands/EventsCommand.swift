@@ -26,7 +26,7 @@ struct EventsCommand: ParsableCommand, JSONOutputting {
     }
 
     func run() throws {
-        let rows = try database.open().events(after: after, limit: limit)
+        let rows = try database.openLog().events(after: after, limit: limit)
         if output.json {
             JSONOut.print(["events": .array(rows.map(EventView.json))])
         } else {

@@ -1,0 +1,122 @@
+// A long JSON Lines import read on a second thread: one thread parses and decodes the lines into
+// commands (JSON, field checks, `CommandDecoder`: 17% of an import's CPU) while the caller's thread
+// decides, folds and appends them, a few thousand lines behind. The caller sees exactly what the
+// sequential reader gives: the same commands with their lines, in order, and the same first failure (a
+// line the reader refuses is reported only once every line before it went through the caller's body,
+// which may fail first). At most `slots` chunks are in flight, so memory stays flat.
+
+import Dispatch
+import SubledgerCore
+
+final class JSONLinePipeline: @unchecked Sendable {
+    /// Lines per chunk: small enough to start the caller at once, large enough to make the handover rare.
+    static let chunkLines = 2_048
+    static let slots = 4
+
+    struct Chunk {
+        var commands: [(command: LedgerCommand, line: Int)] = []
+        /// The line the reader refused, after the chunk's commands; nothing follows it.
+        var failure: Rejection?
+        var isLast = false
+        /// The last line in the chunk and the byte offset of its end (for the progress line).
+        var lastLine = 0
+        var endOffset = 0
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    // Slot i % slots holds chunk i. The semaphores order every access: the reader writes a slot only after
+    // `free` says the caller is done with it, the caller reads it only after `filled` says it is written.
+    private let ring: UnsafeMutablePointer<Chunk?>
+    private let filled = DispatchSemaphore(value: 0)
+    private let free = DispatchSemaphore(value: JSONLinePipeline.slots)
+    private let cancelled = DispatchSemaphore(value: 0)
+    private let finished = DispatchGroup()
+
+    /// `bytes` must stay valid until `stop` returns.
+    private init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+        ring = .allocate(capacity: Self.slots)
+        ring.initialize(repeating: nil, count: Self.slots)
+    }
+
+    deinit {
+        ring.deinitialize(count: Self.slots)
+        ring.deallocate()
+    }
+
+    /// Calls `body` with each command of `bytes` in order, as `CommandReader.forEachJSONLine` does.
+    static func forEach(
+        _ bytes: UnsafeRawBufferPointer, progress: ((Int, Int) -> Void)?,
+        _ body: (LedgerCommand, _ line: Int) throws -> Void
+    ) throws {
+        let pipeline = JSONLinePipeline(bytes)
+        pipeline.finished.enter()
+        DispatchQueue.global().async { [pipeline] in
+            defer { pipeline.finished.leave() }
+            pipeline.read()
+        }
+        defer { pipeline.stop() }
+        var slot = 0
+        while true {
+            pipeline.filled.wait()
+            let chunk = pipeline.ring[slot].take()!
+            pipeline.free.signal()
+            slot = (slot + 1) % slots
+            for entry in chunk.commands { try body(entry.command, entry.line) }
+            if let failure = chunk.failure { throw failure }
+            if let progress, chunk.lastLine > 0, chunk.lastLine % 16_384 == 0 { progress(chunk.endOffset, bytes.count) }
+            if chunk.isLast { break }
+        }
+        progress?(bytes.count, bytes.count)
+    }
+
+    /// Tells the reader to stop (the caller is done, maybe early) and waits for it.
+    private func stop() {
+        cancelled.signal()
+        free.signal()  // wakes the reader if it waits for a slot
+        finished.wait()
+    }
+
+    /// The reader's side: the lines in chunks, until the end, a refused line or `stop`.
+    private func read() {
+        var start = 0, line = 0, slot = 0
+        var chunk = Chunk()
+        func publish() -> Bool {
+            free.wait()
+            if cancelled.wait(timeout: .now()) == .success { return false }
+            ring[slot] = chunk
+            filled.signal()
+            slot = (slot + 1) % Self.slots
+            chunk = Chunk()
+            return true
+        }
+        while start < bytes.count {
+            line += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            chunk.lastLine = line
+            chunk.endOffset = end
+            do throws(Rejection) {
+                guard end - start <= ImportTextCheck.maximumLineBytes else {
+                    throw ImportTextCheck.lineTooLong(line: line)
+                }
+                var stop = end
+                if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<stop])
+                if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                    chunk.commands.append((try CommandReader.command(jsonLine: slice, line: line), line))
+                }
+            } catch {
+                chunk.failure = error
+                _ = publish()
+                return
+            }
+            start = end + 1
+            if line % Self.chunkLines == 0 && start < bytes.count {
+                guard publish() else { return }
+            }
+        }
+        chunk.isLast = true
+        _ = publish()
+    }
+}
