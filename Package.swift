@@ -37,7 +37,9 @@ let package = Package(
         .executableTarget(
             name: "subledger-bench",
             dependencies: ["Subledger", "SubledgerCore", "SubledgerStore", "CSQLite"],
-            path: "tools/bench"
+            path: "tools/bench",
+            // The shell harness beside the Swift bench (old and new binaries side by side).
+            exclude: ["commands.sh", "harness.sh", "year.sh", "year-workload.awk"]
         ),
         // Helpers the test targets share (temporary files, the binary as a child process, the kill loop);
         // no product depends on it.

@@ -85,7 +85,7 @@ struct ConcurrentWriterTests {
         for (label, id, expected) in [
             ("A", "import-A", children[0].expected), ("B", "import-B", children[1].expected),
             ("C", "import-C", children[2].expected),
-        ] + (1...6).map { ("Q\($0)", "post-\($0)", 1) } {
+        ] + (1...6).map({ ("Q\($0)", "post-\($0)", 1) }) {
             let record = byID[id]
             #expect(
                 record?["event_count"] as? Int == expected, "\(label): command record \(String(describing: record))")
