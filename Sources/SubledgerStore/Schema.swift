@@ -73,6 +73,9 @@ enum Schema {
         commandContentHash,
         // 4: each snapshot's checksum of its own row (Snapshots.swift); older rows stay NULL, untrusted.
         SnapshotSchema.checksumMigration,
+        // 5 (history's; "open" adds history_transactions as a migration of its own: the two are renumbered
+        // when merged, this one after it): the history tables and their views (History/HistorySchema.swift).
+        HistorySchema.migration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.

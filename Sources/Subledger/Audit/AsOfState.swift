@@ -9,7 +9,8 @@ public struct AsOfState: Sendable {
     public enum Origin: Sendable, Equatable {
         /// The ledger's live projection: nothing in the log is dated after `date`.
         case live
-        /// The log replayed from the store, skipping events dated after `date`.
+        /// The log replayed from the store, skipping events dated after `date` (from the period snapshot of
+        /// the latest close that stands for the date, when there is one).
         case replayed
     }
 
@@ -35,9 +36,12 @@ extension Ledger {
         if AsOfState.liveStateCovers(state, through: date) {
             return AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
         }
-        let outcome = try LedgerError.sealing {
-            try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
-        }
+        // From the latest close snapshot that stands for the date when there is one (AsOfFromClose.swift).
+        let outcome =
+            try stateFromCloseSnapshot(asOf: date)
+            ?? LedgerError.sealing {
+                try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
+            }
         return AsOfState(
             date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
             skipped: outcome.skipped)

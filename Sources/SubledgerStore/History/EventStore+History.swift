@@ -1,0 +1,121 @@
+// The history tables on the store: one write transaction per projection run, the reads as-of queries
+// need, and a comparison of the tables with a fresh projection in a scratch database.
+
+import CSQLite
+import SubledgerCore
+
+/// A close as the history keeps it.
+public struct HistoryClose: Sendable, Equatable {
+    public var sequence: Int64
+    public var day: LedgerDate
+    public var mode: String
+    public var reversedBy: Int64?
+    /// The latest business date of the events 1...sequence: a snapshot at this close stands for the state
+    /// as of any date on or after it.
+    public var latestDayThrough: Int32
+}
+
+extension EventStore {
+    /// True when the file has the history tables (a ledger opened read-only at an older schema has not).
+    public var hasHistoryTables: Bool {
+        (try? connection.scalarInt64(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history_watermark'")) == 1
+    }
+
+    /// The last event projected into the history tables (0 when none).
+    public func historyWatermark() throws(StoreError) -> Int64 {
+        try connection.scalarInt64("SELECT sequence FROM history_watermark WHERE name = 'events'") ?? 0
+    }
+
+    /// Runs `body` with a writer in ONE `BEGIN IMMEDIATE` transaction: its rows and the watermark land
+    /// together or not at all. `body` gets the watermark to project from and returns the new one.
+    /// With `fresh`, the tables are emptied first (a rebuild); `schema` names a scratch database instead
+    /// of `main` (a verification).
+    public func writeHistory(
+        fresh: Bool = false, schema: String = "main",
+        _ body: (HistoryWriter, _ from: Int64, _ latestDay: Int32) throws -> (through: Int64, latestDay: Int32)
+    ) throws -> Int {
+        try checkWritable()
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            if fresh {
+                for table in HistorySchema.tables { try connection.execute("DELETE FROM \(schema).\(table)") }
+            }
+            let writer = try HistoryWriter(connection, schema: schema)
+            let start = try writer.watermark()
+            let end = try body(writer, start.sequence, start.latestDay)
+            try writer.finish(through: end.through, latestDay: end.latestDay)
+            try connection.execute("COMMIT")
+            return writer.rowsWritten
+        } catch {
+            if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Rows per history table, in `HistorySchema.tables` order.
+    public func historyRowCounts(schema: String = "main") throws(StoreError) -> [(table: String, rows: Int64)] {
+        var counts: [(String, Int64)] = []
+        for table in HistorySchema.tables {
+            counts.append((table, try connection.scalarInt64("SELECT count(*) FROM \(schema).\(table)") ?? 0))
+        }
+        return counts
+    }
+
+    /// Each account's balance through `day` (inclusive), from the GL days.
+    public func historyBalances(through day: LedgerDate) throws(StoreError) -> [String: Money] {
+        let statement = try connection.prepare(
+            "SELECT account, sum(amount) FROM history_gl_days WHERE day <= ?1 GROUP BY account")
+        try statement.bind(Int64(day.yyyymmdd), at: 1)
+        var balances: [String: Money] = [:]
+        while try statement.step() { balances[statement.text(at: 0)] = Money(units: statement.int64(at: 1)) }
+        return balances
+    }
+
+    /// Every close and recalculation projected so far, oldest first.
+    public func historyCloses() throws(StoreError) -> [HistoryClose] {
+        let statement = try connection.prepare(
+            "SELECT close_sequence, day, mode, reversed_by, latest_day_through FROM history_closes ORDER BY 1")
+        var closes: [HistoryClose] = []
+        while try statement.step() {
+            guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: statement.int64(at: 1))) else {
+                throw .corrupt("history_closes: a close with an invalid date; run `subledger rebuild`")
+            }
+            closes.append(
+                HistoryClose(
+                    sequence: statement.int64(at: 0), day: day, mode: statement.text(at: 2),
+                    reversedBy: statement.isNull(at: 3) ? nil : statement.int64(at: 3),
+                    latestDayThrough: Int32(truncatingIfNeeded: statement.int64(at: 4))))
+        }
+        return closes
+    }
+
+    /// Creates an in-memory scratch database `schema` holding empty history tables, for a fresh
+    /// projection to be compared with the stored one (`historyDifference`); `detachScratch` drops it.
+    public func attachScratch(_ schema: String) throws(StoreError) {
+        try connection.execute("ATTACH DATABASE ':memory:' AS \(schema)")
+        try connection.execute(HistorySchema.tables(in: schema))
+    }
+
+    public func detachScratch(_ schema: String) {
+        try? connection.execute("DETACH DATABASE \(schema)")
+    }
+
+    /// The first row in which a history table differs from the same table in `schema`, in words, or nil.
+    public func historyDifference(from schema: String) throws(StoreError) -> String? {
+        for table in HistorySchema.tables {
+            for (left, right, side) in [("main", schema, "stored"), (schema, "main", "fresh")] {
+                let statement = try connection.prepare(
+                    "SELECT * FROM \(left).\(table) EXCEPT SELECT * FROM \(right).\(table) LIMIT 1")
+                guard try statement.step() else { continue }
+                var cells: [String] = []
+                for column in 0..<sqlite3_column_count(statement.handle) {
+                    cells.append(statement.isNull(at: column) ? "NULL" : statement.text(at: column))
+                }
+                let other = side == "stored" ? "the fresh projection" : "the stored table"
+                return "\(table): \(side) row (\(cells.joined(separator: ", "))) is not in \(other)"
+            }
+        }
+        return nil
+    }
+}
