@@ -26,6 +26,8 @@ public struct AsOfState: Sendable {
     /// Events applied (replayed origin) or in the live state.
     public var eventCount: Int
     public var skipped: [SkippedEvent]
+    /// The close whose period snapshot the replay started from (nil: the live state, or event 1).
+    public var startedFromClose: Int64? = nil
 }
 
 extension Ledger {
@@ -37,11 +39,14 @@ extension Ledger {
             return AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
         }
         // From the latest close snapshot that stands for the date when there is one (AsOfFromClose.swift).
-        let outcome =
-            try stateFromCloseSnapshot(asOf: date)
-            ?? LedgerError.sealing {
-                try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
-            }
+        if let (outcome, close) = try stateFromCloseSnapshot(asOf: date) {
+            return AsOfState(
+                date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
+                skipped: outcome.skipped, startedFromClose: close)
+        }
+        let outcome = try LedgerError.sealing {
+            try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
+        }
         return AsOfState(
             date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
             skipped: outcome.skipped)

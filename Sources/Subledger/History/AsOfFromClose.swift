@@ -13,9 +13,9 @@ import SubledgerCore
 internal import SubledgerStore
 
 extension Ledger {
-    /// The state as of `date` from the latest usable close snapshot plus the log after it, or nil when no
-    /// close snapshot can stand for the date.
-    func stateFromCloseSnapshot(asOf date: LedgerDate) throws -> ReplayOutcome? {
+    /// The state as of `date` from the latest usable close snapshot plus the log after it, with that
+    /// close's sequence; nil when no close snapshot can stand for the date.
+    func stateFromCloseSnapshot(asOf date: LedgerDate) throws -> (ReplayOutcome, Int64)? {
         guard try historyIsCurrent() else { return nil }
         let closes = try storeCall { () throws(StoreError) in try store.historyCloses() }
         let last = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
@@ -27,7 +27,8 @@ extension Ledger {
                 let record = try storeCall({ () throws(StoreError) in try store.snapshot(sequence: close.sequence) }),
                 let state = try SnapshotLoader.unusableReason(record, store, tail: last - close.sequence).state
             else { continue }
-            return try Replay.foldTail(store, onto: state, after: close.sequence, through: last, asOf: date)
+            let outcome = try Replay.foldTail(store, onto: state, after: close.sequence, through: last, asOf: date)
+            return (outcome, close.sequence)
         }
         return nil
     }

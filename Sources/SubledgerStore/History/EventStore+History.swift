@@ -90,6 +90,19 @@ extension EventStore {
         return closes
     }
 
+    /// The rows of a query as text (NULL as nil), for the tests and tools that read the views.
+    package func textRows(_ sql: String) throws(StoreError) -> [[String?]] {
+        let statement = try connection.prepare(sql)
+        var rows: [[String?]] = []
+        while try statement.step() {
+            rows.append(
+                (0..<sqlite3_column_count(statement.handle)).map {
+                    statement.isNull(at: $0) ? nil : statement.text(at: $0)
+                })
+        }
+        return rows
+    }
+
     /// Creates an in-memory scratch database `schema` holding empty history tables, for a fresh
     /// projection to be compared with the stored one (`historyDifference`); `detachScratch` drops it.
     public func attachScratch(_ schema: String) throws(StoreError) {

@@ -11,38 +11,39 @@ public enum HistorySchema {
         "history_settlements", "history_onhand_at_close",
     ]
 
-    /// The migration: the tables in `main` and the views over them.
-    static let migration = tables(in: "main") + views
+    /// The migration: the tables in `main` and the views over them. `IF NOT EXISTS` throughout: a file
+    /// whose version was set back (by hand, or by a test standing in for an older build) migrates again.
+    static let migration = tables(in: "main") + "\n" + views
 
     /// The tables (with their indexes) in the attached schema `schema` (`main`, or a scratch database a
     /// verification fills to compare with).
     static func tables(in schema: String) -> String {
         """
-        CREATE TABLE \(schema).history_watermark(
+        CREATE TABLE IF NOT EXISTS \(schema).history_watermark(
             name TEXT PRIMARY KEY, sequence INTEGER NOT NULL, latest_day INTEGER NOT NULL) STRICT;
-        CREATE TABLE \(schema).history_gl_days(
+        CREATE TABLE IF NOT EXISTS \(schema).history_gl_days(
             account TEXT NOT NULL, day INTEGER NOT NULL, amount INTEGER NOT NULL,
             PRIMARY KEY(account, day)) STRICT, WITHOUT ROWID;
-        CREATE TABLE \(schema).history_voucher_lines(
+        CREATE TABLE IF NOT EXISTS \(schema).history_voucher_lines(
             sequence INTEGER NOT NULL, line INTEGER NOT NULL, event_type TEXT NOT NULL, tx TEXT NOT NULL,
             account TEXT NOT NULL, posting_type TEXT NOT NULL, amount INTEGER NOT NULL, day INTEGER NOT NULL,
             PRIMARY KEY(sequence, line)) STRICT, WITHOUT ROWID;
-        CREATE INDEX \(schema).history_voucher_lines_by_tx ON history_voucher_lines(tx);
-        CREATE INDEX \(schema).history_voucher_lines_by_account ON history_voucher_lines(account, day);
-        CREATE TABLE \(schema).history_closes(
+        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_tx ON history_voucher_lines(tx);
+        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_account ON history_voucher_lines(account, day);
+        CREATE TABLE IF NOT EXISTS \(schema).history_closes(
             close_sequence INTEGER PRIMARY KEY, day INTEGER NOT NULL, mode TEXT NOT NULL,
             reversed_by INTEGER, latest_day_through INTEGER NOT NULL) STRICT;
-        CREATE TABLE \(schema).history_settlements(
+        CREATE TABLE IF NOT EXISTS \(schema).history_settlements(
             entry INTEGER PRIMARY KEY, sequence INTEGER NOT NULL, close_sequence INTEGER NOT NULL,
             day INTEGER NOT NULL, mode TEXT NOT NULL, item TEXT NOT NULL, site TEXT NOT NULL,
             warehouse TEXT NOT NULL, batch TEXT NOT NULL, serial TEXT NOT NULL, kind TEXT NOT NULL,
             model TEXT NOT NULL, tx TEXT NOT NULL, counterpart TEXT NOT NULL, quantity INTEGER NOT NULL,
             settled_amount INTEGER NOT NULL, adjustment INTEGER NOT NULL, part INTEGER NOT NULL,
             issue_part INTEGER NOT NULL, physical INTEGER NOT NULL) STRICT;
-        CREATE INDEX \(schema).history_settlements_by_tx ON history_settlements(tx);
-        CREATE INDEX \(schema).history_settlements_by_counterpart ON history_settlements(counterpart);
-        CREATE INDEX \(schema).history_settlements_by_close ON history_settlements(close_sequence);
-        CREATE TABLE \(schema).history_onhand_at_close(
+        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_tx ON history_settlements(tx);
+        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_counterpart ON history_settlements(counterpart);
+        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_close ON history_settlements(close_sequence);
+        CREATE TABLE IF NOT EXISTS \(schema).history_onhand_at_close(
             close_sequence INTEGER NOT NULL, item TEXT NOT NULL, site TEXT NOT NULL, warehouse TEXT NOT NULL,
             batch TEXT NOT NULL, serial TEXT NOT NULL, financial_quantity INTEGER NOT NULL,
             financial_value INTEGER NOT NULL, physical_quantity INTEGER NOT NULL,
@@ -70,29 +71,29 @@ public enum HistorySchema {
     }
 
     static let views = """
-        CREATE VIEW gl_days_v AS
+        CREATE VIEW IF NOT EXISTS gl_days_v AS
             SELECT account, \(date("day")) AS day, \(money("amount")) AS amount
             FROM history_gl_days ORDER BY account, day;
-        CREATE VIEW trial_balance_v AS
+        CREATE VIEW IF NOT EXISTS trial_balance_v AS
             SELECT account, \(date("day")) AS through_day, \(money("balance")) AS balance FROM (
                 SELECT account, day, sum(amount) OVER (PARTITION BY account ORDER BY day) AS balance
                 FROM history_gl_days)
             ORDER BY account, through_day;
-        CREATE VIEW voucher_lines_v AS
+        CREATE VIEW IF NOT EXISTS voucher_lines_v AS
             SELECT sequence, line, \(date("day")) AS day, event_type, tx, posting_type, account,
                    \(money("amount")) AS amount
             FROM history_voucher_lines ORDER BY sequence, line;
-        CREATE VIEW settlements_v AS
+        CREATE VIEW IF NOT EXISTS settlements_v AS
             SELECT entry, sequence, close_sequence, \(date("day")) AS day, mode, item, site, warehouse, batch,
                    serial, kind, model, tx, counterpart, part, issue_part, \(quantity("quantity")) AS quantity,
                    \(money("settled_amount")) AS settled_amount, \(money("adjustment")) AS adjustment,
                    CASE physical WHEN 0 THEN 'no' ELSE 'yes' END AS physical
             FROM history_settlements ORDER BY entry;
-        CREATE VIEW closes_v AS
+        CREATE VIEW IF NOT EXISTS closes_v AS
             SELECT close_sequence, \(date("day")) AS day, mode, reversed_by,
                    CASE WHEN reversed_by IS NULL THEN 'yes' ELSE 'no' END AS in_force
             FROM history_closes ORDER BY close_sequence;
-        CREATE VIEW onhand_at_close_v AS
+        CREATE VIEW IF NOT EXISTS onhand_at_close_v AS
             SELECT o.close_sequence, \(date("c.day")) AS close_day, c.mode, o.item, o.site, o.warehouse, o.batch,
                    o.serial, \(quantity("o.financial_quantity")) AS financial_quantity,
                    \(money("o.financial_value")) AS financial_value,
@@ -104,13 +105,13 @@ public enum HistorySchema {
                    END AS average_unit_cost
             FROM history_onhand_at_close o JOIN history_closes c USING (close_sequence)
             ORDER BY o.close_sequence, o.item, o.site, o.warehouse, o.batch, o.serial;
-        CREATE VIEW onhand_v AS
+        CREATE VIEW IF NOT EXISTS onhand_v AS
             SELECT v.* FROM onhand_at_close_v v
             WHERE v.close_sequence = (SELECT max(c.close_sequence) FROM history_closes c
                                       WHERE c.mode = 'close' AND c.reversed_by IS NULL
                                         AND EXISTS (SELECT 1 FROM history_onhand_at_close o
                                                     WHERE o.close_sequence = c.close_sequence));
-        CREATE VIEW history_watermark_v AS
+        CREATE VIEW IF NOT EXISTS history_watermark_v AS
             SELECT name, sequence, (SELECT max(sequence) FROM events) AS last_event,
                    (SELECT max(sequence) FROM events) - sequence AS events_behind
             FROM history_watermark;

@@ -75,8 +75,8 @@ public final class HistoryWriter {
         markReversed = try connection.prepare(
             "UPDATE \(schema).history_closes SET reversed_by = ?2 WHERE close_sequence = ?1")
         insertOnHand = try connection.prepare(
-            "INSERT OR REPLACE INTO \(schema).history_onhand_at_close VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        )
+            "INSERT OR REPLACE INTO \(schema).history_onhand_at_close "
+                + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
     }
 
     /// The watermark the run starts from: the last event projected and the latest business date through it.
