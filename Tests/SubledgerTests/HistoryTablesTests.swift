@@ -70,6 +70,13 @@ struct HistoryTablesTests {
                     + "ORDER BY item, site, warehouse, batch, serial")
             #expect(rows == pools, "seed \(seed) close \(close.sequence)")
         }
+        // Vouchers read from the voucher lines are the ones decoded from the log.
+        #expect(try ledger.historicalVouchers() == ledger.vouchers())
+        for reference in ["F"] + state.transactions.keys.sorted().prefix(6) {
+            #expect(try ledger.historicalVouchers(reference: reference) == ledger.vouchers(reference: reference))
+        }
+        let mid = LedgerDate("2026-02-10")!
+        #expect(try ledger.historicalVouchers(asOf: mid) == ledger.vouchers(asOf: mid))
         // Closes: in force or reversed as the projection says.
         let closes = try ledger.store.historyCloses()
         #expect(closes.map(\.sequence) == state.closes.map(\.sequence))

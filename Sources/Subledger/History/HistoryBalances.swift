@@ -27,3 +27,27 @@ extension Ledger {
         return { stored[$0] ?? .zero }
     }
 }
+
+extension Ledger {
+    /// `vouchers` from the history's voucher lines (an index by reference) when they hold the whole log,
+    /// else from a decoding pass over the log: the same rows either way.
+    public func historicalVouchers(
+        reference: String? = nil, asOf date: LedgerDate = .distantFuture
+    ) throws -> [VoucherRow] {
+        try catchUp()
+        guard try historyIsCurrent() else { return try vouchers(reference: reference, asOf: date) }
+        if let reference, state.items[reference] == nil { try requireKnown(transaction: reference) }
+        var rows: [VoucherRow] = []
+        try LedgerError.sealing {
+            try store.historyVoucherLines(reference: reference, through: date) { sequence, day, type, tx, line in
+                if rows.last?.sequence == sequence {
+                    rows[rows.count - 1].lines.append(line)
+                } else {
+                    rows.append(
+                        VoucherRow(sequence: sequence, date: day, eventType: type, reference: tx, lines: [line]))
+                }
+            }
+        }
+        return rows
+    }
+}

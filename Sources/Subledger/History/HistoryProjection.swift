@@ -14,16 +14,13 @@ struct HistoryProjection {
 
     init(latestDay: Int32) { self.latestDay = latestDay }
 
-    mutating func add(
-        _ event: LedgerEvent, sequence: Int64, date: LedgerDate, type: String, to writer: HistoryWriter
-    ) throws {
+    mutating func add(_ event: LedgerEvent, sequence: Int64, date: LedgerDate, to writer: HistoryWriter) throws {
         latestDay = max(latestDay, date.yyyymmdd)
         let lines = event.lines
         if !lines.isEmpty {
             let reference = EventRendering.reference(event)
             for (index, line) in lines.enumerated() {
-                try writer.voucherLine(
-                    sequence: sequence, line: index + 1, eventType: type, reference: reference, line, day: date)
+                try writer.voucherLine(sequence: sequence, line: index + 1, reference: reference, line, day: date)
             }
         }
         switch event {

@@ -94,13 +94,12 @@ enum HistoryTables {
         guard try call({ () throws(StoreError) in try store.historyWatermark() }) < last else { return 0 }
         var projected: Int64 = 0
         _ = try LedgerError.sealing {
-            try store.writeHistory { writer, from, latestDay in
+            try store.writeHistory(through: last) { writer, from, latestDay in
                 var projection = HistoryProjection(latestDay: latestDay)
                 if from < last {
                     try store.scanThrough(after: from, last) { view in
                         let event = try Replay.decode(view)
-                        try projection.add(
-                            event, sequence: view.sequence, date: view.date, type: view.typeName, to: writer)
+                        try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
                     }
                 }
                 projected = last - from
@@ -161,7 +160,7 @@ enum HistoryTables {
             try store.scanThrough(after: 0, last) { view in
                 let event = try Replay.decode(view)
                 try Replay.apply(event, view, to: &state)
-                try projection.add(event, sequence: view.sequence, date: view.date, type: view.typeName, to: writer)
+                try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
                 if case .closePosted(let posted) = event, posted.mode != .reversal {
                     try writer.onHand(closeSequence: view.sequence, HistoryProjection.onHand(state))
                 }

@@ -32,7 +32,7 @@ extension EventStore {
     /// With `fresh`, the tables are emptied first (a rebuild); `schema` names a scratch database instead
     /// of `main` (a verification).
     public func writeHistory(
-        fresh: Bool = false, schema: String = "main",
+        fresh: Bool = false, schema: String = "main", through last: Int64? = nil,
         _ body: (HistoryWriter, _ from: Int64, _ latestDay: Int32) throws -> (through: Int64, latestDay: Int32)
     ) throws -> Int {
         try checkWritable()
@@ -43,14 +43,24 @@ extension EventStore {
             }
             let writer = try HistoryWriter(connection, schema: schema)
             let start = try writer.watermark()
+            let bulk = fresh || (last.map { $0 - start.sequence > EventStore.bulkHistoryRun } ?? false)
+            if bulk { try dropHistoryIndexes(schema) }
             let end = try body(writer, start.sequence, start.latestDay)
             try writer.finish(through: end.through, latestDay: end.latestDay)
+            if bulk { try connection.execute(HistorySchema.tables(in: schema)) }  // the indexes, sorted once
             try connection.execute("COMMIT")
             return writer.rowsWritten
         } catch {
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Events from which a projection run drops the secondary indexes and builds them again at its end.
+    static let bulkHistoryRun: Int64 = 100_000
+
+    private func dropHistoryIndexes(_ schema: String) throws(StoreError) {
+        for index in HistorySchema.indexes { try connection.execute("DROP INDEX IF EXISTS \(schema).\(index)") }
     }
 
     /// Rows per history table, in `HistorySchema.tables` order.
@@ -70,6 +80,33 @@ extension EventStore {
         var balances: [String: Money] = [:]
         while try statement.step() { balances[statement.text(at: 0)] = Money(units: statement.int64(at: 1)) }
         return balances
+    }
+
+    /// The voucher lines of every event dated through `day`, of one reference (`tx`) or all, in log order;
+    /// `body` gets the sequence, date, event type, reference and the line.
+    public func historyVoucherLines(
+        reference: String?, through day: LedgerDate,
+        _ body: (Int64, LedgerDate, String, String, VoucherLine) throws -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            """
+            SELECT l.sequence, l.day, e.type, l.tx, l.posting_type, l.account, l.amount
+            FROM history_voucher_lines l JOIN events e ON e.sequence = l.sequence
+            WHERE l.day <= ?1 AND (?2 IS NULL OR l.tx = ?2) ORDER BY l.sequence, l.line
+            """)
+        try statement.bind(Int64(day.yyyymmdd), at: 1)
+        if let reference { try statement.bind(reference, at: 2) } else { try statement.bindNull(at: 2) }
+        while try statement.step() {
+            let sequence = statement.int64(at: 0)
+            guard let date = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: statement.int64(at: 1))),
+                let postingType = PostingType(rawValue: statement.text(at: 4))
+            else {
+                throw StoreError.corrupt(
+                    "history_voucher_lines: the line of event \(sequence) cannot be read; run `subledger rebuild`")
+            }
+            let line = VoucherLine(postingType, statement.text(at: 5), Money(units: statement.int64(at: 6)))
+            try body(sequence, date, statement.text(at: 2), statement.text(at: 3), line)
+        }
     }
 
     /// Every close and recalculation projected so far, oldest first.

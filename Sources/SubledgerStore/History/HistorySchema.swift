@@ -11,6 +11,13 @@ public enum HistorySchema {
         "history_settlements", "history_onhand_at_close",
     ]
 
+    /// The secondary indexes: a large run drops them and builds them again at its end (sorting once is
+    /// several times cheaper than inserting millions of keys in random order into a B-tree).
+    static let indexes = [
+        "history_voucher_lines_by_tx", "history_voucher_lines_by_account", "history_settlements_by_tx",
+        "history_settlements_by_counterpart", "history_settlements_by_close",
+    ]
+
     /// The migration: the tables in `main` and the views over them. `IF NOT EXISTS` throughout: a file
     /// whose version was set back (by hand, or by a test standing in for an older build) migrates again.
     static let migration = tables(in: "main") + "\n" + views
@@ -25,7 +32,7 @@ public enum HistorySchema {
             account TEXT NOT NULL, day INTEGER NOT NULL, amount INTEGER NOT NULL,
             PRIMARY KEY(account, day)) STRICT, WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS \(schema).history_voucher_lines(
-            sequence INTEGER NOT NULL, line INTEGER NOT NULL, event_type TEXT NOT NULL, tx TEXT NOT NULL,
+            sequence INTEGER NOT NULL, line INTEGER NOT NULL, tx TEXT NOT NULL,
             account TEXT NOT NULL, posting_type TEXT NOT NULL, amount INTEGER NOT NULL, day INTEGER NOT NULL,
             PRIMARY KEY(sequence, line)) STRICT, WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_tx ON history_voucher_lines(tx);
@@ -80,9 +87,9 @@ public enum HistorySchema {
                 FROM history_gl_days)
             ORDER BY account, through_day;
         CREATE VIEW IF NOT EXISTS voucher_lines_v AS
-            SELECT sequence, line, \(date("day")) AS day, event_type, tx, posting_type, account,
-                   \(money("amount")) AS amount
-            FROM history_voucher_lines ORDER BY sequence, line;
+            SELECT l.sequence, l.line, \(date("l.day")) AS day, e.type AS event_type, l.tx, l.posting_type,
+                   l.account, \(money("l.amount")) AS amount
+            FROM history_voucher_lines l JOIN events e ON e.sequence = l.sequence ORDER BY l.sequence, l.line;
         CREATE VIEW IF NOT EXISTS settlements_v AS
             SELECT entry, sequence, close_sequence, \(date("day")) AS day, mode, item, site, warehouse, batch,
                    serial, kind, model, tx, counterpart, part, issue_part, \(quantity("quantity")) AS quantity,

@@ -64,7 +64,7 @@ public final class HistoryWriter {
         self.connection = connection
         self.schema = schema
         insertLine = try connection.prepare(
-            "INSERT INTO \(schema).history_voucher_lines VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+            "INSERT INTO \(schema).history_voucher_lines VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         insertSettlement = try connection.prepare(
             """
             INSERT INTO \(schema).history_settlements VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
@@ -88,17 +88,16 @@ public final class HistoryWriter {
     }
 
     public func voucherLine(
-        sequence: Int64, line: Int, eventType: String, reference: String, _ voucher: VoucherLine, day: LedgerDate
+        sequence: Int64, line: Int, reference: String, _ voucher: VoucherLine, day: LedgerDate
     ) throws(StoreError) {
         defer { insertLine.reset() }
         try insertLine.bind(sequence, at: 1)
         try insertLine.bind(Int64(line), at: 2)
-        try insertLine.bind(eventType, at: 3)
-        try insertLine.bind(reference, at: 4)
-        try insertLine.bind(voucher.account, at: 5)
-        try insertLine.bind(voucher.postingType.rawValue, at: 6)
-        try insertLine.bind(voucher.amount.units, at: 7)
-        try insertLine.bind(Int64(day.yyyymmdd), at: 8)
+        try insertLine.bind(reference, at: 3)
+        try insertLine.bind(voucher.account, at: 4)
+        try insertLine.bind(voucher.postingType.rawValue, at: 5)
+        try insertLine.bind(voucher.amount.units, at: 6)
+        try insertLine.bind(Int64(day.yyyymmdd), at: 7)
         try insertLine.run()
         rowsWritten += 1
         // A day's net is the difference of two in-range balances (DR-17): it cannot overflow.
