@@ -14,6 +14,9 @@ struct HistoryProjection {
 
     init(latestDay: Int32) { self.latestDay = latestDay }
 
+    /// True when no settlement entry waits for its close: a run may end here.
+    var isSettled: Bool { waiting.isEmpty }
+
     mutating func add(_ event: LedgerEvent, sequence: Int64, date: LedgerDate, to writer: HistoryWriter) throws {
         latestDay = max(latestDay, date.yyyymmdd)
         let lines = event.lines

@@ -86,27 +86,42 @@ enum HistoryTables {
         do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
     }
 
-    /// The events after the watermark, projected in one transaction; returns how many.
+    /// Events per transaction of an incremental run: each commits and moves the watermark, so a writer
+    /// waiting for the lock (a post during the projection after a large close) waits about a second,
+    /// never the whole run (the busy timeout is 10 s).
+    static let chunk: Int64 = 100_000
+
+    /// The events after the watermark, projected in transactions of about `chunk` events; returns how many.
+    /// A chunk ends only where no settlement entry waits for its close, so none is ever left behind.
     @discardableResult
-    static func project(_ store: EventStore) throws -> Int64 {
+    static func project(_ store: EventStore, chunk: Int64 = chunk) throws -> Int64 {
         guard !store.isReadOnly, store.hasHistoryTables else { return 0 }
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
-        guard try call({ () throws(StoreError) in try store.historyWatermark() }) < last else { return 0 }
-        var projected: Int64 = 0
-        _ = try LedgerError.sealing {
-            try store.writeHistory(through: last) { writer, from, latestDay in
-                var projection = HistoryProjection(latestDay: latestDay)
-                if from < last {
-                    try store.scanThrough(after: from, last) { view in
-                        let event = try Replay.decode(view)
-                        try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+        let start = try call { () throws(StoreError) in try store.historyWatermark() }
+        var watermark = start
+        while watermark < last {
+            _ = try LedgerError.sealing {
+                try store.writeHistory { writer, from, latestDay in
+                    guard from < last else {  // another process projected meanwhile
+                        watermark = max(from, last)
+                        return (from, latestDay)
                     }
+                    var projection = HistoryProjection(latestDay: latestDay)
+                    var end = from
+                    repeat {
+                        let next = min(end + (end == from ? chunk : min(chunk, 1_000)), last)
+                        try store.scanThrough(after: end, next) { view in
+                            let event = try Replay.decode(view)
+                            try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+                        }
+                        end = next
+                    } while !projection.isSettled && end < last
+                    watermark = end
+                    return (end, projection.latestDay)
                 }
-                projected = last - from
-                return (last, projection.latestDay)
             }
         }
-        return projected
+        return last - start
     }
 
     /// Drops every history table's rows and projects the whole log again, in ONE transaction; the on-hand
@@ -156,6 +171,7 @@ enum HistoryTables {
     ) throws -> (through: Int64, latestDay: Int32) {
         var projection = HistoryProjection(latestDay: 0)
         var state = LedgerState()
+        state.reserveCapacity(transactions: Int(last))
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in
                 let event = try Replay.decode(view)

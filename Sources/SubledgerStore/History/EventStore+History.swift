@@ -29,10 +29,11 @@ extension EventStore {
 
     /// Runs `body` with a writer in ONE `BEGIN IMMEDIATE` transaction: its rows and the watermark land
     /// together or not at all. `body` gets the watermark to project from and returns the new one.
-    /// With `fresh`, the tables are emptied first (a rebuild); `schema` names a scratch database instead
+    /// With `fresh`, the tables are emptied first (a rebuild; the secondary indexes are dropped and built
+    /// again at the end, sorting once); `schema` names a scratch database instead
     /// of `main` (a verification).
     public func writeHistory(
-        fresh: Bool = false, schema: String = "main", through last: Int64? = nil,
+        fresh: Bool = false, schema: String = "main",
         _ body: (HistoryWriter, _ from: Int64, _ latestDay: Int32) throws -> (through: Int64, latestDay: Int32)
     ) throws -> Int {
         try checkWritable()
@@ -43,11 +44,10 @@ extension EventStore {
             }
             let writer = try HistoryWriter(connection, schema: schema)
             let start = try writer.watermark()
-            let bulk = fresh || (last.map { $0 - start.sequence > EventStore.bulkHistoryRun } ?? false)
-            if bulk { try dropHistoryIndexes(schema) }
+            if fresh { try dropHistoryIndexes(schema) }
             let end = try body(writer, start.sequence, start.latestDay)
             try writer.finish(through: end.through, latestDay: end.latestDay)
-            if bulk { try connection.execute(HistorySchema.tables(in: schema)) }  // the indexes, sorted once
+            if fresh { try connection.execute(HistorySchema.tables(in: schema)) }  // the indexes, sorted once
             try connection.execute("COMMIT")
             return writer.rowsWritten
         } catch {
@@ -55,9 +55,6 @@ extension EventStore {
             throw error
         }
     }
-
-    /// Events from which a projection run drops the secondary indexes and builds them again at its end.
-    static let bulkHistoryRun: Int64 = 100_000
 
     private func dropHistoryIndexes(_ schema: String) throws(StoreError) {
         for index in HistorySchema.indexes { try connection.execute("DROP INDEX IF EXISTS \(schema).\(index)") }
@@ -140,10 +137,11 @@ extension EventStore {
         return rows
     }
 
-    /// Creates an in-memory scratch database `schema` holding empty history tables, for a fresh
-    /// projection to be compared with the stored one (`historyDifference`); `detachScratch` drops it.
+    /// Creates a scratch database `schema` holding empty history tables, for a fresh projection to be
+    /// compared with the stored one (`historyDifference`); `detachScratch` drops it. It is a temporary
+    /// file SQLite deletes when it is detached (not memory: a million events' lines are hundreds of MB).
     public func attachScratch(_ schema: String) throws(StoreError) {
-        try connection.execute("ATTACH DATABASE ':memory:' AS \(schema)")
+        try connection.execute("ATTACH DATABASE '' AS \(schema)")
         try connection.execute(HistorySchema.tables(in: schema))
     }
 
@@ -152,20 +150,27 @@ extension EventStore {
     }
 
     /// The first row in which a history table differs from the same table in `schema`, in words, or nil.
+    /// Both sides are read in key order and compared row by row: one pass, no temporary index.
     public func historyDifference(from schema: String) throws(StoreError) -> String? {
-        for table in HistorySchema.tables {
-            for (left, right, side) in [("main", schema, "stored"), (schema, "main", "fresh")] {
-                let statement = try connection.prepare(
-                    "SELECT * FROM \(left).\(table) EXCEPT SELECT * FROM \(right).\(table) LIMIT 1")
-                guard try statement.step() else { continue }
-                var cells: [String] = []
-                for column in 0..<sqlite3_column_count(statement.handle) {
-                    cells.append(statement.isNull(at: column) ? "NULL" : statement.text(at: column))
+        for (table, key) in HistorySchema.keys {
+            let stored = try connection.prepare("SELECT * FROM main.\(table) ORDER BY \(key)")
+            let fresh = try connection.prepare("SELECT * FROM \(schema).\(table) ORDER BY \(key)")
+            while true {
+                let left = try stored.step() ? EventStore.cells(stored) : nil
+                let right = try fresh.step() ? EventStore.cells(fresh) : nil
+                if left == right {
+                    if left == nil { break }
+                    continue
                 }
-                let other = side == "stored" ? "the fresh projection" : "the stored table"
-                return "\(table): \(side) row (\(cells.joined(separator: ", "))) is not in \(other)"
+                let storedRow = left.map { "(\($0.joined(separator: ", ")))" } ?? "no row"
+                let freshRow = right.map { "(\($0.joined(separator: ", ")))" } ?? "no row"
+                return "\(table): stored \(storedRow) vs fresh \(freshRow)"
             }
         }
         return nil
+    }
+
+    private static func cells(_ statement: Statement) -> [String] {
+        (0..<sqlite3_column_count(statement.handle)).map { statement.isNull(at: $0) ? "NULL" : statement.text(at: $0) }
     }
 }

@@ -11,8 +11,15 @@ public enum HistorySchema {
         "history_settlements", "history_onhand_at_close",
     ]
 
-    /// The secondary indexes: a large run drops them and builds them again at its end (sorting once is
-    /// several times cheaper than inserting millions of keys in random order into a B-tree).
+    /// Each table's key, the order in which a verification compares it row by row.
+    static let keys = [
+        ("history_watermark", "name"), ("history_gl_days", "account, day"), ("history_voucher_lines", "sequence, line"),
+        ("history_closes", "close_sequence"), ("history_settlements", "entry"),
+        ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
+    ]
+
+    /// The secondary indexes: a rebuild drops them and builds them again at its end (sorting once is
+    /// cheaper than inserting millions of keys in random order into a B-tree).
     static let indexes = [
         "history_voucher_lines_by_tx", "history_voucher_lines_by_account", "history_settlements_by_tx",
         "history_settlements_by_counterpart", "history_settlements_by_close",
