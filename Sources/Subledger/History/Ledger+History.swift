@@ -99,6 +99,10 @@ enum HistoryTables {
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
         let start = try call { () throws(StoreError) in try store.historyWatermark() }
         var watermark = start
+        // A long run (the first close after a large import) inserts without the secondary indexes and
+        // builds them once at the end: inserting millions of keys in random order costs more.
+        if last - start > chunk { try call { () throws(StoreError) in try store.dropHistoryIndexes() } }
+        defer { try? store.ensureHistoryIndexes() }
         while watermark < last {
             _ = try LedgerError.sealing {
                 try store.writeHistory { writer, from, latestDay in

@@ -56,6 +56,25 @@ extension EventStore {
         }
     }
 
+    /// Drops the secondary indexes before a long incremental projection (`ensureHistoryIndexes` builds
+    /// them again at its end, sorting once).
+    public func dropHistoryIndexes() throws(StoreError) { try dropHistoryIndexes("main") }
+
+    /// Builds any secondary index that is missing: at the end of every projection, so an index dropped
+    /// by a run that was killed comes back with the next one. A no-op when they are all there.
+    public func ensureHistoryIndexes() throws(StoreError) {
+        guard try historyIndexCount() < HistorySchema.indexes.count else { return }
+        try connection.execute(HistorySchema.tables(in: "main"))
+    }
+
+    /// How many of the secondary indexes exist.
+    public func historyIndexCount() throws(StoreError) -> Int {
+        let names = HistorySchema.indexes.map { "'\($0)'" }.joined(separator: ", ")
+        return Int(
+            try connection.scalarInt64(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (\(names))") ?? 0)
+    }
+
     private func dropHistoryIndexes(_ schema: String) throws(StoreError) {
         for index in HistorySchema.indexes { try connection.execute("DROP INDEX IF EXISTS \(schema).\(index)") }
     }
