@@ -139,6 +139,22 @@ struct HistoryTablesTests {
         #expect(try ledger.store.historyCloses().count == ledger.state.closes.count)
     }
 
+    /// A projection that fails leaves the query its other way: the answer, not an error.
+    @Test func aFailingProjectionFallsBackToTheReplay() throws {
+        let ledger = try Self.ledger(seed: 6)
+        let late = ["date": "2026-07-02", "item": "F", "tx": "LATE2", "qty": "1", "cost": "2.00"]
+        try ledger.execute(try Self.command("receive", late))
+        try ledger.store.connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON history_voucher_lines BEGIN SELECT RAISE(ABORT, 'full'); END")
+        #expect(try ledger.store.historyWatermark() < ledger.store.checkedLastSequence())
+        let date = LedgerDate("2026-02-14")!
+        #expect(try ledger.historicalTrialBalance(asOf: date) == ledger.state.trialBalance(asOf: date))
+        let full = try Replay.state(of: ledger.store, asOf: date)
+        let asOf = try ledger.state(asOf: date)
+        #expect(asOf.startedFromClose == nil)
+        #expect(StateDigest(asOf.state) == StateDigest(full.state))
+    }
+
     static func command(_ name: String, _ pairs: [String: String]) throws -> LedgerCommand {
         let fields = pairs.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
         return try CommandDecoder.decode(command: name, CommandFields(fields))

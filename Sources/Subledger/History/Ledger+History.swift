@@ -25,10 +25,11 @@ extension Ledger {
     public func projectHistory() throws -> Int64 { try HistoryTables.project(store) }
 
     /// True when the history tables hold every event of the log (projecting the missing ones first when
-    /// the ledger may be written).
+    /// the ledger may be written). A projection that fails (the file busy past the timeout, a full disk)
+    /// only makes the caller take its other way: a query never fails for want of a cache.
     func historyIsCurrent() throws -> Bool {
         guard store.hasHistoryTables else { return false }
-        try projectHistory()
+        _ = try? projectHistory()
         let watermark = try storeCall { () throws(StoreError) in try store.historyWatermark() }
         return watermark == (try storeCall { () throws(StoreError) in try store.checkedLastSequence() })
     }

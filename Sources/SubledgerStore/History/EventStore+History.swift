@@ -47,7 +47,7 @@ extension EventStore {
             if fresh { try dropHistoryIndexes(schema) }
             let end = try body(writer, start.sequence, start.latestDay)
             try writer.finish(through: end.through, latestDay: end.latestDay)
-            if fresh { try connection.execute(HistorySchema.tables(in: schema)) }  // the indexes, sorted once
+            if fresh { try connection.execute(HistorySchema.indexDefinitions(in: schema)) }  // sorted once
             try connection.execute("COMMIT")
             return writer.rowsWritten
         } catch {
@@ -64,7 +64,7 @@ extension EventStore {
     /// by a run that was killed comes back with the next one. A no-op when they are all there.
     public func ensureHistoryIndexes() throws(StoreError) {
         guard try historyIndexCount() < HistorySchema.indexes.count else { return }
-        try connection.execute(HistorySchema.tables(in: "main"))
+        try connection.execute(HistorySchema.indexDefinitions(in: "main"))
     }
 
     /// How many of the secondary indexes exist.

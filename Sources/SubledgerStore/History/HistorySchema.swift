@@ -32,6 +32,24 @@ public enum HistorySchema {
     /// The tables (with their indexes) in the attached schema `schema` (`main`, or a scratch database a
     /// verification fills to compare with).
     static func tables(in schema: String) -> String {
+        tableDefinitions(in: schema) + "\n" + indexDefinitions(in: schema)
+    }
+
+    /// The secondary indexes of the tables in `schema` (rebuilt alone after a run that dropped them).
+    static func indexDefinitions(in schema: String) -> String {
+        """
+        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_tx ON history_voucher_lines(tx);
+        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_account
+            ON history_voucher_lines(account, day);
+        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_tx ON history_settlements(tx);
+        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_counterpart
+            ON history_settlements(counterpart);
+        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_close
+            ON history_settlements(close_sequence);
+        """
+    }
+
+    static func tableDefinitions(in schema: String) -> String {
         """
         CREATE TABLE IF NOT EXISTS \(schema).history_watermark(
             name TEXT PRIMARY KEY, sequence INTEGER NOT NULL, latest_day INTEGER NOT NULL) STRICT;
@@ -42,8 +60,6 @@ public enum HistorySchema {
             sequence INTEGER NOT NULL, line INTEGER NOT NULL, tx TEXT NOT NULL,
             account TEXT NOT NULL, posting_type TEXT NOT NULL, amount INTEGER NOT NULL, day INTEGER NOT NULL,
             PRIMARY KEY(sequence, line)) STRICT, WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_tx ON history_voucher_lines(tx);
-        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_account ON history_voucher_lines(account, day);
         CREATE TABLE IF NOT EXISTS \(schema).history_closes(
             close_sequence INTEGER PRIMARY KEY, day INTEGER NOT NULL, mode TEXT NOT NULL,
             reversed_by INTEGER, latest_day_through INTEGER NOT NULL) STRICT;
@@ -54,9 +70,6 @@ public enum HistorySchema {
             model TEXT NOT NULL, tx TEXT NOT NULL, counterpart TEXT NOT NULL, quantity INTEGER NOT NULL,
             settled_amount INTEGER NOT NULL, adjustment INTEGER NOT NULL, part INTEGER NOT NULL,
             issue_part INTEGER NOT NULL, physical INTEGER NOT NULL) STRICT;
-        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_tx ON history_settlements(tx);
-        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_counterpart ON history_settlements(counterpart);
-        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_close ON history_settlements(close_sequence);
         CREATE TABLE IF NOT EXISTS \(schema).history_onhand_at_close(
             close_sequence INTEGER NOT NULL, item TEXT NOT NULL, site TEXT NOT NULL, warehouse TEXT NOT NULL,
             batch TEXT NOT NULL, serial TEXT NOT NULL, financial_quantity INTEGER NOT NULL,
