@@ -43,7 +43,7 @@ import Testing
         var entry = SettlementEntry(
             kind: .settlement, model: .fifo, transaction: "S1", counterpart: "P1", quantity: Quantity(units: -5),
             settledAmount: Money(units: -5), adjustment: Money(units: 0), physical: false)
-        _ = try store.writeHistory { writer, from, day in
+        try store.writeHistory { writer, from, day in
             try writer.close(sequence: 9, day: date(2026_01_31), mode: .close, latestDayThrough: 2026_01_31)
             try writer.settlement(
                 HistorySettlementRow(
@@ -94,10 +94,10 @@ import Testing
     @Test func aFailedRunLeavesTheTablesAndTheWatermark() throws {
         let store = try Self.store()
         try appendCommands(store, sizes: [3])
-        _ = try store.writeHistory { _, _, day in (2, day) }
+        try store.writeHistory { _, _, day in (2, day) }
         #expect(try store.historyWatermark() == 2)
         #expect(throws: BodyFailed.self) {
-            _ = try store.writeHistory { writer, _, day in
+            try store.writeHistory { writer, _, day in
                 try writer.close(sequence: 3, day: date(2026_01_31), mode: .close, latestDayThrough: day)
                 throw BodyFailed(note: "killed between the rows and the watermark")
             }

@@ -18,9 +18,10 @@ public struct HistoryTableCount: Sendable, Equatable {
 }
 
 extension Ledger {
-    /// Projects the events appended since the history's watermark into the history tables, in one
-    /// transaction. Returns the events projected (0 when the tables were up to date). A read-only ledger,
-    /// or one whose file predates the tables, projects nothing.
+    /// Projects the events appended since the history's watermark into the history tables, in
+    /// transactions that each move the watermark with their rows (`HistoryTables.project`). Returns the
+    /// events projected (0 when the tables were up to date). A read-only ledger, or one whose file
+    /// predates the tables, projects nothing.
     @discardableResult
     public func projectHistory() throws -> Int64 { try HistoryTables.project(store) }
 
@@ -48,7 +49,7 @@ extension Ledger {
         if case .reverseClose = command { return }
         guard state.lastSequence == result.lastSequence else { return }  // another writer came between
         let rows = HistoryProjection.onHand(state)
-        _ = try? store.writeHistory { writer, from, latestDay in
+        try? store.writeHistory { writer, from, latestDay in
             try writer.onHand(closeSequence: result.lastSequence, rows)
             return (from, latestDay)
         }
@@ -105,7 +106,7 @@ enum HistoryTables {
         if last - start > chunk { try call { () throws(StoreError) in try store.dropHistoryIndexes() } }
         defer { try? store.ensureHistoryIndexes() }
         while watermark < last {
-            _ = try LedgerError.sealing {
+            try LedgerError.sealing {
                 try store.writeHistory { writer, from, latestDay in
                     guard from < last else {  // another process projected meanwhile
                         watermark = max(from, last)
@@ -137,7 +138,7 @@ enum HistoryTables {
             throw LedgerError.readOnly("the ledger is read-only and older than its history tables: nothing to rebuild")
         }
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
-        _ = try LedgerError.sealing {
+        try LedgerError.sealing {
             try store.writeHistory(fresh: true) { writer, _, _ in
                 try fullProjection(store, through: last, into: writer, progress: progress)
             }
@@ -160,7 +161,7 @@ enum HistoryTables {
         let scratch = "history_fresh"
         try call { () throws(StoreError) in try store.attachScratch(scratch) }
         defer { store.detachScratch(scratch) }
-        _ = try LedgerError.sealing {
+        try LedgerError.sealing {
             try store.writeHistory(fresh: true, schema: scratch) { writer, _, _ in
                 try fullProjection(store, through: through, into: writer, progress: nil)
             }

@@ -35,7 +35,7 @@ extension EventStore {
     public func writeHistory(
         fresh: Bool = false, schema: String = "main",
         _ body: (HistoryWriter, _ from: Int64, _ latestDay: Int32) throws -> (through: Int64, latestDay: Int32)
-    ) throws -> Int {
+    ) throws {
         try checkWritable()
         try connection.execute("BEGIN IMMEDIATE")
         do {
@@ -49,7 +49,6 @@ extension EventStore {
             try writer.finish(through: end.through, latestDay: end.latestDay)
             if fresh { try connection.execute(HistorySchema.indexDefinitions(in: schema)) }  // sorted once
             try connection.execute("COMMIT")
-            return writer.rowsWritten
         } catch {
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }
             throw error

@@ -58,7 +58,6 @@ public final class HistoryWriter {
     private let markReversed: Statement
     private let insertOnHand: Statement
     private var glDays: [String: [Int32: Int64]] = [:]
-    public private(set) var rowsWritten = 0
 
     init(_ connection: Connection, schema: String) throws(StoreError) {
         self.connection = connection
@@ -99,7 +98,6 @@ public final class HistoryWriter {
         try insertLine.bind(voucher.amount.units, at: 6)
         try insertLine.bind(Int64(day.yyyymmdd), at: 7)
         try insertLine.run()
-        rowsWritten += 1
         // A day's net is the difference of two in-range balances (DR-17): it cannot overflow.
         glDays[voucher.account, default: [:]][day.yyyymmdd, default: 0] &+= voucher.amount.units
     }
@@ -125,7 +123,6 @@ public final class HistoryWriter {
         try s.bind(Int64(entry.issuePart), at: 18)
         try s.bind(entry.physical ? 1 : 0, at: 19)
         try s.run()
-        rowsWritten += 1
     }
 
     public func close(sequence: Int64, day: LedgerDate, mode: CloseMode, latestDayThrough: Int32) throws(StoreError) {
@@ -135,7 +132,6 @@ public final class HistoryWriter {
         try insertClose.bind(mode.name, at: 3)
         try insertClose.bind(Int64(latestDayThrough), at: 4)
         try insertClose.run()
-        rowsWritten += 1
     }
 
     public func closeReversed(_ closeSequence: Int64, by sequence: Int64) throws(StoreError) {
@@ -164,7 +160,6 @@ public final class HistoryWriter {
                 try s.bindNull(at: 11)
             }
             try s.run()
-            rowsWritten += 1
         }
     }
 
@@ -182,7 +177,6 @@ public final class HistoryWriter {
                 try upsert.bind(Int64(day), at: 2)
                 try upsert.bind(amount, at: 3)
                 try upsert.run()
-                rowsWritten += 1
             }
         }
         glDays = [:]
