@@ -113,6 +113,7 @@ public final class Ledger {
                 result.periodSnapshot = .failed("\(error)")
             }
         }
+        recordHistory(after: command, result)
         return result
     }
 

@@ -75,6 +75,8 @@ enum Schema {
         SnapshotSchema.checksumMigration,
         // 5: an index of the close events, which `closes`, `settlements` and reversals read (CloseLog.swift).
         CloseLogSchema.migration,
+        // 6: the history tables and their views (History/HistorySchema.swift).
+        HistorySchema.migration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.

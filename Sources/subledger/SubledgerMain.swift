@@ -47,6 +47,7 @@ struct SubledgerCLI: ParsableCommand {
             ReconcileCommand.self,
             ValueCommand.self,
             SnapshotCommand.self,
+            RebuildCommand.self,
         ])
 }
 

@@ -9,7 +9,8 @@ public struct AsOfState: Sendable {
     public enum Origin: Sendable, Equatable {
         /// The ledger's live projection: nothing in the log is dated after `date`.
         case live
-        /// The log replayed from the store, skipping events dated after `date`.
+        /// The log replayed from the store, skipping events dated after `date` (from the period snapshot of
+        /// the latest close that stands for the date, when there is one).
         case replayed
     }
 
@@ -25,6 +26,8 @@ public struct AsOfState: Sendable {
     /// Events applied (replayed origin) or in the live state.
     public var eventCount: Int
     public var skipped: [SkippedEvent]
+    /// The close whose period snapshot the replay started from (nil: the live state, or event 1).
+    public var startedFromClose: Int64? = nil
 }
 
 extension Ledger {
@@ -34,6 +37,12 @@ extension Ledger {
         try catchUp()
         if AsOfState.liveStateCovers(state, through: date) {
             return AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
+        }
+        // From the latest close snapshot that stands for the date when there is one (AsOfFromClose.swift).
+        if let (outcome, close) = try stateFromCloseSnapshot(asOf: date) {
+            return AsOfState(
+                date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,
+                skipped: outcome.skipped, startedFromClose: close)
         }
         let outcome = try LedgerError.sealing {
             try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)

@@ -59,8 +59,8 @@ extension Ledger {
                     financialQuantity: pool.financialQuantity, financialValue: pool.financialValue,
                     physicalQuantity: pool.physicalQuantity, physicalValue: pool.physicalValue))
         }
-        let live = self.state
-        let accounts = live.ledger.inventoryAccounts.map { ($0, live.ledger.balance($0, asOf: date)) }
+        let balance = try balances(asOf: date)
+        let accounts = state.ledger.inventoryAccounts.map { ($0, balance($0)) }
         return InventoryValueReport(
             asOf: date, origin: snapshot.origin, item: item, rows: rows, ledgerAccounts: accounts)
     }

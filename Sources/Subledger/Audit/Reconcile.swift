@@ -74,6 +74,7 @@ extension Ledger {
     ) throws -> ReconciliationReport {
         let snapshot = try state(asOf: date)
         let live = state
+        let balance = try balances(asOf: date)
         var valuation = SubledgerValuation(state: snapshot.state)
         let values = valuation.byAccount()
         let unexplained = valuation.residuals.filter { item, _ in
@@ -85,7 +86,7 @@ extension Ledger {
             AccountReconciliation(
                 account: account, postingTypes: live.ledger.postingTypes(of: account),
                 composition: values[account] ?? SubledgerComposition(),
-                ledger: live.ledger.balance(account, asOf: date), sources: nil)
+                ledger: balance(account), sources: nil)
         }
         let targets = Set(accounts.filter { details || !$0.difference.isZero }.map(\.account))
         if !targets.isEmpty {

@@ -23,7 +23,8 @@ struct GLCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let rows = try database.open().trialBalance(asOf: asOf?.date ?? .distantFuture)
+        let ledger = try database.open()
+        let rows = try asOf.map { try ledger.historicalTrialBalance(asOf: $0.date) } ?? ledger.trialBalance()
         if output.json { JSONOut.print(Self.json(rows, asOf: asOf?.date)) } else { print(Self.table(rows).render()) }
     }
 

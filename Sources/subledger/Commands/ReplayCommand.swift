@@ -21,7 +21,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
             --verify replays the whole log and compares it with the live projection (the one every other \
             command reads). It prints "replay matches the live projection: digest ..." and exits 0, or \
             names the first difference (e.g. "pool A site:S1: financial value 41.33 vs 41.34", live figure \
-            first) and exits 1. On a terminal, progress is drawn on stderr.
+            first) and exits 1. It also compares the history tables (`subledger rebuild`) with a fresh \
+            projection of the log and names their first difference (exit 1). On a terminal, progress is \
+            drawn on stderr.
 
             Examples:
               subledger replay
@@ -167,6 +169,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                 })
         }
         digesting?.finish()
+        let checking = ElapsedLine(label: "checking history tables")
+        let history = try ledger.verifyHistory()
+        checking?.finish()
         if output.json {
             JSONOut.print([
                 "matches": .bool(verification.matches),
@@ -174,6 +179,8 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                 "live_digest": .string(verification.liveDigest.description),
                 "replayed_digest": .string(verification.replayedDigest.description),
                 "first_difference": JSONOut.string(verification.firstDifference),
+                "history_checked": .bool(history.checked),
+                "history_difference": JSONOut.string(history.difference),
             ])
         } else if verification.matches {
             print(
@@ -183,6 +190,15 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
             print("  live digest:     \(verification.liveDigest)")
             print("  replayed digest: \(verification.replayedDigest)")
         }
-        if !verification.matches { throw CheckFailed() }
+        if !output.json { print(Self.historyLine(history)) }
+        if !verification.matches || history.difference != nil { throw CheckFailed() }
+    }
+
+    static func historyLine(_ history: HistoryVerification) -> String {
+        guard history.checked else { return "history tables not checked: the ledger is open read-only" }
+        guard let difference = history.difference else {
+            return "history tables match a fresh projection of the log"
+        }
+        return "history tables differ from a fresh projection: \(difference); run `subledger rebuild`"
     }
 }

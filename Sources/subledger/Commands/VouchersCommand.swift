@@ -23,7 +23,7 @@ struct VouchersCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let rows = try database.open().vouchers(reference: tx, asOf: asOf?.date ?? .distantFuture)
+        let rows = try database.open().historicalVouchers(reference: tx, asOf: asOf?.date ?? .distantFuture)
         if output.json { JSONOut.print(Self.json(rows)) } else { print(Self.table(rows).render()) }
     }
 

@@ -1,0 +1,63 @@
+// The state as of a past date without replaying from event 1 (issue 11, item 4): start from the period
+// snapshot of the latest close that can stand for that date, and fold only the events after it dated on
+// or before the date, skipping what a full as-of replay skips.
+//
+// A close's snapshot stands for the state as of D when every event up to the close is dated on or before
+// D (`history_closes.latest_day_through`): then the as-of fold of that prefix applies every event of it,
+// which is the snapshot's state, and the rest of the fold is the same fold over the same events. Only
+// closes still in force are taken (a reversed close's transactions come back through its reversal, which
+// an open-state snapshot taken at the close cannot fold), and only when the history tables hold every
+// event; otherwise the caller replays from the start, as before.
+
+import SubledgerCore
+internal import SubledgerStore
+
+extension Ledger {
+    /// The state as of `date` from the latest usable close snapshot plus the log after it, with that
+    /// close's sequence; nil when no close snapshot can stand for the date.
+    func stateFromCloseSnapshot(asOf date: LedgerDate) throws -> (ReplayOutcome, Int64)? {
+        guard try historyIsCurrent() else { return nil }
+        let closes = try storeCall { () throws(StoreError) in try store.historyCloses() }
+        let last = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
+        let usable = closes.filter {
+            $0.mode == CloseMode.close.name && $0.reversedBy == nil && $0.latestDayThrough <= date.yyyymmdd
+        }
+        for close in usable.reversed() {
+            guard
+                let record = try storeCall({ () throws(StoreError) in try store.snapshot(sequence: close.sequence) }),
+                let state = try SnapshotLoader.unusableReason(record, store, tail: last - close.sequence).state
+            else { continue }
+            let outcome = try Replay.foldTail(store, onto: state, after: close.sequence, through: last, asOf: date)
+            return (outcome, close.sequence)
+        }
+        return nil
+    }
+}
+
+extension Replay {
+    /// Folds the events after `sequence` dated on or before `date` onto `state`, as `fold(_:through:asOf:)`
+    /// folds them onto an empty state.
+    static func foldTail(
+        _ store: EventStore, onto start: LedgerState, after sequence: Int64, through last: Int64,
+        asOf date: LedgerDate
+    ) throws -> ReplayOutcome {
+        var state = start
+        var skipped: [SkippedEvent] = []
+        if last > sequence {
+            try store.scanThrough(after: sequence, last) { view in
+                guard view.date <= date else { return }
+                let event = try decode(view)
+                if let missing = missingReference(event, in: state) {
+                    skipped.append(
+                        SkippedEvent(
+                            sequence: view.sequence, date: view.date, type: view.typeName,
+                            reason: "\(missing.noun) '\(missing.id)' is dated after \(date)",
+                            missing: missing.id, reference: EventRendering.reference(event)))
+                    return
+                }
+                try apply(event, view, to: &state)
+            }
+        }
+        return ReplayOutcome(state: state, eventsRead: last, skipped: skipped)
+    }
+}

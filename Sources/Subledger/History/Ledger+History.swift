@@ -1,0 +1,195 @@
+// The facade's side of the history tables: the incremental projector (after a close, and before a query
+// that reads the tables), the rebuild from the log, and the comparison with a fresh projection.
+
+import SubledgerCore
+internal import SubledgerStore
+
+/// What `rebuildHistory` wrote.
+public struct HistoryRebuild: Sendable, Equatable {
+    /// Rows per table after the rebuild, in the order the tables are documented.
+    public var rows: [HistoryTableCount]
+    /// Events projected (the whole log).
+    public var events: Int64
+}
+
+public struct HistoryTableCount: Sendable, Equatable {
+    public var table: String
+    public var rows: Int64
+}
+
+extension Ledger {
+    /// Projects the events appended since the history's watermark into the history tables, in
+    /// transactions that each move the watermark with their rows (`HistoryTables.project`). Returns the
+    /// events projected (0 when the tables were up to date). A read-only ledger, or one whose file
+    /// predates the tables, projects nothing.
+    @discardableResult
+    public func projectHistory() throws -> Int64 { try HistoryTables.project(store) }
+
+    /// True when the history tables hold every event of the log (projecting the missing ones first when
+    /// the ledger may be written). A projection that fails (the file busy past the timeout, a full disk)
+    /// only makes the caller take its other way: a query never fails for want of a cache.
+    func historyIsCurrent() throws -> Bool {
+        guard store.hasHistoryTables else { return false }
+        _ = try? projectHistory()
+        let watermark = try storeCall { () throws(StoreError) in try store.historyWatermark() }
+        return watermark == (try storeCall { () throws(StoreError) in try store.checkedLastSequence() })
+    }
+
+    /// After a close, recalculation or reversal has committed: project its events and, for a close or
+    /// recalculation, store every pool's on-hand right after it. The tables are a projection, so a failure
+    /// here never undoes the command: the next run projects the events, and `subledger rebuild` (or
+    /// `replay --verify`) finds and restores a missing on-hand.
+    func recordHistory(after command: LedgerCommand, _ result: CommandResult) {
+        guard !result.duplicate, !store.isReadOnly, store.hasHistoryTables else { return }
+        switch command {
+        case .close, .recalculate, .reverseClose: break
+        default: return
+        }
+        _ = try? projectHistory()
+        if case .reverseClose = command { return }
+        guard state.lastSequence == result.lastSequence else { return }  // another writer came between
+        let rows = HistoryProjection.onHand(state)
+        try? store.writeHistory { writer, from, latestDay in
+            try writer.onHand(closeSequence: result.lastSequence, rows)
+            return (from, latestDay)
+        }
+    }
+
+    /// See `HistoryTables.rebuild`.
+    public func rebuildHistory(progress: ((Int64, Int64) -> Void)? = nil) throws -> HistoryRebuild {
+        try HistoryTables.rebuild(store, progress: progress)
+    }
+
+    /// See `HistoryTables.verify`.
+    public func verifyHistory() throws -> HistoryVerification { try HistoryTables.verify(store) }
+}
+
+extension LedgerLog {
+    /// See `HistoryTables.rebuild`.
+    public func rebuildHistory(progress: ((Int64, Int64) -> Void)? = nil) throws -> HistoryRebuild {
+        try HistoryTables.rebuild(store, progress: progress)
+    }
+
+    /// See `HistoryTables.verify`.
+    public func verifyHistory() throws -> HistoryVerification { try HistoryTables.verify(store) }
+}
+
+/// The history tables compared with a fresh projection of the log.
+public struct HistoryVerification: Sendable, Equatable {
+    /// False when they could not be compared (a read-only ledger, or a file older than the tables).
+    public var checked: Bool
+    /// The first difference in words; nil when they are equal.
+    public var difference: String?
+}
+
+/// The history tables of a store: projected, rebuilt and verified without a `Ledger`'s projection.
+enum HistoryTables {
+    static func call<T>(_ body: () throws(StoreError) -> T) throws -> T {
+        do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
+    }
+
+    /// Events per transaction of an incremental run: each commits and moves the watermark, so a writer
+    /// waiting for the lock (a post during the projection after a large close) waits about a second,
+    /// never the whole run (the busy timeout is 10 s).
+    static let chunk: Int64 = 100_000
+
+    /// The events after the watermark, projected in transactions of about `chunk` events; returns how many.
+    /// A chunk ends only where no settlement entry waits for its close, so none is ever left behind.
+    @discardableResult
+    static func project(_ store: EventStore, chunk: Int64 = chunk) throws -> Int64 {
+        guard !store.isReadOnly, store.hasHistoryTables else { return 0 }
+        let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
+        let start = try call { () throws(StoreError) in try store.historyWatermark() }
+        var watermark = start
+        // A long run (the first close after a large import) inserts without the secondary indexes and
+        // builds them once at the end: inserting millions of keys in random order costs more.
+        if last - start > chunk { try call { () throws(StoreError) in try store.dropHistoryIndexes() } }
+        defer { try? store.ensureHistoryIndexes() }
+        while watermark < last {
+            try LedgerError.sealing {
+                try store.writeHistory { writer, from, latestDay in
+                    guard from < last else {  // another process projected meanwhile
+                        watermark = max(from, last)
+                        return (from, latestDay)
+                    }
+                    var projection = HistoryProjection(latestDay: latestDay)
+                    var end = from
+                    repeat {
+                        let next = min(end + (end == from ? chunk : min(chunk, 1_000)), last)
+                        try store.scanThrough(after: end, next) { view in
+                            let event = try Replay.decode(view)
+                            try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+                        }
+                        end = next
+                    } while !projection.isSettled && end < last
+                    watermark = end
+                    return (end, projection.latestDay)
+                }
+            }
+        }
+        return last - start
+    }
+
+    /// Drops every history table's rows and projects the whole log again, in ONE transaction; the on-hand
+    /// at each close comes from a replay folded alongside. `progress(done, total)` counts events.
+    static func rebuild(_ store: EventStore, progress: ((Int64, Int64) -> Void)?) throws -> HistoryRebuild {
+        guard store.hasHistoryTables else {
+            // Only a file opened read-only stays at a schema without them (opening migrates a writable one).
+            throw LedgerError.readOnly("the ledger is read-only and older than its history tables: nothing to rebuild")
+        }
+        let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
+        try LedgerError.sealing {
+            try store.writeHistory(fresh: true) { writer, _, _ in
+                try fullProjection(store, through: last, into: writer, progress: progress)
+            }
+        }
+        try rebuildTransactionHistory(store)
+        let counts = try call { () throws(StoreError) in try store.historyRowCounts() }
+        return HistoryRebuild(rows: counts.map { HistoryTableCount(table: $0.table, rows: $0.rows) }, events: last)
+    }
+
+    /// Hook for the table of settled transactions (`history_transactions`, written by the open state's
+    /// close): the coordinator calls its rebuild here so that `subledger rebuild` restores it too.
+    static func rebuildTransactionHistory(_ store: EventStore) throws {}
+
+    /// The stored tables compared with a fresh projection of the log through their watermark, built in an
+    /// in-memory scratch database (the stored tables are brought up to date first).
+    static func verify(_ store: EventStore) throws -> HistoryVerification {
+        guard !store.isReadOnly, store.hasHistoryTables else { return HistoryVerification(checked: false) }
+        try project(store)
+        let through = try call { () throws(StoreError) in try store.historyWatermark() }
+        let scratch = "history_fresh"
+        try call { () throws(StoreError) in try store.attachScratch(scratch) }
+        defer { store.detachScratch(scratch) }
+        try LedgerError.sealing {
+            try store.writeHistory(fresh: true, schema: scratch) { writer, _, _ in
+                try fullProjection(store, through: through, into: writer, progress: nil)
+            }
+        }
+        let difference = try call { () throws(StoreError) in try store.historyDifference(from: scratch) }
+        return HistoryVerification(checked: true, difference: difference)
+    }
+
+    /// Events 1...`last` into `writer`, with a replay alongside for the on-hand at each close.
+    private static func fullProjection(
+        _ store: EventStore, through last: Int64, into writer: HistoryWriter,
+        progress: ((Int64, Int64) -> Void)?
+    ) throws -> (through: Int64, latestDay: Int32) {
+        var projection = HistoryProjection(latestDay: 0)
+        var state = LedgerState()
+        state.reserveCapacity(transactions: Int(last))
+        if last > 0 {
+            try store.scanThrough(after: 0, last) { view in
+                let event = try Replay.decode(view)
+                try Replay.apply(event, view, to: &state)
+                try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+                if case .closePosted(let posted) = event, posted.mode != .reversal {
+                    try writer.onHand(closeSequence: view.sequence, HistoryProjection.onHand(state))
+                }
+                if let progress, view.sequence % Replay.progressStride == 0 { progress(view.sequence, last) }
+            }
+        }
+        progress?(last, last)
+        return (last, projection.latestDay)
+    }
+}
