@@ -46,12 +46,11 @@ struct HistoryTablesTests {
             ledger.store,
             "SELECT sequence, mode, tx, counterpart, quantity, settled_amount, adjustment, part, issue_part "
                 + "FROM history_settlements ORDER BY entry")
-        let expected = state.settlements.map { record in
-            [
-                String(record.sequence), record.mode.name, record.entry.transaction, record.entry.counterpart,
-                String(record.entry.quantity.units), String(record.entry.settledAmount.units),
-                String(record.entry.adjustment.units), String(record.entry.part), String(record.entry.issuePart),
-            ]
+        let expected: [[String]] = try ledger.settlements().map { (record: SettlementRow) -> [String] in
+            let entry = record.entry
+            let head = [String(record.sequence), record.mode.name, entry.transaction, entry.counterpart]
+            let figures = [entry.quantity.units, entry.settledAmount.units, entry.adjustment.units].map { String($0) }
+            return head + figures + [String(entry.part), String(entry.issuePart)]
         }
         #expect(stored == expected, "seed \(seed)")
         // On-hand at each close and recalculation: the pools of a replay through its close.posted.

@@ -59,8 +59,9 @@ extension Ledger {
                     financialQuantity: pool.financialQuantity, financialValue: pool.financialValue,
                     physicalQuantity: pool.physicalQuantity, physicalValue: pool.physicalValue))
         }
+        // The accounts are the live ledger's (every inventory account, zero as of an earlier date too).
         let balance = try balances(asOf: date)
-        let accounts = state.ledger.inventoryAccounts.map { ($0, balance($0)) }
+        let accounts = self.state.ledger.inventoryAccounts.map { ($0, balance($0)) }
         return InventoryValueReport(
             asOf: date, origin: snapshot.origin, item: item, rows: rows, ledgerAccounts: accounts)
     }
