@@ -18,11 +18,6 @@ extension Ledger {
         try recallCloseEvents(for: command, into: &state)
     }
 
-    /// Transactions named by `command` that are not in the open state (`Ledger+RecallTransactions`).
-    func recallTransactions(for command: LedgerCommand, into state: inout LedgerState) throws {
-        // Nothing leaves the open state yet: every transaction is still in memory.
-    }
-
     /// Settlement events of the closes `command` would reverse (`Ledger+RecallCloseEvents`).
     func recallCloseEvents(for command: LedgerCommand, into state: inout LedgerState) throws {
         // Every close record still carries its own events in memory.

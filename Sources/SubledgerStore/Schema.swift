@@ -73,6 +73,8 @@ enum Schema {
         commandContentHash,
         // 4: each snapshot's checksum of its own row (Snapshots.swift); older rows stay NULL, untrusted.
         SnapshotSchema.checksumMigration,
+        // 5: transactions a close moved out of the open state (HistoryTransactions.swift, DR-22).
+        HistoryTransactionSchema.migration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.

@@ -132,13 +132,21 @@ extension Ledger {
         -> [SettlementRow]
     {
         var rows: [SettlementRow] = []
+        // A settled transaction may have left the open state for the history table (DR-22).
+        var closedItems: [String: String?] = [:]
+        func itemOf(_ id: String) -> String? {
+            if let open = state.transactions[id] { return open.item }
+            if let known = closedItems[id] { return known }
+            let found = (try? historyRecord(id))??.item
+            closedItems[id] = found
+            return found
+        }
         for (record, ownerIndex) in zip(state.settlements, ownerIndices()) {
             let owner = ownerIndex.map { state.closes[$0].sequence }
             if let closeSequence, owner != closeSequence { continue }
             let entry = record.entry
             if let transaction, entry.transaction != transaction && entry.counterpart != transaction { continue }
-            let itemID =
-                state.transactions[entry.transaction]?.item ?? state.transactions[entry.counterpart]?.item ?? ""
+            let itemID = itemOf(entry.transaction) ?? itemOf(entry.counterpart) ?? ""
             if let item, itemID != item { continue }
             rows.append(
                 SettlementRow(

@@ -97,6 +97,7 @@ public enum Replay {
     ) throws -> ReplayOutcome {
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
+        state.reversedCloses = try CloseReversals.read(store).closes(through: last)
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in
                 try apply(view, to: &state)
@@ -108,11 +109,15 @@ public enum Replay {
     }
 
     /// The events of 1...`last` dated on or before `date`. Later-dated events are not even decoded.
+    /// `evicting: false` keeps every transaction in memory (the reports as of a past date read them all).
     static func fold(
-        _ store: EventStore, through last: Int64, asOf date: LedgerDate,
+        _ store: EventStore, through last: Int64, asOf date: LedgerDate, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> ReplayOutcome {
         var state = LedgerState()
+        state.evicts = evicting
+        // A reversal is dated its close's date: folded whenever the close it reverses is (rule R).
+        state.reversedCloses = Set(try CloseReversals.read(store).reversedBy.keys)
         var skipped: [SkippedEvent] = []
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in

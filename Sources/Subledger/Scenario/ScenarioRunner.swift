@@ -98,7 +98,7 @@ public enum ScenarioRunner {
                     }
                     continue
                 }
-                if let message = check(expectation, ledger.state) { fail(statement, message) }
+                if let message = check(expectation, in: ledger) { fail(statement, message) }
             }
             if index == statements.count - 1, let pending = pendingRejection {
                 report.failures.append(
@@ -111,6 +111,12 @@ public enum ScenarioRunner {
     }
 
     /// nil when the expectation holds, else "expected ..., found ...".
+    /// Checks `expectation` against the ledger's state with its history: expectations may name
+    /// transactions a close moved out of the open state (DR-22).
+    static func check(_ expectation: Expectation, in ledger: Ledger) -> String? {
+        do { return check(expectation, try ledger.stateWithHistory()) } catch { return "failed: \(error)" }
+    }
+
     static func check(_ expectation: Expectation, _ state: LedgerState) -> String? {
         func record(_ id: String) -> TransactionRecord? { state.transactions[id] }
         func compareUnit(_ what: String, _ expected: UnitPrice, _ found: UnitPrice?, decimals: Int = 2) -> String? {

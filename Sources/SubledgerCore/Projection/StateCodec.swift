@@ -11,7 +11,9 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 3  // 2: financial sequence, issues in parts; 3: typed notes and kinds
+    public static let snapshotFormat: Int64 = 4  // 2: financial sequence, issues in parts; 3: typed notes and kinds
+    // 4: the open state only (DR-22): a format-3 snapshot holds transactions a close has since evicted;
+    // and a settlement entry's issue part (a reversal rebuilds from a snapshot and must not lose it)
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {
@@ -108,7 +110,7 @@ extension LedgerState {
             w.int(Int64(s.date.yyyymmdd)); w.int(s.sequence); w.code(s.mode)
             let x = s.entry
             w.code(x.kind); w.code(x.model); w.string(x.transaction); w.string(x.counterpart)
-            w.int(Int64(x.part))
+            w.int(Int64(x.part)); w.int(Int64(x.issuePart))
             w.quantity(x.quantity); w.money(x.settledAmount); w.money(x.adjustment); w.bool(x.physical)
         }
 
@@ -283,8 +285,8 @@ extension LedgerState {
             let kind: SettlementEntry.Kind = try r.code(), model: SettleModel = try r.code()
             let entry = SettlementEntry(
                 kind: kind, model: model, transaction: try r.string(), counterpart: try r.string(),
-                part: Int(try r.int()), quantity: try r.quantity(), settledAmount: try r.money(),
-                adjustment: try r.money(), physical: try r.bool())
+                part: Int(try r.int()), issuePart: Int(try r.int()), quantity: try r.quantity(),
+                settledAmount: try r.money(), adjustment: try r.money(), physical: try r.bool())
             s.settlements.append(SettlementRecord(date: settlementDate, sequence: sequence, mode: mode, entry: entry))
         }
 

@@ -1,0 +1,181 @@
+// The history of transactions (DR-22): every transaction a close moved out of the open state, one row
+// each, written in the same SQLite transaction as the close's events (so a crash keeps both or neither).
+// A projection, not the log: the row's `record` is the transaction record as the projection held it when
+// the close evicted it, the other columns are readable copies of its main figures for SQL users, and the
+// view `history_transactions_v` shows them as exact decimal text. A reversal deletes the rows of the
+// closes it reverses (their transactions are back in the open state).
+
+import CSQLite
+import SubledgerCore
+
+enum HistoryTransactionSchema {
+    /// Migration 5.
+    static let migration = """
+        CREATE TABLE IF NOT EXISTS history_transactions(
+            tx TEXT PRIMARY KEY,
+            item TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            closed_by INTEGER NOT NULL,
+            date INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            posted_amount INTEGER NOT NULL,
+            adjustment INTEGER NOT NULL,
+            current_amount INTEGER NOT NULL,
+            record BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS history_transactions_by_item ON history_transactions(item, sequence);
+        CREATE INDEX IF NOT EXISTS history_transactions_by_close ON history_transactions(closed_by);
+        CREATE VIEW IF NOT EXISTS history_transactions_v AS
+        SELECT tx, item, sequence, closed_by,
+               printf('%04d-%02d-%02d', date / 10000, date / 100 % 100, date % 100) AS date, kind,
+               \(decimal("quantity", 4)) AS quantity,
+               \(decimal("posted_amount", 2)) AS posted_amount,
+               \(decimal("adjustment", 2)) AS adjustment,
+               \(decimal("current_amount", 2)) AS current_amount
+        FROM history_transactions;
+        """
+
+    /// SQL for the exact decimal text of an integer column with `scale` decimals (`-12.50`).
+    static func decimal(_ column: String, _ scale: Int) -> String {
+        let unit = (0..<scale).reduce(1) { value, _ in value * 10 }
+        return "printf('%s%d.%0\(scale)d', CASE WHEN \(column) < 0 THEN '-' ELSE '' END, "
+            + "abs(\(column)) / \(unit), abs(\(column)) % \(unit))"
+    }
+}
+
+/// One row of `history_transactions`.
+public struct HistoryTransactionRow: Sendable {
+    public var transaction: String
+    public var item: String
+    public var sequence: Int64
+    /// Sequence of the `close.posted` event of the close that evicted it.
+    public var closedBy: Int64
+    public var date: Int64
+    public var kind: String
+    public var quantity: Int64
+    public var postedAmount: Int64
+    public var adjustment: Int64
+    public var currentAmount: Int64
+    public var record: [UInt8]
+
+    public init(
+        transaction: String, item: String, sequence: Int64, closedBy: Int64, date: Int64, kind: String,
+        quantity: Int64, postedAmount: Int64, adjustment: Int64, currentAmount: Int64, record: [UInt8]
+    ) {
+        self.transaction = transaction
+        self.item = item
+        self.sequence = sequence
+        self.closedBy = closedBy
+        self.date = date
+        self.kind = kind
+        self.quantity = quantity
+        self.postedAmount = postedAmount
+        self.adjustment = adjustment
+        self.currentAmount = currentAmount
+        self.record = record
+    }
+}
+
+extension EventStore {
+    /// Whether the file has the history table (a ledger of an older schema opened read-only has not).
+    public var hasTransactionHistory: Bool { schemaVersion >= 5 }
+
+    /// Writes `rows` (a row for an id already there replaces it). Call it inside an append body, so the
+    /// rows commit or roll back with the command's events.
+    public func saveHistoryTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
+        guard !rows.isEmpty else { return }
+        try checkWritable()
+        let insert = try connection.prepare(
+            """
+            INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
+                posted_amount, adjustment, current_amount, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        for row in rows {
+            try insert.bind(row.transaction, at: 1)
+            try insert.bind(row.item, at: 2)
+            try insert.bind(row.sequence, at: 3)
+            try insert.bind(row.closedBy, at: 4)
+            try insert.bind(row.date, at: 5)
+            try insert.bind(row.kind, at: 6)
+            try insert.bind(row.quantity, at: 7)
+            try insert.bind(row.postedAmount, at: 8)
+            try insert.bind(row.adjustment, at: 9)
+            try insert.bind(row.currentAmount, at: 10)
+            try insert.bind(row.record, at: 11)
+            try insert.run()
+        }
+    }
+
+    /// Writes `rows` in a transaction of their own (filling the table of a ledger that lacked it).
+    public func saveHistoryTransactionsAtomically(_ rows: [HistoryTransactionRow]) throws(StoreError) {
+        try checkWritable()
+        try beginImmediate.run()
+        do {
+            try saveHistoryTransactions(rows)
+            try commit.run()
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+    }
+
+    /// Deletes the rows of the transactions the close at `closedBy` evicted (it is being reversed).
+    public func deleteHistoryTransactions(closedBy: Int64) throws(StoreError) {
+        guard hasTransactionHistory else { return }
+        let delete = try connection.prepare("DELETE FROM history_transactions WHERE closed_by = ?")
+        try delete.bind(closedBy, at: 1)
+        try delete.run()
+    }
+
+    /// The stored records, of one item or all, in log order.
+    public func historyTransactionRecords(item: String?) throws(StoreError) -> [[UInt8]] {
+        guard hasTransactionHistory else { return [] }
+        let select =
+            try item == nil
+            ? connection.prepare("SELECT record FROM history_transactions ORDER BY sequence")
+            : connection.prepare("SELECT record FROM history_transactions WHERE item = ? ORDER BY sequence")
+        if let item { try select.bind(item, at: 1) }
+        var records: [[UInt8]] = []
+        while try select.step() { records.append(select.blob(at: 0)) }
+        return records
+    }
+
+    /// Number of rows in the history table.
+    public func historyTransactionCount() throws(StoreError) -> Int64 {
+        guard hasTransactionHistory else { return 0 }
+        return try connection.scalarInt64("SELECT count(*) FROM history_transactions") ?? 0
+    }
+
+    /// Every `close.reversed` event after `sequence`: its sequence, version and payload (to decode).
+    public func closeReversals(after sequence: Int64) throws(StoreError) -> [(Int64, Int, [UInt8])] {
+        let select = try connection.prepare(
+            "SELECT sequence, version, payload FROM events WHERE sequence > ? AND type = 'close.reversed' "
+                + "ORDER BY sequence")
+        try select.bind(sequence, at: 1)
+        var rows: [(Int64, Int, [UInt8])] = []
+        while try select.step() { rows.append((select.int64(at: 0), Int(select.int64(at: 1)), select.blob(at: 2))) }
+        return rows
+    }
+}
+
+/// Looks up one history record by transaction id through one prepared statement (an import asks once per
+/// new id). Keep it no longer than its store.
+public final class HistoryTransactionLookup {
+    let store: EventStore
+    private var statement: Statement?
+
+    public init(_ store: EventStore) { self.store = store }
+
+    /// The stored record of `transaction`, nil when the history holds none.
+    public func record(_ transaction: String) throws(StoreError) -> [UInt8]? {
+        guard store.hasTransactionHistory else { return nil }
+        if statement == nil {
+            statement = try store.connection.prepare("SELECT record FROM history_transactions WHERE tx = ?")
+        }
+        guard let statement else { return nil }
+        defer { statement.reset() }
+        try statement.bind(transaction, at: 1)
+        return try statement.step() ? statement.blob(at: 0) : nil
+    }
+}
