@@ -132,14 +132,13 @@ extension Ledger {
         -> [SettlementRow]
     {
         var rows: [SettlementRow] = []
-        // A settled transaction may have left the open state for the history table (DR-22).
-        var closedItems: [String: String?] = [:]
+        // A settled transaction may have left the open state for the history table (DR-22): read the
+        // items of all of them at the first one met (one pass over the table, not a lookup per entry).
+        var closedItems: [String: String]?
         func itemOf(_ id: String) -> String? {
             if let open = state.transactions[id] { return open.item }
-            if let known = closedItems[id] { return known }
-            let found = (try? historyRecord(id))??.item
-            closedItems[id] = found
-            return found
+            if closedItems == nil { closedItems = (try? historyItems()) ?? [:] }
+            return closedItems?[id]
         }
         for (record, ownerIndex) in zip(state.settlements, ownerIndices()) {
             let owner = ownerIndex.map { state.closes[$0].sequence }

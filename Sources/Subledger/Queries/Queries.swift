@@ -108,6 +108,11 @@ extension Ledger {
         return records
     }
 
+    /// The item of every transaction in history, by id.
+    func historyItems() throws -> [String: String] {
+        try storeCall { () throws(StoreError) in try store.historyTransactionItems() }
+    }
+
     /// The current state with every transaction in it, open or in history (the open state wins on an
     /// id in both): for the reports that read the past (reconciliation, value, scenario expectations).
     public func stateWithHistory() throws -> LedgerState {

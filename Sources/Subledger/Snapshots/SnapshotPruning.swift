@@ -18,9 +18,10 @@ extension Ledger {
 
     /// Deletes the snapshots that folded a close reversed after them: the ledger never uses them again.
     func deleteSupersededSnapshots() throws {
-        let reversals = try CloseReversals.read(store)
         for snapshot in try snapshots()
-        where reversals.staleClose(forSnapshotAt: snapshot.sequence, pending: []) != nil {
+        where try CloseReversals.read(store, after: snapshot.sequence)
+            .staleClose(forSnapshotAt: snapshot.sequence, pending: []) != nil
+        {
             try storeCall { () throws(StoreError) in try store.deleteSnapshot(sequence: snapshot.sequence) }
         }
     }

@@ -87,15 +87,15 @@ public enum SnapshotLoader {
         _ store: EventStore, alsoReversed: Set<Int64> = [], through: Int64? = nil
     ) throws -> SnapshotLoad {
         let last = try through ?? call { () throws(StoreError) in try store.checkedLastSequence() }
-        let reversals = try CloseReversals.read(store)
-        let reversed = reversals.closes(through: last).union(alsoReversed)
         var warnings: [String] = []
         for listed in try call({ () throws(StoreError) in try store.snapshots() }).reversed() {
             guard listed.sequence <= last else {
                 warnings.append("snapshot \(listed.sequence) skipped: the log ends at event \(last)")
                 continue
             }
-            // Superseded, not damaged: a close it folded (and evicted for) was reversed after it.
+            // Superseded, not damaged: a close it folded (and evicted for) was reversed after it. Only the
+            // reversals after it matter (those before are in it): a read of the log's tail.
+            let reversals = try CloseReversals.read(store, after: listed.sequence)
             if reversals.staleClose(forSnapshotAt: listed.sequence, pending: alsoReversed) != nil { continue }
             guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: listed.sequence) })
             else { continue }
@@ -104,7 +104,7 @@ public enum SnapshotLoader {
                 warnings.append("snapshot \(record.sequence) skipped: \(reason ?? "unusable")")
                 continue
             }
-            state.reversedCloses = reversed
+            state.reversedCloses = reversals.closes(through: last).union(alsoReversed)
             do {
                 try fold(&state, store, through: last)
             } catch LedgerError.projection(let error) {
@@ -116,7 +116,7 @@ public enum SnapshotLoader {
         }
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
-        state.reversedCloses = reversed
+        state.reversedCloses = try CloseReversals.read(store).closes(through: last).union(alsoReversed)
         try fold(&state, store, through: last)
         return SnapshotLoad(state: state, snapshot: nil, warnings: warnings)
     }
@@ -172,9 +172,9 @@ public enum SnapshotLoader {
     package static func verify(_ store: EventStore, against replayed: LedgerState) throws -> [SnapshotVerification] {
         let expected = StateDigest(replayed)
         let last = replayed.lastSequence
-        let reversals = try CloseReversals.read(store)
         var results: [SnapshotVerification] = []
         for info in try call({ () throws(StoreError) in try store.snapshots() }) {
+            let reversals = try CloseReversals.read(store, after: info.sequence)
             if let close = reversals.staleClose(forSnapshotAt: info.sequence, pending: []) {
                 results.append(
                     SnapshotVerification(

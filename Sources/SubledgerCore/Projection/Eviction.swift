@@ -21,10 +21,15 @@ extension LedgerState {
     }
 
     /// Removes every transaction closed out by the close through `date` that nothing left in memory refers
-    /// to, with its marks and warnings; returns the removed records in log order.
+    /// to, with its marks and warnings; returns the removed records (in no particular order: the history
+    /// table is keyed by id).
     mutating func evictClosed(through date: LedgerDate) -> [TransactionRecord] {
-        var leaving = Set<String>()
-        for record in transactions.values where isClosedOut(record, through: date) { leaving.insert(record.id) }
+        var leaving = Set<String>(minimumCapacity: transactions.count)
+        var transfers: [String] = []
+        for record in transactions.values where isClosedOut(record, through: date) {
+            leaving.insert(record.id)
+            if record.isTransferLeg { transfers.append(record.id) }
+        }
         guard !leaving.isEmpty else { return [] }
         // A receipt marked by an issue that stays is read when that issue is invoiced or closed (D14).
         for (issue, list) in marks where !leaving.contains(issue) {
@@ -32,7 +37,7 @@ extension LedgerState {
         }
         // A transfer's legs leave together: closing the source pool adjusts the receipt leg (D15), and
         // ordering the pools reads the issue leg of an open receipt leg.
-        for id in leaving {
+        for id in transfers {
             if let transfer = SyntheticID.transfer(ofReceipt: id) {
                 if !leaving.contains(transfer) { leaving.remove(id) }
             } else if transactions[id]?.kind == .transferOut {
@@ -44,10 +49,9 @@ extension LedgerState {
         evicted.reserveCapacity(leaving.count)
         for id in leaving {
             if let record = transactions.removeValue(forKey: id) { evicted.append(record) }
-            marks[id] = nil
+            if !marks.isEmpty { marks[id] = nil }
         }
         if !warnings.isEmpty { warnings.removeAll { leaving.contains($0.transaction) } }
-        evicted.sort { ($0.sequence, $0.id) < ($1.sequence, $1.id) }
         return evicted
     }
 
