@@ -57,6 +57,7 @@ struct InvariantPropertyTests {
         #expect(simulation.rejected < simulation.accepted, "seed \(seed): mostly rejections (\(simulation.rejected))")
         guard !simulation.failed else { return }
         try simulation.checkReplayFromFile()
+        try simulation.checkSnapshots()
     }
 
     /// A transfer between pools is an issue leg `T` and a receipt leg `T@in` with the same sequence; the
@@ -837,6 +838,14 @@ private struct Simulation {
 
     /// Writes the log to a temporary file (same commands, same events, same hash chain) and replays it
     /// with a second Ledger.
+    /// Every period snapshot the run's closes kept, plus the log after it, is the open state a full replay
+    /// builds, with rule R over the run's reversals (DR-22).
+    func checkSnapshots() throws {
+        for result in try ledger.verifySnapshots() where !result.matches {
+            Issue.record("seed \(seed): snapshot \(result.sequence): \(result.difference ?? "differs")")
+        }
+    }
+
     func checkReplayFromFile() throws {
         let path = TemporaryDatabase("invariants-\(seed)").path
         defer { TemporaryDatabase.remove(path) }
