@@ -85,6 +85,11 @@ extension EventStore {
     public func saveHistoryTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
         guard !rows.isEmpty else { return }
         try checkWritable()
+        // Room for the index pages a large close touches (SQLite's default cache is 2 MB); the pages are
+        // dirty in the command's transaction anyway, this only keeps them from being spilled and re-read.
+        let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
+        try connection.execute("PRAGMA cache_size = -131072")
+        defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
         let insert = try connection.prepare(
             """
             INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
