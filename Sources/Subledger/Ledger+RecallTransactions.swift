@@ -82,7 +82,7 @@ extension Ledger {
     /// table, or its log copied without it) gets the table filled from the replay that opened it; one
     /// that cannot be written keeps every transaction in memory instead.
     func prepareHistoryBackfill() throws {
-        guard try storeCall({ () throws(StoreError) in try store.historyTransactionCount() }) == 0 else { return }
+        guard try !storeCall({ () throws(StoreError) in try store.hasHistoryTransactions() }) else { return }
         if store.isReadOnly { state.evicts = false } else { state.keepsEvicted = true }
     }
 

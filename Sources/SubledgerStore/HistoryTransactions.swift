@@ -156,10 +156,10 @@ extension EventStore {
         return items
     }
 
-    /// Number of rows in the history table.
-    public func historyTransactionCount() throws(StoreError) -> Int64 {
-        guard hasTransactionHistory else { return 0 }
-        return try connection.scalarInt64("SELECT count(*) FROM history_transactions") ?? 0
+    /// Whether the history table holds any row.
+    public func hasHistoryTransactions() throws(StoreError) -> Bool {
+        guard hasTransactionHistory else { return false }
+        return try connection.scalarInt64("SELECT EXISTS (SELECT 1 FROM history_transactions)") == 1
     }
 
     /// Every `close.reversed` event after `sequence`: its sequence, version and payload (to decode).
