@@ -22,19 +22,32 @@ extension Ledger {
         // Nothing has left memory unless a close is in force.
         guard state.closedThrough != nil else { return }
         for id in Self.transactionIDs(command) where state.transactions[id] == nil {
-            guard state.recalled.transactions[id] == nil, let record = try historyRecord(id) else { continue }
+            guard state.recalled.transactions[id] == nil, let record = try historyRecord(id, against: state) else {
+                continue
+            }
             state.recalled.transactions[id] = record
         }
     }
 
-    /// The stored history record of `id`, nil when the history holds none.
-    func historyRecord(_ id: String) throws -> TransactionRecord? {
+    /// The stored history record of `id`, nil when the history holds none; checked against `state` (the
+    /// ledger's, or the one a command is being decided on).
+    func historyRecord(_ id: String, against state: LedgerState? = nil) throws -> TransactionRecord? {
         guard let bytes = try storeCall({ () throws(StoreError) in try historyLookup.record(id) }) else { return nil }
-        do throws(PayloadDecodingError) {
-            return try TransactionRecord(historyDecoding: bytes)
-        } catch {
-            throw LedgerError.storage("history record of transaction '\(id)' cannot be read: \(error)")
+        return try decodedHistory(bytes, against: state ?? self.state)
+    }
+
+    /// A history record decoded and checked against `state` (its item, its account sets).
+    func decodedHistory(_ bytes: [UInt8], against state: LedgerState) throws -> TransactionRecord {
+        let record: TransactionRecord
+        do throws(PayloadDecodingError) { record = try TransactionRecord(historyDecoding: bytes) } catch {
+            throw LedgerError.storage("a history record cannot be read: \(error)")
         }
+        guard state.fits(record) else {
+            throw LedgerError.storage(
+                "the history record of transaction '\(Echo.cut(record.id))' names an item or accounts the ledger "
+                    + "does not hold: the file is damaged")
+        }
+        return record
     }
 
     /// The transaction ids `command` names (new ones included: an id is unique across the whole history).

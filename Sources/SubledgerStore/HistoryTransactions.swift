@@ -4,6 +4,9 @@
 // the close evicted it, the other columns are readable copies of its main figures for SQL users, and the
 // view `history_transactions_v` shows them as exact decimal text. A reversal deletes the rows of the
 // closes it reverses (their transactions are back in the open state).
+//
+// Each row carries a checksum of its id, item and record (64-bit FNV-1a: one changed byte always changes
+// it), checked on every read: a damaged row is an error, never a figure (DR-18).
 
 import CSQLite
 import SubledgerCore
@@ -22,7 +25,8 @@ enum HistoryTransactionSchema {
             posted_amount INTEGER NOT NULL,
             adjustment INTEGER NOT NULL,
             current_amount INTEGER NOT NULL,
-            record BLOB NOT NULL
+            record BLOB NOT NULL,
+            checksum INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS history_transactions_by_item ON history_transactions(item, sequence);
         CREATE VIEW IF NOT EXISTS history_transactions_v AS
@@ -93,7 +97,7 @@ extension EventStore {
         let insert = try connection.prepare(
             """
             INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
-                posted_amount, adjustment, current_amount, record) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                posted_amount, adjustment, current_amount, record, checksum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         // In key order: each row then lands next to the previous one in the primary-key index, instead of
         // on a random page of it (a close writes hundreds of thousands; random order thrashed the cache).
@@ -109,6 +113,7 @@ extension EventStore {
             try insert.bind(row.adjustment, at: 9)
             try insert.bind(row.currentAmount, at: 10)
             try insert.bind(row.record, at: 11)
+            try insert.bind(Self.historyChecksum(row.transaction, row.item, row.record), at: 12)
             try insert.run()
         }
     }
@@ -136,24 +141,62 @@ extension EventStore {
 
     /// The stored records, of one item or all, in log order.
     public func historyTransactionRecords(item: String?) throws(StoreError) -> [[UInt8]] {
-        guard hasTransactionHistory else { return [] }
+        var records: [[UInt8]] = []
+        try forEachHistoryTransactionRecord(item: item) { records.append($0) }
+        return records
+    }
+
+    /// Calls `body` with each stored record, of one item or all, in log order (one row in memory at a time).
+    public func forEachHistoryTransactionRecord(
+        item: String?, _ body: ([UInt8]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        guard hasTransactionHistory else { return }
+        let columns = "SELECT tx, item, record, checksum FROM history_transactions"
         let select =
             try item == nil
-            ? connection.prepare("SELECT record FROM history_transactions ORDER BY sequence")
-            : connection.prepare("SELECT record FROM history_transactions WHERE item = ? ORDER BY sequence")
+            ? connection.prepare("\(columns) ORDER BY sequence")
+            : connection.prepare("\(columns) WHERE item = ? ORDER BY sequence")
         if let item { try select.bind(item, at: 1) }
-        var records: [[UInt8]] = []
-        while try select.step() { records.append(select.blob(at: 0)) }
-        return records
+        while try select.step() { try body(try Self.checkedHistoryRecord(select).record) }
+    }
+
+    /// 64-bit FNV-1a over the id, the item and the record, each followed by 0xFF (not in UTF-8).
+    static func historyChecksum(_ transaction: String, _ item: String, _ record: [UInt8]) -> Int64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for byte in transaction.utf8 { add(byte) }
+        add(0xFF)
+        for byte in item.utf8 { add(byte) }
+        add(0xFF)
+        for byte in record { add(byte) }
+        add(0xFF)
+        return Int64(bitPattern: hash)
+    }
+
+    /// The current row of a statement selecting `tx, item, record, checksum`, checked against its checksum.
+    static func checkedHistoryRecord(_ row: Statement) throws(StoreError) -> (item: String, record: [UInt8]) {
+        let transaction = row.text(at: 0), item = row.text(at: 1), record = row.blob(at: 2)
+        guard historyChecksum(transaction, item, record) == row.int64(at: 3) else {
+            throw StoreError.corrupt(
+                "the history row of transaction '\(transaction.prefix(80))' does not match its checksum: "
+                    + "the file is damaged; run `subledger verify`")
+        }
+        return (item, record)
     }
 
     /// Every history row's item, by transaction id.
     public func historyTransactionItems() throws(StoreError) -> [String: String] {
         guard hasTransactionHistory else { return [:] }
-        let select = try connection.prepare("SELECT tx, item FROM history_transactions")
+        let select = try connection.prepare("SELECT tx, item, record, checksum FROM history_transactions")
         var items: [String: String] = [:]
-        while try select.step() { items[select.text(at: 0)] = select.text(at: 1) }
+        while try select.step() { items[select.text(at: 0)] = try Self.checkedHistoryRecord(select).item }
         return items
+    }
+
+    /// Number of rows in the history table.
+    public func historyTransactionCount() throws(StoreError) -> Int {
+        guard hasTransactionHistory else { return 0 }
+        return Int(try connection.scalarInt64("SELECT count(*) FROM history_transactions") ?? 0)
     }
 
     /// Whether the history table holds any row.
@@ -186,11 +229,12 @@ public final class HistoryTransactionLookup {
     public func record(_ transaction: String) throws(StoreError) -> [UInt8]? {
         guard store.hasTransactionHistory else { return nil }
         if statement == nil {
-            statement = try store.connection.prepare("SELECT record FROM history_transactions WHERE tx = ?")
+            statement = try store.connection.prepare(
+                "SELECT tx, item, record, checksum FROM history_transactions WHERE tx = ?")
         }
         guard let statement else { return nil }
         defer { statement.reset() }
         try statement.bind(transaction, at: 1)
-        return try statement.step() ? statement.blob(at: 0) : nil
+        return try statement.step() ? try EventStore.checkedHistoryRecord(statement).record : nil
     }
 }

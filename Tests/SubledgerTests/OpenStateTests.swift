@@ -186,6 +186,22 @@ struct OpenStateTests {
         #expect(try ledger.snapshots().allSatisfy { $0.bytes > 0 })
     }
 
+    @Test func aDamagedHistoryRowIsAnErrorNotAFigure() throws {
+        let ledger = try Self.januaryClosed()
+        // One byte of S2's record changed behind SQLite's back (its amounts are near the end).
+        try ledger.store.connection.execute(
+            """
+            UPDATE history_transactions
+            SET record = CAST(
+                substr(record, 1, length(record) - 8) || x'07' || substr(record, length(record) - 6) AS BLOB)
+            WHERE tx = 'S2'
+            """)
+        #expect(throws: LedgerError.self) { try ledger.transactions() }
+        #expect(throws: LedgerError.self) { try ledger.transaction("S2") }
+        #expect(throws: LedgerError.self) { try ledger.stateWithHistory() }
+        #expect(try ledger.transaction("S1") != nil)  // the other rows still read
+    }
+
     @Test func historyViewShowsExactDecimals() throws {
         let ledger = try Self.januaryClosed()
         let select = try ledger.store.connection.prepare(

@@ -100,11 +100,7 @@ extension Ledger {
         let stored = try storeCall { () throws(StoreError) in try store.historyTransactionRecords(item: item) }
         var records: [TransactionRecord] = []
         records.reserveCapacity(stored.count)
-        for bytes in stored {
-            do throws(PayloadDecodingError) { records.append(try TransactionRecord(historyDecoding: bytes)) } catch {
-                throw LedgerError.storage("a history record cannot be read: \(error)")
-            }
-        }
+        for bytes in stored { records.append(try decodedHistory(bytes, against: state)) }
         return records
     }
 
@@ -118,9 +114,21 @@ extension Ledger {
     public func stateWithHistory() throws -> LedgerState {
         var full = state
         full.evicts = false
-        for record in try historyTransactions() where full.transactions[record.id] == nil {
-            full.restore(record)
+        var failure: (any Error)?
+        try storeCall { () throws(StoreError) in
+            full.reserveCapacity(transactions: try store.historyTransactionCount())  // grown once, not by doubling
+            // Decoded one row at a time, straight into the copy (no array of every record beside it).
+            try store.forEachHistoryTransactionRecord(item: nil) { bytes throws(StoreError) in
+                guard failure == nil else { return }
+                do {
+                    let record = try decodedHistory(bytes, against: full)
+                    if full.transactions[record.id] == nil { full.restore(record) }
+                } catch {
+                    failure = error
+                }
+            }
         }
+        if let failure { throw failure }
         return full
     }
 

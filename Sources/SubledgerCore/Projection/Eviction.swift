@@ -71,6 +71,14 @@ extension LedgerState {
         transactions[record.id] = record
     }
 
+    /// Whether `record` (read back from history) refers only to what this state holds: its item and its
+    /// interned account sets. A record that does not fit is damaged; using it could trap.
+    public func fits(_ record: TransactionRecord) -> Bool {
+        let sets = Int32(accountSets.sets.count)
+        return items[record.item] != nil && (-1..<sets).contains(record.postedAccounts)
+            && (-1..<sets).contains(record.invoiceAccounts)
+    }
+
     /// A transaction from the open state, else one the facade recalled from history for this decision.
     func knownTransaction(_ id: String) -> TransactionRecord? {
         transactions[id] ?? recalled.transactions[id]
