@@ -70,14 +70,32 @@ extension Ledger {
     /// command's SQLite transaction), and forgets the history of the closes a reversal brings back.
     func recordHistory(of event: LedgerEvent, _ state: inout LedgerState, sequence: Int64) throws {
         if !state.evicted.isEmpty {
-            let rows = state.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) }
+            let evicted = state.evicted
             state.evicted = []
-            try storeCall { () throws(StoreError) in try store.saveHistoryTransactions(rows) }
+            try saveHistory(evicted)
         }
         if case .closeReversed(let e) = event {
             try storeCall { () throws(StoreError) in try store.deleteHistoryTransactions(closedBy: e.closeSequence) }
         }
     }
+}
+
+extension Ledger {
+    /// Writes evicted records to the history table in id order (each row next to the previous one in the
+    /// table's key order), a slice at a time: the rows of a close that evicts 890,000 transactions would
+    /// otherwise sit in memory beside the records (about 180 MB more at the close's peak).
+    func saveHistory(_ evicted: [(record: TransactionRecord, closedBy: Int64)]) throws {
+        // Ids are ASCII (names and the ledger's own ids), where String order is SQLite's byte order.
+        let order = evicted.indices.sorted { evicted[$0].record.id < evicted[$1].record.id }
+        for start in stride(from: 0, to: order.count, by: Self.historySlice) {
+            let rows = order[start..<min(start + Self.historySlice, order.count)].map {
+                HistoryTransactionRow(evicted[$0].record, closedBy: evicted[$0].closedBy)
+            }
+            try storeCall { () throws(StoreError) in try store.saveHistoryTransactions(rows) }
+        }
+    }
+
+    static let historySlice = 16_384
 }
 
 extension HistoryTransactionRow {

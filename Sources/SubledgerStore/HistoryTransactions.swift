@@ -92,16 +92,19 @@ extension EventStore {
         // Room for the index pages a large close touches (SQLite's default cache is 2 MB); the pages are
         // dirty in the command's transaction anyway, this only keeps them from being spilled and re-read.
         let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
-        try connection.execute("PRAGMA cache_size = -131072")
+        try connection.execute("PRAGMA cache_size = -32768")
         defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
         let insert = try connection.prepare(
             """
             INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
                 posted_amount, adjustment, current_amount, record, checksum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-        // In key order: each row then lands next to the previous one in the primary-key index, instead of
+        // In key order: each row then lands next to the previous one in the table's key order, instead of
         // on a random page of it (a close writes hundreds of thousands; random order thrashed the cache).
-        for row in rows.sorted(by: { $0.transaction.utf8.lexicographicallyPrecedes($1.transaction.utf8) }) {
+        let sorted = rows.indices.dropFirst().allSatisfy { rows[$0 - 1].transaction < rows[$0].transaction }
+        for row in sorted
+            ? rows : rows.sorted(by: { $0.transaction < $1.transaction })
+        {
             try insert.bind(row.transaction, at: 1)
             try insert.bind(row.item, at: 2)
             try insert.bind(row.sequence, at: 3)
