@@ -17,10 +17,4 @@ extension Ledger {
         try recallTransactions(for: command, into: &state)
         try recallCloseEvents(for: command, into: &state)
     }
-
-    /// Transactions named by `command` that are not in the open state (`Ledger+RecallTransactions`).
-    func recallTransactions(for command: LedgerCommand, into state: inout LedgerState) throws {
-        // Nothing leaves the open state yet: every transaction is still in memory.
-    }
-
 }

@@ -46,6 +46,13 @@ public final class Ledger {
     public internal(set) var state = LedgerState()
     let clock: () -> Int64
     let makeCommandID: () -> String
+    /// How many period snapshots a close keeps (the newest ones); older ones are pruned by the close.
+    public var keepSnapshots = 3
+    /// Reads history records one id at a time (DR-22), through one prepared statement.
+    lazy var historyLookup = HistoryTransactionLookup(store)
+    /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
+    /// reversal commits, that state is not the log's and is rebuilt.
+    var needsRebuildUnlessCommitted = false
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period
@@ -64,7 +71,9 @@ public final class Ledger {
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
             try loadFromSnapshot()
         }
+        if state.lastSequence == 0 { try prepareHistoryBackfill() }
         try catchUp(progress: progress)
+        try finishHistoryBackfill()
     }
 
     /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.
@@ -75,6 +84,14 @@ public final class Ledger {
         let target = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
+        // Rule R (DR-22): a close this state folded and evicted for, reversed since by another writer,
+        // needs the state rebuilt; a close of the tail reversed in the tail must not evict.
+        let reversed = try CloseReversals.read(store, after: start).closes(through: target)
+        let evictedFor = Set(self.state.closes.lazy.filter { $0.mode == .close }.map(\.sequence))
+        if reversed.contains(where: { evictedFor.contains($0) && !self.state.reversedCloses.contains($0) }) {
+            return try rebuild()
+        }
+        self.state.reversedCloses.formUnion(reversed)
         // Moved out, not copied (catching up a large state after another writer's command must stay
         // cheap). On a read failure the state keeps the events applied so far, a valid prefix of the log;
         // an event that contradicts the state fails part-way through, so then the state is dropped (and
@@ -109,10 +126,12 @@ public final class Ledger {
         if case .close(let date) = command, !result.duplicate {
             do {
                 result.periodSnapshot = .stored(try takeSnapshot(businessDate: date))
+                try pruneSnapshots(keeping: keepSnapshots)
             } catch {
                 result.periodSnapshot = .failed("\(error)")
             }
         }
+        if case .reverseClose = command, !result.duplicate { try? deleteSupersededSnapshots() }
         recordHistory(after: command, result)
         return result
     }
@@ -163,23 +182,20 @@ public final class Ledger {
                     try produce { command in
                         content.add(command)
                         for (event, date) in try decide(command, on: &working) {
-                            try batch.append(EventCatalog.envelope(event, date: date))
                             touched = true
-                            do throws(ProjectionError) {
-                                try working.apply(event, date: date, sequence: batch.lastSequence)
-                            } catch {
-                                throw LedgerError.projection(error)  // rolls the append back
-                            }
+                            try append(event, date: date, to: &batch, applyingTo: &working)
                         }
                     }
                     return "{\"events\":\(batch.count)}"
                 }
             } catch {
-                if touched { try rebuild() } else { state = working }
+                if touched || needsRebuildUnlessCommitted { try rebuild() } else { state = working }
                 if let storeError = error as? StoreError { throw LedgerError(storeError) }
                 throw error
             }
             state = working
+            state.keepsEvicted = false
+            needsRebuildUnlessCommitted = false
             switch outcome {
             case .appended(let record):
                 return CommandResult(record, duplicate: false)
@@ -194,10 +210,19 @@ public final class Ledger {
         }
     }
 
-    /// Replays the whole log into a fresh state.
-    func rebuild() throws {
-        state = LedgerState()
-        try catchUp()
+    /// Inside an append body: appends one decided event, folds it into `state` and stores what it moved
+    /// to history, all in the command's SQLite transaction (an error rolls the whole command back).
+    func append(
+        _ event: LedgerEvent, date: LedgerDate, to batch: inout AppendBatch, applyingTo state: inout LedgerState
+    ) throws {
+        try batch.append(EventCatalog.envelope(event, date: date))
+        state.keepsEvicted = true
+        do throws(ProjectionError) {
+            try state.apply(event, date: date, sequence: batch.lastSequence)
+        } catch {
+            throw LedgerError.projection(error)
+        }
+        try recordHistory(of: event, &state, sequence: batch.lastSequence)
     }
 
     func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {

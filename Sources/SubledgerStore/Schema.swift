@@ -77,6 +77,8 @@ enum Schema {
         CloseLogSchema.migration,
         // 6: the history tables and their views (History/HistorySchema.swift).
         HistorySchema.migration,
+        // 7: transactions a close moved out of the open state (HistoryTransactions.swift, DR-22).
+        HistoryTransactionSchema.migration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.

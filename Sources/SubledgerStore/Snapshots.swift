@@ -170,6 +170,14 @@ extension EventStore {
         return Int(count)
     }
 
+    /// Deletes the snapshot after event `sequence`, if there is one.
+    public func deleteSnapshot(sequence: Int64) throws(StoreError) {
+        try checkWritable()
+        let delete = try connection.prepare("DELETE FROM snapshots WHERE sequence = ?1")
+        try delete.bind(sequence, at: 1)
+        try delete.run()
+    }
+
     /// The stored chain hash of event `sequence`, nil when there is no such event.
     public func hash(at sequence: Int64) throws(StoreError) -> [UInt8]? {
         let statement = try connection.prepare("SELECT hash FROM events WHERE sequence = ?1")

@@ -148,15 +148,22 @@ struct HistoryTablesTests {
         #expect(try ledger.store.historyWatermark() < ledger.store.checkedLastSequence())
         let date = LedgerDate("2026-02-14")!
         #expect(try ledger.historicalTrialBalance(asOf: date) == ledger.state.trialBalance(asOf: date))
-        let full = try Replay.state(of: ledger.store, asOf: date)
+        let full = try Replay.state(of: ledger.store, asOf: date, evicting: false)
         let asOf = try ledger.state(asOf: date)
         #expect(asOf.startedFromClose == nil)
-        #expect(StateDigest(asOf.state) == StateDigest(full.state))
+        #expect(Self.sameForReports(asOf.state, full.state))
     }
 
     static func command(_ name: String, _ pairs: [String: String]) throws -> LedgerCommand {
         let fields = pairs.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
         return try CommandDecoder.decode(command: name, CommandFields(fields))
+    }
+
+    /// What the as-of reports read equals the full replay's. The marks and warnings of transactions a
+    /// close moved to history are not kept with them (DR-22), and no report reads those.
+    static func sameForReports(_ a: LedgerState, _ b: LedgerState) -> Bool {
+        a.pools == b.pools && a.transactions == b.transactions && a.ledger == b.ledger && a.closes == b.closes
+            && a.items == b.items && a.lastSequence == b.lastSequence
     }
 
     static var asOfSeeds: [UInt64] { Array(seeds.prefix(3)) }
@@ -173,8 +180,8 @@ struct HistoryTablesTests {
                 guard date <= state.latestBusinessDate else { break }
                 dates += 1
                 let asOf = try ledger.state(asOf: date)
-                let full = try Replay.state(of: ledger.store, asOf: date)
-                #expect(StateDigest(asOf.state) == StateDigest(full.state), "seed \(seed) as of \(date)")
+                let full = try Replay.state(of: ledger.store, asOf: date, evicting: false)
+                #expect(Self.sameForReports(asOf.state, full.state), "seed \(seed) as of \(date)")
                 #expect(asOf.skipped == full.skipped)
                 #expect(asOf.eventCount == full.state.eventCount)
                 #expect(try ledger.historicalTrialBalance(asOf: date) == state.trialBalance(asOf: date))
@@ -200,8 +207,8 @@ struct HistoryTablesTests {
             for day in 0...89 {
                 let date = LedgerDate(ReferenceStep.date(day))!
                 let asOf = try ledger.state(asOf: date)
-                let full = try Replay.state(of: ledger.store, asOf: date)
-                #expect(StateDigest(asOf.state) == StateDigest(full.state), "\(label): as of \(date)")
+                let full = try Replay.state(of: ledger.store, asOf: date, evicting: false)
+                #expect(Self.sameForReports(asOf.state, full.state), "\(label): as of \(date)")
                 #expect(try ledger.historicalTrialBalance(asOf: date) == ledger.state.trialBalance(asOf: date))
                 if let close = asOf.startedFromClose { used.insert(close) }
             }
@@ -241,8 +248,8 @@ struct HistoryTablesTests {
         for day in 0...63 {
             let date = LedgerDate(ReferenceStep.date(day))!
             let asOf = try ledger.state(asOf: date)
-            let full = try Replay.state(of: ledger.store, asOf: date)
-            #expect(StateDigest(asOf.state) == StateDigest(full.state), "as of \(date)")
+            let full = try Replay.state(of: ledger.store, asOf: date, evicting: false)
+            #expect(Self.sameForReports(asOf.state, full.state), "as of \(date)")
             used[date] = asOf.startedFromClose
         }
         #expect(used[LedgerDate("2026-01-30")!] == nil)

@@ -271,7 +271,7 @@ struct ReferenceModelTests {
     /// Differences for one issue: posted financial value and still-physical value (after postings only),
     /// and the current amount.
     static func compareIssue(_ tx: String, postings: Bool, _ reference: ReferenceLedger, _ ledger: Ledger) -> [String] {
-        guard let record = ledger.state.transactions[tx] else { return ["issue \(tx): missing in the engine"] }
+        guard let record = (try? ledger.transaction(tx)) ?? nil else { return ["issue \(tx): missing in the engine"] }
         var differences: [String] = []
         func check(_ what: String, _ engine: Money, _ expected: Int) {
             if Int(engine.cents) != expected {

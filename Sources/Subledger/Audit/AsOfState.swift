@@ -36,7 +36,9 @@ extension Ledger {
     public func state(asOf date: LedgerDate) throws -> AsOfState {
         try catchUp()
         if AsOfState.liveStateCovers(state, through: date) {
-            return AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
+            // With the transactions closes moved to history: these reports read the past too (DR-22).
+            let full = try stateWithHistory()
+            return AsOfState(date: date, origin: .live, state: full, eventCount: full.eventCount, skipped: [])
         }
         // From the latest close snapshot that stands for the date when there is one (AsOfFromClose.swift).
         if let (outcome, close) = try stateFromCloseSnapshot(asOf: date) {
@@ -45,7 +47,7 @@ extension Ledger {
                 skipped: outcome.skipped, startedFromClose: close)
         }
         let outcome = try LedgerError.sealing {
-            try Replay.fold(store, through: try store.lastSequence(), asOf: date, progress: nil)
+            try Replay.fold(store, through: try store.lastSequence(), asOf: date, evicting: false, progress: nil)
         }
         return AsOfState(
             date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,

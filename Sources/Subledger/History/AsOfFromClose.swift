@@ -25,8 +25,11 @@ extension Ledger {
         for close in usable.reversed() {
             guard
                 let record = try storeCall({ () throws(StoreError) in try store.snapshot(sequence: close.sequence) }),
-                let state = try SnapshotLoader.unusableReason(record, store, tail: last - close.sequence).state
+                let open = try SnapshotLoader.unusableReason(record, store, tail: last - close.sequence).state
             else { continue }
+            // The snapshot holds the open state: the reports as of a past date read every transaction, so
+            // the ones closes up to this one moved to history come back (later ones were open then).
+            let state = try withHistory(open, closedThrough: close.sequence)
             let outcome = try Replay.foldTail(store, onto: state, after: close.sequence, through: last, asOf: date)
             return (outcome, close.sequence)
         }

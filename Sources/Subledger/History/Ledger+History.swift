@@ -140,17 +140,16 @@ enum HistoryTables {
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
         try LedgerError.sealing {
             try store.writeHistory(fresh: true) { writer, _, _ in
-                try fullProjection(store, through: last, into: writer, progress: progress)
+                let projected = try fullProjection(store, through: last, into: writer, progress: progress)
+                // The transactions closes moved out of the open state, from the same replay (rule R, DR-22).
+                try store.replaceHistoryTransactions(
+                    projected.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) })
+                return (projected.through, projected.latestDay)
             }
         }
-        try rebuildTransactionHistory(store)
         let counts = try call { () throws(StoreError) in try store.historyRowCounts() }
         return HistoryRebuild(rows: counts.map { HistoryTableCount(table: $0.table, rows: $0.rows) }, events: last)
     }
-
-    /// Hook for the table of settled transactions (`history_transactions`, written by the open state's
-    /// close): the coordinator calls its rebuild here so that `subledger rebuild` restores it too.
-    static func rebuildTransactionHistory(_ store: EventStore) throws {}
 
     /// The stored tables compared with a fresh projection of the log through their watermark, built in an
     /// in-memory scratch database (the stored tables are brought up to date first).
@@ -163,20 +162,24 @@ enum HistoryTables {
         defer { store.detachScratch(scratch) }
         try LedgerError.sealing {
             try store.writeHistory(fresh: true, schema: scratch) { writer, _, _ in
-                try fullProjection(store, through: through, into: writer, progress: nil)
+                let projected = try fullProjection(store, through: through, into: writer, progress: nil)
+                return (projected.through, projected.latestDay)
             }
         }
         let difference = try call { () throws(StoreError) in try store.historyDifference(from: scratch) }
         return HistoryVerification(checked: true, difference: difference)
     }
 
-    /// Events 1...`last` into `writer`, with a replay alongside for the on-hand at each close.
+    /// Events 1...`last` into `writer`, with a replay alongside for the on-hand at each close; returns
+    /// what that replay's closes moved out of the open state (rule R: not the closes the log reverses).
     private static func fullProjection(
         _ store: EventStore, through last: Int64, into writer: HistoryWriter,
         progress: ((Int64, Int64) -> Void)?
-    ) throws -> (through: Int64, latestDay: Int32) {
+    ) throws -> (through: Int64, latestDay: Int32, evicted: [(record: TransactionRecord, closedBy: Int64)]) {
         var projection = HistoryProjection(latestDay: 0)
         var state = LedgerState()
+        state.reversedCloses = try CloseReversals.read(store).closes(through: last)
+        state.keepsEvicted = true
         state.reserveCapacity(transactions: Int(last))
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in
@@ -190,6 +193,6 @@ enum HistoryTables {
             }
         }
         progress?(last, last)
-        return (last, projection.latestDay)
+        return (last, projection.latestDay, state.evicted)
     }
 }

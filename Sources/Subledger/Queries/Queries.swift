@@ -53,15 +53,22 @@ extension LedgerState {
         }
     }
 
-    public func transactionRows(item: String? = nil) -> [TransactionRow] {
-        transactions.values.filter { item == nil || $0.item == item }
+    /// The rows of the open transactions and of `history` (records a close moved out, DR-22; an id the
+    /// open state holds is taken from it), in log order.
+    public func transactionRows(item: String? = nil, history: [TransactionRecord] = []) -> [TransactionRow] {
+        var closed: [String: TransactionRecord] = [:]
+        for record in history where transactions[record.id] == nil { closed[record.id] = record }
+        return
+            (transactions.values.filter { item == nil || $0.item == item }
+            + closed.values.filter { item == nil || $0.item == item })
             .sorted { a, b in
                 (a.sequence, a.direction == .issue ? 0 : 1, a.id) < (b.sequence, b.direction == .issue ? 0 : 1, b.id)
             }
             .map { record in
+                let receiptLegID = SyntheticID.transferReceipt(record.id)
                 let receiptLeg =
                     record.kind == .transferOut
-                    ? transactions[SyntheticID.transferReceipt(record.id)] : nil
+                    ? transactions[receiptLegID] ?? closed[receiptLegID] : nil
                 return TransactionRow(
                     record: record, model: items[record.item]!.model,
                     accounts: accounts(of: record), destination: receiptLeg?.dimensions)
@@ -78,7 +85,59 @@ extension LedgerState {
 extension Ledger {
     public func onHand(item: String? = nil) -> [OnHandRow] { state.onHand(item: item) }
 
-    public func transactions(item: String? = nil) -> [TransactionRow] { state.transactionRows(item: item) }
+    /// Every transaction, open or moved to history by a close (DR-22), in log order.
+    public func transactions(item: String? = nil) throws -> [TransactionRow] {
+        state.transactionRows(item: item, history: try historyTransactions(item: item))
+    }
+
+    /// One transaction, open or moved to history by a close (DR-22); nil when the ledger has none.
+    public func transaction(_ id: String) throws -> TransactionRecord? {
+        try state.transactions[id] ?? historyRecord(id)
+    }
+
+    /// The transactions a close moved out of the open state, of one item or all, in log order.
+    public func historyTransactions(item: String? = nil) throws -> [TransactionRecord] {
+        let stored = try storeCall { () throws(StoreError) in try store.historyTransactionRecords(item: item) }
+        var records: [TransactionRecord] = []
+        records.reserveCapacity(stored.count)
+        for bytes in stored { records.append(try decodedHistory(bytes, against: state)) }
+        return records
+    }
+
+    /// The item of every transaction in history, by id.
+    func historyItems() throws -> [String: String] {
+        try storeCall { () throws(StoreError) in try store.historyTransactionItems() }
+    }
+
+    /// The current state with every transaction in it, open or in history (the open state wins on an
+    /// id in both): for the reports that read the past (reconciliation, value, scenario expectations).
+    public func stateWithHistory() throws -> LedgerState {
+        try withHistory(state)
+    }
+
+    /// `state` with the records of history_transactions put back: all of them, or with `closedThrough`
+    /// those of the closes at or before that sequence (the rest were open then, so `state` holds them).
+    func withHistory(_ state: LedgerState, closedThrough: Int64? = nil) throws -> LedgerState {
+        var full = state
+        full.evicts = false
+        var failure: (any Error)?
+        try storeCall { () throws(StoreError) in
+            full.reserveCapacity(transactions: try store.historyTransactionCount())  // grown once, not by doubling
+            // Decoded one row at a time, straight into the copy (no array of every record beside it).
+            try store.forEachHistoryTransactionRecord(item: nil, closedThrough: closedThrough) {
+                bytes throws(StoreError) in
+                guard failure == nil else { return }
+                do {
+                    let record = try decodedHistory(bytes, against: full)
+                    if full.transactions[record.id] == nil { full.restore(record) }
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
+        return full
+    }
 
     public func trialBalance(asOf date: LedgerDate = .distantFuture) -> [TrialBalanceRow] {
         state.trialBalance(asOf: date)

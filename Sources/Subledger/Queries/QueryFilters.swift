@@ -11,6 +11,7 @@ extension Ledger {
     /// The same for a transaction (closing receipts of the weighted average included).
     public func requireKnown(transaction: String?) throws(Rejection) {
         guard let transaction, state.transactions[transaction] == nil else { return }
+        if (try? historyRecord(transaction)) != nil { return }
         throw Rejection(.unknownTransaction, field: "tx", "no transaction '\(Echo.cut(transaction))' in this ledger")
     }
 }

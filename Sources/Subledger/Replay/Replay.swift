@@ -65,25 +65,27 @@ public enum Replay {
     /// order. Setup events are dated 0001-01-01, so they are always included. Events that refer to a
     /// transaction or close the as-of state does not hold are skipped and listed (`SkippedEvent`).
     /// `progress(done, total)` counts events read of the log's events.
+    /// `evicting: false` keeps the transactions closes move out of the open state (DR-22): the whole
+    /// projection, as `replay` shows it and as the reports as of a date read it.
     package static func state(
-        of store: EventStore, asOf date: LedgerDate?,
+        of store: EventStore, asOf date: LedgerDate?, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> ReplayOutcome {
         let last = try lastSequence(store)
-        guard let date else { return try fold(store, through: last, progress: progress) }
-        return try fold(store, through: last, asOf: date, progress: progress)
+        guard let date else { return try fold(store, through: last, evicting: evicting, progress: progress) }
+        return try fold(store, through: last, asOf: date, evicting: evicting, progress: progress)
     }
 
     /// Folds the log prefix 1...`sequence`: the projection as it was right after that event.
     package static func state(
-        of store: EventStore, atSequence sequence: Int64,
+        of store: EventStore, atSequence sequence: Int64, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> ReplayOutcome {
         let last = try lastSequence(store)
         guard sequence >= 0, sequence <= last else {
             throw ReplayError.sequenceOutOfRange(requested: sequence, last: last)
         }
-        return try fold(store, through: sequence, progress: progress)
+        return try fold(store, through: sequence, evicting: evicting, progress: progress)
     }
 
     static func lastSequence(_ store: EventStore) throws -> Int64 {
@@ -92,11 +94,13 @@ public enum Replay {
 
     /// Every event of 1...`last`, as `Ledger.catchUp` folds them.
     static func fold(
-        _ store: EventStore, through last: Int64,
+        _ store: EventStore, through last: Int64, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> ReplayOutcome {
         var state = LedgerState()
+        state.evicts = evicting
         state.reserveCapacity(transactions: Int(last))
+        state.reversedCloses = try CloseReversals.read(store).closes(through: last)
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in
                 try apply(view, to: &state)
@@ -108,11 +112,15 @@ public enum Replay {
     }
 
     /// The events of 1...`last` dated on or before `date`. Later-dated events are not even decoded.
+    /// `evicting: false` keeps every transaction in memory (the reports as of a past date read them all).
     static func fold(
-        _ store: EventStore, through last: Int64, asOf date: LedgerDate,
+        _ store: EventStore, through last: Int64, asOf date: LedgerDate, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> ReplayOutcome {
         var state = LedgerState()
+        state.evicts = evicting
+        // A reversal is dated its close's date: folded whenever the close it reverses is (rule R).
+        state.reversedCloses = Set(try CloseReversals.read(store).reversedBy.keys)
         var skipped: [SkippedEvent] = []
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in

@@ -98,7 +98,7 @@ public enum ScenarioRunner {
                     }
                     continue
                 }
-                if let message = check(expectation, ledger) { fail(statement, message) }
+                if let message = check(expectation, in: ledger) { fail(statement, message) }
             }
             if index == statements.count - 1, let pending = pendingRejection {
                 report.failures.append(
@@ -111,8 +111,10 @@ public enum ScenarioRunner {
     }
 
     /// nil when the expectation holds, else "expected ..., found ...".
-    static func check(_ expectation: Expectation, _ ledger: Ledger) -> String? {
-        let state = ledger.state
+    /// Checks against the ledger's state with its history: expectations may name transactions a close
+    /// moved out of the open state (DR-22), and settlements, which live in the log.
+    static func check(_ expectation: Expectation, in ledger: Ledger) -> String? {
+        guard let state = try? ledger.stateWithHistory() else { return "failed: cannot read the ledger's history" }
         func record(_ id: String) -> TransactionRecord? { state.transactions[id] }
         func compareUnit(_ what: String, _ expected: UnitPrice, _ found: UnitPrice?, decimals: Int = 2) -> String? {
             guard let found else { return "expected \(what) \(expected), found no quantity to price" }

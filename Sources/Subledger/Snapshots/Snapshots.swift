@@ -79,14 +79,24 @@ public enum SnapshotLoader {
     }
 
     /// `state(of:)` with a line for every snapshot it had to skip, newest first.
-    package static func load(_ store: EventStore) throws -> SnapshotLoad {
-        let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
+    /// `alsoReversed`: closes to treat as reversed although the log does not reverse them yet (rule R,
+    /// for a reversal being decided); a snapshot that folded one of them is not used.
+    /// `through`: the log's last sequence when known (inside an append, where the command row that
+    /// `checkedLastSequence` compares with is not written yet).
+    package static func load(
+        _ store: EventStore, alsoReversed: Set<Int64> = [], through: Int64? = nil
+    ) throws -> SnapshotLoad {
+        let last = try through ?? call { () throws(StoreError) in try store.checkedLastSequence() }
         var warnings: [String] = []
         for listed in try call({ () throws(StoreError) in try store.snapshots() }).reversed() {
             guard listed.sequence <= last else {
                 warnings.append("snapshot \(listed.sequence) skipped: the log ends at event \(last)")
                 continue
             }
+            // Superseded, not damaged: a close it folded (and evicted for) was reversed after it. Only the
+            // reversals after it matter (those before are in it): a read of the log's tail.
+            let reversals = try CloseReversals.read(store, after: listed.sequence)
+            if reversals.staleClose(forSnapshotAt: listed.sequence, pending: alsoReversed) != nil { continue }
             guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: listed.sequence) })
             else { continue }
             let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
@@ -94,6 +104,7 @@ public enum SnapshotLoader {
                 warnings.append("snapshot \(record.sequence) skipped: \(reason ?? "unusable")")
                 continue
             }
+            state.reversedCloses = reversals.closes(through: last).union(alsoReversed)
             do {
                 try fold(&state, store, through: last)
             } catch LedgerError.projection(let error) {
@@ -105,6 +116,7 @@ public enum SnapshotLoader {
         }
         var state = LedgerState()
         state.reserveCapacity(transactions: Int(last))
+        state.reversedCloses = try CloseReversals.read(store).closes(through: last).union(alsoReversed)
         try fold(&state, store, through: last)
         return SnapshotLoad(state: state, snapshot: nil, warnings: warnings)
     }
@@ -162,6 +174,14 @@ public enum SnapshotLoader {
         let last = replayed.lastSequence
         var results: [SnapshotVerification] = []
         for info in try call({ () throws(StoreError) in try store.snapshots() }) {
+            let reversals = try CloseReversals.read(store, after: info.sequence)
+            if let close = reversals.staleClose(forSnapshotAt: info.sequence, pending: []) {
+                results.append(
+                    SnapshotVerification(
+                        sequence: info.sequence, matches: false,
+                        difference: "the close at sequence \(close) was reversed after it; the ledger does not use it"))
+                continue
+            }
             guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: info.sequence) }) else {
                 continue
             }
@@ -170,6 +190,7 @@ public enum SnapshotLoader {
                 results.append(SnapshotVerification(sequence: record.sequence, matches: false, difference: reason))
                 continue
             }
+            loaded.reversedCloses = reversals.closes(through: last)
             do {
                 try fold(&loaded, store, through: last)
             } catch LedgerError.projection(let error) {

@@ -96,7 +96,7 @@ extension LedgerState {
     }
 
     func transaction(_ id: String, field: String = "tx") throws(Rejection) -> TransactionRecord {
-        guard let record = transactions[id] else {
+        guard let record = knownTransaction(id) else {
             throw Rejection(.unknownTransaction, field: field, "transaction '\(id)' does not exist")
         }
         return record
@@ -113,7 +113,7 @@ extension LedgerState {
     }
 
     func requireNewTransaction(_ id: String) throws(Rejection) {
-        guard transactions[id] == nil else {
+        guard knownTransaction(id) == nil else {
             throw Rejection(.duplicateTransaction, field: "tx", "transaction '\(id)' already exists; ids are unique")
         }
     }

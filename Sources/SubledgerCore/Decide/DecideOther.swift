@@ -37,6 +37,11 @@ extension LedgerState {
                     + "\((receipt.quantity - receiptMarked).formatted(minimumDecimals: 0))"
             )
         }
+        for (record, field) in [(issue, "issue"), (receipt, "receipt")] where transactions[record.id] == nil {
+            throw Rejection(
+                .invalidMarking, field: field,
+                "'\(record.id)' is settled and closed by a close in force (DR-22): only open transactions are marked")
+        }
         return MarkPosted(issue: issue.id, receipt: receipt.id, quantity: quantity)
     }
 
@@ -148,6 +153,11 @@ extension LedgerState {
         guard !(record.financialValue + record.adjustment + c.amount).isNegative else {
             throw Rejection(
                 .invalidAmount, field: "amount", "the adjustment would make '\(record.id)' worth less than zero")
+        }
+        guard transactions[record.id] != nil else {
+            throw Rejection(
+                .notAdjustable, field: "tx",
+                "receipt '\(record.id)' is settled and closed by a close in force (DR-22); adjust an open receipt")
         }
         var voucher = builder(setup)
         voucher.post(c.amount, debit: .inventory, credit: .costAdjustment, stored: accounts(of: record))

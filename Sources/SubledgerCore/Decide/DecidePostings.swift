@@ -268,7 +268,7 @@ extension LedgerState {
         for mark in issueMarks where remaining.isPositive {
             let available = mark.quantity - min(used, mark.quantity)
             used -= min(used, mark.quantity)
-            guard available.isPositive, let receipt = transactions[mark.receipt] else { continue }
+            guard available.isPositive, let receipt = knownTransaction(mark.receipt) else { continue }
             let receiptQuantity = receipt.financialQuantity + receipt.physicalOpenQuantity
             guard receiptQuantity.isPositive else { continue }
             let take = min(remaining, available)

@@ -30,6 +30,21 @@ public struct LedgerState: Sendable {
     public internal(set) var warnings: [LedgerWarning] = []
     /// What the facade fetched for the decision at hand (see `Recalled`); not part of the state's value.
     public var recalled = Recalled()
+    /// Closes the log reverses, by the sequence of their `close.posted` (rule R, DR-22): they evict
+    /// nothing. Set by whoever drives the fold before it folds; not part of the state's value.
+    public var reversedCloses: Set<Int64> = []
+    /// Whether a close in force moves what it closed out of memory (DR-22); false keeps every transaction
+    /// (as-of reports, and tests comparing with the ledger before eviction). Not part of the state's value.
+    public var evicts = true
+    /// Whether the records a close evicts are kept in `evicted` for the driver to store (the facade
+    /// writing history); a replay drops them. Not part of the state's value.
+    public var keepsEvicted = false
+    /// The records evicted since the driver last emptied it, each with the sequence of the close that
+    /// evicted it (only while `keepsEvicted`).
+    public var evicted: [(record: TransactionRecord, closedBy: Int64)] = []
+    /// How many records this fold's closes evicted (a replay from event 1 reports open + evicted as the
+    /// transactions it folded). Not part of the state's value.
+    public var evictedCount = 0
 
     public init() {}
 
@@ -115,6 +130,10 @@ public struct LedgerState: Sendable {
             closes.append(
                 CloseRecord(date: date, mode: e.mode, sequence: lastSequence, firstSequence: first, log: e.log))
             pendingCloseStart = 0
+            if e.mode == .close, evicts, !reversedCloses.contains(lastSequence) {
+                let gone = evictClosed(through: date)
+                if keepsEvicted { evicted += gone.map { ($0, lastSequence) } }
+            }
         case .closeReversed(let e):
             guard let index = closes.firstIndex(where: { $0.sequence == e.closeSequence }), closes[index].isInForce
             else {

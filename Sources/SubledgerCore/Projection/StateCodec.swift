@@ -13,7 +13,8 @@
 
 extension LedgerState {
     /// Version of the encoding written by `encoded()`; `init(decoding:)` reads only this version.
-    public static let snapshotFormat: Int64 = 5  // 4: settlements left for the log; 5: canonical order
+    public static let snapshotFormat: Int64 = 6  // 4: settlements left for the log; 5: canonical order
+    // 6: the open state only (DR-22): an older snapshot holds transactions a close has since evicted
     static let snapshotMagic: Int64 = 0x534C_5353  // "SLSS"
 
     public func encoded() -> [UInt8] {

@@ -29,14 +29,23 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
             valueName: "YYYY-MM-DD"))
     var date: DateArgument
     @OptionGroup var idempotency: CommandIDOptions
+    @Option(
+        parsing: .unconditional, help: "Period snapshots to keep, the newest ones; the close deletes older ones.")
+    var keepSnapshots = 3
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if keepSnapshots < 1 {
+            throw OptionValue.notPositive("--keep-snapshots", Int64(keepSnapshots), zeroAllowed: false)
+        }
+    }
+
     func run() throws {
         try CloseRun.run(
             .close(date.date), label: "closing", what: "close through \(date.date)",
-            commandID: idempotency.commandID, database: database, output: output)
+            commandID: idempotency.commandID, database: database, output: output, keepSnapshots: keepSnapshots)
     }
 }
 
@@ -44,9 +53,10 @@ struct CloseCommand: ParsableCommand, JSONOutputting {
 enum CloseRun {
     static func run(
         _ command: LedgerCommand, label: String, what: String, commandID: String?,
-        database: DatabaseOptions, output: OutputOptions
+        database: DatabaseOptions, output: OutputOptions, keepSnapshots: Int = 3
     ) throws {
         let ledger = try database.open()
+        ledger.keepSnapshots = keepSnapshots
         let line = ElapsedLine(label: label)
         let start = Terminal.nanoseconds()
         let result: CommandResult

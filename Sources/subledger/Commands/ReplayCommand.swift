@@ -107,7 +107,7 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         lines.append(GLCommand.table(state.trialBalance()).render())
         lines.append("")
         lines.append(
-            "events \(state.eventCount)  transactions \(state.transactions.count)  "
+            "events \(state.eventCount)  transactions \(state.transactions.count + state.evictedCount)  "
                 + "settlements \(settlements)  closes \(state.closes.count)")
         if let closed = state.closedThrough { lines.append("closed through \(closed)") }
         for event in outcome.skipped.prefix(10) {
@@ -142,7 +142,8 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
         o.add(
             "counts",
             [
-                "events": JSONOut.int(state.eventCount), "transactions": JSONOut.int(state.transactions.count),
+                "events": JSONOut.int(state.eventCount),
+                "transactions": JSONOut.int(state.transactions.count + state.evictedCount),
                 "settlements": JSONOut.int(settlements), "closes": JSONOut.int(state.closes.count),
             ])
         o.add("closed_through", JSONOut.string(state.closedThrough?.description))

@@ -25,7 +25,7 @@ struct TransactionsCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let ledger = try database.open()
         try ledger.requireKnown(item: item)
-        let rows = ledger.transactions(item: item)
+        let rows = try ledger.transactions(item: item)
         if output.json { JSONOut.print(Self.json(rows)) } else { print(Self.table(rows).render()) }
     }
 

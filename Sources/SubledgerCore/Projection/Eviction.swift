@@ -1,0 +1,90 @@
+// Eviction (DR-22): a close in force moves out of the open state every transaction that no later
+// decision or close can need. What is left is what deciding and closing read: the transactions still
+// open, dated after the close, physically open, or needed by one that is (a pending mark's receipt, a
+// transfer's other leg). The evicted records go to the history table (the facade writes them).
+//
+// Rule R: a close that is reversed later in the log evicts nothing. The driver of a fold says which
+// closes the log reverses (`reversedCloses`) before it folds, so the open state is a function of the log
+// alone: a replay gives the same state as the live ledger that saw the close before its reversal
+// (the facade rebuilds its state with the reversal known before it decides one).
+
+extension LedgerState {
+    /// Whether `record` is closed out by a close through `date`: dated on or before it (posting and every
+    /// financial update), physically closed, and, for a periodic model, fully settled (each financial
+    /// part too); standard cost and moving average are never settled (D6): financially updated is enough.
+    func isClosedOut(_ record: TransactionRecord, through date: LedgerDate) -> Bool {
+        guard record.date <= date, let financialDate = record.financialDate, financialDate <= date,
+            record.physicalOpenQuantity.isZero, let setup = items[record.item]
+        else { return false }
+        guard setup.model.isPeriodic else { return true }
+        return record.openQuantity.isZero && record.parts.allSatisfy { $0.openQuantity.isZero }
+    }
+
+    /// Removes every transaction closed out by the close through `date` that nothing left in memory refers
+    /// to, with its marks and warnings; returns the removed records (in no particular order: the history
+    /// table is keyed by id).
+    mutating func evictClosed(through date: LedgerDate) -> [TransactionRecord] {
+        var leaving = Set<String>(minimumCapacity: transactions.count)
+        var transfers: [String] = []
+        for record in transactions.values where isClosedOut(record, through: date) {
+            leaving.insert(record.id)
+            if record.isTransferLeg { transfers.append(record.id) }
+        }
+        guard !leaving.isEmpty else { return [] }
+        // A receipt marked by an issue that stays is read when that issue is invoiced or closed (D14).
+        for (issue, list) in marks where !leaving.contains(issue) {
+            for mark in list { leaving.remove(mark.receipt) }
+        }
+        // A transfer's legs leave together: closing the source pool adjusts the receipt leg (D15), and
+        // ordering the pools reads the issue leg of an open receipt leg.
+        for id in transfers {
+            if let transfer = SyntheticID.transfer(ofReceipt: id) {
+                if !leaving.contains(transfer) { leaving.remove(id) }
+            } else if transactions[id]?.kind == .transferOut {
+                let receiptLeg = SyntheticID.transferReceipt(id)
+                if transactions[receiptLeg] != nil, !leaving.contains(receiptLeg) { leaving.remove(id) }
+            }
+        }
+        var evicted: [TransactionRecord] = []
+        evicted.reserveCapacity(leaving.count)
+        for id in leaving {
+            if let record = transactions.removeValue(forKey: id) {
+                evicted.append(record)
+                evictedCount += 1
+            }
+            if !marks.isEmpty { marks[id] = nil }
+            if !markedSettled.isEmpty { markedSettled[id] = nil }
+        }
+        if !warnings.isEmpty { warnings.removeAll { leaving.contains($0.transaction) } }
+        return evicted
+    }
+
+    /// The closes, recalculations and reversals a reverse-close of `date`/`through` would reverse (the
+    /// same choice as `decideReverseClose`; empty when it would be refused).
+    public func reversalTargets(date: LedgerDate?, through: LedgerDate?) -> [CloseRecord] {
+        let inForce = closes.filter(\.isInForce)
+        guard let latest = inForce.last else { return [] }
+        if let through { return inForce.filter { $0.date > through }.reversed() }
+        if let date, date != latest.date { return [] }
+        return [latest]
+    }
+
+    /// Puts a record from history back beside the open ones, for a report that reads the past (the
+    /// facade's `stateWithHistory`); deciding on such a state is not meant.
+    public mutating func restore(_ record: TransactionRecord) {
+        transactions[record.id] = record
+    }
+
+    /// Whether `record` (read back from history) refers only to what this state holds: its item and its
+    /// interned account sets. A record that does not fit is damaged; using it could trap.
+    public func fits(_ record: TransactionRecord) -> Bool {
+        let sets = Int32(accountSets.sets.count)
+        return items[record.item] != nil && (-1..<sets).contains(record.postedAccounts)
+            && (-1..<sets).contains(record.invoiceAccounts)
+    }
+
+    /// A transaction from the open state, else one the facade recalled from history for this decision.
+    func knownTransaction(_ id: String) -> TransactionRecord? {
+        transactions[id] ?? recalled.transactions[id]
+    }
+}

@@ -1,0 +1,252 @@
+// The history of transactions (DR-22): every transaction a close moved out of the open state, one row
+// each, written in the same SQLite transaction as the close's events (so a crash keeps both or neither).
+// A projection, not the log: the row's `record` is the transaction record as the projection held it when
+// the close evicted it, the other columns are readable copies of its main figures for SQL users, and the
+// view `history_transactions_v` shows them as exact decimal text. A reversal deletes the rows of the
+// closes it reverses (their transactions are back in the open state).
+//
+// Each row carries a checksum of its id, item and record (64-bit FNV-1a: one changed byte always changes
+// it), checked on every read: a damaged row is an error, never a figure (DR-18).
+
+import CSQLite
+import SubledgerCore
+
+enum HistoryTransactionSchema {
+    /// Migration 7.
+    static let migration = """
+        CREATE TABLE IF NOT EXISTS history_transactions(
+            tx TEXT PRIMARY KEY,
+            item TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            closed_by INTEGER NOT NULL,
+            date INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            posted_amount INTEGER NOT NULL,
+            adjustment INTEGER NOT NULL,
+            current_amount INTEGER NOT NULL,
+            record BLOB NOT NULL,
+            checksum INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS history_transactions_by_item ON history_transactions(item, sequence);
+        CREATE VIEW IF NOT EXISTS history_transactions_v AS
+        SELECT tx, item, sequence, closed_by,
+               printf('%04d-%02d-%02d', date / 10000, date / 100 % 100, date % 100) AS date, kind,
+               \(decimal("quantity", 4)) AS quantity,
+               \(decimal("posted_amount", 2)) AS posted_amount,
+               \(decimal("adjustment", 2)) AS adjustment,
+               \(decimal("current_amount", 2)) AS current_amount
+        FROM history_transactions;
+        """
+
+    /// SQL for the exact decimal text of an integer column with `scale` decimals (`-12.50`).
+    static func decimal(_ column: String, _ scale: Int) -> String {
+        let unit = (0..<scale).reduce(1) { value, _ in value * 10 }
+        return "printf('%s%d.%0\(scale)d', CASE WHEN \(column) < 0 THEN '-' ELSE '' END, "
+            + "abs(\(column)) / \(unit), abs(\(column)) % \(unit))"
+    }
+}
+
+/// One row of `history_transactions`.
+public struct HistoryTransactionRow: Sendable {
+    public var transaction: String
+    public var item: String
+    public var sequence: Int64
+    /// Sequence of the `close.posted` event of the close that evicted it.
+    public var closedBy: Int64
+    public var date: Int64
+    public var kind: String
+    public var quantity: Int64
+    public var postedAmount: Int64
+    public var adjustment: Int64
+    public var currentAmount: Int64
+    public var record: [UInt8]
+
+    public init(
+        transaction: String, item: String, sequence: Int64, closedBy: Int64, date: Int64, kind: String,
+        quantity: Int64, postedAmount: Int64, adjustment: Int64, currentAmount: Int64, record: [UInt8]
+    ) {
+        self.transaction = transaction
+        self.item = item
+        self.sequence = sequence
+        self.closedBy = closedBy
+        self.date = date
+        self.kind = kind
+        self.quantity = quantity
+        self.postedAmount = postedAmount
+        self.adjustment = adjustment
+        self.currentAmount = currentAmount
+        self.record = record
+    }
+}
+
+extension EventStore {
+    /// Whether the file has the history table (a ledger of an older schema opened read-only has not).
+    public var hasTransactionHistory: Bool {
+        schemaVersion > Int64(Schema.migrations.firstIndex(of: HistoryTransactionSchema.migration) ?? Int.max - 1)
+    }
+
+    /// Writes `rows` (a row for an id already there replaces it). Call it inside an append body, so the
+    /// rows commit or roll back with the command's events.
+    public func saveHistoryTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
+        guard !rows.isEmpty else { return }
+        try checkWritable()
+        // Room for the index pages a large close touches (SQLite's default cache is 2 MB); the pages are
+        // dirty in the command's transaction anyway, this only keeps them from being spilled and re-read.
+        let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
+        try connection.execute("PRAGMA cache_size = -32768")
+        defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
+        let insert = try connection.prepare(
+            """
+            INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
+                posted_amount, adjustment, current_amount, record, checksum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        // In key order: each row then lands next to the previous one in the table's key order, instead of
+        // on a random page of it (a close writes hundreds of thousands; random order thrashed the cache).
+        let sorted = rows.indices.dropFirst().allSatisfy { rows[$0 - 1].transaction < rows[$0].transaction }
+        for row in sorted
+            ? rows : rows.sorted(by: { $0.transaction < $1.transaction })
+        {
+            try insert.bind(row.transaction, at: 1)
+            try insert.bind(row.item, at: 2)
+            try insert.bind(row.sequence, at: 3)
+            try insert.bind(row.closedBy, at: 4)
+            try insert.bind(row.date, at: 5)
+            try insert.bind(row.kind, at: 6)
+            try insert.bind(row.quantity, at: 7)
+            try insert.bind(row.postedAmount, at: 8)
+            try insert.bind(row.adjustment, at: 9)
+            try insert.bind(row.currentAmount, at: 10)
+            try insert.bind(row.record, at: 11)
+            try insert.bind(Self.historyChecksum(row.transaction, row.item, row.record), at: 12)
+            try insert.run()
+        }
+    }
+
+    /// Writes `rows` in a transaction of their own (filling the table of a ledger that lacked it).
+    public func saveHistoryTransactionsAtomically(_ rows: [HistoryTransactionRow]) throws(StoreError) {
+        try checkWritable()
+        try beginImmediate.run()
+        do {
+            try saveHistoryTransactions(rows)
+            try commit.run()
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+    }
+
+    /// Replaces every row with `rows` (`subledger rebuild`); call it inside a transaction.
+    public func replaceHistoryTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
+        guard hasTransactionHistory else { return }
+        try connection.execute("DELETE FROM history_transactions")
+        try saveHistoryTransactions(rows)
+    }
+
+    /// Deletes the rows of the transactions the close at `closedBy` evicted (it is being reversed).
+    public func deleteHistoryTransactions(closedBy: Int64) throws(StoreError) {
+        guard hasTransactionHistory else { return }
+        let delete = try connection.prepare("DELETE FROM history_transactions WHERE closed_by = ?")
+        try delete.bind(closedBy, at: 1)
+        try delete.run()
+    }
+
+    /// The stored records, of one item or all, in log order.
+    public func historyTransactionRecords(item: String?) throws(StoreError) -> [[UInt8]] {
+        var records: [[UInt8]] = []
+        try forEachHistoryTransactionRecord(item: item) { records.append($0) }
+        return records
+    }
+
+    /// Calls `body` with each stored record, of one item or all, in log order (one row in memory at a time).
+    public func forEachHistoryTransactionRecord(
+        item: String?, closedThrough close: Int64? = nil, _ body: ([UInt8]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        guard hasTransactionHistory else { return }
+        // `closedThrough`: only the rows of closes at or before that sequence (the state as of a close).
+        let select = try connection.prepare(
+            "SELECT tx, item, record, checksum FROM history_transactions "
+                + "WHERE (?1 IS NULL OR item = ?1) AND (?2 IS NULL OR closed_by <= ?2) ORDER BY sequence")
+        if let item { try select.bind(item, at: 1) } else { try select.bindNull(at: 1) }
+        if let close { try select.bind(close, at: 2) } else { try select.bindNull(at: 2) }
+        while try select.step() { try body(try Self.checkedHistoryRecord(select).record) }
+    }
+
+    /// 64-bit FNV-1a over the id, the item and the record, each followed by 0xFF (not in UTF-8).
+    static func historyChecksum(_ transaction: String, _ item: String, _ record: [UInt8]) -> Int64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for byte in transaction.utf8 { add(byte) }
+        add(0xFF)
+        for byte in item.utf8 { add(byte) }
+        add(0xFF)
+        for byte in record { add(byte) }
+        add(0xFF)
+        return Int64(bitPattern: hash)
+    }
+
+    /// The current row of a statement selecting `tx, item, record, checksum`, checked against its checksum.
+    static func checkedHistoryRecord(_ row: Statement) throws(StoreError) -> (item: String, record: [UInt8]) {
+        let transaction = row.text(at: 0), item = row.text(at: 1), record = row.blob(at: 2)
+        guard historyChecksum(transaction, item, record) == row.int64(at: 3) else {
+            throw StoreError.corrupt(
+                "the history row of transaction '\(transaction.prefix(80))' does not match its checksum: "
+                    + "the file is damaged; run `subledger verify`")
+        }
+        return (item, record)
+    }
+
+    /// Every history row's item, by transaction id.
+    public func historyTransactionItems() throws(StoreError) -> [String: String] {
+        guard hasTransactionHistory else { return [:] }
+        let select = try connection.prepare("SELECT tx, item, record, checksum FROM history_transactions")
+        var items: [String: String] = [:]
+        while try select.step() { items[select.text(at: 0)] = try Self.checkedHistoryRecord(select).item }
+        return items
+    }
+
+    /// Number of rows in the history table.
+    public func historyTransactionCount() throws(StoreError) -> Int {
+        guard hasTransactionHistory else { return 0 }
+        return Int(try connection.scalarInt64("SELECT count(*) FROM history_transactions") ?? 0)
+    }
+
+    /// Whether the history table holds any row.
+    public func hasHistoryTransactions() throws(StoreError) -> Bool {
+        guard hasTransactionHistory else { return false }
+        return try connection.scalarInt64("SELECT EXISTS (SELECT 1 FROM history_transactions)") == 1
+    }
+
+    /// Every `close.reversed` event after `sequence`: its sequence, version and payload (to decode).
+    public func closeReversals(after sequence: Int64) throws(StoreError) -> [(Int64, Int, [UInt8])] {
+        let select = try connection.prepare(
+            "SELECT sequence, version, payload FROM events WHERE sequence > ? AND type = 'close.reversed' "
+                + "ORDER BY sequence")
+        try select.bind(sequence, at: 1)
+        var rows: [(Int64, Int, [UInt8])] = []
+        while try select.step() { rows.append((select.int64(at: 0), Int(select.int64(at: 1)), select.blob(at: 2))) }
+        return rows
+    }
+}
+
+/// Looks up one history record by transaction id through one prepared statement (an import asks once per
+/// new id). Keep it no longer than its store.
+public final class HistoryTransactionLookup {
+    let store: EventStore
+    private var statement: Statement?
+
+    public init(_ store: EventStore) { self.store = store }
+
+    /// The stored record of `transaction`, nil when the history holds none.
+    public func record(_ transaction: String) throws(StoreError) -> [UInt8]? {
+        guard store.hasTransactionHistory else { return nil }
+        if statement == nil {
+            statement = try store.connection.prepare(
+                "SELECT tx, item, record, checksum FROM history_transactions WHERE tx = ?")
+        }
+        guard let statement else { return nil }
+        defer { statement.reset() }
+        try statement.bind(transaction, at: 1)
+        return try statement.step() ? try EventStore.checkedHistoryRecord(statement).record : nil
+    }
+}
