@@ -30,37 +30,9 @@ extension Ledger {
             // The snapshot holds the open state: the reports as of a past date read every transaction, so
             // the ones closes up to this one moved to history come back (later ones were open then).
             let state = try withHistory(open, closedThrough: close.sequence)
-            let outcome = try Replay.foldTail(store, onto: state, after: close.sequence, through: last, asOf: date)
+            let outcome = try Replay.foldDated(store, onto: state, after: close.sequence, through: last, asOf: date)
             return (outcome, close.sequence)
         }
         return nil
-    }
-}
-
-extension Replay {
-    /// Folds the events after `sequence` dated on or before `date` onto `state`, as `fold(_:through:asOf:)`
-    /// folds them onto an empty state.
-    static func foldTail(
-        _ store: EventStore, onto start: LedgerState, after sequence: Int64, through last: Int64,
-        asOf date: LedgerDate
-    ) throws -> ReplayOutcome {
-        var state = start
-        var skipped: [SkippedEvent] = []
-        if last > sequence {
-            try store.scanThrough(after: sequence, last) { view in
-                guard view.date <= date else { return }
-                let event = try decode(view)
-                if let missing = missingReference(event, in: state) {
-                    skipped.append(
-                        SkippedEvent(
-                            sequence: view.sequence, date: view.date, type: view.typeName,
-                            reason: "\(missing.noun) '\(missing.id)' is dated after \(date)",
-                            missing: missing.id, reference: EventRendering.reference(event)))
-                    return
-                }
-                try apply(event, view, to: &state)
-            }
-        }
-        return ReplayOutcome(state: state, eventsRead: last, skipped: skipped)
     }
 }

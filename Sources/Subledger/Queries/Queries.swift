@@ -145,18 +145,7 @@ extension Ledger {
 
     /// Events of the log in order, decoded; `after` and `limit` page through a long log.
     public func events(after sequence: Int64 = 0, limit: Int? = nil) throws -> [EventRow] {
-        var rows: [EventRow] = []
-        let last = limit.map { sequence + Int64($0) }
-        try LedgerError.sealing {
-            try store.forEachEvent(after: sequence, through: last) { stored in
-                let event: LedgerEvent
-                do throws(PayloadDecodingError) { event = try EventCatalog.decode(stored.envelope) } catch {
-                    throw LedgerError.corruptEvent(sequence: stored.sequence, message: error.description)
-                }
-                rows.append(EventRow(stored: stored, event: event))
-            }
-        }
-        return rows
+        try EventRow.read(store, after: sequence, limit: limit)
     }
 
     /// GL vouchers: the lines of every posting event, optionally for one transaction or item.

@@ -121,9 +121,20 @@ public enum Replay {
         state.evicts = evicting
         // A reversal is dated its close's date: folded whenever the close it reverses is (rule R).
         state.reversedCloses = Set(try CloseReversals.read(store).reversedBy.keys)
+        return try foldDated(store, onto: state, after: 0, through: last, asOf: date, progress: progress)
+    }
+
+    /// Folds the events after `sequence` through `last` dated on or before `date` onto `start` (an empty
+    /// state, or a close's snapshot: AsOfFromClose.swift); events that refer to a transaction or close the
+    /// as-of state does not hold are skipped and listed.
+    static func foldDated(
+        _ store: EventStore, onto start: LedgerState, after sequence: Int64, through last: Int64,
+        asOf date: LedgerDate, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> ReplayOutcome {
+        var state = start
         var skipped: [SkippedEvent] = []
-        if last > 0 {
-            try store.scanThrough(after: 0, last) { view in
+        if last > sequence {
+            try store.scanThrough(after: sequence, last) { view in
                 if let progress, view.sequence % progressStride == 0 { progress(view.sequence, last) }
                 guard view.date <= date else { return }
                 let event = try decode(view)
