@@ -164,11 +164,15 @@ extension EventStore {
     ) throws(StoreError) {
         guard hasTransactionHistory else { return }
         // `closedThrough`: only the rows of closes at or before that sequence (the state as of a close).
+        // Conditions spelled out, not `?1 IS NULL OR item = ?1`: that form keeps SQLite off the item index.
+        var conditions: [String] = []
+        if item != nil { conditions.append("item = ?1") }
+        if close != nil { conditions.append("closed_by <= ?2") }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let select = try connection.prepare(
-            "SELECT tx, item, record, checksum FROM history_transactions "
-                + "WHERE (?1 IS NULL OR item = ?1) AND (?2 IS NULL OR closed_by <= ?2) ORDER BY sequence")
-        if let item { try select.bind(item, at: 1) } else { try select.bindNull(at: 1) }
-        if let close { try select.bind(close, at: 2) } else { try select.bindNull(at: 2) }
+            "SELECT tx, item, record, checksum FROM history_transactions\(filter) ORDER BY sequence")
+        if let item { try select.bind(item, at: 1) }
+        if let close { try select.bind(close, at: 2) }
         while try select.step() { try body(try Self.checkedHistoryRecord(select).record) }
     }
 

@@ -101,9 +101,11 @@ enum HistoryTables {
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
         let start = try call { () throws(StoreError) in try store.historyWatermark() }
         var watermark = start
-        // A long run (the first close after a large import) inserts without the secondary indexes and
-        // builds them once at the end: inserting millions of keys in random order costs more.
-        if last - start > chunk { try call { () throws(StoreError) in try store.dropHistoryIndexes() } }
+        // The first long run (the first close after a large import) inserts without the secondary indexes
+        // and builds them once at the end: inserting millions of keys in random order costs more. Never
+        // later: building them again would sort the whole history at every close (a close's cost would
+        // grow with every month before it).
+        if start == 0, last > chunk { try call { () throws(StoreError) in try store.dropHistoryIndexes() } }
         defer { try? store.ensureHistoryIndexes() }
         while watermark < last {
             try LedgerError.sealing {
