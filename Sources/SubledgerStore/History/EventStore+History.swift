@@ -37,6 +37,11 @@ extension EventStore {
         _ body: (HistoryWriter, _ from: Int64, _ latestDay: Int32) throws -> (through: Int64, latestDay: Int32)
     ) throws {
         try checkWritable()
+        // Room for the index pages a month of voucher lines touches (SQLite's default cache is 2 MB): the
+        // `tx` and account indexes take keys in no order, and a small cache spills and re-reads their pages.
+        let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
+        try connection.execute("PRAGMA cache_size = -131072")
+        defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             if fresh {
