@@ -173,6 +173,25 @@ struct OpenStateTests {
         #expect(try reopened.transactions() == rows)
     }
 
+    /// `subledger rebuild` refills history_transactions from its replay (rule R), row for row: a damaged or
+    /// emptied table comes back, and a reversed close's transactions do not.
+    @Test func rebuildRefillsTheHistoryOfTransactions() throws {
+        let ledger = try Self.januaryClosed()
+        try Self.run(ledger, "reverse-close", "")
+        try Self.run(ledger, "close", "date=2026-01-31")
+        let rows = try ledger.transactions()
+        let ids = try Self.historyIDs(ledger)
+        #expect(ids == ["R1", "RB", "S1", "S2", "SB"])
+        try ledger.store.connection.execute("DELETE FROM history_transactions WHERE tx IN ('R1', 'S2')")
+        try ledger.store.connection.execute("UPDATE history_transactions SET closed_by = 1 WHERE tx = 'RB'")
+        _ = try ledger.rebuildHistory()
+        #expect(try Self.historyIDs(ledger) == ids)
+        #expect(try ledger.transactions() == rows)
+        let closedBy = try ledger.store.connection.scalarInt64(
+            "SELECT count(DISTINCT closed_by) FROM history_transactions")
+        #expect(closedBy == 1, "every row belongs to the close in force")
+    }
+
     @Test func aCloseKeepsTheNewestSnapshots() throws {
         let ledger = try Self.januaryClosed()
         ledger.keepSnapshots = 2
