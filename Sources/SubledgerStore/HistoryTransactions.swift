@@ -12,6 +12,10 @@ import CSQLite
 import SubledgerCore
 
 enum HistoryTransactionSchema {
+    /// The schema version that has the table (its place in `Schema.migrations`), found once: an import
+    /// asks for every new id.
+    static let version = Int64((Schema.migrations.firstIndex(of: migration) ?? Int(Int32.max) - 1) + 1)
+
     /// Migration 7.
     static let migration = """
         CREATE TABLE IF NOT EXISTS history_transactions(
@@ -82,9 +86,7 @@ public struct HistoryTransactionRow: Sendable {
 
 extension EventStore {
     /// Whether the file has the history table (a ledger of an older schema opened read-only has not).
-    public var hasTransactionHistory: Bool {
-        schemaVersion > Int64(Schema.migrations.firstIndex(of: HistoryTransactionSchema.migration) ?? Int.max - 1)
-    }
+    public var hasTransactionHistory: Bool { schemaVersion >= HistoryTransactionSchema.version }
 
     /// Writes `rows` (a row for an id already there replaces it). Call it inside an append body, so the
     /// rows commit or roll back with the command's events.

@@ -16,9 +16,8 @@ import SubledgerCore
 
 enum SnapshotSchema {
     /// The schema version from which every snapshot row has a checksum (its place in `Schema.migrations`).
-    static var checksumVersion: Int64 {
-        Int64((Schema.migrations.firstIndex(of: checksumMigration) ?? Schema.migrations.count - 1) + 1)
-    }
+    static let checksumVersion = Int64(
+        (Schema.migrations.firstIndex(of: checksumMigration) ?? Schema.migrations.count - 1) + 1)
 
     /// Migration 4: each snapshot's checksum of itself; NULL (untrusted) for rows written before it.
     /// The rows already there could never be trusted, so they go (a cache: the ledger replays instead).
