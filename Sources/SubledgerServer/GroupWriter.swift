@@ -39,14 +39,18 @@ final class GroupWriter: Sendable {
         }
     }
 
-    /// The next group: up to `maximumGroup` of the waiting commands, oldest first.
-    func takeGroup() -> [Waiting] {
-        queue.withLock { queue in
+    /// The next group: up to `maximumGroup` of the waiting commands, oldest first. Those that waited
+    /// longer than `timeout` are answered 503 instead (their clients may have given up; nothing written).
+    func takeGroup(timeout: Duration) -> [Waiting] {
+        let group = queue.withLock { queue in
             let count = min(queue.waiting.count, Self.maximumGroup)
             let group = Array(queue.waiting.prefix(count))
             queue.waiting.removeFirst(count)
             return group
         }
+        let deadline = ContinuousClock.now - timeout
+        for waiting in group where waiting.arrived < deadline { waiting.continuation.resume(throwing: Problem.busy) }
+        return group.filter { $0.arrived >= deadline }
     }
 
     /// After a group: true when more commands arrived meanwhile (the caller schedules the next group),
@@ -92,7 +96,7 @@ extension LedgerService {
 
     /// One group: catch up with the file, decide and append all in one transaction, answer each.
     private func runGroup(_ ledger: Ledger?) {
-        let group = writer.takeGroup()
+        let group = writer.takeGroup(timeout: busyTimeout)
         if !group.isEmpty {
             guard let ledger else {
                 for waiting in group { waiting.continuation.resume(throwing: Problem.shuttingDown) }
