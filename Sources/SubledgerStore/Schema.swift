@@ -79,6 +79,8 @@ enum Schema {
         HistorySchema.migration,
         // 7: transactions a close moved out of the open state (HistoryTransactions.swift, DR-22).
         HistoryTransactionSchema.migration,
+        // 9: API tokens and their revocations, insert-only (Tokens.swift, DR-26).
+        TokenSchema.migration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
