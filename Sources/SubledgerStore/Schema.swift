@@ -81,10 +81,12 @@ enum Schema {
         HistoryTransactionSchema.migration,
         // 8: the name of the API token whose request appended each command (DR-25); NULL for the CLI.
         commandActor,
+        // 9: API tokens and their revocations, insert-only (Tokens.swift, DR-26).
+        TokenSchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.
-    static let actorVersion: Int64 = 8
+    static let actorVersion = Int64((migrations.firstIndex(of: commandActor) ?? Int(Int32.max) - 1) + 1)
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
     static let commandContentHash = """
