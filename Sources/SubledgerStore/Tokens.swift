@@ -22,9 +22,10 @@ enum TokenSchema {
     static let version = Int64(
         (Schema.migrations.firstIndex(of: migration) ?? Schema.migrations.count - 1) + 1)
 
-    /// Migration 9: the tokens and their revocations, insert-only.
+    /// Migration 9: the tokens and their revocations, insert-only. Written to run again over itself (IF NOT
+    /// EXISTS), like migrations 5-7: a ledger whose version was set back (a restored header) migrates anew.
     static let migration = """
-        CREATE TABLE api_tokens(
+        CREATE TABLE IF NOT EXISTS api_tokens(
             name TEXT PRIMARY KEY
                 CHECK(length(name) BETWEEN 1 AND 64 AND name NOT GLOB '*[^A-Za-z0-9._-]*'),
             role TEXT NOT NULL CHECK(role IN ('read', 'post', 'close', 'admin')),
@@ -33,30 +34,30 @@ enum TokenSchema {
             created_by TEXT
         ) STRICT;
 
-        CREATE TABLE api_token_revocations(
+        CREATE TABLE IF NOT EXISTS api_token_revocations(
             name TEXT PRIMARY KEY REFERENCES api_tokens(name),
             revoked_at INTEGER NOT NULL,
             revoked_by TEXT
         ) STRICT;
 
-        CREATE TRIGGER api_tokens_no_replace BEFORE INSERT ON api_tokens
+        CREATE TRIGGER IF NOT EXISTS api_tokens_no_replace BEFORE INSERT ON api_tokens
         WHEN EXISTS(SELECT 1 FROM api_tokens WHERE name = NEW.name OR secret_hash = NEW.secret_hash)
         BEGIN SELECT RAISE(ABORT, '\(message)'); END;
 
-        CREATE TRIGGER api_token_revocations_no_replace BEFORE INSERT ON api_token_revocations
+        CREATE TRIGGER IF NOT EXISTS api_token_revocations_no_replace BEFORE INSERT ON api_token_revocations
         WHEN EXISTS(SELECT 1 FROM api_token_revocations WHERE name = NEW.name)
         BEGIN SELECT RAISE(ABORT, '\(message)'); END;
 
-        CREATE TRIGGER api_tokens_no_update BEFORE UPDATE ON api_tokens
+        CREATE TRIGGER IF NOT EXISTS api_tokens_no_update BEFORE UPDATE ON api_tokens
         BEGIN SELECT RAISE(ABORT, '\(message)'); END;
 
-        CREATE TRIGGER api_tokens_no_delete BEFORE DELETE ON api_tokens
+        CREATE TRIGGER IF NOT EXISTS api_tokens_no_delete BEFORE DELETE ON api_tokens
         BEGIN SELECT RAISE(ABORT, '\(message)'); END;
 
-        CREATE TRIGGER api_token_revocations_no_update BEFORE UPDATE ON api_token_revocations
+        CREATE TRIGGER IF NOT EXISTS api_token_revocations_no_update BEFORE UPDATE ON api_token_revocations
         BEGIN SELECT RAISE(ABORT, '\(message)'); END;
 
-        CREATE TRIGGER api_token_revocations_no_delete BEFORE DELETE ON api_token_revocations
+        CREATE TRIGGER IF NOT EXISTS api_token_revocations_no_delete BEFORE DELETE ON api_token_revocations
         BEGIN SELECT RAISE(ABORT, '\(message)'); END;
         """
 }
