@@ -169,4 +169,23 @@ struct TokenTests {
         #expect(try ledger.authenticate(bearer: "sl_" + String(repeating: "A", count: 43)) == nil)
         #expect(throws: LedgerError.self) { try ledger.createToken(name: "x", role: .read) }
     }
+
+    /// A server's `Ledger` keeps its lookup statements prepared; a revocation or a new token written by
+    /// another process (the CLI) counts at its next request, not after a restart.
+    @Test func anotherWriterIsSeenAtOnce() throws {
+        let directory = try TemporaryDirectory("tokens-two")
+        let path = directory.path("ledger.db")
+        let server = try Self.ledger(path)
+        let erp = try server.createToken(name: "erp", role: .post)
+        #expect(try server.authenticate(bearer: erp)?.name == "erp")
+        #expect(try server.hasActiveTokens())
+        let cli = try LedgerLog(path: path, access: .existing)
+        let wms = try cli.createToken(name: "wms", role: .read)
+        try cli.revokeToken(name: "erp")
+        #expect(try server.authenticate(bearer: erp) == nil, "the revocation by another writer must count at once")
+        #expect(try server.authenticate(bearer: wms)?.role == .read)
+        try cli.revokeToken(name: "wms")
+        #expect(try !server.hasActiveTokens())
+        #expect(try server.authenticate(bearer: wms) == nil)
+    }
 }
