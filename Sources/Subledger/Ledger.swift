@@ -53,6 +53,8 @@ public final class Ledger {
     public var keepSnapshots = 3
     /// Reads history records one id at a time (DR-22), through one prepared statement.
     lazy var historyLookup = HistoryTransactionLookup(store)
+    /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift).
+    lazy var tokenLookup = TokenLookup(store)
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false

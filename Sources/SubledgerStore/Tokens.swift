@@ -22,7 +22,8 @@ enum TokenSchema {
     static let version = Int64(
         (Schema.migrations.firstIndex(of: migration) ?? Schema.migrations.count - 1) + 1)
 
-    /// Migration 9: the tokens and their revocations, insert-only.
+    /// Migration 9: the tokens and their revocations, insert-only. Written to run again over itself (IF NOT
+    /// EXISTS), like migrations 5-7: a ledger whose version was set back (a restored header) migrates anew.
     static let migration = """
         CREATE TABLE IF NOT EXISTS api_tokens(
             name TEXT PRIMARY KEY
@@ -142,26 +143,14 @@ extension EventStore {
         return try statement.step() ? EventStore.readToken(statement) : nil
     }
 
-    /// The token whose secret hashes to `secretHash`, revoked or not, or nil. The index finds the row by
-    /// the hash; the stored hash is then compared in constant time before the row is believed.
+    /// The token whose secret hashes to `secretHash`, revoked or not, or nil (`TokenLookup.token`).
     public func token(secretHash: SHA256.Digest) throws(StoreError) -> StoredToken? {
-        guard hasTokenTables else { return nil }
-        let statement = try connection.prepare("\(EventStore.selectTokens) WHERE t.secret_hash = ?1")
-        try statement.bind(secretHash.bytes, at: 1)
-        guard try statement.step() else { return nil }
-        let stored = statement.blobBuffer(at: 6)
-        let matches = secretHash.withUnsafeBytes { TokenHash.equal($0, stored) }
-        return matches ? EventStore.readToken(statement) : nil
+        try TokenLookup(self).token(secretHash: secretHash)
     }
 
     /// True when at least one token is not revoked.
     public func hasActiveTokens() throws(StoreError) -> Bool {
-        guard hasTokenTables else { return false }
-        return try connection.scalarInt64(
-            """
-            SELECT EXISTS(SELECT 1 FROM api_tokens t
-                          WHERE NOT EXISTS(SELECT 1 FROM api_token_revocations r WHERE r.name = t.name))
-            """) == 1
+        try TokenLookup(self).hasActiveTokens()
     }
 
     static func readToken(_ statement: Statement) -> StoredToken {
@@ -172,5 +161,47 @@ extension EventStore {
             name: statement.text(at: 0), role: statement.text(at: 1), createdAt: statement.int64(at: 2),
             createdBy: optionalText(3), revokedAt: statement.isNull(at: 4) ? nil : statement.int64(at: 4),
             revokedBy: optionalText(5))
+    }
+}
+
+/// The two reads a server makes on every request, prepared once per store and reset after each use (a
+/// statement left stepping would hold a read transaction open: stale answers, no WAL checkpoint).
+/// Preparing the lookup each time cost about as much as everything else `authenticate` does.
+public final class TokenLookup {
+    let store: EventStore
+    private var byHash: Statement?
+    private var active: Statement?
+
+    public init(_ store: EventStore) { self.store = store }
+
+    /// The token whose secret hashes to `secretHash`, revoked or not, or nil. The index finds the row by
+    /// the hash; the stored hash is then compared in constant time before the row is believed.
+    public func token(secretHash: SHA256.Digest) throws(StoreError) -> StoredToken? {
+        guard store.hasTokenTables else { return nil }
+        if byHash == nil {
+            byHash = try store.connection.prepare("\(EventStore.selectTokens) WHERE t.secret_hash = ?1")
+        }
+        guard let statement = byHash else { return nil }
+        defer { statement.reset() }
+        try statement.bind(secretHash.bytes, at: 1)
+        guard try statement.step() else { return nil }
+        let stored = statement.blobBuffer(at: 6)
+        let matches = secretHash.withUnsafeBytes { TokenHash.equal($0, stored) }
+        return matches ? EventStore.readToken(statement) : nil
+    }
+
+    /// True when at least one token is not revoked.
+    public func hasActiveTokens() throws(StoreError) -> Bool {
+        guard store.hasTokenTables else { return false }
+        if active == nil {
+            active = try store.connection.prepare(
+                """
+                SELECT EXISTS(SELECT 1 FROM api_tokens t
+                              WHERE NOT EXISTS(SELECT 1 FROM api_token_revocations r WHERE r.name = t.name))
+                """)
+        }
+        guard let statement = active else { return false }
+        defer { statement.reset() }
+        return try statement.step() && statement.int64(at: 0) == 1
     }
 }

@@ -3,9 +3,10 @@
 
 import Foundation
 import Subledger
-import SubledgerStore
 import SubledgerTestSupport
 import Testing
+
+@testable import SubledgerStore
 
 struct TokenTests {
     /// A ledger whose clock reads `clock.now`.
@@ -151,5 +152,40 @@ struct TokenTests {
         let reopened = try Ledger(path: path, access: .readOnly)
         #expect(try reopened.authenticate(bearer: secrets[0])?.name == "t0")
         #expect(try reopened.authenticate(bearer: secrets[1]) == nil)
+    }
+
+    /// A ledger from before migration 9, opened read-only (not migrated), has no tokens: it answers as an
+    /// empty list, not a storage error, and a write says read-only.
+    @Test func aLedgerFromBeforeTheTokenTablesHasNone() throws {
+        let directory = try TemporaryDirectory("tokens-old")
+        let path = directory.path("ledger.db")
+        do { _ = try Self.ledger(path).createToken(name: "erp", role: .read) }
+        let raw = try Connection(path: path)
+        try raw.execute(
+            "DROP TABLE api_token_revocations; DROP TABLE api_tokens; PRAGMA user_version = \(TokenSchema.version - 1)")
+        let ledger = try Ledger(path: path, access: .readOnly)
+        #expect(try ledger.tokens().isEmpty)
+        #expect(try !ledger.hasActiveTokens())
+        #expect(try ledger.authenticate(bearer: "sl_" + String(repeating: "A", count: 43)) == nil)
+        #expect(throws: LedgerError.self) { try ledger.createToken(name: "x", role: .read) }
+    }
+
+    /// A server's `Ledger` keeps its lookup statements prepared; a revocation or a new token written by
+    /// another process (the CLI) counts at its next request, not after a restart.
+    @Test func anotherWriterIsSeenAtOnce() throws {
+        let directory = try TemporaryDirectory("tokens-two")
+        let path = directory.path("ledger.db")
+        let server = try Self.ledger(path)
+        let erp = try server.createToken(name: "erp", role: .post)
+        #expect(try server.authenticate(bearer: erp)?.name == "erp")
+        #expect(try server.hasActiveTokens())
+        let cli = try LedgerLog(path: path, access: .existing)
+        let wms = try cli.createToken(name: "wms", role: .read)
+        try cli.revokeToken(name: "erp")
+        #expect(try server.authenticate(bearer: erp) == nil, "the revocation by another writer must count at once")
+        #expect(try server.authenticate(bearer: wms)?.role == .read)
+        try cli.revokeToken(name: "wms")
+        #expect(try !server.hasActiveTokens())
+        #expect(try server.authenticate(bearer: wms) == nil)
     }
 }

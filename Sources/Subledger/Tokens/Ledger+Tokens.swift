@@ -23,11 +23,13 @@ extension Ledger {
 
     /// The active token a bearer secret belongs to, or nil when it is unknown, malformed or revoked.
     public func authenticate(bearer: String) throws -> TokenInfo? {
-        try TokenBook(store: store, now: 0).authenticate(bearer: bearer)
+        try TokenBook(store: store, now: 0, lookup: tokenLookup).authenticate(bearer: bearer)
     }
 
     /// True when at least one token is not revoked.
-    public func hasActiveTokens() throws -> Bool { try TokenBook(store: store, now: 0).hasActive() }
+    public func hasActiveTokens() throws -> Bool {
+        try TokenBook(store: store, now: 0, lookup: tokenLookup).hasActive()
+    }
 }
 
 extension LedgerLog {
@@ -54,6 +56,8 @@ extension LedgerLog {
 struct TokenBook {
     let store: EventStore
     let now: Int64
+    /// Statements kept by the caller across calls (`Ledger`); nil prepares them for this call.
+    var lookup: TokenLookup? = nil
 
     static let maxNameLength = 64
 
@@ -91,13 +95,15 @@ struct TokenBook {
 
     func authenticate(bearer: String) throws -> TokenInfo? {
         guard let hash = TokenSecret.hash(bearer: bearer) else { return nil }
-        guard let token = try LedgerError.sealing({ try store.token(secretHash: hash) }), token.revokedAt == nil
+        let lookup = self.lookup ?? TokenLookup(store)
+        guard let token = try LedgerError.sealing({ try lookup.token(secretHash: hash) }), token.revokedAt == nil
         else { return nil }
         return try Self.info(token)
     }
 
     func hasActive() throws -> Bool {
-        try LedgerError.sealing { try store.hasActiveTokens() }
+        let lookup = self.lookup ?? TokenLookup(store)
+        return try LedgerError.sealing { try lookup.hasActiveTokens() }
     }
 
     /// 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-': safe in a URL path, a header and a log line.
