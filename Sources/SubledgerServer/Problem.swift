@@ -67,9 +67,9 @@ extension Problem {
         case let problem as Problem:
             self = problem
         case let rejection as Rejection:
-            self.init(
-                Self.status(of: rejection.code), code: rejection.code.rawValue, detail: rejection.message,
-                field: rejection.field, line: rejection.line)
+            self.init(rejection)
+        case LedgerError.rejected(let rejection):
+            self.init(rejection)
         case LedgerError.notALedger(let message):
             self.init(.internalServerError, code: "not-a-ledger", detail: message)
         case LedgerError.readOnly(let message):
@@ -83,6 +83,12 @@ extension Problem {
         default:
             self = .internal
         }
+    }
+
+    init(_ rejection: Rejection) {
+        self.init(
+            Self.status(of: rejection.code), code: rejection.code.rawValue, detail: rejection.message,
+            field: rejection.field, line: rejection.line)
     }
 
     /// 400 for input that cannot be read or a field out of its range, 409 for what conflicts with the log

@@ -49,8 +49,9 @@ enum CommandRoutes {
         _ command: LedgerCommand, _ request: Request, _ context: ServerContext, service: LedgerService
     ) async throws -> Response {
         let id = try key(request)
+        let actor = context.actor
         let document = try await service.onQueue { ledger in
-            let result = try ledger.execute(command, commandID: id)
+            let result = try ledger.execute(command, commandID: id, actor: actor)
             return (try CommandJSON.period(command, result, ledger: ledger), result.duplicate)
         }
         return created(document.0, replayed: document.1)

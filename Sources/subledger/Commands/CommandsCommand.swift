@@ -10,7 +10,9 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
             when, and the SHA-256 of its canonical content (the table shows its first 16 hex digits; \
             --json all of them). Re-running the same command with the same id appends nothing; another \
             command under that id is refused (command-id-conflict). A command recorded before the log kept \
-            content hashes shows none ("-", null): its content cannot be compared.
+            content hashes shows none ("-", null): its content cannot be compared. A command posted \
+            through `subledger serve` names the API token whose request appended it (ACTOR, "actor"); \
+            the column appears only when some command has one, the key only on a command that has one.
 
             Example:
               subledger commands
@@ -22,36 +24,41 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let records = try database.openLog().commands()
         if output.json {
-            JSONOut.print([
-                "commands": .array(
-                    records.map { record in
-                        [
-                            "command_id": .string(record.commandID),
-                            "kind": .string(record.kind),
-                            "first_sequence": JSONOut.int(record.firstSequence),
-                            "last_sequence": JSONOut.int(record.lastSequence),
-                            "event_count": JSONOut.int(record.eventCount),
-                            "recorded_at": .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)),
-                            "result": .string(record.result),
-                            "content_hash": record.contentHash.map { .string($0.description) } ?? .null,
-                        ]
-                    })
-            ])
+            JSONOut.print(["commands": .array(records.map(Self.json))])
             return
         }
-        var table = Table([
-            ("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
-            ("RECORDED AT (UTC)", .left), ("CONTENT", .left),
-        ])
+        // The ACTOR column only when some command has one: a ledger without actors prints as before.
+        let actors = records.contains { $0.actor != nil }
+        var table = Table(
+            [
+                ("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
+                ("RECORDED AT (UTC)", .left), ("CONTENT", .left),
+            ] + (actors ? [("ACTOR", .left)] : []))
         for record in records {
             let empty = record.eventCount == 0
-            table.add([
-                record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
-                empty ? "-" : String(record.lastSequence), String(record.eventCount),
-                Terminal.utcTimestamp(milliseconds: record.recordedAt),
-                record.contentHash.map { String($0.description.prefix(16)) } ?? "-",
-            ])
+            table.add(
+                [
+                    record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
+                    empty ? "-" : String(record.lastSequence), String(record.eventCount),
+                    Terminal.utcTimestamp(milliseconds: record.recordedAt),
+                    record.contentHash.map { String($0.prefix(16)) } ?? "-",
+                ] + (actors ? [record.actor ?? "-"] : []))
         }
         print(table.render())
+    }
+
+    /// One command; `actor` only when it has one, so a ledger without actors prints as before (DR-25).
+    static func json(_ record: CommandEntry) -> JSONValue {
+        var o = JSONObjectBuilder()
+        o.add("command_id", .string(record.commandID))
+        o.add("kind", .string(record.kind))
+        o.add("first_sequence", JSONOut.int(record.firstSequence))
+        o.add("last_sequence", JSONOut.int(record.lastSequence))
+        o.add("event_count", JSONOut.int(record.eventCount))
+        o.add("recorded_at", .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)))
+        o.add("result", .string(record.result))
+        o.add("content_hash", record.contentHash.map { .string($0) } ?? .null)
+        if let actor = record.actor { o.add("actor", .string(actor)) }
+        return o.value
     }
 }
