@@ -45,6 +45,7 @@ public struct Problem: Error, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let requestID { headers[.requestID] = requestID }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.serialized() + "\n")))
     }
@@ -73,7 +74,7 @@ extension Problem {
         case LedgerError.notALedger(let message):
             self.init(.internalServerError, code: "not-a-ledger", detail: message)
         case LedgerError.readOnly(let message):
-            self.init(.internalServerError, code: "read-only", detail: message)
+            self.init(.serviceUnavailable, code: "read-only", detail: message)  // `serve --read-only`
         case let error as LedgerError:
             self.init(.internalServerError, code: "storage", detail: error.description)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:

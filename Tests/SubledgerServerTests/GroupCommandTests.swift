@@ -45,7 +45,7 @@ import Darwin
         let ledger = try Ledger(path: database.path)
         try ledger.execute(try Posting.command("item", "item=A model=fifo"))
         let service = LedgerService(ledger: ledger, busyTimeout: .milliseconds(50))
-        let app = Application(router: buildRouter(service: service))
+        let app = Application(router: buildRouter(service: service, authenticate: false))
         try await app.test(.router) { client in
             async let blocker: Void = service.read { _ in usleep(400_000) }  // the ledger is busy
             try await Task.sleep(for: .milliseconds(50))

@@ -12,6 +12,7 @@ enum CommandRoutes {
         router.post("/v1/commands") { request, context in
             let command = try CommandBodies.single(try await body(request, context))
             if command.isPeriodCommand {
+                try AccessMiddleware.require(.close, of: context.token)
                 return try await period(command, request, context, service: service)
             }
             let id = try key(request) ?? Ledger.randomCommandID()
@@ -24,6 +25,9 @@ enum CommandRoutes {
         router.post("/v1/batches") { request, context in
             let bytes = try await body(request, context)
             let commands = try CommandBodies.batch(bytes)
+            if commands.contains(where: { $0.command.isPeriodCommand }) {
+                try AccessMiddleware.require(.close, of: context.token)
+            }
             let result = try await service.runBatch(commands, commandID: try key(request), actor: context.actor)
             return created(CommandJSON.batch(result, bytes: bytes.count), replayed: result.duplicate)
         }
