@@ -39,6 +39,30 @@ import Darwin
         }
     }
 
+    /// Commands that arrive while the ledger is busy are committed as one group, each answered on its own.
+    @Test func commandsArrivingWhileTheLedgerIsBusyFormOneGroup() async throws {
+        let fixture = try CommandFixture()
+        try await fixture.test { client in
+            async let blocker: Void = fixture.service.read { _ in usleep(300_000) }  // the ledger is busy
+            try await Task.sleep(for: .milliseconds(30))
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await client.post(
+                            "/v1/commands", Self.receipt("G\(index)", item: index == 4 ? "NOPE" : "A")
+                        )
+                        .status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            try await blocker
+            #expect(statuses.filter { $0 == .created }.count == 9)
+            #expect(statuses.filter { $0 == .unprocessableContent }.count == 1)
+            #expect(fixture.service.groupStatistics == GroupStatistics(groups: 1, commands: 10, largest: 10))
+        }
+    }
+
     /// A command that waits for a busy ledger longer than the timeout is answered 503 and writes nothing.
     @Test func aCommandWaitingPastTheTimeoutIs503() async throws {
         let database = TemporaryDatabase("busy")

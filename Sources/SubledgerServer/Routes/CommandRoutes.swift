@@ -16,11 +16,9 @@ enum CommandRoutes {
                 return try await period(command, request, context, service: service)
             }
             let id = try key(request) ?? Ledger.randomCommandID()
-            let result = try await service.submit(.single(command, commandID: id, actor: context.actor))
-            let events = try await service.read {
-                try $0.events(after: result.firstSequence - 1, limit: result.eventCount)
-            }
-            return created(CommandJSON.result(result, events: events), replayed: result.duplicate)
+            let committed = try await service.submit(.single(command, commandID: id, actor: context.actor))
+            return created(
+                CommandJSON.result(committed.result, events: committed.events), replayed: committed.result.duplicate)
         }
         router.post("/v1/batches") { request, context in
             let bytes = try await body(request, context)
