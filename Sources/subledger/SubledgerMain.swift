@@ -97,6 +97,8 @@ enum SubledgerMain {
             fail(
                 code: rejection.code.rawValue, field: rejection.field, line: rejection.line,
                 message: rejection.message, text: rejection.description, json: json, exitCode: 2)
+        case LedgerError.rejected(let rejection):
+            report(rejection, json: json)
         case LedgerError.notALedger(let message):
             fail(
                 code: "not-a-ledger", message: message, text: "error[not-a-ledger]: \(message)", json: json,
