@@ -79,6 +79,8 @@ enum Schema {
         HistorySchema.migration,
         // 7: transactions a close moved out of the open state (HistoryTransactions.swift, DR-22).
         HistoryTransactionSchema.migration,
+        // 8: the close events' index filtered by comparisons, not `IN` (a temporary b-tree per insert).
+        CloseLogSchema.comparisonMigration,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
