@@ -100,7 +100,8 @@ extension LedgerState {
     ) throws(FoldFailure) {
         guard issue != receipt else {
             var record = transactions.values[issue], shadow = record
-            try record.settleIssue(part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
+            try record.settleIssue(
+                part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
             try shadow.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
             transactions.values[issue] = record
             return
