@@ -41,7 +41,9 @@ import Testing
         let db = TempDatabase("closelog"); defer { db.remove() }
         try appendCommands(try EventStore(path: db.path), sizes: [3])
         let raw = try Connection(path: db.path)
-        try raw.execute("DROP INDEX events_close_log; \(CloseLogSchema.migration) PRAGMA user_version = 7")
+        // The version just before the comparison filter (its place in the list, not a number that moves).
+        let before = try #require(Schema.migrations.firstIndex(of: CloseLogSchema.comparisonMigration))
+        try raw.execute("DROP INDEX events_close_log; \(CloseLogSchema.migration) PRAGMA user_version = \(before)")
 
         let readOnly = try EventStore(path: db.path, access: .readOnly)
         #expect(try Self.usesIndex(readOnly.connection), "the old index serves the query on an unmigrated file")
