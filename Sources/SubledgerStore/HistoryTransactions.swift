@@ -226,8 +226,8 @@ extension EventStore {
     /// Every `close.reversed` event after `sequence`: its sequence, version and payload (to decode).
     public func closeReversals(after sequence: Int64) throws(StoreError) -> [(Int64, Int, [UInt8])] {
         let select = try connection.prepare(
-            "SELECT sequence, version, payload FROM events WHERE sequence > ? AND type = 'close.reversed' "
-                + "ORDER BY sequence")
+            "SELECT sequence, version, payload FROM events WHERE \(CloseLogSchema.filter) AND sequence > ? "
+                + "AND type = 'close.reversed' ORDER BY sequence")
         try select.bind(sequence, at: 1)
         var rows: [(Int64, Int, [UInt8])] = []
         while try select.step() { rows.append((select.int64(at: 0), Int(select.int64(at: 1)), select.blob(at: 2))) }

@@ -83,6 +83,8 @@ enum Schema {
         commandActor,
         // 9: API tokens and their revocations, insert-only (Tokens.swift, DR-26).
         TokenSchema.migration,
+        // 10: the close events' index filtered by comparisons, not `IN` (a temporary b-tree per insert).
+        CloseLogSchema.comparisonMigration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.
