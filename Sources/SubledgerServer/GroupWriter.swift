@@ -77,6 +77,8 @@ final class GroupWriter: Sendable {
 
     var statistics: GroupStatistics { queue.withLock { $0.statistics } }
 
+    var waitingCount: Int { queue.withLock { $0.waiting.count } }
+
     /// After a group of `size` commands: true when more commands arrived meanwhile (the caller schedules the
     /// next group), else the writer goes idle.
     func finishGroup(size: Int) -> Bool {
@@ -118,6 +120,9 @@ extension LedgerService {
 
     /// The groups committed so far.
     public var groupStatistics: GroupStatistics { writer.statistics }
+
+    /// Commands waiting for the next group (the queue's depth, for the metrics).
+    public var waitingCommands: Int { writer.waitingCount }
 
     /// Queues a group job on the ledger's queue.
     func scheduleGroup() {
