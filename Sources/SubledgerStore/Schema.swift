@@ -79,6 +79,8 @@ enum Schema {
         HistorySchema.migration,
         // 7: transactions a close moved out of the open state (HistoryTransactions.swift, DR-22).
         HistoryTransactionSchema.migration,
+        // 10: the voucher lines' account index goes (HistorySchema.indexes).
+        HistorySchema.dropAccountIndex,
     ]
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
