@@ -86,7 +86,7 @@ extension Ledger {
     /// otherwise sit in memory beside the records (about 180 MB more at the close's peak).
     func saveHistory(_ evicted: [(record: TransactionRecord, closedBy: Int64)]) throws {
         // Read through a buffer pointer: an array subscript copies the whole record (retaining each of its
-        // strings and arrays) for every comparison and row, a tenth of this write's cost at 890,000 rows.
+        // strings and arrays) for every comparison and row, a fifth of this write's cost at 890,000 rows.
         try evicted.withUnsafeBufferPointer { evicted in
             // Ids are ASCII (names and the ledger's own ids), where String order is SQLite's byte order.
             let order = evicted.indices.sorted { evicted[$0].record.id < evicted[$1].record.id }
