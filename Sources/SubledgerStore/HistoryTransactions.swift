@@ -121,60 +121,40 @@ extension EventStore {
         let empty = try !hasHistoryTransactions()
         let bulk = empty && connection.isInTransaction
         if bulk { try connection.execute("DROP INDEX IF EXISTS history_transactions_by_item") }
-        // One statement per `rowsPerInsert` rows (the rest one by one): a statement's fixed cost, opening
-        // and closing the table's cursors, then falls on a batch instead of on each row.
-        let columns = "(" + Array(repeating: "?", count: 12).joined(separator: ", ") + ")"
-        let sql = """
-            INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
-                posted_amount, adjustment, current_amount, record, checksum) VALUES
+        let insert = try connection.prepare(
             """
-        let single = try connection.prepare(sql + columns)
-        let multiple = try connection.prepare(
-            sql + Array(repeating: columns, count: Self.rowsPerInsert).joined(separator: ", "))
+            INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
+                posted_amount, adjustment, current_amount, record, checksum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
         while true {
-            try insert(batch, single, multiple)
+            try insertRows(batch, with: insert)
             guard let following = next() else { break }
             batch = following
         }
         if bulk { try connection.execute(HistoryTransactionSchema.itemIndex) }
     }
 
-    static let rowsPerInsert = 32
-
-    private func insert(
-        _ rows: [HistoryTransactionRow], _ single: Statement, _ multiple: Statement
-    )
-        throws(StoreError)
-    {
+    private func insertRows(_ rows: [HistoryTransactionRow], with insert: Statement) throws(StoreError) {
         // In key order: each row then lands next to the previous one in the table's key order, instead of
         // on a random page of it (a close writes hundreds of thousands; random order thrashed the cache).
         let sorted = rows.indices.dropFirst().allSatisfy { rows[$0 - 1].transaction < rows[$0].transaction }
-        let ordered = sorted ? rows : rows.sorted(by: { $0.transaction < $1.transaction })
-        var start = 0
-        while start < ordered.count {
-            let count = ordered.count - start >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
-            let statement = count == 1 ? single : multiple
-            for (offset, row) in ordered[start..<start + count].enumerated() {
-                try bind(row, to: statement, from: Int32(offset * 12))
-            }
-            try statement.run()
-            start += count
+        for row in sorted
+            ? rows : rows.sorted(by: { $0.transaction < $1.transaction })
+        {
+            try insert.bind(row.transaction, at: 1)
+            try insert.bind(row.item, at: 2)
+            try insert.bind(row.sequence, at: 3)
+            try insert.bind(row.closedBy, at: 4)
+            try insert.bind(row.date, at: 5)
+            try insert.bind(row.kind, at: 6)
+            try insert.bind(row.quantity, at: 7)
+            try insert.bind(row.postedAmount, at: 8)
+            try insert.bind(row.adjustment, at: 9)
+            try insert.bind(row.currentAmount, at: 10)
+            try insert.bind(row.record, at: 11)
+            try insert.bind(Self.historyChecksum(row.transaction, row.item, row.record), at: 12)
+            try insert.run()
         }
-    }
-
-    private func bind(_ row: HistoryTransactionRow, to insert: Statement, from at: Int32) throws(StoreError) {
-        try insert.bind(row.transaction, at: at + 1)
-        try insert.bind(row.item, at: at + 2)
-        try insert.bind(row.sequence, at: at + 3)
-        try insert.bind(row.closedBy, at: at + 4)
-        try insert.bind(row.date, at: at + 5)
-        try insert.bind(row.kind, at: at + 6)
-        try insert.bind(row.quantity, at: at + 7)
-        try insert.bind(row.postedAmount, at: at + 8)
-        try insert.bind(row.adjustment, at: at + 9)
-        try insert.bind(row.currentAmount, at: at + 10)
-        try insert.bind(row.record, at: at + 11)
-        try insert.bind(Self.historyChecksum(row.transaction, row.item, row.record), at: at + 12)
     }
 
     /// Writes `rows` in a transaction of their own (filling the table of a ledger that lacked it).
