@@ -85,6 +85,8 @@ enum Schema {
         TokenSchema.migration,
         // 10: the close events' index filtered by comparisons, not `IN` (a temporary b-tree per insert).
         CloseLogSchema.comparisonMigration,
+        // 11: the voucher lines' account index goes (HistorySchema.indexes).
+        HistorySchema.dropAccountIndex,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.
