@@ -49,6 +49,7 @@ struct SubledgerCLI: ParsableCommand {
             SnapshotCommand.self,
             RebuildCommand.self,
             TokenCommand.self,
+            ServeCommand.self,
         ])
 }
 
