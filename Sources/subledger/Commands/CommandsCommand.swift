@@ -22,21 +22,7 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let records = try database.openLog().commands()
         if output.json {
-            JSONOut.print([
-                "commands": .array(
-                    records.map { record in
-                        [
-                            "command_id": .string(record.commandID),
-                            "kind": .string(record.kind),
-                            "first_sequence": JSONOut.int(record.firstSequence),
-                            "last_sequence": JSONOut.int(record.lastSequence),
-                            "event_count": JSONOut.int(record.eventCount),
-                            "recorded_at": .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)),
-                            "result": .string(record.result),
-                            "content_hash": record.contentHash.map { .string($0.description) } ?? .null,
-                        ]
-                    })
-            ])
+            JSONOut.print(CommandsJSON.document(records))
             return
         }
         var table = Table([
