@@ -9,7 +9,13 @@ let package = Package(
         .executable(name: "subledger", targets: ["subledger"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Hummingbird's header types (HTTPField.Name); already in the graph through Hummingbird.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,10 +33,24 @@ let package = Package(
         ),
         .target(name: "SubledgerStore", dependencies: ["CSQLite", "CLibCrypto", "SubledgerCore"]),
         .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerCodec", "SubledgerStore"]),
+        // The HTTP service (`subledger serve`, issue 12): a thin edge on the `Ledger` facade.
+        .target(
+            name: "SubledgerServer",
+            dependencies: [
+                "Subledger",
+                "SubledgerCodec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "subledger",
             dependencies: [
                 "Subledger",
+                "SubledgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +72,16 @@ let package = Package(
         .testTarget(name: "SubledgerCodecTests", dependencies: ["SubledgerCodec"]),
         .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore", "SubledgerTestSupport"]),
         .testTarget(name: "SubledgerTests", dependencies: ["Subledger", "SubledgerTestSupport"]),
+        .testTarget(
+            name: "SubledgerServerTests",
+            dependencies: [
+                "SubledgerServer",
+                "Subledger",
+                "SubledgerTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // House rules checked on the source tree as read from disk (layering, no Foundation, lengths); it
         // reads the files and links none of the product targets.
         .testTarget(name: "TidyTests"),

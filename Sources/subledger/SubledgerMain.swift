@@ -48,6 +48,7 @@ struct SubledgerCLI: ParsableCommand {
             ValueCommand.self,
             SnapshotCommand.self,
             RebuildCommand.self,
+            ServeCommand.self,
         ])
 }
 

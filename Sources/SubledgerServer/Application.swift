@@ -1,0 +1,60 @@
+// `subledger serve`: the HTTP edge on one `Ledger` (architecture.md, "Where the picture grows next").
+
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Subledger
+
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Serve without tokens (refused unless `host` is a loopback address).
+    public var noAuth: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, noAuth: Bool = false) {
+        self.host = host
+        self.port = port
+        self.noAuth = noAuth
+    }
+}
+
+/// The router: health, the write routes, the read routes, behind the request-id and problem middleware.
+public func buildRouter(service: LedgerService) -> Router<ServerContext> {
+    let router = Router(context: ServerContext.self)
+    router.add(middleware: EdgeMiddleware())
+    router.get("/healthz") { _, _ in
+        JSONResponse.make(["status": "ok"])
+    }
+    CommandRoutes.add(to: router, service: service)
+    addQueryRoutes(to: router, service: service)
+    return router
+}
+
+/// The application serving `service` on `configuration`'s address. Run it in a `ServiceGroup` after the
+/// service (see `serve`), so a shutdown stops the server before the ledger closes.
+public func buildApplication(
+    service: LedgerService, configuration: ServerConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(service: service),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// Runs the server until SIGTERM or SIGINT, then shuts down gracefully: stop accepting, answer the
+/// requests in flight (their commands finish), close the ledger.
+public func serve(
+    _ service: LedgerService, configuration: ServerConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws {
+    let app = buildApplication(
+        service: service, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+    // Shut down in reverse order: the server first (in-flight requests complete), then the ledger.
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [.init(service: service), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+}

@@ -1,0 +1,119 @@
+// Group commit (issue 12, item 5; TigerBeetle's batching): the commands that arrive while the ledger is busy
+// wait here, and the next job on the ledger's queue takes all of them as ONE group: `Ledger.executeGroup`
+// decides each against the open state and appends every accepted one in one durable SQLite transaction. No
+// timer holds a command back: an idle ledger takes a lone command at once, a busy one gathers the next group
+// while it commits this one. Each request is answered after its group's transaction is durable.
+
+import Subledger
+import Synchronization
+
+final class GroupWriter: Sendable {
+    /// A group's size limit, so one group's commit keeps a bounded latency.
+    static let maximumGroup = 1_024
+
+    struct Waiting {
+        var command: GroupedCommand
+        var continuation: CheckedContinuation<CommandResult, any Error>
+        var arrived: ContinuousClock.Instant
+    }
+
+    private struct Queue {
+        var waiting: [Waiting] = []
+        /// A group job is queued or running on the ledger's queue.
+        var scheduled = false
+    }
+
+    private let queue = Mutex(Queue())
+
+    /// Queues `command` for the next group and waits for its result.
+    func submit(_ command: GroupedCommand, to service: LedgerService) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let waiting = Waiting(command: command, continuation: continuation, arrived: .now)
+            let schedule = queue.withLock { queue in
+                queue.waiting.append(waiting)
+                guard !queue.scheduled else { return false }
+                queue.scheduled = true
+                return true
+            }
+            if schedule { service.scheduleGroup() }
+        }
+    }
+
+    /// The next group: up to `maximumGroup` of the waiting commands, oldest first. Those that waited
+    /// longer than `timeout` are answered 503 instead (their clients may have given up; nothing written).
+    func takeGroup(timeout: Duration) -> [Waiting] {
+        let group = queue.withLock { queue in
+            let count = min(queue.waiting.count, Self.maximumGroup)
+            let group = Array(queue.waiting.prefix(count))
+            queue.waiting.removeFirst(count)
+            return group
+        }
+        let deadline = ContinuousClock.now - timeout
+        for waiting in group where waiting.arrived < deadline { waiting.continuation.resume(throwing: Problem.busy) }
+        return group.filter { $0.arrived >= deadline }
+    }
+
+    /// After a group: true when more commands arrived meanwhile (the caller schedules the next group),
+    /// else the writer goes idle.
+    func finishGroup() -> Bool {
+        queue.withLock { queue in
+            if queue.waiting.isEmpty { queue.scheduled = false }
+            return queue.scheduled
+        }
+    }
+
+    /// Answers 503 (nothing written) to each command that has waited longer than `timeout`.
+    func expire(olderThan timeout: Duration) {
+        let deadline = ContinuousClock.now - timeout
+        let expired = queue.withLock { queue in
+            let old = queue.waiting.filter { $0.arrived < deadline }
+            queue.waiting.removeAll { $0.arrived < deadline }
+            return old
+        }
+        for waiting in expired { waiting.continuation.resume(throwing: Problem.busy) }
+    }
+
+    /// Waits until no command is waiting (the server has stopped accepting; the last groups finish).
+    func drain(_ service: LedgerService) async {
+        while queue.withLock({ $0.scheduled }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+}
+
+extension LedgerService {
+    /// Runs one command through the group writer: answered once the group holding it is durable.
+    public func submit(_ command: GroupedCommand) async throws -> CommandResult {
+        try await writer.submit(command, to: self)
+    }
+
+    /// Queues a group job on the ledger's queue.
+    func scheduleGroup() {
+        runOnQueue { ledger in
+            self.runGroup(ledger)
+        }
+    }
+
+    /// One group: catch up with the file, decide and append all in one transaction, answer each.
+    private func runGroup(_ ledger: Ledger?) {
+        let group = writer.takeGroup(timeout: busyTimeout)
+        if !group.isEmpty {
+            guard let ledger else {
+                for waiting in group { waiting.continuation.resume(throwing: Problem.shuttingDown) }
+                return
+            }
+            let results: [Result<CommandResult, any Error>]
+            do {
+                try ledger.catchUp()
+                results = try ledger.executeGroup(group.map(\.command)).map { $0.mapError { $0 } }
+            } catch {
+                results = group.map { _ in .failure(error) }
+            }
+            for (index, waiting) in group.enumerated() {
+                // One result per command; a missing one would leave its request waiting forever.
+                waiting.continuation.resume(with: index < results.count ? results[index] : .failure(Problem.internal))
+            }
+        }
+        if writer.finishGroup() { scheduleGroup() }
+    }
+}

@@ -1,0 +1,80 @@
+// The one `Ledger` the server holds (architecture.md, "Where the picture grows next": one open state). SQLite
+// calls block, so the ledger lives on its own serial dispatch queue, never on Swift's cooperative pool (2
+// cores: a blocked pool thread is half the machine). Every read and every group of commands is one job on
+// that queue; a read catches up with the file first, so another process's appends (a CLI import) show.
+
+import Dispatch
+import Logging
+import ServiceLifecycle
+import Subledger
+
+public final class LedgerService: @unchecked Sendable {
+    /// Only touched from `queue` (the `@unchecked Sendable` above rests on that).
+    private var ledger: Ledger?
+    private let queue = DispatchQueue(label: "subledger.ledger")
+    let writer: GroupWriter
+    let logger: Logger
+    /// How long a request may wait for the ledger before it is answered 503 (nothing written).
+    public let busyTimeout: Duration
+
+    /// Serves `ledger`, which from now on is touched only on the service's queue.
+    public init(
+        ledger: sending Ledger, busyTimeout: Duration = .seconds(30),
+        logger: Logger = Logger(label: "subledger.ledger")
+    ) {
+        self.ledger = ledger
+        self.busyTimeout = busyTimeout
+        self.logger = logger
+        self.writer = GroupWriter()
+    }
+
+    /// Runs `body` with the ledger on its queue, after catching up with the file (cheap when nothing
+    /// changed: one query of the last sequence).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+        try await onQueue { ledger in
+            try ledger.catchUp()
+            return try body(ledger)
+        }
+    }
+
+    /// Runs `body` on the ledger's queue and waits for it (no catch-up: the command paths catch up
+    /// themselves). Refused with 503 once the ledger is closed.
+    func onQueue<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            runOnQueue { ledger in
+                guard let ledger else { return continuation.resume(throwing: Problem.shuttingDown) }
+                continuation.resume(with: Result { try body(ledger) })
+            }
+        }
+    }
+
+    /// Queues `job` on the ledger's queue without waiting; it gets nil once the ledger is closed.
+    func runOnQueue(_ job: @escaping @Sendable (Ledger?) -> Void) {
+        queue.async { job(self.ledger) }
+    }
+
+    /// Closes the ledger once the jobs queued before this call are done; later calls are refused (503).
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.ledger = nil
+                continuation.resume()
+            }
+        }
+    }
+}
+
+/// Runs until a graceful shutdown, then closes the ledger. Listed BEFORE the HTTP server in the service
+/// group, so it is shut down after it: the server stops accepting and answers what is in flight first.
+extension LedgerService: Service {
+    public func run() async throws {
+        // Meanwhile, commands that waited too long for a busy ledger are answered 503 (nothing written).
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(200))
+            writer.expire(olderThan: busyTimeout)
+        }
+        await writer.drain(self)
+        await close()
+        logger.info("ledger closed")
+    }
+}

@@ -1,0 +1,123 @@
+// `subledger serve` as a real process on a loopback socket: start, post, query, SIGTERM with a batch in
+// flight (all or nothing), restart, and catching up after a CLI import into the same file.
+
+import Foundation
+import Subledger
+import SubledgerTestSupport
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A running `subledger serve --port 0` and the port it printed.
+final class LiveServer {
+    let child: ChildProcess
+    let client: LoopbackClient
+
+    init(db: String, in directory: TemporaryDirectory, extra: [String] = ["--no-auth"]) throws {
+        child = try ChildProcess(["serve", "--db", db, "--port", "0"] + extra, in: directory.url)
+        try child.start()
+        let deadline = Date().addingTimeInterval(60)
+        while true {
+            let printed = child.standardOutputSoFar
+            if let range = printed.range(of: "listening on http://127.0.0.1:"),
+                let port = Int(printed[range.upperBound...].prefix { $0.isNumber })
+            {
+                client = LoopbackClient(port: port)
+                return
+            }
+            guard child.isRunning, Date() < deadline else {
+                child.kill()
+                let outcome = try child.finish()
+                throw LoopbackError(description: "serve did not start: \(outcome.summary)")
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// SIGTERM, then the exit.
+    func stop() throws -> ProcessOutcome {
+        child.signal(SIGTERM)
+        return try child.finish()
+    }
+}
+
+@Suite(.serialized) struct LifecycleLiveTests {
+    static func receipt(_ tx: String, day: Int = 2) -> String {
+        let date = "2026-04-\(day < 10 ? "0" : "")\(day)"
+        return #"{"command":"receive","date":"\#(date)","item":"OIL-5L","tx":"\#(tx)","qty":"1","cost":"18.00"}"#
+    }
+
+    static func eventCount(_ db: String, in directory: TemporaryDirectory) throws -> Int {
+        let outcome = try ProcessOutcome.run(["events", "--db", db, "--json"], in: directory.url)
+        let events = try Array(outcome.stdout.utf8).withUnsafeBytes { try JSON.parse($0) }
+        return events["events"]?.arrayValue?.count ?? -1
+    }
+
+    @Test func startPostQueryStopRestartAndCatchUp() throws {
+        let directory = try TemporaryDirectory("serve-live")
+        let db = directory.path("demo.db")
+        #expect(try ProcessOutcome.run(["demo", "--db", db], in: directory.url).status == 0)
+
+        var server = try LiveServer(db: db, in: directory)
+        let posted = try server.client.post(
+            "/v1/commands", Self.receipt("LIVE-1"), headers: ["Idempotency-Key": "live-1"])
+        #expect(posted.status == 201, "\(posted.body)")
+        #expect(posted.headers["x-request-id"]?.isEmpty == false)
+        let onHand = try server.client.get("/v1/onhand?item=OIL-5L")
+        #expect(onHand.status == 200)
+
+        // Catch-up: a CLI import into the same file shows in the server's next answer.
+        let file = directory.path("more.jsonl")
+        try (Self.receipt("CLI-1", day: 3) + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try ProcessOutcome.run(["import", file, "--db", db], in: directory.url).status == 0)
+        let before = try onHand.json["total_value"]?.stringValue
+        let after = try server.client.get("/v1/onhand?item=OIL-5L")
+        #expect(try after.json["total_value"]?.stringValue != before)
+        let replay = try server.client.post(
+            "/v1/commands", Self.receipt("LIVE-1"), headers: ["Idempotency-Key": "live-1"])
+        #expect(replay.headers["idempotent-replayed"] == "true")
+
+        let stopped = try server.stop()
+        #expect(stopped.exited && stopped.status == 0, "\(stopped.summary)")
+
+        // Restart: what was acknowledged is there.
+        server = try LiveServer(db: db, in: directory)
+        let again = try server.client.post(
+            "/v1/commands", Self.receipt("LIVE-1"), headers: ["Idempotency-Key": "live-1"])
+        #expect(again.status == 201)
+        #expect(again.headers["idempotent-replayed"] == "true")
+        #expect(try server.stop().status == 0)
+    }
+
+    @Test func sigtermWithABatchInFlightKeepsAllOrNothing() throws {
+        let directory = try TemporaryDirectory("serve-sigterm")
+        let db = directory.path("demo.db")
+        #expect(try ProcessOutcome.run(["demo", "--db", db], in: directory.url).status == 0)
+        let before = try Self.eventCount(db, in: directory)
+        let server = try LiveServer(db: db, in: directory)
+        let lines = (1...3_000).map { Self.receipt("BATCH-\($0)", day: 1 + $0 % 28) }.joined(separator: "\n")
+
+        let client = server.client
+        let response = Mutex<Result<LoopbackResponse, any Error>?>(nil)
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            let answer = Result { try client.post("/v1/batches", lines) }
+            response.withLock { $0 = answer }
+            group.leave()
+        }
+        usleep(30_000)  // the batch is on its way or being applied
+        let stopped = try server.stop()
+        group.wait()
+        #expect(stopped.exited && stopped.status == 0, "\(stopped.summary)")
+
+        let after = try Self.eventCount(db, in: directory)
+        let acknowledged = response.withLock { (try? $0?.get().status) == 201 }
+        #expect(after == before || after == before + 3_000, "partial batch: \(after - before) events")
+        if acknowledged { #expect(after == before + 3_000) }
+        print("sigterm test: acknowledged \(acknowledged), \(after - before) events appended")
+    }
+}
