@@ -194,3 +194,19 @@ import Testing
         }
     }
 }
+
+@Suite struct TransactionSettlementTests {
+    /// The keyed read of a transaction's settlement entries (history rows) gives what the log's close
+    /// events give, for every transaction of a ledger with closes, a recalculation and a reversal.
+    @Test func historyRowsAreTheLogsEntriesForEveryTransaction() async throws {
+        let fixture = try QueryFixture()
+        let differing = try await fixture.service.read { ledger in
+            try ledger.transactions().map(\.record.id).filter { id in
+                try ledger.settlementsNaming(id) != ledger.settlements(transaction: id)
+            }
+        }
+        #expect(differing.isEmpty)
+        let settled = try await fixture.service.read { ledger in try ledger.settlementsNaming("Q-S1").count }
+        #expect(settled > 0)
+    }
+}

@@ -1,4 +1,5 @@
 import SubledgerCore
+internal import SubledgerStore
 
 /// One transaction with what happened to it: the read behind `GET /v1/transactions/{tx}`.
 public struct TransactionDetail: Sendable {
@@ -28,7 +29,7 @@ extension Ledger {
     public func transactionDetail(_ id: String) throws -> TransactionDetail? {
         guard let row = try transactionRow(id) else { return nil }
         let vouchers = try historicalVouchers(reference: id)
-        let settlements = try self.settlements(transaction: id)
+        let settlements = try settlementsNaming(id)
         var sequences = Set(vouchers.map(\.sequence) + settlements.map(\.sequence))
         sequences.insert(row.record.sequence)
         if row.record.financialSequence > 0 { sequences.insert(row.record.financialSequence) }
@@ -37,5 +38,24 @@ extension Ledger {
             events += try self.events(after: sequence - 1, limit: 1)
         }
         return TransactionDetail(row: row, events: events, vouchers: vouchers, settlements: settlements)
+    }
+
+    /// `settlements(transaction:)` read by key: from the history's settlement rows (indexed by transaction
+    /// and counterpart) when the history holds the whole log, else from the log's close events. Entries
+    /// that name a weighted average closing receipt are read from the log too: a reversal can remove such
+    /// a receipt, and the log's reading then names no item for them.
+    public func settlementsNaming(_ id: String) throws -> [SettlementRow] {
+        guard try historyIsCurrent() else { return try settlements(transaction: id) }
+        let stored = try storeCall { () throws(StoreError) in try store.historySettlements(naming: id) }
+        let closingReceipt = stored.contains {
+            SyntheticID.isClosingReceipt($0.entry.transaction) || SyntheticID.isClosingReceipt($0.entry.counterpart)
+        }
+        if closingReceipt { return try settlements(transaction: id) }
+        // A reversal's compensating entries belong to no run (the history keeps the run they reverse).
+        return stored.map {
+            SettlementRow(
+                date: $0.day, sequence: $0.sequence, closeSequence: $0.mode == .reversal ? nil : $0.closeSequence,
+                mode: $0.mode, item: $0.item, entry: $0.entry)
+        }
     }
 }
