@@ -25,15 +25,20 @@ public struct ServerConfiguration: Sendable {
 
 /// The router: health, the write routes, the read routes, behind the request-id and problem middleware.
 /// Without `authenticate` (`--no-auth`) every route is open.
-public func buildRouter(service: LedgerService, authenticate: Bool = true) -> Router<ServerContext> {
+public func buildRouter(
+    service: LedgerService, authenticate: Bool = true, metrics: ServerMetrics = ServerMetrics()
+) -> Router<ServerContext> {
     let router = Router(context: ServerContext.self)
     router.add(middleware: EdgeMiddleware())
+    // Inside the edge, so it sees a route's error before it becomes problem+json.
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     if authenticate { router.add(middleware: AccessMiddleware(service: service)) }
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])
     }
     CommandRoutes.add(to: router, service: service)
     addQueryRoutes(to: router, service: service)
+    addMetricsRoute(to: router, service: service, metrics: metrics)
     return router
 }
 

@@ -14,7 +14,6 @@ enum Exceptions {
         "Sources/SubledgerCodec/CSV.swift parseBytes": 99,
         "Sources/SubledgerCore/Domain/CommandDecoder.swift decode": 93,
         "Sources/SubledgerCore/Events/EventCatalog.swift decode": 127,
-        "Sources/subledger/Commands/ReconcileCommand.swift json": 90,
         "Sources/subledger/Commands/ReconcileCommand.swift text": 123,
     ]
 

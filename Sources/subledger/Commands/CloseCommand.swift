@@ -79,14 +79,10 @@ enum CloseRun {
             result.eventCount == 0 ? (nil, []) : try ledger.closeWithSettlements(sequence: result.lastSequence)
 
         if output.json {
-            var o = JSONObjectBuilder()
-            o.add("result", CommandResultView.json(result))
-            o.add("appended", JSONOut.int(result.duplicate ? 0 : result.eventCount))
-            o.add("milliseconds", JSONOut.int(elapsed / 1_000_000))
-            o.add("close", close.map(CloseView.closeJSON) ?? .null)
-            o.add("settlements", CloseView.settlementsJSON(entries))
-            o.add("snapshot_sequence", snapshot.map { JSONOut.int($0.sequence) } ?? .null)
-            JSONOut.print(o.value)
+            JSONOut.print(
+                CommandResultJSON.closeDocument(
+                    result, milliseconds: elapsed / 1_000_000, close: close, settlements: entries,
+                    snapshotSequence: snapshot?.sequence))
             return
         }
         if let snapshotProblem {

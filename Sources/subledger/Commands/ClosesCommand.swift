@@ -24,10 +24,7 @@ struct ClosesCommand: ParsableCommand, JSONOutputting {
         // Read from the log's close events: no projection is built.
         let (closes, closedThrough) = try database.openLog().closes()
         if output.json {
-            JSONOut.print([
-                "closed_through": JSONOut.string(closedThrough?.description),
-                "closes": .array(closes.map(CloseView.closeJSON)),
-            ])
+            JSONOut.print(ClosesJSON.document(closes, closedThrough: closedThrough))
             return
         }
         print(CloseView.closesTable(closes).render())

@@ -24,7 +24,7 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let records = try database.openLog().commands()
         if output.json {
-            JSONOut.print(["commands": .array(records.map(Self.json))])
+            JSONOut.print(CommandsJSON.document(records))
             return
         }
         // The ACTOR column only when some command has one: a ledger without actors prints as before.
@@ -45,20 +45,5 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
                 ] + (actors ? [record.actor ?? "-"] : []))
         }
         print(table.render())
-    }
-
-    /// One command; `actor` only when it has one, so a ledger without actors prints as before (DR-25).
-    static func json(_ record: CommandEntry) -> JSONValue {
-        var o = JSONObjectBuilder()
-        o.add("command_id", .string(record.commandID))
-        o.add("kind", .string(record.kind))
-        o.add("first_sequence", JSONOut.int(record.firstSequence))
-        o.add("last_sequence", JSONOut.int(record.lastSequence))
-        o.add("event_count", JSONOut.int(record.eventCount))
-        o.add("recorded_at", .string(Terminal.utcTimestamp(milliseconds: record.recordedAt)))
-        o.add("result", .string(record.result))
-        o.add("content_hash", record.contentHash.map { .string($0) } ?? .null)
-        if let actor = record.actor { o.add("actor", .string(actor)) }
-        return o.value
     }
 }

@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand, JSONOutputting {
                 "path": .string(database.absolutePath),
                 "result": CommandResultView.json(result),
                 "close_result": demo.close.map { CommandResultView.json($0) } ?? .null,
-                "close": close.map(CloseView.closeJSON) ?? .null,
+                "close": close.map(ClosesJSON.close) ?? .null,
                 "onhand": OnHandCommand.json(ledger.onHand()),
                 "gl": GLCommand.json(ledger.trialBalance(), asOf: nil),
             ])

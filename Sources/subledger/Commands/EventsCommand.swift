@@ -29,7 +29,7 @@ struct EventsCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let rows = try database.openLog().events(after: after, limit: limit)
         if output.json {
-            JSONOut.print(["events": .array(rows.map(EventView.json))])
+            JSONOut.print(EventJSON.document(rows))
         } else {
             print(EventView.table(rows).render())
         }

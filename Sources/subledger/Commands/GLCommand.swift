@@ -38,21 +38,6 @@ struct GLCommand: ParsableCommand, JSONOutputting {
     }
 
     static func json(_ rows: [TrialBalanceRow], asOf: LedgerDate?) -> JSONValue {
-        [
-            "as_of": JSONOut.string(asOf?.description), "accounts": jsonRows(rows),
-            "total": JSONOut.number(rows.total(\.balance)),
-        ]
-    }
-
-    /// The one JSON shape of a trial balance row (`gl`, `demo`, `replay`).
-    static func jsonRows(_ rows: [TrialBalanceRow]) -> JSONValue {
-        .array(
-            rows.map { row in
-                [
-                    "account": .string(row.account),
-                    "posting_types": .array(row.postingTypes.map { .string($0.rawValue) }),
-                    "balance": JSONOut.number(row.balance),
-                ]
-            })
+        TrialBalanceJSON.document(rows, asOf: asOf)
     }
 }

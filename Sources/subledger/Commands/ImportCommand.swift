@@ -77,14 +77,10 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
         let appended = result.duplicate ? 0 : result.eventCount
         let rate = appended == 0 ? nil : Terminal.perSecond(appended, elapsed)
         if output.json {
-            var o = JSONObjectBuilder()
-            o.add("file", .string(file))
-            o.add("bytes", JSONOut.int(bytes.count))
-            o.add("appended", JSONOut.int(appended))
-            o.add("milliseconds", JSONOut.int(elapsed / 1_000_000))
-            o.add("events_per_second", rate.map(JSONOut.int) ?? .null)
-            o.add("result", CommandResultView.json(result))
-            JSONOut.print(o.value)
+            JSONOut.print(
+                CommandResultJSON.importDocument(
+                    file: file, bytes: bytes.count, result: result, milliseconds: elapsed / 1_000_000,
+                    eventsPerSecond: rate))
         } else if result.duplicate {
             print(
                 "already applied: \(inputName) was imported before as command \(result.commandID) "

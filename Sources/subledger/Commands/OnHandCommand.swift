@@ -52,26 +52,5 @@ struct OnHandCommand: ParsableCommand, JSONOutputting {
         return table
     }
 
-    static func json(_ rows: [OnHandRow]) -> JSONValue {
-        ["onhand": jsonRows(rows), "total_value": JSONOut.number(rows.total(\.pool.value))]
-    }
-
-    /// The one JSON shape of an on-hand row (`onhand`, `demo`, `replay`).
-    static func jsonRows(_ rows: [OnHandRow]) -> JSONValue {
-        .array(
-            rows.map { row in
-                var o = JSONObjectBuilder()
-                o.add("item", .string(row.item))
-                o.add("model", .string(row.model.rawValue))
-                o.add("dimensions", EventRendering.dimensions(row.dimensions))
-                o.add("qty", JSONOut.number(row.pool.quantity))
-                o.add("value", JSONOut.number(row.pool.value))
-                o.add("average_cost", JSONOut.number(row.averageCost))
-                o.add("financial_qty", JSONOut.number(row.pool.financialQuantity))
-                o.add("financial_value", JSONOut.number(row.pool.financialValue))
-                o.add("physical_qty", JSONOut.number(row.pool.physicalQuantity))
-                o.add("physical_value", JSONOut.number(row.pool.physicalValue))
-                return o.value
-            })
-    }
+    static func json(_ rows: [OnHandRow]) -> JSONValue { OnHandJSON.document(rows) }
 }

@@ -140,14 +140,6 @@ enum CommandResultView {
     static let notCompared = " (recorded without a content hash: its content was not compared)"
 
     static func json(_ result: CommandResult, events: [EventRow]? = nil) -> JSONValue {
-        var o = JSONObjectBuilder()
-        o.add("command_id", .string(result.commandID))
-        o.add("duplicate", .bool(result.duplicate))
-        o.add("content_hash", result.contentHash.map(JSONValue.string) ?? .null)
-        o.add("event_count", JSONOut.int(result.eventCount))
-        o.add("first_sequence", JSONOut.int(result.firstSequence))
-        o.add("last_sequence", JSONOut.int(result.lastSequence))
-        if let events { o.add("events", .array(events.map(EventView.json))) }
-        return o.value
+        CommandResultJSON.result(result, events: events)
     }
 }

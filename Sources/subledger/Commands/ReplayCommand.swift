@@ -136,9 +136,9 @@ struct ReplayCommand: ParsableCommand, JSONOutputting {
                         "type": .string(event.type), "reason": .string(event.reason),
                     ]
                 }))
-        o.add("onhand", OnHandCommand.jsonRows(onHand))
+        o.add("onhand", OnHandJSON.rows(onHand))
         o.add("total_value", JSONOut.number(onHand.total(\.pool.value)))
-        o.add("trial_balance", GLCommand.jsonRows(trialBalance))
+        o.add("trial_balance", TrialBalanceJSON.rows(trialBalance))
         o.add(
             "counts",
             [

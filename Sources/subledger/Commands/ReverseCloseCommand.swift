@@ -71,13 +71,9 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
         let closedThrough = ledger.state.closedThrough
 
         if output.json {
-            var o = JSONObjectBuilder()
-            o.add("result", CommandResultView.json(result))
-            o.add("appended", JSONOut.int(result.duplicate ? 0 : result.eventCount))
-            o.add("reversed", .array(reversed.map(Self.reversedJSON)))
-            o.add("settlements", CloseView.settlementsJSON(entries))
-            o.add("closed_through", JSONOut.string(closedThrough?.description))
-            JSONOut.print(o.value)
+            JSONOut.print(
+                CommandResultJSON.reversalDocument(
+                    result, reversed: reversed, settlements: entries, closedThrough: closedThrough))
             return
         }
 
@@ -96,9 +92,6 @@ struct ReverseCloseCommand: ParsableCommand, JSONOutputting {
         print()
         print(Self.periodLine(reopened: reversed.contains { $0.mode == .close }, closedThrough: closedThrough))
     }
-
-    /// The reversed run as `closes --json` shows it, with the sequence of its `close.reversed` event.
-    static func reversedJSON(_ close: CloseRow) -> JSONValue { CloseView.closeJSON(close) }
 
     /// Whether the period is open again, and through which date it is still locked.
     static func periodLine(reopened: Bool, closedThrough: LedgerDate?) -> String {

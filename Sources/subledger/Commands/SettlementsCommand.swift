@@ -50,7 +50,7 @@ struct SettlementsCommand: ParsableCommand, JSONOutputting {
                 exitCode: 64)
         }
         if output.json {
-            JSONOut.print(["settlements": CloseView.settlementsJSON(rows)])
+            JSONOut.print(SettlementsJSON.document(rows))
         } else {
             print(CloseView.settlementsTable(rows).render())
         }

@@ -20,13 +20,7 @@ struct SnapshotCommand: ParsableCommand {
         subcommands: [SnapshotTake.self, SnapshotList.self, SnapshotVerify.self, SnapshotDelete.self],
         defaultSubcommand: SnapshotTake.self)
 
-    static func json(_ info: SnapshotInfo) -> JSONValue {
-        [
-            "sequence": JSONOut.int(info.sequence), "business_date": JSONOut.string(info.businessDate?.description),
-            "created_at": JSONOut.int(info.createdAt), "format": JSONOut.int(info.format),
-            "bytes": JSONOut.int(info.bytes),
-        ]
-    }
+    static func json(_ info: SnapshotInfo) -> JSONValue { SnapshotJSON.info(info) }
 }
 
 struct SnapshotTake: ParsableCommand, JSONOutputting {
@@ -59,7 +53,7 @@ struct SnapshotList: ParsableCommand, JSONOutputting {
     func run() throws {
         let infos = try database.openLog().snapshots()
         if output.json {
-            JSONOut.print(["snapshots": .array(infos.map(SnapshotCommand.json))])
+            JSONOut.print(SnapshotJSON.document(infos))
             return
         }
         if infos.isEmpty { print("no snapshots"); return }

@@ -42,7 +42,7 @@ struct TransactionsCommand: ParsableCommand, JSONOutputting {
             if let destination = row.destination { dimensions += " -> " + Format.dimensions(destination) }
             table.add([
                 String(r.sequence), r.id, r.item, r.direction.rawValue, r.kindName, r.date.description, dimensions,
-                Format.qty(r.quantity), Format.unit(r.postedUnitCost), Format.money(Self.postedAmount(r)),
+                Format.qty(r.quantity), Format.unit(r.postedUnitCost), Format.money(TransactionsJSON.postedAmount(r)),
                 Format.signed(r.adjustment), Format.money(r.currentAmount), Format.unit(r.currentUnitCost),
                 Format.qty(r.settledQuantity), Format.qty(r.openQuantity), Format.qty(r.physicalOpenQuantity),
                 r.costSource.name,
@@ -51,49 +51,5 @@ struct TransactionsCommand: ParsableCommand, JSONOutputting {
         return table
     }
 
-    /// The amount before adjustments: the current amount less every adjustment since posting.
-    static func postedAmount(_ r: TransactionRecord) -> Money { r.currentAmount - r.adjustment }
-
-    static func json(_ rows: [TransactionRow]) -> JSONValue {
-        [
-            "transactions": .array(
-                rows.map { row in
-                    let r = row.record
-                    var o = JSONObjectBuilder()
-                    o.add("sequence", JSONOut.int(r.sequence))
-                    o.add("tx", .string(r.id))
-                    o.add("item", .string(r.item))
-                    o.add("model", .string(row.model.rawValue))
-                    o.add("direction", .string(r.direction.rawValue))
-                    o.add("kind", .string(r.kindName))
-                    o.add("date", .string(r.date.description))
-                    o.add("financial_date", JSONOut.string(r.financialDate?.description))
-                    o.add("dimensions", EventRendering.dimensions(r.dimensions))
-                    o.addIfPresent("destination", row.destination.map(EventRendering.dimensions))
-                    o.add("qty", JSONOut.number(r.quantity))
-                    o.add("unit_price", JSONOut.number(r.unitPrice))
-                    o.add("posted_unit_cost", JSONOut.number(r.postedUnitCost))
-                    o.add("posted_amount", JSONOut.number(Self.postedAmount(r)))
-                    o.add("adjustment", JSONOut.number(r.adjustment))
-                    o.add("current_amount", JSONOut.number(r.currentAmount))
-                    o.add("current_unit_cost", JSONOut.number(r.currentUnitCost))
-                    o.add("amount", JSONOut.number(r.currentAmount))
-                    o.add("financial_qty", JSONOut.number(r.financialQuantity))
-                    o.add("financial_value", JSONOut.number(r.financialValue))
-                    o.add("settled_qty", JSONOut.number(r.settledQuantity))
-                    o.add("settled_value", JSONOut.number(r.settledValue))
-                    o.add("open_qty", JSONOut.number(r.openQuantity))
-                    o.add("open_value", JSONOut.number(r.openValue))
-                    o.add("physical_open_qty", JSONOut.number(r.physicalOpenQuantity))
-                    o.add("physical_open_value", JSONOut.number(r.physicalOpenValue))
-                    o.add("cost_source", .string(r.costSource.name))
-                    o.add(
-                        "accounts",
-                        .object(
-                            row.accounts.sorted { $0.key.rawValue < $1.key.rawValue }
-                                .map { JSONMember(key: $0.key.rawValue, value: .string($0.value)) }))
-                    return o.value
-                })
-        ]
-    }
+    static func json(_ rows: [TransactionRow]) -> JSONValue { TransactionsJSON.document(rows) }
 }

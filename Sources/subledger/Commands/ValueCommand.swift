@@ -64,44 +64,5 @@ struct ValueCommand: ParsableCommand, JSONOutputting {
         return text
     }
 
-    static func json(_ report: InventoryValueReport) -> JSONValue {
-        var o = JSONObjectBuilder()
-        o.add("as_of", .string(report.asOf.description))
-        o.add("item", JSONOut.string(report.item))
-        o.add(
-            "rows",
-            .array(
-                report.rows.map { row in
-                    var r = JSONObjectBuilder()
-                    r.add("item", .string(row.item))
-                    r.add("model", .string(row.model.rawValue))
-                    r.add("dimensions", EventRendering.dimensions(row.dimensions))
-                    r.add("financial_qty", JSONOut.number(row.financialQuantity))
-                    r.add("financial_value", JSONOut.number(row.financialValue))
-                    r.add("physical_qty", JSONOut.number(row.physicalQuantity))
-                    r.add("physical_value", JSONOut.number(row.physicalValue))
-                    r.add("qty", JSONOut.number(row.quantity))
-                    r.add("value", JSONOut.number(row.value))
-                    r.add("average_unit_cost", JSONOut.number(row.averageUnitCost))
-                    return r.value
-                }))
-        o.add(
-            "total",
-            [
-                "financial_qty": JSONOut.number(report.financialQuantity),
-                "financial_value": JSONOut.number(report.financialValue),
-                "physical_qty": JSONOut.number(report.physicalQuantity),
-                "physical_value": JSONOut.number(report.physicalValue),
-                "qty": JSONOut.number(report.quantity),
-                "value": JSONOut.number(report.value),
-            ])
-        o.add(
-            "gl_inventory_accounts",
-            .array(
-                report.ledgerAccounts.map { account in
-                    ["account": .string(account.account), "balance": JSONOut.number(account.balance)]
-                }))
-        o.add("gl_inventory_total", JSONOut.number(report.ledgerValue))
-        return o.value
-    }
+    static func json(_ report: InventoryValueReport) -> JSONValue { ValueJSON.document(report) }
 }

@@ -28,22 +28,7 @@ struct VerifyCommand: ParsableCommand, JSONOutputting {
         let damaged = snapshots.filter(\.damaged).map(\.sequence)
         let unchecked = snapshots.filter { !$0.damaged }.map(\.sequence)
         if output.json {
-            var object: [(String, JSONValue)]
-            switch verification {
-            case .intact(let count, let lastHash):
-                object = [
-                    ("intact", .bool(true)), ("events", JSONOut.int(count)),
-                    ("last_hash", .string(Format.hex(lastHash))),
-                ]
-            case .broken(let sequence, let reason):
-                object = [
-                    ("intact", .bool(false)), ("first_bad_sequence", JSONOut.int(sequence)),
-                    ("reason", .string(reason)),
-                ]
-            }
-            object.append(("damaged_snapshots", .array(damaged.map { JSONOut.int($0) })))
-            object.append(("unchecked_snapshots", .array(unchecked.map { JSONOut.int($0) })))
-            JSONOut.print(.object(object.map { JSONMember(key: $0.0, value: $0.1) }))
+            JSONOut.print(VerifyJSON.document(verification, snapshots: snapshots))
         } else {
             switch verification {
             case .intact(let count, _): print("chain intact: \(count) events")

@@ -49,18 +49,5 @@ struct VouchersCommand: ParsableCommand, JSONOutputting {
         return table
     }
 
-    static func json(_ rows: [VoucherRow]) -> JSONValue {
-        [
-            "vouchers": .array(
-                rows.map { row in
-                    [
-                        "sequence": JSONOut.int(row.sequence),
-                        "date": .string(row.date.description),
-                        "type": .string(row.eventType),
-                        "reference": .string(row.reference),
-                        "lines": EventRendering.lines(row.lines),
-                    ]
-                })
-        ]
-    }
+    static func json(_ rows: [VoucherRow]) -> JSONValue { VouchersJSON.document(rows) }
 }

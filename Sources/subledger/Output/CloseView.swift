@@ -29,20 +29,6 @@ enum CloseView {
         return table
     }
 
-    static func settlementJSON(_ row: SettlementRow) -> JSONValue {
-        var o = JSONObjectBuilder()
-        o.add("date", .string(row.date.description))
-        o.add("close_sequence", row.closeSequence.map(JSONOut.int) ?? .null)
-        o.add("sequence", JSONOut.int(row.sequence))
-        o.add("mode", .string(row.mode.name))
-        o.add("item", .string(row.item))
-        return .object(o.members + EventRendering.entryMembers(row.entry))
-    }
-
-    static func settlementsJSON(_ rows: [SettlementRow]) -> JSONValue {
-        .array(rows.map(settlementJSON))
-    }
-
     // MARK: Closes
 
     /// `close through 2026-01-31 (sequence 10): 2 settlement entries (2 settled), total adjustment +1.33`
@@ -71,25 +57,6 @@ enum CloseView {
         return lines
     }
 
-    static func closeJSON(_ close: CloseRow) -> JSONValue {
-        var o = JSONObjectBuilder()
-        o.add("sequence", JSONOut.int(close.sequence))
-        o.add("date", .string(close.date.description))
-        o.add("mode", .string(close.mode.name))
-        o.add("reversed_by", close.reversedBy.map(JSONOut.int) ?? .null)
-        o.add("settlement_entries", JSONOut.int(close.entryCount))
-        o.add("settled", JSONOut.int(close.settledCount))
-        o.add("total_adjustment", JSONOut.number(close.issueAdjustment))
-        o.add("receipt_adjustment", JSONOut.number(close.receiptAdjustment))
-        o.add("log", .array(close.log.map { .string($0) }))
-        o.add("notes", .array(close.notes.map(\.json)))
-        o.add("unsettled", .array(close.unsettled.map { .string($0) }))
-        o.add("zero_cost", .array(close.zeroCost.map { .string($0) }))
-        o.add("negative_onhand", .array(close.negativeOnHand.map { .string($0) }))
-        return o.value
-    }
-
-    /// One note of the log: its stable code and its text.
     static func closesTable(_ closes: [CloseRow]) -> Table {
         var table = Table([
             ("SEQ", .right), ("DATE", .left), ("MODE", .left), ("ENTRIES", .right), ("SETTLED", .right),

@@ -23,16 +23,7 @@ enum Format {
         return text.isEmpty ? "-" : text
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return text
-    }
+    static func hex(_ bytes: [UInt8]) -> String { JSONFields.hex(bytes) }
 
     /// Debit and credit columns from a debit-positive amount.
     static func debitCredit(_ amount: Money) -> (debit: String, credit: String) {
@@ -41,38 +32,18 @@ enum Format {
     }
 }
 
-/// JSON values for the fixed-point types: exact decimal strings with the type's full scale.
-enum JSONOut {
-    static func number<T: FixedPoint>(_ value: T) -> JSONValue { .string(value.description) }
-    static func number<T: FixedPoint>(_ value: T?) -> JSONValue { value.map { .string($0.description) } ?? .null }
-    static func number<T: FixedPoint>(_ value: Total<T>) -> JSONValue { .string(value.description) }
-    static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
-    static func string(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+/// The CLI's name for the library's JSON values (`JSONFields`), plus printing a document.
+typealias JSONOut = JSONFields
 
+extension JSONFields {
     /// Prints one JSON document on stdout.
     static func print(_ value: JSONValue) {
         Swift.print(value.serialized())
     }
 }
 
-/// Events as JSON documents and as one-line summaries.
+/// Events as one-line summaries and tables (their JSON is the library's `EventJSON`).
 enum EventView {
-    static func json(_ row: EventRow) -> JSONValue {
-        var o = JSONObjectBuilder()
-        o.add("sequence", JSONOut.int(row.stored.sequence))
-        o.add("date", .string(row.stored.envelope.date.description))
-        o.add("type", .string(row.stored.envelope.type))
-        o.add("version", JSONOut.int(row.stored.envelope.version))
-        o.add("reference", .string(EventRendering.reference(row.event)))
-        o.add("command_id", .string(row.stored.commandID))
-        // Only when there is one, so a ledger without actors prints what it printed before (DR-25).
-        if let actor = row.actor { o.add("actor", .string(actor)) }
-        o.add("recorded_at", .string(Terminal.utcTimestamp(milliseconds: row.stored.recordedAt)))
-        o.add("hash", .string(Format.hex(row.stored.hash)))
-        o.add("data", EventRendering.json(row.event))
-        return o.value
-    }
-
     /// `item=A qty=1.0000 cost_amount=10.50`: the scalar fields of the event; dimensions as site:S1.
     static func summary(_ event: LedgerEvent) -> String {
         guard let members = EventRendering.json(event).objectMembers else { return "" }

@@ -1,4 +1,5 @@
 import Dispatch
+import Subledger
 
 #if canImport(Glibc)
 import Glibc
@@ -58,12 +59,7 @@ enum Terminal {
 
     /// `2026-05-01T12:34:56Z` from Unix milliseconds.
     static func utcTimestamp(milliseconds: Int64) -> String {
-        var seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        JSONFields.utcTimestamp(milliseconds: milliseconds)
     }
 }
 

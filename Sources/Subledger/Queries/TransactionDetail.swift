@@ -1,0 +1,61 @@
+import SubledgerCore
+internal import SubledgerStore
+
+/// One transaction with what happened to it: the read behind `GET /v1/transactions/{tx}`.
+public struct TransactionDetail: Sendable {
+    public var row: TransactionRow
+    /// The events that posted, invoiced, adjusted or settled it, in log order.
+    public var events: [EventRow]
+    /// Its GL voucher lines (as `vouchers --tx` lists them).
+    public var vouchers: [VoucherRow]
+    /// The settlement entries that change it or settle against it (as `settlements --tx` lists them).
+    public var settlements: [SettlementRow]
+}
+
+extension Ledger {
+    /// One transaction's row as `transactions` shows it, open or in history; nil when the ledger has none.
+    /// Read by key (the open state's table, else history's primary key), not by listing every transaction.
+    public func transactionRow(_ id: String) throws -> TransactionRow? {
+        guard let record = try transaction(id), let setup = state.items[record.item] else { return nil }
+        let destination =
+            record.kind == .transferOut ? try transaction(SyntheticID.transferReceipt(id))?.dimensions : nil
+        return TransactionRow(
+            record: record, model: setup.model, accounts: state.accounts(of: record), destination: destination)
+    }
+
+    /// The transaction, its voucher lines and settlement entries, and the events behind them; nil when the
+    /// ledger has no such transaction. The events are read by sequence: the one that posted it, the one
+    /// that invoiced it, and each one its voucher lines and settlement entries came from.
+    public func transactionDetail(_ id: String) throws -> TransactionDetail? {
+        guard let row = try transactionRow(id) else { return nil }
+        let vouchers = try historicalVouchers(reference: id)
+        let settlements = try settlementsNaming(id)
+        var sequences = Set(vouchers.map(\.sequence) + settlements.map(\.sequence))
+        sequences.insert(row.record.sequence)
+        if row.record.financialSequence > 0 { sequences.insert(row.record.financialSequence) }
+        var events: [EventRow] = []
+        for sequence in sequences.sorted() {
+            events += try self.events(after: sequence - 1, limit: 1)
+        }
+        return TransactionDetail(row: row, events: events, vouchers: vouchers, settlements: settlements)
+    }
+
+    /// `settlements(transaction:)` read by key: from the history's settlement rows (indexed by transaction
+    /// and counterpart) when the history holds the whole log, else from the log's close events. Entries
+    /// that name a weighted average closing receipt are read from the log too: a reversal can remove such
+    /// a receipt, and the log's reading then names no item for them.
+    public func settlementsNaming(_ id: String) throws -> [SettlementRow] {
+        guard try historyIsCurrent() else { return try settlements(transaction: id) }
+        let stored = try storeCall { () throws(StoreError) in try store.historySettlements(naming: id) }
+        let closingReceipt = stored.contains {
+            SyntheticID.isClosingReceipt($0.entry.transaction) || SyntheticID.isClosingReceipt($0.entry.counterpart)
+        }
+        if closingReceipt { return try settlements(transaction: id) }
+        // A reversal's compensating entries belong to no run (the history keeps the run they reverse).
+        return stored.map {
+            SettlementRow(
+                date: $0.day, sequence: $0.sequence, closeSequence: $0.mode == .reversal ? nil : $0.closeSequence,
+                mode: $0.mode, item: $0.item, entry: $0.entry)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Hummingbird
+import Subledger
+
+/// Settlements, closes, the trial balance, the reconciliation and the value report.
+func addReportRoutes(to router: Router<ServerContext>, service: LedgerService) {
+    router.get("/v1/settlements") { request, _ in
+        let query = try QueryParameters(request, allowed: ["item", "tx", "close"])
+        let item = query.string("item")
+        let tx = query.string("tx")
+        let close = try query.integer("close", in: 1...Int64.max)
+        let rows = try await service.read { ledger in
+            if let item, ledger.state.items[item] == nil { throw NotFound.item(item) }
+            try NotFound.checking { try ledger.requireKnown(transaction: tx) }
+            if let close, try ledger.closeRow(sequence: close) == nil {
+                throw Problem(
+                    .notFound, code: "unknown-close",
+                    detail: "no close or recalculation has sequence \(close); GET /v1/closes lists them",
+                    field: "close")
+            }
+            return try ledger.settlements(item: item, transaction: tx, closeSequence: close)
+        }
+        return JSONResponse.make(SettlementsJSON.document(rows))
+    }
+    router.get("/v1/closes") { request, _ in
+        _ = try QueryParameters(request, allowed: [])
+        let closes = try await service.read { ledger in try ledger.closes() }
+        let closedThrough = closes.last { $0.mode == .close && $0.isInForce }?.date
+        return JSONResponse.make(ClosesJSON.document(closes, closedThrough: closedThrough))
+    }
+    router.get("/v1/gl") { request, _ in
+        let asOf = try QueryParameters(request, allowed: ["as_of"]).date("as_of")
+        let rows = try await service.read { ledger in
+            try asOf.map { try ledger.historicalTrialBalance(asOf: $0) } ?? ledger.trialBalance()
+        }
+        return JSONResponse.make(TrialBalanceJSON.document(rows, asOf: asOf))
+    }
+    router.get("/v1/reconciliation") { request, _ in
+        let query = try QueryParameters(request, allowed: ["as_of", "details"])
+        let asOf = try query.date("as_of")
+        let details = try query.integer("details", in: 0...1) == 1
+        let report = try await service.read { ledger in
+            try ledger.reconcile(asOf: asOf ?? ledger.state.latestBusinessDate, external: nil, details: details)
+        }
+        return JSONResponse.make(ReconcileJSON.document(report, file: nil))
+    }
+    router.get("/v1/value") { request, _ in
+        let query = try QueryParameters(request, allowed: ["as_of", "item"])
+        let asOf = try query.date("as_of")
+        let item = query.string("item")
+        let report = try await service.read { ledger in
+            if let item, ledger.state.items[item] == nil { throw NotFound.item(item) }
+            return try ledger.inventoryValue(asOf: asOf ?? ledger.state.latestBusinessDate, item: item)
+        }
+        return JSONResponse.make(ValueJSON.document(report))
+    }
+}
+
+/// The event log a page at a time, and the check of its hash chain.
+func addLogRoutes(to router: Router<ServerContext>, service: LedgerService) {
+    router.get("/v1/events") { request, _ in
+        let query = try QueryParameters(request, allowed: ["after", "limit"])
+        let after = try query.integer("after", in: 0...Int64.max) ?? 0
+        let limit = Int(try query.integer("limit", in: 1...EventPaging.maximum) ?? EventPaging.standard)
+        let rows = try await service.read { ledger in try ledger.events(after: after, limit: limit) }
+        return JSONResponse.make(EventJSON.document(rows))
+    }
+    router.get("/v1/verify") { request, _ in
+        _ = try QueryParameters(request, allowed: [])
+        let document = try await service.read { ledger in
+            VerifyJSON.document(try ledger.verify(), snapshots: try ledger.snapshotChecksums())
+        }
+        return JSONResponse.make(document)
+    }
+}
+
+/// Page sizes of `GET /v1/events` (the CLI's `--limit`; a client pages on with `after` = the last sequence).
+enum EventPaging {
+    static let standard: Int64 = 100
+    static let maximum: Int64 = 1_000
+}

@@ -1,0 +1,46 @@
+// Settlement entries of one transaction read back from `history_settlements` through its indexes by
+// transaction and by counterpart: what `GET /v1/transactions/{tx}` shows without decoding every close's
+// settlement events (on a closed 1M-posting ledger, some 600,000 entries).
+
+import SubledgerCore
+
+extension EventStore {
+    /// The entries that change `transaction` or settle against it, in log order (the table's key is the
+    /// order the projection wrote them in, which is the log's).
+    public func historySettlements(naming transaction: String) throws(StoreError) -> [HistorySettlementRow] {
+        let sql = """
+            SELECT sequence, close_sequence, day, mode, item, site, warehouse, batch, serial, kind, model, tx,
+                   counterpart, quantity, settled_amount, adjustment, part, issue_part, physical
+            FROM history_settlements
+            WHERE entry IN (SELECT entry FROM history_settlements WHERE tx = ?1
+                            UNION SELECT entry FROM history_settlements WHERE counterpart = ?1)
+            ORDER BY entry
+            """
+        let statement = try connection.prepare(sql)
+        try statement.bind(transaction, at: 1)
+        var rows: [HistorySettlementRow] = []
+        while try statement.step() { rows.append(try Self.historySettlement(statement, sql: sql)) }
+        return rows
+    }
+
+    private static func historySettlement(_ s: Statement, sql: String) throws(StoreError) -> HistorySettlementRow {
+        guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: s.int64(at: 2))),
+            let mode = [CloseMode.close, .recalculation, .reversal].first(where: { $0.name == s.text(at: 3) }),
+            let kind = [SettlementEntry.Kind.settlement, .adjustment, .consumption, .receiptAdjustment]
+                .first(where: { HistoryWriter.kindName($0) == s.text(at: 9) }),
+            let model = SettleModel.allCases.first(where: { $0.name == s.text(at: 10) })
+        else {
+            throw StoreError.corrupt("a history_settlements row names no known date, mode, kind or model", sql: sql)
+        }
+        let entry = SettlementEntry(
+            kind: kind, model: model, transaction: s.text(at: 11), counterpart: s.text(at: 12),
+            part: Int(s.int64(at: 16)), issuePart: Int(s.int64(at: 17)), quantity: Quantity(units: s.int64(at: 13)),
+            settledAmount: Money(units: s.int64(at: 14)), adjustment: Money(units: s.int64(at: 15)),
+            physical: s.int64(at: 18) != 0)
+        let dimensions = DimensionValues(
+            site: s.text(at: 5), warehouse: s.text(at: 6), batch: s.text(at: 7), serial: s.text(at: 8))
+        return HistorySettlementRow(
+            sequence: s.int64(at: 0), closeSequence: s.int64(at: 1), day: day, mode: mode, item: s.text(at: 4),
+            dimensions: dimensions, entry: entry)
+    }
+}
