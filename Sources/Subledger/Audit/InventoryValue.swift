@@ -43,8 +43,20 @@ extension Ledger {
     /// value are left out. Without `item`, the GL inventory accounts' total can be compared with the
     /// report's total; with it, the GL balances are still those of every item.
     public func inventoryValue(asOf date: LedgerDate, item: String? = nil) throws -> InventoryValueReport {
+        try inventoryValue(asOf: date, item: item, openStateWhenLatest: true)
+    }
+
+    /// `openStateWhenLatest`: as of the latest date the report reads the open state, whose pools and items
+    /// are the whole ledger's (the transactions closes moved to history are not read); false builds the
+    /// state with every transaction (the path the tests compare with).
+    func inventoryValue(asOf date: LedgerDate, item: String?, openStateWhenLatest: Bool) throws -> InventoryValueReport
+    {
         try requireKnown(item: item)
-        let snapshot = try state(asOf: date)
+        try catchUp()
+        let snapshot =
+            openStateWhenLatest && AsOfState.liveStateCovers(self.state, through: date)
+            ? AsOfState(date: date, origin: .live, state: self.state, eventCount: self.state.eventCount, skipped: [])
+            : try state(asOf: date)
         let state = snapshot.state
         var rows: [InventoryValueRow] = []
         for key in state.pools.keys.sorted() where item == nil || key.item == item {

@@ -72,11 +72,25 @@ extension Ledger {
         asOf date: LedgerDate, external: [ExternalBalance]? = nil,
         details: Bool = false
     ) throws -> ReconciliationReport {
-        let snapshot = try state(asOf: date)
+        try reconcile(asOf: date, external: external, details: details, summingHistoryRows: true)
+    }
+
+    /// `summingHistoryRows`: as of the latest date, the subledger side sums the open state and the history
+    /// rows one at a time (`valueByAccountWithHistory`) and the state with every transaction is built only
+    /// for a drill-down; false builds it always (the path the tests compare with).
+    func reconcile(
+        asOf date: LedgerDate, external: [ExternalBalance]?, details: Bool, summingHistoryRows: Bool
+    ) throws -> ReconciliationReport {
+        try catchUp()
+        let latest = summingHistoryRows && AsOfState.liveStateCovers(state, through: date)
+        var snapshot =
+            latest
+            ? AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
+            : try state(asOf: date)
         let live = state
         let balance = try balances(asOf: date)
         var valuation = SubledgerValuation(state: snapshot.state)
-        let values = valuation.byAccount()
+        let values = latest ? try valueByAccountWithHistory(&valuation) : valuation.byAccount()
         let unexplained = valuation.residuals.filter { item, _ in
             let model = snapshot.state.items[item]?.model
             return model != .standard && model != .movingAverage
@@ -90,6 +104,8 @@ extension Ledger {
         }
         let targets = Set(accounts.filter { details || !$0.difference.isZero }.map(\.account))
         if !targets.isEmpty {
+            // The drill-down reads every transaction by id: the state with history, as of the latest date.
+            if latest { snapshot = try state(asOf: date) }
             let gl = try GLAttribution.scan(self, asOf: date, accounts: targets)
             var drill = SubledgerValuation(state: snapshot.state)
             let settlements = try loggedSettlements(of: snapshot)
@@ -116,25 +132,30 @@ extension Ledger {
             }
         }
         let poolValue = snapshot.state.pools.values.total(\.value)
-        var comparison: [ExternalComparisonRow]?
-        if let external {
-            var physical: [String: Money] = [:]
-            for row in accounts {
-                // One account's physical amounts: in range in a ledger the range check wrote (DR-17).
-                physical[row.account] = Money(
-                    units: narrowClamped((row.composition.received + row.composition.shipped).units))
-            }
-            comparison = ExternalTrialBalance.compare(
-                external, ledger: live.ledger, asOf: date, physical: physical,
-                dates: ReconciliationReport.businessDates(
-                    live,
-                    settlements: try loggedSettlements(
-                        of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: []))))
-        }
         return ReconciliationReport(
             asOf: date, origin: snapshot.origin, eventCount: snapshot.eventCount,
             accounts: accounts, skipped: snapshot.skipped, poolValue: poolValue,
-            unexplainedPoolValue: unexplained, external: comparison)
+            unexplainedPoolValue: unexplained,
+            external: try external.map { try compare($0, with: accounts, asOf: date) })
+    }
+
+    /// An external trial balance beside the ledger's GL, each difference explained.
+    private func compare(
+        _ external: [ExternalBalance], with accounts: [AccountReconciliation], asOf date: LedgerDate
+    ) throws -> [ExternalComparisonRow] {
+        let live = state
+        var physical: [String: Money] = [:]
+        for row in accounts {
+            // One account's physical amounts: in range in a ledger the range check wrote (DR-17).
+            physical[row.account] = Money(
+                units: narrowClamped((row.composition.received + row.composition.shipped).units))
+        }
+        return ExternalTrialBalance.compare(
+            external, ledger: live.ledger, asOf: date, physical: physical,
+            dates: ReconciliationReport.businessDates(
+                live,
+                settlements: try loggedSettlements(
+                    of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: []))))
     }
 }
 

@@ -198,44 +198,65 @@ struct SubledgerValuation {
         return Share(part: .financial, account: stored.inventory, amount: amount)
     }
 
-    /// The subledger value per account.
+    /// The subledger value per account, over the state's transactions.
     mutating func byAccount() -> [String: SubledgerComposition] {
+        var sums = AccountSums(state)
+        for record in state.transactions.values { add(record, to: &sums) }
+        return finish(sums)
+    }
+
+    /// The running sums of `byAccount`: fed one transaction at a time, so that records read from history
+    /// one row at a time are summed without a state that holds them all.
+    struct AccountSums {
         var totals: [SubledgerComposition] = []
-        func add(_ share: Share) {
+        /// Pool value not carried by any transaction, per item (all pools of an item share its profile).
+        var residual: [String: Total<Money>] = [:]
+        var shares: [Share] = []
+        var lastItem = "", lastSum = Total<Money>()
+
+        init(_ state: LedgerState) {
+            for (key, pool) in state.pools where !pool.value.isZero {
+                residual[key.item, default: .zero] += pool.value
+            }
+            shares.reserveCapacity(3)
+        }
+
+        mutating func add(_ share: Share) {
             while totals.count <= share.account { totals.append(SubledgerComposition()) }
             totals[share.account].add(share.part, share.amount)
         }
-        // Pool value not carried by any transaction, per item (all pools of an item share its profile).
-        var residual: [String: Total<Money>] = [:]
-        for (key, pool) in state.pools where !pool.value.isZero { residual[key.item, default: .zero] += pool.value }
-        var shares: [Share] = []
-        shares.reserveCapacity(3)
-        var lastItem = "", lastSum = Total<Money>()
-        for record in state.transactions.values {
-            self.shares(of: record, into: &shares)
-            guard !shares.isEmpty else { continue }
-            var sum = Money.zero
-            for share in shares {
-                add(share)
-                sum += share.amount
-            }
-            // Consecutive records are often of one item: batch the residual update.
-            if record.item != lastItem {
-                if !lastSum.isZero { residual[lastItem, default: .zero] -= lastSum }
-                lastItem = record.item
-                lastSum = .zero
-            }
-            lastSum += sum
+    }
+
+    /// Adds one transaction's shares to `sums`.
+    mutating func add(_ record: TransactionRecord, to sums: inout AccountSums) {
+        self.shares(of: record, into: &sums.shares)
+        guard !sums.shares.isEmpty else { return }
+        var sum = Money.zero
+        for share in sums.shares {
+            sums.add(share)
+            sum += share.amount
         }
-        if !lastSum.isZero { residual[lastItem, default: .zero] -= lastSum }
-        for (item, amount) in residual where !amount.isZero {
+        // Consecutive records are often of one item: batch the residual update.
+        if record.item != sums.lastItem {
+            if !sums.lastSum.isZero { sums.residual[sums.lastItem, default: .zero] -= sums.lastSum }
+            sums.lastItem = record.item
+            sums.lastSum = .zero
+        }
+        sums.lastSum += sum
+    }
+
+    /// The subledger value per account once every transaction is in `sums` (sets `residuals`).
+    mutating func finish(_ sums: AccountSums) -> [String: SubledgerComposition] {
+        var sums = sums
+        if !sums.lastSum.isZero { sums.residual[sums.lastItem, default: .zero] -= sums.lastSum }
+        for (item, amount) in sums.residual where !amount.isZero {
             let account = profile(item).inventory
-            while totals.count <= account { totals.append(SubledgerComposition()) }
-            totals[account].add(.revaluation, amount)
+            while sums.totals.count <= account { sums.totals.append(SubledgerComposition()) }
+            sums.totals[account].add(.revaluation, amount)
         }
-        residuals = residual.filter { !$0.value.isZero }
+        residuals = sums.residual.filter { !$0.value.isZero }
         var result: [String: SubledgerComposition] = [:]
-        for (index, composition) in totals.enumerated() where composition != SubledgerComposition() {
+        for (index, composition) in sums.totals.enumerated() where composition != SubledgerComposition() {
             result[accountNames[index]] = composition
         }
         return result

@@ -1,0 +1,63 @@
+import SubledgerCore
+import Testing
+
+@testable import Subledger
+
+/// `value` and `reconcile` as of the latest date read the open state and sum the history rows one at a
+/// time instead of building the state with every transaction (`stateWithHistory()`): on seeded random
+/// histories with closes, recalculations and reversals (those of the reference model), both paths give
+/// the same reports after every close, recalculation and reversal and at the end.
+struct LatestReportPathTests {
+    static let seeds: [UInt64] = Array(1...24)
+
+    @Test(arguments: seeds)
+    func latestReportsEqualTheStateWithHistory(seed: UInt64) throws {
+        let steps = ReferenceHistories.history(seed: seed)
+        let ledger = try Ledger(path: ":memory:")
+        var compared = 0, withHistory = 0
+        for (index, step) in steps.enumerated() {
+            try ledger.execute(try ReferenceModelTests.engineCommand(step))
+            switch step {
+            case .close, .recalculate, .reverseClose, .reverseThrough: break
+            default: if index != steps.count - 1 { continue }
+            }
+            let differences = try Self.differences(ledger)
+            #expect(differences.isEmpty, "seed \(seed), step \(index + 1) '\(step)': \(differences)")
+            compared += 1
+            if try ledger.store.hasHistoryTransactions() { withHistory += 1 }
+        }
+        #expect(compared > 0)
+        if seed == 1 { #expect(withHistory > 0, "the history must hold rows at some comparison") }
+    }
+
+    /// What differs between the two paths' reports as of the latest business date.
+    static func differences(_ ledger: Ledger) throws -> [String] {
+        let date = ledger.state.latestBusinessDate
+        var differences: [String] = []
+        for item in [nil] + ledger.state.items.keys.sorted().prefix(2).map(Optional.some) {
+            let new = try ledger.inventoryValue(asOf: date, item: item, openStateWhenLatest: true)
+            let old = try ledger.inventoryValue(asOf: date, item: item, openStateWhenLatest: false)
+            if new.rows != old.rows { differences.append("value rows (\(item ?? "all"))") }
+            if new.origin != old.origin { differences.append("value origin") }
+            if new.ledgerAccounts.map({ "\($0.account)=\($0.balance)" })
+                != old.ledgerAccounts.map({ "\($0.account)=\($0.balance)" })
+            {
+                differences.append("value GL accounts")
+            }
+        }
+        for details in [false, true] {
+            let new = try ledger.reconcile(asOf: date, external: nil, details: details, summingHistoryRows: true)
+            let old = try ledger.reconcile(asOf: date, external: nil, details: details, summingHistoryRows: false)
+            if new.accounts != old.accounts { differences.append("reconcile accounts (details \(details))") }
+            if new.eventCount != old.eventCount { differences.append("reconcile event count") }
+            if new.origin != old.origin || new.skipped != old.skipped { differences.append("reconcile origin") }
+            if new.poolValue != old.poolValue { differences.append("reconcile pool value") }
+            if new.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
+                != old.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
+            {
+                differences.append("reconcile unexplained pool value")
+            }
+        }
+        return differences
+    }
+}
