@@ -46,7 +46,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            // The API's description, served at /openapi.yaml from the bytes compiled in (no Foundation
+            // Bundle); `openapi.yaml` at the root links to it.
+            resources: [.embedInCode("OpenAPI/openapi.yaml")]
         ),
         .executableTarget(
             name: "subledger",

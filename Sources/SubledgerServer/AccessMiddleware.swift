@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Subledger
 
-/// Bearer tokens (issue 12, item 4): every route but `/healthz` needs a token whose role covers the
+/// Bearer tokens (issue 12, item 4): every route but `/healthz` and `/openapi.yaml` needs a token whose role covers the
 /// route's: `read` for queries, events and metrics, `post` for commands and batches, `close` for closes,
 /// recalculations and reversals, `admin` for any other write. A missing, unknown or revoked token is 401,
 /// a role too low 403. The token's name becomes the `actor` of the commands the request runs.
@@ -33,7 +33,7 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// The role a route needs; nil for the open ones.
     static func requiredRole(_ method: HTTPRequest.Method, _ path: String) -> TokenRole? {
-        if path == "/healthz" { return nil }
+        if path == "/healthz" || path == OpenAPIDocument.path { return nil }
         guard method != .get && method != .head else { return .read }
         switch path {
         case "/v1/commands", "/v1/batches": return .post

@@ -32,6 +32,8 @@ public func buildRouter(
     router.add(middleware: EdgeMiddleware())
     // Inside the edge, so it sees a route's error before it becomes problem+json.
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    let routes = RouteTable()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     if authenticate { router.add(middleware: AccessMiddleware(service: service)) }
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])
@@ -39,6 +41,8 @@ public func buildRouter(
     CommandRoutes.add(to: router, service: service)
     addQueryRoutes(to: router, service: service)
     addMetricsRoute(to: router, service: service, metrics: metrics)
+    OpenAPIDocument.add(to: router)
+    routes.fill(router.routes)
     return router
 }
 

@@ -13,10 +13,12 @@ public struct Problem: Error, Sendable, Equatable {
     public var detail: String
     public var field: String?
     public var line: Int?
+    /// The methods a 405 names in its `Allow` header.
+    public var allow: [String] = []
 
     public init(
         _ status: HTTPResponse.Status, code: String, title: String? = nil, detail: String, field: String? = nil,
-        line: Int? = nil
+        line: Int? = nil, allow: [String] = []
     ) {
         self.status = status
         self.code = code
@@ -24,6 +26,7 @@ public struct Problem: Error, Sendable, Equatable {
         self.detail = detail
         self.field = field
         self.line = line
+        self.allow = allow
     }
 
     /// `type` is a URI naming the problem; the code is its stable part.
@@ -46,6 +49,7 @@ public struct Problem: Error, Sendable, Equatable {
         headers[.contentType] = "application/problem+json"
         if let requestID { headers[.requestID] = requestID }
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.serialized() + "\n")))
     }
