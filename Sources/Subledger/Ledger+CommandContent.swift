@@ -80,6 +80,6 @@ extension CommandResult {
         self.init(
             commandID: record.commandID, firstSequence: record.firstSequence, lastSequence: record.lastSequence,
             eventCount: record.eventCount, duplicate: duplicate, summary: record.result,
-            contentHash: record.contentHash?.description)
+            contentHash: record.contentHash?.description, actor: record.actor)
     }
 }

@@ -31,6 +31,9 @@ public struct CommandResult: Sendable, Equatable {
     /// For a close that appended its events, the period snapshot it stored or why it could not; nil for
     /// any other command and for a re-sent close.
     public var periodSnapshot: PeriodSnapshot? = nil
+    /// The name of the token whose request appended the command (for a re-sent one, the first request's);
+    /// nil for the local CLI (DR-25).
+    public var actor: String? = nil
 }
 
 /// The snapshot a close stores of the period state (a cache: the close stands either way).
@@ -50,6 +53,8 @@ public final class Ledger {
     public var keepSnapshots = 3
     /// Reads history records one id at a time (DR-22), through one prepared statement.
     lazy var historyLookup = HistoryTransactionLookup(store)
+    /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift).
+    lazy var tokenLookup = TokenLookup(store)
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false
@@ -115,10 +120,13 @@ public final class Ledger {
         self.state = state
     }
 
-    /// Runs one command: decide against the current state, append atomically, apply.
+    /// Runs one command: decide against the current state, append atomically, apply. `actor` (the name of
+    /// the API token whose request this is; nil for the local CLI) is recorded with the command (DR-25).
     @discardableResult
-    public func execute(_ command: LedgerCommand, commandID: String? = nil) throws -> CommandResult {
-        var result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command)) { submit in
+    public func execute(
+        _ command: LedgerCommand, commandID: String? = nil, actor: String? = nil
+    ) throws -> CommandResult {
+        var result = try executeBatch(commandID: commandID, kind: Ledger.kindName(command), actor: actor) { submit in
             try submit(command)
         }
         // Every close stores a snapshot of the period state. It is a cache: the close is committed whatever
@@ -141,14 +149,16 @@ public final class Ledger {
     /// back and leaves the state as it was. Concurrent writers: if another process appended since this
     /// state was built, the ledger catches up and decides again. An id recorded before returns its first
     /// result when the commands have the same content, and is refused with `command-id-conflict` otherwise.
+    /// `actor` is recorded with the command, as `execute` records it.
     @discardableResult
     public func executeBatch(
-        commandID: String? = nil, kind: String, expectedTransactions: Int = 0,
+        commandID: String? = nil, kind: String, actor: String? = nil, expectedTransactions: Int = 0,
         _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void
     ) throws
         -> CommandResult
     {
         let id = commandID ?? makeCommandID()
+        try Ledger.checkActor(actor)
         try catchUp()
         // An id seen before answers without deciding anything (command rows never change once written).
         if let existing = try storeCall({ () throws(StoreError) in try store.command(id: id) }) {
@@ -172,7 +182,7 @@ public final class Ledger {
                 // is compared inside the append's transaction, from the commands alone.
                 outcome = try store.append(
                     commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
-                    recordedAt: clock(),
+                    recordedAt: clock(), actor: actor,
                     contentHash: {
                         if !decided { content = try CommandContentHasher.hashing(produce) }
                         return content.finalize()

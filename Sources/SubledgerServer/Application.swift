@@ -10,18 +10,25 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Serve without tokens (refused unless `host` is a loopback address).
     public var noAuth: Bool
+    /// The least level logged: trace, debug, info (one line per request), notice, warning, error, critical.
+    public var logLevel: String
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, noAuth: Bool = false) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, noAuth: Bool = false, logLevel: String = "info") {
         self.host = host
         self.port = port
         self.noAuth = noAuth
+        self.logLevel = logLevel
     }
+
+    public static let logLevels = Logger.Level.allCases.map(\.rawValue)
 }
 
 /// The router: health, the write routes, the read routes, behind the request-id and problem middleware.
-public func buildRouter(service: LedgerService) -> Router<ServerContext> {
+/// Without `authenticate` (`--no-auth`) every route is open.
+public func buildRouter(service: LedgerService, authenticate: Bool = true) -> Router<ServerContext> {
     let router = Router(context: ServerContext.self)
     router.add(middleware: EdgeMiddleware())
+    if authenticate { router.add(middleware: AccessMiddleware(service: service)) }
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])
     }
@@ -37,7 +44,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service),
+        router: buildRouter(service: service, authenticate: !configuration.noAuth),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

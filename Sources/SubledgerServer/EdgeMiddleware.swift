@@ -17,16 +17,32 @@ struct EdgeMiddleware: RouterMiddleware {
         context.requestID = id
         // Hummingbird's own lines carry this key too: one id per request, whatever logged it.
         context.logger[metadataKey: "hb.request.id"] = .string(id)
+        let start = ContinuousClock.now
         do {
             var response = try await next(request, context)
             response.headers[.requestID] = id
+            Self.log(request, response.status, since: start, context.logger)
             return response
         } catch {
             let problem = Problem(error)
-            let level: Logger.Level = problem.status.code >= 500 ? .error : .info
-            context.logger.log(level: level, "\(problem.status.code) \(problem.code): \(problem.detail)")
+            Self.log(request, problem.status, since: start, context.logger, problem: problem)
             return problem.response(requestID: id)
         }
+    }
+
+    /// One line per request: `POST /v1/commands 201 1.2 ms`, with a problem's code and detail; 5xx as errors.
+    static func log(
+        _ request: Request, _ status: HTTPResponse.Status, since start: ContinuousClock.Instant, _ logger: Logger,
+        problem: Problem? = nil
+    ) {
+        let level: Logger.Level = status.code >= 500 ? .error : .info
+        guard logger.logLevel <= level else { return }
+        let elapsed = ContinuousClock.now - start
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let milliseconds = "\(microseconds / 1000).\(microseconds % 1000 / 100)"
+        var line = "\(request.method) \(request.uri.path) \(status.code) \(milliseconds) ms"
+        if let problem { line += " \(problem.code): \(problem.detail)" }
+        logger.log(level: level, "\(line)")
     }
 
     /// A client's request id is echoed only when it is short, visible ASCII (it goes into headers and logs).

@@ -7,13 +7,34 @@
 import Subledger
 import Synchronization
 
+/// A command of a group once it is durable: its result and the events it appended (for a re-sent one, the
+/// first run's, so a replayed response is the first one), read in the same job on the ledger's queue.
+public struct CommittedCommand: Sendable {
+    public var result: CommandResult
+    public var events: [EventRow]
+}
+
+/// How many groups were committed and how many commands they held (for the metrics).
+public struct GroupStatistics: Sendable, Equatable {
+    public var groups = 0
+    public var commands = 0
+    /// The largest group so far.
+    public var largest = 0
+
+    public init(groups: Int = 0, commands: Int = 0, largest: Int = 0) {
+        self.groups = groups
+        self.commands = commands
+        self.largest = largest
+    }
+}
+
 final class GroupWriter: Sendable {
     /// A group's size limit, so one group's commit keeps a bounded latency.
     static let maximumGroup = 1_024
 
     struct Waiting {
         var command: GroupedCommand
-        var continuation: CheckedContinuation<CommandResult, any Error>
+        var continuation: CheckedContinuation<CommittedCommand, any Error>
         var arrived: ContinuousClock.Instant
     }
 
@@ -21,12 +42,13 @@ final class GroupWriter: Sendable {
         var waiting: [Waiting] = []
         /// A group job is queued or running on the ledger's queue.
         var scheduled = false
+        var statistics = GroupStatistics()
     }
 
     private let queue = Mutex(Queue())
 
     /// Queues `command` for the next group and waits for its result.
-    func submit(_ command: GroupedCommand, to service: LedgerService) async throws -> CommandResult {
+    func submit(_ command: GroupedCommand, to service: LedgerService) async throws -> CommittedCommand {
         try await withCheckedThrowingContinuation { continuation in
             let waiting = Waiting(command: command, continuation: continuation, arrived: .now)
             let schedule = queue.withLock { queue in
@@ -53,10 +75,19 @@ final class GroupWriter: Sendable {
         return group.filter { $0.arrived >= deadline }
     }
 
-    /// After a group: true when more commands arrived meanwhile (the caller schedules the next group),
-    /// else the writer goes idle.
-    func finishGroup() -> Bool {
+    var statistics: GroupStatistics { queue.withLock { $0.statistics } }
+
+    var waitingCount: Int { queue.withLock { $0.waiting.count } }
+
+    /// After a group of `size` commands: true when more commands arrived meanwhile (the caller schedules the
+    /// next group), else the writer goes idle.
+    func finishGroup(size: Int) -> Bool {
         queue.withLock { queue in
+            if size > 0 {
+                queue.statistics.groups += 1
+                queue.statistics.commands += size
+                queue.statistics.largest = max(queue.statistics.largest, size)
+            }
             if queue.waiting.isEmpty { queue.scheduled = false }
             return queue.scheduled
         }
@@ -83,9 +114,15 @@ final class GroupWriter: Sendable {
 
 extension LedgerService {
     /// Runs one command through the group writer: answered once the group holding it is durable.
-    public func submit(_ command: GroupedCommand) async throws -> CommandResult {
+    public func submit(_ command: GroupedCommand) async throws -> CommittedCommand {
         try await writer.submit(command, to: self)
     }
+
+    /// The groups committed so far.
+    public var groupStatistics: GroupStatistics { writer.statistics }
+
+    /// Commands waiting for the next group (the queue's depth, for the metrics).
+    public var waitingCommands: Int { writer.waitingCount }
 
     /// Queues a group job on the ledger's queue.
     func scheduleGroup() {
@@ -94,7 +131,8 @@ extension LedgerService {
         }
     }
 
-    /// One group: catch up with the file, decide and append all in one transaction, answer each.
+    /// One group: catch up with the file, decide and append all in one transaction, answer each with its
+    /// events (read here, in the same job, not in another trip to the queue).
     private func runGroup(_ ledger: Ledger?) {
         let group = writer.takeGroup(timeout: busyTimeout)
         if !group.isEmpty {
@@ -111,9 +149,19 @@ extension LedgerService {
             }
             for (index, waiting) in group.enumerated() {
                 // One result per command; a missing one would leave its request waiting forever.
-                waiting.continuation.resume(with: index < results.count ? results[index] : .failure(Problem.internal))
+                let result = index < results.count ? results[index] : .failure(Problem.internal)
+                waiting.continuation.resume(with: result.flatMap { committed($0, ledger) })
             }
         }
-        if writer.finishGroup() { scheduleGroup() }
+        if writer.finishGroup(size: group.count) { scheduleGroup() }
+    }
+
+    private func committed(_ result: CommandResult, _ ledger: Ledger) -> Result<CommittedCommand, any Error> {
+        Result {
+            let events =
+                result.eventCount == 0
+                ? [] : try ledger.events(after: result.firstSequence - 1, limit: result.eventCount)
+            return CommittedCommand(result: result, events: events)
+        }
     }
 }

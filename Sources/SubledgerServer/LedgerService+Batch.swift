@@ -8,7 +8,9 @@ extension LedgerService {
     ) async throws -> CommandResult {
         let id = commandID ?? Ledger.randomCommandID()
         return try await onQueue { ledger in
-            try ledger.executeBatch(commandID: id, kind: "batch", expectedTransactions: commands.count) { submit in
+            try ledger.executeBatch(
+                commandID: id, kind: "batch", actor: actor, expectedTransactions: commands.count
+            ) { submit in
                 for (command, line) in commands {
                     do { try submit(command) } catch let rejection as Rejection where rejection.line == nil {
                         throw rejection.at(line: line)

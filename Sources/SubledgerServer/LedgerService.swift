@@ -75,6 +75,8 @@ extension LedgerService: Service {
         }
         await writer.drain(self)
         await close()
-        logger.info("ledger closed")
+        let groups = writer.statistics
+        let summary = "\(groups.commands) commands committed in \(groups.groups) groups (largest \(groups.largest))"
+        logger.info("ledger closed; \(summary)")
     }
 }

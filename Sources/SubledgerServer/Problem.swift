@@ -45,6 +45,7 @@ public struct Problem: Error, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let requestID { headers[.requestID] = requestID }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.serialized() + "\n")))
     }
@@ -67,13 +68,13 @@ extension Problem {
         case let problem as Problem:
             self = problem
         case let rejection as Rejection:
-            self.init(
-                Self.status(of: rejection.code), code: rejection.code.rawValue, detail: rejection.message,
-                field: rejection.field, line: rejection.line)
+            self.init(rejection)
+        case LedgerError.rejected(let rejection):
+            self.init(rejection)
         case LedgerError.notALedger(let message):
             self.init(.internalServerError, code: "not-a-ledger", detail: message)
         case LedgerError.readOnly(let message):
-            self.init(.internalServerError, code: "read-only", detail: message)
+            self.init(.serviceUnavailable, code: "read-only", detail: message)  // `serve --read-only`
         case let error as LedgerError:
             self.init(.internalServerError, code: "storage", detail: error.description)
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
@@ -83,6 +84,12 @@ extension Problem {
         default:
             self = .internal
         }
+    }
+
+    init(_ rejection: Rejection) {
+        self.init(
+            Self.status(of: rejection.code), code: rejection.code.rawValue, detail: rejection.message,
+            field: rejection.field, line: rejection.line)
     }
 
     /// 400 for input that cannot be read or a field out of its range, 409 for what conflicts with the log

@@ -15,10 +15,13 @@ import Darwin
 public enum ServerMain {
     /// Serves `ledger` until SIGTERM or SIGINT. Prints `listening on http://HOST:PORT` on stdout once the
     /// socket is bound (with `--port 0`, the port the system chose).
+    /// Refused (`ServeRefusal`) without an active token unless `--no-auth` on a loopback address.
     public static func run(ledger: sending Ledger, configuration: ServerConfiguration) throws {
+        try configuration.check(ledger)
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "subledger.serve")

@@ -16,6 +16,22 @@ enum CloseLogSchema {
         CREATE INDEX IF NOT EXISTS events_close_log ON events(sequence)
             WHERE type IN ('settlement.posted', 'close.posted', 'close.reversed');
         """
+
+    /// The same index filtered by comparisons. SQLite evaluates an index's `type IN (...)` on every
+    /// inserted row by building a temporary b-tree of the list (about 25,000 instructions and a zeroed
+    /// page per event: a third of an import's instructions); three comparisons cost a few dozen.
+    static let comparisonFilter =
+        "(type = 'settlement.posted' OR type = 'close.posted' OR type = 'close.reversed')"
+    static let comparisonMigration = """
+        DROP INDEX IF EXISTS events_close_log;
+        CREATE INDEX events_close_log ON events(sequence) WHERE \(comparisonFilter);
+        """
+
+    /// A query's WHERE term that lets SQLite use the index: a partial index serves a query only when the
+    /// query repeats its filter. Both filters, so that a file opened read-only before the second
+    /// migration (which still has the first index) is not scanned either.
+    static let filter =
+        "type IN ('settlement.posted', 'close.posted', 'close.reversed') AND \(comparisonFilter)"
 }
 
 extension EventStore {
@@ -26,7 +42,7 @@ extension EventStore {
         let statement = try connection.prepare(
             """
             SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
-            FROM events WHERE type IN ('settlement.posted', 'close.posted', 'close.reversed') AND sequence >= ?1
+            FROM events WHERE \(CloseLogSchema.filter) AND sequence >= ?1
             ORDER BY sequence
             """)
         try statement.bind(first, at: 1)

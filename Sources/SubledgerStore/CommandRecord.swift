@@ -17,10 +17,14 @@ public struct CommandRecord: Sendable, Equatable {
     /// SHA-256 of the command's canonical content: the id means this command and no other. nil for a
     /// command recorded before the log kept content hashes; its content cannot be compared.
     public var contentHash: SHA256.Digest?
+    /// Who appended the command: the name of the API token whose request produced it; nil for the local
+    /// CLI and for every command recorded before the log kept actors (DR-25).
+    public var actor: String?
 
     public init(
         commandID: String, kind: String, firstSequence: Int64, lastSequence: Int64,
-        eventCount: Int, recordedAt: Int64, result: String, contentHash: SHA256.Digest? = nil
+        eventCount: Int, recordedAt: Int64, result: String, contentHash: SHA256.Digest? = nil,
+        actor: String? = nil
     ) {
         self.commandID = commandID
         self.kind = kind
@@ -30,6 +34,7 @@ public struct CommandRecord: Sendable, Equatable {
         self.recordedAt = recordedAt
         self.result = result
         self.contentHash = contentHash
+        self.actor = actor
     }
 }
 

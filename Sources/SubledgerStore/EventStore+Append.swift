@@ -20,8 +20,9 @@ extension EventStore {
     ///   in all three cases nothing is written and `body` does not run.
     /// - If `body` or `contentHash` throws, nothing is written and the error is rethrown unchanged. SQLite
     ///   failures roll back and throw `StoreError`. `body` returns the text stored as the command's result.
+    /// - `actor` is recorded with the command (DR-25); nil for the local CLI.
     public func append(
-        commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64,
+        commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64, actor: String? = nil,
         contentHash: () throws -> SHA256.Digest? = { nil },
         _ body: (inout AppendBatch) throws -> String
     ) throws -> AppendOutcome {
@@ -50,7 +51,7 @@ extension EventStore {
         let record = CommandRecord(
             commandID: commandID, kind: kind, firstSequence: actualLast + 1,
             lastSequence: writer.lastSequence, eventCount: writer.count,
-            recordedAt: recordedAt, result: result, contentHash: try contentHash())
+            recordedAt: recordedAt, result: result, contentHash: try contentHash(), actor: actor)
         try insertCommand.bind(record.commandID, at: 1)
         try insertCommand.bind(record.kind, at: 2)
         try insertCommand.bind(record.firstSequence, at: 3)
@@ -63,6 +64,7 @@ extension EventStore {
         } else {
             try insertCommand.bindNull(at: 8)
         }
+        if let actor { try insertCommand.bind(actor, at: 9) }  // unbound is NULL
         defer { insertCommand.clearBindings() }
         try insertCommand.run()
         try commit.run()

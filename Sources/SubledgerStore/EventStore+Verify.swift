@@ -8,7 +8,8 @@
 //   - events deleted at the end                  -> commands still claim them: the first missing one
 //   - command rows whose ranges overlap or whose event_count disagrees with their range
 // Not detectable from the file alone: truncating whole trailing commands (events and command rows both;
-// keep the last hash elsewhere to catch that) and edits to `commands.kind`/`result`, which are not hashed.
+// keep the last hash elsewhere to catch that) and edits to `commands.kind`/`result`/`actor`, which are not
+// hashed (DR-25; SQLite's triggers refuse them, a rewritten file is not caught).
 
 import CSQLite
 

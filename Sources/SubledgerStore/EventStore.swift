@@ -40,6 +40,13 @@ public final class EventStore {
 
     static let commandColumns =
         "command_id, kind, first_sequence, last_sequence, event_count, recorded_at, result, content_hash"
+    /// The actor (DR-25) is read and written as a ninth column after `commandColumns`.
+    static let commandColumnsWithActor = commandColumns + ", actor"
+
+    /// The columns `readCommand` reads: a file opened read-only below the actor's migration has no actor.
+    static func commandSelectColumns(version: Int64) -> String {
+        version >= Schema.actorVersion ? commandColumnsWithActor : commandColumns + ", NULL"
+    }
 
     /// Schema version of the file (below `Schema.currentVersion` only for an older ledger opened read-only).
     public let schemaVersion: Int64
@@ -74,16 +81,19 @@ public final class EventStore {
         commit = try connection.prepare("COMMIT")
         rollback = try connection.prepare("ROLLBACK")
         selectCommand = try connection.prepare(
-            "SELECT \(EventStore.commandColumns) FROM commands WHERE command_id = ?1")
+            "SELECT \(EventStore.commandSelectColumns(version: schemaVersion)) FROM commands WHERE command_id = ?1")
         selectLastEvent = try connection.prepare("SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1")
         insertEvent = try connection.prepare(
             """
             INSERT INTO events(sequence, business_date, type, version, payload, command_id, recorded_at, hash)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """)
+        // A file opened read-only below the actor's migration is never written: its statement only prepares.
+        let hasActor = schemaVersion >= Schema.actorVersion
         insertCommand = try connection.prepare(
             """
-            INSERT INTO commands(\(EventStore.commandColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO commands(\(hasActor ? EventStore.commandColumnsWithActor : EventStore.commandColumns))
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8\(hasActor ? ", ?9" : ""))
             """)
     }
 
@@ -132,7 +142,8 @@ public final class EventStore {
     /// Every command, in log order.
     public func commands() throws(StoreError) -> [CommandRecord] {
         let statement = try connection.prepare(
-            "SELECT \(EventStore.commandColumns) FROM commands ORDER BY first_sequence, last_sequence")
+            "SELECT \(EventStore.commandSelectColumns(version: schemaVersion)) FROM commands "
+                + "ORDER BY first_sequence, last_sequence")
         var records: [CommandRecord] = []
         while try statement.step() { records.append(EventStore.readCommand(statement)) }
         return records
@@ -145,7 +156,8 @@ public final class EventStore {
             commandID: statement.text(at: 0), kind: statement.text(at: 1),
             firstSequence: statement.int64(at: 2), lastSequence: statement.int64(at: 3),
             eventCount: Int(statement.int64(at: 4)), recordedAt: statement.int64(at: 5),
-            result: statement.text(at: 6), contentHash: hash)
+            result: statement.text(at: 6), contentHash: hash,
+            actor: statement.isNull(at: 8) ? nil : statement.text(at: 8))
     }
 
     /// Rolls back the open transaction, if any; used on every failure path of a write.

@@ -79,12 +79,29 @@ enum Schema {
         HistorySchema.migration,
         // 7: transactions a close moved out of the open state (HistoryTransactions.swift, DR-22).
         HistoryTransactionSchema.migration,
+        // 8: the name of the API token whose request appended each command (DR-25); NULL for the CLI.
+        commandActor,
+        // 9: API tokens and their revocations, insert-only (Tokens.swift, DR-26).
+        TokenSchema.migration,
+        // 10: the close events' index filtered by comparisons, not `IN` (a temporary b-tree per insert).
+        CloseLogSchema.comparisonMigration,
+        // 11: the voucher lines' account index goes (HistorySchema.indexes).
+        HistorySchema.dropAccountIndex,
     ]
+
+    /// The first schema version whose `commands` rows have an `actor` column.
+    static let actorVersion = Int64((migrations.firstIndex(of: commandActor) ?? Int(Int32.max) - 1) + 1)
 
     /// Commands recorded before this migration keep a NULL hash: their content cannot be compared.
     static let commandContentHash = """
         ALTER TABLE commands ADD COLUMN content_hash BLOB
             CHECK(content_hash IS NULL OR length(content_hash) = 32);
+        """
+
+    /// A column added to `commands` keeps the append-only triggers (they fire on any UPDATE or DELETE of
+    /// the row, whatever the columns) and the tiling trigger (it reads only the sequences).
+    static let commandActor = """
+        ALTER TABLE commands ADD COLUMN actor TEXT CHECK(actor IS NULL OR length(actor) BETWEEN 1 AND 200);
         """
 
     static var currentVersion: Int64 { Int64(migrations.count) }

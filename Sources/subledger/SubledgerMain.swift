@@ -5,7 +5,7 @@
 //
 //   0  success
 //   1  a check failed (a scenario expectation, the hash chain)
-//   2  the ledger refused the command (a `Rejection`); nothing was written
+//   2  the ledger refused the command (a `Rejection`, a `TokenError`); nothing was written
 //   3  storage error (`LedgerError`): a damaged log (an event whose hash does not match, or
 //      that contradicts the events before it, named by sequence), SQLite-reported corruption, or a
 //      write to a ledger open read-only (`read-only`)
@@ -48,6 +48,7 @@ struct SubledgerCLI: ParsableCommand {
             ValueCommand.self,
             SnapshotCommand.self,
             RebuildCommand.self,
+            TokenCommand.self,
             ServeCommand.self,
         ])
 }
@@ -96,6 +97,8 @@ enum SubledgerMain {
             fail(
                 code: rejection.code.rawValue, field: rejection.field, line: rejection.line,
                 message: rejection.message, text: rejection.description, json: json, exitCode: 2)
+        case LedgerError.rejected(let rejection):
+            report(rejection, json: json)
         case LedgerError.notALedger(let message):
             fail(
                 code: "not-a-ledger", message: message, text: "error[not-a-ledger]: \(message)", json: json,
@@ -104,6 +107,10 @@ enum SubledgerMain {
             fail(code: "read-only", message: message, text: "error[read-only]: \(message)", json: json, exitCode: 3)
         case let error as LedgerError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
+        case let error as TokenError:
+            fail(
+                code: error.code.rawValue, field: error.field, message: error.message, text: error.description,
+                json: json, exitCode: 2)
         case let error as DemoError:
             fail(
                 code: "not-empty", message: error.description, text: "error[not-empty]: \(error)", json: json,

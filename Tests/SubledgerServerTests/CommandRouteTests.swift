@@ -90,6 +90,39 @@ import Testing
         }
     }
 
+    @Test func idempotencyKeyOfABatchAndAClose() async throws {
+        try await CommandFixture().test { client in
+            let key: HTTPFields = [.idempotencyKey: "batch-1"]
+            let body = "\(Self.receipt)\n\(Self.issue)\n"
+            let first = try await client.post("/v1/batches", body, headers: key)
+            #expect(first.status == .created)
+            let replay = try await client.post("/v1/batches", body, headers: key)
+            #expect(replay.headers[.replayed] == "true")
+            #expect(replay.text == first.text)
+            let other = try await client.post("/v1/batches", Self.issue, headers: key)
+            #expect(other.status == .conflict)
+
+            let closeKey: HTTPFields = [.idempotencyKey: "close-2026-01"]
+            let close = try await client.post("/v1/closes", #"{"date":"2026-01-31"}"#, headers: closeKey)
+            #expect(close.status == .created)
+            let closeAgain = try await client.post("/v1/closes", #"{"date":"2026-01-31"}"#, headers: closeKey)
+            #expect(closeAgain.headers[.replayed] == "true")
+            #expect(closeAgain.text == close.text)
+        }
+    }
+
+    @Test func anUnusableIdempotencyKeyIs400() async throws {
+        try await CommandFixture().test { client in
+            for key in [String(repeating: "k", count: 256), "two words"] {
+                let response = try await client.post("/v1/commands", Self.receipt, headers: [.idempotencyKey: key])
+                #expect(response.status == .badRequest)
+                #expect(try response.json["field"]?.stringValue == "Idempotency-Key")
+            }
+            let onHand = try await client.execute(uri: "/v1/onhand", method: .get)
+            #expect(try onHand.json["onhand"]?.arrayValue?.isEmpty == true)
+        }
+    }
+
     @Test func batchIsOneAtomicCommandFromAnArrayOrJSONLines() async throws {
         try await CommandFixture().test { client in
             let array = try await client.post("/v1/batches", "[\(Self.receipt),\(Self.issue)]")

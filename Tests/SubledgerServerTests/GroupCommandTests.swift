@@ -1,9 +1,11 @@
+import Dispatch
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Subledger
 import SubledgerServer
 import SubledgerTestSupport
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -39,21 +41,76 @@ import Darwin
         }
     }
 
+    /// Commands that arrive while the ledger is busy are committed as one group, each answered on its own.
+    @Test func commandsArrivingWhileTheLedgerIsBusyFormOneGroup() async throws {
+        let fixture = try CommandFixture()
+        let busy = Gate()
+        try await fixture.test { client in
+            async let blocker: Void = fixture.service.read { _ in busy.wait() }  // the ledger is busy
+            try await waitUntil { busy.isBlocking }
+            async let statuses = withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await client.post(
+                            "/v1/commands", Self.receipt("G\(index)", item: index == 4 ? "NOPE" : "A")
+                        )
+                        .status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // Let the ledger go once all ten wait for it.
+            try await waitUntil { fixture.service.waitingCommands == 10 }
+            busy.open()
+            try await blocker
+            let answered = try await statuses
+            #expect(answered.filter { $0 == .created }.count == 9)
+            #expect(answered.filter { $0 == .unprocessableContent }.count == 1)
+            #expect(fixture.service.groupStatistics == GroupStatistics(groups: 1, commands: 10, largest: 10))
+        }
+    }
+
     /// A command that waits for a busy ledger longer than the timeout is answered 503 and writes nothing.
     @Test func aCommandWaitingPastTheTimeoutIs503() async throws {
         let database = TemporaryDatabase("busy")
         let ledger = try Ledger(path: database.path)
         try ledger.execute(try Posting.command("item", "item=A model=fifo"))
         let service = LedgerService(ledger: ledger, busyTimeout: .milliseconds(50))
-        let app = Application(router: buildRouter(service: service))
+        let app = Application(router: buildRouter(service: service, authenticate: false))
+        let busy = Gate()
         try await app.test(.router) { client in
-            async let blocker: Void = service.read { _ in usleep(400_000) }  // the ledger is busy
-            try await Task.sleep(for: .milliseconds(50))
-            let response = try await client.post("/v1/commands", Self.receipt("P1"))
+            async let blocker: Void = service.read { _ in busy.wait() }  // the ledger is busy
+            try await waitUntil { busy.isBlocking }
+            async let answer = client.post("/v1/commands", Self.receipt("P1"))
+            try await waitUntil { service.waitingCommands == 1 }
+            try await Task.sleep(for: .milliseconds(100))  // twice the timeout
+            busy.open()
             try await blocker
+            let response = try await answer
             #expect(response.status == .serviceUnavailable)
             #expect(try response.json["code"]?.stringValue == "busy")
             #expect(try await service.read { $0.onHand().isEmpty })
         }
     }
+}
+
+/// Holds the ledger's queue: `wait` (on the queue) blocks until `open`.
+final class Gate: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let blocking = Mutex(false)
+
+    var isBlocking: Bool { blocking.withLock { $0 } }
+
+    func wait() {
+        blocking.withLock { $0 = true }
+        semaphore.wait()
+    }
+
+    func open() { semaphore.signal() }
+}
+
+/// Polls `condition` every 5 ms, for at most 20 s (a loaded machine).
+func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
 }

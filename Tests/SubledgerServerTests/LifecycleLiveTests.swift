@@ -121,3 +121,60 @@ final class LiveServer {
         print("sigterm test: acknowledged \(acknowledged), \(after - before) events appended")
     }
 }
+
+@Suite struct LifecycleKillTests {
+    /// Clients posting single commands and batches of three while the server is SIGKILLed: after a restart
+    /// every command acknowledged with 201 is in the log with all its events, and every command in the log
+    /// has all its events (none half there).
+    @Test func sigkillDuringGroupsLeavesEachCommandWholeOrAbsent() throws {
+        let directory = try TemporaryDirectory("serve-kill")
+        let db = directory.path("demo.db")
+        #expect(try ProcessOutcome.run(["demo", "--db", db], in: directory.url).status == 0)
+        let server = try LiveServer(db: db, in: directory)
+        let client = server.client
+        let acknowledged = Mutex<[String: Int]>([:])  // command id -> events it appended
+        let group = DispatchGroup()
+        for worker in 0..<6 {
+            DispatchQueue.global().async(group: group) {
+                for request in 0..<10_000 {
+                    let id = "kill-\(worker)-\(request)"
+                    let lines = (0..<(request % 2 == 0 ? 1 : 3)).map { LifecycleLiveTests.receipt("\(id)-\($0)") }
+                    let route = lines.count == 1 ? "/v1/commands" : "/v1/batches"
+                    guard
+                        let answer = try? client.post(
+                            route, lines.joined(separator: "\n"), headers: ["Idempotency-Key": id])
+                    else { return }  // the server is gone
+                    if answer.status == 201 { acknowledged.withLock { $0[id] = lines.count } }
+                }
+            }
+        }
+        usleep(600_000)
+        server.child.kill()
+        _ = try server.child.finish()
+        group.wait()
+
+        let ledger = try Ledger(path: db, access: .existing)
+        let recorded = Dictionary(
+            try ledger.commands().filter { $0.commandID.hasPrefix("kill-") }.map { ($0.commandID, $0.eventCount) },
+            uniquingKeysWith: { first, _ in first })
+        let events = try ledger.events().filter { $0.stored.commandID.hasPrefix("kill-") }
+        let eventsByCommand = Dictionary(grouping: events, by: \.stored.commandID).mapValues(\.count)
+        let acked = acknowledged.withLock { $0 }
+        #expect(!acked.isEmpty, "no command was acknowledged before the kill")
+        for (id, count) in acked { #expect(recorded[id] == count && eventsByCommand[id] == count, "\(id)") }
+        for (id, count) in recorded {
+            let expected = id.split(separator: "-").last.flatMap { Int($0) }.map { $0 % 2 == 0 ? 1 : 3 }
+            #expect(count == expected && eventsByCommand[id] == count, "\(id): \(count) events")
+        }
+        // A restarted server answers an acknowledged command's key with its first response.
+        let restarted = try LiveServer(db: db, in: directory)
+        if let (id, count) = acked.first(where: { $0.value == 1 }) {
+            let again = try restarted.client.post(
+                "/v1/commands", LifecycleLiveTests.receipt("\(id)-0"), headers: ["Idempotency-Key": id])
+            #expect(again.headers["idempotent-replayed"] == "true")
+            #expect(try again.json["event_count"]?.numberText == "\(count)")
+        }
+        #expect(try restarted.stop().status == 0)
+        print("sigkill test: \(acked.count) acknowledged, \(recorded.count) recorded")
+    }
+}

@@ -17,7 +17,7 @@ struct CommandFixture {
     }
 
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(service: service))
+        let app = Application(router: buildRouter(service: service, authenticate: false))
         try await app.test(.router, body)
     }
 }

@@ -106,7 +106,8 @@ struct LedgerFileTests {
         let before = SnapshotSchema.checksumVersion - 1
         try Self.foreignDatabase(
             box.db,
-            "PRAGMA application_id = 0; PRAGMA user_version = \(before); ALTER TABLE snapshots DROP COLUMN checksum")
+            "PRAGMA application_id = 0; PRAGMA user_version = \(before); ALTER TABLE snapshots DROP COLUMN checksum; "
+                + "ALTER TABLE commands DROP COLUMN actor; DROP TABLE api_token_revocations; DROP TABLE api_tokens")
         let readOnly = try CLIOutcome.run(["gl", "--json", "--read-only", "--db", box.db], in: box.directory)
         #expect(readOnly.status == 0 && readOnly.stdout == figures, "\(readOnly.summary)")
         #expect(try Connection(path: box.db).scalarInt64("PRAGMA user_version") == before, "read-only must not migrate")

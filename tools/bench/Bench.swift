@@ -28,9 +28,15 @@ enum Bench {
             case "--write-workload": workloadPath = value
             case "--replay-db": replayDB = value
             case "--hash": HashBench.run(hashes: Int(value) ?? 1_000_000); return
+            case "--group-commit":
+                do { try GroupBench.run(commands: Int(value) ?? 2_000, runs: runs, dir: dir) } catch {
+                    print("benchmark failed: \(error)")
+                    exit(1)
+                }
+                return
             default:
                 print(
-                    "usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH] [--hash N]"
+                    "usage: subledger-bench [--postings N] [--items N] [--runs N] [--dir PATH] [--write-workload FILE] [--replay-db PATH] [--hash N] [--group-commit N]"
                 )
                 exit(2)
             }

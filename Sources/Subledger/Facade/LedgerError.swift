@@ -14,9 +14,13 @@ public enum LedgerError: Error, CustomStringConvertible {
     case corruptEvent(sequence: Int64, message: String)
     /// An event decodes but contradicts the events before it (the log is damaged): nothing is shown.
     case projection(ProjectionError)
+    /// A business rejection of one request of a group (`Ledger.executeGroup`): nothing of it was written.
+    /// Everywhere else a rejection is thrown as the `Rejection` itself.
+    case rejected(Rejection)
 
     public var description: String {
         switch self {
+        case .rejected(let rejection): return rejection.description
         case .notALedger(let message), .readOnly(let message), .storage(let message): return message
         case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
         case .projection(let error): return error.description

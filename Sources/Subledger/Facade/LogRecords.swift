@@ -13,6 +13,8 @@ public struct CommandEntry: Sendable, Equatable {
     public var result: String
     /// SHA-256 (hex) of the command's content; nil for a command recorded before content hashes.
     public var contentHash: String?
+    /// The name of the token whose request appended the command; nil for the local CLI (DR-25).
+    public var actor: String?
 
     init(_ record: CommandRecord) {
         commandID = record.commandID
@@ -23,6 +25,7 @@ public struct CommandEntry: Sendable, Equatable {
         recordedAt = record.recordedAt
         result = record.result
         contentHash = record.contentHash?.description
+        actor = record.actor
     }
 }
 
@@ -45,7 +48,23 @@ extension EventRow {
                 rows.append(EventRow(stored: stored, event: event))
             }
         }
+        try attachActors(to: &rows, from: store, after: sequence)
         return rows
+    }
+}
+
+extension EventRow {
+    /// Sets each row's actor from the command rows that cover it (read after the events: a command row is
+    /// committed with its events and never changes).
+    static func attachActors(to rows: inout [EventRow], from store: EventStore, after sequence: Int64) throws {
+        guard let last = rows.last?.stored.sequence else { return }
+        let spans = try LedgerError.sealing { try store.commandActors(after: sequence, through: last) }
+        var next = spans.startIndex
+        for index in rows.indices {
+            let event = rows[index].stored.sequence
+            while next < spans.endIndex, spans[next].lastSequence < event { next += 1 }
+            if next < spans.endIndex, spans[next].firstSequence <= event { rows[index].actor = spans[next].actor }
+        }
     }
 }
 

@@ -38,6 +38,8 @@ public struct TrialBalanceRow: Sendable, Equatable {
 public struct EventRow: Sendable {
     public var stored: StoredEvent
     public var event: LedgerEvent
+    /// The name of the token whose request appended the event's command; nil for the local CLI (DR-25).
+    public var actor: String? = nil
 }
 
 /// The read models of a state: the same for the live projection (`Ledger`'s queries below) and for any

@@ -9,6 +9,8 @@ public enum EventJSON {
         o.add("version", JSONFields.int(row.stored.envelope.version))
         o.add("reference", .string(EventRendering.reference(row.event)))
         o.add("command_id", .string(row.stored.commandID))
+        // Only when there is one, so a ledger without actors prints what it printed before (DR-25).
+        if let actor = row.actor { o.add("actor", .string(actor)) }
         o.add("recorded_at", .string(JSONFields.utcTimestamp(milliseconds: row.stored.recordedAt)))
         o.add("hash", .string(JSONFields.hex(row.stored.hash)))
         o.add("data", EventRendering.json(row.event))

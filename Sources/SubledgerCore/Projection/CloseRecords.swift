@@ -31,7 +31,7 @@ public struct CloseRecord: Sendable, Equatable {
 
 extension LedgerState {
     mutating func applySettlement(_ e: SettlementPosted, _ date: LedgerDate) throws(FoldFailure) {
-        guard items[e.item] != nil else { throw .missing("item", e.item) }
+        guard let tracked = items[e.item]?.dimensions else { throw .missing("item", e.item) }
         if e.mode != .reversal && pendingCloseStart == 0 { pendingCloseStart = lastSequence }
         for receipt in e.closingReceipts where e.mode != .reversal {
             var record = TransactionRecord(
@@ -44,44 +44,71 @@ extension LedgerState {
             record.financialValue = receipt.value
             transactions[receipt.id] = record
         }
+        // Each entry's records are changed in place through their index (no copy out and back of a
+        // ~250-byte record, one hash of each id); no entry adds or removes a transaction, so the
+        // indexes stay valid for the whole loop.
         for entry in e.entries {
-            guard var record = transactions[entry.transaction] else { throw .missing("transaction", entry.transaction) }
-            let key = try definedPoolKey(item: e.item, record.dimensions)
+            guard let index = transactions.index(forKey: entry.transaction) else {
+                throw .missing("transaction", entry.transaction)
+            }
+            let key = PoolKey(
+                item: e.item, dimensions: transactions.values[index].dimensions.restricted(to: tracked))
             switch entry.kind {
             case .settlement:
-                guard transactions[entry.counterpart] != nil else { throw .missing("transaction", entry.counterpart) }
-                try record.settleIssue(
-                    part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
-                try transactions[entry.counterpart]?.settleReceipt(
-                    part: entry.part, entry.quantity, entry.settledAmount)
+                guard let other = transactions.index(forKey: entry.counterpart) else {
+                    throw .missing("transaction", entry.counterpart)
+                }
+                try settle(entry, issue: index, receipt: other)
                 try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
                 if entry.model == .marking { try addMarkedSettled(entry) }
             case .adjustment:
                 if entry.physical {
                     guard entry.quantity.units != .min else { throw .overflow }  // its magnitude would trap
-                    let effect = physicalEffect(entry, on: record)
-                    try record.adjustment.add(entry.adjustment)
-                    try record.physicalAdjustment.add(entry.adjustment)
-                    try record.physicalOpenValue.add(effect)
+                    let effect = physicalEffect(entry, on: transactions.values[index])
+                    try Self.update(&transactions.values[index]) { record throws(FoldFailure) in
+                        try record.adjustment.add(entry.adjustment)
+                        try record.physicalAdjustment.add(entry.adjustment)
+                        try record.physicalOpenValue.add(effect)
+                    }
                     try pools[key, default: CostPool()].physicalValue.subtract(effect)
                 } else {
                     // A recalculation's adjustment: on the issue's part it was computed for.
-                    try record.settleIssue(part: entry.issuePart, .zero, .zero, adjustment: entry.adjustment)
+                    try transactions.values[index].settleIssue(
+                        part: entry.issuePart, .zero, .zero, adjustment: entry.adjustment)
                     try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
                 }
             case .consumption:
-                try record.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
+                try transactions.values[index].settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
             case .receiptAdjustment:
-                try record.addReceiptAdjustment(entry.adjustment)
+                try transactions.values[index].addReceiptAdjustment(entry.adjustment)
                 try pools[key, default: CostPool()].financialValue.add(entry.adjustment)
             }
-            transactions[entry.transaction] = record
         }
         // A reversed close's weighted average closing receipts go away with it (nothing else can have
         // settled against them: only the latest close can be reversed).
         if e.mode == .reversal {
             for receipt in e.closingReceipts { transactions[receipt.id] = nil }
         }
+    }
+
+    /// A settlement entry on its issue and receipt. An entry naming one transaction on both sides (only a
+    /// damaged or hand-made log has one) keeps the issue's side only, as the fold always has: the receipt
+    /// is settled on a copy that the issue's record then replaces.
+    private mutating func settle(
+        _ entry: SettlementEntry, issue: Dictionary<String, TransactionRecord>.Index,
+        receipt: Dictionary<String, TransactionRecord>.Index
+    ) throws(FoldFailure) {
+        guard issue != receipt else {
+            var record = transactions.values[issue], shadow = record
+            try record.settleIssue(
+                part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
+            try shadow.settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
+            transactions.values[issue] = record
+            return
+        }
+        try transactions.values[issue].settleIssue(
+            part: entry.issuePart, entry.quantity, entry.settledAmount, adjustment: entry.adjustment)
+        try transactions.values[receipt].settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
     }
 
     /// Marked quantity settled (negative for a reversal's entry), per issue and receipt (`markedSettled`).

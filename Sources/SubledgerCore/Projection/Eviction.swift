@@ -12,51 +12,70 @@ extension LedgerState {
     /// Whether `record` is closed out by a close through `date`: dated on or before it (posting and every
     /// financial update), physically closed, and, for a periodic model, fully settled (each financial
     /// part too); standard cost and moving average are never settled (D6): financially updated is enough.
-    func isClosedOut(_ record: TransactionRecord, through date: LedgerDate) -> Bool {
+    /// `periodic` (item id -> whether its model is periodic) is looked up instead of copying the item's
+    /// setup out of `items` for each of a million records; an unknown item is never closed out.
+    private static func isClosedOut(
+        _ record: TransactionRecord, through date: LedgerDate, periodic: [String: Bool]
+    ) -> Bool {
         guard record.date <= date, let financialDate = record.financialDate, financialDate <= date,
-            record.physicalOpenQuantity.isZero, let setup = items[record.item]
+            record.physicalOpenQuantity.isZero, let isPeriodic = periodic[record.item]
         else { return false }
-        guard setup.model.isPeriodic else { return true }
+        guard isPeriodic else { return true }
         return record.openQuantity.isZero && record.parts.allSatisfy { $0.openQuantity.isZero }
     }
 
     /// Removes every transaction closed out by the close through `date` that nothing left in memory refers
-    /// to, with its marks and warnings; returns the removed records (in no particular order: the history
-    /// table is keyed by id).
-    mutating func evictClosed(through date: LedgerDate) -> [TransactionRecord] {
-        var leaving = Set<String>(minimumCapacity: transactions.count)
-        var transfers: [String] = []
-        for record in transactions.values where isClosedOut(record, through: date) {
-            leaving.insert(record.id)
-            if record.isTransferLeg { transfers.append(record.id) }
+    /// to, with its marks and warnings. While `keepsEvicted`, the removed records are appended to
+    /// `evicted` with `closedBy` (in no particular order: the history table is keyed by id); otherwise
+    /// they are dropped (a replay has no use for them: no copy of a million records).
+    /// Most of a table leaves at a close, so the records that stay are copied into a new table rather
+    /// than the others removed one by one (a hash and a delete each).
+    mutating func evictClosed(through date: LedgerDate, closedBy: Int64) {
+        let periodic = items.mapValues(\.model.isPeriodic)
+        // The closed-out ids; `kept` the few of them that stay (a set of the exceptions, not of them all).
+        var closedOut: [String] = [], transfers: [String] = []
+        var open: [String: TransactionRecord] = [:]
+        for (id, record) in transactions {
+            guard Self.isClosedOut(record, through: date, periodic: periodic) else {
+                open[id] = record
+                continue
+            }
+            closedOut.append(id)
+            if record.isTransferLeg { transfers.append(id) }
         }
-        guard !leaving.isEmpty else { return [] }
+        guard !closedOut.isEmpty else { return }
+        var kept = Set<String>()
+        func leaves(_ id: String) -> Bool {
+            guard !kept.contains(id), let record = transactions[id] else { return false }
+            return Self.isClosedOut(record, through: date, periodic: periodic)
+        }
         // A receipt marked by an issue that stays is read when that issue is invoiced or closed (D14).
-        for (issue, list) in marks where !leaving.contains(issue) {
-            for mark in list { leaving.remove(mark.receipt) }
+        for (issue, list) in marks where !leaves(issue) {
+            for mark in list { kept.insert(mark.receipt) }
         }
         // A transfer's legs leave together: closing the source pool adjusts the receipt leg (D15), and
         // ordering the pools reads the issue leg of an open receipt leg.
         for id in transfers {
             if let transfer = SyntheticID.transfer(ofReceipt: id) {
-                if !leaving.contains(transfer) { leaving.remove(id) }
+                if !leaves(transfer) { kept.insert(id) }
             } else if transactions[id]?.kind == .transferOut {
                 let receiptLeg = SyntheticID.transferReceipt(id)
-                if transactions[receiptLeg] != nil, !leaving.contains(receiptLeg) { leaving.remove(id) }
+                if transactions[receiptLeg] != nil, !leaves(receiptLeg) { kept.insert(id) }
             }
         }
-        var evicted: [TransactionRecord] = []
-        evicted.reserveCapacity(leaving.count)
-        for id in leaving {
-            if let record = transactions.removeValue(forKey: id) {
-                evicted.append(record)
-                evictedCount += 1
+        if !warnings.isEmpty { warnings.removeAll { leaves($0.transaction) } }
+        if keepsEvicted { evicted.reserveCapacity(evicted.count + closedOut.count) }
+        for id in closedOut {
+            guard kept.isEmpty || !kept.contains(id) else {
+                open[id] = transactions[id]
+                continue
             }
+            if keepsEvicted, let record = transactions[id] { evicted.append((record, closedBy)) }
+            evictedCount += 1
             if !marks.isEmpty { marks[id] = nil }
             if !markedSettled.isEmpty { markedSettled[id] = nil }
         }
-        if !warnings.isEmpty { warnings.removeAll { leaving.contains($0.transaction) } }
-        return evicted
+        transactions = open
     }
 
     /// The closes, recalculations and reversals a reverse-close of `date`/`through` would reverse (the

@@ -131,8 +131,7 @@ public struct LedgerState: Sendable {
                 CloseRecord(date: date, mode: e.mode, sequence: lastSequence, firstSequence: first, log: e.log))
             pendingCloseStart = 0
             if e.mode == .close, evicts, !reversedCloses.contains(lastSequence) {
-                let gone = evictClosed(through: date)
-                if keepsEvicted { evicted += gone.map { ($0, lastSequence) } }
+                evictClosed(through: date, closedBy: lastSequence)
             }
         case .closeReversed(let e):
             guard let index = closes.firstIndex(where: { $0.sequence == e.closeSequence }), closes[index].isInForce

@@ -12,18 +12,20 @@ enum CommandRoutes {
         router.post("/v1/commands") { request, context in
             let command = try CommandBodies.single(try await body(request, context))
             if command.isPeriodCommand {
+                try AccessMiddleware.require(.close, of: context.token)
                 return try await period(command, request, context, service: service)
             }
             let id = try key(request) ?? Ledger.randomCommandID()
-            let result = try await service.submit(.single(command, commandID: id, actor: context.actor))
-            let events = try await service.read {
-                try $0.events(after: result.firstSequence - 1, limit: result.eventCount)
-            }
-            return created(CommandJSON.result(result, events: events), replayed: result.duplicate)
+            let committed = try await service.submit(.single(command, commandID: id, actor: context.actor))
+            return created(
+                CommandJSON.result(committed.result, events: committed.events), replayed: committed.result.duplicate)
         }
         router.post("/v1/batches") { request, context in
             let bytes = try await body(request, context)
             let commands = try CommandBodies.batch(bytes)
+            if commands.contains(where: { $0.command.isPeriodCommand }) {
+                try AccessMiddleware.require(.close, of: context.token)
+            }
             let result = try await service.runBatch(commands, commandID: try key(request), actor: context.actor)
             return created(CommandJSON.batch(result, bytes: bytes.count), replayed: result.duplicate)
         }
@@ -49,8 +51,9 @@ enum CommandRoutes {
         _ command: LedgerCommand, _ request: Request, _ context: ServerContext, service: LedgerService
     ) async throws -> Response {
         let id = try key(request)
+        let actor = context.actor
         let document = try await service.onQueue { ledger in
-            let result = try ledger.execute(command, commandID: id)
+            let result = try ledger.execute(command, commandID: id, actor: actor)
             return (try CommandJSON.period(command, result, ledger: ledger), result.duplicate)
         }
         return created(document.0, replayed: document.1)

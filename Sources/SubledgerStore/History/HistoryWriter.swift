@@ -1,6 +1,9 @@
 // Writing the history tables: prepared statements for one projection run, used inside one transaction
 // (`EventStore.writeHistory`). The GL is kept as a net amount per account and day, accumulated in memory
 // for the run and added to the stored days at its end: a million postings touch a few thousand days.
+// Voucher lines and settlement entries are inserted `batch` rows per statement: a statement's fixed cost
+// (starting it, opening and closing the table's cursors) then falls on a batch instead of on each of the
+// millions of lines the first close after a large import projects.
 
 import SubledgerCore
 
@@ -50,10 +53,17 @@ public struct HistoryOnHandRow: Sendable, Equatable {
 }
 
 public final class HistoryWriter {
+    /// Rows per multi-row insert.
+    static let batch = 32
+
     let connection: Connection
     let schema: String
     private let insertLine: Statement
+    private let insertLines: Statement
     private let insertSettlement: Statement
+    private let insertSettlements: Statement
+    private var lines: [(sequence: Int64, line: Int64, reference: String, voucher: VoucherLine, day: Int32)] = []
+    private var settlements: [HistorySettlementRow] = []
     private let insertClose: Statement
     private let markReversed: Statement
     private let insertOnHand: Statement
@@ -62,13 +72,17 @@ public final class HistoryWriter {
     init(_ connection: Connection, schema: String) throws(StoreError) {
         self.connection = connection
         self.schema = schema
-        insertLine = try connection.prepare(
-            "INSERT INTO \(schema).history_voucher_lines VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        insertSettlement = try connection.prepare(
-            """
-            INSERT INTO \(schema).history_settlements VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-                ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-            """)
+        let line = "(" + Array(repeating: "?", count: 7).joined(separator: ", ") + ")"
+        let lines = "INSERT INTO \(schema).history_voucher_lines VALUES "
+        insertLine = try connection.prepare(lines + line)
+        insertLines = try connection.prepare(
+            lines + Array(repeating: line, count: Self.batch).joined(separator: ", "))
+        // `entry` NULL: the next rowid, so the entries keep their order within a multi-row insert too.
+        let settlement = "(NULL, " + Array(repeating: "?", count: 19).joined(separator: ", ") + ")"
+        let settlements = "INSERT INTO \(schema).history_settlements VALUES "
+        insertSettlement = try connection.prepare(settlements + settlement)
+        insertSettlements = try connection.prepare(
+            settlements + Array(repeating: settlement, count: Self.batch).joined(separator: ", "))
         insertClose = try connection.prepare(
             "INSERT OR REPLACE INTO \(schema).history_closes VALUES (?1, ?2, ?3, NULL, ?4)")
         markReversed = try connection.prepare(
@@ -89,40 +103,70 @@ public final class HistoryWriter {
     public func voucherLine(
         sequence: Int64, line: Int, reference: String, _ voucher: VoucherLine, day: LedgerDate
     ) throws(StoreError) {
-        defer { insertLine.reset() }
-        try insertLine.bind(sequence, at: 1)
-        try insertLine.bind(Int64(line), at: 2)
-        try insertLine.bind(reference, at: 3)
-        try insertLine.bind(voucher.account, at: 4)
-        try insertLine.bind(voucher.postingType.rawValue, at: 5)
-        try insertLine.bind(voucher.amount.units, at: 6)
-        try insertLine.bind(Int64(day.yyyymmdd), at: 7)
-        try insertLine.run()
+        lines.append((sequence, Int64(line), reference, voucher, day.yyyymmdd))
+        if lines.count == Self.batch { try flushLines() }
         // A day's net is the difference of two in-range balances (DR-17): it cannot overflow.
         glDays[voucher.account, default: [:]][day.yyyymmdd, default: 0] &+= voucher.amount.units
     }
 
     public func settlement(_ row: HistorySettlementRow) throws(StoreError) {
-        let s = insertSettlement
-        defer { s.reset() }
-        try s.bind(row.sequence, at: 1)
-        try s.bind(row.closeSequence, at: 2)
-        try s.bind(Int64(row.day.yyyymmdd), at: 3)
-        try s.bind(row.mode.name, at: 4)
-        try s.bind(row.item, at: 5)
-        try bind(row.dimensions, to: s, from: 6)
+        settlements.append(row)
+        if settlements.count == Self.batch { try flushSettlements() }
+    }
+
+    /// Inserts the waiting voucher lines: a full batch in one statement, fewer one by one.
+    private func flushLines() throws(StoreError) {
+        let full = lines.count == Self.batch
+        let s = full ? insertLines : insertLine
+        for start in stride(from: 0, to: lines.count, by: full ? Self.batch : 1) {
+            defer { s.reset() }
+            for (offset, row) in lines[start..<(full ? lines.count : start + 1)].enumerated() {
+                let at = Int32(offset * 7)
+                try s.bind(row.sequence, at: at + 1)
+                try s.bind(row.line, at: at + 2)
+                try s.bind(row.reference, at: at + 3)
+                try s.bind(row.voucher.account, at: at + 4)
+                try s.bind(row.voucher.postingType.rawValue, at: at + 5)
+                try s.bind(row.voucher.amount.units, at: at + 6)
+                try s.bind(Int64(row.day), at: at + 7)
+            }
+            try s.run()
+        }
+        lines.removeAll(keepingCapacity: true)
+    }
+
+    /// Inserts the waiting settlement entries, in their order: a full batch in one statement, fewer one by one.
+    private func flushSettlements() throws(StoreError) {
+        let full = settlements.count == Self.batch
+        let s = full ? insertSettlements : insertSettlement
+        for start in stride(from: 0, to: settlements.count, by: full ? Self.batch : 1) {
+            defer { s.reset() }
+            for (offset, row) in settlements[start..<(full ? settlements.count : start + 1)].enumerated() {
+                try bind(row, to: s, from: Int32(offset * 19))
+            }
+            try s.run()
+        }
+        settlements.removeAll(keepingCapacity: true)
+    }
+
+    private func bind(_ row: HistorySettlementRow, to s: Statement, from at: Int32) throws(StoreError) {
+        try s.bind(row.sequence, at: at + 1)
+        try s.bind(row.closeSequence, at: at + 2)
+        try s.bind(Int64(row.day.yyyymmdd), at: at + 3)
+        try s.bind(row.mode.name, at: at + 4)
+        try s.bind(row.item, at: at + 5)
+        try bind(row.dimensions, to: s, from: at + 6)
         let entry = row.entry
-        try s.bind(HistoryWriter.kindName(entry.kind), at: 10)
-        try s.bind(entry.model.name, at: 11)
-        try s.bind(entry.transaction, at: 12)
-        try s.bind(entry.counterpart, at: 13)
-        try s.bind(entry.quantity.units, at: 14)
-        try s.bind(entry.settledAmount.units, at: 15)
-        try s.bind(entry.adjustment.units, at: 16)
-        try s.bind(Int64(entry.part), at: 17)
-        try s.bind(Int64(entry.issuePart), at: 18)
-        try s.bind(entry.physical ? 1 : 0, at: 19)
-        try s.run()
+        try s.bind(HistoryWriter.kindName(entry.kind), at: at + 10)
+        try s.bind(entry.model.name, at: at + 11)
+        try s.bind(entry.transaction, at: at + 12)
+        try s.bind(entry.counterpart, at: at + 13)
+        try s.bind(entry.quantity.units, at: at + 14)
+        try s.bind(entry.settledAmount.units, at: at + 15)
+        try s.bind(entry.adjustment.units, at: at + 16)
+        try s.bind(Int64(entry.part), at: at + 17)
+        try s.bind(Int64(entry.issuePart), at: at + 18)
+        try s.bind(entry.physical ? 1 : 0, at: at + 19)
     }
 
     public func close(sequence: Int64, day: LedgerDate, mode: CloseMode, latestDayThrough: Int32) throws(StoreError) {
@@ -165,6 +209,8 @@ public final class HistoryWriter {
 
     /// Adds the run's GL days to the stored ones and moves the watermark: the run's last step.
     func finish(through sequence: Int64, latestDay: Int32) throws(StoreError) {
+        try flushLines()
+        try flushSettlements()
         let upsert = try connection.prepare(
             """
             INSERT INTO \(schema).history_gl_days VALUES (?1, ?2, ?3)

@@ -10,7 +10,9 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
             when, and the SHA-256 of its canonical content (the table shows its first 16 hex digits; \
             --json all of them). Re-running the same command with the same id appends nothing; another \
             command under that id is refused (command-id-conflict). A command recorded before the log kept \
-            content hashes shows none ("-", null): its content cannot be compared.
+            content hashes shows none ("-", null): its content cannot be compared. A command posted \
+            through `subledger serve` names the API token whose request appended it (ACTOR, "actor"); \
+            the column appears only when some command has one, the key only on a command that has one.
 
             Example:
               subledger commands
@@ -25,18 +27,22 @@ struct CommandsCommand: ParsableCommand, JSONOutputting {
             JSONOut.print(CommandsJSON.document(records))
             return
         }
-        var table = Table([
-            ("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
-            ("RECORDED AT (UTC)", .left), ("CONTENT", .left),
-        ])
+        // The ACTOR column only when some command has one: a ledger without actors prints as before.
+        let actors = records.contains { $0.actor != nil }
+        var table = Table(
+            [
+                ("COMMAND", .left), ("KIND", .left), ("FIRST", .right), ("LAST", .right), ("EVENTS", .right),
+                ("RECORDED AT (UTC)", .left), ("CONTENT", .left),
+            ] + (actors ? [("ACTOR", .left)] : []))
         for record in records {
             let empty = record.eventCount == 0
-            table.add([
-                record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
-                empty ? "-" : String(record.lastSequence), String(record.eventCount),
-                Terminal.utcTimestamp(milliseconds: record.recordedAt),
-                record.contentHash.map { String($0.description.prefix(16)) } ?? "-",
-            ])
+            table.add(
+                [
+                    record.commandID, record.kind, empty ? "-" : String(record.firstSequence),
+                    empty ? "-" : String(record.lastSequence), String(record.eventCount),
+                    Terminal.utcTimestamp(milliseconds: record.recordedAt),
+                    record.contentHash.map { String($0.prefix(16)) } ?? "-",
+                ] + (actors ? [record.actor ?? "-"] : []))
         }
         print(table.render())
     }

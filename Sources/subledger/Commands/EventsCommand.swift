@@ -7,7 +7,8 @@ struct EventsCommand: ParsableCommand, JSONOutputting {
         abstract: "The event log, decoded.",
         discussion: """
             One row per event: sequence, business date, wire type, the transaction or item it is about, \
-            the command that appended it and its fields. --json adds the hash and the GL lines. Page \
+            the command that appended it and its fields. --json adds the hash and the GL lines, and \
+            "actor" (the API token whose request appended the event's command) where there is one. Page \
             through a long log with --after and --limit.
 
             Examples:

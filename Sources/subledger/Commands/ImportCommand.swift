@@ -15,10 +15,16 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
             the command id defaults to a hash of what was read). On a terminal, a progress line is drawn on \
             stderr.
 
+            With --group N each line is its own command instead (id: the file's id, a dash and the line \
+            number), committed N lines per transaction: a line the ledger refuses is listed on stderr (exit \
+            2) and the others are posted; running the same file again appends only the lines not yet in the \
+            ledger. A line that cannot be read still refuses the whole file before anything is written.
+
             Examples:
               subledger import january.jsonl
               subledger import receipts.csv --command-id receipts-2026-01
               gunzip -c january.jsonl.gz | subledger import - --format jsonl
+              subledger import feed.jsonl --group 32
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
@@ -26,6 +32,7 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
     @Argument(help: "The file to import; - for standard input.") var file: String
     @Option(help: "jsonl or csv (default: from the file's extension).") var format: Format?
     @OptionGroup var idempotency: CommandIDOptions
+    @Option(help: "Post each line as its own command, this many per transaction (1-10000).") var group: Int?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -44,6 +51,9 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
                 "standard input has no extension to tell its format; "
                     + "add --format jsonl or --format csv")
         }
+        if let group, !(1...10_000).contains(group) {
+            throw ValidationError("--group takes 1 to 10000 lines per transaction, got \(group)")
+        }
         if resolvedFormat == nil {
             throw ValidationError(
                 "cannot tell the format of '\(file)' from its extension; add --format jsonl or --format csv")
@@ -56,6 +66,7 @@ struct ImportCommand: ParsableCommand, JSONOutputting {
     func run() throws {
         let bytes = try ImportInput.read(file, format: resolvedFormat!)
         let ledger = try database.open()
+        if let group { return try runGrouped(bytes, ledger: ledger, groupSize: group) }
         let start = Terminal.nanoseconds()
         let result = try ProgressLine.showing("importing", unit: "bytes") { progress in
             try ledger.importFile(

@@ -1,0 +1,193 @@
+// Group commit (issue 12, item 5): requests that arrive together are decided one after another against the
+// open state and appended in ONE SQLite transaction, so one durable commit answers all of them. Each
+// request keeps its own command record, id and outcome: a refused one writes nothing and does not fail its
+// neighbours, a re-sent id answers its first result. See DR-25.
+//
+// A request refused before it touched the state (every single command: `decide` throws before it changes
+// anything) is simply left out. A multi-command request refused part-way has applied events to the working
+// state and inserted rows; neither can be undone piecewise (the log refuses DELETE, the state is moved, not
+// copied, to keep a large one cheap), so the group's transaction is rolled back, the state rebuilt from the
+// log, and the group decided again without that request. Rare, slower, and the same outcome.
+
+import SubledgerCore
+internal import SubledgerStore
+
+/// One request of a group: the commands appended as one command record under `commandID`.
+public struct GroupedCommand: Sendable {
+    /// The Idempotency-Key, or a generated id.
+    public var commandID: String
+    /// Recorded as the command's kind, as `executeBatch`'s kind ("post", "batch", ...).
+    public var kind: String
+    /// The name of the token whose request this is, recorded with the command; nil for the local CLI.
+    public var actor: String?
+    /// One command for a single posting, many for an atomic batch (all of them or none).
+    public var commands: [LedgerCommand]
+
+    public init(commandID: String, kind: String, actor: String?, commands: [LedgerCommand]) {
+        self.commandID = commandID
+        self.kind = kind
+        self.actor = actor
+        self.commands = commands
+    }
+
+    /// One command under its own kind name ("receive", "issue", ...), as `execute` records it.
+    public static func single(_ command: LedgerCommand, commandID: String, actor: String?) -> GroupedCommand {
+        GroupedCommand(commandID: commandID, kind: Ledger.kindName(command), actor: actor, commands: [command])
+    }
+
+    /// Closes, recalculations and reversals are not grouped (see `executeGroup`).
+    var isPeriodCommand: Bool {
+        commands.contains { command in
+            switch command {
+            case .close, .recalculate, .reverseClose: return true
+            default: return false
+            }
+        }
+    }
+}
+
+extension Ledger {
+    /// Decides the commands one after another against the open state and appends all that are accepted in
+    /// ONE SQLite transaction (durable, synchronous=FULL), then returns one outcome per request, in order.
+    /// A refused request (a rejection, `command-id-conflict`) gets its error and writes nothing; it does not
+    /// fail its neighbours. An id recorded before, or earlier in the same group, answers that command's
+    /// result (`duplicate` set) when the content is the same, and `command-id-conflict` otherwise, as
+    /// `execute` does. Closes, recalculations and reversals are refused here (`malformed`, field
+    /// `command`): they store snapshots and history after their commit, so run them with `execute`.
+    /// Another process's appends are caught up first; if one comes between, the group is decided again.
+    /// Throws only when the group as a whole could not be committed (I/O error): then nothing was written.
+    public func executeGroup(_ requests: [GroupedCommand]) throws -> [Result<CommandResult, LedgerError>] {
+        // Requests refused up front or after touching the state: left out of every (re)try.
+        var refused: [Int: LedgerError] = [:]
+        for (index, request) in requests.enumerated() {
+            if let refusal = Ledger.refusal(of: request) { refused[index] = .rejected(refusal) }
+        }
+        while true {
+            try catchUp()
+            switch try attemptGroup(requests, leavingOut: refused) {
+            case .committed(let results): return results
+            case .conflict: continue  // another writer appended first: catch up and decide again
+            case .refusedPartWay(let index, let error): refused[index] = error
+            }
+        }
+    }
+
+    /// Why `request` is refused before anything is decided, if it is.
+    static func refusal(of request: GroupedCommand) -> Rejection? {
+        if request.isPeriodCommand {
+            return Rejection(
+                .malformed, field: "command",
+                "a close, recalculation or reversal is not run in a group: run it on its own")
+        }
+        do { try checkActor(request.actor) } catch { return error }
+        return nil
+    }
+
+    /// An actor is a token's name: 1 to 200 bytes, no control characters (it is shown in one table cell).
+    static func checkActor(_ actor: String?) throws(Rejection) {
+        guard let actor else { return }
+        guard (1...200).contains(actor.utf8.count),
+            !actor.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else {
+            throw Rejection(
+                .invalidName, field: "actor",
+                "an actor is a token name of 1 to 200 bytes without control characters; nothing appended")
+        }
+    }
+
+    private enum GroupAttempt {
+        case committed([Result<CommandResult, LedgerError>])
+        case conflict
+        case refusedPartWay(Int, LedgerError)
+    }
+
+    /// A request refused after its events were applied to the working state: the group must be redone.
+    private struct RefusedPartWay: Error {
+        var index: Int
+        var error: LedgerError
+    }
+
+    /// One try at committing the group on the current state.
+    private func attemptGroup(
+        _ requests: [GroupedCommand], leavingOut refused: [Int: LedgerError]
+    ) throws -> GroupAttempt {
+        // Moved out, not copied, as in executeBatch; rebuilt from the log if the group fails after touching it.
+        var working = state
+        state = LedgerState()
+        var results: [Result<CommandResult, LedgerError>] = []
+        results.reserveCapacity(requests.count)
+        var touched = false
+        let outcome: GroupAppendOutcome
+        do {
+            outcome = try store.appendGroup(expectedLastSequence: working.lastSequence) { group in
+                for (index, request) in requests.enumerated() {
+                    if let error = refused[index] {
+                        results.append(.failure(error))
+                    } else {
+                        results.append(try append(request, index: index, to: &group, &working, touched: &touched))
+                    }
+                }
+            }
+        } catch let partWay as RefusedPartWay {
+            try rebuild()
+            return .refusedPartWay(partWay.index, partWay.error)
+        } catch {
+            if touched { try rebuild() } else { state = working }
+            if let storeError = error as? StoreError { throw LedgerError(storeError) }
+            throw error
+        }
+        state = working
+        state.keepsEvicted = false
+        guard case .committed = outcome else { return .conflict }
+        return .committed(results)
+    }
+
+    /// Decides and appends one request inside the group's transaction; its outcome, or `RefusedPartWay`.
+    private func append(
+        _ request: GroupedCommand, index: Int, to group: inout AppendGroup, _ working: inout LedgerState,
+        touched groupTouched: inout Bool
+    ) throws -> Result<CommandResult, LedgerError> {
+        var content = CommandContentHasher()
+        var decided = false
+        var touched = false
+        let outcome: AppendOutcome
+        do {
+            outcome = try group.append(
+                commandID: request.commandID, kind: request.kind, recordedAt: clock(), actor: request.actor,
+                contentHash: {
+                    if !decided { content = Ledger.hashing(request.commands) }
+                    return content.finalize()
+                }
+            ) { batch in
+                decided = true
+                for command in request.commands {
+                    content.add(command)
+                    for (event, date) in try decide(command, on: &working) {
+                        touched = true
+                        groupTouched = true
+                        try append(event, date: date, to: &batch, applyingTo: &working)
+                    }
+                }
+                return "{\"events\":\(batch.count)}"
+            }
+        } catch let rejection as Rejection {
+            guard touched else { return .failure(.rejected(rejection)) }
+            throw RefusedPartWay(index: index, error: .rejected(rejection))
+        }
+        switch outcome {
+        case .appended(let record): return .success(CommandResult(record, duplicate: false))
+        case .duplicate(let record): return .success(CommandResult(record, duplicate: true))
+        case .idConflict(let record, let hash):
+            let conflict = Ledger.conflict(record, kind: request.kind, summary: content.summary, hash: hash)
+            return .failure(.rejected(conflict))
+        case .conflict:  // not an outcome of a command inside a group (the group checked the log's end)
+            throw LedgerError.storage("a grouped command met a concurrent append inside its own transaction")
+        }
+    }
+
+    private static func hashing(_ commands: [LedgerCommand]) -> CommandContentHasher {
+        var hasher = CommandContentHasher()
+        for command in commands { hasher.add(command) }
+        return hasher
+    }
+}
