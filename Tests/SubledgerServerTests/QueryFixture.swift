@@ -39,7 +39,7 @@ struct QueryFixture {
 
     /// The router `subledger serve` runs, tested in process.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await Application(router: buildRouter(service: service)).test(.router, body)
+        try await Application(router: buildRouter(service: service, authenticate: false)).test(.router, body)
     }
 
     /// `subledger ARGS --json --db PATH`'s stdout (any exit status: `reconcile` exits 1 when it differs).

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -13,7 +14,7 @@ import Testing
 
     /// Runs the stream from `after` until `stop` says so (or `waiting` passes); the events' SSE messages.
     static func follow(
-        _ service: LedgerService, after: Int64, waiting: Duration = .seconds(20),
+        _ service: LedgerService, after: Int64, waiting: Duration = .seconds(120),
         until stop: @escaping @Sendable ([String]) -> Bool
     ) async throws -> [String] {
         let collected = Collected()
@@ -51,16 +52,22 @@ import Testing
         try ledger.execute(try Posting.command("item", "item=A model=fifo"))
         try ledger.execute(try Posting.command("receive", "date=2026-01-02 item=A tx=P1 qty=5 cost=2"))
         let service = LedgerService(ledger: ledger)
-        // Another writer on the same file (a CLI import, say) appends while the stream is open.
-        let writer = Task.detached {
-            let other = try Ledger(path: database.path, access: .existing)
-            for index in 1...4 {
-                try await Task.sleep(for: .milliseconds(60))
-                try other.execute(try Posting.command("receive", "date=2026-01-03 item=A tx=X\(index) qty=1 cost=3"))
+        // Another writer on the same file (a CLI import, say) appends while the stream is open; on a thread of
+        // its own, so a busy test run's cooperative pool cannot hold it back.
+        let writer = Thread {
+            do {
+                let other = try Ledger(path: database.path, access: .existing)
+                for index in 1...4 {
+                    Thread.sleep(forTimeInterval: 0.06)
+                    try other.execute(
+                        try Posting.command("receive", "date=2026-01-03 item=A tx=X\(index) qty=1 cost=3"))
+                }
+            } catch {
+                Issue.record("the other writer failed: \(error)")
             }
         }
+        writer.start()
         let messages = try await Self.follow(service, after: 0) { Self.ids($0).count >= 6 }
-        try await writer.value
         #expect(Self.ids(messages) == [1, 2, 3, 4, 5, 6])
         // Each message is `id`, `event` (the type) and `data`: the event as `events --json` gives it.
         let events = try await service.read { try $0.events() }
