@@ -108,14 +108,17 @@ extension EventStore {
         reference: String?, through day: LedgerDate,
         _ body: (Int64, LedgerDate, String, String, VoucherLine) throws -> Void
     ) throws {
+        // Two texts, not `(?2 IS NULL OR l.tx = ?2)`: SQLite cannot use the tx index for that OR, and one
+        // transaction's lines then cost a scan of every voucher line (0.7 s on the 1M ledger).
+        let filter = reference == nil ? "" : "AND l.tx = ?2"
         let statement = try connection.prepare(
             """
             SELECT l.sequence, l.day, e.type, l.tx, l.posting_type, l.account, l.amount
             FROM history_voucher_lines l JOIN events e ON e.sequence = l.sequence
-            WHERE l.day <= ?1 AND (?2 IS NULL OR l.tx = ?2) ORDER BY l.sequence, l.line
+            WHERE l.day <= ?1 \(filter) ORDER BY l.sequence, l.line
             """)
         try statement.bind(Int64(day.yyyymmdd), at: 1)
-        if let reference { try statement.bind(reference, at: 2) } else { try statement.bindNull(at: 2) }
+        if let reference { try statement.bind(reference, at: 2) }
         while try statement.step() {
             let sequence = statement.int64(at: 0)
             guard let date = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: statement.int64(at: 1))),
