@@ -135,11 +135,10 @@ extension LedgerService {
     /// events (read here, in the same job, not in another trip to the queue).
     private func runGroup(_ ledger: Ledger?) {
         let group = writer.takeGroup(timeout: busyTimeout)
-        if !group.isEmpty {
-            guard let ledger else {
-                for waiting in group { waiting.continuation.resume(throwing: Problem.shuttingDown) }
-                return
-            }
+        if !group.isEmpty, ledger == nil {
+            // Closed: answer these and go on to `finishGroup`, so the writer goes idle and `drain` returns.
+            for waiting in group { waiting.continuation.resume(throwing: Problem.shuttingDown) }
+        } else if !group.isEmpty, let ledger {
             let results: [Result<CommandResult, any Error>]
             do {
                 try ledger.catchUp()
@@ -153,7 +152,7 @@ extension LedgerService {
                 waiting.continuation.resume(with: result.flatMap { committed($0, ledger) })
             }
         }
-        if writer.finishGroup(size: group.count) { scheduleGroup() }
+        if writer.finishGroup(size: ledger == nil ? 0 : group.count) { scheduleGroup() }
     }
 
     private func committed(_ result: CommandResult, _ ledger: Ledger) -> Result<CommittedCommand, any Error> {
