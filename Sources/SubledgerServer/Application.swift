@@ -12,12 +12,18 @@ public struct ServerConfiguration: Sendable {
     public var noAuth: Bool
     /// The least level logged: trace, debug, info (one line per request), notice, warning, error, critical.
     public var logLevel: String
+    /// The ledger file, for reads that open their own connection (`/v1/verify`); nil: none do.
+    public var databasePath: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, noAuth: Bool = false, logLevel: String = "info") {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, noAuth: Bool = false, logLevel: String = "info",
+        databasePath: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.noAuth = noAuth
         self.logLevel = logLevel
+        self.databasePath = databasePath
     }
 
     public static let logLevels = Logger.Level.allCases.map(\.rawValue)

@@ -16,16 +16,28 @@ public final class LedgerService: @unchecked Sendable {
     let logger: Logger
     /// How long a request may wait for the ledger before it is answered 503 (nothing written).
     public let busyTimeout: Duration
+    /// The ledger's file, when it is one: a long read (`/v1/verify` streams the whole chain) opens its own
+    /// read-only connection off the queue instead of holding the ledger, and the commands, for seconds.
+    public let filePath: String?
 
     /// Serves `ledger`, which from now on is touched only on the service's queue.
     public init(
         ledger: sending Ledger, busyTimeout: Duration = .seconds(30),
-        logger: Logger = Logger(label: "subledger.ledger")
+        logger: Logger = Logger(label: "subledger.ledger"), filePath: String? = nil
     ) {
         self.ledger = ledger
         self.busyTimeout = busyTimeout
         self.logger = logger
         self.writer = GroupWriter()
+        self.filePath = filePath.flatMap { $0 == ":memory:" || $0.isEmpty ? nil : $0 }
+    }
+
+    /// Runs `body` on a thread of its own (blocking SQLite work that does not touch the ledger), never on
+    /// the cooperative pool or the ledger's queue.
+    public func offQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     /// Runs `body` with the ledger on its queue, after catching up with the file (cheap when nothing

@@ -25,7 +25,7 @@ public enum ServerMain {
             return handler
         }
         let logger = Logger(label: "subledger.serve")
-        let service = LedgerService(ledger: ledger, logger: logger)
+        let service = LedgerService(ledger: ledger, logger: logger, filePath: configuration.databasePath)
         let host = configuration.host
         try blocking {
             try await serve(service, configuration: configuration, logger: logger) { port in

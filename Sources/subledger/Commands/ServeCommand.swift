@@ -58,7 +58,8 @@ struct ServeCommand: ParsableCommand {
         do {
             try ServerMain.run(
                 ledger: ledger,
-                configuration: ServerConfiguration(host: host, port: port, noAuth: noAuth, logLevel: logLevel))
+                configuration: ServerConfiguration(
+                    host: host, port: port, noAuth: noAuth, logLevel: logLevel, databasePath: database.path))
         } catch let refusal as ServeRefusal {
             throw CLIError(code: refusal.code, message: refusal.message, exitCode: 64)
         }
