@@ -26,15 +26,19 @@ extension EventStore {
         contentHash: () throws -> SHA256.Digest? = { nil },
         _ body: (inout AppendBatch) throws -> String
     ) throws -> AppendOutcome {
-        guard !isAppending else { throw StoreError.misuse("append called from inside an append body") }
-        try checkWritable()
-        isAppending = true
-        defer { isAppending = false }
+        try appendTransaction("append") { commit in
+            try appendCommand(
+                commandID: commandID, kind: kind, expectedLastSequence: expectedLastSequence,
+                recordedAt: recordedAt, actor: actor, contentHash: contentHash, body, commit: commit)
+        }
+    }
 
-        try beginImmediate.run()
-        var committed = false
-        defer { if !committed { rollbackQuietly() } }
-
+    /// `append`'s work inside its transaction; `commit` makes it durable.
+    private func appendCommand(
+        commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64, actor: String?,
+        contentHash: () throws -> SHA256.Digest?, _ body: (inout AppendBatch) throws -> String,
+        commit: () throws -> Void
+    ) throws -> AppendOutcome {
         // Checked under the write lock: of two writers racing with one id, the second sees the first's row.
         if let existing = try command(id: commandID) { return try resent(existing, contentHash) }
         let (actualLast, lastHash) = try lastEvent()
@@ -52,29 +56,32 @@ extension EventStore {
             commandID: commandID, kind: kind, firstSequence: actualLast + 1,
             lastSequence: writer.lastSequence, eventCount: writer.count,
             recordedAt: recordedAt, result: result, contentHash: try contentHash(), actor: actor)
-        try insertCommand.bind(record.commandID, at: 1)
-        try insertCommand.bind(record.kind, at: 2)
-        try insertCommand.bind(record.firstSequence, at: 3)
-        try insertCommand.bind(record.lastSequence, at: 4)
-        try insertCommand.bind(Int64(record.eventCount), at: 5)
-        try insertCommand.bind(record.recordedAt, at: 6)
-        try insertCommand.bind(record.result, at: 7)
-        if let hash = record.contentHash {
-            try insertCommand.bind(hash.bytes, at: 8)
-        } else {
-            try insertCommand.bindNull(at: 8)
-        }
-        if let actor { try insertCommand.bind(actor, at: 9) }  // unbound is NULL
-        defer { insertCommand.clearBindings() }
-        try insertCommand.run()
-        try commit.run()
-        committed = true
+        try insertCommandRecord(record)
+        try commit()
         return .appended(record)
+    }
+
+    /// One BEGIN IMMEDIATE write transaction for an append or a group: refused inside another append's
+    /// body and on a read-only store, and rolled back unless `body` calls the `commit` it is given (an
+    /// early return, such as a conflict, or a throw writes nothing).
+    func appendTransaction<T>(_ name: String, _ body: (_ commit: () throws -> Void) throws -> T) throws -> T {
+        guard !isAppending else { throw StoreError.misuse("\(name) called from inside an append body") }
+        try checkWritable()
+        isAppending = true
+        defer { isAppending = false }
+
+        try beginImmediate.run()
+        var committed = false
+        defer { if !committed { rollbackQuietly() } }
+        return try body {
+            try commit.run()
+            committed = true
+        }
     }
 
     /// The outcome for an id appended before: the same command again (equal content hashes, or no hash on
     /// either side to compare), or another command under a reused id.
-    private func resent(
+    func resent(
         _ existing: CommandRecord,
         _ contentHash: () throws -> SHA256.Digest?
     ) throws -> AppendOutcome {

@@ -26,23 +26,15 @@ extension EventStore {
     public func appendGroup(
         expectedLastSequence: Int64, _ body: (inout AppendGroup) throws -> Void
     ) throws -> GroupAppendOutcome {
-        guard !isAppending else { throw StoreError.misuse("appendGroup called from inside an append body") }
-        try checkWritable()
-        isAppending = true
-        defer { isAppending = false }
-
-        try beginImmediate.run()
-        var committed = false
-        defer { if !committed { rollbackQuietly() } }
-
-        let (actualLast, lastHash) = try lastEvent()
-        if actualLast != expectedLastSequence { return .conflict(actualLastSequence: actualLast) }
-        var group = AppendGroup(store: self, lastSequence: actualLast, lastHash: lastHash)
-        try body(&group)
-        if let failure = group.failure { throw failure }
-        try commit.run()
-        committed = true
-        return .committed
+        try appendTransaction("appendGroup") { commit in
+            let (actualLast, lastHash) = try lastEvent()
+            if actualLast != expectedLastSequence { return .conflict(actualLastSequence: actualLast) }
+            var group = AppendGroup(store: self, lastSequence: actualLast, lastHash: lastHash)
+            try body(&group)
+            if let failure = group.failure { throw failure }
+            try commit()
+            return .committed
+        }
     }
 }
 
@@ -74,10 +66,7 @@ public struct AppendGroup {
         guard store.connection.isInTransaction else {
             throw poison(.misuse("the group's transaction ended before its commands were appended"))
         }
-        if let existing = try store.command(id: commandID) {
-            guard let stored = existing.contentHash, let hash = try contentHash() else { return .duplicate(existing) }
-            return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
-        }
+        if let existing = try store.command(id: commandID) { return try store.resent(existing, contentHash) }
         let writer = try AppendWriter(
             insert: store.insertEvent, commandID: commandID, recordedAt: recordedAt,
             lastSequence: lastSequence, lastHash: lastHash)
