@@ -42,7 +42,15 @@ extension EventStore {
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
-        var chain = try ChainCheck(connection, after: sequence)
+        var chain: ChainCheck
+        do {
+            chain = try ChainCheck(connection, after: sequence)
+        } catch {
+            // Past the log's end there is nothing to read: an empty page for a client paging ahead of the
+            // log, not a chain error about an event never written. Asked only when the start is missing.
+            if try lastSequence() < sequence { return }
+            throw error
+        }
         while try statement.step() {
             let sequence = try chain.check(statement)
             let envelope = EventEnvelope(

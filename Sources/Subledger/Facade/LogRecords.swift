@@ -39,11 +39,6 @@ extension EventRow {
             let (sum, overflow) = sequence.addingReportingOverflow(Int64(max(0, limit)))
             return overflow ? Int64.max : sum
         }
-        // Past the end there is nothing to read: an empty page, not a chain error about an event that was
-        // never written (a client paging with `after` may well be ahead of the log).
-        guard try LedgerError.sealing({ () throws(StoreError) in try store.lastSequence() }) > sequence else {
-            return []
-        }
         try LedgerError.sealing {
             try store.forEachEvent(after: sequence, through: last) { stored in
                 let event: LedgerEvent
