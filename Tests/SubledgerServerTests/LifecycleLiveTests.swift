@@ -148,7 +148,11 @@ final class LiveServer {
                 }
             }
         }
-        usleep(600_000)
+        // Kill mid-stream: once some commands were acknowledged (a fixed delay was too short on a loaded
+        // CI machine, where the first answers came later), and a little after, while groups are in flight.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while acknowledged.withLock({ $0.count < 20 }) && ContinuousClock.now < deadline { usleep(10_000) }
+        usleep(200_000)
         server.child.kill()
         _ = try server.child.finish()
         group.wait()
