@@ -58,6 +58,8 @@ public final class Ledger {
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false
+    /// While `executeBatchOnCopy` runs: the state before the batch, put back if the batch is refused.
+    var stateBeforeBatch: LedgerState?
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period
@@ -79,6 +81,16 @@ public final class Ledger {
         if state.lastSequence == 0 { try prepareHistoryBackfill() }
         try catchUp(progress: progress)
         try finishHistoryBackfill()
+    }
+
+    /// A read-only ledger holding `state` (a copy of another's projection of the file at `path`) on a
+    /// connection of its own: a long report runs on it off the owner's thread while the owner goes on
+    /// (ReadingCopy.swift). It catches up with the file as any ledger does; it never writes.
+    init(readingFile path: String, state: LedgerState) throws {
+        store = try LedgerError.sealing { try EventStore(path: path, access: LedgerAccess.readOnly.storeAccess) }
+        clock = Ledger.systemMilliseconds
+        makeCommandID = Ledger.randomCommandID
+        self.state = state
     }
 
     /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.
@@ -199,7 +211,7 @@ public final class Ledger {
                     return "{\"events\":\(batch.count)}"
                 }
             } catch {
-                if touched || needsRebuildUnlessCommitted { try rebuild() } else { state = working }
+                if touched || needsRebuildUnlessCommitted { try restoreOrRebuild() } else { state = working }
                 if let storeError = error as? StoreError { throw LedgerError(storeError) }
                 throw error
             }

@@ -8,7 +8,8 @@ extension LedgerService {
     ) async throws -> CommandResult {
         let id = commandID ?? Ledger.randomCommandID()
         return try await onQueue { ledger in
-            try ledger.executeBatch(
+            // Decided on a copy: a refusal leaves the state as it was (no rebuild from the log on the queue).
+            try ledger.executeBatchOnCopy(
                 commandID: id, kind: "batch", actor: actor, expectedTransactions: commands.count
             ) { submit in
                 for (command, line) in commands {
