@@ -58,8 +58,6 @@ public final class Ledger {
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false
-    /// While `executeBatchOnCopy` runs: the state before the batch, put back if the batch is refused.
-    var stateBeforeBatch: LedgerState?
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period
@@ -211,7 +209,7 @@ public final class Ledger {
                     return "{\"events\":\(batch.count)}"
                 }
             } catch {
-                if touched || needsRebuildUnlessCommitted { try restoreOrRebuild() } else { state = working }
+                if touched || needsRebuildUnlessCommitted { try rebuild() } else { state = working }
                 if let storeError = error as? StoreError { throw LedgerError(storeError) }
                 throw error
             }
