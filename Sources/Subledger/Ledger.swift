@@ -81,6 +81,16 @@ public final class Ledger {
         try finishHistoryBackfill()
     }
 
+    /// A read-only ledger holding `state` (a copy of another's projection of the file at `path`) on a
+    /// connection of its own: a long report runs on it off the owner's thread while the owner goes on
+    /// (ReadingCopy.swift). It catches up with the file as any ledger does; it never writes.
+    init(readingFile path: String, state: LedgerState) throws {
+        store = try LedgerError.sealing { try EventStore(path: path, access: LedgerAccess.readOnly.storeAccess) }
+        clock = Ledger.systemMilliseconds
+        makeCommandID = Ledger.randomCommandID
+        self.state = state
+    }
+
     /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.
     public internal(set) var snapshotWarnings: [String] = []
 

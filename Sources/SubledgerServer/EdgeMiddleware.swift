@@ -64,4 +64,13 @@ enum JSONResponse {
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.serialized() + "\n")))
     }
+
+    /// A document serialized already (compact JSON, UTF-8), answered 200 with the newline every body ends with.
+    static func make(bytes: [UInt8]) -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(bytes.count + 1)
+        buffer.writeBytes(bytes)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+    }
 }

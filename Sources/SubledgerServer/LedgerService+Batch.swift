@@ -8,6 +8,8 @@ extension LedgerService {
     ) async throws -> CommandResult {
         let id = commandID ?? Ledger.randomCommandID()
         return try await onQueue { ledger in
+            // Decided on the state moved out, not on a copy: a copy of the state costs every batch 0.13 s on
+            // the benchmark ledger, more than the rebuild a refused one costs (DR-27).
             try ledger.executeBatch(
                 commandID: id, kind: "batch", actor: actor, expectedTransactions: commands.count
             ) { submit in

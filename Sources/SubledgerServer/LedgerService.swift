@@ -13,6 +13,8 @@ public final class LedgerService: @unchecked Sendable {
     private var ledger: Ledger?
     private let queue = DispatchQueue(label: "subledger.ledger")
     let writer: GroupWriter
+    /// The events transaction details served, rendered; touched only on `queue`.
+    let renderedEvents = RenderedEvents()
     let logger: Logger
     /// How long a request may wait for the ledger before it is answered 503 (nothing written).
     public let busyTimeout: Duration
@@ -47,6 +49,16 @@ public final class LedgerService: @unchecked Sendable {
             try ledger.catchUp()
             return try body(ledger)
         }
+    }
+
+    /// Runs `body` with a read-only copy of the ledger (its state taken on the queue after catching up,
+    /// its own connection to the file) on a thread of its own: for the reports that take a second or more
+    /// on a large ledger, which would hold every command up on the queue. A ledger without a file (in
+    /// memory) is read on the queue.
+    public func readCopy<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+        guard let path = filePath else { return try await read(body) }
+        let state = try await read { ledger in ledger.state }
+        return try await offQueue { try body(try Ledger.readingCopy(path: path, state: state)) }
     }
 
     /// Runs `body` on the ledger's queue and waits for it (no catch-up: the command paths catch up

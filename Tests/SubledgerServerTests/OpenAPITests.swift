@@ -51,6 +51,16 @@ import Testing
         #expect(documented.subtracting(routes).isEmpty, "openapi.yaml names routes the server does not have")
     }
 
+    /// A path key written twice is a YAML duplicate: parsers keep one of the two (schemathesis kept the
+    /// second `/v1/closes`, its GET, and then expected 405 from the POST the first one described).
+    @Test func noPathIsDescribedTwice() throws {
+        let text = try String(contentsOf: Self.documentURL, encoding: .utf8)
+        let paths = text.split(separator: "\n").filter { $0.hasPrefix("  /") && !$0.hasPrefix("   ") }
+        let repeated = Dictionary(grouping: paths, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        #expect(paths.count >= 20)
+        #expect(repeated.isEmpty, "path keys written twice: \(repeated)")
+    }
+
     @Test func theServerServesTheDocumentWithoutAToken() async throws {
         let (service, database) = try Self.service()
         defer { database.remove() }

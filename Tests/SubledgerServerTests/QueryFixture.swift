@@ -34,7 +34,7 @@ struct QueryFixture {
         try ledger.execute(.reverseClose(date: LedgerDate("2026-02-28")!, through: nil), commandID: "q-reopen")
         try ledger.execute(.close(LedgerDate("2026-02-28")!), commandID: "q-reclose")
         try ledger.execute(try Posting.command("receive", "date=2026-03-02 item=OIL-5L tx=Q-P3 qty=2 cost=4.50"))
-        service = LedgerService(ledger: ledger)
+        service = LedgerService(ledger: ledger, filePath: path)  // as `serve` runs it: long reads off the queue
     }
 
     /// The router `subledger serve` runs, tested in process.

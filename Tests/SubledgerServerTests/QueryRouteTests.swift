@@ -9,9 +9,6 @@ import Testing
     static let sameAsCLI: [(route: String, cli: [String])] = [
         ("/v1/onhand", ["onhand"]),
         ("/v1/onhand?item=OIL-5L", ["onhand", "--item", "OIL-5L"]),
-        ("/v1/settlements", ["settlements"]),
-        ("/v1/settlements?item=OIL-5L", ["settlements", "--item", "OIL-5L"]),
-        ("/v1/settlements?tx=Q-S1", ["settlements", "--tx", "Q-S1"]),
         ("/v1/closes", ["closes"]),
         ("/v1/gl", ["gl"]),
         ("/v1/gl?as_of=2026-01-20", ["gl", "--as-of", "2026-01-20"]),
@@ -129,18 +126,51 @@ import Testing
 
     /// Follows `next_cursor` from `route` to the last page; the ids in the order served.
     static func walk(_ client: any TestClientProtocol, _ route: String) async throws -> [String] {
-        var ids: [String] = []
+        try await walkRows(client, route, "transactions").compactMap { $0["tx"]?.stringValue }
+    }
+
+    /// Follows `next_cursor` from `route` to the last page; the rows of the array `key`, in the order served.
+    static func walkRows(_ client: any TestClientProtocol, _ route: String, _ key: String) async throws -> [JSONValue] {
+        var rows: [JSONValue] = []
         var uri = route
         for _ in 0..<10_000 {
             let response = try await client.get(uri)
             #expect(response.status == .ok, "\(uri): \(response.bodyText.prefix(300))")
             let page = try response.document
-            ids += (page["transactions"]?.arrayValue ?? []).compactMap { $0["tx"]?.stringValue }
-            guard let cursor = page["next_cursor"]?.stringValue else { return ids }
-            uri = route + "&cursor=" + cursor
+            rows += page[key]?.arrayValue ?? []
+            guard let cursor = page["next_cursor"]?.stringValue else { return rows }
+            uri = route + (route.contains("?") ? "&" : "?") + "cursor=" + cursor
         }
         Issue.record("no last page")
-        return ids
+        return rows
+    }
+
+    /// `GET /v1/settlements` is paged like the transactions: the pages, walked with `next_cursor`, are the
+    /// entries `settlements --json` lists, in its order, with every filter.
+    @Test func settlementPagesWalkTheCLIsListing() async throws {
+        let fixture = try QueryFixture()
+        let cases: [(route: String, cli: [String])] = [
+            ("/v1/settlements", ["settlements"]),
+            ("/v1/settlements?item=OIL-5L", ["settlements", "--item", "OIL-5L"]),
+            ("/v1/settlements?tx=Q-S1", ["settlements", "--tx", "Q-S1"]),
+        ]
+        let expected = try cases.map { try fixture.cliJSON($0.cli)["settlements"]?.arrayValue ?? [] }
+        #expect(expected[0].count > 3)
+        try await fixture.test { client in
+            for (index, (route, _)) in cases.enumerated() {
+                let separator = route.contains("?") ? "&" : "?"
+                let whole = try await client.get(route + separator + "limit=1000").document
+                #expect(whole["settlements"]?.arrayValue == expected[index], "\(route)")
+                #expect(whole["next_cursor"]?.isNull == true, "\(route)")
+                for limit in [1, 2, 5] {
+                    let rows = try await Self.walkRows(client, route + separator + "limit=\(limit)", "settlements")
+                    #expect(rows == expected[index], "\(route), limit \(limit)")
+                }
+            }
+            let first = try await client.get("/v1/settlements?limit=2").document
+            #expect(first["settlements"]?.arrayValue?.count == 2)
+            #expect(first["next_cursor"]?.stringValue != nil)
+        }
     }
 
     @Test func badParametersAre400NamingTheParameter() async throws {
@@ -159,6 +189,8 @@ import Testing
             ("/v1/events?after=-1", "invalid-parameter", "after"),
             ("/v1/events?limit=100000", "invalid-parameter", "limit"),
             ("/v1/settlements?close=0", "invalid-parameter", "close"),
+            ("/v1/settlements?limit=1001", "invalid-parameter", "limit"),
+            ("/v1/settlements?cursor=616263", "invalid-parameter", "cursor"),
             ("/v1/reconciliation?details=yes", "invalid-parameter", "details"),
             ("/v1/closes?all=1", "unknown-parameter", "all"),
         ]

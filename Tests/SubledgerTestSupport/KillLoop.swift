@@ -41,22 +41,38 @@ public final class KillLoop {
         }
     }
 
+    /// Kill points run so far (`points`, plus the retries `run` added).
+    public private(set) var ran = 0
+
+    /// A delay for a retry: anywhere in 5-100 % of the window (re-measured by the re-runs), where the
+    /// command is at work rather than starting up or done.
+    func retryDelay() -> Int {
+        let w = UInt64(max(window, 4))
+        return Int(w / 20 + random.next(upTo: w * 19 / 20))
+    }
+
     /// For each kill point: `template` copied to `db`, `arguments` started on it and killed after a delay,
-    /// then `check` with the point.
+    /// then `check` with the point. Then, while `landed` says no kill yet did what the test must see
+    /// (e.g. one between two groups: a loaded machine stretches a run, so a delay measured before may land
+    /// before the work or after it), up to `retries` more points, each checked the same way.
     public func run(
         _ arguments: [String], template: String, db: String, in directory: URL,
-        label: String, check: (Point) throws -> Void
+        label: String, retries: Int = 0, until landed: () -> Bool = { true }, check: (Point) throws -> Void
     ) throws {
-        for index in 0..<points {
+        var index = 0
+        while index < points || (index < points + retries && !landed()) {
             try TemporaryDatabase.copy(template, to: db)
-            let delay = delay()
+            let delay = index < points ? delay() : retryDelay()
             let child = try ChildProcess(arguments, in: directory)
             try child.start()
             usleep(UInt32(delay) * 1000)
             child.kill()
             let outcome = try child.finish()
-            let context = "\(label) kill point \(index) at \(delay) ms, seed \(seed)"
+            let kind = index < points ? "kill point" : "retry"
+            let context = "\(label) \(kind) \(index) at \(delay) ms, seed \(seed)"
             try check(Point(index: index, delay: delay, context: context, outcome: outcome))
+            index += 1
+            ran = index
         }
     }
 

@@ -240,7 +240,11 @@ struct CrashTests {
         var survived = 0, killedNone = 0, killedLanded = 0, finished = 0
         let start = ContinuousClock.now
         let db = dir.path("crash.db")
-        try loop.run(closeArgs + ["--db", db], template: template, db: db, in: dir.url, label: "close") { point in
+        // A kill before the commit must be seen (with 10 points or more): retried until one lands there.
+        try loop.run(
+            closeArgs + ["--db", db], template: template, db: db, in: dir.url, label: "close",
+            retries: points >= 10 ? 3 * points : 0, until: { killedNone > 0 }
+        ) { point in
             let context = point.context, result = point.outcome
             let found = try Harness.inspect(db: db, context: context)
             let events = found.events, closes = found.closes
@@ -271,7 +275,7 @@ struct CrashTests {
             survived += 1
         }
         Self.report(
-            "close", survived: survived, of: points, since: start,
+            "close", survived: survived, of: loop.ran, since: start,
             killedBefore: killedNone, killedAfter: killedLanded, finished: finished)
     }
 }

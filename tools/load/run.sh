@@ -75,9 +75,23 @@ pick() {
 }
 for group in "I7 I70 I700 I170" "I17"; do
     txs="$(pick $group)"
-    echo "== GET /v1/transactions/{tx}: transactions of $group, 4 clients, ${seconds}s"
-    LOAD_TXS="$txs" wrk -t1 -c4 -d"${seconds}s" --latency -s "$here/get.lua" "$url"
+    for readers in 1 4; do
+        echo "== GET /v1/transactions/{tx}: transactions of $group, $readers clients, ${seconds}s"
+        LOAD_TXS="$txs" wrk -t1 -c"$readers" -d"${seconds}s" --latency -s "$here/get.lua" "$url"
+    done
 done
+
+# The reads that once held the ledger's queue for seconds (every command waited): one each, timed.
+for route in "/v1/transactions?limit=100" "/v1/settlements?limit=100" "/v1/closes" "/v1/reconciliation" \
+    "/v1/value?as_of=2026-01-15"; do
+    curl -fsS -o /dev/null -w "== GET $route: %{http_code} in %{time_total} s\n" "$url$route" || true
+done
+echo "== POST /v1/commands, $clients clients, ${seconds}s, while those reads run again one after another"
+(for route in "/v1/transactions?limit=100" "/v1/settlements?limit=100" "/v1/closes" "/v1/reconciliation" \
+    "/v1/value?as_of=2026-01-15" "/v1/reconciliation"; do curl -fsS -o /dev/null "$url$route" || true; done) &
+readers=$!
+LOAD_RUN_TAG="$(date +%s)-reads" wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$here/post.lua" "$url"
+wait "$readers"
 
 echo "== baseline on the same disk"
 python3 "$here/durable-commits.py" "$work/raw.db" 2000

@@ -10,6 +10,8 @@ public struct TransactionDetail: Sendable {
     public var vouchers: [VoucherRow]
     /// The settlement entries that change it or settle against it (as `settlements --tx` lists them).
     public var settlements: [SettlementRow]
+    /// The sequences of `events`, ascending (known before the events are read).
+    public var eventSequences: [Int64]
 }
 
 extension Ledger {
@@ -26,18 +28,28 @@ extension Ledger {
     /// The transaction, its voucher lines and settlement entries, and the events behind them; nil when the
     /// ledger has no such transaction. The events are read by sequence: the one that posted it, the one
     /// that invoiced it, and each one its voucher lines and settlement entries came from.
-    public func transactionDetail(_ id: String) throws -> TransactionDetail? {
+    /// `readingEvents: false` leaves `events` empty (their sequences are in `eventSequences`): for a
+    /// caller that has them rendered already (the server keeps the rendered events it served).
+    public func transactionDetail(_ id: String, readingEvents: Bool = true) throws -> TransactionDetail? {
         guard let row = try transactionRow(id) else { return nil }
         let vouchers = try historicalVouchers(reference: id)
         let settlements = try settlementsNaming(id)
         var sequences = Set(vouchers.map(\.sequence) + settlements.map(\.sequence))
         sequences.insert(row.record.sequence)
         if row.record.financialSequence > 0 { sequences.insert(row.record.financialSequence) }
+        let ordered = sequences.sorted()
         var events: [EventRow] = []
-        for sequence in sequences.sorted() {
-            events += try self.events(after: sequence - 1, limit: 1)
+        if readingEvents {
+            for sequence in ordered { events += try self.events(after: sequence - 1, limit: 1) }
         }
-        return TransactionDetail(row: row, events: events, vouchers: vouchers, settlements: settlements)
+        return TransactionDetail(
+            row: row, events: events, vouchers: vouchers, settlements: settlements, eventSequences: ordered)
+    }
+
+    /// The event at `sequence`, decoded, with its actor; nil past the log's end.
+    public func event(sequence: Int64) throws -> EventRow? {
+        guard sequence > 0 else { return nil }
+        return try events(after: sequence - 1, limit: 1).first
     }
 
     /// `settlements(transaction:)` read by key: from the history's settlement rows (indexed by transaction

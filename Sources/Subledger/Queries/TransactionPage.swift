@@ -1,4 +1,5 @@
 import SubledgerCore
+internal import SubledgerStore
 
 /// Where a page of transactions ends: the listing's order key (sequence, issue leg before receipt leg,
 /// id) of its last row. Clients see it only as an opaque token (`token`), which they send back as is.
@@ -62,30 +63,89 @@ public struct TransactionPage: Sendable {
 extension Ledger {
     /// The transactions (open or in history) of one item or all, dated `from...to` (inclusive, either
     /// optional), in the order `transactions` lists them, starting after `cursor`, at most `limit` rows.
+    /// Read by key: the history rows from the cursor's sequence on (an index in the listing's order) merged
+    /// with the open transactions after the cursor, so a page costs its own rows, not the whole ledger.
     public func transactionPage(
         item: String? = nil, from: LedgerDate? = nil, to: LedgerDate? = nil, after cursor: TransactionCursor?,
         limit: Int
     ) throws -> TransactionPage {
-        let all = try transactions(item: item)
-        // The rows are sorted by the cursor's key: find the first after it by bisection.
-        var low = 0
-        var high = all.count
-        if let cursor {
-            while low < high {
-                let middle = (low + high) / 2
-                if TransactionCursor(all[middle].record) <= cursor { low = middle + 1 } else { high = middle }
+        let wanted = max(limit, 0) + 1  // one more than the page: whether a next page exists
+        let inRange = { (record: TransactionRecord) -> Bool in
+            (item == nil || record.item == item) && (from.map { record.date >= $0 } ?? true)
+                && (to.map { record.date <= $0 } ?? true) && (cursor.map { TransactionCursor(record) > $0 } ?? true)
+        }
+        var open = PageCandidates(capacity: wanted)
+        for record in state.transactions.values where inRange(record) { open.offer(record) }
+        let closed = try historyPageRecords(
+            from: cursor?.sequence ?? 0, item: item, dated: from, to, wanted: wanted, where: inRange)
+        let merged = (open.records + closed).sorted { TransactionCursor($0) < TransactionCursor($1) }
+        let rows = try merged.prefix(limit).map { try pageRow($0) }
+        return TransactionPage(
+            rows: rows, next: merged.count > limit ? rows.last.map { TransactionCursor($0.record) } : nil)
+    }
+
+    /// At least the first `wanted` history records (in the listing's order) from sequence `start` on that
+    /// `include` admits, and the rest of the last one's sequence (a sequence's rows are ordered by
+    /// direction, then id, which the table's (sequence, tx) order is not). Ids the open state holds are
+    /// skipped: the open record wins.
+    private func historyPageRecords(
+        from start: Int64, item: String?, dated from: LedgerDate?, _ to: LedgerDate?, wanted: Int,
+        where include: (TransactionRecord) -> Bool
+    ) throws -> [TransactionRecord] {
+        var records: [TransactionRecord] = []
+        var failure: (any Error)?
+        let state = self.state
+        try storeCall { () throws(StoreError) in
+            try store.forEachHistoryTransaction(
+                fromSequence: start, item: item, from: from.map { Int64($0.yyyymmdd) },
+                to: to.map { Int64($0.yyyymmdd) }
+            ) { id, sequence, bytes throws(StoreError) in
+                if records.count >= wanted, let last = records.last, sequence > last.sequence { return false }
+                guard state.transactions[id] == nil else { return true }
+                do {
+                    let record = try decodedHistory(bytes, against: state)
+                    if include(record) { records.append(record) }
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
             }
         }
-        var rows: [TransactionRow] = []
-        var index = low
-        while index < all.count && rows.count < limit {
-            let date = all[index].record.date
-            if from.map({ date >= $0 }) ?? true, to.map({ date <= $0 }) ?? true { rows.append(all[index]) }
-            index += 1
+        if let failure { throw failure }
+        return records
+    }
+
+    /// A page's row: as `transactions` shows it, a transfer's issue leg with its receipt leg's dimensions.
+    private func pageRow(_ record: TransactionRecord) throws -> TransactionRow {
+        let destination =
+            record.kind == .transferOut ? try transaction(SyntheticID.transferReceipt(record.id))?.dimensions : nil
+        return TransactionRow(
+            record: record, model: state.items[record.item]!.model, accounts: state.accounts(of: record),
+            destination: destination)
+    }
+}
+
+/// The first `capacity` records offered, in the listing's order, without sorting all of them: an
+/// offered record that sorts after the kept ones once they are full is dropped on one comparison.
+private struct PageCandidates {
+    let capacity: Int
+    private(set) var records: [TransactionRecord] = []
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    mutating func offer(_ record: TransactionRecord) {
+        let key = TransactionCursor(record)
+        if records.count == capacity {
+            guard let last = records.last, key < TransactionCursor(last) else { return }
+            records.removeLast()
         }
-        let more = all[index...].contains { row in
-            (from.map { row.record.date >= $0 } ?? true) && (to.map { row.record.date <= $0 } ?? true)
+        var low = 0
+        var high = records.count
+        while low < high {
+            let middle = (low + high) / 2
+            if TransactionCursor(records[middle]) < key { low = middle + 1 } else { high = middle }
         }
-        return TransactionPage(rows: rows, next: more ? rows.last.map { TransactionCursor($0.record) } : nil)
+        records.insert(record, at: low)
     }
 }

@@ -5,6 +5,11 @@ public enum SettlementsJSON {
         ["settlements": Self.rows(rows)]
     }
 
+    /// A page of them (`GET /v1/settlements`): the entries and the cursor of the next page (null on the last).
+    public static func page(_ page: SettlementPage) -> JSONValue {
+        ["settlements": Self.rows(page.rows), "next_cursor": JSONFields.string(page.next?.token)]
+    }
+
     public static func rows(_ rows: [SettlementRow]) -> JSONValue {
         .array(rows.map(row))
     }

@@ -64,11 +64,15 @@ func addTransactionRoutes(to router: Router<ServerContext>, service: LedgerServi
     router.get("/v1/transactions/{tx}") { request, context in
         _ = try QueryParameters(request, allowed: [])
         let tx = try context.parameters.require("tx")
-        let detail = try await service.read { ledger in
-            guard let detail = try ledger.transactionDetail(tx) else { throw NotFound.transaction(tx) }
-            return detail
+        // The events are served as rendered before when they were (RenderedEvents): the same bytes.
+        let body = try await service.read { ledger in
+            guard let detail = try ledger.transactionDetail(tx, readingEvents: false) else {
+                throw NotFound.transaction(tx)
+            }
+            let events = try detail.eventSequences.compactMap { try service.renderedEvents.event($0, in: ledger) }
+            return TransactionDetailJSON.bytes(detail, events: events)
         }
-        return JSONResponse.make(TransactionDetailJSON.document(detail))
+        return JSONResponse.make(bytes: body)
     }
 }
 
