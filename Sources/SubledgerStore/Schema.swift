@@ -87,6 +87,8 @@ enum Schema {
         CloseLogSchema.comparisonMigration,
         // 11: the voucher lines' account index goes (HistorySchema.indexes).
         HistorySchema.dropAccountIndex,
+        // 13: history transactions keyed in listing order, (sequence, tx), looked up by id through an index.
+        HistoryTransactionSchema.sequenceOrder,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.
