@@ -8,8 +8,8 @@ import CSQLite
 extension EventStore {
     /// Calls `body` with the id and stored record of each history row whose sequence is at least
     /// `sequence` (of `item` when given, dated `from...to` when given, as yyyymmdd), in (sequence, id)
-    /// order, until `body` returns false. Served by the index on (sequence, tx) or, for one item, by
-    /// (item, sequence), whose entries end with the primary key tx: no sort of the table.
+    /// order, until `body` returns false. Served by the table's key (sequence, tx) or, for one item, by the
+    /// index (item, sequence), whose entries end with that key: no sort (DR-28).
     public func forEachHistoryTransaction(
         fromSequence sequence: Int64, item: String?, from: Int64?, to: Int64?,
         _ body: (String, Int64, [UInt8]) throws(StoreError) -> Bool
@@ -32,9 +32,4 @@ extension EventStore {
             guard try body(select.text(at: 0), select.int64(at: 4), record) else { return }
         }
     }
-
-    /// The index the listing's keyed read takes (migration 12; the history tables' own migration may
-    /// bring the same index: both are IF NOT EXISTS).
-    static let historyTransactionsBySequence =
-        "CREATE INDEX IF NOT EXISTS history_transactions_by_sequence ON history_transactions(sequence, tx);"
 }

@@ -16,6 +16,9 @@ enum HistoryTransactionSchema {
     /// asks for every new id.
     static let version = Int64((Schema.migrations.firstIndex(of: migration) ?? Int(Int32.max) - 1) + 1)
 
+    /// The schema version whose table is keyed by (sequence, tx), with the id index.
+    static let sequenceVersion = Int64((Schema.migrations.firstIndex(of: sequenceOrder) ?? Int(Int32.max) - 1) + 1)
+
     /// Migration 7.
     static let migration = """
         CREATE TABLE IF NOT EXISTS history_transactions(
@@ -33,6 +36,11 @@ enum HistoryTransactionSchema {
             checksum INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID;
         \(itemIndex)
+        \(view)
+        """
+
+    /// The table's figures as exact decimal text.
+    static let view = """
         CREATE VIEW IF NOT EXISTS history_transactions_v AS
         SELECT tx, item, sequence, closed_by,
                printf('%04d-%02d-%02d', date / 10000, date / 100 % 100, date % 100) AS date, kind,
@@ -46,6 +54,52 @@ enum HistoryTransactionSchema {
     /// The index `transactions --item` and the as-of reads of one item take (a bulk save builds it last).
     static let itemIndex =
         "CREATE INDEX IF NOT EXISTS history_transactions_by_item ON history_transactions(item, sequence);"
+
+    /// The lookup of one transaction by id (an import asks for every new id), unique: a row saved for an
+    /// id already there replaces it. A bulk save builds it last, like the item index.
+    static let idIndex =
+        "CREATE UNIQUE INDEX IF NOT EXISTS history_transactions_by_tx ON history_transactions(tx);"
+
+    /// Migration 12: the table keyed by `(sequence, tx)`, the listing order, instead of by `tx`. A close's
+    /// rows, written in that order, append at the end of the table's B-tree instead of being inserted into
+    /// the middle of an ever-growing one (a record of about 250 bytes per row); a page of transactions in
+    /// listing order (`WHERE sequence > ? ORDER BY sequence, tx LIMIT ?`) and the full reads in log order
+    /// are ranges of the table, with no sort and no index. The id lookup goes through `idIndex`. An
+    /// existing file's rows are copied over in the new order; re-run on a migrated file, it copies again.
+    /// The legacy rename: a view another migration made over the table names it by its final name, and
+    /// the checked rename refuses to run while the table that name refers to is dropped.
+    static let sequenceOrder = """
+        CREATE TABLE IF NOT EXISTS history_transactions_13(
+            tx TEXT NOT NULL,
+            item TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            closed_by INTEGER NOT NULL,
+            date INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            posted_amount INTEGER NOT NULL,
+            adjustment INTEGER NOT NULL,
+            current_amount INTEGER NOT NULL,
+            record BLOB NOT NULL,
+            checksum INTEGER NOT NULL,
+            PRIMARY KEY(sequence, tx)
+        ) STRICT, WITHOUT ROWID;
+        INSERT OR REPLACE INTO history_transactions_13(\(columns))
+            SELECT \(columns) FROM history_transactions ORDER BY sequence, tx;
+        DROP VIEW IF EXISTS history_transactions_v;
+        DROP TABLE history_transactions;
+        PRAGMA legacy_alter_table = ON;
+        ALTER TABLE history_transactions_13 RENAME TO history_transactions;
+        PRAGMA legacy_alter_table = OFF;
+        \(idIndex)
+        \(itemIndex)
+        \(view)
+        """
+
+    /// The table's columns in their order.
+    static let columns =
+        "tx, item, sequence, closed_by, date, kind, quantity, posted_amount, adjustment, current_amount, "
+        + "record, checksum"
 
     /// SQL for the exact decimal text of an integer column with `scale` decimals (`-12.50`).
     static func decimal(_ column: String, _ scale: Int) -> String {
@@ -88,6 +142,14 @@ public struct HistoryTransactionRow: Sendable {
     }
 }
 
+extension HistoryTransactionRow {
+    /// The table's key order: sequence, then id (for ASCII ids `<` is SQLite's byte order; for others an
+    /// order that differs costs only speed, the table orders its keys itself).
+    func precedes(_ other: HistoryTransactionRow) -> Bool {
+        sequence != other.sequence ? sequence < other.sequence : transaction < other.transaction
+    }
+}
+
 extension EventStore {
     /// Whether the file has the history table (a ledger of an older schema opened read-only has not).
     public var hasTransactionHistory: Bool { schemaVersion >= HistoryTransactionSchema.version }
@@ -111,16 +173,21 @@ extension EventStore {
         // Room for the index pages a large close touches (SQLite's default cache is 2 MB); the pages are
         // dirty in the command's transaction anyway, this only keeps them from being spilled and re-read.
         let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
-        try connection.execute("PRAGMA cache_size = -32768")
+        try connection.execute("PRAGMA cache_size = -65536")
         defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
-        // Into an empty table (the first close after an import, a rebuild, a backfill) the item index is
-        // built once after the rows, one sort, instead of taking each row's key in random item order (about
-        // 30% of the insert's cost at 890,000 rows). In the caller's transaction: a crash or error keeps
-        // the table and its index as they were. A later close inserts: rebuilding would sort the whole
-        // history at every close. Never outside a transaction: a crash there would leave the index dropped.
+        // Into an empty table (the first close after an import, a rebuild, a backfill) the item and id
+        // indexes are built once after the rows, one sort each, instead of taking each row's key in random
+        // order (about 30% of the insert's cost at 890,000 rows). In the caller's transaction: a crash or
+        // error keeps the table and its indexes as they were. A later close inserts: rebuilding would sort
+        // the whole history at every close. Never outside a transaction: a crash there would leave an index
+        // dropped. Without the id index a row for an id already there is not replaced: the rows of one
+        // save name each transaction once (a close evicts a transaction once).
         let empty = try !hasHistoryTransactions()
-        let bulk = empty && connection.isInTransaction
-        if bulk { try connection.execute("DROP INDEX IF EXISTS history_transactions_by_item") }
+        let bulk = empty && connection.isInTransaction && schemaVersion >= HistoryTransactionSchema.sequenceVersion
+        if bulk {
+            try connection.execute("DROP INDEX IF EXISTS history_transactions_by_item")
+            try connection.execute("DROP INDEX IF EXISTS history_transactions_by_tx")
+        }
         let insert = try connection.prepare(
             """
             INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
@@ -131,16 +198,17 @@ extension EventStore {
             guard let following = next() else { break }
             batch = following
         }
-        if bulk { try connection.execute(HistoryTransactionSchema.itemIndex) }
+        if bulk {
+            try connection.execute(HistoryTransactionSchema.idIndex)
+            try connection.execute(HistoryTransactionSchema.itemIndex)
+        }
     }
 
     private func insertRows(_ rows: [HistoryTransactionRow], with insert: Statement) throws(StoreError) {
-        // In key order: each row then lands next to the previous one in the table's key order, instead of
-        // on a random page of it (a close writes hundreds of thousands; random order thrashed the cache).
-        let sorted = rows.indices.dropFirst().allSatisfy { rows[$0 - 1].transaction < rows[$0].transaction }
-        for row in sorted
-            ? rows : rows.sorted(by: { $0.transaction < $1.transaction })
-        {
+        // In key order: each row then lands next to the previous one in the table's key order, at its end
+        // for a close's rows, instead of on a random page of it (random order thrashed the cache).
+        let sorted = rows.indices.dropFirst().allSatisfy { rows[$0 - 1].precedes(rows[$0]) }
+        for row in sorted ? rows : rows.sorted(by: { $0.precedes($1) }) {
             try insert.bind(row.transaction, at: 1)
             try insert.bind(row.item, at: 2)
             try insert.bind(row.sequence, at: 3)

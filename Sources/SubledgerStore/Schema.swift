@@ -87,9 +87,8 @@ enum Schema {
         CloseLogSchema.comparisonMigration,
         // 11: the voucher lines' account index goes (HistorySchema.indexes).
         HistorySchema.dropAccountIndex,
-        // 12: history rows in the listing's order, for a page of transactions read by key
-        // (HistoryTransactionRange.swift).
-        EventStore.historyTransactionsBySequence,
+        // 12: history transactions keyed in listing order, (sequence, tx), looked up by id through an index.
+        HistoryTransactionSchema.sequenceOrder,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

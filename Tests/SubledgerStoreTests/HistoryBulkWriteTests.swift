@@ -1,6 +1,6 @@
 // The history writes of a large close, made cheaper without changing a row: voucher lines and settlement
 // entries go in multi-row inserts (a partial batch still lands, entries keep their order), a save into an
-// empty history_transactions builds its item index after the rows (inside the caller's transaction, so a
+// empty history_transactions builds its item and id indexes after the rows (inside the caller's transaction, so a
 // rollback restores both), and the voucher lines have no account index (migration 11 drops it).
 
 import SubledgerCore
@@ -67,7 +67,7 @@ import Testing
 
     @Test func aSaveIntoAnEmptyTableRebuildsTheItemIndexWithinTheTransaction() throws {
         let store = try Self.store()
-        let index = ["history_transactions_by_item", "history_transactions_by_sequence"]
+        let index = ["history_transactions_by_item", "history_transactions_by_tx"]
         var batches = [(0..<5).map(Self.row), (5..<9).map(Self.row), (9..<12).map(Self.row)][...]
         try store.connection.execute("BEGIN IMMEDIATE")
         try store.saveHistoryTransactions(batches: { batches.popFirst() })
