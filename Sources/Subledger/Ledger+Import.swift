@@ -20,7 +20,12 @@ extension Ledger {
         let id = commandID ?? "import-" + SHA256.hash(bytes).description.prefix(32)
         // One transaction per line, about: room for them up front instead of growing the table 20 times.
         let lines = bytes.withUnsafeBytes { $0.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } }
-        return try executeBatch(commandID: id, kind: "import", expectedTransactions: lines) { submit in
+        // The commands' content is hashed as they are read (JSON Lines: on the reading thread), not by the
+        // deciding thread.
+        var content = CommandContentHasher()
+        return try executeBatch(
+            commandID: id, kind: "import", actor: nil, expectedTransactions: lines, contentHashedApart: { content }
+        ) { submit in
             // Rejections from deciding a command get the line the command came from.
             func submitting(_ command: LedgerCommand, _ line: Int) throws {
                 do { try submit(command) } catch let rejection as Rejection where rejection.line == nil {
@@ -28,8 +33,14 @@ extension Ledger {
                 }
             }
             switch format {
-            case .jsonl: try CommandReader.forEachJSONLine(bytes, progress: progress, submitting)
-            case .csv: try CommandReader.forEachCSVRow(String(decoding: bytes, as: UTF8.self), submitting)
+            case .jsonl: try CommandReader.forEachJSONLine(bytes, progress: progress, hashingInto: &content, submitting)
+            case .csv:
+                var hasher = CommandContentHasher()
+                try CommandReader.forEachCSVRow(String(decoding: bytes, as: UTF8.self)) { command, line in
+                    hasher.add(command)
+                    try submitting(command, line)
+                }
+                content = hasher
             }
         }
     }

@@ -167,6 +167,18 @@ public final class Ledger {
     ) throws
         -> CommandResult
     {
+        try executeBatch(
+            commandID: commandID, kind: kind, actor: actor, expectedTransactions: expectedTransactions,
+            contentHashedApart: nil, produce)
+    }
+
+    /// `executeBatch`, for a `produce` that hashes the content of the commands it submits itself (the
+    /// import, on its reading thread): `contentHashedApart` gives that hasher once `produce` returned.
+    func executeBatch(
+        commandID: String?, kind: String, actor: String?, expectedTransactions: Int,
+        contentHashedApart: (() -> CommandContentHasher)?,
+        _ produce: (_ submit: (LedgerCommand) throws -> Void) throws -> Void
+    ) throws -> CommandResult {
         let id = commandID ?? makeCommandID()
         try Ledger.checkActor(actor)
         try catchUp()
@@ -195,12 +207,13 @@ public final class Ledger {
                     recordedAt: clock(), actor: actor,
                     contentHash: {
                         if !decided { content = try CommandContentHasher.hashing(produce) }
+                        if decided, let contentHashedApart { content = contentHashedApart() }
                         return content.finalize()
                     }
                 ) { batch in
                     decided = true
                     try produce { command in
-                        content.add(command)
+                        if contentHashedApart == nil { content.add(command) }
                         for (event, date) in try decide(command, on: &working) {
                             touched = true
                             try append(event, date: date, to: &batch, applyingTo: &working)

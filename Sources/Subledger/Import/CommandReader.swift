@@ -66,6 +66,27 @@ public enum CommandReader {
     /// a file of a few thousand lines is done before a thread would pay.
     static let pipelineBytes = 1 << 20
 
+    /// `forEachJSONLine` that also hashes the content of every command it reads into `content` (on the
+    /// reading thread when the text is pipelined), for a caller that would hash them after `body`.
+    static func forEachJSONLine(
+        _ bytes: [UInt8], progress: ((Int, Int) -> Void)?, hashingInto content: inout CommandContentHasher,
+        _ body: (LedgerCommand, _ line: Int) throws -> Void
+    ) throws {
+        guard bytes.count < pipelineBytes else {
+            let hashed = try bytes.withUnsafeBytes {
+                try JSONLinePipeline.forEach($0, progress: progress, hashingContent: true, body)
+            }
+            if let hashed { content = hashed }
+            return
+        }
+        var hasher = CommandContentHasher()
+        try forEachJSONLine(bytes, progress: progress, pipelinedFrom: Int.max) { command, line in
+            hasher.add(command)
+            try body(command, line)
+        }
+        content = hasher
+    }
+
     /// `forEachJSONLine`, pipelined for a text of `pipelinedFrom` bytes or more.
     static func forEachJSONLine(
         _ bytes: [UInt8], progress: ((Int, Int) -> Void)?, pipelinedFrom threshold: Int,

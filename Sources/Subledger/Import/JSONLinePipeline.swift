@@ -3,7 +3,9 @@
 // decides, folds and appends them, a few thousand lines behind. The caller sees exactly what the
 // sequential reader gives: the same commands with their lines, in order, and the same first failure (a
 // line the reader refuses is reported only once every line before it went through the caller's body,
-// which may fail first). At most `slots` chunks are in flight, so memory stays flat.
+// which may fail first). At most `slots` chunks are in flight, so memory stays flat. Asked to, the
+// reader also hashes the commands' content (`CommandContentHasher`, a tenth of the caller's work otherwise)
+// and hands the hasher over with the last chunk.
 
 import Dispatch
 import SubledgerCore
@@ -21,9 +23,12 @@ final class JSONLinePipeline: @unchecked Sendable {
         /// The last line in the chunk and the byte offset of its end (for the progress line).
         var lastLine = 0
         var endOffset = 0
+        /// With the last chunk, when the content is hashed: every command of the text, in order.
+        var content: CommandContentHasher?
     }
 
     private let bytes: UnsafeRawBufferPointer
+    private let hashesContent: Bool
     // Slot i % slots holds chunk i. The semaphores order every access: the reader writes a slot only after
     // `free` says the caller is done with it, the caller reads it only after `filled` says it is written.
     private let ring: UnsafeMutablePointer<Chunk?>
@@ -33,8 +38,9 @@ final class JSONLinePipeline: @unchecked Sendable {
     private let finished = DispatchGroup()
 
     /// `bytes` must stay valid until `stop` returns.
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer, hashesContent: Bool) {
         self.bytes = bytes
+        self.hashesContent = hashesContent
         ring = .allocate(capacity: Self.slots)
         ring.initialize(repeating: nil, count: Self.slots)
     }
@@ -44,12 +50,14 @@ final class JSONLinePipeline: @unchecked Sendable {
         ring.deallocate()
     }
 
-    /// Calls `body` with each command of `bytes` in order, as `CommandReader.forEachJSONLine` does.
+    /// Calls `body` with each command of `bytes` in order, as `CommandReader.forEachJSONLine` does. With
+    /// `hashingContent`, returns the content hasher of every command (nil without).
+    @discardableResult
     static func forEach(
-        _ bytes: UnsafeRawBufferPointer, progress: ((Int, Int) -> Void)?,
+        _ bytes: UnsafeRawBufferPointer, progress: ((Int, Int) -> Void)?, hashingContent: Bool = false,
         _ body: (LedgerCommand, _ line: Int) throws -> Void
-    ) throws {
-        let pipeline = JSONLinePipeline(bytes)
+    ) throws -> CommandContentHasher? {
+        let pipeline = JSONLinePipeline(bytes, hashesContent: hashingContent)
         pipeline.finished.enter()
         DispatchQueue.global().async { [pipeline] in
             defer { pipeline.finished.leave() }
@@ -57,6 +65,7 @@ final class JSONLinePipeline: @unchecked Sendable {
         }
         defer { pipeline.stop() }
         var slot = 0
+        var content: CommandContentHasher?
         while true {
             pipeline.filled.wait()
             let chunk = pipeline.ring[slot].take()!
@@ -65,9 +74,13 @@ final class JSONLinePipeline: @unchecked Sendable {
             for entry in chunk.commands { try body(entry.command, entry.line) }
             if let failure = chunk.failure { throw failure }
             if let progress, chunk.lastLine > 0, chunk.lastLine % 16_384 == 0 { progress(chunk.endOffset, bytes.count) }
-            if chunk.isLast { break }
+            if chunk.isLast {
+                content = chunk.content
+                break
+            }
         }
         progress?(bytes.count, bytes.count)
+        return content
     }
 
     /// Tells the reader to stop (the caller is done, maybe early) and waits for it.
@@ -81,6 +94,7 @@ final class JSONLinePipeline: @unchecked Sendable {
     private func read() {
         var start = 0, line = 0, slot = 0
         var chunk = Chunk()
+        var content = CommandContentHasher()
         func publish() -> Bool {
             free.wait()
             if cancelled.wait(timeout: .now()) == .success { return false }
@@ -104,7 +118,9 @@ final class JSONLinePipeline: @unchecked Sendable {
                 if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<stop])
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    chunk.commands.append((try CommandReader.command(jsonLine: slice, line: line), line))
+                    let command = try CommandReader.command(jsonLine: slice, line: line)
+                    if hashesContent { content.add(command) }
+                    chunk.commands.append((command, line))
                 }
             } catch {
                 chunk.failure = error
@@ -117,6 +133,7 @@ final class JSONLinePipeline: @unchecked Sendable {
             }
         }
         chunk.isLast = true
+        if hashesContent { chunk.content = content }
         _ = publish()
     }
 }

@@ -12,6 +12,8 @@ extension LedgerState {
             // need no tracking (a dictionary of every settled id, a third of the close's time).
             figures.tracksRecords = magnitudeTotals().money > Int128(Limits.maximumMoney.units / 8)
         }
+        // One allocation for the postings (a posting command has two or four lines), not one per growth.
+        figures.postings.reserveCapacity(4 * events.count)
         for (event, date) in events { figures.collect(event, date, in: self) }
         if let value = figures.outOfRange { throw field.amount(value) }
         for entry in figures.pools { try entry.delta.check(pool(entry.key), field) }
@@ -191,16 +193,28 @@ struct PoolDelta {
 
     /// Refuses when `pool` changed by this delta leaves the ranges: each part and the totals.
     func check(_ pool: CostPool, _ field: LedgerCommand.RangeFields) throws(Rejection) {
+        // Each part, then the total, in this order (the first out of range is the one named); written out
+        // instead of looping over an array literal, which allocated two arrays per imported line.
         let pq = Int128(pool.physicalQuantity.units) + physicalQuantity
         let fq = Int128(pool.financialQuantity.units) + financialQuantity
-        for quantity in [pq, fq, pq + fq] where !Limits.contains(quantity: quantity) {
-            throw field.quantity(quantity)
-        }
+        try Self.checkQuantity(pq, field)
+        try Self.checkQuantity(fq, field)
+        try Self.checkQuantity(pq + fq, field)
         let pv = Int128(pool.physicalValue.units) + physicalValue
         let fv = Int128(pool.financialValue.units) + financialValue
-        for value in [pv, fv, pv + fv] where !Limits.contains(money: value) {
-            throw field.amount(value, "the cost pool's value")
-        }
+        try Self.checkValue(pv, field)
+        try Self.checkValue(fv, field)
+        try Self.checkValue(pv + fv, field)
+    }
+
+    @inline(__always)
+    private static func checkQuantity(_ quantity: Int128, _ field: LedgerCommand.RangeFields) throws(Rejection) {
+        if !Limits.contains(quantity: quantity) { throw field.quantity(quantity) }
+    }
+
+    @inline(__always)
+    private static func checkValue(_ value: Int128, _ field: LedgerCommand.RangeFields) throws(Rejection) {
+        if !Limits.contains(money: value) { throw field.amount(value, "the cost pool's value") }
     }
 }
 
