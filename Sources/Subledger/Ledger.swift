@@ -104,10 +104,11 @@ public final class Ledger {
         var state = self.state
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
+        let strings = StringTable()
         do {
             try LedgerError.sealing {
                 try store.scanThrough(after: start, target) { view in
-                    try Replay.apply(view, to: &state)
+                    try Replay.apply(view, to: &state, strings: strings)
                     if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
                 }
             }
