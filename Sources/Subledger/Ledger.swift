@@ -104,7 +104,8 @@ public final class Ledger {
         var state = self.state
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
-        let strings = StringTable()
+        // A table of names pays on a long catch-up (a replay); a command's few events need none.
+        let strings = target - start >= 8_192 ? StringTable() : nil
         do {
             try LedgerError.sealing {
                 try store.scanThrough(after: start, target) { view in
