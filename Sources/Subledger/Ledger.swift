@@ -114,10 +114,12 @@ public final class Ledger {
         var state = self.state
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
+        // A table of names pays on a long catch-up (a replay); a command's few events need none.
+        let strings = target - start >= 8_192 ? StringTable() : nil
         do {
             try LedgerError.sealing {
                 try store.scanThrough(after: start, target) { view in
-                    try Replay.apply(view, to: &state)
+                    try Replay.apply(view, to: &state, strings: strings)
                     if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
                 }
             }

@@ -5,16 +5,12 @@
 // different figures with no error, and a query that trusted the rows would show them with exit 0. The
 // chain is the one thing that says the log is as written. It costs one SHA-256 of each row (with the
 // CPU's SHA instructions about +0.5 s CPU per million events inline on the replay benchmark, +1.1 s
-// with the portable code); so a scan of a long range hands the hashing to a second thread with its own
-// read-only connection (`BackgroundChainCheck`), which reads the same immutable rows 1...N while the
-// fold runs, and the scan succeeds only if that thread checked every row the fold was given (it reads
-// the rows twice, +0.15 s CPU, for about 15% less wall time than hashing inline). A read after event N starts from
-// event N's stored hash, which a snapshot of event N has already matched against its own checksummed
-// record, so opening from a snapshot hashes only the tail.
+// with the portable code); so a scan of a long range reads and hashes the rows on a second thread with
+// its own read-only connection and hands the checked events to the fold in batches (`EventPipeline`).
+// A read after event N starts from event N's stored hash, which a snapshot of event N has already
+// matched against its own checksummed record, so opening from a snapshot hashes only the tail.
 
 import CSQLite
-import Dispatch
-import Synchronization
 
 /// The hash chain checked along a read: columns as in `readStatement` (sequence, business_date, type,
 /// version, payload, command_id, recorded_at, hash).
@@ -62,69 +58,6 @@ struct ChainCheck {
         previous = computed
         expected += 1
         return sequence
-    }
-}
-
-/// The chain of rows after..through checked on a global queue, on a connection of its own.
-final class BackgroundChainCheck: @unchecked Sendable {
-    /// Shorter scans hash inline: a thread and a connection cost more than a few thousand hashes.
-    static let minimumEvents: Int64 = 8_192
-
-    private let group = DispatchGroup()
-    /// Where the worker may stop: the last row a failed scan handed out (`Int64.max` while it runs).
-    private let stopAfter = Atomic<Int64>(.max)
-    // Written by the worker before `group.leave()`, read after `group.wait()`.
-    private var failure: StoreError?
-    private var checkedThrough: Int64
-
-    /// Starts the check, or nil when the scan should hash inline (a short range, an in-memory database,
-    /// or a read inside a transaction whose rows another connection would not see).
-    init?(_ store: EventStore, after sequence: Int64, through last: Int64) {
-        let path = store.connection.path
-        guard last - sequence >= Self.minimumEvents, !Connection.isInMemory(path), !path.hasPrefix("file:"),
-            !store.connection.isInTransaction
-        else { return nil }
-        checkedThrough = sequence
-        group.enter()
-        DispatchQueue.global().async { [self] in
-            defer { group.leave() }
-            do throws(StoreError) {
-                try run(path: path, after: sequence, through: last)
-            } catch {
-                failure = error
-            }
-        }
-    }
-
-    private func run(path: String, after sequence: Int64, through last: Int64) throws(StoreError) {
-        let connection = try Connection(path: path, create: false, readOnly: true)
-        let statement = try connection.prepare(
-            """
-            SELECT sequence, business_date, type, version, payload, command_id, recorded_at, hash
-            FROM events WHERE sequence > ?1 AND sequence <= ?2 ORDER BY sequence
-            """)
-        try statement.bind(sequence, at: 1)
-        try statement.bind(last, at: 2)
-        var chain = try ChainCheck(connection, after: sequence)
-        defer { checkedThrough = chain.checkedThrough }
-        while try statement.step() {
-            _ = try chain.check(statement)
-            if chain.checkedThrough & 0xFFF == 0, chain.checkedThrough >= stopAfter.load(ordering: .relaxed) { return }
-        }
-    }
-
-    /// Waits until the check has covered `through` (the last row the scan handed out; a failed scan
-    /// needs no more) and throws its error, if any: a damaged row is reported as such even when the fold
-    /// failed on it first.
-    func finish(through last: Int64, scanFailed: Bool) throws(StoreError) {
-        if scanFailed { stopAfter.store(last, ordering: .relaxed) }
-        group.wait()
-        if let failure { throw failure }
-        if !scanFailed && checkedThrough < last {
-            throw StoreError.corrupt(
-                "the hash chain was checked through event \(checkedThrough) but \(last) events were read; run `subledger verify`"
-            )
-        }
     }
 }
 

@@ -3,8 +3,9 @@
 // allocation). Each read is one statement, so it sees one consistent snapshot of the log.
 //
 // Every read checks the hash chain (ChainCheck.swift): an event is handed out only if its sequence
-// follows the previous one and its stored hash is the hash of its bytes and the previous hash, or, for a
-// long scan, the scan fails unless a second thread finds exactly that for every row it handed out.
+// follows the previous one and its stored hash is the hash of its bytes and the previous hash. A long
+// scan reads, checks and copies the rows on a second thread and folds them on the caller's
+// (EventPipeline.swift).
 
 import CSQLite
 import SubledgerCore
@@ -72,13 +73,13 @@ extension EventStore {
         after sequence: Int64, through last: Int64? = nil,
         _ body: (borrowing EventView) throws -> Void
     ) throws -> Int64 {
+        if let last, let pipeline = EventPipeline(self, after: sequence, through: last) {
+            return try pipeline.drain(after: sequence, body)
+        }
         let statement = try readStatement(scan: true)
         defer { statement.reset(); statement.clearBindings() }
         try statement.bind(sequence, at: 1)
         try statement.bind(last ?? Int64.max, at: 2)
-        if let last, let background = BackgroundChainCheck(self, after: sequence, through: last) {
-            return try scan(statement, after: sequence, checkedBy: background, body)
-        }
         var chain = try ChainCheck(connection, after: sequence)
         while try statement.step() {
             let sequence = try chain.check(statement)
@@ -96,29 +97,6 @@ extension EventStore {
                 "the log holds events through \(last) but reading stopped after \(reached): the file is damaged; run `subledger verify`"
             )
         }
-    }
-
-    /// The scan of a long range while another thread hashes the same rows: the fold and the hashing
-    /// overlap. Nothing the fold produced may be shown until `finish` says the chain held.
-    private func scan(
-        _ statement: Statement, after sequence: Int64, checkedBy background: BackgroundChainCheck,
-        _ body: (borrowing EventView) throws -> Void
-    ) throws -> Int64 {
-        var expected = sequence + 1
-        do {
-            while try statement.step() {
-                let sequence = statement.int64(at: 0)
-                guard sequence == expected else { throw StoreError.missingEvent(expected, next: sequence) }
-                expected += 1
-                try body(EventStore.view(statement, sequence: sequence))
-            }
-        } catch {
-            // A damaged event may fail the fold before the hashing reaches it: the chain's verdict wins.
-            try background.finish(through: expected - 1, scanFailed: true)
-            throw error
-        }
-        try background.finish(through: expected - 1, scanFailed: false)
-        return expected - 1
     }
 
     private static func view(_ statement: Statement, sequence: Int64) throws(StoreError) -> EventView {
@@ -144,7 +122,7 @@ extension EventStore {
         return statement
     }
 
-    private static func date(_ statement: Statement, sequence: Int64) throws(StoreError) -> LedgerDate {
+    static func date(_ statement: Statement, sequence: Int64) throws(StoreError) -> LedgerDate {
         let raw = statement.int64(at: 1)
         guard let value = Int32(exactly: raw), let date = LedgerDate(yyyymmdd: value) else {
             throw StoreError.corrupt("event \(sequence) has an invalid business_date \(raw)", sql: statement.sql)

@@ -26,7 +26,6 @@ enum Exceptions {
         "Sources/SubledgerCodec/CSV.swift": 2,
         "Sources/SubledgerCodec/JSON.swift": 1,
         "Sources/SubledgerCore/Domain/CommandDecoder.swift": 1,
-        "Sources/SubledgerStore/ChainCheck.swift": 1,
         "Sources/SubledgerStore/EventStore+Read.swift": 1,
         "Sources/SubledgerStore/EventStore+Verify.swift": 3,
         "Sources/SubledgerStore/EventStore.swift": 1,

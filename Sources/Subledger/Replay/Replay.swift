@@ -102,8 +102,9 @@ public enum Replay {
         state.reserveCapacity(transactions: Int(last))
         state.reversedCloses = try CloseReversals.read(store).closes(through: last)
         if last > 0 {
+            let strings = StringTable()
             try store.scanThrough(after: 0, last) { view in
-                try apply(view, to: &state)
+                try apply(view, to: &state, strings: strings)
                 if let progress, view.sequence % progressStride == 0 { progress(view.sequence, last) }
             }
         }
@@ -154,9 +155,10 @@ public enum Replay {
     }
 
     /// Decodes and folds one stored event; an event the state contradicts is a `LedgerError.projection`.
+    /// A long fold passes one `StringTable` for all its events.
     @inline(__always)
-    static func apply(_ view: borrowing EventView, to state: inout LedgerState) throws {
-        try apply(try decode(view), view, to: &state)
+    static func apply(_ view: borrowing EventView, to state: inout LedgerState, strings: StringTable? = nil) throws {
+        try apply(try decode(view, strings: strings), view, to: &state)
     }
 
     @inline(__always)
@@ -168,12 +170,12 @@ public enum Replay {
         }
     }
 
-    static func decode(_ view: borrowing EventView) throws -> LedgerEvent {
+    static func decode(_ view: borrowing EventView, strings: StringTable? = nil) throws -> LedgerEvent {
         guard let kind = EventCatalog.kind(typeBytes: view.type) else {
             throw LedgerError.corruptEvent(sequence: view.sequence, message: "unknown type '\(view.typeName)'")
         }
         do throws(PayloadDecodingError) {
-            return try EventCatalog.decode(kind, version: view.version, payload: view.payload)
+            return try EventCatalog.decode(kind, version: view.version, payload: view.payload, strings: strings)
         } catch {
             throw LedgerError.corruptEvent(sequence: view.sequence, message: error.description)
         }

@@ -117,15 +117,16 @@ public enum EventCatalog {
         return w.bytes
     }
 
+    /// `strings` makes the repeated short strings once (a long replay: `StringTable`).
     public static func decode(
-        _ kind: Kind, version: Int, payload: UnsafeRawBufferPointer
+        _ kind: Kind, version: Int, payload: UnsafeRawBufferPointer, strings: StringTable? = nil
     )
         throws(PayloadDecodingError) -> LedgerEvent
     {
         guard version >= 1 && version <= kind.version else {
             throw PayloadDecodingError(offset: 0, message: "\(kind.rawValue) version \(version) is not known")
         }
-        var r = PayloadReader(payload)
+        var r = PayloadReader(payload, strings: strings)
         let event: LedgerEvent
         switch kind {
         case .itemDefined:
@@ -148,14 +149,14 @@ public enum EventCatalog {
         case .receiptPosted:
             event = .receiptPosted(
                 ReceiptPosted(
-                    transaction: try r.string(), item: try r.string(), kind: try r.code(),
+                    transaction: try r.string(), item: try r.name(), kind: try r.code(),
                     dimensions: try r.dimensions(), quantity: try r.quantity(), unitPrice: try r.price(),
                     physicalOnly: try r.bool(), inventoryValue: try r.money(), offsetValue: try r.money(),
                     lines: try r.lines()))
         case .issuePosted:
             event = .issuePosted(
                 IssuePosted(
-                    transaction: try r.string(), item: try r.string(), kind: try r.code(),
+                    transaction: try r.string(), item: try r.name(), kind: try r.code(),
                     dimensions: try r.dimensions(), quantity: try r.quantity(), physicalOnly: try r.bool(),
                     costAmount: try r.money(), costSource: try r.code(), lines: try r.lines()))
         case .invoicePosted:
@@ -169,11 +170,11 @@ public enum EventCatalog {
         case .transferPosted:
             event = .transferPosted(
                 TransferPosted(
-                    transaction: try r.string(), item: try r.string(), quantity: try r.quantity(),
+                    transaction: try r.string(), item: try r.name(), quantity: try r.quantity(),
                     from: try r.dimensions(), to: try r.dimensions(), amount: try r.money(),
                     costSource: try r.code(), lines: try r.lines()))
         case .standardCostActivated:
-            let item = try r.string()
+            let item = try r.name()
             let unitCost = try r.price()
             let count = try r.count()
             var revaluations: [PoolRevaluation] = []
@@ -194,7 +195,7 @@ public enum EventCatalog {
         case .movingAverageRevalued:
             event = .movingAverageRevalued(
                 MovingAverageRevalued(
-                    item: try r.string(), dimensions: try r.dimensions(), unitCost: try r.price(),
+                    item: try r.name(), dimensions: try r.dimensions(), unitCost: try r.price(),
                     amount: try r.money(), lines: try r.lines()))
         case .receiptAdjusted:
             event = .receiptAdjusted(
@@ -202,7 +203,7 @@ public enum EventCatalog {
                     transaction: try r.string(), amount: try r.money(), lines: try r.lines()))
         case .settlementPosted:
             let mode: CloseMode = try r.code()
-            let item = try r.string()
+            let item = try r.name()
             let dimensions = try r.dimensions()
             var receipts: [ClosingReceipt] = []
             for _ in 0..<(try r.count()) {

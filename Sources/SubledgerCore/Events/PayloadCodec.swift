@@ -62,8 +62,14 @@ public struct PayloadDecodingError: Error, Sendable, Equatable, CustomStringConv
 public struct PayloadReader: ~Copyable {
     let buffer: UnsafeRawBufferPointer
     var position = 0
+    /// Names met before (nil: every string is made afresh). Unretained: the caller keeps the table alive
+    /// while it decodes, and a retain and release per name cost as much as the table saved.
+    let strings: Unmanaged<StringTable>?
 
-    public init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+    public init(_ buffer: UnsafeRawBufferPointer, strings: StringTable? = nil) {
+        self.buffer = buffer
+        self.strings = strings.map { Unmanaged.passUnretained($0) }
+    }
 
     public var isAtEnd: Bool { position == buffer.count }
 
@@ -76,22 +82,41 @@ public struct PayloadReader: ~Copyable {
         return value
     }
 
+    @inline(__always)
     public mutating func int() throws(PayloadDecodingError) -> Int64 {
-        // Fast path for one-byte varints (string lengths, counts, small numbers): most ints replay reads.
+        // Fast path for one-byte varints (string lengths, counts, small numbers): most ints replay reads,
+        // inlined into the decoder (the call was a tenth of the replay's fold thread).
         if position < buffer.count, buffer[position] & 0x80 == 0 {
             let value = UInt64(buffer[position])
             position += 1
             return Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
         }
+        return try longInt()
+    }
+
+    /// A varint of more than one byte (amounts), read with a local index; the errors and their offsets
+    /// are `byte()`'s.
+    @inline(never)
+    mutating func longInt() throws(PayloadDecodingError) -> Int64 {
+        var index = position
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            let next = try byte()
-            guard shift < 64 else { throw fail("varint too long") }
+            guard index < buffer.count else {
+                position = index
+                throw fail("unexpected end")
+            }
+            let next = buffer[index]
+            index += 1
+            guard shift < 64 else {
+                position = index
+                throw fail("varint too long")
+            }
             result |= UInt64(next & 0x7F) << shift
             if next & 0x80 == 0 { break }
             shift += 7
         }
+        position = index
         return Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
     }
 
@@ -112,6 +137,19 @@ public struct PayloadReader: ~Copyable {
         return String(decoding: slice, as: UTF8.self)
     }
 
+    /// A string that recurs across events (an item id, an account, a dimension value): the same as
+    /// `string()`, made once per distinct value when the reader has a `StringTable`. Transaction ids
+    /// are read with `string()`: each is new, and would only push the recurring ones out of the table.
+    public mutating func name() throws(PayloadDecodingError) -> String {
+        guard let strings else { return try string() }
+        let count = try int()
+        guard count >= 0, Int(count) <= buffer.count - position else { throw fail("string length out of range") }
+        if count == 0 { return "" }
+        let slice = UnsafeRawBufferPointer(rebasing: buffer[position..<position + Int(count)])
+        position += Int(count)
+        return strings._withUnsafeGuaranteedRef { $0.string(slice) }
+    }
+
     public mutating func money() throws(PayloadDecodingError) -> Money { Money(units: try int()) }
     public mutating func quantity() throws(PayloadDecodingError) -> Quantity { Quantity(units: try int()) }
     public mutating func price() throws(PayloadDecodingError) -> UnitPrice { UnitPrice(units: try int()) }
@@ -120,7 +158,7 @@ public struct PayloadReader: ~Copyable {
     }
 
     public mutating func dimensions() throws(PayloadDecodingError) -> DimensionValues {
-        DimensionValues(site: try string(), warehouse: try string(), batch: try string(), serial: try string())
+        DimensionValues(site: try name(), warehouse: try name(), batch: try name(), serial: try name())
     }
 
     public mutating func count() throws(PayloadDecodingError) -> Int {
@@ -134,7 +172,7 @@ public struct PayloadReader: ~Copyable {
         var result: [VoucherLine] = []
         result.reserveCapacity(count)
         for _ in 0..<count {
-            result.append(VoucherLine(try code(), try string(), try money()))
+            result.append(VoucherLine(try code(), try name(), try money()))
         }
         return result
     }
