@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Hummingbird's header types (HTTPField.Name); already in the graph through Hummingbird.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The web console's templates (issue 13), compiled in as Swift string constants.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -46,10 +48,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                "SubledgerConsole",
             ],
             // The API's description, served at /openapi.yaml from the bytes compiled in (no Foundation
             // Bundle); `openapi.yaml` at the root links to it.
             resources: [.embedInCode("OpenAPI/openapi.yaml")]
+        ),
+        // The web console (issue 13): server-rendered pages on the facade, mounted by `subledger serve` at `/`.
+        .target(
+            name: "SubledgerConsole",
+            dependencies: [
+                "Subledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "subledger",
@@ -80,6 +94,17 @@ let package = Package(
         .testTarget(
             name: "SubledgerServerTests",
             dependencies: [
+                "SubledgerServer",
+                "Subledger",
+                "SubledgerTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SubledgerConsoleTests",
+            dependencies: [
+                "SubledgerConsole",
                 "SubledgerServer",
                 "Subledger",
                 "SubledgerTestSupport",
