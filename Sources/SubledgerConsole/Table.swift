@@ -7,6 +7,8 @@ struct Cell: Sendable {
     /// Where the figure came from, when it has a page.
     var link: String?
     var numeric: Bool
+    /// A shorter text for the screen (a hash's first digits); the CSV keeps `value`.
+    var display: String? = nil
 
     static func text(_ value: String, link: String? = nil) -> Cell { Cell(value: value, link: link, numeric: false) }
     static func number(_ value: CustomStringConvertible, link: String? = nil) -> Cell {
@@ -17,7 +19,7 @@ struct Cell: Sendable {
     }
 
     /// On screen: numbers with thousands separators, the rest as is.
-    var shown: String { numeric ? NumberText.grouped(value) : value }
+    var shown: String { display ?? (numeric ? NumberText.grouped(value) : value) }
 }
 
 struct Table: Sendable {

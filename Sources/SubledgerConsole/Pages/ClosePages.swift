@@ -74,18 +74,32 @@ enum ClosePages {
         }
     }
 
+    /// Adjustments per item: of the issues (settlements and revaluations) and of the receipts (transfer
+    /// receipt legs), the two totals `closes` reports.
     static func byItem(_ settlements: [SettlementRow]) -> Table {
-        var sums: [String: Total<Money>] = [:]
-        var total = Total<Money>()
+        var sums: [String: (issue: Total<Money>, receipt: Total<Money>)] = [:]
+        var total = (issue: Total<Money>(), receipt: Total<Money>())
         for row in settlements {
-            sums[row.item, default: Total()] += row.entry.adjustment
-            total += row.entry.adjustment
+            var sum = sums[row.item] ?? (Total(), Total())
+            if row.adjustsIssue {
+                sum.issue += row.entry.adjustment
+                total.issue += row.entry.adjustment
+            } else if row.entry.kind == .receiptAdjustment {
+                sum.receipt += row.entry.adjustment
+                total.receipt += row.entry.adjustment
+            }
+            sums[row.item] = sum
         }
-        var table = Table(name: "by-item", caption: "Adjustments by item", columns: ["Item", "Adjustment"])
-        table.rows = sums.keys.sorted().map {
-            [.text($0, link: URLText.path("/item", [("id", $0)])), .number(sums[$0]!)]
+        var table = Table(
+            name: "by-item", caption: "Adjustments by item",
+            columns: ["Item", "Issue adjustment", "Receipt adjustment"])
+        table.rows = sums.keys.sorted().map { item in
+            [
+                .text(item, link: URLText.path("/item", [("id", item)])), .number(sums[item]!.issue),
+                .number(sums[item]!.receipt),
+            ]
         }
-        table.footer = [.text("Total"), .number(total)]
+        table.footer = [.text("Total"), .number(total.issue), .number(total.receipt)]
         return table
     }
 

@@ -19,7 +19,8 @@ enum EventPages {
                     + HTML("<form method=\"get\" action=\"/events\" class=\"inline\"><label>From sequence ")
                     + HTML("<input name=\"after\" size=\"10\" value=\"\(after)\"></label> <button>Go</button></form>")
                     + HTML("<p>\(NumberText.grouped(String(last))) events in the log.</p>"))
-            var table = table(rows, name: "events", caption: "Events after sequence \(after)")
+            var table = table(
+                rows, items: ledger.state.items, name: "events", caption: "Events after sequence \(after)")
             if let end = rows.last?.stored.sequence, end < last { table.next = "/events?after=\(end)" }
             if after > 0 { table.previous = "/events" }
             content.add(table)
@@ -27,24 +28,35 @@ enum EventPages {
         }
     }
 
-    static func table(_ rows: [EventRow], name: String, caption: String) -> Table {
+    static func table(_ rows: [EventRow], items: [String: ItemSetup], name: String, caption: String) -> Table {
         var table = Table(
             name: name, caption: caption,
             columns: ["Sequence", "Date", "Type", "Reference", "Command", "Posted by", "Recorded at", "Hash"])
         table.rows = rows.map { row in
             let reference = EventRendering.reference(row.event)
-            let link: String? =
-                row.stored.envelope.type == "close.posted"
-                ? "/close?seq=\(row.stored.sequence)" : reference.isEmpty ? nil : TransactionView.link(reference)
+            let link = referenceLink(row, reference, items)
             return [
                 .number(row.stored.sequence, link: "/events?after=\(row.stored.sequence - 1)"),
                 .text(row.stored.envelope.date.description), .text(row.stored.envelope.type),
                 .text(reference, link: link), .text(row.stored.commandID), .text(row.actor ?? "local CLI"),
                 .text(JSONFields.utcTimestamp(milliseconds: row.stored.recordedAt)),
-                .text(JSONFields.hex(row.stored.hash)),
+                hashCell(JSONFields.hex(row.stored.hash)),
             ]
         }
         return table
+    }
+
+    /// The first 16 hex digits on screen (enough to tell events apart), all 64 in the CSV.
+    static func hashCell(_ hex: String) -> Cell {
+        Cell(value: hex, link: nil, numeric: false, display: String(hex.prefix(16)) + "…")
+    }
+
+    /// Items and transactions have pages; a chart of accounts or a reversal refers to neither.
+    static func referenceLink(_ row: EventRow, _ reference: String, _ items: [String: ItemSetup]) -> String? {
+        let type = row.stored.envelope.type
+        if type == "close.posted" { return "/close?seq=\(row.stored.sequence)" }
+        if reference.isEmpty || type.hasPrefix("accounts.") || type == "close.reversed" { return nil }
+        return items[reference] != nil ? URLText.path("/item", [("id", reference)]) : TransactionView.link(reference)
     }
 
     static func verify(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {

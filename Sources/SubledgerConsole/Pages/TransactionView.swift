@@ -38,7 +38,8 @@ enum TransactionView {
             var content = PageContent(title: "Transaction \(id)")
             content.add(table([detail.row], name: "transaction", caption: "The transaction"))
             content.add(costHistory(detail))
-            content.add(EventPages.table(detail.events, name: "events", caption: "Its events"))
+            content.add(
+                EventPages.table(detail.events, items: ledger.state.items, name: "events", caption: "Its events"))
             content.add(vouchers(detail.vouchers))
             content.add(
                 ClosePages.settlementTable(detail.settlements, name: "settlements", caption: "Settlements naming it"))
