@@ -18,8 +18,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Hummingbird's header types (HTTPField.Name); already in the graph through Hummingbird.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        // The web console's templates (issue 13), compiled in as Swift string constants.
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -60,7 +58,6 @@ let package = Package(
             dependencies: [
                 "Subledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -95,6 +92,7 @@ let package = Package(
             name: "SubledgerServerTests",
             dependencies: [
                 "SubledgerServer",
+                "SubledgerConsole",
                 "Subledger",
                 "SubledgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

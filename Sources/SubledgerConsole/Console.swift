@@ -22,6 +22,12 @@ public enum Console {
         let app = ConsoleApp(ledger: ConsoleLedger(run: read), authenticate: authenticate)
         app.addRoutes(to: router)
     }
+
+    /// The paths the console serves (the API's description, openapi.yaml, leaves them out: they are pages).
+    public static let paths: Set<String> = [
+        "/", "/console.css", "/login", "/logout", "/items", "/item", "/transaction", "/closes", "/close", "/events",
+        "/events/verify", "/reconciliation", "/confirm", "/run",
+    ]
 }
 
 struct ConsoleLedger: Sendable {

@@ -2,8 +2,10 @@
 // would use it (forms, a cookie, redirects).
 
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Subledger
+import SubledgerConsole
 import Testing
 
 @Suite struct ConsoleSessionTests {
@@ -130,5 +132,15 @@ import Testing
             _ = try await fixture.read { try $0.revokeToken(name: "auditor") }
             #expect(try await client.page("/", cookie: cookie).status == .seeOther)
         }
+    }
+}
+
+@Suite struct ConsolePathTests {
+    /// `Console.paths` (which the API's route-to-openapi.yaml test leaves out) is every path the console mounts.
+    @Test func thePathListIsWhatTheConsoleMounts() throws {
+        let fixture = try ConsoleFixture(closeDemo: false)
+        let router = Router(context: BasicRequestContext.self)
+        Console.mount(on: router, authenticate: true) { try await fixture.service.read($0) }
+        #expect(Set(router.routes.map { "\($0.path)" }) == Console.paths)
     }
 }
