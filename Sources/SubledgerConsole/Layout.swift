@@ -67,7 +67,8 @@ enum Stylesheet {
         .tools{margin:0;font-size:12px}.pager{margin:6px 0}
         .error{color:#a40000;font-weight:bold}.ok{color:#16651d;font-weight:bold}
         .hint{color:#555}.facts td:first-child{font-weight:bold}
-        form.inline{display:inline}.actions,form[action="/run"]{margin:16px 0}form.login{margin:16px 0}
+        form.inline{display:inline}.actions,form[action="/run"]{margin:16px 0}
+        form.login{margin:16px 0}form.login input{width:32em;margin:0 8px}
         button{padding:4px 12px}.danger{background:#a40000;color:#fff;border:0}
         svg.chart{background:#fff;border:1px solid #d5d9de}
         svg.chart .line{fill:none;stroke:#24588f;stroke-width:1.5}

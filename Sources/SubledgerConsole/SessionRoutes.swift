@@ -40,7 +40,7 @@ extension ConsoleApp {
     }
 
     func loginPage(message: String?) -> HTML {
-        var body = HTML("<h1>Subledger console</h1>")
+        var body = HTML("<main><h1>Subledger console</h1>")
         if let message { body = body + HTML("<p class=\"error\">") + HTML.text(message) + HTML("</p>") }
         let prompt =
             authenticate
@@ -50,7 +50,7 @@ extension ConsoleApp {
             body + HTML("<form method=\"post\" action=\"/login\" class=\"login\"><label>Token ")
             + HTML("<input type=\"password\" name=\"token\" autocomplete=\"off\" autofocus></label>")
             + HTML("<button type=\"submit\">Log in</button></form><p class=\"hint\">") + HTML.text(prompt)
-            + HTML("</p>")
+            + HTML("</p></main>")
         return Layout.document(title: "Log in", body: body)
     }
 }

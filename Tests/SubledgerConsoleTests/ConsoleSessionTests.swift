@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Subledger
 import SubledgerConsole
+import SubledgerServer
 import Testing
 
 @Suite struct ConsoleSessionTests {
@@ -142,5 +143,21 @@ import Testing
         let router = Router(context: BasicRequestContext.self)
         Console.mount(on: router, authenticate: true) { try await fixture.service.read($0) }
         #expect(Set(router.routes.map { "\($0.path)" }) == Console.paths)
+    }
+}
+
+@Suite struct ConsoleNoAuthTests {
+    /// `serve --no-auth` (loopback only): the login asks for no token and every button shows.
+    @Test func withoutTokensTheLoginTakesAnEmptyFieldAndShowsEveryButton() async throws {
+        let fixture = try ConsoleFixture()
+        try await Application(router: buildRouter(service: fixture.service, authenticate: false)).test(.router) {
+            client in
+            let login = try await client.page("/login", cookie: nil)
+            #expect(login.text.contains("--no-auth"))
+            let cookie = try #require(try await client.login(""))
+            let closes = try await client.page("/closes", cookie: cookie)
+            #expect(closes.text.contains("local (no-auth)"))
+            #expect(closes.text.contains("action=\"/confirm\""))
+        }
     }
 }
