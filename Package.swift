@@ -46,10 +46,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                "SubledgerConsole",
             ],
             // The API's description, served at /openapi.yaml from the bytes compiled in (no Foundation
             // Bundle); `openapi.yaml` at the root links to it.
             resources: [.embedInCode("OpenAPI/openapi.yaml")]
+        ),
+        // The web console (issue 13): server-rendered pages on the facade, mounted by `subledger serve` at `/`.
+        .target(
+            name: "SubledgerConsole",
+            dependencies: [
+                "Subledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "subledger",
@@ -80,6 +91,18 @@ let package = Package(
         .testTarget(
             name: "SubledgerServerTests",
             dependencies: [
+                "SubledgerServer",
+                "SubledgerConsole",
+                "Subledger",
+                "SubledgerTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SubledgerConsoleTests",
+            dependencies: [
+                "SubledgerConsole",
                 "SubledgerServer",
                 "Subledger",
                 "SubledgerTestSupport",

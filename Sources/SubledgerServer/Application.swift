@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Subledger
+import SubledgerConsole
 
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -40,6 +41,8 @@ public func buildRouter(
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
+    // The web console (issue 13) at `/`: before the bearer-token middleware, it checks its session cookie.
+    Console.mount(on: router, authenticate: authenticate) { try await service.read($0) }
     if authenticate { router.add(middleware: AccessMiddleware(service: service)) }
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])

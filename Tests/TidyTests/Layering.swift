@@ -17,8 +17,10 @@ enum Layering {
         // a Mutex.
         "SubledgerServer": platform.union([
             "Subledger", "SubledgerCodec", "Hummingbird", "HTTPTypes", "ServiceLifecycle", "Logging",
-            "Prometheus", "Dispatch", "Synchronization",
+            "Prometheus", "Dispatch", "Synchronization", "SubledgerConsole",
         ]),
+        // The web console (issue 13): pages on the facade, served by Hummingbird; sessions in a Mutex.
+        "SubledgerConsole": platform.union(["Subledger", "Hummingbird", "HTTPTypes", "Logging", "Synchronization"]),
         "subledger-bench": platform.union(["Subledger", "SubledgerCore", "SubledgerStore", "CSQLite"]),
     ]
 

@@ -1,0 +1,161 @@
+// Closes: every close and recalculation with its totals and log; a close's page: its adjustments summed by
+// item and by GL account (the profit-and-loss effect), its log, then its settlements a page at a time.
+
+import Subledger
+
+enum ClosePages {
+    static let perPage = 100
+
+    static func list(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
+        let page = Int(try request.integer("page"))
+        let viewer = request.viewer
+        return try await ledger.read { ledger in
+            let closes = try ledger.closes().reversed() as ReversedCollection<[CloseRow]>
+            var content = PageContent(title: "Closes and recalculations")
+            content.add(
+                HTML("<p>Locked through ") + HTML.text(ledger.state.closedThrough?.description ?? "—")
+                    + HTML(" · latest business date ") + HTML.text(ledger.state.latestBusinessDate.description)
+                    + HTML("</p>"))
+            if viewer.canClose { content.add(ActionPages.buttons(ledger)) }
+            var table = Table(
+                name: "closes", caption: "Runs, newest first",
+                columns: [
+                    "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled", "Issue adjustment",
+                    "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
+                ])
+            let rows = Array(closes)
+            let start = min(page * perPage, rows.count)
+            table.rows = rows[start..<min(start + perPage, rows.count)].map(closeRow)
+            if start + perPage < rows.count { table.next = "/closes?page=\(page + 1)" }
+            if page > 0 { table.previous = "/closes" }
+            table.empty = "No close yet."
+            content.add(table)
+            return content
+        }
+    }
+
+    static func closeRow(_ close: CloseRow) -> [Cell] {
+        let link = "/close?seq=\(close.sequence)"
+        return [
+            .number(close.sequence, link: link), .text(close.date.description, link: link), .text(close.mode.name),
+            close.reversedBy.map { .number($0, link: "/events?after=\($0 - 1)") } ?? .text(""),
+            .number(close.entryCount), .number(close.settledCount), .number(close.issueAdjustment, link: link),
+            .number(close.receiptAdjustment, link: link), .number(close.unsettled.count),
+            .number(close.zeroCost.count), .number(close.negativeOnHand.count),
+        ]
+    }
+
+    static func close(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
+        let sequence = try request.integer("seq")
+        let page = Int(try request.integer("page"))
+        return try await ledger.read { ledger in
+            let (found, settlements) = try ledger.closeWithSettlements(sequence: sequence)
+            guard let close = found else { throw ConsoleError.notFound("No close at sequence \(sequence).") }
+            var content = PageContent(title: "\(close.mode.name.capitalizedFirst) of \(close.date) (#\(sequence))")
+            var summary = Table(
+                name: "close", caption: "Totals",
+                columns: [
+                    "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled", "Issue adjustment",
+                    "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
+                ])
+            summary.rows = [closeRow(close)]
+            content.add(summary)
+            content.add(byItem(settlements))
+            let first = settlements.map(\.sequence).min() ?? sequence
+            content.add(try byAccount(ledger.events(after: first - 1, limit: Int(sequence - first + 1))))
+            content.add(log(close))
+            var table = settlementTable(
+                Array(settlements.dropFirst(page * perPage).prefix(perPage)), name: "settlements",
+                caption: "Settlements (\(settlements.count))")
+            if (page + 1) * perPage < settlements.count { table.next = "/close?seq=\(sequence)&page=\(page + 1)" }
+            if page > 0 { table.previous = "/close?seq=\(sequence)" }
+            content.add(table)
+            return content
+        }
+    }
+
+    /// Adjustments per item: of the issues (settlements and revaluations) and of the receipts (transfer
+    /// receipt legs), the two totals `closes` reports.
+    static func byItem(_ settlements: [SettlementRow]) -> Table {
+        var sums: [String: (issue: Total<Money>, receipt: Total<Money>)] = [:]
+        var total = (issue: Total<Money>(), receipt: Total<Money>())
+        for row in settlements {
+            var sum = sums[row.item] ?? (Total(), Total())
+            if row.adjustsIssue {
+                sum.issue += row.entry.adjustment
+                total.issue += row.entry.adjustment
+            } else if row.entry.kind == .receiptAdjustment {
+                sum.receipt += row.entry.adjustment
+                total.receipt += row.entry.adjustment
+            }
+            sums[row.item] = sum
+        }
+        var table = Table(
+            name: "by-item", caption: "Adjustments by item",
+            columns: ["Item", "Issue adjustment", "Receipt adjustment"])
+        table.rows = sums.keys.sorted().map { item in
+            [
+                .text(item, link: URLText.path("/item", [("id", item)])), .number(sums[item]!.issue),
+                .number(sums[item]!.receipt),
+            ]
+        }
+        table.footer = [.text("Total"), .number(total.issue), .number(total.receipt)]
+        return table
+    }
+
+    /// The GL lines of the run's events, summed per account: what the close did to each account.
+    static func byAccount(_ events: [EventRow]) -> Table {
+        var sums: [String: Total<Money>] = [:]
+        for row in events {
+            for line in row.event.lines {
+                sums["\(line.account)\u{0}\(line.postingType.rawValue)", default: Total()] += line.amount
+            }
+        }
+        var table = Table(
+            name: "by-account", caption: "Adjustments by GL account (debit +)",
+            columns: ["Account", "Posting type", "Amount"])
+        table.rows = sums.keys.sorted().map { key in
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+            return [.text(parts[0]), .text(parts.count > 1 ? parts[1] : ""), .number(sums[key]!)]
+        }
+        table.empty = "The run posted no GL lines."
+        return table
+    }
+
+    static func log(_ close: CloseRow) -> Table {
+        var table = Table(name: "log", caption: "Close log (\(close.log.count) lines)", columns: ["Line"])
+        table.rows = close.log.prefix(200).map { [.text($0)] }
+        if close.log.count > 200 {
+            table.rows.append([
+                .text("… and \(close.log.count - 200) more lines (subledger closes --json lists them all)")
+            ])
+        }
+        table.empty = "Nothing to report."
+        return table
+    }
+
+    static func settlementTable(_ rows: [SettlementRow], name: String, caption: String) -> Table {
+        var table = Table(
+            name: name, caption: caption,
+            columns: [
+                "Sequence", "Date", "Mode", "Close", "Item", "Kind", "Transaction", "Counterpart", "Quantity",
+                "Settled amount", "Adjustment",
+            ])
+        table.rows = rows.map { row in
+            [
+                .number(row.sequence, link: "/events?after=\(row.sequence - 1)"), .text(row.date.description),
+                .text(row.mode.name),
+                row.closeSequence.map { .text("#\($0)", link: "/close?seq=\($0)") } ?? .text(""),
+                .text(row.item, link: URLText.path("/item", [("id", row.item)])), .text(row.kindName),
+                .text(row.transaction, link: TransactionView.link(row.transaction)),
+                .text(row.counterpart, link: row.counterpart.isEmpty ? nil : TransactionView.link(row.counterpart)),
+                .number(row.entry.quantity), .number(row.entry.settledAmount), .number(row.entry.adjustment),
+            ]
+        }
+        return table
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
