@@ -41,7 +41,16 @@ enum ItemHistory {
     }
 
     /// The settlements naming the page's transactions, each once, in log order; read by transaction (keyed).
-    static func settlements(_ ledger: Ledger, _ rows: [TransactionRow]) throws -> Table {
+    /// A weighted average item's entries name the close's closing receipt, which the facade reads from the
+    /// log's close events (every close, a second on a large ledger, per transaction): none are read for it.
+    static func settlements(_ ledger: Ledger, _ rows: [TransactionRow], model: ValuationModel) throws -> Table {
+        if model == .weightedAverage || model == .weightedAverageDate {
+            var table = ClosePages.settlementTable([], name: "settlements", caption: "Settlements")
+            table.empty =
+                "A weighted average item is settled through each close's closing receipt, which would mean "
+                + "reading every close: its settlements are on each transaction's page and on each close's page."
+            return table
+        }
         var seen = Set<String>()
         var found: [SettlementRow] = []
         for row in rows where found.count < settlementLimit {
