@@ -43,7 +43,8 @@ struct LineChart {
         let path = zip(points, values).map { "\(Self.f(x($0.date))),\(Self.f(y($1)))" }.joined(separator: " ")
         out += "<polyline class=\"line\" points=\"\(path)\"/>"
         for (point, value) in zip(points, values).suffix(400) {
-            out += "<circle cx=\"\(Self.f(x(point.date)))\" cy=\"\(Self.f(y(value)))\" r=\"2\" fill=\"#24588f\">"
+            out += "<circle cx=\"\(Self.f(x(point.date)))\" cy=\"\(Self.f(y(value)))\" r=\"2\" fill=\"#24588f\" "
+            out += "data-exact=\"\(HTML.escape(point.value))\">"
             out += "<title>\(point.date): \(NumberText.grouped(point.value))</title></circle>"
         }
         out += "<text x=\"\(Self.f(left))\" y=\"\(Self.f(height - 8))\">\(first.date)</text>"

@@ -15,11 +15,15 @@ public typealias ConsoleLedgerRead =
 public enum Console {
     /// Adds the console's routes to `router`. Mount it before the API's bearer-token middleware: the
     /// console authenticates by its session cookie. Without `authenticate` (`--no-auth`) the login asks
-    /// for no token and every button shows.
+    /// for no token and every button shows. `verify` re-checks the hash chain (the event log's button); without
+    /// it the check runs through `read`, on the ledger's queue.
     public static func mount<Context: RequestContext>(
-        on router: Router<Context>, authenticate: Bool, read: @escaping ConsoleLedgerRead
+        on router: Router<Context>, authenticate: Bool, read: @escaping ConsoleLedgerRead,
+        verify: ConsoleChainCheck? = nil
     ) {
-        let app = ConsoleApp(ledger: ConsoleLedger(run: read), authenticate: authenticate)
+        let ledger = ConsoleLedger(run: read)
+        let check = verify ?? { try await ledger.read { try $0.verify() } }
+        let app = ConsoleApp(ledger: ledger, checkChain: check, authenticate: authenticate)
         app.addRoutes(to: router)
     }
 

@@ -7,8 +7,10 @@ import Subledger
 
 struct ConsoleApp: Sendable {
     let ledger: ConsoleLedger
+    let checkChain: ConsoleChainCheck
     let authenticate: Bool
     let sessions = SessionStore()
+    let chainChecks = ChainCheckMemory()
 
     func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.get("/console.css") { _, _ in
@@ -16,7 +18,7 @@ struct ConsoleApp: Sendable {
         }
         addSessionRoutes(to: router)
         let pages: [(String, @Sendable (ConsoleApp, PageRequest) async throws -> PageContent)] = [
-            ("/", { try await OverviewPage.content($0.ledger, $1) }),
+            ("/", { try await OverviewPage.content($0.ledger, $1, chain: $0.chainChecks.last) }),
             ("/items", { try await ItemPages.list($0.ledger, $1) }),
             ("/item", { try await ItemPages.item($0.ledger, $1) }),
             ("/transaction", { try await TransactionView.content($0.ledger, $1) }),
@@ -35,7 +37,9 @@ struct ConsoleApp: Sendable {
             await action(request, context) { try await ActionPages.run(self.ledger, $0) }
         }
         router.post("/events/verify") { request, context in
-            await action(request, context) { try await EventPages.verify(self.ledger, $0) }
+            await action(request, context) { _ in
+                EventPages.verified(self.chainChecks.remember(try await self.checkChain()))
+            }
         }
     }
 

@@ -42,7 +42,13 @@ public func buildRouter(
     let routes = RouteTable()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     // The web console (issue 13) at `/`: before the bearer-token middleware, it checks its session cookie.
-    Console.mount(on: router, authenticate: authenticate) { try await service.read($0) }
+    // Its verify button reads the whole chain on a connection of its own, off the queue, as `GET /v1/verify`.
+    Console.mount(
+        on: router, authenticate: authenticate, read: { try await service.read($0) },
+        verify: {
+            guard let path = service.filePath else { return try await service.read { try $0.verify() } }
+            return try await service.offQueue { try LedgerLog(path: path, access: .readOnly).verifyChain() }
+        })
     if authenticate { router.add(middleware: AccessMiddleware(service: service)) }
     router.get("/healthz") { _, _ in
         JSONResponse.make(["status": "ok"])

@@ -17,6 +17,7 @@ import Testing
         "onHand": "the open state's pools, in memory",
         "reconcile": "the open state, and the history rows summed one at a time (never held), as `reconcile` does",
         "transactionDetail": "one transaction by key: its rows, voucher lines and settlements by index",
+        "settlementsNaming": "the settlements naming one transaction, by key (the item page: one page's transactions)",
         "transactionPage": "one page of one item's transactions (the facade's keyed page)",
         "authenticate": "one token by its hash",
         "verify": "the whole chain, only on the verify button (a POST), never to draw a page",

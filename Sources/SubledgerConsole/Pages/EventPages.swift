@@ -59,10 +59,12 @@ enum EventPages {
         return items[reference] != nil ? URLText.path("/item", [("id", reference)]) : TransactionView.link(reference)
     }
 
-    static func verify(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
-        let report = try await ledger.read { try $0.verify() }
+    /// The outcome of the verify button's check (run by `ConsoleApp`, off the ledger's queue).
+    static func verified(_ check: ChainCheckResult) -> PageContent {
         var content = PageContent(title: "Hash chain")
-        switch report {
+        content.add(
+            HTML("<p>Checked at ") + HTML.text(JSONFields.utcTimestamp(milliseconds: check.checkedAt)) + HTML("</p>"))
+        switch check.report {
         case .intact(let count, let hash):
             content.add(
                 HTML("<p class=\"ok\">Intact: \(NumberText.grouped(String(count))) events, every hash matches.</p>")

@@ -1,5 +1,5 @@
 // Items: on-hand per item and cost pool, searchable and paged; an item's page: its pools and its
-// transactions, a page at a time (the facade's keyed `transactionPage`).
+// transactions, a page at a time (the facade's keyed `transactionPage`), their running average and settlements.
 
 import Subledger
 
@@ -70,11 +70,16 @@ enum ItemPages {
             var table = TransactionView.table(page.rows, name: "transactions", caption: "Transactions, in log order")
             table.next = page.next.map { URLText.path("/item", [("id", id), ("after", $0.token)]) }
             if cursor != nil { table.previous = URLText.path("/item", [("id", id)]) }
+            content.add(ItemHistory.chart(page.rows, firstPage: cursor == nil))
             content.add(table)
+            var settlements = try ItemHistory.settlements(ledger, page.rows, model: setup.model)
+            settlements.next = table.next
+            settlements.previous = table.previous
+            content.add(settlements)
             content.add(
                 HTML(
-                    "<p class=\"hint\">Settlements against these transactions are on each transaction's "
-                        + "page and on the page of the close that made them (") + HTML.link("/closes", "closes")
+                    "<p class=\"hint\">Every settlement of a transaction is on its page; every settlement of a "
+                        + "run on the page of the close that made it (") + HTML.link("/closes", "closes")
                     + HTML(").</p>"))
             return content
         }

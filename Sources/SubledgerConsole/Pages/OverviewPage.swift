@@ -6,14 +6,16 @@ import Subledger
 enum OverviewPage {
     static let itemsPerPage = 50
 
-    static func content(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
+    static func content(
+        _ ledger: ConsoleLedger, _ request: PageRequest, chain: ChainCheckResult?
+    ) async throws -> PageContent {
         let page = Int(try request.integer("page"))
         return try await ledger.read { ledger in
             let state = ledger.state
             let asOf = state.latestBusinessDate
             let report = try ledger.inventoryValue(asOf: asOf)
             var content = PageContent(title: "Overview")
-            content.add(facts(ledger, report))
+            content.add(facts(ledger, report, chain: chain))
             content.add(chart(ledger))
             content.add(byModel(report))
             content.add(reconciliation(report))
@@ -22,7 +24,7 @@ enum OverviewPage {
         }
     }
 
-    static func facts(_ ledger: Ledger, _ report: InventoryValueReport) -> HTML {
+    static func facts(_ ledger: Ledger, _ report: InventoryValueReport, chain: ChainCheckResult?) -> HTML {
         let state = ledger.state
         let latest = state.closes.last { $0.reversedBy == nil }
         let latestClose =
@@ -45,13 +47,27 @@ enum OverviewPage {
                     "/events?after=\(max(0, state.lastSequence - 50))",
                     "\(NumberText.grouped(String(state.lastSequence)))")
             ),
-            ("Chain", HTML("verify it on the ") + HTML.link("/events", "event log") + HTML(" page")),
+            ("Chain", chainState(chain)),
         ]
         var out = HTML("<table class=\"facts\" data-table=\"facts\">")
         for (label, value) in rows {
             out = out + HTML("<tr><td>") + HTML.text(label) + HTML("</td><td>") + value + HTML("</td></tr>")
         }
         return out + HTML("</table>")
+    }
+
+    /// The last check of the chain this server ran (the event log's verify button), or where to run one.
+    static func chainState(_ chain: ChainCheckResult?) -> HTML {
+        guard let chain else { return HTML("not verified yet: verify it on the ") + HTML.link("/events", "event log") }
+        let at = HTML.text(JSONFields.utcTimestamp(milliseconds: chain.checkedAt))
+        switch chain.report {
+        case .intact(let count, _):
+            return HTML("<span class=\"ok\" data-chain=\"intact\">verified at ") + at + HTML(", through sequence ")
+                + HTML.link("/events?after=\(max(0, count - 50))", NumberText.grouped(String(count))) + HTML("</span>")
+        case .broken(let sequence, let reason):
+            return HTML("<span class=\"error\" data-chain=\"broken\">broken at sequence \(sequence) (checked at ")
+                + at + HTML("): ") + HTML.text(reason) + HTML("</span>")
+        }
     }
 
     static func number(_ exact: String, link: String) -> HTML {
