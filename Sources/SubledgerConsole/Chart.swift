@@ -13,14 +13,16 @@ struct LineChart {
     var title: String
     var points: [Point]
     var marks: [(date: LedgerDate, label: String)] = []
+    /// A value over time is read against zero; an average is read by its changes, so its axis fits the
+    /// figures (an average that moves from 17.95 to 18.05 would be a flat line on an axis from 0).
+    var fromZero = true
     var width = 900.0
     var height = 260.0
 
     var svg: HTML {
         guard let first = points.first, let last = points.last else { return HTML("<p>No figures to chart yet.</p>") }
         let values = points.map { Double($0.value) ?? 0 }
-        let low = min(values.min() ?? 0, 0)
-        let high = max(values.max() ?? 0, low + 1)
+        let (low, high) = axis(values)
         let start = Self.dayNumber(first.date)
         let span = max(Double(Self.dayNumber(last.date) - start), 1)
         let left = 90.0, right = 20.0, top = 16.0, bottom = 28.0
@@ -31,7 +33,7 @@ struct LineChart {
         var out = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
         out += "width=\"\(Int(width))\" height=\"\(Int(height))\"><title>\(HTML.escape(title))</title>"
         for value in [low, (low + high) / 2, high] {
-            out += "<text x=\"4\" y=\"\(Self.f(y(value) + 4))\">\(NumberText.grouped(String(Int(value))))</text>"
+            out += "<text x=\"4\" y=\"\(Self.f(y(value) + 4))\">\(Self.label(value, fine: high - low < 10))</text>"
             out += "<line x1=\"\(Self.f(left))\" x2=\"\(Self.f(width - right))\" y1=\"\(Self.f(y(value)))\" "
             out += "y2=\"\(Self.f(y(value)))\" stroke=\"#e3e6ea\"/>"
         }
@@ -50,6 +52,23 @@ struct LineChart {
         out += "<text x=\"\(Self.f(left))\" y=\"\(Self.f(height - 8))\">\(first.date)</text>"
         out += "<text x=\"\(Self.f(width - right - 70))\" y=\"\(Self.f(height - 8))\">\(last.date)</text>"
         return HTML(out + "</svg>")
+    }
+
+    /// The value axis: from zero (or below, for negative figures), or fitted with a tenth of the range free
+    /// above and below.
+    private func axis(_ values: [Double]) -> (low: Double, high: Double) {
+        let lowest = values.min() ?? 0, highest = values.max() ?? 0
+        if fromZero { return (min(lowest, 0), max(highest, min(lowest, 0) + 1)) }
+        let pad = max((highest - lowest) / 10, abs(highest) / 200, 0.01)
+        return (lowest - pad, highest + pad)
+    }
+
+    /// An axis label: whole units with thousands separators, or two decimals on a narrow axis.
+    static func label(_ value: Double, fine: Bool) -> String {
+        guard fine else { return NumberText.grouped(String(Int(value.rounded()))) }
+        let cents = Int((value * 100).rounded())
+        let digits = String(cents.magnitude % 100)
+        return (cents < 0 ? "-" : "") + "\(cents.magnitude / 100)." + (digits.count == 1 ? "0" : "") + digits
     }
 
     static func f(_ value: Double) -> String { String(Int((value * 10).rounded())).insertingDecimal() }

@@ -22,6 +22,9 @@ import Testing
             #expect(!html.contains("next page"), "the demo item's transactions fit on one page")
             let points = html.matches(of: /<circle [^>]*data-exact="([^"]*)"/).map { String($0.1) }
             #expect(points.last == expected)
+            // The average stays near 18: its axis fits the figures (two decimals), not 0 to 18.
+            let labels = html.matches(of: /<text x="4" [^>]*>([^<]*)<\/text>/).map { String($0.1) }
+            #expect(labels.count == 3 && !labels.contains("0") && labels.allSatisfy { $0.contains(".") })
             #expect(html.contains("From the item&#39;s first transaction"))
             // A weighted average item's settlements would need every close read: none are listed.
             #expect(PageText.rowCount(html, table: "settlements") == 0)

@@ -29,7 +29,8 @@ enum ItemHistory {
         // Drawn by date (a posting may be dated before an earlier one in the log); each point's value is the
         // average after that posting in log order.
         let byDate = points.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }
-        let chart = LineChart(title: "Average unit cost after each posting", points: byDate.map(\.element))
+        let chart = LineChart(
+            title: "Average unit cost after each posting", points: byDate.map(\.element), fromZero: false)
         let note =
             firstPage
             ? "From the item's first transaction, in log order: current cost (posted plus adjustments) over "
