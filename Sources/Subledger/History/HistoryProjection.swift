@@ -11,6 +11,8 @@ internal import SubledgerStore
 struct HistoryProjection {
     var latestDay: Int32
     private var waiting: [(sequence: Int64, date: LedgerDate, event: SettlementPosted)] = []
+    /// The closes and recalculations (not reversals) this run projected: each needs its on-hand stored.
+    private(set) var closes: [Int64] = []
 
     init(latestDay: Int32) { self.latestDay = latestDay }
 
@@ -31,6 +33,7 @@ struct HistoryProjection {
             waiting.append((sequence, date, posted))
         case .closePosted(let posted):
             try writer.close(sequence: sequence, day: date, mode: posted.mode, latestDayThrough: latestDay)
+            if posted.mode != .reversal { closes.append(sequence) }
             try flush(closeSequence: sequence, to: writer)
         case .closeReversed(let reversed):
             try writer.closeReversed(reversed.closeSequence, by: sequence)

@@ -23,7 +23,13 @@ extension Ledger {
     /// events projected (0 when the tables were up to date). A read-only ledger, or one whose file
     /// predates the tables, projects nothing.
     @discardableResult
-    public func projectHistory() throws -> Int64 { try HistoryTables.project(store) }
+    public func projectHistory() throws -> Int64 { try HistoryTables.project(store, onHand: liveOnHand) }
+
+    /// The on-hand right after the close at `closeSequence` from the live projection when it stands
+    /// right after that event (the close this process just ran); nil otherwise (the projector replays).
+    func liveOnHand(atClose closeSequence: Int64) -> [HistoryOnHandRow]? {
+        state.lastSequence == closeSequence ? HistoryProjection.onHand(state) : nil
+    }
 
     /// True when the history tables hold every event of the log (projecting the missing ones first when
     /// the ledger may be written). A projection that fails (the file busy past the timeout, a full disk)
@@ -35,10 +41,9 @@ extension Ledger {
         return watermark == (try storeCall { () throws(StoreError) in try store.checkedLastSequence() })
     }
 
-    /// After a close, recalculation or reversal has committed: project its events and, for a close or
-    /// recalculation, store every pool's on-hand right after it. The tables are a projection, so a failure
-    /// here never undoes the command: the next run projects the events, and `subledger rebuild` (or
-    /// `replay --verify`) finds and restores a missing on-hand.
+    /// After a close, recalculation or reversal has committed: project its events (the projector stores
+    /// a close's on-hand with them, from this live state). The tables are a projection, so a failure here
+    /// never undoes the command: the next run projects the events, the on-hand included.
     func recordHistory(after command: LedgerCommand, _ result: CommandResult) {
         guard !result.duplicate, !store.isReadOnly, store.hasHistoryTables else { return }
         switch command {
@@ -46,13 +51,6 @@ extension Ledger {
         default: return
         }
         _ = try? projectHistory()
-        if case .reverseClose = command { return }
-        guard state.lastSequence == result.lastSequence else { return }  // another writer came between
-        let rows = HistoryProjection.onHand(state)
-        try? store.writeHistory { writer, from, latestDay in
-            try writer.onHand(closeSequence: result.lastSequence, rows)
-            return (from, latestDay)
-        }
     }
 
     /// See `HistoryTables.rebuild`.
@@ -95,8 +93,14 @@ enum HistoryTables {
 
     /// The events after the watermark, projected in transactions of about `chunk` events; returns how many.
     /// A chunk ends only where no settlement entry waits for its close, so none is ever left behind.
+    /// Every close (or recalculation) a chunk projects gets its on-hand in the same transaction, from
+    /// `onHand` when it knows it, else from a replay of the log through the close: whichever process
+    /// projects a close (the closing one, the next one after a close killed past its commit, the first
+    /// one to open a file older than the tables), the table ends as a rebuild writes it.
     @discardableResult
-    static func project(_ store: EventStore, chunk: Int64 = chunk) throws -> Int64 {
+    static func project(
+        _ store: EventStore, chunk: Int64 = chunk, onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil }
+    ) throws -> Int64 {
         guard !store.isReadOnly, store.hasHistoryTables else { return 0 }
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
         let start = try call { () throws(StoreError) in try store.historyWatermark() }
@@ -124,6 +128,13 @@ enum HistoryTables {
                         }
                         end = next
                     } while !projection.isSettled && end < last
+                    for close in projection.closes {
+                        let rows =
+                            try onHand(close)
+                            ?? HistoryProjection.onHand(
+                                Replay.fold(store, through: close, progress: nil).state)
+                        try writer.onHand(closeSequence: close, rows)
+                    }
                     watermark = end
                     return (end, projection.latestDay)
                 }
