@@ -42,8 +42,11 @@ public enum ClosePack {
         return close
     }
 
-    /// The pack's files: the pages and their tables' CSVs.
-    public static func files(ledger: Ledger, closeDate: LedgerDate) throws -> [File] {
+    /// Rows of a table drawn on a page; the table's CSV has every row.
+    public static let rowsShown = 1_000
+
+    /// The pack's files: the pages and their tables' CSVs (`rowsShown` rows of a table on its page).
+    public static func files(ledger: Ledger, closeDate: LedgerDate, rowsShown: Int = rowsShown) throws -> [File] {
         let close = try close(ledger, on: closeDate)
         let (_, settlements) = try ledger.closeWithSettlements(sequence: close.sequence)
         let value = try ledger.inventoryValue(asOf: closeDate)
@@ -80,7 +83,7 @@ public enum ClosePack {
         let links = Links(close: close, date: closeDate)
         var files: [File] = []
         for (page, content) in zip(pages, [contents, valuePage, closePage, settlementPage, reconciliation]) {
-            files += render(content, file: page.file, links: links)
+            files += render(content, file: page.file, links: links, rowsShown: max(rowsShown, 1))
         }
         return files
     }

@@ -35,7 +35,7 @@ extension ClosePack {
     }
 
     /// The page's HTML file and one CSV file per table, named after the page and the table.
-    static func render(_ content: PageContent, file: String, links: Links) -> [File] {
+    static func render(_ content: PageContent, file: String, links: Links, rowsShown: Int) -> [File] {
         let stem = String(file.dropLast(".html".count))
         var body = HTML("<header><nav>")
         for page in pages {
@@ -50,7 +50,7 @@ extension ClosePack {
             case .table(let table):
                 let csv = "\(stem)-\(table.name).csv"
                 let relinked = links.relink(table)
-                body = body + relinked.html(csvLink: csv)
+                body = body + shown(relinked, limit: rowsShown).html(csvLink: csv)
                 files.append(File(name: csv, text: relinked.csv))
             }
         }
@@ -60,5 +60,15 @@ extension ClosePack {
             + HTML.text(content.title + " · Subledger") + HTML("</title><style>") + HTML(Stylesheet.text)
             + HTML("</style></head><body>") + body + HTML("</main></body></html>")
         return [File(name: file, text: page.markup + "\n")] + files
+    }
+
+    /// A long table (a big close's settlements) is cut on the page, which a browser could not open
+    /// otherwise; its CSV keeps every row.
+    static func shown(_ table: Table, limit: Int) -> Table {
+        guard table.rows.count > limit else { return table }
+        var cut = table
+        cut.caption += " (the first \(limit) of \(table.rows.count) rows; the CSV has them all)"
+        cut.rows = Array(table.rows.prefix(limit))
+        return cut
     }
 }
