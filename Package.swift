@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "Subledger",
                 "SubledgerServer",
+                "SubledgerConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

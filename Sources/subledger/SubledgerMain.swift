@@ -50,6 +50,7 @@ struct SubledgerCLI: ParsableCommand {
             RebuildCommand.self,
             TokenCommand.self,
             ServeCommand.self,
+            ReportCommand.self,
         ])
 }
 

@@ -11,7 +11,9 @@ enum Layering {
         // Dispatch runs the parallel replay.
         "Subledger": platform.union(["SubledgerCore", "SubledgerCodec", "SubledgerStore", "Dispatch"]),
         // The CLI sees the facade only (which re-exports Core and the codec), never the store.
-        "subledger": platform.union(["Subledger", "SubledgerServer", "ArgumentParser", "Dispatch"]),
+        "subledger": platform.union([
+            "Subledger", "SubledgerServer", "SubledgerConsole", "ArgumentParser", "Dispatch",
+        ]),
         // The HTTP edge: the facade, Hummingbird and the swift-server packages (their own imports link
         // FoundationEssentials, DR-21); the ledger runs on a dispatch queue, the group writer's queue is
         // a Mutex.

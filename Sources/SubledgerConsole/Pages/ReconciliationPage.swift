@@ -16,27 +16,35 @@ enum ReconciliationPage {
                 HTML("<form method=\"get\" action=\"/reconciliation\"><label>As of <input name=\"date\" value=\"")
                     + HTML.text(asOf.description)
                     + HTML("\" placeholder=\"YYYY-MM-DD\"></label> <button>Show</button></form>")
-                    + (report.agrees
-                        ? HTML("<p class=\"ok\">The subledger agrees with the GL.</p>")
-                        : HTML("<p class=\"error\">The subledger differs from the GL by ")
-                            + HTML.text(NumberText.grouped(report.difference.description)) + HTML(".</p>")))
-            var table = Table(
-                name: "accounts", caption: "Inventory accounts",
-                columns: ["Account", "Posting types", "Subledger", "GL", "Difference"])
-            table.rows = report.accounts.map { account in
-                [
-                    .text(account.account), .text(account.postingTypes.map(\.rawValue).joined(separator: " ")),
-                    .number(account.subledger), .number(account.ledger), .number(account.difference),
-                ]
-            }
-            table.footer = [
-                .text("Total"), .text(""), .number(report.subledgerTotal), .number(report.ledgerTotal),
-                .number(report.difference),
-            ]
-            content.add(table)
+                    + verdict(report))
+            content.add(accounts(report))
             content.add(sources(report))
             return content
         }
+    }
+
+    static func verdict(_ report: ReconciliationReport) -> HTML {
+        report.agrees
+            ? HTML("<p class=\"ok\">The subledger agrees with the GL.</p>")
+            : HTML("<p class=\"error\">The subledger differs from the GL by ")
+                + HTML.text(NumberText.grouped(report.difference.description)) + HTML(".</p>")
+    }
+
+    static func accounts(_ report: ReconciliationReport) -> Table {
+        var table = Table(
+            name: "accounts", caption: "Inventory accounts",
+            columns: ["Account", "Posting types", "Subledger", "GL", "Difference"])
+        table.rows = report.accounts.map { account in
+            [
+                .text(account.account), .text(account.postingTypes.map(\.rawValue).joined(separator: " ")),
+                .number(account.subledger), .number(account.ledger), .number(account.difference),
+            ]
+        }
+        table.footer = [
+            .text("Total"), .text(""), .number(report.subledgerTotal), .number(report.ledgerTotal),
+            .number(report.difference),
+        ]
+        return table
     }
 
     /// What makes up each differing account's difference, source by source.
