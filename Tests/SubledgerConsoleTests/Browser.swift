@@ -56,23 +56,7 @@ final class ServedLedger {
     let port: Int
 
     init(db: String, in directory: TemporaryDirectory) throws {
-        child = try ChildProcess(["serve", "--db", db, "--port", "0"], in: directory.url)
-        try child.start()
-        let deadline = Date().addingTimeInterval(60)
-        while true {
-            let printed = child.standardOutputSoFar
-            if let range = printed.range(of: "listening on http://127.0.0.1:"),
-                let port = Int(printed[range.upperBound...].prefix { $0.isNumber })
-            {
-                self.port = port
-                return
-            }
-            guard child.isRunning, Date() < deadline else {
-                child.kill()
-                throw LoopbackFailure("serve did not start: \(try child.finish().summary)")
-            }
-            usleep(20_000)
-        }
+        (child, port) = try ChildProcess.serve(db: db, in: directory.url)
     }
 
     var base: String { "http://127.0.0.1:\(port)" }

@@ -27,7 +27,7 @@ import Testing
             #expect(before.contains("not verified yet"))
             let csrf = try #require(PageText.csrf(before))
             // A long command holds the ledger's queue; were the verify on it, it would wait: let go after 5 s.
-            let gate = QueueGate()
+            let gate = Gate()
             async let held = service.read { ledger in
                 gate.wait()
                 return ledger.state.lastSequence
@@ -54,24 +54,4 @@ import Testing
             #expect(after.contains(", through sequence <a href=\"/events?after=\(max(0, last - 50))\">\(last)</a>"))
         }
     }
-}
-
-/// Holds a job on the ledger's queue until the test opens it.
-final class QueueGate: Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let blocking = Mutex(false)
-
-    var isBlocking: Bool { blocking.withLock { $0 } }
-
-    func wait() {
-        blocking.withLock { $0 = true }
-        semaphore.wait()
-    }
-
-    func open() { semaphore.signal() }
-}
-
-func waitUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
-    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
 }

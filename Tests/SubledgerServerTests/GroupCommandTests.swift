@@ -93,24 +93,3 @@ import Darwin
         }
     }
 }
-
-/// Holds the ledger's queue: `wait` (on the queue) blocks until `open`.
-final class Gate: Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let blocking = Mutex(false)
-
-    var isBlocking: Bool { blocking.withLock { $0 } }
-
-    func wait() {
-        blocking.withLock { $0 = true }
-        semaphore.wait()
-    }
-
-    func open() { semaphore.signal() }
-}
-
-/// Polls `condition` every 5 ms, for at most 20 s (a loaded machine).
-func waitUntil(_ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
-    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-}

@@ -17,24 +17,9 @@ final class LiveServer {
     let client: LoopbackClient
 
     init(db: String, in directory: TemporaryDirectory, extra: [String] = ["--no-auth"]) throws {
-        child = try ChildProcess(["serve", "--db", db, "--port", "0"] + extra, in: directory.url)
-        try child.start()
-        let deadline = Date().addingTimeInterval(60)
-        while true {
-            let printed = child.standardOutputSoFar
-            if let range = printed.range(of: "listening on http://127.0.0.1:"),
-                let port = Int(printed[range.upperBound...].prefix { $0.isNumber })
-            {
-                client = LoopbackClient(port: port)
-                return
-            }
-            guard child.isRunning, Date() < deadline else {
-                child.kill()
-                let outcome = try child.finish()
-                throw LoopbackError(description: "serve did not start: \(outcome.summary)")
-            }
-            usleep(20_000)
-        }
+        let (child, port) = try ChildProcess.serve(db: db, extra: extra, in: directory.url)
+        self.child = child
+        client = LoopbackClient(port: port)
     }
 
     /// SIGTERM, then the exit.
