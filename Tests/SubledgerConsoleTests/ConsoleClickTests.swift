@@ -1,6 +1,8 @@
 // The controller's session in headless Chromium, by clicks over the DevTools protocol: log in by typing
-// the token, close February and reverse that close through the confirmation pages, see both in the event
-// log under the token's name, have a same-origin post without the CSRF token refused, log out.
+// the token, upload an external trial balance on the reconciliation page (the file picked as in the file
+// dialog) and see the comparison `reconcile --gl --json` prints, close February and reverse that close
+// through the confirmation pages, see both in the event log under the token's name, have a same-origin
+// post without the CSRF token refused, log out.
 
 import Foundation
 import Subledger
@@ -30,6 +32,7 @@ import Testing
         #expect(try browser.html().contains("action=\"/login\""))
         try browser.submit("form.login", fields: ["token": secret])
         #expect(try browser.html().contains("controller (close)"))
+        try uploadATrialBalance(browser, served, db: db, directory)
 
         try browser.open(served.base + "/closes")
         try browser.submit("form[action=\"/confirm\"]", fields: ["date": "2026-02-28"])
@@ -60,5 +63,45 @@ import Testing
         #expect(try browser.html().contains("action=\"/login\""))
         try browser.open(served.base + "/closes")
         #expect(try browser.html().contains("action=\"/login\""), "logged out: the cookie no longer opens a page")
+    }
+
+    /// The demo's trial balance from `gl --json` with three differences (1410 without its physical
+    /// receipts, 5200 left out, an account 9999 the ledger lacks), uploaded through the page's form.
+    func uploadATrialBalance(
+        _ browser: DevToolsBrowser, _ served: ServedLedger, db: String, _ directory: TemporaryDirectory
+    ) throws {
+        let gl = try #require(try ConsoleBrowserTests.json(["gl", "--db", db], directory)["accounts"]?.arrayValue)
+        var lines = ["account,balance"]
+        for row in gl {
+            let account = row["account"]?.stringValue ?? ""
+            guard account != "5200" else { continue }
+            lines.append("\(account),\(account == "1410" ? "0.00" : row["balance"]?.stringValue ?? "")")
+        }
+        let file = directory.path("trial-balance.csv")
+        try (lines + ["9999,5.00"]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+
+        try browser.open(served.base + "/reconciliation")
+        try browser.chooseFile("form.upload input[type=file]", path: file)
+        try browser.submit("form.upload")
+        let page = try browser.html()
+        try browser.screenshot(ConsoleBrowserTests.screenshots.appendingPathComponent("12-external-tb.png").path)
+        let json = try ConsoleBrowserTests.json(["reconcile", "--gl", file, "--db", db], directory)
+        let rows = try #require(json["external"]?["accounts"]?.arrayValue).sorted {
+            let left = ($0["inventory"] == .bool(true) ? 0 : 1, $0["account"]?.stringValue ?? "")
+            return left < ($1["inventory"] == .bool(true) ? 0 : 1, $1["account"]?.stringValue ?? "")
+        }
+        #expect(rows.count == 12)
+        #expect(
+            PageText.texts(page, table: "external", column: "Account") == rows.map { $0["account"]?.stringValue ?? "" })
+        for (column, key) in [("External", "external"), ("GL", "ledger"), ("Difference", "difference")] {
+            #expect(
+                PageText.column(page, table: "external", column: column) == rows.map { $0[key]?.stringValue ?? "" },
+                "\(column) = reconcile --gl --json \(key)")
+        }
+        #expect(
+            PageText.texts(page, table: "external", column: "Cause")
+                == rows.map { $0["explanation"]?.stringValue ?? "" })
+        let causes = Set(rows.compactMap { $0["explanation"]?.stringValue })
+        #expect(causes.isSuperset(of: ["missing-in-external", "missing-in-ledger"]), "\(causes)")
     }
 }

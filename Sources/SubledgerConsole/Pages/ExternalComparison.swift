@@ -56,7 +56,7 @@ enum ExternalComparison {
             ? HTML("<p class=\"ok\">The external trial balance agrees with the ledger's GL on every inventory account.")
             : HTML("<p class=\"error\">\(inventory.count) inventory account(s) differ from the ledger's GL: ")
                 + HTML.text(inventory.joined(separator: ", ")) + HTML(".")
-        if other > 0 { text = text + HTML(" \(other) other account(s) differ (postings outside the subledger).") }
+        if other > 0 { text = text + HTML(" \(other) other account(s) differ; each row says why.") }
         text = text + HTML("</p>")
         if !report.differingAccounts.isEmpty {
             text =
