@@ -33,6 +33,7 @@ import Testing
         try browser.submit("form.login", fields: ["token": secret])
         #expect(try browser.html().contains("controller (close)"))
         try uploadATrialBalance(browser, served, db: db, directory)
+        try wideTablesScrollInTheirOwnBox(browser, served, db: db, directory)
 
         try browser.open(served.base + "/closes")
         try browser.submit("form[action=\"/confirm\"]", fields: ["date": "2026-02-28"])
@@ -63,6 +64,38 @@ import Testing
         #expect(try browser.html().contains("action=\"/login\""))
         try browser.open(served.base + "/closes")
         #expect(try browser.html().contains("action=\"/login\""), "logged out: the cookie no longer opens a page")
+    }
+
+    /// At 1280 px the page never scrolls sideways: a wide table (the close's totals, its settlements)
+    /// scrolls inside its own box, its heading and CSV link outside it, its header row sticky.
+    func wideTablesScrollInTheirOwnBox(
+        _ browser: DevToolsBrowser, _ served: ServedLedger, db: String, _ directory: TemporaryDirectory
+    ) throws {
+        let closes = try #require(
+            try ConsoleBrowserTests.json(["closes", "--db", db], directory)["closes"]?.arrayValue)
+        let sequence = try #require(closes.last?["sequence"]?.scalarText)
+        let measure = """
+            JSON.stringify({page: document.documentElement.scrollWidth, window: innerWidth,
+              tables: [...document.querySelectorAll('section.table table')].map(t => ({name: t.dataset.table,
+                wide: t.scrollWidth > t.clientWidth, section: t.parentElement.scrollWidth > t.parentElement.clientWidth,
+                header: getComputedStyle(t.querySelector('th')).position}))})
+            """
+        for (path, shot, wide) in [
+            ("/closes", "13-wide-closes", "closes"), ("/close?seq=\(sequence)", "14-wide-close", "close"),
+        ] {
+            try browser.open(served.base + path)
+            let text = try #require(try browser.evaluate(measure) as? String)
+            let layout = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let tables = try #require(layout["tables"] as? [[String: Any]])
+            #expect((layout["page"] as? Int ?? .max) <= (layout["window"] as? Int ?? 0), "\(path): \(text)")
+            #expect(tables.contains { $0["name"] as? String == wide && $0["wide"] as? Bool == true }, "\(text)")
+            #expect(tables.allSatisfy { $0["section"] as? Bool == false && $0["header"] as? String == "sticky" })
+            let screenshots = ConsoleBrowserTests.screenshots
+            try browser.screenshot(screenshots.appendingPathComponent("\(shot).png").path)
+            _ = try browser.evaluate(
+                "document.querySelectorAll('section.table table').forEach(t => { t.scrollLeft = 1e6 })")
+            try browser.screenshot(screenshots.appendingPathComponent("\(shot)-scrolled.png").path)
+        }
     }
 
     /// The demo's trial balance from `gl --json` with three differences (1410 without its physical
