@@ -120,22 +120,31 @@ import Testing
             #expect(error.code == code, "\(label.prefix(200)): \(error)")
         }
     }
+}
 
-    // MARK: - Fuzz
-
+/// A seeded mutation fuzzer for the multipart reader, like Tests/SubledgerTests/FuzzTests.swift.
+@Suite struct MultipartFuzzTests {
+    static let environment = ProcessInfo.processInfo.environment
     static let iterations: Int = {
-        let text = ProcessInfo.processInfo.environment["SUBLEDGER_FUZZ_ITERATIONS"]
-        return text.flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 2000
+        environment["SUBLEDGER_FUZZ_ITERATIONS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 2000
+    }()
+    /// `SUBLEDGER_FUZZ_SEED` (decimal or 0x-hex), as the other fuzzers read it; `tools/fuzz.sh` runs this
+    /// suite too (its filter, FuzzTests, matches the name).
+    static let seed: UInt64 = {
+        guard let text = environment["SUBLEDGER_FUZZ_SEED"] else { return 0x5EED_2026_0013 }
+        if text.lowercased().hasPrefix("0x"), let n = UInt64(text.dropFirst(2), radix: 16) { return n }
+        return UInt64(text) ?? 0x5EED_2026_0013
     }()
 
     /// Random forms written as a browser would, read back unchanged; then mutated (bytes flipped, inserted,
     /// deleted, CR/LF/dashes/quotes/boundary pieces spliced in, truncated), each outcome a form or a
     /// `MultipartError`, and an accepted mutation's parts always lie within the body.
     @Test func fuzzedBodiesAreReadOrRefusedNeverACrash() throws {
-        var random = SplitMix64(seed: 0x5EED_2026_0013 ^ 0x4D55_4C54)
+        var random = SplitMix64(seed: Self.seed ^ 0x4D55_4C54)
         let pieces: [[UInt8]] = [
             [0x0D], [0x0A], [0x0D, 0x0A], Array("--".utf8), Array("\"".utf8), Array(";".utf8), Array(":".utf8),
-            Array("--\(Self.boundary)".utf8), Array("\r\n--\(Self.boundary)--".utf8), [0x00], [0xFF], [0xC3],
+            Array("--\(MultipartTests.boundary)".utf8), Array("\r\n--\(MultipartTests.boundary)--".utf8), [0x00],
+            [0xFF], [0xC3],
             Array("Content-Disposition: form-data; name=\"x\"\r\n\r\n".utf8),
         ]
         var accepted = 0
@@ -149,8 +158,8 @@ import Testing
                 let file = random.next(upTo: 2) == 0 ? "; filename=\"f\(index).csv\"" : ""
                 return (["Content-Disposition: form-data; name=\"f\(index)\"\(file)"], content)
             }
-            let body = Self.body(parts)
-            let form = try MultipartForm.parse(body, boundary: Array(Self.boundary.utf8))
+            let body = MultipartTests.body(parts)
+            let form = try MultipartForm.parse(body, boundary: Array(MultipartTests.boundary.utf8))
             #expect(form.parts.map { String(decoding: $0.body, as: UTF8.self) } == parts.map(\.content))
             var mutated = body
             for _ in 0...Int(random.next(upTo: 3)) {
@@ -163,8 +172,12 @@ import Testing
                 default: mutated.insert(contentsOf: mutated[at...].prefix(Int(random.next(upTo: 20))), at: at)
                 }
             }
+            if let directory = Self.environment["SUBLEDGER_FUZZ_CRASH_DIR"] {
+                // Left behind before it is fed, so a crash can be replayed (tools/fuzz.sh).
+                try? Data(mutated).write(to: URL(fileURLWithPath: directory + "/multipart.last"))
+            }
             do {
-                let read = try MultipartForm.parse(mutated, boundary: Array(Self.boundary.utf8))
+                let read = try MultipartForm.parse(mutated, boundary: Array(MultipartTests.boundary.utf8))
                 accepted += 1
                 #expect(read.parts.allSatisfy { $0.body.count <= mutated.count })
                 #expect(Set(read.parts.map(\.name)).count == read.parts.count)
@@ -172,6 +185,7 @@ import Testing
                 #expect(!error.message.isEmpty)
             }
         }
-        print("[fuzz] multipart: iterations=\(Self.iterations) mutations accepted=\(accepted)")
+        let seed = String(Self.seed, radix: 16)
+        print("[fuzz] multipart: seed=0x\(seed) iterations=\(Self.iterations) accepted=\(accepted)")
     }
 }
