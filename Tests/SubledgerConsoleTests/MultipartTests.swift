@@ -3,6 +3,8 @@
 // every outcome is a form or a `MultipartError`, and whose unmutated forms read back as written.
 
 import Foundation
+import HTTPTypes
+import Hummingbird
 import Subledger
 import Testing
 
@@ -110,6 +112,24 @@ import Testing
         #expect(throws: MultipartError(.notUTF8, "the value of 'a' is not UTF-8 text")) {
             try MultipartForm.parse(invalid, boundary: Array(Self.boundary.utf8)).text("a")
         }
+    }
+
+    /// A Content-Length over the limit is refused before the body is read (the test client replaces the
+    /// header by the body's length, so this goes to the route's reader directly).
+    @Test func aContentLengthOverTheLimitIsRefusedUnread() async throws {
+        var fields = HTTPFields()
+        fields[.contentType] = "multipart/form-data; boundary=\(Self.boundary)"
+        fields[.contentLength] = String(MultipartForm.maximumBody + 1)
+        let head = HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/", headerFields: fields)
+        let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: Self.chromium)))
+        await #expect(throws: MultipartError(.tooLarge, "the upload is larger than 4194304 bytes")) {
+            try await ConsoleApp.multipart(request)
+        }
+        fields[.contentLength] = String(Self.chromium.count)
+        let fitting = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/", headerFields: fields),
+            body: RequestBody(buffer: ByteBuffer(bytes: Self.chromium)))
+        #expect(try await ConsoleApp.multipart(fitting).parts.count == 3)
     }
 
     func expect(_ body: [UInt8], _ code: MultipartError.Code, _ label: String) {
