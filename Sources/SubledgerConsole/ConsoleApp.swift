@@ -36,6 +36,7 @@ struct ConsoleApp: Sendable {
         router.post("/run") { request, context in
             await action(request, context) { try await ActionPages.run(self.ledger, $0) }
         }
+        router.post("/reconciliation") { request, context in await upload(request, context) }
         router.post("/events/verify") { request, context in
             await action(request, context) { _ in
                 EventPages.verified(self.chainChecks.remember(try await self.checkChain()))

@@ -50,6 +50,8 @@ enum Layout {
     }
 }
 
+/// A wide table (a close's totals, its settlements) scrolls inside its own box, both ways, with its
+/// header row kept in view; the page itself never scrolls sideways, the heading and the CSV link stay put.
 enum Stylesheet {
     static let text = """
         body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafafa}
@@ -60,9 +62,10 @@ enum Stylesheet {
         main{padding:8px 24px 40px;max-width:1200px}
         h1{font-size:22px}h2{font-size:17px;margin:24px 0 6px}
         table{border-collapse:collapse;background:#fff;margin:4px 0}
-        section.table{overflow-x:auto}
+        section.table table{display:block;width:fit-content;max-width:100%;max-height:80vh;overflow:auto}
         th,td{border:1px solid #d5d9de;padding:3px 8px;text-align:left;white-space:nowrap}
-        th{background:#eef1f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#eef1f4;position:sticky;top:0;box-shadow:0 1px #d5d9de}
+        td.n{text-align:right;font-variant-numeric:tabular-nums}
         tfoot td{font-weight:bold}
         .tools{margin:0;font-size:12px}.pager{margin:6px 0}
         .error{color:#a40000;font-weight:bold}.ok{color:#16651d;font-weight:bold}

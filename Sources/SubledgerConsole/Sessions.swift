@@ -1,6 +1,8 @@
 // The console's sessions (DR-29): the cookie holds only a random session id; the token's secret stays in
 // the server's memory, beside the session's CSRF token. Each request re-authenticates the secret, so a
-// revoked token logs its sessions out at their next request. A restart forgets every session.
+// revoked token logs its sessions out at their next request. A restart forgets every session. Before a
+// session exists, each login form gets a pre-session token of its own (a cookie and the form's hidden
+// field), accepted once, so that another site cannot log a browser into a session of its choosing.
 
 import Synchronization
 
@@ -20,7 +22,14 @@ final class SessionStore: Sendable {
     /// Sessions kept at most (a flood of logins cannot grow the map without bound): the oldest go first.
     static let capacity = 10_000
 
+    /// The login form's pre-session cookie, sent to `/login` only.
+    static let loginCookieName = "subledger_login"
+    /// A login form is good for a quarter of an hour; after that the page asks to log in again.
+    static let loginLifetime = Duration.seconds(15 * 60)
+
     private let sessions = Mutex<[String: Session]>([:])
+    /// The login forms' pre-session tokens and when each was issued.
+    private let logins = Mutex<[String: ContinuousClock.Instant]>([:])
 
     func create(secret: String?) -> Session {
         let session = Session(
@@ -48,6 +57,31 @@ final class SessionStore: Sendable {
 
     func remove(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
 
+    /// A new login form's pre-session token. At most `capacity` are kept: expired ones go first, then the
+    /// oldest, so a flood of login pages cannot grow the map without bound.
+    func openLogin() -> String {
+        let token = Self.randomToken()
+        logins.withLock { table in
+            if table.count >= Self.capacity {
+                let now = ContinuousClock.now
+                table = table.filter { now - $0.value < Self.loginLifetime }
+                if table.count >= Self.capacity, let oldest = table.min(by: { $0.value < $1.value }) {
+                    table[oldest.key] = nil
+                }
+            }
+            table[token] = .now
+        }
+        return token
+    }
+
+    /// True once for a token `openLogin` issued less than `loginLifetime` ago; the token is discarded.
+    func consumeLogin(_ token: String) -> Bool {
+        logins.withLock { table in
+            guard let issued = table.removeValue(forKey: token) else { return false }
+            return ContinuousClock.now - issued < Self.loginLifetime
+        }
+    }
+
     /// 256 bits from the system's random source (getrandom on Linux), as 64 hex digits.
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -73,6 +107,15 @@ final class SessionStore: Sendable {
     static func cookie(_ id: String, secure: Bool) -> String {
         var text = "\(cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict"
         text += id.isEmpty ? "; Max-Age=0" : "; Max-Age=\(lifetime.components.seconds)"
+        if secure { text += "; Secure" }
+        return text
+    }
+
+    /// The login form's pre-session cookie: HttpOnly, SameSite=Strict, `Path=/login`, 15 minutes, Secure
+    /// over TLS; an empty token expires it (after the login).
+    static func loginCookie(_ token: String, secure: Bool) -> String {
+        var text = "\(loginCookieName)=\(token); Path=/login; HttpOnly; SameSite=Strict"
+        text += token.isEmpty ? "; Max-Age=0" : "; Max-Age=\(loginLifetime.components.seconds)"
         if secure { text += "; Secure" }
         return text
     }

@@ -35,10 +35,12 @@ struct Table: Sendable {
     var next: String? = nil
     /// Said when there are no rows.
     var empty = "None."
+    /// Drawn instead of the CSV link, for a table a GET cannot draw again (a comparison with an upload).
+    var download: HTML? = nil
 
     func html(csvLink: String) -> HTML {
         var out = "<section class=\"table\" id=\"\(HTML.escape(name))\"><h2>\(HTML.escape(caption))</h2>"
-        out += "<p class=\"tools\"><a href=\"\(HTML.escape(csvLink))\">CSV</a></p>"
+        out += download?.markup ?? "<p class=\"tools\"><a href=\"\(HTML.escape(csvLink))\">CSV</a></p>"
         guard !rows.isEmpty else { return HTML(out + "<p>\(HTML.escape(empty))</p></section>") }
         out += "<table data-table=\"\(HTML.escape(name))\"><thead><tr>"
         out += columns.map { "<th>\(HTML.escape($0))</th>" }.joined()

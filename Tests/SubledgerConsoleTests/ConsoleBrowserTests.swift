@@ -84,13 +84,21 @@ import Testing
         try crossSiteFormPostChangesNothing(browser, served, db: db, directory)
     }
 
-    /// A helper page that posts the token to the login form (a person types it); the cookie is kept in the
-    /// browser's profile for the next runs.
+    /// Logs in as a person does, typing the token into the login form (over the DevTools protocol); the
+    /// cookie stays in the browser's profile for the next runs. Before that, another site's page posting
+    /// the same token to the login form (login CSRF: it lacks the login form's pre-session token) is
+    /// refused and opens no session.
     func logIn(_ browser: Browser, _ served: ServedLedger, secret: String, _ directory: TemporaryDirectory) throws {
-        let helper = directory.path("login.html")
+        let forged = directory.path("login.html")
         try autoSubmit(served.base + "/login", ["token": secret]).write(
-            toFile: helper, atomically: true, encoding: .utf8)
-        _ = try browser.dom("file://" + helper, budget: 5000)
+            toFile: forged, atomically: true, encoding: .utf8)
+        #expect(try browser.dom("file://" + forged, budget: 5000).contains("did not come from this console"))
+        #expect(try browser.dom(served.base + "/").contains("action=\"/login\""), "a cross-site login opens nothing")
+        let typing = try DevToolsBrowser(
+            executable: browser.executable, profile: browser.profile, directory: directory.url)
+        try typing.open(served.base + "/login")
+        try typing.submit("form.login", fields: ["token": secret])
+        typing.close()
         #expect(!(try browser.dom(served.base + "/").contains("action=\"/login\"")), "logged in")
     }
 

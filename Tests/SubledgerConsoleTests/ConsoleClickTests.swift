@@ -1,6 +1,8 @@
 // The controller's session in headless Chromium, by clicks over the DevTools protocol: log in by typing
-// the token, close February and reverse that close through the confirmation pages, see both in the event
-// log under the token's name, have a same-origin post without the CSRF token refused, log out.
+// the token, upload an external trial balance on the reconciliation page (the file picked as in the file
+// dialog) and see the comparison `reconcile --gl --json` prints, close February and reverse that close
+// through the confirmation pages, see both in the event log under the token's name, have a same-origin
+// post without the CSRF token refused, log out.
 
 import Foundation
 import Subledger
@@ -30,6 +32,8 @@ import Testing
         #expect(try browser.html().contains("action=\"/login\""))
         try browser.submit("form.login", fields: ["token": secret])
         #expect(try browser.html().contains("controller (close)"))
+        try uploadATrialBalance(browser, served, db: db, directory)
+        try wideTablesScrollInTheirOwnBox(browser, served, db: db, directory)
 
         try browser.open(served.base + "/closes")
         try browser.submit("form[action=\"/confirm\"]", fields: ["date": "2026-02-28"])
@@ -60,5 +64,77 @@ import Testing
         #expect(try browser.html().contains("action=\"/login\""))
         try browser.open(served.base + "/closes")
         #expect(try browser.html().contains("action=\"/login\""), "logged out: the cookie no longer opens a page")
+    }
+
+    /// At 1280 px the page never scrolls sideways: a wide table (the close's totals, its settlements)
+    /// scrolls inside its own box, its heading and CSV link outside it, its header row sticky.
+    func wideTablesScrollInTheirOwnBox(
+        _ browser: DevToolsBrowser, _ served: ServedLedger, db: String, _ directory: TemporaryDirectory
+    ) throws {
+        let closes = try #require(
+            try ConsoleBrowserTests.json(["closes", "--db", db], directory)["closes"]?.arrayValue)
+        let sequence = try #require(closes.last?["sequence"]?.scalarText)
+        let measure = """
+            JSON.stringify({page: document.documentElement.scrollWidth, window: innerWidth,
+              tables: [...document.querySelectorAll('section.table table')].map(t => ({name: t.dataset.table,
+                wide: t.scrollWidth > t.clientWidth, section: t.parentElement.scrollWidth > t.parentElement.clientWidth,
+                header: getComputedStyle(t.querySelector('th')).position}))})
+            """
+        for (path, shot, wide) in [
+            ("/closes", "13-wide-closes", "closes"), ("/close?seq=\(sequence)", "14-wide-close", "close"),
+        ] {
+            try browser.open(served.base + path)
+            let text = try #require(try browser.evaluate(measure) as? String)
+            let layout = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let tables = try #require(layout["tables"] as? [[String: Any]])
+            #expect((layout["page"] as? Int ?? .max) <= (layout["window"] as? Int ?? 0), "\(path): \(text)")
+            #expect(tables.contains { $0["name"] as? String == wide && $0["wide"] as? Bool == true }, "\(text)")
+            #expect(tables.allSatisfy { $0["section"] as? Bool == false && $0["header"] as? String == "sticky" })
+            let screenshots = ConsoleBrowserTests.screenshots
+            try browser.screenshot(screenshots.appendingPathComponent("\(shot).png").path)
+            _ = try browser.evaluate(
+                "document.querySelectorAll('section.table table').forEach(t => { t.scrollLeft = 1e6 })")
+            try browser.screenshot(screenshots.appendingPathComponent("\(shot)-scrolled.png").path)
+        }
+    }
+
+    /// The demo's trial balance from `gl --json` with three differences (1410 without its physical
+    /// receipts, 5200 left out, an account 9999 the ledger lacks), uploaded through the page's form.
+    func uploadATrialBalance(
+        _ browser: DevToolsBrowser, _ served: ServedLedger, db: String, _ directory: TemporaryDirectory
+    ) throws {
+        let gl = try #require(try ConsoleBrowserTests.json(["gl", "--db", db], directory)["accounts"]?.arrayValue)
+        var lines = ["account,balance"]
+        for row in gl {
+            let account = row["account"]?.stringValue ?? ""
+            guard account != "5200" else { continue }
+            lines.append("\(account),\(account == "1410" ? "0.00" : row["balance"]?.stringValue ?? "")")
+        }
+        let file = directory.path("trial-balance.csv")
+        try (lines + ["9999,5.00"]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+
+        try browser.open(served.base + "/reconciliation")
+        try browser.chooseFile("form.upload input[type=file]", path: file)
+        try browser.submit("form.upload")
+        let page = try browser.html()
+        try browser.screenshot(ConsoleBrowserTests.screenshots.appendingPathComponent("12-external-tb.png").path)
+        let json = try ConsoleBrowserTests.json(["reconcile", "--gl", file, "--db", db], directory)
+        let rows = try #require(json["external"]?["accounts"]?.arrayValue).sorted {
+            let left = ($0["inventory"] == .bool(true) ? 0 : 1, $0["account"]?.stringValue ?? "")
+            return left < ($1["inventory"] == .bool(true) ? 0 : 1, $1["account"]?.stringValue ?? "")
+        }
+        #expect(rows.count == 12)
+        #expect(
+            PageText.texts(page, table: "external", column: "Account") == rows.map { $0["account"]?.stringValue ?? "" })
+        for (column, key) in [("External", "external"), ("GL", "ledger"), ("Difference", "difference")] {
+            #expect(
+                PageText.column(page, table: "external", column: column) == rows.map { $0[key]?.stringValue ?? "" },
+                "\(column) = reconcile --gl --json \(key)")
+        }
+        #expect(
+            PageText.texts(page, table: "external", column: "Cause")
+                == rows.map { $0["explanation"]?.stringValue ?? "" })
+        let causes = Set(rows.compactMap { $0["explanation"]?.stringValue })
+        #expect(causes.isSuperset(of: ["missing-in-external", "missing-in-ledger"]), "\(causes)")
     }
 }

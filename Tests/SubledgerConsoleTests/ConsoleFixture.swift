@@ -39,9 +39,18 @@ struct ConsoleFixture {
 extension TestClientProtocol {
     /// Logs in through the form; the session cookie (`name=value`), or nil when refused.
     func login(_ secret: String, headers: HTTPFields = [:]) async throws -> String? {
-        let response = try await post("/login", form: ["token": secret], headers: headers)
+        let response = try await loginForm(secret, headers: headers)
         guard response.status == .seeOther, let cookie = response.headers[.setCookie] else { return nil }
         return String(cookie.prefix { $0 != ";" })
+    }
+
+    /// The login as a browser does it: the login page (its pre-session cookie and the form's token), then
+    /// the form posted with both.
+    func loginForm(_ secret: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        let page = try await execute(uri: "/login", method: .get, headers: headers, body: nil)
+        let presession = page.headers[.setCookie].map { String($0.prefix { $0 != ";" }) }
+        let csrf = PageText.csrf(page.text) ?? ""
+        return try await post("/login", form: ["token": secret, "csrf": csrf], cookie: presession, headers: headers)
     }
 
     func page(_ uri: String, cookie: String?) async throws -> TestResponse {

@@ -18,9 +18,10 @@ import Testing
                 #expect(response.status == .seeOther, "\(uri)")
                 #expect(response.headers[.location] == "/login")
             }
-            let refused = try await client.post("/login", form: ["token": "sl_not-a-token"])
+            let refused = try await client.loginForm("sl_not-a-token")
             #expect(refused.status == .unauthorized)
-            #expect(refused.headers[.setCookie] == nil)
+            #expect(refused.headers[.setCookie]?.contains("subledger_session") != true, "no session")
+            #expect(PageText.csrf(refused.text) != nil, "a new login form")
             #expect(try await client.page("/", cookie: "subledger_session=guessed").status == .seeOther)
         }
     }
@@ -28,7 +29,7 @@ import Testing
     @Test func theSessionCookieIsHttpOnlyStrictAndSecureBehindTLS() async throws {
         let fixture = try ConsoleFixture()
         try await fixture.test { client in
-            let plain = try await client.post("/login", form: ["token": fixture.secrets["auditor"]!])
+            let plain = try await client.loginForm(fixture.secrets["auditor"]!)
             let cookie = try #require(plain.headers[.setCookie])
             #expect(cookie.contains("; HttpOnly"))
             #expect(cookie.contains("; SameSite=Strict"))
@@ -36,10 +37,48 @@ import Testing
             #expect(!cookie.contains("Secure"))
             // The session id is not the token.
             #expect(!cookie.contains(fixture.secrets["auditor"]!))
-            let tls = try await client.post(
-                "/login", form: ["token": fixture.secrets["auditor"]!],
-                headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let tls = try await client.loginForm(
+                fixture.secrets["auditor"]!, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
             #expect(tls.headers[.setCookie]?.contains("; Secure") == true)
+        }
+    }
+
+    /// Login CSRF: another site's form cannot log this browser into a session of its choosing (the
+    /// attacker's token). The login post needs the login page's pre-session token, in its cookie and in
+    /// the form, issued by this server, unexpired and unused; without it: 403 and no session.
+    @Test func aLoginPostWithoutTheLoginFormsTokenIsRefusedAndOpensNoSession() async throws {
+        let fixture = try ConsoleFixture()
+        try await fixture.test { client in
+            let secret = fixture.secrets["auditor"]!
+            let page = try await client.page("/login", cookie: nil)
+            let set = try #require(page.headers[.setCookie])
+            #expect(set.hasPrefix("subledger_login="))
+            for flag in ["; Path=/login", "; HttpOnly", "; SameSite=Strict", "; Max-Age=900"] {
+                #expect(set.contains(flag), "\(flag)")
+            }
+            let presession = String(set.prefix { $0 != ";" })
+            let token = try #require(PageText.csrf(page.text))
+            #expect(presession == "subledger_login=\(token)")
+            let other = try #require(PageText.csrf(try await client.page("/login", cookie: nil).text))
+            let invented = String(repeating: "ab", count: 32)  // a pair the server never issued
+            let forged: [([String: String], String?)] = [
+                (["token": secret], nil), (["token": secret, "csrf": token], nil), (["token": secret], presession),
+                (["token": secret, "csrf": ""], presession), (["token": secret, "csrf": other], presession),
+                (["token": secret, "csrf": invented], "subledger_login=\(invented)"),
+            ]
+            for (form, cookie) in forged {
+                let response = try await client.post("/login", form: form, cookie: cookie)
+                #expect(response.status == .forbidden, "\(form) \(cookie ?? "no cookie")")
+                #expect(response.headers[.setCookie]?.contains("subledger_session") != true, "no session")
+                #expect(response.text.contains("did not come from this console"))
+            }
+            // The form's own pair logs in once; the cookie is then expired and the pair refused again.
+            let form = ["token": secret, "csrf": token]
+            let ok = try await client.post("/login", form: form, cookie: presession)
+            #expect(ok.status == .seeOther)
+            let cookies = try #require(ok.headers[.setCookie])
+            #expect(cookies.hasPrefix("subledger_session=") && cookies.contains("subledger_login=; Path=/login"))
+            #expect(try await client.post("/login", form: form, cookie: presession).status == .forbidden)
         }
     }
 

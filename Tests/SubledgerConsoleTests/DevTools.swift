@@ -3,6 +3,7 @@
 // `--dump-dom` cannot do: type into a form and press its button, as the controller does.
 
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -116,6 +117,20 @@ final class DevToolsBrowser {
     }
 
     func html() throws -> String { (try evaluate("document.documentElement.outerHTML") as? String) ?? "" }
+
+    /// Picks the file at `path` in the file input matching `selector`, as a person does in the file dialog.
+    func chooseFile(_ selector: String, path: String) throws {
+        let found = try send("Runtime.evaluate", ["expression": "document.querySelector('\(selector)')"])
+        let object = try #require((found["result"] as? [String: Any])?["objectId"] as? String, "no \(selector)")
+        try send("DOM.setFileInputFiles", ["files": [path], "objectId": object])
+    }
+
+    /// A PNG of the viewport.
+    func screenshot(_ path: String) throws {
+        let shot = try send("Page.captureScreenshot", ["format": "png"])
+        let data = try #require(Data(base64Encoded: (shot["data"] as? String) ?? ""), "no screenshot")
+        try data.write(to: URL(fileURLWithPath: path))
+    }
 
     /// Presses the submit button of the first form matching `selector`, after setting `fields`.
     func submit(_ selector: String, fields: [String: String] = [:]) throws {

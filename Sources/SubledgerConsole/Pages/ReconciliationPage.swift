@@ -19,6 +19,7 @@ enum ReconciliationPage {
                     + verdict(report))
             content.add(accounts(report))
             content.add(sources(report))
+            content.add(ExternalComparison.form(asOf: asOf, request.viewer))
             return content
         }
     }
