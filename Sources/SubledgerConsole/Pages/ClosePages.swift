@@ -45,17 +45,6 @@ enum ClosePages {
         ]
     }
 
-    static func closeRow(_ close: CloseRow) -> [Cell] {
-        let link = "/close?seq=\(close.sequence)"
-        return [
-            .number(close.sequence, link: link), .text(close.date.description, link: link), .text(close.mode.name),
-            close.reversedBy.map { .number($0, link: "/events?after=\($0 - 1)") } ?? .text(""),
-            .number(close.entryCount), .number(close.settledCount), .number(close.issueAdjustment, link: link),
-            .number(close.receiptAdjustment, link: link), .number(close.unsettled.count),
-            .number(close.zeroCost.count), .number(close.negativeOnHand.count),
-        ]
-    }
-
     /// One run: its summary rows (totals, by item, by account), its log, and one page of its settlements
     /// read by key (`after`: the entry number the previous page ended at).
     static func close(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
@@ -104,54 +93,6 @@ enum ClosePages {
             name: "by-account", caption: "Adjustments by GL account (debit +)",
             columns: ["Account", "Posting type", "Amount"])
         table.rows = close.accounts.map { [.text($0.account), .text($0.postingType), .number($0.amount)] }
-        table.empty = "The run posted no GL lines."
-        return table
-    }
-
-    /// Adjustments per item: of the issues (settlements and revaluations) and of the receipts (transfer
-    /// receipt legs), the two totals `closes` reports.
-    static func byItem(_ settlements: [SettlementRow]) -> Table {
-        var sums: [String: (issue: Total<Money>, receipt: Total<Money>)] = [:]
-        var total = (issue: Total<Money>(), receipt: Total<Money>())
-        for row in settlements {
-            var sum = sums[row.item] ?? (Total(), Total())
-            if row.adjustsIssue {
-                sum.issue += row.entry.adjustment
-                total.issue += row.entry.adjustment
-            } else if row.entry.kind == .receiptAdjustment {
-                sum.receipt += row.entry.adjustment
-                total.receipt += row.entry.adjustment
-            }
-            sums[row.item] = sum
-        }
-        var table = Table(
-            name: "by-item", caption: "Adjustments by item",
-            columns: ["Item", "Issue adjustment", "Receipt adjustment"])
-        table.rows = sums.keys.sorted().map { item in
-            [
-                .text(item, link: URLText.path("/item", [("id", item)])), .number(sums[item]!.issue),
-                .number(sums[item]!.receipt),
-            ]
-        }
-        table.footer = [.text("Total"), .number(total.issue), .number(total.receipt)]
-        return table
-    }
-
-    /// The GL lines of the run's events, summed per account: what the close did to each account.
-    static func byAccount(_ events: [EventRow]) -> Table {
-        var sums: [String: Total<Money>] = [:]
-        for row in events {
-            for line in row.event.lines {
-                sums["\(line.account)\u{0}\(line.postingType.rawValue)", default: Total()] += line.amount
-            }
-        }
-        var table = Table(
-            name: "by-account", caption: "Adjustments by GL account (debit +)",
-            columns: ["Account", "Posting type", "Amount"])
-        table.rows = sums.keys.sorted().map { key in
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-            return [.text(parts[0]), .text(parts.count > 1 ? parts[1] : ""), .number(sums[key]!)]
-        }
         table.empty = "The run posted no GL lines."
         return table
     }
