@@ -106,6 +106,7 @@ let package = Package(
                 "SubledgerConsole",
                 "SubledgerServer",
                 "Subledger",
+                "SubledgerStore",
                 "SubledgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

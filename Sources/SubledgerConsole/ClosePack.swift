@@ -35,8 +35,10 @@ public enum ClosePack {
     ]
 
     /// The run in force dated `date`, the latest when there are several (a close and a recalculation).
-    public static func close(_ ledger: Ledger, on date: LedgerDate) throws -> CloseRow {
-        guard let close = try ledger.closes().last(where: { $0.date == date && $0.isInForce }) else {
+    public static func close(_ ledger: Ledger, on date: LedgerDate) throws -> CloseSummary {
+        guard let latest = try ledger.closeSummaries().last(where: { $0.date == date && $0.isInForce }),
+            let close = try ledger.closeSummary(sequence: latest.sequence)
+        else {
             throw ClosePackError.noClose(date)
         }
         return close
@@ -45,14 +47,24 @@ public enum ClosePack {
     /// Rows of a table drawn on a page; the table's CSV has every row.
     public static let rowsShown = 1_000
 
-    /// The pack's files: the pages and their tables' CSVs (`rowsShown` rows of a table on its page).
+    /// The pack's files: the pages and their tables' CSVs (`rowsShown` rows of a table on its page), the
+    /// settlements' CSV whole in memory (`write` streams it to its file instead).
     public static func files(ledger: Ledger, closeDate: LedgerDate, rowsShown: Int = rowsShown) throws -> [File] {
+        let (close, files) = try pages(ledger: ledger, closeDate: closeDate, rowsShown: rowsShown)
+        var csv = ""
+        try SettlementsCSV.write(ledger, close) { csv += $0 }
+        return files + [File(name: SettlementsCSV.file, text: csv)]
+    }
+
+    /// The pack's pages and their tables' CSVs but the settlements' (which `SettlementsCSV` writes).
+    static func pages(
+        ledger: Ledger, closeDate: LedgerDate, rowsShown: Int
+    ) throws -> (CloseSummary, [File]) {
         let close = try close(ledger, on: closeDate)
-        let (_, settlements) = try ledger.closeWithSettlements(sequence: close.sequence)
+        let shown = max(rowsShown, 1)
+        let settlements = try ledger.closeSettlements(sequence: close.sequence, after: 0, limit: shown).rows
         let value = try ledger.inventoryValue(asOf: closeDate)
         let report = try ledger.reconcile(asOf: closeDate)
-        let first = settlements.map(\.sequence).min() ?? close.sequence
-        let events = try ledger.events(after: first - 1, limit: Int(close.sequence - first + 1))
         let name = "\(close.mode.name.capitalizedFirst) of \(close.date) (#\(close.sequence))"
 
         var contents = PageContent(title: "Close pack: \(name)")
@@ -66,44 +78,50 @@ public enum ClosePack {
 
         var closePage = PageContent(title: name)
         closePage.add(summary(close))
-        closePage.add(ClosePages.byItem(settlements))
-        closePage.add(try ClosePages.byAccount(events))
+        closePage.add(ClosePages.byItem(close))
+        closePage.add(ClosePages.byAccount(close))
         closePage.add(log(close))
 
         var settlementPage = PageContent(title: "Settlements of \(name)")
-        settlementPage.add(
-            ClosePages.settlementTable(
-                settlements, name: "settlements", caption: "Settlements (\(settlements.count))"))
+        var table = ClosePages.settlementTable(
+            settlements.map(\.row), name: "settlements", caption: "Settlements (\(close.entryCount))")
+        if close.entryCount > shown {
+            table.caption += " (the first \(shown) of \(close.entryCount) rows; the CSV has them all)"
+        }
+        settlementPage.add(table)
 
         var reconciliation = PageContent(title: "Reconciliation as of \(closeDate)")
         reconciliation.add(ReconciliationPage.verdict(report))
         reconciliation.add(ReconciliationPage.accounts(report))
         reconciliation.add(ReconciliationPage.sources(report))
 
-        let links = Links(close: close, date: closeDate)
+        let links = Links(close: close.sequence, date: closeDate)
         var files: [File] = []
         for (page, content) in zip(pages, [contents, valuePage, closePage, settlementPage, reconciliation]) {
-            files += render(content, file: page.file, links: links, rowsShown: max(rowsShown, 1))
+            files += render(content, file: page.file, links: links, rowsShown: shown)
         }
-        return files
+        return (close, files.filter { $0.name != SettlementsCSV.file })
     }
 
     /// Writes the pack into `directory` (created when missing). A directory that exists and is not empty is
     /// refused unless `force`; then the pack's files are overwritten and other files are left as they are.
-    /// Returns the names of the files written.
+    /// The settlements' CSV is written a page of rows at a time: a close's hundreds of thousands of
+    /// entries are never held at once. Returns the names of the files written.
     @discardableResult
     public static func write(
         ledger: Ledger, closeDate: LedgerDate, to directory: String, force: Bool = false
     )
         throws -> [String]
     {
-        let files = try files(ledger: ledger, closeDate: closeDate)
+        let (close, files) = try pages(ledger: ledger, closeDate: closeDate, rowsShown: rowsShown)
         try PackDirectory.prepare(directory, force: force)
         for file in files { try PackDirectory.write(file.text, to: PackDirectory.join(directory, file.name)) }
-        return files.map(\.name)
+        let path = PackDirectory.join(directory, SettlementsCSV.file)
+        try PackDirectory.stream(to: path) { append in try SettlementsCSV.write(ledger, close, append) }
+        return files.map(\.name) + [SettlementsCSV.file]
     }
 
-    static func index(_ close: CloseRow, value: InventoryValueReport, report: ReconciliationReport) -> HTML {
+    static func index(_ close: CloseSummary, value: InventoryValueReport, report: ReconciliationReport) -> HTML {
         var out = HTML("<p>The working papers of the ") + HTML.text(close.mode.name) + HTML(" of ")
         out = out + HTML.text(close.date.description) + HTML(", written from the event log. Each table's CSV ")
         out = out + HTML("(exact decimals) is in the file beside its page.</p><ul>")
@@ -116,19 +134,14 @@ public enum ClosePack {
         return out + HTML.text(NumberText.grouped(report.difference.description)) + HTML("</p>")
     }
 
-    static func summary(_ close: CloseRow) -> Table {
-        var table = Table(
-            name: "close", caption: "Totals",
-            columns: [
-                "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled", "Issue adjustment",
-                "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
-            ])
+    static func summary(_ close: CloseSummary) -> Table {
+        var table = Table(name: "close", caption: "Totals", columns: ClosePages.totalsColumns)
         table.rows = [ClosePages.closeRow(close)]
         return table
     }
 
     /// Every line of the close log (the console's page shows the first 200).
-    static func log(_ close: CloseRow) -> Table {
+    static func log(_ close: CloseSummary) -> Table {
         var table = Table(name: "log", caption: "Close log (\(close.log.count) lines)", columns: ["Line"])
         table.rows = close.log.map { [.text($0)] }
         table.empty = "Nothing to report."

@@ -43,5 +43,23 @@ enum PackDirectory {
         guard written == bytes.count, closed == 0 else { throw ClosePackError.io("cannot write \(path): \(reason())") }
     }
 
+    /// Creates `path` and hands `body` a function that appends text to it: a file written in parts.
+    static func stream(to path: String, _ body: (_ append: (String) throws -> Void) throws -> Void) throws {
+        guard let file = fopen(path, "wb") else { throw ClosePackError.io("cannot write \(path): \(reason())") }
+        var failed = false
+        do {
+            try body { text in
+                let bytes = Array(text.utf8)
+                let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+                if written != bytes.count { throw ClosePackError.io("cannot write \(path): \(reason())") }
+            }
+        } catch {
+            failed = true
+            fclose(file)
+            throw error
+        }
+        guard !failed, fclose(file) == 0 else { throw ClosePackError.io("cannot write \(path): \(reason())") }
+    }
+
     static func reason() -> String { String(cString: strerror(errno)) }
 }

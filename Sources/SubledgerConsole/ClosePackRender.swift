@@ -6,11 +6,11 @@ import Subledger
 extension ClosePack {
     /// Where a console link goes in the pack: a file of the pack, or nil (drawn as plain text).
     struct Links {
-        var close: CloseRow
+        var close: Int64
         var date: LedgerDate
 
         func map(_ link: String) -> String? {
-            if link == "/close?seq=\(close.sequence)" { return "close.html" }
+            if link == "/close?seq=\(close)" { return "close.html" }
             if link == "/reconciliation" || link == "/reconciliation?date=\(date)" { return "reconciliation.html" }
             if link == "/items" || link == "/" { return "value.html" }
             return nil

@@ -89,6 +89,8 @@ enum Schema {
         HistorySchema.dropAccountIndex,
         // 12: history transactions keyed in listing order, (sequence, tx), looked up by id through an index.
         HistoryTransactionSchema.sequenceOrder,
+        // 13: per-close summaries: totals, adjustments by item and by account (CloseSummarySchema.swift).
+        CloseSummarySchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

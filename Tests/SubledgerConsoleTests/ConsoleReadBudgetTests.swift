@@ -8,8 +8,9 @@ import Testing
 @Suite struct ConsoleReadBudgetTests {
     /// Each facade call the console may make, and what it reads.
     static let allowed: [String: String] = [
-        "closes": "the close log: one row per close and recalculation",
-        "closeWithSettlements": "one run's events, from its first settlement event on",
+        "closeSummaries": "one summary row per close and recalculation (history_close_totals)",
+        "closeSummary": "one run's summary rows by key, and its close.posted event (the log)",
+        "closeSettlements": "one page of one run's settlements, a range of history_settlements_by_close",
         "events": "a range of sequences; the call must pass `limit:`",
         "execute": "a command (the close role's buttons)",
         "inventoryBalanceByDay": "the projection's GL days, in memory",

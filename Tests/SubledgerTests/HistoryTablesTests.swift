@@ -17,8 +17,8 @@ struct HistoryTablesTests {
     }
 
     /// The history run on a fresh ledger, projecting part-way now and then (besides after every close).
-    static func ledger(seed: UInt64) throws -> Ledger {
-        let ledger = try Ledger(path: ":memory:")
+    static func ledger(seed: UInt64, path: String = ":memory:") throws -> Ledger {
+        let ledger = try Ledger(path: path)
         var random = SplitMix64(seed: seed &* 31 &+ 7)
         for step in ReferenceHistories.history(seed: seed) {
             try ledger.execute(try ReferenceModelTests.engineCommand(step))

@@ -13,6 +13,8 @@ struct HistoryProjection {
     private var waiting: [(sequence: Int64, date: LedgerDate, event: SettlementPosted)] = []
     /// The closes and recalculations (not reversals) this run projected: each needs its on-hand stored.
     private(set) var closes: [Int64] = []
+    /// Each run's totals, by item and by account, written at its `close.posted`.
+    private var summaries = CloseSummaryFold()
 
     init(latestDay: Int32) { self.latestDay = latestDay }
 
@@ -28,6 +30,7 @@ struct HistoryProjection {
                 try writer.voucherLine(sequence: sequence, line: index + 1, reference: reference, line, day: date)
             }
         }
+        if let summary = summaries.add(event, sequence: sequence) { try writer.closeSummary(summary) }
         switch event {
         case .settlementPosted(let posted):
             waiting.append((sequence, date, posted))

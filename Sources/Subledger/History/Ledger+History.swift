@@ -140,6 +140,7 @@ enum HistoryTables {
                 }
             }
         }
+        try fillCloseSummaries(store)
         return last - start
     }
 

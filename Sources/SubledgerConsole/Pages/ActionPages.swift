@@ -57,24 +57,19 @@ enum ActionPages {
                         + HTML("locked through now: ") + HTML.text(ledger.state.closedThrough?.description ?? "—")
                         + HTML(".</p>"))
             case .reverse:
-                guard let latest = try ledger.closes().last(where: \.isInForce) else {
+                guard let latest = try ledger.closeSummaries().last(where: \.isInForce),
+                    let run = try ledger.closeSummary(sequence: latest.sequence)
+                else {
                     throw ConsoleError.badRequest("There is no close in force to reverse.")
                 }
                 content.add(
-                    HTML("<p>This reverses the run below: every settlement entry and GL line it posted is negated.</p>")
-                )
-                var run = Table(
-                    name: "run", caption: "The run reversed",
-                    columns: [
-                        "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled",
-                        "Issue adjustment", "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
-                    ])
-                run.rows = [ClosePages.closeRow(latest)]
-                content.add(run)
-                let (_, settlements) = try ledger.closeWithSettlements(sequence: latest.sequence)
-                let first = settlements.map(\.sequence).min() ?? latest.sequence
-                var lines = ClosePages.byAccount(
-                    try ledger.events(after: first - 1, limit: Int(latest.sequence - first + 1)))
+                    HTML("<p>This reverses the run below: every settlement entry and GL line it posted is negated. ")
+                        + HTML.link("/close?seq=\(run.sequence)", "Its settlements")
+                        + HTML(" are on its page.</p>"))
+                var totals = Table(name: "run", caption: "The run reversed", columns: ClosePages.totalsColumns)
+                totals.rows = [ClosePages.closeRow(run)]
+                content.add(totals)
+                var lines = ClosePages.byAccount(run)
                 lines.caption = "GL lines the reversal negates (summed per account, as posted)"
                 content.add(lines)
             }

@@ -6,24 +6,24 @@ import Subledger
 enum ClosePages {
     static let perPage = 100
 
+    static let totalsColumns = [
+        "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled", "Issue adjustment",
+        "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
+    ]
+
+    /// Every run's totals from its summary row: no settlement is read (`Ledger.closeSummaries`).
     static func list(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
         let page = Int(try request.integer("page"))
         let viewer = request.viewer
         return try await ledger.read { ledger in
-            let closes = try ledger.closes().reversed() as ReversedCollection<[CloseRow]>
+            let rows = Array(try ledger.closeSummaries().reversed())
             var content = PageContent(title: "Closes and recalculations")
             content.add(
                 HTML("<p>Locked through ") + HTML.text(ledger.state.closedThrough?.description ?? "—")
                     + HTML(" · latest business date ") + HTML.text(ledger.state.latestBusinessDate.description)
                     + HTML("</p>"))
             if viewer.canClose { content.add(ActionPages.buttons(ledger)) }
-            var table = Table(
-                name: "closes", caption: "Runs, newest first",
-                columns: [
-                    "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled", "Issue adjustment",
-                    "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
-                ])
-            let rows = Array(closes)
+            var table = Table(name: "closes", caption: "Runs, newest first", columns: totalsColumns)
             let start = min(page * perPage, rows.count)
             table.rows = rows[start..<min(start + perPage, rows.count)].map(closeRow)
             if start + perPage < rows.count { table.next = "/closes?page=\(page + 1)" }
@@ -34,100 +34,75 @@ enum ClosePages {
         }
     }
 
-    static func closeRow(_ close: CloseRow) -> [Cell] {
+    static func closeRow(_ close: CloseSummary) -> [Cell] {
         let link = "/close?seq=\(close.sequence)"
         return [
             .number(close.sequence, link: link), .text(close.date.description, link: link), .text(close.mode.name),
             close.reversedBy.map { .number($0, link: "/events?after=\($0 - 1)") } ?? .text(""),
             .number(close.entryCount), .number(close.settledCount), .number(close.issueAdjustment, link: link),
-            .number(close.receiptAdjustment, link: link), .number(close.unsettled.count),
-            .number(close.zeroCost.count), .number(close.negativeOnHand.count),
+            .number(close.receiptAdjustment, link: link), .number(close.unsettled), .number(close.zeroCost),
+            .number(close.negativeOnHand),
         ]
     }
 
+    /// One run: its summary rows (totals, by item, by account), its log, and one page of its settlements
+    /// read by key (`after`: the entry number the previous page ended at).
     static func close(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
         let sequence = try request.integer("seq")
-        let page = Int(try request.integer("page"))
+        let after = try request.integer("after")
         return try await ledger.read { ledger in
-            let (found, settlements) = try ledger.closeWithSettlements(sequence: sequence)
-            guard let close = found else { throw ConsoleError.notFound("No close at sequence \(sequence).") }
+            guard let close = try ledger.closeSummary(sequence: sequence) else {
+                throw ConsoleError.notFound("No close at sequence \(sequence).")
+            }
             var content = PageContent(title: "\(close.mode.name.capitalizedFirst) of \(close.date) (#\(sequence))")
-            var summary = Table(
-                name: "close", caption: "Totals",
-                columns: [
-                    "Sequence", "Date", "Mode", "Reversed by", "Settlement entries", "Settled", "Issue adjustment",
-                    "Receipt adjustment", "Unsettled", "Zero cost", "Negative on-hand",
-                ])
+            var summary = Table(name: "close", caption: "Totals", columns: totalsColumns)
             summary.rows = [closeRow(close)]
             content.add(summary)
-            content.add(byItem(settlements))
-            let first = settlements.map(\.sequence).min() ?? sequence
-            content.add(try byAccount(ledger.events(after: first - 1, limit: Int(sequence - first + 1))))
-            content.add(log(close))
+            content.add(byItem(close))
+            content.add(byAccount(close))
+            content.add(log(close.log))
+            let page = try ledger.closeSettlements(sequence: sequence, after: after, limit: perPage)
             var table = settlementTable(
-                Array(settlements.dropFirst(page * perPage).prefix(perPage)), name: "settlements",
-                caption: "Settlements (\(settlements.count))")
-            if (page + 1) * perPage < settlements.count { table.next = "/close?seq=\(sequence)&page=\(page + 1)" }
-            if page > 0 { table.previous = "/close?seq=\(sequence)" }
+                page.rows.map(\.row), name: "settlements", caption: "Settlements (\(close.entryCount))")
+            if page.more, let last = page.rows.last { table.next = "/close?seq=\(sequence)&after=\(last.entry)" }
+            if after > 0 { table.previous = "/close?seq=\(sequence)" }
             content.add(table)
             return content
         }
     }
 
-    /// Adjustments per item: of the issues (settlements and revaluations) and of the receipts (transfer
-    /// receipt legs), the two totals `closes` reports.
-    static func byItem(_ settlements: [SettlementRow]) -> Table {
-        var sums: [String: (issue: Total<Money>, receipt: Total<Money>)] = [:]
-        var total = (issue: Total<Money>(), receipt: Total<Money>())
-        for row in settlements {
-            var sum = sums[row.item] ?? (Total(), Total())
-            if row.adjustsIssue {
-                sum.issue += row.entry.adjustment
-                total.issue += row.entry.adjustment
-            } else if row.entry.kind == .receiptAdjustment {
-                sum.receipt += row.entry.adjustment
-                total.receipt += row.entry.adjustment
-            }
-            sums[row.item] = sum
-        }
+    /// Adjustments per item from the run's summary: of the issues and of the receipts, the two totals
+    /// `closes` reports.
+    static func byItem(_ close: CloseSummary) -> Table {
         var table = Table(
             name: "by-item", caption: "Adjustments by item",
             columns: ["Item", "Issue adjustment", "Receipt adjustment"])
-        table.rows = sums.keys.sorted().map { item in
+        table.rows = close.items.map { sum in
             [
-                .text(item, link: URLText.path("/item", [("id", item)])), .number(sums[item]!.issue),
-                .number(sums[item]!.receipt),
+                .text(sum.item, link: URLText.path("/item", [("id", sum.item)])), .number(sum.issueAdjustment),
+                .number(sum.receiptAdjustment),
             ]
         }
-        table.footer = [.text("Total"), .number(total.issue), .number(total.receipt)]
+        table.footer = [.text("Total"), .number(close.issueAdjustment), .number(close.receiptAdjustment)]
         return table
     }
 
-    /// The GL lines of the run's events, summed per account: what the close did to each account.
-    static func byAccount(_ events: [EventRow]) -> Table {
-        var sums: [String: Total<Money>] = [:]
-        for row in events {
-            for line in row.event.lines {
-                sums["\(line.account)\u{0}\(line.postingType.rawValue)", default: Total()] += line.amount
-            }
-        }
+    /// The GL lines of the run's events summed per account, from its summary: what the close did to each.
+    static func byAccount(_ close: CloseSummary) -> Table {
         var table = Table(
             name: "by-account", caption: "Adjustments by GL account (debit +)",
             columns: ["Account", "Posting type", "Amount"])
-        table.rows = sums.keys.sorted().map { key in
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-            return [.text(parts[0]), .text(parts.count > 1 ? parts[1] : ""), .number(sums[key]!)]
-        }
+        table.rows = close.accounts.map { [.text($0.account), .text($0.postingType), .number($0.amount)] }
         table.empty = "The run posted no GL lines."
         return table
     }
 
-    static func log(_ close: CloseRow) -> Table {
-        var table = Table(name: "log", caption: "Close log (\(close.log.count) lines)", columns: ["Line"])
-        table.rows = close.log.prefix(200).map { [.text($0)] }
-        if close.log.count > 200 {
+    static func log(_ lines: [String]) -> Table {
+        var table = Table(name: "log", caption: "Close log (\(lines.count) lines)", columns: ["Line"])
+        table.rows = lines.prefix(200).map { [.text($0)] }
+        if lines.count > 200 {
             table.rows.append([
-                .text("… and \(close.log.count - 200) more lines (subledger closes --json lists them all)")
+                .text("… and \(lines.count - 200) more lines (subledger closes --json lists them all)")
             ])
         }
         table.empty = "Nothing to report."

@@ -23,7 +23,7 @@ extension EventStore {
         return rows
     }
 
-    private static func historySettlement(_ s: Statement, sql: String) throws(StoreError) -> HistorySettlementRow {
+    static func historySettlement(_ s: Statement, sql: String) throws(StoreError) -> HistorySettlementRow {
         guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: s.int64(at: 2))),
             let mode = [CloseMode.close, .recalculation, .reversal].first(where: { $0.name == s.text(at: 3) }),
             let kind = [SettlementEntry.Kind.settlement, .adjustment, .consumption, .receiptAdjustment]
