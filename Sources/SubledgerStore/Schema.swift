@@ -89,6 +89,8 @@ enum Schema {
         HistorySchema.dropAccountIndex,
         // 12: history transactions keyed in listing order, (sequence, tx), looked up by id through an index.
         HistoryTransactionSchema.sequenceOrder,
+        // 14: the subledger sums of what each close moved out of the open state (History/EvictedSums.swift).
+        EvictedSumsSchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

@@ -169,6 +169,7 @@ extension EventStore {
     public func attachScratch(_ schema: String) throws(StoreError) {
         try connection.execute("ATTACH DATABASE '' AS \(schema)")
         try connection.execute(HistorySchema.tables(in: schema))
+        try connection.execute(EvictedSumsSchema.tableDefinitions(in: schema))
     }
 
     public func detachScratch(_ schema: String) {
