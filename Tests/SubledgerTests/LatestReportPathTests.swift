@@ -31,6 +31,26 @@ struct LatestReportPathTests {
         if seed == 1 { #expect(withHistory > 0, "the history must hold rows at some comparison") }
     }
 
+    /// A transaction's settlements read by key from the history (`settlementsNaming`, what the item and
+    /// transaction pages show) equal the log's reading (`settlements(transaction:)`), for every transaction,
+    /// weighted average ones (whose entries name each close's closing receipt) and closing receipts included.
+    @Test(arguments: seeds)
+    func settlementsByKeyEqualTheLogsReading(seed: UInt64) throws {
+        let ledger = try Ledger(path: ":memory:")
+        var ids = Set<String>()
+        for step in ReferenceHistories.history(seed: seed) {
+            try ledger.execute(try ReferenceModelTests.engineCommand(step))
+            ids.formUnion(ledger.state.transactions.keys)
+        }
+        var byKey = 0
+        for id in ids.sorted() {
+            let stored = try ledger.settlementsNaming(id)
+            #expect(stored == (try ledger.settlements(transaction: id)), "seed \(seed), transaction \(id)")
+            byKey += stored.count
+        }
+        if seed == 1 { #expect(byKey > 0) }
+    }
+
     /// What differs between the two paths' reports as of the latest business date.
     static func differences(_ ledger: Ledger) throws -> [String] {
         let date = ledger.state.latestBusinessDate

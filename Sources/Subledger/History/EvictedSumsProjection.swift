@@ -112,7 +112,7 @@ extension HistoryTables {
         guard !store.isReadOnly, let table = store.evictedSums else { return false }
         let closes = try call { () throws(StoreError) in try store.historyCloses() }
             .filter { $0.mode == CloseMode.close.name && $0.reversedBy == nil }.map(\.sequence)
-        guard let latest = closes.last, try call({ () throws(StoreError) in try table.sums(close: latest) }) == nil
+        guard let latest = closes.last, try !call({ () throws(StoreError) in try table.has(close: latest) })
         else { return false }
         var byClose: [Int64: [EvictedSumKey: EvictedSums]] = [:]
         try store.inWriteTransaction {

@@ -146,6 +146,14 @@ public struct EvictedSumsTable {
         return groups
     }
 
+    /// Whether the close at `close` has its rows stored.
+    public func has(close: Int64) throws(StoreError) -> Bool {
+        let marker = try connection.prepare(
+            "SELECT 1 FROM \(schema).history_evicted_closes WHERE close_sequence = ?1")
+        try marker.bind(close, at: 1)
+        return try marker.step()
+    }
+
     /// The latest close stored before `close` (nil when none).
     public func previousClose(before close: Int64) throws(StoreError) -> Int64? {
         let select = try connection.prepare(
