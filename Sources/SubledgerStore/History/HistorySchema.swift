@@ -6,20 +6,19 @@
 
 public enum HistorySchema {
     /// Every history table, in the order a rebuild clears and fills them.
-    public static let tables =
-        [
-            "history_watermark", "history_gl_days", "history_voucher_lines", "history_closes",
-            "history_settlements", "history_onhand_at_close",
-        ] + EvictedSumsSchema.tables
+    public static let tables = [
+        "history_watermark", "history_gl_days", "history_voucher_lines", "history_closes",
+        "history_settlements", "history_onhand_at_close",
+        "history_evicted_closes", "history_evicted_sums",  // DR-31, EvictedSums.swift
+    ]
 
     /// Each table's key, the order in which a verification compares it row by row.
-    static let keys =
-        [
-            ("history_watermark", "name"), ("history_gl_days", "account, day"),
-            ("history_voucher_lines", "sequence, line"),
-            ("history_closes", "close_sequence"), ("history_settlements", "entry"),
-            ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
-        ] + EvictedSumsSchema.keys
+    static let keys = [
+        ("history_watermark", "name"), ("history_gl_days", "account, day"), ("history_voucher_lines", "sequence, line"),
+        ("history_closes", "close_sequence"), ("history_settlements", "entry"),
+        ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
+        EvictedSumsSchema.keys[0], EvictedSumsSchema.keys[1],
+    ]
 
     /// The secondary indexes: a rebuild drops them and builds them again at its end (sorting once is
     /// cheaper than inserting millions of keys in random order into a B-tree).
