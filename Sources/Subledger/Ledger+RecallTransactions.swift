@@ -69,11 +69,12 @@ extension Ledger {
     /// Inside an append body, after `event` was applied to `state`: stores what its close evicted (in the
     /// command's SQLite transaction), and forgets the history of the closes a reversal brings back.
     func recordHistory(of event: LedgerEvent, _ state: inout LedgerState, sequence: Int64) throws {
+        let evicted = state.evicted
         if !state.evicted.isEmpty {
-            let evicted = state.evicted
             state.evicted = []
             try saveHistory(evicted)
         }
+        try recordEvictedSums(of: event, evicted: evicted, state: state, sequence: sequence)
         if case .closeReversed(let e) = event {
             try storeCall { () throws(StoreError) in try store.deleteHistoryTransactions(closedBy: e.closeSequence) }
         }

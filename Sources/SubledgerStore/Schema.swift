@@ -91,6 +91,8 @@ enum Schema {
         HistoryTransactionSchema.sequenceOrder,
         // 13: per-close summaries: totals, adjustments by item and by account (CloseSummarySchema.swift).
         CloseSummarySchema.migration,
+        // 14: the subledger sums of what each close moved out of the open state (History/EvictedSums.swift).
+        EvictedSumsSchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

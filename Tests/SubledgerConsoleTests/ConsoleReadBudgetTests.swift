@@ -16,7 +16,7 @@ import Testing
         "inventoryBalanceByDay": "the projection's GL days, in memory",
         "inventoryValue": "as of the latest date, the open state's pools in memory",
         "onHand": "the open state's pools, in memory",
-        "reconcile": "the open state, and the history rows summed one at a time (never held), as `reconcile` does",
+        "reconcile": "the open state and the latest close's stored sums of what has left it (DR-31)",
         "transactionDetail": "one transaction by key: its rows, voucher lines and settlements by index",
         "settlementsNaming": "the settlements naming one transaction, by key (the item page: one page's transactions)",
         "transactionPage": "one page of one item's transactions (the facade's keyed page)",

@@ -4,9 +4,10 @@ import Testing
 @testable import Subledger
 
 /// `value` and `reconcile` as of the latest date read the open state and sum the history rows one at a
-/// time instead of building the state with every transaction (`stateWithHistory()`): on seeded random
-/// histories with closes, recalculations and reversals (those of the reference model), both paths give
-/// the same reports after every close, recalculation and reversal and at the end.
+/// time, or (`reconcile`) add the sums each close stored of what it moved out (DR-31), instead of building
+/// the state with every transaction (`stateWithHistory()`): on seeded random histories with closes,
+/// recalculations and reversals (those of the reference model), every path gives the same reports after
+/// every close, recalculation and reversal and at the end, and the stored sums equal a fresh projection's.
 struct LatestReportPathTests {
     static let seeds: [UInt64] = Array(1...24)
 
@@ -30,6 +31,26 @@ struct LatestReportPathTests {
         if seed == 1 { #expect(withHistory > 0, "the history must hold rows at some comparison") }
     }
 
+    /// A transaction's settlements read by key from the history (`settlementsNaming`, what the item and
+    /// transaction pages show) equal the log's reading (`settlements(transaction:)`), for every transaction,
+    /// weighted average ones (whose entries name each close's closing receipt) and closing receipts included.
+    @Test(arguments: seeds)
+    func settlementsByKeyEqualTheLogsReading(seed: UInt64) throws {
+        let ledger = try Ledger(path: ":memory:")
+        var ids = Set<String>()
+        for step in ReferenceHistories.history(seed: seed) {
+            try ledger.execute(try ReferenceModelTests.engineCommand(step))
+            ids.formUnion(ledger.state.transactions.keys)
+        }
+        var byKey = 0
+        for id in ids.sorted() {
+            let stored = try ledger.settlementsNaming(id)
+            #expect(stored == (try ledger.settlements(transaction: id)), "seed \(seed), transaction \(id)")
+            byKey += stored.count
+        }
+        if seed == 1 { #expect(byKey > 0) }
+    }
+
     /// What differs between the two paths' reports as of the latest business date.
     static func differences(_ ledger: Ledger) throws -> [String] {
         let date = ledger.state.latestBusinessDate
@@ -45,17 +66,25 @@ struct LatestReportPathTests {
                 differences.append("value GL accounts")
             }
         }
+        if try ledger.store.hasHistoryTransactions(), try ledger.evictedSumsThroughLatestClose() == nil {
+            differences.append("no stored evicted sums")
+        }
+        // The sums each close stored in its own transaction equal those a projection of the log writes.
+        if let difference = try ledger.verifyHistory().difference { differences.append(difference) }
         for details in [false, true] {
-            let new = try ledger.reconcile(asOf: date, external: nil, details: details, summingHistoryRows: true)
-            let old = try ledger.reconcile(asOf: date, external: nil, details: details, summingHistoryRows: false)
-            if new.accounts != old.accounts { differences.append("reconcile accounts (details \(details))") }
-            if new.eventCount != old.eventCount { differences.append("reconcile event count") }
-            if new.origin != old.origin || new.skipped != old.skipped { differences.append("reconcile origin") }
-            if new.poolValue != old.poolValue { differences.append("reconcile pool value") }
-            if new.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
-                != old.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
-            {
-                differences.append("reconcile unexplained pool value")
+            let old = try ledger.reconcile(asOf: date, external: nil, details: details, path: .fullState)
+            for path in [Ledger.SubledgerPath.historyRows, .closeSums] {
+                let new = try ledger.reconcile(asOf: date, external: nil, details: details, path: path)
+                let name = "reconcile \(path) (details \(details))"
+                if new.accounts != old.accounts { differences.append("\(name): accounts") }
+                if new.eventCount != old.eventCount { differences.append("\(name): event count") }
+                if new.origin != old.origin || new.skipped != old.skipped { differences.append("\(name): origin") }
+                if new.poolValue != old.poolValue { differences.append("\(name): pool value") }
+                if new.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
+                    != old.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
+                {
+                    differences.append("\(name): unexplained pool value")
+                }
             }
         }
         return differences

@@ -72,17 +72,28 @@ extension Ledger {
         asOf date: LedgerDate, external: [ExternalBalance]? = nil,
         details: Bool = false
     ) throws -> ReconciliationReport {
-        try reconcile(asOf: date, external: external, details: details, summingHistoryRows: true)
+        try reconcile(asOf: date, external: external, details: details, path: .closeSums)
     }
 
-    /// `summingHistoryRows`: as of the latest date, the subledger side sums the open state and the history
-    /// rows one at a time (`valueByAccountWithHistory`) and the state with every transaction is built only
-    /// for a drill-down; false builds it always (the path the tests compare with).
+    /// How the subledger side as of the latest date is summed (the tests compare the three).
+    enum SubledgerPath {
+        /// The open state plus the stored sums of the latest close in force (`history_evicted_sums`,
+        /// DR-31): a few thousand rows, whatever the history holds. Falls back to `historyRows` when the
+        /// sums cannot be had (a read-only file that lacks them).
+        case closeSums
+        /// The open state plus each history record read one row at a time (`valueByAccountWithHistory`).
+        case historyRows
+        /// The state with every transaction (`state(asOf:)`), at any date.
+        case fullState
+    }
+
+    /// As of the latest date, the subledger side takes `path` and the state with every transaction is built
+    /// only for a drill-down; as of an earlier date (or `.fullState`) the state as of the date is built.
     func reconcile(
-        asOf date: LedgerDate, external: [ExternalBalance]?, details: Bool, summingHistoryRows: Bool
+        asOf date: LedgerDate, external: [ExternalBalance]?, details: Bool, path: SubledgerPath
     ) throws -> ReconciliationReport {
         try catchUp()
-        let latest = summingHistoryRows && AsOfState.liveStateCovers(state, through: date)
+        let latest = path != .fullState && AsOfState.liveStateCovers(state, through: date)
         var snapshot =
             latest
             ? AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
@@ -90,7 +101,12 @@ extension Ledger {
         let live = state
         let balance = try balances(asOf: date)
         var valuation = SubledgerValuation(state: snapshot.state)
-        let values = latest ? try valueByAccountWithHistory(&valuation) : valuation.byAccount()
+        let values: [String: SubledgerComposition]
+        if latest, path == .closeSums, let groups = try evictedSumsThroughLatestClose() {
+            values = valueByAccount(&valuation, closedOut: groups)
+        } else {
+            values = latest ? try valueByAccountWithHistory(&valuation) : valuation.byAccount()
+        }
         let unexplained = valuation.residuals.filter { item, _ in
             let model = snapshot.state.items[item]?.model
             return model != .standard && model != .movingAverage
@@ -156,6 +172,19 @@ extension Ledger {
                 live,
                 settlements: try loggedSettlements(
                     of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: []))))
+    }
+}
+
+extension Ledger {
+    /// `valuation`'s subledger value per account over the open state's transactions and the groups of
+    /// those that have left it (`evictedSumsThroughLatestClose`).
+    func valueByAccount(
+        _ valuation: inout SubledgerValuation, closedOut groups: [EvictedSumKey: EvictedSums]
+    ) -> [String: SubledgerComposition] {
+        var sums = SubledgerValuation.AccountSums(valuation.state)
+        for record in valuation.state.transactions.values { valuation.add(record, to: &sums) }
+        for (key, group) in groups { valuation.add(key, group, to: &sums) }
+        return valuation.finish(sums)
     }
 }
 

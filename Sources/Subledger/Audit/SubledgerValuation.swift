@@ -1,4 +1,5 @@
 import SubledgerCore
+internal import SubledgerStore
 
 /// The subledger side of reconciliation: the value on hand, attributed to the GL account it sits on,
 /// computed from the transactions of the projection and never from GL lines (valuation-rules.md section 6).
@@ -130,9 +131,14 @@ struct SubledgerValuation {
     }
 
     mutating func accounts(of record: TransactionRecord) -> Resolved {
-        let key = Int64(record.postedAccounts) << 32 | Int64(UInt32(bitPattern: record.invoiceAccounts))
+        accounts(posted: record.postedAccounts, invoice: record.invoiceAccounts)
+    }
+
+    /// The accounts of a transaction with these stored account sets (`LedgerState.accounts(of:)`).
+    mutating func accounts(posted: Int32, invoice: Int32) -> Resolved {
+        let key = Int64(posted) << 32 | Int64(UInt32(bitPattern: invoice))
         if let cached = resolved[key] { return cached }
-        let map = state.accounts(of: record)
+        let map = state.accounts(posted: posted, invoice: invoice)
         let accounts = Resolved(
             inventory: map[.inventory].map { index($0) } ?? -1,
             received: map[.inventoryReceived].map { index($0) } ?? -1,
@@ -245,6 +251,41 @@ struct SubledgerValuation {
         sums.lastSum += sum
     }
 
+    /// Adds one group of transactions that have left the open state (`EvictedSums`, DR-31): the shares
+    /// `shares(of:)` gives each of its records, summed. Every record of a group resolves to the same
+    /// accounts and the same fixed-price rule, and each share is linear in the record's figures, so the
+    /// group's shares are its records' shares added up.
+    mutating func add(_ key: EvictedSumKey, _ group: EvictedSums, to sums: inout AccountSums) {
+        var stored = accounts(posted: key.postedAccounts, invoice: key.invoiceAccounts)
+        var financial = group.financial, total = Total<Money>()
+        func put(_ part: SubledgerComposition.Part, _ account: Int, _ amount: Total<Money>) {
+            while sums.totals.count <= account { sums.totals.append(SubledgerComposition()) }
+            sums.totals[account].add(part, amount)
+            total += amount
+        }
+        if key.offsetEligible, !group.offset.isZero, let setup = state.items[key.item], setup.fixedReceiptPrice,
+            setup.model.isPeriodic
+        {
+            if stored.fixedOffset < 0 { stored.fixedOffset = profile(key.item).fixedOffset }
+            put(.fixedPriceOffset, stored.fixedOffset, group.offset)
+            financial -= group.offset
+        }
+        if !financial.isZero {
+            if stored.inventory < 0 { stored.inventory = profile(key.item).inventory }
+            put(.financial, stored.inventory, key.receipt ? financial : Total() - financial)
+        }
+        if !group.physicalOpen.isZero {
+            if key.receipt {
+                if stored.received < 0 { stored.received = profile(key.item).received }
+                put(.received, stored.received, group.physicalOpen)
+            } else {
+                if stored.shipped < 0 { stored.shipped = profile(key.item).shipped }
+                put(.shipped, stored.shipped, Total() - group.physicalOpen)
+            }
+        }
+        if !total.isZero { sums.residual[key.item, default: .zero] -= total }
+    }
+
     /// The subledger value per account once every transaction is in `sums` (sets `residuals`).
     mutating func finish(_ sums: AccountSums) -> [String: SubledgerComposition] {
         var sums = sums
@@ -313,5 +354,13 @@ struct SubledgerValuation {
     /// A transfer's receipt leg is reported under its transfer (the GL lines of both legs are one voucher).
     static func transactionReference(_ record: TransactionRecord) -> String {
         record.kind == .transferIn ? SyntheticID.transfer(ofReceipt: record.id) ?? record.id : record.id
+    }
+}
+
+extension LedgerState {
+    /// `accounts(of:)` from the stored account set ids alone (a group of history records shares them).
+    func accounts(posted: Int32, invoice: Int32) -> [PostingType: String] {
+        guard invoice >= 0 else { return accountSets[posted] }
+        return accountSets[posted].merging(accountSets[invoice]) { $1 }
     }
 }

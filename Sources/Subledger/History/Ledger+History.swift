@@ -141,6 +141,7 @@ enum HistoryTables {
             }
         }
         try fillCloseSummaries(store)
+        try fillEvictedSums(store)
         return last - start
     }
 
@@ -195,11 +196,14 @@ enum HistoryTables {
         state.reversedCloses = try CloseReversals.read(store).closes(through: last)
         state.keepsEvicted = true
         state.reserveCapacity(transactions: Int(last))
+        var seen = 0
         if last > 0 {
             try store.scanThrough(after: 0, last) { view in
                 let event = try Replay.decode(view)
                 try Replay.apply(event, view, to: &state)
                 try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+                try EvictedGroups.project(
+                    event, sequence: view.sequence, state: state, seen: &seen, into: writer.evictedSums)
                 if case .closePosted(let posted) = event, posted.mode != .reversal {
                     try writer.onHand(closeSequence: view.sequence, HistoryProjection.onHand(state))
                 }

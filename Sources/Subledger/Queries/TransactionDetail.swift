@@ -53,21 +53,26 @@ extension Ledger {
     }
 
     /// `settlements(transaction:)` read by key: from the history's settlement rows (indexed by transaction
-    /// and counterpart) when the history holds the whole log, else from the log's close events. Entries
-    /// that name a weighted average closing receipt are read from the log too: a reversal can remove such
-    /// a receipt, and the log's reading then names no item for them.
+    /// and counterpart) when the history holds the whole log, else from the log's close events. The rows
+    /// of a weighted average closing receipt itself are read from the log: a reversal can remove such a
+    /// receipt, and the log's reading then names no item for its entries. An entry that names a real
+    /// transaction keeps its item either way, so its entries against closing receipts come by key too.
     public func settlementsNaming(_ id: String) throws -> [SettlementRow] {
-        guard try historyIsCurrent() else { return try settlements(transaction: id) }
-        let stored = try storeCall { () throws(StoreError) in try store.historySettlements(naming: id) }
-        let closingReceipt = stored.contains {
-            SyntheticID.isClosingReceipt($0.entry.transaction) || SyntheticID.isClosingReceipt($0.entry.counterpart)
-        }
-        if closingReceipt { return try settlements(transaction: id) }
-        // A reversal's compensating entries belong to no run (the history keeps the run they reverse).
-        return stored.map {
-            SettlementRow(
-                date: $0.day, sequence: $0.sequence, closeSequence: $0.mode == .reversal ? nil : $0.closeSequence,
-                mode: $0.mode, item: $0.item, entry: $0.entry)
+        try settlementsNaming([id]).first ?? []
+    }
+
+    /// `settlementsNaming` of each of `ids`, in their order, with one check that the history is current.
+    public func settlementsNaming(_ ids: [String]) throws -> [[SettlementRow]] {
+        guard try historyIsCurrent() else { return try ids.map { try settlements(transaction: $0) } }
+        return try ids.map { id in
+            if SyntheticID.isClosingReceipt(id) { return try settlements(transaction: id) }
+            let stored = try storeCall { () throws(StoreError) in try store.historySettlements(naming: id) }
+            // A reversal's compensating entries belong to no run (the history keeps the run they reverse).
+            return stored.map {
+                SettlementRow(
+                    date: $0.day, sequence: $0.sequence, closeSequence: $0.mode == .reversal ? nil : $0.closeSequence,
+                    mode: $0.mode, item: $0.item, entry: $0.entry)
+            }
         }
     }
 }

@@ -41,21 +41,13 @@ enum ItemHistory {
             + HTML.text(note) + HTML("</p>")
     }
 
-    /// The settlements naming the page's transactions, each once, in log order; read by transaction (keyed).
-    /// A weighted average item's entries name the close's closing receipt, which the facade reads from the
-    /// log's close events (every close, a second on a large ledger, per transaction): none are read for it.
-    static func settlements(_ ledger: Ledger, _ rows: [TransactionRow], model: ValuationModel) throws -> Table {
-        if model == .weightedAverage || model == .weightedAverageDate {
-            var table = ClosePages.settlementTable([], name: "settlements", caption: "Settlements")
-            table.empty =
-                "A weighted average item is settled through each close's closing receipt, which would mean "
-                + "reading every close: its settlements are on each transaction's page and on each close's page."
-            return table
-        }
+    /// The settlements naming the page's transactions, each once, in log order; read by transaction (keyed),
+    /// a weighted average item's entries against each close's closing receipt included.
+    static func settlements(_ ledger: Ledger, _ rows: [TransactionRow]) throws -> Table {
         var seen = Set<String>()
         var found: [SettlementRow] = []
-        for row in rows where found.count < settlementLimit {
-            for settlement in try ledger.settlementsNaming(row.record.id) {
+        for settlements in try ledger.settlementsNaming(rows.map(\.record.id)) where found.count < settlementLimit {
+            for settlement in settlements {
                 let entry = settlement.entry
                 let key =
                     "\(settlement.sequence)|\(entry.transaction)|\(entry.counterpart)|\(entry.quantity)|"

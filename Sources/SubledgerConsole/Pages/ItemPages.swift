@@ -72,7 +72,7 @@ enum ItemPages {
             if cursor != nil { table.previous = URLText.path("/item", [("id", id)]) }
             content.add(ItemHistory.chart(page.rows, firstPage: cursor == nil))
             content.add(table)
-            var settlements = try ItemHistory.settlements(ledger, page.rows, model: setup.model)
+            var settlements = try ItemHistory.settlements(ledger, page.rows)
             settlements.next = table.next
             settlements.previous = table.previous
             content.add(settlements)

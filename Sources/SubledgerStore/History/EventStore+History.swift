@@ -170,6 +170,7 @@ extension EventStore {
         try connection.execute("ATTACH DATABASE '' AS \(schema)")
         try connection.execute(HistorySchema.tables(in: schema))
         try connection.execute(CloseSummarySchema.tableDefinitions(in: schema))
+        try connection.execute(EvictedSumsSchema.tableDefinitions(in: schema))
     }
 
     public func detachScratch(_ schema: String) {

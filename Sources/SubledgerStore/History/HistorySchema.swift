@@ -9,14 +9,14 @@ public enum HistorySchema {
     public static let tables = [
         "history_watermark", "history_gl_days", "history_voucher_lines", "history_closes",
         "history_settlements", "history_onhand_at_close",
-    ] + CloseSummarySchema.tables
+    ] + CloseSummarySchema.tables + EvictedSumsSchema.tables  // DR-30, DR-31
 
     /// Each table's key, the order in which a verification compares it row by row.
     static let keys = [
         ("history_watermark", "name"), ("history_gl_days", "account, day"), ("history_voucher_lines", "sequence, line"),
         ("history_closes", "close_sequence"), ("history_settlements", "entry"),
         ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
-    ] + CloseSummarySchema.keys
+    ] + CloseSummarySchema.keys + EvictedSumsSchema.keys
 
     /// The secondary indexes: a rebuild drops them and builds them again at its end (sorting once is
     /// cheaper than inserting millions of keys in random order into a B-tree).
