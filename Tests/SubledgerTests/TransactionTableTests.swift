@@ -27,6 +27,16 @@ struct TransactionTableTests {
         #expect(table.removeValue(forKey: "T9") == nil)
     }
 
+    @Test func smallReservationsDoNotReallocateEachTime() {
+        var table = TransactionTable(), capacities = Set<Int>()
+        for n in 1...2_000 {
+            table.reserveCapacity(table.count + 1)  // a catch-up of one event
+            table["T\(n)"] = Self.record("T\(n)", sequence: Int64(n))
+            capacities.insert(table.values.capacity)
+        }
+        #expect(capacities.count < 20)
+    }
+
     @Test func equalityIgnoresOrderButNotKeys() {
         var a = TransactionTable(), b = TransactionTable()
         for n in 1...3 { a["T\(n)"] = Self.record("T\(n)", sequence: Int64(n)) }

@@ -30,13 +30,15 @@ public struct TransactionTable: Sendable {
     public mutating func reserveCapacity(_ minimumCapacity: Int) {
         let before = places.capacity
         places.reserveCapacity(minimumCapacity)
-        keys.reserveCapacity(minimumCapacity)
-        values.reserveCapacity(minimumCapacity)
-        // Only fresh storage: a table already big enough was advised (or not) when it was made.
-        if places.capacity != before {
-            HugePages.advise(&places)
-            HugePages.advise(&values)
-        }
+        // Only when the hash table grew (to a power of two of buckets), and then to its capacity: an array
+        // reserves exactly what it is asked, so a run of small reservations (a catch-up after each of
+        // another writer's commands) would copy every record each time. A table already big enough was
+        // advised (or not) when it was made.
+        guard places.capacity != before else { return }
+        keys.reserveCapacity(places.capacity)
+        values.reserveCapacity(places.capacity)
+        HugePages.advise(&places)
+        HugePages.advise(&values)
     }
 
     /// The same records as a dictionary (a copy: for comparing and reporting, not for the fold).
