@@ -54,7 +54,7 @@ public struct ProjectionSnapshot: Equatable {
     public init(_ state: LedgerState) {
         lastSequence = state.lastSequence; eventCount = state.eventCount
         items = state.items; profiles = state.profiles
-        pools = state.pools; transactions = state.transactions; ledger = state.ledger
+        pools = state.pools; transactions = state.transactions.dictionary; ledger = state.ledger
         marks = state.marks.mapValues { $0.map { "\($0.receipt) \($0.quantity)" } }
     }
 }

@@ -343,17 +343,14 @@ struct ReplayTests {
                 == StateDigest(Self.applying(Self.receipt("R99"), to: base)))
     }
 
-    @Test func digestDoesNotDependOnDictionaryOrder() throws {
+    @Test func digestDoesNotDependOnTableOrder() throws {
         let ledger = try Self.ledger()
-        var roomy = LedgerState()
-        roomy.reserveCapacity(transactions: 50_000)
-        try ledger.store.scan(after: 0) { view in
-            try roomy.apply(Replay.decode(view), date: view.date, sequence: view.sequence)
-        }
-        // Different bucket counts lay the same keys out in a different order ...
-        #expect(Array(roomy.transactions.keys) != Array(ledger.state.transactions.keys))
+        // A snapshot is read back in id order, the fold keeps the records in the order they came ...
+        let decoded = try LedgerState(decoding: ledger.state.encoded())
+        #expect(Array(decoded.transactions.keys) != Array(ledger.state.transactions.keys))
+        #expect(decoded.transactions == ledger.state.transactions)
         // ... and the digest does not see it.
-        #expect(StateDigest(roomy) == StateDigest(ledger.state))
+        #expect(StateDigest(decoded) == StateDigest(ledger.state))
     }
 
     @Test func digestSeesTheDayOfAGLPosting() throws {

@@ -72,7 +72,7 @@ struct ReversalTests {
             balances = ReversalTests.balances(ledger)
             balancesThroughClose = ReversalTests.balances(ledger, asOf: closeDate)
             onHand = ledger.onHand()
-            transactions = ledger.state.transactions
+            transactions = ledger.state.transactions.dictionary
         }
     }
 

@@ -17,7 +17,11 @@ struct StateDifference {
             return found
         }
         if let found = keyed(lhs.pools, rhs.pools, describe: Self.poolName) { return found }
-        if let found = keyed(lhs.transactions, rhs.transactions, describe: { "transaction \($0)" }) { return found }
+        if let found = keyed(
+            lhs.transactions.dictionary, rhs.transactions.dictionary, describe: { "transaction \($0)" })
+        {
+            return found
+        }
         if let found = keyed(
             lhs.marks.mapValues { $0.map { Mark(receipt: $0.receipt, quantity: $0.quantity) } },
             rhs.marks.mapValues { $0.map { Mark(receipt: $0.receipt, quantity: $0.quantity) } },

@@ -76,7 +76,7 @@ extension LedgerState {
                 preconditionFailure("decide produced a reversal the projection cannot fold: \(error)")
             }
         }
-        return overlay.transactions
+        return overlay.transactions.dictionary
     }
 
     /// D1: a close dated D locks every business date on or before D.

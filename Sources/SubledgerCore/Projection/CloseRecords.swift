@@ -95,8 +95,7 @@ extension LedgerState {
     /// damaged or hand-made log has one) keeps the issue's side only, as the fold always has: the receipt
     /// is settled on a copy that the issue's record then replaces.
     private mutating func settle(
-        _ entry: SettlementEntry, issue: Dictionary<String, TransactionRecord>.Index,
-        receipt: Dictionary<String, TransactionRecord>.Index
+        _ entry: SettlementEntry, issue: TransactionTable.Index, receipt: TransactionTable.Index
     ) throws(FoldFailure) {
         guard issue != receipt else {
             var record = transactions.values[issue], shadow = record

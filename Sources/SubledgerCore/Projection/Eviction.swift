@@ -34,7 +34,7 @@ extension LedgerState {
         let periodic = items.mapValues(\.model.isPeriodic)
         // The closed-out ids; `kept` the few of them that stay (a set of the exceptions, not of them all).
         var closedOut: [String] = [], transfers: [String] = []
-        var open: [String: TransactionRecord] = [:]
+        var open = TransactionTable()
         for (id, record) in transactions {
             guard Self.isClosedOut(record, through: date, periodic: periodic) else {
                 open[id] = record

@@ -41,4 +41,20 @@ enum HugePages {
         _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
         #endif
     }
+
+    /// Advises huge pages for `array`'s reserved elements (its capacity, not only its count): an array
+    /// keeps its elements in one contiguous block, so here no layout is assumed. Call right after
+    /// `reserveCapacity`.
+    static func advise<Element>(_ array: inout [Element]) {
+        #if os(Linux)
+        let bytes = array.capacity * MemoryLayout<Element>.stride
+        guard bytes >= minimumBytes else { return }
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let address = array.withUnsafeMutableBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        guard address != 0, page > 0 else { return }
+        let start = (address + page - 1) / page * page, end = (address + UInt(bytes)) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
+        #endif
+    }
 }

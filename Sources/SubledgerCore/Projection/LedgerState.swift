@@ -4,7 +4,7 @@ public struct LedgerState: Sendable {
     public internal(set) var items: [String: ItemSetup] = [:]
     public internal(set) var profiles = PostingProfiles()
     public internal(set) var pools: [PoolKey: CostPool] = [:]
-    public internal(set) var transactions: [String: TransactionRecord] = [:]
+    public internal(set) var transactions = TransactionTable()
     /// Marks: issue id -> (receipt id, quantity) in the order given.
     public internal(set) var marks: [String: [(receipt: String, quantity: Quantity)]] = [:]
     public internal(set) var ledger = GeneralLedger()
@@ -77,10 +77,7 @@ public struct LedgerState: Sendable {
     /// Makes room for `count` more transactions (replay knows how many events are coming), on huge
     /// pages where the system allows (see `HugePages`).
     public mutating func reserveCapacity(transactions count: Int) {
-        let before = transactions.capacity
         transactions.reserveCapacity(transactions.count + count)
-        // Only fresh storage: a table already big enough was advised (or not) when it was made.
-        if transactions.capacity != before { HugePages.advise(&transactions) }
     }
 
     /// Folds one stored event. An event that contradicts the state (see `ProjectionError`) throws and
@@ -242,7 +239,10 @@ public struct LedgerState: Sendable {
     }
 
     private mutating func applyInvoice(_ e: InvoicePosted, _ date: LedgerDate) throws(FoldFailure) {
-        guard var record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
+        guard let index = transactions.index(forKey: e.transaction) else {
+            throw .missing("transaction", e.transaction)
+        }
+        var record = transactions.values[index]
         let key = try definedPoolKey(item: record.item, record.dimensions)
         var pool = pools[key] ?? CostPool()
         try record.physicalOpenQuantity.subtract(e.quantity)
@@ -274,7 +274,7 @@ public struct LedgerState: Sendable {
         }
         pool.touch(date)
         pools[key] = pool
-        transactions[e.transaction] = consume record  // moved (see applyReceipt)
+        transactions.values[index] = consume record  // in its place: one hash of the id
     }
 
     /// A transfer between cost pools is an issue leg (id TX) and a receipt leg (id `TX@in`, a name users

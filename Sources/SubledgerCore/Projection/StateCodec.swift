@@ -69,17 +69,11 @@ extension LedgerState {
     }
 
     private func encodeTransactions(_ w: inout PayloadWriter) {
-        // Sorted by id through the dictionary's indices: no second hash of a million ids.
-        var order: [(id: String, index: Dictionary<String, TransactionRecord>.Index)] = []
-        order.reserveCapacity(transactions.count)
-        var index = transactions.startIndex
-        while index != transactions.endIndex {
-            order.append((transactions[index].key, index))
-            transactions.formIndex(after: &index)
-        }
-        order.sort { $0.id < $1.id }
+        // Sorted by id through the records' places: no second hash of a million ids.
+        var order = Array(transactions.keys.indices)
+        order.sort { transactions.keys[$0] < transactions.keys[$1] }
         w.int(Int64(order.count))
-        for (key, index) in order { Self.writeTransaction(&w, key: key, transactions[index].value) }
+        for index in order { Self.writeTransaction(&w, key: transactions.keys[index], transactions.values[index]) }
     }
 
     /// One transaction record under its dictionary key (the record's own id is written only when it
