@@ -25,7 +25,11 @@ final class PostgresSession {
     let connection: PostgresConnection
     let location: PostgresLocation
     /// The statement being waited for, failed when the connection closes under it (see `query`).
-    private let pending = Mutex<EventLoopPromise<PostgresQueryResult>?>(nil)
+    private let pending = PendingStatement()
+
+    final class PendingStatement: Sendable {
+        let promise = Mutex<EventLoopPromise<PostgresQueryResult>?>(nil)
+    }
 
     /// The connection closed while a statement was waiting for its answer.
     struct ConnectionLost: Error, CustomStringConvertible {
@@ -48,8 +52,8 @@ final class PostgresSession {
                 "subledger: cannot connect to PostgreSQL at \(location.hostAndPort) (database \(location.database), "
                     + "user \(location.user)): \(Self.reason(error))")
         }
-        connection.closeFuture.whenComplete { [weak self] _ in
-            self?.pending.withLock { $0?.fail(ConnectionLost()) }
+        connection.closeFuture.whenComplete { [pending] _ in
+            pending.promise.withLock { $0?.fail(ConnectionLost()) }
         }
     }
 
@@ -67,8 +71,8 @@ final class PostgresSession {
     @discardableResult
     func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
         let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
-        pending.withLock { $0 = promise }
-        defer { pending.withLock { $0 = nil } }
+        pending.promise.withLock { $0 = promise }
+        defer { pending.promise.withLock { $0 = nil } }
         if connection.isClosed { promise.fail(ConnectionLost()) }
         connection.query(query, logger: Self.logger).cascade(to: promise)
         do {
