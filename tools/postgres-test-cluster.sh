@@ -50,7 +50,9 @@ start)
         if ! id postgres >/dev/null 2>&1; then owner=nobody; else owner=postgres; fi
     fi
     mkdir -p "$dir"
+    dir="$(cd "$dir" && pwd)"  # absolute: the commands below run from inside it
     if [ "$(id -u)" -eq 0 ]; then chown "$owner" "$dir"; fi
+    cd "$dir"  # the server's user may not read the caller's working directory
     as_owner "$bin/initdb" -D "$dir/data" -U subledger --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 || {
         cat "$dir/initdb.log" >&2
         exit 1
@@ -73,8 +75,11 @@ start)
     echo "export SUBLEDGER_TEST_POSTGRES=postgresql://subledger@127.0.0.1:$port/subledger_test"
     ;;
 stop)
+    if [ ! -d "$dir" ]; then exit 0; fi
+    dir="$(cd "$dir" && pwd)"
     bin="$(server_bin)"
     if [ -n "$bin" ] && [ -d "$dir/data" ]; then
+        cd "$dir"
         as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
