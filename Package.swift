@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Hummingbird's header types (HTTPField.Name); already in the graph through Hummingbird.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The PostgreSQL event log (issue 14, DR-34); SwiftNIO is already in the graph through Hummingbird.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,6 +38,18 @@ let package = Package(
         ),
         .target(name: "SubledgerStore", dependencies: ["CSQLite", "CLibCrypto", "SubledgerCore"]),
         .target(name: "Subledger", dependencies: ["SubledgerCore", "SubledgerCodec", "SubledgerStore"]),
+        // The event log on PostgreSQL (issue 14, DR-34): the `EventLog` protocol over postgres-nio.
+        .target(
+            name: "SubledgerPostgres",
+            dependencies: [
+                "SubledgerStore",
+                "SubledgerCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The HTTP service (`subledger serve`, issue 12): a thin edge on the `Ledger` facade.
         .target(
             name: "SubledgerServer",
@@ -89,6 +104,11 @@ let package = Package(
         .testTarget(name: "SubledgerCodecTests", dependencies: ["SubledgerCodec"]),
         .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore", "SubledgerTestSupport"]),
         .testTarget(name: "SubledgerTests", dependencies: ["Subledger", "SubledgerTestSupport"]),
+        // One suite of the event log's behaviour, run against SQLite and PostgreSQL (DR-34).
+        .testTarget(
+            name: "SubledgerStoreConformanceTests",
+            dependencies: ["SubledgerStore", "SubledgerPostgres", "SubledgerCore", "SubledgerTestSupport"]
+        ),
         .testTarget(
             name: "SubledgerServerTests",
             dependencies: [

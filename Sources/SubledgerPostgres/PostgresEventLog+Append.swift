@@ -1,0 +1,150 @@
+// Appends on PostgreSQL: one transaction per command or group, under the ledger's advisory lock (see
+// PostgresEventLog.swift), with the same outcomes as EventStore.append and appendGroup: idempotency by
+// command id first, then the expected last sequence, then the body's events, chained in memory from the
+// previous hash and sent in multi-row INSERTs of `rowsPerInsert` events, then the command row (which the
+// tiling trigger checks). Anything that fails rolls the whole transaction back: a command is all there or
+// absent, on a crash of the node too (the server rolls back a transaction whose connection died).
+
+import PostgresNIO
+import SubledgerCore
+import SubledgerStore
+
+extension PostgresEventLog {
+    public func appendCommand(
+        commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64, actor: String? = nil,
+        contentHash: () throws -> SHA256.Digest? = { nil }, _ body: (inout any EventSink) throws -> String
+    ) throws -> AppendOutcome {
+        try writeTransaction("append") { commit in
+            // Under the lock: of two writers racing with one id, the second sees the first's row.
+            if let existing = try command(id: commandID) { return try Self.resent(existing, contentHash) }
+            let (last, lastHash) = try lastEvent()
+            if last != expectedLastSequence { return .conflict(actualLastSequence: last) }
+            let writer = PostgresEventWriter(
+                log: self, commandID: commandID, recordedAt: recordedAt, lastSequence: last, lastHash: lastHash)
+            defer { writer.close() }
+            var sink: any EventSink = PostgresEventSink(writer: writer)
+            let result = try body(&sink)
+            try writer.finish()
+            let record = CommandRecord(
+                commandID: commandID, kind: kind, firstSequence: last + 1, lastSequence: writer.lastSequence,
+                eventCount: writer.count, recordedAt: recordedAt, result: result, contentHash: try contentHash(),
+                actor: actor)
+            try insertCommandRecord(record)
+            try commit()
+            return .appended(record)
+        }
+    }
+
+    public func appendCommandGroup(
+        expectedLastSequence: Int64, _ body: (inout any CommandSink) throws -> Void
+    ) throws -> GroupAppendOutcome {
+        try writeTransaction("appendGroup") { commit in
+            let (last, lastHash) = try lastEvent()
+            if last != expectedLastSequence { return .conflict(actualLastSequence: last) }
+            let group = PostgresGroupState(lastSequence: last, lastHash: lastHash)
+            var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
+            try body(&sink)
+            if let failure = group.failure { throw failure }
+            try commit()
+            return .committed
+        }
+    }
+
+    /// One write transaction under the ledger's lock: refused inside another append's body, and rolled back
+    /// unless `body` calls the `commit` it is given (an early return, such as a conflict, writes nothing).
+    func writeTransaction<T>(_ name: String, _ body: (_ commit: () throws -> Void) throws -> T) throws -> T {
+        guard !isAppending else { throw StoreError.misusedLog("\(name) called from inside an append body") }
+        isAppending = true
+        defer { isAppending = false }
+        try session.execute("BEGIN")
+        var committed = false
+        defer { if !committed { _ = try? session.execute("ROLLBACK") } }
+        try session.execute(
+            "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
+        return try body {
+            try session.execute("COMMIT")
+            committed = true
+        }
+    }
+
+    /// The outcome for an id appended before: the same command again, or another under a reused id.
+    static func resent(_ existing: CommandRecord, _ contentHash: () throws -> SHA256.Digest?) throws -> AppendOutcome {
+        guard let stored = existing.contentHash, let hash = try contentHash() else { return .duplicate(existing) }
+        return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
+    }
+
+    /// Sequence and hash of the newest event: (0, zero hash) when the log is empty.
+    func lastEvent() throws -> (Int64, SHA256.Digest) {
+        let query: PostgresQuery = "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
+        guard let row = try session.query(query).first(where: { _ in true }) else { return (0, .zero) }
+        let (sequence, buffer) = try row.decode((Int64, ByteBuffer).self)
+        guard let hash = SHA256.Digest(Array(buffer.readableBytesView)) else {
+            throw StoreError.damagedLog("event \(sequence) has no 32-byte hash")
+        }
+        return (sequence, hash)
+    }
+
+    func insertCommandRecord(_ record: CommandRecord) throws {
+        let hash = record.contentHash.map { ByteBuffer(bytes: $0.bytes) }
+        let query: PostgresQuery = """
+            INSERT INTO commands(\(unescaped: Self.commandColumns)) VALUES (\(record.commandID), \(record.kind),
+            \(record.firstSequence), \(record.lastSequence), \(Int64(record.eventCount)), \(record.recordedAt),
+            \(record.result), \(hash), \(record.actor))
+            """
+        try session.query(query)
+    }
+}
+
+/// Per-group state shared by the copies of its sink.
+final class PostgresGroupState {
+    var lastSequence: Int64
+    var lastHash: SHA256.Digest
+    /// Set when a command failed after writing: the group must not commit.
+    var failure: StoreError?
+
+    init(lastSequence: Int64, lastHash: SHA256.Digest) {
+        self.lastSequence = lastSequence
+        self.lastHash = lastHash
+    }
+}
+
+struct PostgresCommandSink: CommandSink {
+    let log: PostgresEventLog
+    let group: PostgresGroupState
+
+    var lastSequence: Int64 { group.lastSequence }
+
+    func appendCommand(
+        commandID: String, kind: String, recordedAt: Int64, actor: String?,
+        contentHash: () throws -> SHA256.Digest?, _ body: (inout any EventSink) throws -> String
+    ) throws -> AppendOutcome {
+        if let failure = group.failure { throw failure }
+        if let existing = try log.command(id: commandID) {
+            return try PostgresEventLog.resent(existing, contentHash)
+        }
+        let writer = PostgresEventWriter(
+            log: log, commandID: commandID, recordedAt: recordedAt, lastSequence: group.lastSequence,
+            lastHash: group.lastHash)
+        defer { writer.close() }
+        let record: CommandRecord
+        do {
+            var sink: any EventSink = PostgresEventSink(writer: writer)
+            let result = try body(&sink)
+            try writer.finish()
+            record = CommandRecord(
+                commandID: commandID, kind: kind, firstSequence: group.lastSequence + 1,
+                lastSequence: writer.lastSequence, eventCount: writer.count, recordedAt: recordedAt, result: result,
+                contentHash: try contentHash(), actor: actor)
+            try log.insertCommandRecord(record)
+        } catch {
+            // Events sent (or buffered) cannot be taken back row by row: the group must not commit.
+            if (writer.count > 0 || error is StoreError) && group.failure == nil {
+                group.failure = .misusedLog("a command of the group failed after writing; the group was rolled back")
+            }
+            throw error
+        }
+        group.lastSequence = record.lastSequence
+        group.lastHash = writer.lastHash
+        return .appended(record)
+    }
+}

@@ -1,0 +1,100 @@
+// PostgresEventWriter: one command's events on their way to the server. Each event is validated, numbered
+// and chained (EventChain.hash, the bytes SQLite hashes) as the body appends it, and buffered; every
+// `rowsPerInsert` events go to the server in one multi-row INSERT, so a long command streams at flat
+// memory with one round trip per page of events rather than per event.
+
+import PostgresNIO
+import SubledgerCore
+import SubledgerStore
+
+final class PostgresEventWriter {
+    let log: PostgresEventLog
+    let commandID: String
+    let recordedAt: Int64
+    private(set) var lastSequence: Int64
+    private(set) var lastHash: SHA256.Digest
+    private(set) var count = 0
+    private(set) var failure: (any Error)?
+    private var pending = PostgresBindings()
+    private var pendingRows = 0
+    private var isOpen = true
+
+    init(log: PostgresEventLog, commandID: String, recordedAt: Int64, lastSequence: Int64, lastHash: SHA256.Digest) {
+        self.log = log
+        self.commandID = commandID
+        self.recordedAt = recordedAt
+        self.lastSequence = lastSequence
+        self.lastHash = lastHash
+    }
+
+    func close() { isOpen = false }
+
+    func append(_ event: EventEnvelope) throws {
+        guard isOpen else { throw StoreError.misusedLog("an event sink used after its command ended") }
+        if let failure { throw failure }
+        guard event.version >= 1, event.version <= Int(Int32.max) else {
+            throw record(StoreError.invalidEvent("event version \(event.version) is outside 1...\(Int32.max)"))
+        }
+        guard !event.type.isEmpty else { throw record(StoreError.invalidEvent("event type is empty")) }
+        let sequence = lastSequence + 1
+        var type = event.type, command = commandID
+        let hash = type.withUTF8 { type in
+            command.withUTF8 { command in
+                event.payload.withUnsafeBytes { payload in
+                    EventChain.hash(
+                        previous: lastHash, sequence: sequence, businessDate: event.date.yyyymmdd,
+                        type: UnsafeRawBufferPointer(type), version: Int32(event.version),
+                        commandID: UnsafeRawBufferPointer(command), recordedAt: recordedAt, payload: payload)
+                }
+            }
+        }
+        pending.append(sequence)
+        pending.append(event.date.yyyymmdd)
+        pending.append(event.type)
+        pending.append(Int32(event.version))
+        pending.append(ByteBuffer(bytes: event.payload))
+        pending.append(commandID)
+        pending.append(recordedAt)
+        pending.append(ByteBuffer(bytes: hash.bytes))
+        pendingRows += 1
+        lastSequence = sequence
+        lastHash = hash
+        count += 1
+        if pendingRows >= log.rowsPerInsert { try flush() }
+    }
+
+    /// Sends what is buffered; after the body, so that the command row finds all its events.
+    func finish() throws {
+        if let failure { throw failure }  // the body swallowed an append error
+        try flush()
+    }
+
+    private func flush() throws {
+        guard pendingRows > 0 else { return }
+        var sql = "INSERT INTO events(\(PostgresEventLog.eventColumns)) VALUES "
+        for row in 0..<pendingRows {
+            let first = row * 8
+            sql += row == 0 ? "(" : ",("
+            sql += (1...8).map { "$\(first + $0)" }.joined(separator: ",") + ")"
+        }
+        let query = PostgresQuery(unsafeSQL: sql, binds: pending)
+        pending = PostgresBindings()
+        pendingRows = 0
+        do { try log.session.query(query) } catch { throw record(error) }
+    }
+
+    /// Remembers the first failure so that a body that swallows it still gets its command rolled back.
+    private func record(_ error: any Error) -> any Error {
+        if failure == nil { failure = error }
+        return error
+    }
+}
+
+/// The `EventSink` a body appends through; copies share the writer.
+struct PostgresEventSink: EventSink {
+    let writer: PostgresEventWriter
+
+    mutating func append(_ event: EventEnvelope) throws { try writer.append(event) }
+    var count: Int { writer.count }
+    var lastSequence: Int64 { writer.lastSequence }
+}

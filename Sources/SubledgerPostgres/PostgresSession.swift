@@ -1,0 +1,131 @@
+// PostgresSession: one postgres-nio connection used synchronously (DR-34). postgres-nio is asynchronous;
+// the ledger is not (it runs on its own queue, like the SQLite store). The bridge: every connection lives
+// on one dedicated NIO event loop that nothing else uses, and the calling thread blocks on the
+// EventLoopFuture (`wait()`) until the server answered. The wait is never on that loop's thread (NIO
+// traps a wait on an event loop), and never in Swift's cooperative pool, so a blocked caller cannot
+// starve the tasks that would complete its future.
+//
+// Errors become `StoreError`s named for the server (host and port), carrying the server's SQLSTATE and
+// message; the password is in the connection's configuration only, never in a message or a log line
+// (postgres-nio's own logging goes to a no-op handler).
+
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import SubledgerStore
+import Synchronization
+
+final class PostgresSession {
+    /// The event loop every connection of this process runs on; never shut down (it lives as long as the
+    /// process, as the SQLite library does).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    static let logger = Logger(label: "subledger.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    let connection: PostgresConnection
+    let location: PostgresLocation
+    /// The statement being waited for, failed when the connection closes under it (see `query`).
+    private let pending = PendingStatement()
+
+    final class PendingStatement: Sendable {
+        let promise = Mutex<EventLoopPromise<PostgresQueryResult>?>(nil)
+    }
+
+    /// The connection closed while a statement was waiting for its answer.
+    struct ConnectionLost: Error, CustomStringConvertible {
+        var description: String { "the connection closed" }
+    }
+
+    init(_ location: PostgresLocation) throws(StoreError) {
+        self.location = location
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            connection = try PostgresConnection.connect(
+                on: Self.eventLoops.next(), configuration: configuration, id: 1, logger: Self.logger
+            ).wait()
+        } catch {
+            throw .logFailure(
+                .unreachable,
+                "subledger: cannot connect to PostgreSQL at \(location.hostAndPort) (database \(location.database), "
+                    + "user \(location.user)): \(Self.reason(error))")
+        }
+        connection.closeFuture.whenComplete { [pending] _ in
+            pending.promise.withLock { $0?.fail(ConnectionLost()) }
+        }
+    }
+
+    /// Closes without blocking (a deinit may run anywhere): the close's callback keeps the connection
+    /// alive until it is closed, as postgres-nio requires.
+    deinit {
+        let connection = self.connection
+        let closed: EventLoopFuture<Void> = connection.close()
+        closed.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    /// Runs one statement and collects its rows. postgres-nio 1.33.2 leaves a statement's future pending
+    /// forever when the server ends the session between statements of a transaction (seen with
+    /// pg_terminate_backend); so the wait is on a promise that the connection's close also fails.
+    @discardableResult
+    func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
+        let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        pending.promise.withLock { $0 = promise }
+        defer { pending.promise.withLock { $0 = nil } }
+        if connection.isClosed { promise.fail(ConnectionLost()) }
+        connection.query(query, logger: Self.logger).cascade(to: promise)
+        do {
+            return try promise.futureResult.wait()
+        } catch {
+            throw storeError(error, sql: query.sql)
+        }
+    }
+
+    /// Runs one statement written in full (no parameters).
+    @discardableResult
+    func execute(_ sql: String) throws(StoreError) -> PostgresQueryResult {
+        try query(PostgresQuery(unsafeSQL: sql))
+    }
+
+    /// The first column of the first row as an Int64, or nil when there is no row or it is NULL.
+    func scalarInt64(_ query: PostgresQuery) throws(StoreError) -> Int64? {
+        let result = try self.query(query)
+        guard let row = result.first(where: { _ in true }) else { return nil }
+        do { return try row.decode(Int64?.self) } catch { throw storeError(error, sql: query.sql) }
+    }
+
+    /// A postgres-nio error as a StoreError: the server's SQLSTATE decides the kind.
+    func storeError(_ error: any Error, sql: String?) -> StoreError {
+        if error is ConnectionLost {
+            return .logFailure(
+                .unreachable, "subledger: lost the connection to PostgreSQL at \(location.hostAndPort)", sql: sql)
+        }
+        guard let psql = error as? PSQLError else {
+            return .logFailure(.other, "subledger: PostgreSQL at \(location.hostAndPort): \(error)", sql: sql)
+        }
+        guard let info = psql.serverInfo, let state = info[.sqlState] else {
+            return .logFailure(
+                .unreachable,
+                "subledger: lost the connection to PostgreSQL at \(location.hostAndPort): "
+                    + Self.reason(psql), sql: sql)
+        }
+        let message = "PostgreSQL error \(state): \(info[.message] ?? "no message")"
+        return .logFailure(Self.kind(sqlState: state), message, sql: sql)
+    }
+
+    static func kind(sqlState state: String) -> StoreError.LogFailure {
+        if state.hasPrefix("23") || state == "P0001" { return .constraint }  // integrity; RAISE by a trigger
+        if state == "40001" || state == "40P01" || state == "55P03" { return .busy }
+        if state.hasPrefix("08") || state.hasPrefix("57P") { return .unreachable }  // connection; shutdown
+        return .other
+    }
+
+    /// What went wrong, without the query text (which may carry values) or any configuration.
+    static func reason(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
+        return "\(psql.code)"
+    }
+}

@@ -1,0 +1,92 @@
+// EventLog: what the ledger needs from an event log, whichever database holds it (DR-34). SQLite's
+// `EventStore` and PostgreSQL's `PostgresEventLog` conform; one conformance suite runs against both.
+//
+// The contract, the same on both:
+//   - An append is a command: its events get the next sequences, chained by SHA-256 (EventHash.swift),
+//     and its record goes into `commands`, all in one transaction: after a crash the command is all there
+//     or absent.
+//   - An append names the last sequence it decided on. If another writer got there first the outcome is
+//     `.conflict(actualLastSequence:)` and nothing is written: the caller catches up and decides again.
+//   - A command id is an idempotency key: the same id with the same content hash is `.duplicate` (the
+//     recorded result, nothing written), with other content `.idConflict` (`command-id-conflict`).
+//   - Reads hand out events in sequence order, checking the chain as they go, at bounded memory.
+//   - `verifyChain` recomputes the chain and cross-checks the commands, naming the first bad sequence.
+//
+// Synchronous, like EventStore: the ledger runs on its own queue and calls the log from there. Bodies run
+// inside the write transaction, so a body may decide from state the lock keeps still.
+
+import SubledgerCore
+
+/// The handle a command's body appends its events through; valid only while the body runs.
+public protocol EventSink {
+    /// Inserts `event` as the next sequence (chained to the previous hash) inside the command's transaction.
+    mutating func append(_ event: EventEnvelope) throws
+    /// Events appended so far by this command.
+    var count: Int { get }
+    /// Sequence of the last event appended so far (the expected last sequence while count is 0).
+    var lastSequence: Int64 { get }
+}
+
+/// The handle a group's body appends its commands through; valid only while the body runs.
+public protocol CommandSink {
+    /// Sequence of the last event appended so far (the log's last sequence before the first command).
+    var lastSequence: Int64 { get }
+    /// One command of the group, with `EventLog.appendCommand`'s arguments and outcomes, except that
+    /// nothing is committed yet and `.conflict` never happens (the group checked the log's end once).
+    mutating func appendCommand(
+        commandID: String, kind: String, recordedAt: Int64, actor: String?,
+        contentHash: () throws -> SHA256.Digest?, _ body: (inout any EventSink) throws -> String
+    ) throws -> AppendOutcome
+}
+
+/// An append-only, hash-chained event log with idempotent commands and optimistic concurrency.
+public protocol EventLog: AnyObject {
+    /// Sequence of the newest event; 0 when the log is empty.
+    func lastSequence() throws -> Int64
+    /// The last sequence, checked against the last command row: the two differ only in a damaged log.
+    func checkedLastSequence() throws -> Int64
+    /// The record of command `id`, or nil if no such command was appended.
+    func command(id: String) throws -> CommandRecord?
+
+    /// Appends the events `body` produces as command `commandID`, atomically, if the log still ends at
+    /// `expectedLastSequence` (see EventStore.append for `contentHash` and the outcomes). Idempotency is
+    /// checked first: a command re-sent after the log moved on is still `.duplicate`.
+    func appendCommand(
+        commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64, actor: String?,
+        contentHash: () throws -> SHA256.Digest?, _ body: (inout any EventSink) throws -> String
+    ) throws -> AppendOutcome
+
+    /// Several commands in one transaction (one durable commit), if the log still ends at
+    /// `expectedLastSequence`; if `body` throws, or a command fails after writing, nothing is written.
+    func appendCommandGroup(
+        expectedLastSequence: Int64, _ body: (inout any CommandSink) throws -> Void
+    ) throws -> GroupAppendOutcome
+
+    /// Calls `body` with every event in `sequence + 1 ... last` (to the end when nil), in order, each
+    /// checked against the hash chain.
+    func forEachEvent(after sequence: Int64, through last: Int64?, _ body: (StoredEvent) throws -> Void) throws
+
+    /// Like `forEachEvent`, with views into the store's buffers; returns the last sequence handed out.
+    @discardableResult
+    func scan(
+        after sequence: Int64, through last: Int64?, _ body: (borrowing EventView) throws -> Void
+    ) throws
+        -> Int64
+
+    /// Recomputes the whole chain and cross-checks the command rows; names the first bad sequence.
+    func verifyChain(progress: ((Int64, Int64) -> Void)?) throws -> ChainVerification
+}
+
+extension EventView {
+    /// A view of one event in buffers the caller keeps alive while the view is used (another store's rows).
+    public init(
+        event sequence: Int64, date: LedgerDate, version: Int, type: UnsafeRawBufferPointer,
+        payload: UnsafeRawBufferPointer
+    ) {
+        self.sequence = sequence
+        self.date = date
+        self.version = version
+        self.type = type
+        self.payload = payload
+    }
+}
