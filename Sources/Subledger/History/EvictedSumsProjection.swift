@@ -72,6 +72,13 @@ extension Ledger {
         of event: LedgerEvent, evicted: [(record: TransactionRecord, closedBy: Int64)], state: LedgerState,
         sequence: Int64
     ) throws {
+        // Only a close and a reversal touch the sums: every other event returns before the table lookup,
+        // which asks `sqlite_master` (a statement prepared and run per appended event otherwise).
+        switch event {
+        case .closePosted(let posted) where posted.mode == .close && state.evicts: break
+        case .closeReversed: break
+        default: return
+        }
         guard let table = store.evictedSums else { return }
         try storeCall { () throws(StoreError) in
             switch event {
