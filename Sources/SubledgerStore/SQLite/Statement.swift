@@ -19,6 +19,7 @@ public final class Statement {
         self.handle = statement
         self.sql = sql
         self.connection = connection
+        connection.statementsPrepared += 1
     }
 
     deinit { sqlite3_finalize(handle) }
