@@ -27,7 +27,6 @@ enum Exceptions {
         "Sources/SubledgerCodec/JSON.swift": 1,
         "Sources/SubledgerCore/Domain/CommandDecoder.swift": 1,
         "Sources/SubledgerStore/EventStore+Read.swift": 1,
-        "Sources/SubledgerStore/EventStore+Verify.swift": 3,
         "Sources/SubledgerStore/EventStore.swift": 1,
         "Sources/subledger/Commands/RecalculateCommand.swift": 1,
         "Sources/subledger/Commands/ReconcileCommand.swift": 4,
