@@ -17,8 +17,10 @@ extension StoreError {
         case other
     }
 
-    /// A failure of another database; `message` must name no password.
-    public static func logFailure(_ kind: LogFailure, _ message: String, sql: String? = nil) -> StoreError {
+    /// A failure of another database (`database`: its name in messages); `message` must name no password.
+    public static func logFailure(
+        _ kind: LogFailure, _ message: String, sql: String? = nil, database: String = "PostgreSQL"
+    ) -> StoreError {
         let code: Int32
         switch kind {
         case .constraint: code = SQLITE_CONSTRAINT
@@ -26,7 +28,9 @@ extension StoreError {
         case .busy: code = SQLITE_BUSY
         case .other: code = SQLITE_ERROR
         }
-        return StoreError(code: code, message: message, sql: sql)
+        var error = StoreError(code: code, message: message, sql: sql)
+        error.database = database
+        return error
     }
 
     /// True for `logFailure(.unreachable, ...)`: the database server could not be reached.
