@@ -110,7 +110,7 @@ final class PostgresSession {
                 "subledger: lost the connection to PostgreSQL at \(location.hostAndPort): "
                     + Self.reason(psql), sql: sql)
         }
-        let message = "SQLSTATE \(state): \(info[.message] ?? "no message")"
+        let message = "PostgreSQL error \(state): \(info[.message] ?? "no message")"
         return .logFailure(Self.kind(sqlState: state), message, sql: sql)
     }
 

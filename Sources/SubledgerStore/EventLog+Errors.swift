@@ -17,10 +17,8 @@ extension StoreError {
         case other
     }
 
-    /// A failure of another database (`database`: its name in messages); `message` must name no password.
-    public static func logFailure(
-        _ kind: LogFailure, _ message: String, sql: String? = nil, database: String = "PostgreSQL"
-    ) -> StoreError {
+    /// A failure of another database; `message` must name no password.
+    public static func logFailure(_ kind: LogFailure, _ message: String, sql: String? = nil) -> StoreError {
         let code: Int32
         switch kind {
         case .constraint: code = SQLITE_CONSTRAINT
@@ -28,9 +26,7 @@ extension StoreError {
         case .busy: code = SQLITE_BUSY
         case .other: code = SQLITE_ERROR
         }
-        var error = StoreError(code: code, message: message, sql: sql)
-        error.database = database
-        return error
+        return StoreError(code: code, message: message, sql: sql)
     }
 
     /// True for `logFailure(.unreachable, ...)`: the database server could not be reached.

@@ -11,9 +11,6 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// The statement that failed, when there was one.
     public var sql: String?
-    /// The database that failed, as its messages name it: "SQLite", or "PostgreSQL" for a server's log,
-    /// whose failures still take the SQLite code of the same meaning (EventLog+Errors.swift).
-    public var database = "SQLite"
 
     public init(code: Int32, message: String, sql: String? = nil) {
         self.code = code
@@ -28,9 +25,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
 
     public var description: String {
-        // Another database's failure carries a SQLite code only for the layers above; its own message names
-        // its own code (PostgreSQL's SQLSTATE).
-        var text = database == "SQLite" ? "SQLite error \(code): \(message)" : "\(database) error: \(message)"
+        var text = "SQLite error \(code): \(message)"
         if let sql { text += " (while running: \(sql))" }
         return text
     }
