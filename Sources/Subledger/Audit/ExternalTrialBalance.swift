@@ -163,17 +163,21 @@ public struct ExternalComparisonRow: Sendable, Equatable {
 
 extension ExternalTrialBalance {
     /// Compares the external balances with the ledger's GL as of `date`. `physical` is the physically-only
-    /// amount per inventory account (received and shipped, not invoiced) as of the date; `dates` the
-    /// business dates to try when looking for a balance taken as of another date.
-    static func compare(
+    /// amount per inventory account (received and shipped, not invoiced) as of the date; `dates` gives the
+    /// business dates to try when looking for a balance taken as of another date. It is called at most once,
+    /// and only when an account differs in a way nothing else explains: finding the dates reads every
+    /// settlement of the log, which a trial balance that agrees (or differs only by its physical amounts, or
+    /// by an account missing on one side) does not need.
+    static func compare<Failure: Error>(
         _ external: [ExternalBalance], ledger: GeneralLedger, asOf date: LedgerDate,
-        physical: [String: Money], dates: [LedgerDate]
-    ) -> [ExternalComparisonRow] {
+        physical: [String: Money], dates businessDates: () throws(Failure) -> [LedgerDate]
+    ) throws(Failure) -> [ExternalComparisonRow] {
         let inventory = Set(ledger.inventoryAccounts)
         let known = Set(ledger.accountNames)
         let byAccount = Dictionary(external.map { ($0.account, $0) }, uniquingKeysWith: { first, _ in first })
         let accounts = Set(byAccount.keys).union(known).sorted()
         var rows: [ExternalComparisonRow] = []
+        var found: [LedgerDate]?
         for account in accounts {
             let ours = known.contains(account) ? ledger.balance(account, asOf: date) : nil
             let theirs = byAccount[account]
@@ -189,6 +193,9 @@ extension ExternalTrialBalance {
                 continue
             }
             // A balance taken as of another date: the nearest later date first, then the nearest earlier one.
+            let dates: [LedgerDate]
+            if let found { dates = found } else { dates = try businessDates() }
+            found = dates
             let later = dates.first { $0 > date && ledger.balance(account, asOf: $0) == theirs }
             let earlier = dates.reversed().first { $0 < date && ledger.balance(account, asOf: $0) == theirs }
             if let other = later ?? earlier {

