@@ -129,7 +129,11 @@ final class DevToolsBrowser {
     func screenshot(_ path: String) throws {
         let shot = try send("Page.captureScreenshot", ["format": "png"])
         let data = try #require(Data(base64Encoded: (shot["data"] as? String) ?? ""), "no screenshot")
-        try data.write(to: URL(fileURLWithPath: path))
+        // The folder is gitignored, so a fresh clone has none until a test makes it: whichever browser test
+        // runs first must not depend on another having run.
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
     }
 
     /// Presses the submit button of the first form matching `selector`, after setting `fields`.
