@@ -109,15 +109,22 @@ struct EventRow {
 
     /// Checks the row against the chain (its place and its hash); its business date.
     func check(_ chain: inout EventChain) throws -> LedgerDate {
+        try withBytes { type, payload, commandID, hash in
+            try chain.check(
+                sequence: sequence, businessDate: Int64(businessDate), type: type, version: Int64(version),
+                commandID: commandID, recordedAt: recordedAt, payload: payload, hash: hash)
+        }
+    }
+
+    /// The row's byte columns as raw buffers (type, payload, command id, hash), for the chain's checks.
+    func withBytes<T>(
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer, UnsafeRawBufferPointer)
+            throws -> T
+    ) rethrows -> T {
         try type.withUnsafeReadableBytes { type in
             try payload.withUnsafeReadableBytes { payload in
                 try commandID.withUnsafeReadableBytes { commandID in
-                    try hash.withUnsafeReadableBytes { hash in
-                        try chain.check(
-                            sequence: sequence, businessDate: Int64(businessDate), type: type,
-                            version: Int64(version), commandID: commandID, recordedAt: recordedAt,
-                            payload: payload, hash: hash)
-                    }
+                    try hash.withUnsafeReadableBytes { hash in try body(type, payload, commandID, hash) }
                 }
             }
         }

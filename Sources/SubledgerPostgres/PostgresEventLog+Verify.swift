@@ -74,17 +74,11 @@ extension EventRow {
     func verify(
         _ verifier: inout ChainVerifier, nextCommand: () throws -> VerifiedCommandRow?
     ) throws -> ChainVerification? {
-        try type.withUnsafeReadableBytes { type in
-            try payload.withUnsafeReadableBytes { payload in
-                try commandID.withUnsafeReadableBytes { commandID in
-                    try hash.withUnsafeReadableBytes { hash in
-                        try verifier.event(
-                            sequence: sequence, businessDate: Int64(businessDate), type: type,
-                            version: Int64(version), commandID: commandID, recordedAt: recordedAt,
-                            payload: payload, hash: hash, nextCommand: nextCommand)
-                    }
-                }
-            }
+        try withBytes { type, payload, commandID, hash in
+            try verifier.event(
+                sequence: sequence, businessDate: Int64(businessDate), type: type, version: Int64(version),
+                commandID: commandID, recordedAt: recordedAt, payload: payload, hash: hash,
+                nextCommand: nextCommand)
         }
     }
 }
