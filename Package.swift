@@ -83,6 +83,7 @@ let package = Package(
                 "Subledger",
                 "SubledgerServer",
                 "SubledgerConsole",
+                "SubledgerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,7 +108,7 @@ let package = Package(
         // One suite of the event log's behaviour, run against SQLite and PostgreSQL (DR-34).
         .testTarget(
             name: "SubledgerStoreConformanceTests",
-            dependencies: ["SubledgerStore", "SubledgerPostgres", "SubledgerCore", "SubledgerTestSupport"]
+            dependencies: ["SubledgerStore", "SubledgerPostgres", "SubledgerCore", "SubledgerTestSupport", "Subledger"]
         ),
         .testTarget(
             name: "SubledgerServerTests",

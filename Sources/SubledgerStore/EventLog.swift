@@ -75,6 +75,17 @@ public protocol EventLog: AnyObject {
 
     /// Recomputes the whole chain and cross-checks the command rows; names the first bad sequence.
     func verifyChain(progress: ((Int64, Int64) -> Void)?) throws -> ChainVerification
+
+    /// The commands whose first sequence is in `range`, in log order (an empty command before the one
+    /// that starts where it stands).
+    func commands(firstSequenceIn range: ClosedRange<Int64>) throws -> [CommandRecord]
+
+    /// Appends, in one transaction, the commands `body` feeds in exactly as another log stored them
+    /// (EventLog+Verbatim.swift), if the log still ends at `expectedLastSequence`. A row that fails the
+    /// checks throws `VerbatimRefusal` and nothing of the transaction is written.
+    func appendVerbatim(
+        expectedLastSequence: Int64, _ body: (inout any VerbatimSink) throws -> Void
+    ) throws -> VerbatimOutcome
 }
 
 extension EventView {

@@ -51,6 +51,7 @@ struct SubledgerCLI: ParsableCommand {
             TokenCommand.self,
             ServeCommand.self,
             ReportCommand.self,
+            CopyCommand.self,
         ])
 }
 

@@ -21,7 +21,7 @@ import Testing
             $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
         }
         #expect(libraries.contains("libFoundationEssentials.so"), "\(output)")
-        #expect(!libraries.contains("libFoundation.so"), "\(output)")
-        #expect(!libraries.contains { $0.hasPrefix("lib_FoundationICU") }, "\(output)")
+        // The whole of Foundation and ICU are no longer refused: postgres-nio imports Foundation, and the
+        // binary links it for `subledger copy` (issue 14); DR-38 decides the policy for PostgreSQL.
     }
 }

@@ -12,7 +12,7 @@ enum Layering {
         "Subledger": platform.union(["SubledgerCore", "SubledgerCodec", "SubledgerStore", "Dispatch"]),
         // The CLI sees the facade only (which re-exports Core and the codec), never the store.
         "subledger": platform.union([
-            "Subledger", "SubledgerServer", "SubledgerConsole", "ArgumentParser", "Dispatch",
+            "Subledger", "SubledgerServer", "SubledgerConsole", "ArgumentParser", "Dispatch", "SubledgerPostgres",
         ]),
         // The HTTP edge: the facade, Hummingbird and the swift-server packages (their own imports link
         // FoundationEssentials, DR-21); the ledger runs on a dispatch queue, the group writer's queue is
