@@ -10,9 +10,10 @@ enum Layering {
         "SubledgerStore": platform.union(["CSQLite", "CLibCrypto", "SubledgerCore", "Dispatch", "Synchronization"]),
         // Dispatch runs the parallel replay.
         "Subledger": platform.union(["SubledgerCore", "SubledgerCodec", "SubledgerStore", "Dispatch"]),
-        // The CLI sees the facade only (which re-exports Core and the codec), never the store.
+        // The CLI sees the facade only (which re-exports Core and the codec), never the store; it opens a
+        // ledger in PostgreSQL through SubledgerPostgres (DR-38).
         "subledger": platform.union([
-            "Subledger", "SubledgerServer", "SubledgerConsole", "ArgumentParser", "Dispatch",
+            "Subledger", "SubledgerServer", "SubledgerConsole", "ArgumentParser", "Dispatch", "SubledgerPostgres",
         ]),
         // The HTTP edge: the facade, Hummingbird and the swift-server packages (their own imports link
         // FoundationEssentials, DR-21); the ledger runs on a dispatch queue, the group writer's queue is
