@@ -83,6 +83,7 @@ let package = Package(
                 "Subledger",
                 "SubledgerServer",
                 "SubledgerConsole",
+                // `--db postgresql://...` (issue 14, DR-38): the binary links postgres-nio and so Foundation.
                 "SubledgerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

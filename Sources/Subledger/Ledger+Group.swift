@@ -119,7 +119,7 @@ extension Ledger {
         var touched = false
         let outcome: GroupAppendOutcome
         do {
-            outcome = try store.appendGroup(expectedLastSequence: working.lastSequence) { group in
+            outcome = try log.appendCommandGroup(expectedLastSequence: working.lastSequence) { group in
                 for (index, request) in requests.enumerated() {
                     if let error = refused[index] {
                         results.append(.failure(error))
@@ -144,7 +144,7 @@ extension Ledger {
 
     /// Decides and appends one request inside the group's transaction; its outcome, or `RefusedPartWay`.
     private func append(
-        _ request: GroupedCommand, index: Int, to group: inout AppendGroup, _ working: inout LedgerState,
+        _ request: GroupedCommand, index: Int, to group: inout any CommandSink, _ working: inout LedgerState,
         touched groupTouched: inout Bool
     ) throws -> Result<CommandResult, LedgerError> {
         var content = CommandContentHasher()
@@ -152,7 +152,7 @@ extension Ledger {
         var touched = false
         let outcome: AppendOutcome
         do {
-            outcome = try group.append(
+            outcome = try group.appendCommand(
                 commandID: request.commandID, kind: request.kind, recordedAt: clock(), actor: request.actor,
                 contentHash: {
                     if !decided { content = Ledger.hashing(request.commands) }

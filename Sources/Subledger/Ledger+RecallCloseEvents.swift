@@ -21,7 +21,7 @@ extension Ledger {
         }
         for close in wanted where state.recalled.closeEvents[close.sequence] == nil {
             let events = try LedgerError.sealing {
-                try store.settlementEvents(first: close.firstSequence, close: close.sequence)
+                try log.settlementEvents(first: close.firstSequence, close: close.sequence)
             }
             state.recalled.closeEvents[close.sequence] = events
         }

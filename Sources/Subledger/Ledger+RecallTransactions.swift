@@ -12,6 +12,7 @@ extension Ledger {
     /// reversal of closes that evicted, the open state rebuilt with those closes known to be reversed.
     func recallTransactions(for command: LedgerCommand, into state: inout LedgerState) throws {
         if case .reverseClose(let date, let through) = command {
+            guard state.evicts else { return }  // every transaction is still in memory
             let targets = state.reversalTargets(date: date, through: through)
             let evicting = targets.filter { $0.mode == .close && !state.reversedCloses.contains($0.sequence) }
             guard !evicting.isEmpty else { return }
@@ -32,7 +33,9 @@ extension Ledger {
     /// The stored history record of `id`, nil when the history holds none; checked against `state` (the
     /// ledger's, or the one a command is being decided on).
     func historyRecord(_ id: String, against state: LedgerState? = nil) throws -> TransactionRecord? {
-        guard let bytes = try storeCall({ () throws(StoreError) in try historyLookup.record(id) }) else { return nil }
+        guard let historyLookup,
+            let bytes = try storeCall({ () throws(StoreError) in try historyLookup.record(id) })
+        else { return nil }
         return try decodedHistory(bytes, against: state ?? self.state)
     }
 
@@ -75,7 +78,7 @@ extension Ledger {
             try saveHistory(evicted)
         }
         try recordEvictedSums(of: event, evicted: evicted, state: state, sequence: sequence)
-        if case .closeReversed(let e) = event {
+        if case .closeReversed(let e) = event, let store = sqlite {
             try storeCall { () throws(StoreError) in try store.deleteHistoryTransactions(closedBy: e.closeSequence) }
         }
     }
@@ -96,6 +99,7 @@ extension Ledger {
                 return left != right ? left < right : evicted[$0].record.id < evicted[$1].record.id
             }
             var start = 0
+            let store = try self.store
             try storeCall { () throws(StoreError) in
                 try store.saveHistoryTransactions(batches: {
                     guard start < order.count else { return nil }
@@ -126,7 +130,8 @@ extension Ledger {
     /// table, or its log copied without it) gets the table filled from the replay that opened it; one
     /// that cannot be written keeps every transaction in memory instead.
     func prepareHistoryBackfill() throws {
-        guard try !storeCall({ () throws(StoreError) in try store.hasHistoryTransactions() }) else { return }
+        guard let store = sqlite, try !storeCall({ () throws(StoreError) in try store.hasHistoryTransactions() })
+        else { return }
         if store.isReadOnly { state.evicts = false } else { state.keepsEvicted = true }
     }
 
@@ -138,6 +143,7 @@ extension Ledger {
         }
         guard !state.evicted.isEmpty else { return }
         let rows = state.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) }
+        let store = try self.store
         try storeCall { () throws(StoreError) in try store.saveHistoryTransactionsAtomically(rows) }
     }
 }

@@ -45,16 +45,20 @@ public enum PeriodSnapshot: Sendable, Equatable {
 
 /// The library users embed: opens a store, replays it, runs commands and answers queries.
 public final class Ledger {
-    package let store: EventStore
+    /// The event log: the SQLite file's, or another database's (PostgreSQL, issue 14, DR-38).
+    package let log: any QueryableEventLog
+    /// The SQLite file, for what only it holds besides the log (history tables, period snapshots, tokens);
+    /// nil for a ledger in another database, which then keeps its whole state in memory.
+    package let sqlite: EventStore?
     public internal(set) var state = LedgerState()
     let clock: () -> Int64
     let makeCommandID: () -> String
     /// How many period snapshots a close keeps (the newest ones); older ones are pruned by the close.
     public var keepSnapshots = 3
     /// Reads history records one id at a time (DR-22), through one prepared statement.
-    lazy var historyLookup = HistoryTransactionLookup(store)
+    lazy var historyLookup = sqlite.map(HistoryTransactionLookup.init)
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift).
-    lazy var tokenLookup = TokenLookup(store)
+    lazy var tokenLookup = sqlite.map(TokenLookup.init)
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false
@@ -70,7 +74,9 @@ public final class Ledger {
         makeCommandID: @escaping () -> String = Ledger.randomCommandID,
         useSnapshots: Bool = true, progress: ((Int64, Int64) -> Void)? = nil
     ) throws {
-        store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
+        let store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
+        log = store
+        sqlite = store
         self.clock = clock
         self.makeCommandID = makeCommandID
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
@@ -81,11 +87,38 @@ public final class Ledger {
         try finishHistoryBackfill()
     }
 
+    /// Opens the ledger whose log is `log` alone (a PostgreSQL database): no history tables, snapshots or
+    /// tokens, so the whole log is replayed and every transaction stays in memory (closes evict nothing,
+    /// like a read-only file without history tables, DR-22); the queries take their paths without history.
+    package init(
+        log: any QueryableEventLog, clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
+        makeCommandID: @escaping () -> String = Ledger.randomCommandID, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws {
+        self.log = log
+        sqlite = nil
+        self.clock = clock
+        self.makeCommandID = makeCommandID
+        state.evicts = false
+        try catchUp(progress: progress)
+    }
+
+    /// The SQLite file, for the features only it has; on another database a `not-on-postgresql` refusal.
+    package var store: EventStore {
+        get throws(LedgerError) {
+            guard let sqlite else { throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage) }
+            return sqlite
+        }
+    }
+
     /// A read-only ledger holding `state` (a copy of another's projection of the file at `path`) on a
     /// connection of its own: a long report runs on it off the owner's thread while the owner goes on
     /// (ReadingCopy.swift). It catches up with the file as any ledger does; it never writes.
     init(readingFile path: String, state: LedgerState) throws {
-        store = try LedgerError.sealing { try EventStore(path: path, access: LedgerAccess.readOnly.storeAccess) }
+        let store = try LedgerError.sealing {
+            try EventStore(path: path, access: LedgerAccess.readOnly.storeAccess)
+        }
+        log = store
+        sqlite = store
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID
         self.state = state
@@ -96,12 +129,12 @@ public final class Ledger {
 
     /// Applies events appended since the state was built (by this or another process).
     public func catchUp(progress: ((Int64, Int64) -> Void)? = nil) throws {
-        let target = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
+        let target = try LedgerError.sealing { try log.checkedLastSequence() }
         guard target > state.lastSequence else { return }
         let start = state.lastSequence
         // Rule R (DR-22): a close this state folded and evicted for, reversed since by another writer,
         // needs the state rebuilt; a close of the tail reversed in the tail must not evict.
-        let reversed = try CloseReversals.read(store, after: start).closes(through: target)
+        let reversed = try CloseReversals.read(log, after: start).closes(through: target)
         let evictedFor = Set(self.state.closes.lazy.filter { $0.mode == .close }.map(\.sequence))
         if reversed.contains(where: { evictedFor.contains($0) && !self.state.reversedCloses.contains($0) }) {
             return try rebuild()
@@ -118,7 +151,7 @@ public final class Ledger {
         let strings = target - start >= 8_192 ? StringTable() : nil
         do {
             try LedgerError.sealing {
-                try store.scanThrough(after: start, target) { view in
+                try log.scanThrough(after: start, target) { view in
                     try Replay.apply(view, to: &state, strings: strings)
                     if let progress, view.sequence % 65_536 == 0 { progress(view.sequence - start, target - start) }
                 }
@@ -185,7 +218,7 @@ public final class Ledger {
         try Ledger.checkActor(actor)
         try catchUp()
         // An id seen before answers without deciding anything (command rows never change once written).
-        if let existing = try storeCall({ () throws(StoreError) in try store.command(id: id) }) {
+        if let existing = try LedgerError.sealing({ try log.command(id: id) }) {
             var content = try CommandContentHasher.hashing(produce)
             return try resent(existing, kind: kind, content: &content)
         }
@@ -204,7 +237,7 @@ public final class Ledger {
             do {
                 // The content is hashed as the commands are decided; an id another writer recorded meanwhile
                 // is compared inside the append's transaction, from the commands alone.
-                outcome = try store.append(
+                outcome = try log.appendCommand(
                     commandID: id, kind: kind, expectedLastSequence: working.lastSequence,
                     recordedAt: clock(), actor: actor,
                     contentHash: {
@@ -248,7 +281,7 @@ public final class Ledger {
     /// Inside an append body: appends one decided event, folds it into `state` and stores what it moved
     /// to history, all in the command's SQLite transaction (an error rolls the whole command back).
     func append(
-        _ event: LedgerEvent, date: LedgerDate, to batch: inout AppendBatch, applyingTo state: inout LedgerState
+        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
     ) throws {
         try batch.append(EventCatalog.envelope(event, date: date))
         state.keepsEvicted = true

@@ -36,13 +36,19 @@ public final class PostgresEventLog {
     /// Connects to the ledger at `url` (postgresql://user[:password]@host[:port]/db) in `schema`, creating
     /// the schema and migrating the tables when needed (that takes the owner's rights; the ledger's own role
     /// opens a ledger that is current). `rowsPerInsert` is for tests that want every event on the server.
-    public init(url: String, schema: String = "public", rowsPerInsert: Int = 1000) throws(StoreError) {
+    public convenience init(url: String, schema: String = "public", rowsPerInsert: Int = 1000) throws(StoreError) {
         guard Self.isPlainIdentifier(schema) else {
             throw .logFailure(.other, "subledger: '\(schema)' is not a plain schema name ([a-z_][a-z0-9_]*)")
         }
+        try self.init(
+            session: PostgresSession(PostgresLocation(url: url)), schema: schema, rowsPerInsert: rowsPerInsert)
+    }
+
+    /// The ledger in `schema` (a plain identifier) over an open session, migrated as `init(url:)` says.
+    init(session: PostgresSession, schema: String, rowsPerInsert: Int = 1000) throws(StoreError) {
         self.schema = schema
         self.rowsPerInsert = max(1, min(rowsPerInsert, 8000))  // 8 parameters a row, at most 65,535 a statement
-        session = try PostgresSession(PostgresLocation(url: url))
+        self.session = session
         try session.execute("SET search_path TO \(PostgresSchema.quoted(schema))")
         if try PostgresSchema.version(session) != PostgresSchema.currentVersion {
             try session.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresSchema.quoted(schema))")

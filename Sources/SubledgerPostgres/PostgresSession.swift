@@ -36,7 +36,16 @@ final class PostgresSession {
         var description: String { "the connection closed" }
     }
 
-    init(_ location: PostgresLocation) throws(StoreError) {
+    convenience init(_ location: PostgresLocation) throws(StoreError) {
+        do throws(PostgresOpenError) {
+            try self.init(connectingTo: location)
+        } catch {
+            throw .logFailure(.unreachable, "subledger: " + error.message)
+        }
+    }
+
+    /// Connects, telling an unreachable server from a refused login or a missing database.
+    init(connectingTo location: PostgresLocation) throws(PostgresOpenError) {
         self.location = location
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
@@ -47,10 +56,7 @@ final class PostgresSession {
                 on: Self.eventLoops.next(), configuration: configuration, id: 1, logger: Self.logger
             ).wait()
         } catch {
-            throw .logFailure(
-                .unreachable,
-                "subledger: cannot connect to PostgreSQL at \(location.hostAndPort) (database \(location.database), "
-                    + "user \(location.user)): \(Self.reason(error))")
+            throw PostgresOpenError(connecting: location, error)
         }
         connection.closeFuture.whenComplete { [pending] _ in
             pending.promise.withLock { $0?.fail(ConnectionLost()) }

@@ -55,6 +55,9 @@ extension EventStore {
         }
     }
 
+}
+
+extension EventLog {
     /// The `settlement.posted` events of the close whose `close.posted` is event `closeSequence` and whose
     /// first settlement event is `firstSequence`, decoded, in log order. Anything else in that range, or a
     /// range the log does not hold, is damage: `StoreError.corrupt`, never a partial answer.
@@ -62,7 +65,7 @@ extension EventStore {
         var events: [SettlementPosted] = []
         var expected = firstSequence
         try forEachEvent(after: firstSequence - 1, through: closeSequence) { stored in
-            let event = try Self.decoded(stored)
+            let event = try EventStore.decoded(stored)
             switch (stored.sequence < closeSequence, event) {
             case (true, .settlementPosted(let posted)) where posted.mode != .reversal:
                 events.append(posted)
@@ -83,6 +86,9 @@ extension EventStore {
         return events
     }
 
+}
+
+extension EventStore {
     private static func storedEvent(_ statement: Statement, sequence: Int64) throws(StoreError) -> StoredEvent {
         let raw = statement.int64(at: 1)
         guard let value = Int32(exactly: raw), let date = LedgerDate(yyyymmdd: value) else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Subledger
+import SubledgerPostgres
 
 #if canImport(Glibc)
 import Glibc
@@ -23,11 +24,14 @@ struct CommandIDOptions: ParsableArguments {
     var commandID: String?
 }
 
-/// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db; `--read-only` to open it without writing.
+/// `--db PATH`, else $SUBLEDGER_DB, else ./subledger.db; `--read-only` to open it without writing. A
+/// `postgresql://user[:password]@host[:port]/dbname` URL selects a ledger in PostgreSQL instead (DR-38).
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: ArgumentHelp("The ledger file (default: $SUBLEDGER_DB, else ./subledger.db).", valueName: "path"))
+        help: ArgumentHelp(
+            "The ledger file, or postgresql://user@host:port/dbname (default: $SUBLEDGER_DB, else ./subledger.db).",
+            valueName: "path"))
     var db: String?
     @Flag(
         name: .long,
@@ -44,10 +48,25 @@ struct DatabaseOptions: ParsableArguments {
 
     var exists: Bool { path == ":memory:" || access(path, F_OK) == 0 }
 
+    /// True when `--db` (or $SUBLEDGER_DB) names a PostgreSQL database rather than a file.
+    var isPostgres: Bool { PostgresLocation.isPostgresURL(path) }
+
+    /// The ledger for messages: the file's path, or the database's URL without its password.
+    var shown: String {
+        guard isPostgres else { return path }
+        return (try? PostgresLocation(url: path).description) ?? "the PostgreSQL database"
+    }
+
     /// Opens the ledger and replays its log (with a progress line on a terminal), printing on stderr any
     /// snapshot it had to skip. Every command but `init` and `demo` needs an existing ledger, so a
     /// mistyped path does not silently create a new one.
     func open(create: Bool = false) throws -> Ledger {
+        if isPostgres {
+            let log = try openPostgres(create: create)
+            return try ProgressLine.showing("replaying", unit: "events") { progress in
+                try Ledger(log: log, progress: progress)
+            }
+        }
         let access = try checkPath(create: create)
         let ledger = try ProgressLine.showing("replaying", unit: "events") { progress in
             try Ledger(path: path, access: access, progress: progress)
@@ -58,7 +77,29 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens only the event log (no projection), for commands that stream it.
     func openLog() throws -> LedgerLog {
-        try LedgerLog(path: path, access: checkPath(create: false))
+        if isPostgres { return LedgerLog(log: try openPostgres(create: false)) }
+        return try LedgerLog(path: path, access: checkPath(create: false))
+    }
+
+    /// Connects to the PostgreSQL ledger (creating its tables when `create`); `--read-only` is for files.
+    func openPostgres(create: Bool) throws -> PostgresEventLog {
+        if readOnly {
+            throw LedgerError.notOnPostgreSQL(
+                "--read-only is for a ledger file; on PostgreSQL connect as a role granted SELECT only")
+        }
+        return try LedgerError.translatingLogErrors { try PostgresEventLog.open(url: path, create: create) }
+    }
+
+    static let withoutSnapshots =
+        "the ledger replays its whole log when it opens, and `replay --verify` checks the state it builds"
+    static let withoutTokens =
+        "every command of the command line works on it, and the database's roles and GRANTs (`subledger init "
+        + "--grant-to ROLE`) say who may write"
+
+    /// Refuses a feature only a ledger file has (`what`), naming what works on PostgreSQL instead.
+    func requireFile(for what: String, instead: String) throws {
+        guard isPostgres else { return }
+        throw LedgerError.notOnPostgreSQL("\(what) need a ledger file; a ledger in PostgreSQL has none yet: \(instead)")
     }
 
     /// How to open `path`, or a no-input error (exit 66) naming what is wrong with it.
@@ -97,6 +138,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The absolute path, for messages.
     var absolutePath: String {
+        guard !isPostgres else { return shown }
         guard path != ":memory:", let resolved = realpath(path, nil) else { return path }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -12,9 +12,13 @@
 //   64 usage error (ArgumentParser: unknown flag, bad value)
 //   66 an input file or the ledger database does not exist or cannot be read (a directory, a missing
 //      folder), or the file is not a Subledger ledger (`not-a-ledger`; it is left unchanged)
+// A ledger in PostgreSQL (`--db postgresql://...`, DR-38) adds: `unreachable` and `authentication-failed`
+// (3), `no-database` and `no-ledger` (66), `bad-url` and `tls-unsupported` (64), and `not-on-postgresql`
+// (3) for what only a ledger file has (snapshots, history tables, tokens).
 
 import ArgumentParser
 import Subledger
+import SubledgerPostgres
 
 #if canImport(Glibc)
 import Glibc
@@ -107,6 +111,15 @@ enum SubledgerMain {
                 exitCode: 66)
         case LedgerError.readOnly(let message):
             fail(code: "read-only", message: message, text: "error[read-only]: \(message)", json: json, exitCode: 3)
+        case LedgerError.notOnPostgreSQL(let message):
+            fail(
+                code: "not-on-postgresql", message: message, text: "error[not-on-postgresql]: \(message)", json: json,
+                exitCode: 3)
+        case let error as PostgresOpenError:
+            let code = error.kind.rawValue
+            fail(
+                code: code, message: error.message, text: "error[\(code)]: \(error.message)", json: json,
+                exitCode: exitCode(error.kind))
         case let error as LedgerError:
             fail(code: "storage", message: error.description, text: "error[storage]: \(error)", json: json, exitCode: 3)
         case let error as TokenError:
@@ -124,6 +137,14 @@ enum SubledgerMain {
             exit(1)
         default:
             SubledgerCLI.exit(withError: error)
+        }
+    }
+
+    static func exitCode(_ kind: PostgresOpenError.Kind) -> Int32 {
+        switch kind {
+        case .unreachable, .authenticationFailed: 3
+        case .noDatabase, .noLedger: 66
+        case .badURL, .tlsUnsupported: 64
         }
     }
 

@@ -1,5 +1,7 @@
-// DR-21: the binary with the server in it still loads FoundationEssentials only, never the whole of
-// Foundation and ICU (Hummingbird's default traits would link them; Package.swift turns them off).
+// DR-21, DR-38: the binary loads Foundation (and its ICU data) only because postgres-nio imports it for
+// `--db postgresql://...`; nothing else may pull more in: FoundationNetworking (curl) and FoundationXML
+// (libxml2) stay out, as the full Foundation did before DR-38 (Hummingbird's default traits would link
+// it; Package.swift turns them off).
 
 import Foundation
 import SubledgerTestSupport
@@ -7,7 +9,7 @@ import Testing
 
 @Suite struct LifecycleBinaryTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ldd")))
-    func theBinaryDoesNotLinkFoundation() throws {
+    func theBinaryLinksNoMoreFoundationThanPostgresNIOBrings() throws {
         let binary = try #require(SubledgerBinary.url)
         let ldd = Process()
         ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
@@ -21,7 +23,7 @@ import Testing
             $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
         }
         #expect(libraries.contains("libFoundationEssentials.so"), "\(output)")
-        // The whole of Foundation and ICU are no longer refused: postgres-nio imports Foundation, and the
-        // binary links it for `subledger copy` (issue 14); DR-38 decides the policy for PostgreSQL.
+        #expect(!libraries.contains("libFoundationNetworking.so"), "\(output)")
+        #expect(!libraries.contains("libFoundationXML.so"), "\(output)")
     }
 }

@@ -95,7 +95,7 @@ struct CloseSummaryTests {
             try ledger.store.connection.execute("PRAGMA user_version = 12")
         }
         let reopened = try Ledger(path: database.path)
-        #expect(reopened.store.hasCloseSummaryTables)
+        #expect(try reopened.store.hasCloseSummaryTables)
         #expect(try reopened.store.closesWithoutSummary() == Int64(expected.count))
         #expect(try reopened.closeSummaries() == expected.map(\.totalsOnly))
         #expect(try reopened.store.closesWithoutSummary() == 0)

@@ -34,7 +34,7 @@ struct HistoryCrashTests {
         let db = dir.path("crash.db")
         try loop.run(closeArgs + ["--db", db], template: template, db: db, in: dir.url, label: "close") { point in
             let ledger = try Ledger(path: db, access: .existing)
-            let store = ledger.store
+            let store = try ledger.store
             if try store.historyWatermark() < store.checkedLastSequence() { behind += 1 }
             let difference = try ledger.verifyHistory().difference  // projects what the kill left, then compares
             #expect(difference == nil, "\(point.context): \(difference ?? "")")

@@ -12,10 +12,10 @@ struct ImportStatementTests {
         var counts: [Int] = []
         for postings in [200, 2_000] {
             let ledger = try Ledger(path: ":memory:", clock: { 0 })
-            let before = ledger.store.connection.statementsPrepared
+            let before = try ledger.store.connection.statementsPrepared
             _ = try ledger.importFile(
                 bytes: Array(ImportIdentityTests.text(postings: postings).utf8), format: .jsonl, commandID: "count")
-            counts.append(ledger.store.connection.statementsPrepared - before)
+            counts.append(try ledger.store.connection.statementsPrepared - before)
         }
         // Ten times the events, the same statements: whatever the count is, it must not grow with them.
         #expect(counts[1] == counts[0], "statements prepared for 200 and 2,000 postings: \(counts)")

@@ -166,7 +166,7 @@ struct OpenStateTests {
     @Test func aLogWithoutItsHistoryGetsItBackWhenOpened() throws {
         let ledger = try Self.januaryClosed()
         let rows = try ledger.transactions()
-        let path = ledger.store.connection.path
+        let path = try ledger.store.connection.path
         try ledger.store.connection.execute("DELETE FROM history_transactions; DELETE FROM snapshots")
         let reopened = try Ledger(path: path)
         #expect(try Self.historyIDs(reopened) == ["R1", "RB", "S1", "S2", "SB"])

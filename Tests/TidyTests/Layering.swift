@@ -10,7 +10,8 @@ enum Layering {
         "SubledgerStore": platform.union(["CSQLite", "CLibCrypto", "SubledgerCore", "Dispatch", "Synchronization"]),
         // Dispatch runs the parallel replay.
         "Subledger": platform.union(["SubledgerCore", "SubledgerCodec", "SubledgerStore", "Dispatch"]),
-        // The CLI sees the facade only (which re-exports Core and the codec), never the store.
+        // The CLI sees the facade only (which re-exports Core and the codec), never the store; it opens a
+        // ledger in PostgreSQL through SubledgerPostgres (DR-38).
         "subledger": platform.union([
             "Subledger", "SubledgerServer", "SubledgerConsole", "ArgumentParser", "Dispatch", "SubledgerPostgres",
         ]),

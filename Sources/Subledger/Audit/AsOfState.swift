@@ -47,7 +47,7 @@ extension Ledger {
                 skipped: outcome.skipped, startedFromClose: close)
         }
         let outcome = try LedgerError.sealing {
-            try Replay.fold(store, through: try store.lastSequence(), asOf: date, evicting: false, progress: nil)
+            try Replay.fold(log, through: try log.lastSequence(), asOf: date, evicting: false, progress: nil)
         }
         return AsOfState(
             date: date, origin: .replayed, state: outcome.state, eventCount: outcome.state.eventCount,

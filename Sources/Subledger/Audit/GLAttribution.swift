@@ -12,7 +12,7 @@ struct GLAttribution {
     static func scan(_ ledger: Ledger, asOf date: LedgerDate, accounts: Set<String>) throws -> GLAttribution {
         var result = GLAttribution()
         try LedgerError.sealing {
-            try ledger.store.scan(after: 0) { view in
+            try ledger.log.scan(after: 0, through: nil) { view in
                 guard view.date <= date else { return }
                 result.add(try Replay.decode(view), sequence: view.sequence, accounts: accounts)
             }

@@ -20,7 +20,7 @@ extension Ledger {
         let skipped = Set(view.skipped.map(\.sequence))
         var settlements: [LoggedSettlement] = []
         try LedgerError.sealing {
-            try store.forEachCloseLogEvent { stored in
+            try log.forEachCloseLogEvent { stored in
                 let date = stored.envelope.date
                 guard stored.sequence <= last, !skipped.contains(stored.sequence), asOf.map({ date <= $0 }) ?? true,
                     case .settlementPosted(let posted) = try EventStore.decoded(stored)

@@ -135,8 +135,8 @@ extension Ledger {
     /// demo's (`DemoError.notEmpty`).
     @discardableResult
     public func loadDemo() throws -> CommandResult {
-        let events = try storeCall { () throws(StoreError) in try store.lastSequence() }
-        if events > 0, try storeCall({ () throws(StoreError) in try store.command(id: DemoHistory.commandID) }) == nil {
+        let events = try LedgerError.sealing { try log.lastSequence() }
+        if events > 0, try LedgerError.sealing({ try log.command(id: DemoHistory.commandID) }) == nil {
             throw DemoError.notEmpty(events: events)
         }
         return try executeBatch(commandID: DemoHistory.commandID, kind: "demo") { submit in

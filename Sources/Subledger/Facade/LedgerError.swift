@@ -17,11 +17,15 @@ public enum LedgerError: Error, CustomStringConvertible {
     /// A business rejection of one request of a group (`Ledger.executeGroup`): nothing of it was written.
     /// Everywhere else a rejection is thrown as the `Rejection` itself.
     case rejected(Rejection)
+    /// A feature only a ledger in a SQLite file has (period snapshots, history tables, API tokens), asked
+    /// of a ledger in PostgreSQL; the message says what works instead. Nothing was written.
+    case notOnPostgreSQL(String)
 
     public var description: String {
         switch self {
         case .rejected(let rejection): return rejection.description
-        case .notALedger(let message), .readOnly(let message), .storage(let message): return message
+        case .notALedger(let message), .readOnly(let message), .storage(let message), .notOnPostgreSQL(let message):
+            return message
         case .corruptEvent(let sequence, let message): return "event \(sequence) cannot be read: \(message)"
         case .projection(let error): return error.description
         }
@@ -48,4 +52,14 @@ public enum LedgerError: Error, CustomStringConvertible {
     static func sealing<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as StoreError { throw LedgerError(error) }
     }
+}
+
+extension LedgerError {
+    /// What a ledger in PostgreSQL refuses, and what works there instead.
+    static let sqliteOnlyMessage =
+        "a ledger in PostgreSQL has no period snapshots, history tables or API tokens yet; every query, "
+        + "posting, import, close and `verify` works on it (it replays the whole log when it opens)"
+
+    /// Runs `body`, translating a store error it throws (for the command line, which never sees the store).
+    package static func translatingLogErrors<T>(_ body: () throws -> T) throws -> T { try sealing(body) }
 }

@@ -32,7 +32,7 @@ public struct CommandEntry: Sendable, Equatable {
 extension EventRow {
     /// The events `sequence + 1 ... sequence + limit` (to the end when nil), decoded; the hash chain is
     /// checked along the read from event `sequence`'s stored hash.
-    static func read(_ store: EventStore, after sequence: Int64, limit: Int?) throws -> [EventRow] {
+    static func read(_ store: any QueryableEventLog, after sequence: Int64, limit: Int?) throws -> [EventRow] {
         var rows: [EventRow] = []
         // Clamped: `--after` near Int64.max with any limit must read nothing, not overflow.
         let last = limit.map { limit in
@@ -56,7 +56,8 @@ extension EventRow {
 extension EventRow {
     /// Sets each row's actor from the command rows that cover it (read after the events: a command row is
     /// committed with its events and never changes).
-    static func attachActors(to rows: inout [EventRow], from store: EventStore, after sequence: Int64) throws {
+    static func attachActors(to rows: inout [EventRow], from store: any QueryableEventLog, after sequence: Int64) throws
+    {
         guard let last = rows.last?.stored.sequence else { return }
         let spans = try LedgerError.sealing { try store.commandActors(after: sequence, through: last) }
         var next = spans.startIndex

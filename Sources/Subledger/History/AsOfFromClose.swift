@@ -17,6 +17,7 @@ extension Ledger {
     /// close's sequence; nil when no close snapshot can stand for the date.
     func stateFromCloseSnapshot(asOf date: LedgerDate) throws -> (ReplayOutcome, Int64)? {
         guard try historyIsCurrent() else { return nil }
+        let store = try self.store
         let closes = try storeCall { () throws(StoreError) in try store.historyCloses() }
         let last = try storeCall { () throws(StoreError) in try store.checkedLastSequence() }
         let usable = closes.filter {

@@ -79,7 +79,7 @@ extension Ledger {
         case .closeReversed: break
         default: return
         }
-        guard let table = store.evictedSums else { return }
+        guard let table = sqlite?.evictedSums else { return }
         try storeCall { () throws(StoreError) in
             switch event {
             case .closePosted(let posted) where posted.mode == .close && state.evicts:
@@ -99,7 +99,7 @@ extension Ledger {
     /// before migration 14, or closed by an older build) are filled by the history projection, which
     /// `historyIsCurrent` runs when the file can be written.
     func evictedSumsThroughLatestClose() throws -> [EvictedSumKey: EvictedSums]? {
-        guard state.evicts, !state.keepsEvicted, let table = store.evictedSums else { return nil }
+        guard state.evicts, !state.keepsEvicted, let table = sqlite?.evictedSums else { return nil }
         guard let latest = state.closes.last(where: { $0.mode == .close && $0.isInForce })?.sequence else {
             return [:]
         }

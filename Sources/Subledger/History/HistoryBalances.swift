@@ -23,6 +23,7 @@ extension Ledger {
         guard date < state.latestBusinessDate, try historyIsCurrent() else {
             return { ledger.balance($0, asOf: date) }
         }
+        let store = try self.store
         let stored = try storeCall { () throws(StoreError) in try store.historyBalances(through: date) }
         return { stored[$0] ?? .zero }
     }

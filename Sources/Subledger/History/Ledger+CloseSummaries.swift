@@ -68,7 +68,8 @@ extension CloseSummary {
 extension Ledger {
     /// Every close and recalculation, oldest first, with its totals (no items, accounts or log).
     public func closeSummaries() throws -> [CloseSummary] {
-        guard try summariesAreCurrent() else { return try CloseSummaryReading.fold(store).map { $0.totalsOnly } }
+        guard try summariesAreCurrent() else { return try CloseSummaryReading.fold(log).map { $0.totalsOnly } }
+        let store = try self.store
         return try HistoryTables.call { () throws(StoreError) in
             let closes = try store.historyCloses()
             let summaries = try store.historyCloseSummaries()
@@ -85,8 +86,9 @@ extension Ledger {
     /// event is no close.
     public func closeSummary(sequence: Int64) throws -> CloseSummary? {
         guard try summariesAreCurrent() else {
-            return try CloseSummaryReading.fold(store).first { $0.sequence == sequence }
+            return try CloseSummaryReading.fold(log).first { $0.sequence == sequence }
         }
+        let store = try self.store
         var found = try HistoryTables.call { () throws(StoreError) -> CloseSummary? in
             guard let close = try store.historyCloses().first(where: { $0.sequence == sequence }),
                 let mode = CloseMode(name: close.mode),
@@ -94,7 +96,7 @@ extension Ledger {
             else { return nil }
             return CloseSummary(summary, date: close.day, mode: mode, reversedBy: close.reversedBy)
         }
-        if found != nil { found!.log = try CloseSummaryReading.log(store, sequence: sequence) }
+        if found != nil { found!.log = try CloseSummaryReading.log(self.log, sequence: sequence) }
         return found
     }
 
@@ -109,6 +111,7 @@ extension Ledger {
             let page = rows.indices.dropFirst(start).prefix(limit).map { (Int64($0 + 1), rows[$0]) }
             return (page, start + limit < rows.count)
         }
+        let store = try self.store
         let page = try HistoryTables.call { () throws(StoreError) in
             try store.historyCloseSettlements(close: sequence, after: after, limit: limit)
         }
@@ -125,7 +128,7 @@ extension Ledger {
 
     /// True when the summary tables hold every close of the log (projecting, and filling them, first).
     func summariesAreCurrent() throws -> Bool {
-        guard store.hasCloseSummaryTables, try historyIsCurrent() else { return false }
+        guard let store = sqlite, store.hasCloseSummaryTables, try historyIsCurrent() else { return false }
         return try HistoryTables.call { () throws(StoreError) in try store.closesWithoutSummary() } == 0
     }
 }
@@ -151,7 +154,7 @@ extension CloseMode {
 /// answer for a file without them.
 enum CloseSummaryReading {
     /// Every run through event `last` (all when nil), with its date, mode, reversal and log.
-    static func fold(_ store: EventStore, through last: Int64? = nil) throws -> [CloseSummary] {
+    static func fold(_ store: any QueryableEventLog, through last: Int64? = nil) throws -> [CloseSummary] {
         var fold = CloseSummaryFold()
         var summaries: [CloseSummary] = []
         try LedgerError.sealing {
@@ -176,7 +179,7 @@ enum CloseSummaryReading {
     }
 
     /// The log lines of the `close.posted` at `sequence` (none when that event is no close).
-    static func log(_ store: EventStore, sequence: Int64) throws -> [String] {
+    static func log(_ store: any QueryableEventLog, sequence: Int64) throws -> [String] {
         var lines: [String] = []
         try LedgerError.sealing {
             try store.forEachEvent(after: sequence - 1, through: sequence) { stored in

@@ -23,7 +23,10 @@ extension Ledger {
     /// events projected (0 when the tables were up to date). A read-only ledger, or one whose file
     /// predates the tables, projects nothing.
     @discardableResult
-    public func projectHistory() throws -> Int64 { try HistoryTables.project(store, onHand: liveOnHand) }
+    public func projectHistory() throws -> Int64 {
+        guard let store = sqlite else { return 0 }  // a log alone (PostgreSQL) has no history tables
+        return try HistoryTables.project(store, onHand: liveOnHand)
+    }
 
     /// The on-hand right after the close at `closeSequence` from the live projection when it stands
     /// right after that event (the close this process just ran); nil otherwise (the projector replays).
@@ -35,7 +38,7 @@ extension Ledger {
     /// the ledger may be written). A projection that fails (the file busy past the timeout, a full disk)
     /// only makes the caller take its other way: a query never fails for want of a cache.
     func historyIsCurrent() throws -> Bool {
-        guard store.hasHistoryTables else { return false }
+        guard let store = sqlite, store.hasHistoryTables else { return false }
         _ = try? projectHistory()
         let watermark = try storeCall { () throws(StoreError) in try store.historyWatermark() }
         return watermark == (try storeCall { () throws(StoreError) in try store.checkedLastSequence() })
@@ -45,7 +48,7 @@ extension Ledger {
     /// a close's on-hand with them, from this live state). The tables are a projection, so a failure here
     /// never undoes the command: the next run projects the events, the on-hand included.
     func recordHistory(after command: LedgerCommand, _ result: CommandResult) {
-        guard !result.duplicate, !store.isReadOnly, store.hasHistoryTables else { return }
+        guard !result.duplicate, let store = sqlite, !store.isReadOnly, store.hasHistoryTables else { return }
         switch command {
         case .close, .recalculate, .reverseClose: break
         default: return

@@ -132,7 +132,7 @@ struct CloseLogReading {
     private var removedReceipts: Set<String> = []
 
     /// The close events from event `first` on (a run's entries and everything after them: its reversal).
-    init(_ store: EventStore, keeping filter: SettlementFilter?, from first: Int64 = 1) throws {
+    init(_ store: any QueryableEventLog, keeping filter: SettlementFilter?, from first: Int64 = 1) throws {
         self.filter = filter
         try store.forEachCloseLogEvent(from: first) { stored in try self.add(stored) }
         nameItems()
@@ -221,7 +221,7 @@ extension Ledger {
     /// Closes and recalculations in log order, reversed ones included (`reversedBy` says by which event),
     /// read from the log.
     public func closes() throws -> [CloseRow] {
-        try LedgerError.sealing { try CloseLogReading(store, keeping: nil).closes }
+        try LedgerError.sealing { try CloseLogReading(log, keeping: nil).closes }
     }
 
     /// The close or recalculation whose `close.posted` event has this sequence.
@@ -235,14 +235,14 @@ extension Ledger {
     public func closeWithSettlements(sequence: Int64) throws -> (close: CloseRow?, settlements: [SettlementRow]) {
         let filter = SettlementFilter(closeSequence: sequence)
         let first = state.closes.last { $0.sequence == sequence }?.firstSequence ?? 1
-        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: filter, from: first) }
+        let reading = try LedgerError.sealing { try CloseLogReading(log, keeping: filter, from: first) }
         return (reading.closes.first { $0.sequence == sequence }, reading.rows)
     }
 
     /// The runs reversed by events in `range` (one reverse-close command), newest first, and the
     /// compensating entries of that range, in one read.
     public func reversals(in range: ClosedRange<Int64>) throws -> (reversed: [CloseRow], settlements: [SettlementRow]) {
-        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: SettlementFilter()) }
+        let reading = try LedgerError.sealing { try CloseLogReading(log, keeping: SettlementFilter()) }
         let reversed = reading.closes.filter { $0.reversedBy.map(range.contains) ?? false }
             .sorted { $0.reversedBy! < $1.reversedBy! }
         return (reversed, reading.rows.filter { $0.mode == .reversal && range.contains($0.sequence) })
@@ -255,14 +255,14 @@ extension Ledger {
         item: String? = nil, transaction: String? = nil, closeSequence: Int64? = nil
     ) throws -> [SettlementRow] {
         let filter = SettlementFilter(item: item, transaction: transaction, closeSequence: closeSequence)
-        return try LedgerError.sealing { try CloseLogReading(store, keeping: filter).rows }
+        return try LedgerError.sealing { try CloseLogReading(log, keeping: filter).rows }
     }
 }
 
 extension LedgerLog {
     /// `Ledger.closes()` without building the projection, and the date the period is locked through.
     public func closes() throws -> (closes: [CloseRow], closedThrough: LedgerDate?) {
-        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: nil) }
+        let reading = try LedgerError.sealing { try CloseLogReading(log, keeping: nil) }
         return (reading.closes, reading.closedThrough)
     }
 
@@ -271,7 +271,7 @@ extension LedgerLog {
         item: String? = nil, transaction: String? = nil, closeSequence: Int64? = nil
     ) throws -> (rows: [SettlementRow], closes: [CloseRow]) {
         let filter = SettlementFilter(item: item, transaction: transaction, closeSequence: closeSequence)
-        let reading = try LedgerError.sealing { try CloseLogReading(store, keeping: filter) }
+        let reading = try LedgerError.sealing { try CloseLogReading(log, keeping: filter) }
         return (reading.rows, reading.closes)
     }
 
@@ -280,7 +280,7 @@ extension LedgerLog {
     public func settlementEntryCount(through last: Int64, asOf date: LedgerDate?, skipped: Set<Int64>) throws -> Int {
         var count = 0
         try LedgerError.sealing {
-            try store.forEachCloseLogEvent { stored in
+            try log.forEachCloseLogEvent { stored in
                 guard stored.sequence <= last, !skipped.contains(stored.sequence),
                     date.map({ stored.envelope.date <= $0 }) ?? true,
                     case .settlementPosted(let posted) = try EventStore.decoded(stored)

@@ -99,6 +99,7 @@ extension Ledger {
 
     /// The transactions a close moved out of the open state, of one item or all, in log order.
     public func historyTransactions(item: String? = nil) throws -> [TransactionRecord] {
+        guard let store = sqlite else { return [] }  // a log alone evicts nothing
         let stored = try storeCall { () throws(StoreError) in try store.historyTransactionRecords(item: item) }
         var records: [TransactionRecord] = []
         records.reserveCapacity(stored.count)
@@ -108,7 +109,8 @@ extension Ledger {
 
     /// The item of every transaction in history, by id.
     func historyItems() throws -> [String: String] {
-        try storeCall { () throws(StoreError) in try store.historyTransactionItems() }
+        guard let store = sqlite else { return [:] }
+        return try storeCall { () throws(StoreError) in try store.historyTransactionItems() }
     }
 
     /// The current state with every transaction in it, open or in history (the open state wins on an
@@ -122,6 +124,7 @@ extension Ledger {
     func withHistory(_ state: LedgerState, closedThrough: Int64? = nil) throws -> LedgerState {
         var full = state
         full.evicts = false
+        guard let store = sqlite else { return full }  // a log alone keeps every transaction in memory
         var failure: (any Error)?
         try storeCall { () throws(StoreError) in
             full.reserveCapacity(transactions: try store.historyTransactionCount())  // grown once, not by doubling
@@ -147,7 +150,7 @@ extension Ledger {
 
     /// Events of the log in order, decoded; `after` and `limit` page through a long log.
     public func events(after sequence: Int64 = 0, limit: Int? = nil) throws -> [EventRow] {
-        try EventRow.read(store, after: sequence, limit: limit)
+        try EventRow.read(log, after: sequence, limit: limit)
     }
 
     /// GL vouchers: the lines of every posting event, optionally for one transaction or item.
@@ -166,11 +169,11 @@ extension Ledger {
 
     /// Re-checks the hash chain of the whole log.
     public func verify(progress: ((Int64, Int64) -> Void)? = nil) throws -> ChainReport {
-        ChainReport(try storeCall { () throws(StoreError) in try store.verifyChain(progress: progress) })
+        ChainReport(try LedgerError.sealing { try log.verifyChain(progress: progress) })
     }
 
     /// Commands appended so far, oldest first.
     public func commands() throws -> [CommandEntry] {
-        try storeCall { () throws(StoreError) in try store.commands() }.map(CommandEntry.init)
+        try LedgerError.sealing { try log.commands() }.map(CommandEntry.init)
     }
 }

@@ -12,8 +12,8 @@ struct CloseReversals {
     var reversedBy: [Int64: Int64] = [:]
 
     /// The reversals among the events after `sequence`.
-    static func read(_ store: EventStore, after sequence: Int64 = 0) throws -> CloseReversals {
-        let rows = try LedgerError.sealing { () throws(StoreError) in try store.closeReversals(after: sequence) }
+    static func read(_ store: any QueryableEventLog, after sequence: Int64 = 0) throws -> CloseReversals {
+        let rows = try LedgerError.sealing { try store.closeReversals(after: sequence) }
         var result = CloseReversals()
         for (eventSequence, version, payload) in rows {
             var decoded: Result<LedgerEvent, PayloadDecodingError>!
@@ -49,6 +49,11 @@ extension Ledger {
     /// in `alsoReversed` taken as reversed although the log does not say so yet (a reversal being decided).
     /// `through`: the last sequence, given inside an append (see `SnapshotLoader.load`).
     func openState(alsoReversed: Set<Int64> = [], through: Int64? = nil) throws -> LedgerState {
+        // A log without snapshots (PostgreSQL) evicts nothing, so no close needs taking as reversed.
+        guard let store = sqlite else {
+            let last = try through ?? Replay.lastSequence(log)
+            return try Replay.fold(log, through: last, evicting: false, progress: nil).state
+        }
         let loaded = try SnapshotLoader.load(store, alsoReversed: alsoReversed, through: through)
         snapshotWarnings += loaded.warnings
         return loaded.state

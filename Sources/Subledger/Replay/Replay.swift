@@ -68,7 +68,7 @@ public enum Replay {
     /// `evicting: false` keeps the transactions closes move out of the open state (DR-22): the whole
     /// projection, as `replay` shows it and as the reports as of a date read it.
     package static func state(
-        of store: EventStore, asOf date: LedgerDate?, evicting: Bool = true,
+        of store: any QueryableEventLog, asOf date: LedgerDate?, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> ReplayOutcome {
         let last = try lastSequence(store)
@@ -78,7 +78,7 @@ public enum Replay {
 
     /// Folds the log prefix 1...`sequence`: the projection as it was right after that event.
     package static func state(
-        of store: EventStore, atSequence sequence: Int64, evicting: Bool = true,
+        of store: any QueryableEventLog, atSequence sequence: Int64, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> ReplayOutcome {
         let last = try lastSequence(store)
@@ -88,13 +88,13 @@ public enum Replay {
         return try fold(store, through: sequence, evicting: evicting, progress: progress)
     }
 
-    static func lastSequence(_ store: EventStore) throws -> Int64 {
-        do throws(StoreError) { return try store.checkedLastSequence() } catch { throw LedgerError(error) }
+    static func lastSequence(_ store: any QueryableEventLog) throws -> Int64 {
+        try LedgerError.sealing { try store.checkedLastSequence() }
     }
 
     /// Every event of 1...`last`, as `Ledger.catchUp` folds them.
     static func fold(
-        _ store: EventStore, through last: Int64, evicting: Bool = true,
+        _ store: any QueryableEventLog, through last: Int64, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> ReplayOutcome {
         var state = LedgerState()
@@ -115,7 +115,7 @@ public enum Replay {
     /// The events of 1...`last` dated on or before `date`. Later-dated events are not even decoded.
     /// `evicting: false` keeps every transaction in memory (the reports as of a past date read them all).
     static func fold(
-        _ store: EventStore, through last: Int64, asOf date: LedgerDate, evicting: Bool = true,
+        _ store: any QueryableEventLog, through last: Int64, asOf date: LedgerDate, evicting: Bool = true,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> ReplayOutcome {
         var state = LedgerState()
@@ -129,7 +129,7 @@ public enum Replay {
     /// state, or a close's snapshot: AsOfFromClose.swift); events that refer to a transaction or close the
     /// as-of state does not hold are skipped and listed.
     static func foldDated(
-        _ store: EventStore, onto start: LedgerState, after sequence: Int64, through last: Int64,
+        _ store: any QueryableEventLog, onto start: LedgerState, after sequence: Int64, through last: Int64,
         asOf date: LedgerDate, progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> ReplayOutcome {
         var state = start
@@ -235,11 +235,11 @@ extension Ledger {
 
     /// `replayState(asOf:)` with the events it had to skip.
     public func replay(asOf date: LedgerDate?, progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
-        try LedgerError.sealing { try Replay.state(of: store, asOf: date, progress: progress) }
+        try LedgerError.sealing { try Replay.state(of: log, asOf: date, progress: progress) }
     }
 
     public func replay(atSequence sequence: Int64, progress: ((Int64, Int64) -> Void)? = nil) throws -> ReplayOutcome {
-        try LedgerError.sealing { try Replay.state(of: store, atSequence: sequence, progress: progress) }
+        try LedgerError.sealing { try Replay.state(of: log, atSequence: sequence, progress: progress) }
     }
 
     /// Replays the log prefix the live projection has seen (1...state.lastSequence) into a fresh state
@@ -252,7 +252,7 @@ extension Ledger {
         let replayed: LedgerState
         do {
             replayed = try LedgerError.sealing {
-                try Replay.fold(store, through: live.lastSequence, progress: progress).state
+                try Replay.fold(log, through: live.lastSequence, evicting: live.evicts, progress: progress).state
             }
         } catch {
             _ = pendingLiveDigest.wait()

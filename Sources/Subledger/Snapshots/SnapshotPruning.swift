@@ -10,6 +10,7 @@ extension Ledger {
     public func pruneSnapshots(keeping count: Int) throws -> Int {
         let listed = try snapshots().sorted { $0.sequence > $1.sequence }
         let old = listed.dropFirst(max(count, 0))
+        let store = try self.store
         for snapshot in old {
             try storeCall { () throws(StoreError) in try store.deleteSnapshot(sequence: snapshot.sequence) }
         }
@@ -18,6 +19,7 @@ extension Ledger {
 
     /// Deletes the snapshots that folded a close reversed after them: the ledger never uses them again.
     func deleteSupersededSnapshots() throws {
+        let store = try self.store
         for snapshot in try snapshots()
         where try CloseReversals.read(store, after: snapshot.sequence)
             .staleClose(forSnapshotAt: snapshot.sequence, pending: []) != nil

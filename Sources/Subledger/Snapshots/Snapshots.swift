@@ -224,6 +224,7 @@ extension Ledger {
         let encoded = state.encoded()
         let label = businessDate ?? state.latestBusinessDate
         let now = clock()
+        let store = try self.store
         try storeCall { () throws(StoreError) in
             guard let hash = try store.hash(at: sequence) else {
                 throw StoreError(code: 1, message: "event \(sequence) is not in the log")
@@ -249,13 +250,15 @@ extension Ledger {
 
     /// Every stored snapshot.
     public func snapshots() throws -> [SnapshotInfo] {
-        try storeCall { () throws(StoreError) in try store.snapshots() }.map(SnapshotInfo.init)
+        let store = try self.store
+        return try storeCall { () throws(StoreError) in try store.snapshots() }.map(SnapshotInfo.init)
     }
 
     /// Deletes every snapshot; returns how many there were.
     @discardableResult
     public func deleteSnapshots() throws -> Int {
-        try storeCall { () throws(StoreError) in try store.deleteSnapshots() }
+        let store = try self.store
+        return try storeCall { () throws(StoreError) in try store.deleteSnapshots() }
     }
 
     /// Every snapshot plus its tail compared with a full replay of the log.

@@ -64,6 +64,7 @@ struct DemoCommand: ParsableCommand, JSONOutputting {
         print(GLCommand.table(ledger.trialBalance()).render())
         print()
         print(
-            "More: subledger transactions | vouchers | settlements | closes | reconcile | verify --db \(database.path)")
+            "More: subledger transactions | vouchers | settlements | closes | reconcile | verify --db \(database.shown)"
+        )
     }
 }

@@ -21,6 +21,8 @@ struct RebuildCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try database.requireFile(
+            for: "the history tables", instead: "its queries read the open state, which holds every transaction")
         // Only the log is needed: opening a `Ledger` would first build the live projection too.
         let log = try database.openLog()
         let start = Terminal.nanoseconds()

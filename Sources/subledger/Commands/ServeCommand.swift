@@ -54,6 +54,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try database.requireFile(for: "`serve` and its API tokens", instead: DatabaseOptions.withoutTokens)
         let ledger = try database.open()
         do {
             try ServerMain.run(

@@ -12,6 +12,7 @@ struct SnapshotVerify: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try database.requireFile(for: "period snapshots", instead: DatabaseOptions.withoutSnapshots)
         let log = try database.openLog()
         let replayStart = Terminal.nanoseconds()
         let replayed = try log.replay(asOf: nil).state

@@ -58,6 +58,7 @@ struct TokenCreate: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try database.requireFile(for: "API tokens", instead: DatabaseOptions.withoutTokens)
         let log = try database.openLog()
         let secret = try log.createToken(name: name, role: role.role)
         if output.json {
@@ -81,6 +82,7 @@ struct TokenList: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try database.requireFile(for: "API tokens", instead: DatabaseOptions.withoutTokens)
         let tokens = try database.openLog().tokens()
         if output.json {
             JSONOut.print(["tokens": .array(tokens.map { TokenCommand.json($0) })])
@@ -108,6 +110,7 @@ struct TokenRevoke: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try database.requireFile(for: "API tokens", instead: DatabaseOptions.withoutTokens)
         let log = try database.openLog()
         let before = try log.tokens().first { $0.name == name }
         let token = try log.revokeToken(name: name)

@@ -1,0 +1,144 @@
+// The same ledger through the command line on SQLite and on PostgreSQL (issue 14, DR-38): the same
+// commands run against a file and a database, then every query's `--json` compared byte for byte. The
+// log's `recorded_at` (the clock) and so its hashes differ between two runs; `events` and `commands` are
+// compared without those two fields, and `verify` checks each chain. Also: what a PostgreSQL URL's
+// failures say (exit code, stable code, never the password), and what only a file has refused.
+
+import Foundation
+import SubledgerTestSupport
+import Testing
+
+@testable import SubledgerPostgres
+
+@Suite(.serialized) struct CrossStoreCLITests {
+    /// What both ledgers are given: the demo (its history and the close of January), then a February of
+    /// postings, a close, its reversal and the close again.
+    static let commands: [[String]] = [
+        ["demo"],
+        [
+            "post", "receive", "--date", "2026-02-02", "--item", "OIL-5L", "--tx", "X-R1", "--qty", "40",
+            "--cost", "17.5", "--site", "WEST", "--command-id", "x1",
+        ],
+        [
+            "post", "issue", "--date", "2026-02-03", "--item", "OIL-5L", "--tx", "X-S1", "--qty", "25",
+            "--site", "WEST", "--command-id", "x2",
+        ],
+        ["close", "2026-02-28", "--command-id", "x3"],
+        ["reverse-close", "--date", "2026-02-28", "--command-id", "x4"],
+        ["close", "2026-02-28", "--command-id", "x5"],
+    ]
+
+    /// The queries compared byte for byte.
+    static let queries: [[String]] = [
+        ["onhand"], ["onhand", "--item", "OIL-5L"], ["value"], ["value", "--as-of", "2026-01-31"], ["gl"],
+        ["gl", "--as-of", "2026-01-15"], ["transactions"], ["transactions", "--item", "OIL-5L"], ["vouchers"],
+        ["settlements"], ["closes"], ["reconcile"], ["replay", "--as-of", "2026-01-31"],
+    ]
+
+    @Test func everyQueryAnswersTheSameOnBothStores() throws {
+        guard let server = PostgresTestServer.url() else { return }
+        let dir = try TemporaryDirectory("cross-store")
+        let file = dir.path("books.db")
+        let database = try Self.freshDatabase(server)
+        for command in Self.commands {
+            let onFile = try ProcessOutcome.run(command + ["--db", file], in: dir.url)
+            let onServer = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
+            #expect(onFile.status == 0 && onFile.exited, "\(command) on SQLite: \(onFile.summary)")
+            #expect(onServer.status == onFile.status, "\(command) on PostgreSQL: \(onServer.summary)")
+        }
+        for query in Self.queries {
+            let onFile = try ProcessOutcome.run(query + ["--db", file, "--json"], in: dir.url)
+            let onServer = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
+            #expect(onFile.status == onServer.status, "\(query): \(onFile.summary) / \(onServer.summary)")
+            #expect(!onFile.stdout.isEmpty, "\(query): \(onFile.summary)")
+            #expect(onFile.stdout == onServer.stdout, "\(query) differs between SQLite and PostgreSQL")
+        }
+        for query in [["events"], ["commands"]] {
+            let onFile = try ProcessOutcome.run(query + ["--db", file, "--json"], in: dir.url)
+            let onServer = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
+            #expect(try Self.withoutClock(onFile.stdout) == Self.withoutClock(onServer.stdout), "\(query) differs")
+        }
+        for db in [file, database] {
+            let verify = try ProcessOutcome.run(["verify", "--db", db], in: dir.url)
+            #expect(verify.status == 0 && verify.stdout.contains("chain intact"), "\(verify.summary)")
+        }
+    }
+
+    @Test func whatOnlyAFileHasIsRefusedWithAStableCode() throws {
+        guard let server = PostgresTestServer.url() else { return }
+        let dir = try TemporaryDirectory("cross-store-refusals")
+        let database = try Self.freshDatabase(server)
+        #expect(try ProcessOutcome.run(["init", "--db", database], in: dir.url).status == 0)
+        for command in [
+            ["snapshot", "list"], ["snapshot", "take"], ["rebuild"], ["token", "list"], ["serve", "--no-auth"],
+        ] {
+            let outcome = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
+            #expect(outcome.status == 3, "\(command): \(outcome.summary)")
+            #expect(outcome.stderr.contains("error[not-on-postgresql]"), "\(command): \(outcome.summary)")
+        }
+        let missing = try ProcessOutcome.run(["onhand", "--db", try Self.freshDatabase(server)], in: dir.url)
+        #expect(missing.status == 66 && missing.stderr.contains("error[no-ledger]"), "\(missing.summary)")
+    }
+
+    /// A password in the URL never comes back in a message, text or JSON, whatever failed.
+    @Test func failuresNameTheServerAndNeverThePassword() throws {
+        guard let server = PostgresTestServer.url() else { return }
+        let dir = try TemporaryDirectory("cross-store-errors")
+        let location = try PostgresLocation(url: server)
+        let secret = "Sekr1t-pw-9431"
+        let closedPort = try Self.closedPort()
+        let cases: [(url: String, code: String, exit: Int32)] = [
+            (
+                "postgresql://nobody_here:\(secret)@\(location.hostAndPort)/\(location.database)",
+                "authentication-failed", 3
+            ),
+            ("postgresql://\(location.user):\(secret)@\(location.hostAndPort)/no_such_db_x", "no-database", 66),
+            ("postgresql://\(location.user):\(secret)@127.0.0.1:\(closedPort)/books", "unreachable", 3),
+            (
+                "postgresql://\(location.user):\(secret)@\(location.hostAndPort)/books?sslmode=require",
+                "tls-unsupported", 64
+            ),
+            ("postgresql://\(location.user):\(secret)@\(location.hostAndPort)/books?foo=1", "bad-url", 64),
+        ]
+        for (url, code, exit) in cases {
+            for json in [false, true] {
+                let outcome = try ProcessOutcome.run(
+                    ["onhand", "--db", url] + (json ? ["--json"] : []), in: dir.url)
+                #expect(outcome.status == exit, "\(code): \(outcome.summary)")
+                let expected = json ? "\"error\":\"\(code)\"" : "error[\(code)]"
+                #expect(outcome.stderr.contains(expected), "\(code): \(outcome.summary)")
+                #expect(!(outcome.stdout + outcome.stderr).contains(secret), "\(code) shows the password")
+            }
+        }
+        let viaEnvironment = try ProcessOutcome.run(
+            ["onhand"], in: dir.url, environment: ["SUBLEDGER_DB": cases[2].url])
+        #expect(viaEnvironment.status == 3 && viaEnvironment.stderr.contains("127.0.0.1:\(closedPort)"))
+        #expect(!viaEnvironment.stderr.contains(secret))
+    }
+
+    /// A new database on the test server, as a URL.
+    static func freshDatabase(_ server: String) throws -> String {
+        let name = "cross_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(20)
+        let session = try PostgresSession(PostgresLocation(url: server))
+        try session.execute("CREATE DATABASE \(name)")
+        let base = server[..<(server.lastIndex(of: "/") ?? server.endIndex)]
+        return base + "/" + name
+    }
+
+    /// A loopback port nothing listens on: tcpmux, which no test machine serves.
+    static func closedPort() throws -> Int { 1 }
+
+    /// The JSON with every `recorded_at` and `hash` removed, its keys sorted.
+    static func withoutClock(_ text: String) throws -> String {
+        func strip(_ value: Any) -> Any {
+            if let object = value as? [String: Any] {
+                return object.filter { $0.key != "recorded_at" && $0.key != "hash" }.mapValues(strip)
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        let data = try JSONSerialization.data(withJSONObject: strip(value), options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
