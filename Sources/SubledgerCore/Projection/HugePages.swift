@@ -1,10 +1,12 @@
-// Transparent huge pages for the projection's big transaction table (Linux only; elsewhere a no-op).
+// Transparent huge pages for the projection's transaction hash table (Linux only; elsewhere a no-op).
 //
-// Why: replay reserves the table for every transaction up front, then writes records into it in hash
-// order, so every 4 KiB page of a table of a few hundred MB is first touched at random. Measured on
-// 200,000 postings: 170,000 page faults per 5 replays, a fifth of the replay's time in the kernel, plus a
-// TLB miss on most inserts. With 2 MiB pages the faults drop to ~1,500 and the replay runs ~1.5x faster.
-// Most systems ship THP in `madvise` mode, so the table has to ask for it.
+// Why: replay reserves the table for every transaction up front, then writes ids into it in hash order,
+// so every 4 KiB page of it is first touched at random, and each lookup is a TLB miss. Measured on
+// 200,000 postings when the table held the records too: 170,000 page faults per 5 replays, a fifth of the
+// replay's time in the kernel; with 2 MiB pages ~1,500 faults. Most systems ship THP in `madvise` mode,
+// so the table has to ask for it. The records themselves (TransactionTable's dense array) are not
+// advised: they are written in order, and a 2 MiB page costs more to find and zero than the 4 KiB faults
+// it saves (DR-37).
 //
 // How: Swift's native Dictionary is one reference to a single heap object that holds its bitmap, keys
 // and values (tail-allocated, bucketCount of each), and nothing touches the key and value areas before
@@ -35,22 +37,6 @@ enum HugePages {
         guard bytes >= minimumBytes else { return }
         let address = withUnsafeBytes(of: &dictionary) { $0.load(as: UInt.self) }
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        guard address != 0, page > 0 else { return }
-        let start = (address + page - 1) / page * page, end = (address + UInt(bytes)) / page * page
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, Int(end - start), MADV_HUGEPAGE)
-        #endif
-    }
-
-    /// Advises huge pages for `array`'s reserved elements (its capacity, not only its count): an array
-    /// keeps its elements in one contiguous block, so here no layout is assumed. Call right after
-    /// `reserveCapacity`.
-    static func advise<Element>(_ array: inout [Element]) {
-        #if os(Linux)
-        let bytes = array.capacity * MemoryLayout<Element>.stride
-        guard bytes >= minimumBytes else { return }
-        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        let address = array.withUnsafeMutableBufferPointer { UInt(bitPattern: $0.baseAddress) }
         guard address != 0, page > 0 else { return }
         let start = (address + page - 1) / page * page, end = (address + UInt(bytes)) / page * page
         guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }

@@ -74,8 +74,8 @@ public struct LedgerState: Sendable {
         return accountSets[record.postedAccounts].merging(accountSets[record.invoiceAccounts]) { $1 }
     }
 
-    /// Makes room for `count` more transactions (replay knows how many events are coming), on huge
-    /// pages where the system allows (see `HugePages`).
+    /// Makes room for `count` more transactions (replay knows how many events are coming); the id table
+    /// on huge pages where the system allows (see `HugePages`).
     public mutating func reserveCapacity(transactions count: Int) {
         transactions.reserveCapacity(transactions.count + count)
     }
