@@ -1,5 +1,6 @@
 // The history writes of a large close, made cheaper without changing a row: voucher lines and settlement
-// entries go in multi-row inserts (a partial batch still lands, entries keep their order), a save into an
+// entries go in multi-row inserts while the tables lack their secondary indexes, one row per statement
+// while they have them (a partial batch still lands, entries keep their order), a save into an
 // empty history_transactions builds its item and id indexes after the rows (inside the caller's transaction, so a
 // rollback restores both), and the voucher lines have no account index (migration 11 drops it).
 
@@ -18,10 +19,12 @@ import Testing
         ).map { $0[0] ?? "" }
     }
 
-    @Test func linesAndEntriesOfFullAndPartialBatchesAllLandInOrder() throws {
+    /// Batched (a fresh run: no secondary index) and one row per statement (the indexes in place).
+    @Test(arguments: [true, false]) func linesAndEntriesOfFullAndPartialBatchesAllLandInOrder(fresh: Bool) throws {
         let store = try Self.store()
         let lineCount = 2 * HistoryWriter.batch + 5, entryCount = HistoryWriter.batch + 7
-        try store.writeHistory { writer, _, _ in
+        try store.writeHistory(fresh: fresh) { writer, _, _ in
+            #expect(writer.rowsPerStatement == (fresh ? HistoryWriter.batch : 1))
             for index in 1...lineCount {
                 let line = VoucherLine(.inventory, "A\(index % 3)", Money(units: Int64(index)))
                 try writer.voucherLine(
@@ -56,6 +59,35 @@ import Testing
         // The GL days are the lines' sums, whatever the batches.
         let total = try store.connection.scalarInt64("SELECT sum(amount) FROM history_gl_days")
         #expect(total == Int64(lineCount * (lineCount + 1) / 2))
+    }
+
+    /// Multi-row inserts only while no secondary index takes their keys: with the indexes, a multi-row
+    /// INSERT in a transaction copies each existing page it changes into a statement journal (DR-36).
+    @Test func aRunBatchesItsInsertsOnlyWhileTheSecondaryIndexesAreMissing() throws {
+        let store = try Self.store()
+        func rowsPerStatement() throws -> Int {
+            var rows = 0
+            try store.writeHistory { writer, from, latestDay in
+                rows = writer.rowsPerStatement
+                return (from, latestDay)
+            }
+            return rows
+        }
+        #expect(try rowsPerStatement() == 1)
+        try store.dropHistoryIndexes()
+        #expect(try rowsPerStatement() == HistoryWriter.batch)
+        try store.ensureHistoryIndexes()
+        #expect(try rowsPerStatement() == 1)
+        // In a scratch database (a verification): the same rule, applied to its own indexes.
+        try store.attachScratch("scratch")
+        defer { store.detachScratch("scratch") }
+        #expect(try store.historyIndexCount("scratch") == HistorySchema.indexes.count)
+        var scratchRows = 0
+        try store.writeHistory(fresh: true, schema: "scratch") { writer, from, latestDay in
+            scratchRows = writer.rowsPerStatement
+            return (from, latestDay)
+        }
+        #expect(scratchRows == HistoryWriter.batch)
     }
 
     static func row(_ index: Int) -> HistoryTransactionRow {

@@ -47,9 +47,10 @@ extension EventStore {
             if fresh {
                 for table in HistorySchema.tables { try connection.execute("DELETE FROM \(schema).\(table)") }
             }
-            let writer = try HistoryWriter(connection, schema: schema)
-            let start = try writer.watermark()
             if fresh { try dropHistoryIndexes(schema) }
+            // Multi-row inserts only while no secondary index takes their keys (HistoryWriter, DR-36).
+            let writer = try HistoryWriter(connection, schema: schema, batched: try historyIndexCount(schema) == 0)
+            let start = try writer.watermark()
             let end = try body(writer, start.sequence, start.latestDay)
             try writer.finish(through: end.through, latestDay: end.latestDay)
             if fresh { try connection.execute(HistorySchema.indexDefinitions(in: schema)) }  // sorted once
@@ -71,12 +72,12 @@ extension EventStore {
         try connection.execute(HistorySchema.indexDefinitions(in: "main"))
     }
 
-    /// How many of the secondary indexes exist.
-    public func historyIndexCount() throws(StoreError) -> Int {
+    /// How many of the secondary indexes exist (in `main`, or in the scratch database `schema`).
+    public func historyIndexCount(_ schema: String = "main") throws(StoreError) -> Int {
         let names = HistorySchema.indexes.map { "'\($0)'" }.joined(separator: ", ")
         return Int(
             try connection.scalarInt64(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (\(names))") ?? 0)
+                "SELECT count(*) FROM \(schema).sqlite_master WHERE type = 'index' AND name IN (\(names))") ?? 0)
     }
 
     private func dropHistoryIndexes(_ schema: String) throws(StoreError) {
