@@ -93,6 +93,8 @@ enum Schema {
         CloseSummarySchema.migration,
         // 14: the subledger sums of what each close moved out of the open state (History/EvictedSums.swift).
         EvictedSumsSchema.migration,
+        // 15: the subledger side per day as of a closed date, and the settlement days (AsOfDaySums.swift).
+        AsOfDaySumsSchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

@@ -1,8 +1,8 @@
 // The uploaded trial balance's comparison reads the settlement events only to look for a balance taken as
 // of another date, which only a difference nothing else explains needs. A trial balance that agrees on the
 // inventory accounts and leaves an account out is compared with every `settlement.posted` event of the log
-// damaged behind the server's back, and gives the rows it gave before the damage; one that needs the other
-// dates still reads them (and so fails on the damaged log).
+// damaged behind the server's back, and gives the rows it gave before the damage; so does one that needs
+// the other dates: the settlement events' dates are read by key from the history (DR-35).
 
 import HummingbirdTesting
 import Subledger
@@ -22,11 +22,13 @@ import Testing
 
     @Test func aComparisonThatNeedsNoOtherDateReadsNoSettlementEvent() async throws {
         let (fixture, _) = try await ConsoleCloseReadTests.fixture()
-        let (csv, before) = try await fixture.read { ledger in
+        let (csv, before, manualBefore) = try await fixture.read { ledger in
             let csv = Self.agreeingCSV(ledger)
             let report = try ledger.reconcile(
                 asOf: ledger.state.latestBusinessDate, external: try ExternalTrialBalance.parse(csv))
-            return (csv, report.external ?? [])
+            let manual = try ledger.reconcile(
+                asOf: ledger.state.latestBusinessDate, external: try ExternalTrialBalance.parse(Self.manual(csv)))
+            return (csv, report.external ?? [], manual.external ?? [])
         }
         #expect(before.map(\.explanation.code).contains("missing-in-external"))
         #expect(before.filter { $0.isInventory }.allSatisfy { $0.explanation == .agrees })
@@ -43,13 +45,15 @@ import Testing
             #expect(response.status == .ok)
             #expect(PageText.texts(response.text, table: "external", column: "Cause").contains("missing-in-external"))
         }
-        // A difference nothing else explains looks for another date, and reads the (damaged) settlements.
-        let manual = csv.replacing("\n1400,", with: "\n1400,1")
-        await #expect(throws: (any Error).self) {
-            try await fixture.read { ledger in
-                try ledger.reconcile(
-                    asOf: ledger.state.latestBusinessDate, external: try ExternalTrialBalance.parse(manual))
-            }
+        // A difference nothing else explains looks for another date: the settlement days come by key.
+        let manualAfter = try await fixture.read { ledger in
+            try ledger.reconcile(
+                asOf: ledger.state.latestBusinessDate, external: try ExternalTrialBalance.parse(Self.manual(csv)))
         }
+        #expect(!manualBefore.isEmpty)
+        #expect(manualAfter.external == manualBefore)
     }
+
+    /// `csv` with account 1400 a manual posting higher (a difference nothing else explains).
+    static func manual(_ csv: String) -> String { csv.replacing("\n1400,", with: "\n1400,1") }
 }

@@ -94,19 +94,19 @@ extension Ledger {
     ) throws -> ReconciliationReport {
         try catchUp()
         let latest = path != .fullState && AsOfState.liveStateCovers(state, through: date)
+        // An earlier date a close in force covers: the stored day sums (DR-35), without a replay.
+        let figures = !latest && path == .closeSums ? try asOfDayFigures(date) : nil
         var snapshot =
-            latest
-            ? AsOfState(date: date, origin: .live, state: state, eventCount: state.eventCount, skipped: [])
+            latest || figures != nil
+            ? AsOfState(
+                date: date, origin: latest ? .live : .replayed, state: state,
+                eventCount: figures.map { Int($0.events) } ?? state.eventCount, skipped: [])
             : try state(asOf: date)
         let live = state
         let balance = try balances(asOf: date)
         var valuation = SubledgerValuation(state: snapshot.state)
-        let values: [String: SubledgerComposition]
-        if latest, path == .closeSums, let groups = try evictedSumsThroughLatestClose() {
-            values = valueByAccount(&valuation, closedOut: groups)
-        } else {
-            values = latest ? try valueByAccountWithHistory(&valuation) : valuation.byAccount()
-        }
+        let values = try subledgerValues(&valuation, latest: latest, path: path, figures: figures)
+        let poolValue = figures.map { $0.pools.values.reduce(Total(), +) } ?? snapshot.state.pools.values.total(\.value)
         let unexplained = valuation.residuals.filter { item, _ in
             let model = snapshot.state.items[item]?.model
             return model != .standard && model != .movingAverage
@@ -121,7 +121,7 @@ extension Ledger {
         let targets = Set(accounts.filter { details || !$0.difference.isZero }.map(\.account))
         if !targets.isEmpty {
             // The drill-down reads every transaction by id: the state with history, as of the latest date.
-            if latest { snapshot = try state(asOf: date) }
+            if latest || figures != nil { snapshot = try state(asOf: date) }
             let gl = try GLAttribution.scan(self, asOf: date, accounts: targets)
             var drill = SubledgerValuation(state: snapshot.state)
             let settlements = try loggedSettlements(of: snapshot)
@@ -147,7 +147,6 @@ extension Ledger {
                 }
             }
         }
-        let poolValue = snapshot.state.pools.values.total(\.value)
         return ReconciliationReport(
             asOf: date, origin: snapshot.origin, eventCount: snapshot.eventCount,
             accounts: accounts, skipped: snapshot.skipped, poolValue: poolValue,
@@ -169,10 +168,13 @@ extension Ledger {
         return try ExternalTrialBalance.compare(
             external, ledger: live.ledger, asOf: date, physical: physical
         ) { () throws -> [LedgerDate] in
-            ReconciliationReport.businessDates(
-                live,
-                settlements: try loggedSettlements(
-                    of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: [])))
+            // The settlement events' dates by key when the history holds them (DR-35), else from the log.
+            let days =
+                try historySettlementDays()
+                ?? loggedSettlements(
+                    of: AsOfState(date: date, origin: .live, state: live, eventCount: 0, skipped: [])
+                ).map(\.date)
+            return ReconciliationReport.businessDates(live, settlementDays: days)
         }
     }
 }
@@ -186,6 +188,31 @@ extension Ledger {
         var sums = SubledgerValuation.AccountSums(valuation.state)
         for record in valuation.state.transactions.values { valuation.add(record, to: &sums) }
         for (key, group) in groups { valuation.add(key, group, to: &sums) }
+        return valuation.finish(sums)
+    }
+}
+
+extension Ledger {
+    /// The subledger side per account: from the day sums (`figures`), or as of the latest date from the
+    /// open state and the stored sums of what closes moved out (`path`), or over `valuation`'s state.
+    private func subledgerValues(
+        _ valuation: inout SubledgerValuation, latest: Bool, path: SubledgerPath, figures: AsOfDayFigures?
+    ) throws -> [String: SubledgerComposition] {
+        if let figures { return valueByAccount(&valuation, asOf: figures) }
+        if latest, path == .closeSums, let groups = try evictedSumsThroughLatestClose() {
+            return valueByAccount(&valuation, closedOut: groups)
+        }
+        return latest ? try valueByAccountWithHistory(&valuation) : valuation.byAccount()
+    }
+
+    /// `valuation`'s subledger value per account as of a date, from the day sums' groups and pool values
+    /// (DR-35): the state's own transactions and pools are not read.
+    func valueByAccount(
+        _ valuation: inout SubledgerValuation, asOf figures: AsOfDayFigures
+    ) -> [String: SubledgerComposition] {
+        var sums = SubledgerValuation.AccountSums(valuation.state)
+        sums.residual = figures.pools
+        for (key, group) in figures.groups { valuation.add(key, group, to: &sums) }
         return valuation.finish(sums)
     }
 }
@@ -209,13 +236,13 @@ extension ReconciliationReport {
     }
 
     /// Every business date the projection shows, ascending.
-    static func businessDates(_ state: LedgerState, settlements: [LoggedSettlement]) -> [LedgerDate] {
+    static func businessDates(_ state: LedgerState, settlementDays: [LedgerDate]) -> [LedgerDate] {
         var days = Set<LedgerDate>()
         for record in state.transactions.values {
             days.insert(record.date)
             if let financial = record.financialDate { days.insert(financial) }
         }
-        for settlement in settlements { days.insert(settlement.date) }
+        days.formUnion(settlementDays)
         for pool in state.pools.values { if let day = pool.latestDate { days.insert(day) } }
         return days.sorted()
     }

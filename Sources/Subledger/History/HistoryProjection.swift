@@ -48,6 +48,7 @@ struct HistoryProjection {
 
     private mutating func flush(closeSequence: Int64, to writer: HistoryWriter) throws {
         for (sequence, date, posted) in waiting {
+            if !posted.entries.isEmpty { try writer.settlementDay(date) }
             for entry in posted.entries {
                 try writer.settlement(
                     HistorySettlementRow(

@@ -145,6 +145,7 @@ enum HistoryTables {
         }
         try fillCloseSummaries(store)
         try fillEvictedSums(store)
+        try fillAsOfDaySums(store)
         return last - start
     }
 
@@ -165,6 +166,7 @@ enum HistoryTables {
                 return (projected.through, projected.latestDay)
             }
         }
+        try fillAsOfDaySums(store)
         let counts = try call { () throws(StoreError) in try store.historyRowCounts() }
         return HistoryRebuild(rows: counts.map { HistoryTableCount(table: $0.table, rows: $0.rows) }, events: last)
     }
@@ -184,6 +186,7 @@ enum HistoryTables {
                 return (projected.through, projected.latestDay)
             }
         }
+        try fillAsOfDaySums(store, schema: scratch, through: through)
         let difference = try call { () throws(StoreError) in try store.historyDifference(from: scratch) }
         return HistoryVerification(checked: true, difference: difference)
     }

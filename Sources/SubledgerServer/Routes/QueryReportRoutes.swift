@@ -31,9 +31,9 @@ func addReportRoutes(to router: Router<ServerContext>, service: LedgerService) {
         // The close log is read whole (0.4 s on the benchmark ledger): off the queue when there is a file.
         let closes: [CloseRow]
         if let path = service.filePath {
-            closes = try await service.offQueue { try LedgerLog(path: path, access: .readOnly).closes().closes }
+            closes = try await service.offQueue { try LedgerLog(path: path, access: .readOnly).currentCloses().closes }
         } else {
-            closes = try await service.read { ledger in try ledger.closes() }
+            closes = try await service.read { ledger in try ledger.currentCloses() }
         }
         let closedThrough = closes.last { $0.mode == .close && $0.isInForce }?.date
         return JSONResponse.make(ClosesJSON.document(closes, closedThrough: closedThrough))

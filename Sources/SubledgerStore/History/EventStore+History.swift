@@ -172,6 +172,8 @@ extension EventStore {
         try connection.execute(HistorySchema.tables(in: schema))
         try connection.execute(CloseSummarySchema.tableDefinitions(in: schema))
         try connection.execute(EvictedSumsSchema.tableDefinitions(in: schema))
+        try connection.execute(AsOfDaySumsSchema.tableDefinitions(in: schema))
+        try connection.execute(SettlementDaysSchema.tableDefinitions(in: schema))
     }
 
     public func detachScratch(_ schema: String) {

@@ -6,17 +6,21 @@
 
 public enum HistorySchema {
     /// Every history table, in the order a rebuild clears and fills them.
-    public static let tables = [
-        "history_watermark", "history_gl_days", "history_voucher_lines", "history_closes",
-        "history_settlements", "history_onhand_at_close",
-    ] + CloseSummarySchema.tables + EvictedSumsSchema.tables  // DR-30, DR-31
+    public static let tables =
+        [
+            "history_watermark", "history_gl_days", "history_voucher_lines", "history_closes",
+            "history_settlements", "history_onhand_at_close",
+        ] + CloseSummarySchema.tables + EvictedSumsSchema.tables  // DR-30, DR-31
+        + AsOfDaySumsSchema.tables + SettlementDaysSchema.tables  // DR-35
 
     /// Each table's key, the order in which a verification compares it row by row.
-    static let keys = [
-        ("history_watermark", "name"), ("history_gl_days", "account, day"), ("history_voucher_lines", "sequence, line"),
-        ("history_closes", "close_sequence"), ("history_settlements", "entry"),
-        ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
-    ] + CloseSummarySchema.keys + EvictedSumsSchema.keys
+    static let keys =
+        [
+            ("history_watermark", "name"), ("history_gl_days", "account, day"),
+            ("history_voucher_lines", "sequence, line"),
+            ("history_closes", "close_sequence"), ("history_settlements", "entry"),
+            ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
+        ] + CloseSummarySchema.keys + EvictedSumsSchema.keys + AsOfDaySumsSchema.keys + SettlementDaysSchema.keys
 
     /// The secondary indexes: a rebuild drops them and builds them again at its end (sorting once is
     /// cheaper than inserting millions of keys in random order into a B-tree).

@@ -22,7 +22,7 @@ struct ClosesCommand: ParsableCommand, JSONOutputting {
 
     func run() throws {
         // Read from the log's close events: no projection is built.
-        let (closes, closedThrough) = try database.openLog().closes()
+        let (closes, closedThrough) = try database.openLog().currentCloses()
         if output.json {
             JSONOut.print(ClosesJSON.document(closes, closedThrough: closedThrough))
             return
