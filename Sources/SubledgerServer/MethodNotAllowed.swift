@@ -1,6 +1,6 @@
 import HTTPTypes
-import Synchronization
 import Hummingbird
+import Synchronization
 
 /// The routes the router serves, filled once the router is built (the middleware is added before the
 /// routes it guards, so it cannot read them at that point).

@@ -13,7 +13,6 @@
 
 import CSQLite
 
-
 public enum ChainVerification: Sendable, Equatable {
     case intact(eventCount: Int64, lastHash: [UInt8])
     case broken(firstBadSequence: Int64, reason: String)

@@ -29,7 +29,8 @@ struct TransactionTablePagesTests {
         var line = [CChar](repeating: 0, count: 4_096)
         var inside = false
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line).trimmingSuffix()
+            let bytes = line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            let text = String(decoding: bytes, as: UTF8.self).trimmingSuffix()
             if let range = Self.range(text) {
                 inside = range.contains(address)
             } else if inside, text.hasPrefix("VmFlags:") {
