@@ -11,7 +11,7 @@ extension PostgresEventLog: QueryableEventLog {
     public func commands() throws -> [CommandRecord] {
         let sql = "SELECT \(Self.commandColumns) FROM commands ORDER BY first_sequence, last_sequence"
         var records: [CommandRecord] = []
-        for row in try session.execute(sql) { records.append(try commandRecord(row, sql: sql)) }
+        for row in try session.execute(sql) { records.append(try Self.commandRecord(row, session, sql: sql)) }
         return records
     }
 
@@ -71,19 +71,5 @@ extension PostgresEventLog: QueryableEventLog {
             }
         }
         return rows
-    }
-
-    /// One `commands` row (the columns of `commandColumns`).
-    func commandRecord(_ row: PostgresRow, sql: String) throws -> CommandRecord {
-        do {
-            let (id, kind, first, last, count, recordedAt, result, hash, actor) = try row.decode(
-                (String, String, Int64, Int64, Int64, Int64, String, ByteBuffer?, String?).self)
-            return CommandRecord(
-                commandID: id, kind: kind, firstSequence: first, lastSequence: last, eventCount: Int(count),
-                recordedAt: recordedAt, result: result,
-                contentHash: hash.flatMap { SHA256.Digest(Array($0.readableBytesView)) }, actor: actor)
-        } catch {
-            throw session.storeError(error, sql: sql)
-        }
     }
 }

@@ -37,20 +37,6 @@ extension PostgresEventLog {
                 lastHash: writer.check.lastHash)
         }
     }
-
-    /// A `commands` row read with `commandColumns`.
-    static func commandRecord(_ row: PostgresRow, _ session: PostgresSession, sql: String) throws -> CommandRecord {
-        do {
-            let (id, kind, first, last, count, recordedAt, result, hash, actor) = try row.decode(
-                (String, String, Int64, Int64, Int64, Int64, String, ByteBuffer?, String?).self)
-            return CommandRecord(
-                commandID: id, kind: kind, firstSequence: first, lastSequence: last, eventCount: Int(count),
-                recordedAt: recordedAt, result: result,
-                contentHash: hash.flatMap { SHA256.Digest(Array($0.readableBytesView)) }, actor: actor)
-        } catch {
-            throw session.storeError(error, sql: sql)
-        }
-    }
 }
 
 /// One verbatim transaction's state; a class so that a copied-out sink writes through the same state.

@@ -97,6 +97,11 @@ extension PostgresEventLog: EventLog {
     public func command(id: String) throws -> CommandRecord? {
         let query: PostgresQuery = "SELECT \(unescaped: Self.commandColumns) FROM commands WHERE command_id = \(id)"
         guard let row = try session.query(query).first(where: { _ in true }) else { return nil }
+        return try Self.commandRecord(row, session, sql: query.sql)
+    }
+
+    /// A `commands` row read with `commandColumns` (every query of the command rows decodes through this).
+    static func commandRecord(_ row: PostgresRow, _ session: PostgresSession, sql: String) throws -> CommandRecord {
         do {
             let (id, kind, first, last, count, recordedAt, result, hash, actor) = try row.decode(
                 (String, String, Int64, Int64, Int64, Int64, String, ByteBuffer?, String?).self)
@@ -105,7 +110,7 @@ extension PostgresEventLog: EventLog {
                 recordedAt: recordedAt, result: result,
                 contentHash: hash.flatMap { SHA256.Digest(Array($0.readableBytesView)) }, actor: actor)
         } catch {
-            throw session.storeError(error, sql: query.sql)
+            throw session.storeError(error, sql: sql)
         }
     }
 }
