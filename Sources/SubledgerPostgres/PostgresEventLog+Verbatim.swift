@@ -103,13 +103,7 @@ final class PostgresVerbatimWriter {
 
     private func flush() throws {
         guard pendingRows > 0 else { return }
-        var sql = "INSERT INTO events(\(PostgresEventLog.eventColumns)) VALUES "
-        for row in 0..<pendingRows {
-            let first = row * 8
-            sql += row == 0 ? "(" : ",("
-            sql += (1...8).map { "$\(first + $0)" }.joined(separator: ",") + ")"
-        }
-        let query = PostgresQuery(unsafeSQL: sql, binds: pending)
+        let query = PostgresQuery(unsafeSQL: PostgresEventLog.insertEventsSQL(rows: pendingRows), binds: pending)
         pending = PostgresBindings()
         pendingRows = 0
         try log.session.query(query)

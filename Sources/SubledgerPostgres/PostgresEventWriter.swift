@@ -71,13 +71,7 @@ final class PostgresEventWriter {
 
     private func flush() throws {
         guard pendingRows > 0 else { return }
-        var sql = "INSERT INTO events(\(PostgresEventLog.eventColumns)) VALUES "
-        for row in 0..<pendingRows {
-            let first = row * 8
-            sql += row == 0 ? "(" : ",("
-            sql += (1...8).map { "$\(first + $0)" }.joined(separator: ",") + ")"
-        }
-        let query = PostgresQuery(unsafeSQL: sql, binds: pending)
+        let query = PostgresQuery(unsafeSQL: PostgresEventLog.insertEventsSQL(rows: pendingRows), binds: pending)
         pending = PostgresBindings()
         pendingRows = 0
         do { try log.session.query(query) } catch { throw record(error) }
@@ -97,4 +91,18 @@ struct PostgresEventSink: EventSink {
     mutating func append(_ event: EventEnvelope) throws { try writer.append(event) }
     var count: Int { writer.count }
     var lastSequence: Int64 { writer.lastSequence }
+}
+
+extension PostgresEventLog {
+    /// One INSERT of `rows` events, their eight columns bound as $1...$8, $9...$16 and so on (the buffered
+    /// appends and the verbatim copy send their rows through it).
+    static func insertEventsSQL(rows: Int) -> String {
+        var sql = "INSERT INTO events(\(eventColumns)) VALUES "
+        for row in 0..<rows {
+            let first = row * 8
+            sql += row == 0 ? "(" : ",("
+            sql += (1...8).map { "$\(first + $0)" }.joined(separator: ",") + ")"
+        }
+        return sql
+    }
 }
