@@ -117,16 +117,7 @@ struct AsOfDaySumsTests {
         do {
             let old = try ledger.reconcile(asOf: date, external: nil, details: false, path: .fullState)
             let new = try ledger.reconcile(asOf: date, external: nil, details: false, path: .closeSums)
-            let name = "reconcile"
-            if new.accounts != old.accounts { differences.append("\(name): accounts") }
-            if new.eventCount != old.eventCount { differences.append("\(name): event count") }
-            if new.origin != old.origin || new.skipped != old.skipped { differences.append("\(name): origin") }
-            if new.poolValue != old.poolValue { differences.append("\(name): pool value") }
-            if new.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
-                != old.unexplainedPoolValue.map({ "\($0.item)=\($0.amount)" })
-            {
-                differences.append("\(name): unexplained pool value")
-            }
+            differences += new.differences(from: old, name: "reconcile")
         }
         return differences
     }
