@@ -118,6 +118,7 @@ let package = Package(
                 "SubledgerConsole",
                 "Subledger",
                 "SubledgerTestSupport",
+                "SubledgerPostgres",  // the node tests make a database of their own on the test server
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

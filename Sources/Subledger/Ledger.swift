@@ -57,8 +57,9 @@ public final class Ledger {
     public var keepSnapshots = 3
     /// Reads history records one id at a time (DR-22), through one prepared statement.
     lazy var historyLookup = sqlite.map(HistoryTransactionLookup.init)
-    /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift).
-    lazy var tokenLookup = sqlite.map(TokenLookup.init)
+    /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
+    /// whichever store the log keeps its tokens (the file, PostgreSQL).
+    lazy var tokenLookup = (log as? any TokenStore)?.tokenReads()
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false
@@ -119,6 +120,16 @@ public final class Ledger {
         }
         log = store
         sqlite = store
+        clock = Ledger.systemMilliseconds
+        makeCommandID = Ledger.randomCommandID
+        self.state = state
+    }
+
+    /// A ledger holding `state` on `log`, a connection of its own to the ledger's database (PostgreSQL):
+    /// as `init(readingFile:state:)`, for a ledger without a file. It never writes.
+    init(readingLog log: any QueryableEventLog, state: LedgerState) {
+        self.log = log
+        sqlite = nil
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID
         self.state = state

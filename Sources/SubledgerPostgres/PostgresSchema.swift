@@ -90,7 +90,9 @@ enum PostgresSchema {
                     FOR EACH STATEMENT EXECUTE FUNCTION subledger_append_only()
                     """,
                 ]
-            }
+            },
+        // 3: the API tokens and their revocations, insert-only (SQLite's migration 9; PostgresTokenStore).
+        PostgresTokenStore.migration,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -133,14 +135,18 @@ enum PostgresSchema {
     }
 
     /// The statements an owner runs so that `role` may use the ledger in `schema` and do nothing else to
-    /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table. Not being the
-    /// owner, the role can neither disable the append-only triggers nor drop the tables.
+    /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table, and SELECT and
+    /// INSERT on the token tables (`token create` and `revoke` insert; the server's lookup selects).
+    /// Not being the owner, the role can neither disable the insert-only triggers nor drop the tables.
     static func grants(role: String, schema: String) -> [String] {
         let role = quoted(role), schema = quoted(schema)
+        let log = "\(schema).events, \(schema).commands"
+        let tokens = "\(schema).api_tokens, \(schema).api_token_revocations"
         return [
             "GRANT USAGE ON SCHEMA \(schema) TO \(role)",
-            "REVOKE ALL ON \(schema).events, \(schema).commands, \(schema).\(versionTable) FROM \(role)",
-            "GRANT SELECT, INSERT ON \(schema).events, \(schema).commands TO \(role)",
+            "REVOKE ALL ON \(log), \(tokens), \(schema).\(versionTable) FROM \(role)",
+            "GRANT SELECT, INSERT ON \(log) TO \(role)",
+            "GRANT SELECT, INSERT ON \(tokens) TO \(role)",
             "GRANT SELECT ON \(schema).\(versionTable) TO \(role)",
         ]
     }

@@ -46,8 +46,8 @@ public func buildRouter(
     Console.mount(
         on: router, authenticate: authenticate, read: { try await service.read($0) },
         verify: {
-            guard let path = service.filePath else { return try await service.read { try $0.verify() } }
-            return try await service.offQueue { try LedgerLog(path: path, access: .readOnly).verifyChain() }
+            if let report = try await service.offQueueLog({ try $0.verifyChain() }) { return report }
+            return try await service.read { try $0.verify() }
         })
     if authenticate { router.add(middleware: AccessMiddleware(service: service)) }
     router.get("/healthz") { _, _ in

@@ -21,17 +21,20 @@ public final class LedgerService: @unchecked Sendable {
     /// The ledger's file, when it is one: a long read (`/v1/verify` streams the whole chain) opens its own
     /// read-only connection off the queue instead of holding the ledger, and the commands, for seconds.
     public let filePath: String?
+    /// The reading connections of a ledger in PostgreSQL (no file): the long reads take one, off the queue.
+    public let readers: ReadingPool?
 
     /// Serves `ledger`, which from now on is touched only on the service's queue.
     public init(
         ledger: sending Ledger, busyTimeout: Duration = .seconds(30),
-        logger: Logger = Logger(label: "subledger.ledger"), filePath: String? = nil
+        logger: Logger = Logger(label: "subledger.ledger"), filePath: String? = nil, readers: ReadingPool? = nil
     ) {
         self.ledger = ledger
         self.busyTimeout = busyTimeout
         self.logger = logger
         self.writer = GroupWriter()
         self.filePath = filePath.flatMap { $0 == ":memory:" || $0.isEmpty ? nil : $0 }
+        self.readers = readers
     }
 
     /// Runs `body` on a thread of its own (blocking SQLite work that does not touch the ledger), never on
@@ -53,9 +56,13 @@ public final class LedgerService: @unchecked Sendable {
 
     /// Runs `body` with a read-only copy of the ledger (its state taken on the queue after catching up,
     /// its own connection to the file) on a thread of its own: for the reports that take a second or more
-    /// on a large ledger, which would hold every command up on the queue. A ledger without a file (in
-    /// memory) is read on the queue.
+    /// on a large ledger, which would hold every command up on the queue. In PostgreSQL the copy reads
+    /// through a connection of `readers`; a ledger without either (in memory) is read on the queue.
     public func readCopy<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+        if let readers, filePath == nil {
+            let state = try await read { ledger in ledger.state }
+            return try await offQueue { try readers.withLog { try body(Ledger.readingCopy(log: $0, state: state)) } }
+        }
         guard let path = filePath else { return try await read(body) }
         let state = try await read { ledger in ledger.state }
         return try await offQueue { try body(try Ledger.readingCopy(path: path, state: state)) }

@@ -16,7 +16,11 @@ public enum ServerMain {
     /// Serves `ledger` until SIGTERM or SIGINT. Prints `listening on http://HOST:PORT` on stdout once the
     /// socket is bound (with `--port 0`, the port the system chose).
     /// Refused (`ServeRefusal`) without an active token unless `--no-auth` on a loopback address.
-    public static func run(ledger: sending Ledger, configuration: ServerConfiguration) throws {
+    /// `readers`: the reading connections of a ledger in PostgreSQL, closed when the server stops.
+    public static func run(
+        ledger: sending Ledger, configuration: ServerConfiguration, readers: ReadingPool? = nil
+    ) throws {
+        defer { readers?.close() }
         try configuration.check(ledger)
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -25,7 +29,8 @@ public enum ServerMain {
             return handler
         }
         let logger = Logger(label: "subledger.serve")
-        let service = LedgerService(ledger: ledger, logger: logger, filePath: configuration.databasePath)
+        let service = LedgerService(
+            ledger: ledger, logger: logger, filePath: configuration.databasePath, readers: readers)
         let host = configuration.host
         try blocking {
             try await serve(service, configuration: configuration, logger: logger) { port in

@@ -70,6 +70,43 @@ public struct StoredToken: Sendable, Equatable {
     public var createdBy: String?
     public var revokedAt: Int64?
     public var revokedBy: String?
+
+    public init(
+        name: String, role: String, createdAt: Int64, createdBy: String?, revokedAt: Int64?, revokedBy: String?
+    ) {
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.revokedAt = revokedAt
+        self.revokedBy = revokedBy
+    }
+}
+
+/// Where a ledger's API tokens are kept (the SQLite file, or PostgreSQL's tables, DR-41): the operations
+/// `token create|list|revoke` and the server need, with the same meaning on every store.
+public protocol TokenStore: AnyObject {
+    /// Stores a token; false (nothing written) when a token of that name exists, revoked or not.
+    func insertToken(
+        name: String, role: String, secretHash: SHA256.Digest, createdAt: Int64, createdBy: String?
+    ) throws(StoreError) -> Bool
+    /// Records the revocation of token `name`; false (nothing written) when it was revoked already.
+    func insertTokenRevocation(name: String, revokedAt: Int64, revokedBy: String?) throws(StoreError) -> Bool
+    /// Every token, revoked ones too, by name (byte order).
+    func tokens() throws(StoreError) -> [StoredToken]
+    /// The token named `name`, or nil.
+    func token(name: String) throws(StoreError) -> StoredToken?
+    /// The reads a server makes on every request, made cheap for as long as the caller keeps the result.
+    func tokenReads() -> any TokenReads
+}
+
+/// The two token reads of every request: the token of a secret's hash, and whether any token is active.
+public protocol TokenReads: AnyObject {
+    /// The token whose secret hashes to `secretHash`, revoked or not, or nil; the stored hash is compared
+    /// with `secretHash` in constant time (`TokenHash.equal`) before the row is believed.
+    func token(secretHash: SHA256.Digest) throws(StoreError) -> StoredToken?
+    /// True when at least one token is not revoked.
+    func hasActiveTokens() throws(StoreError) -> Bool
 }
 
 public enum TokenHash {
@@ -82,7 +119,7 @@ public enum TokenHash {
     }
 }
 
-extension EventStore {
+extension EventStore: TokenStore {
     static let selectTokens = """
         SELECT t.name, t.role, t.created_at, t.created_by, r.revoked_at, r.revoked_by, t.secret_hash
         FROM api_tokens t LEFT JOIN api_token_revocations r ON r.name = t.name
@@ -153,6 +190,8 @@ extension EventStore {
         try TokenLookup(self).hasActiveTokens()
     }
 
+    public func tokenReads() -> any TokenReads { TokenLookup(self) }
+
     static func readToken(_ statement: Statement) -> StoredToken {
         func optionalText(_ column: Int32) -> String? {
             statement.isNull(at: column) ? nil : statement.text(at: column)
@@ -167,7 +206,7 @@ extension EventStore {
 /// The two reads a server makes on every request, prepared once per store and reset after each use (a
 /// statement left stepping would hold a read transaction open: stale answers, no WAL checkpoint).
 /// Preparing the lookup each time cost about as much as everything else `authenticate` does.
-public final class TokenLookup {
+public final class TokenLookup: TokenReads {
     let store: EventStore
     private var byHash: Statement?
     private var active: Statement?

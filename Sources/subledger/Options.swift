@@ -92,9 +92,6 @@ struct DatabaseOptions: ParsableArguments {
 
     static let withoutSnapshots =
         "the ledger replays its whole log when it opens, and `replay --verify` checks the state it builds"
-    static let withoutTokens =
-        "every command of the command line works on it, and the database's roles and GRANTs (`subledger init "
-        + "--grant-to ROLE`) say who may write"
 
     /// Refuses a feature only a ledger file has (`what`), naming what works on PostgreSQL instead.
     func requireFile(for what: String, instead: String) throws {

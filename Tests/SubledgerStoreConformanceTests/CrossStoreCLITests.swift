@@ -70,7 +70,7 @@ import Testing
         let database = try Self.freshDatabase(server)
         #expect(try ProcessOutcome.run(["init", "--db", database], in: dir.url).status == 0)
         for command in [
-            ["snapshot", "list"], ["snapshot", "take"], ["rebuild"], ["token", "list"], ["serve", "--no-auth"],
+            ["snapshot", "list"], ["snapshot", "take"], ["rebuild"],
         ] {
             let outcome = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
             #expect(outcome.status == 3, "\(command): \(outcome.summary)")

@@ -10,4 +10,11 @@ extension Ledger {
     public static func readingCopy(path: String, state: LedgerState) throws -> Ledger {
         try Ledger(readingFile: path, state: state)
     }
+
+    /// A reading copy on `log`, a connection of its own to a ledger in another database (PostgreSQL,
+    /// DR-41), starting from `state` as `readingCopy(path:state:)` does; `log` is used until the copy is
+    /// dropped, by one thread at a time.
+    public static func readingCopy(log: LedgerLog, state: LedgerState) -> Ledger {
+        Ledger(readingLog: log.log, state: state)
+    }
 }

@@ -1,5 +1,6 @@
-// The API tokens of a ledger file (issue 12, item 4; DR-26), on `Ledger` (the server's) and on `LedgerLog`
-// (the CLI's `token` commands, which need no projection). Both forward to `TokenBook`.
+// The API tokens of a ledger (issue 12, item 4; DR-26), in its file or its PostgreSQL database (DR-41), on
+// `Ledger` (the server's) and on `LedgerLog` (the CLI's `token` commands, which need no projection). Both
+// forward to `TokenBook`, over whichever `TokenStore` the log is.
 
 internal import SubledgerStore
 
@@ -8,58 +9,77 @@ extension Ledger {
     /// name in use, even by a revoked token (`token-name-taken`), and one that is not 1-64 characters of
     /// [A-Za-z0-9._-] (`invalid-token-name`). `actor` names who created it (an admin token), if anyone.
     public func createToken(name: String, role: TokenRole, by actor: String? = nil) throws -> String {
-        try TokenBook(store: store, now: clock()).create(name: name, role: role, by: actor)
+        try TokenBook(store: tokenStore, now: clock()).create(name: name, role: role, by: actor)
     }
 
     /// Every token, revoked ones too, by name.
-    public func tokens() throws -> [TokenInfo] { try TokenBook(store: store, now: clock()).all() }
+    public func tokens() throws -> [TokenInfo] { try TokenBook(store: tokenStore, now: clock()).all() }
 
     /// Revokes token `name` (`unknown-token` when there is none) and returns it; revoking it again changes
     /// nothing and returns its first revocation.
     @discardableResult
     public func revokeToken(name: String, by actor: String? = nil) throws -> TokenInfo {
-        try TokenBook(store: store, now: clock()).revoke(name: name, by: actor)
+        try TokenBook(store: tokenStore, now: clock()).revoke(name: name, by: actor)
     }
 
     /// The active token a bearer secret belongs to, or nil when it is unknown, malformed or revoked.
     public func authenticate(bearer: String) throws -> TokenInfo? {
-        try TokenBook(store: store, now: 0, lookup: tokenLookup).authenticate(bearer: bearer)
+        try TokenBook(store: tokenStore, now: 0, lookup: tokenLookup).authenticate(bearer: bearer)
     }
 
     /// True when at least one token is not revoked.
     public func hasActiveTokens() throws -> Bool {
-        try TokenBook(store: store, now: 0, lookup: tokenLookup).hasActive()
+        try TokenBook(store: tokenStore, now: 0, lookup: tokenLookup).hasActive()
+    }
+}
+
+extension Ledger {
+    /// Where the tokens are: the log's own store (the SQLite file, or the PostgreSQL database).
+    var tokenStore: any TokenStore {
+        get throws(LedgerError) { try TokenBook.store(of: log) }
     }
 }
 
 extension LedgerLog {
-    /// As `Ledger.createToken`, timed by the system clock.
-    public func createToken(name: String, role: TokenRole, by actor: String? = nil) throws -> String {
-        try TokenBook(store: store, now: Ledger.systemMilliseconds()).create(name: name, role: role, by: actor)
+    var tokenStore: any TokenStore {
+        get throws(LedgerError) { try TokenBook.store(of: log) }
     }
 
-    public func tokens() throws -> [TokenInfo] { try TokenBook(store: store, now: 0).all() }
+    /// As `Ledger.createToken`, timed by the system clock.
+    public func createToken(name: String, role: TokenRole, by actor: String? = nil) throws -> String {
+        try TokenBook(store: tokenStore, now: Ledger.systemMilliseconds()).create(name: name, role: role, by: actor)
+    }
+
+    public func tokens() throws -> [TokenInfo] { try TokenBook(store: tokenStore, now: 0).all() }
 
     @discardableResult
     public func revokeToken(name: String, by actor: String? = nil) throws -> TokenInfo {
-        try TokenBook(store: store, now: Ledger.systemMilliseconds()).revoke(name: name, by: actor)
+        try TokenBook(store: tokenStore, now: Ledger.systemMilliseconds()).revoke(name: name, by: actor)
     }
 
     public func authenticate(bearer: String) throws -> TokenInfo? {
-        try TokenBook(store: store, now: 0).authenticate(bearer: bearer)
+        try TokenBook(store: tokenStore, now: 0).authenticate(bearer: bearer)
     }
 
-    public func hasActiveTokens() throws -> Bool { try TokenBook(store: store, now: 0).hasActive() }
+    public func hasActiveTokens() throws -> Bool { try TokenBook(store: tokenStore, now: 0).hasActive() }
 }
 
 /// The token operations over one store, at one moment (`now`, for what they write).
 struct TokenBook {
-    let store: EventStore
+    let store: any TokenStore
     let now: Int64
     /// Statements kept by the caller across calls (`Ledger`); nil prepares them for this call.
-    var lookup: TokenLookup? = nil
+    var lookup: (any TokenReads)? = nil
 
     static let maxNameLength = 64
+
+    /// The token store of `log`; a log that keeps no tokens is refused with `not-on-postgresql`.
+    static func store(of log: any QueryableEventLog) throws(LedgerError) -> any TokenStore {
+        guard let store = log as? any TokenStore else {
+            throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage)
+        }
+        return store
+    }
 
     func create(name: String, role: TokenRole, by actor: String?) throws -> String {
         try Self.checkName(name)
@@ -95,14 +115,14 @@ struct TokenBook {
 
     func authenticate(bearer: String) throws -> TokenInfo? {
         guard let hash = TokenSecret.hash(bearer: bearer) else { return nil }
-        let lookup = self.lookup ?? TokenLookup(store)
+        let lookup = self.lookup ?? store.tokenReads()
         guard let token = try LedgerError.sealing({ try lookup.token(secretHash: hash) }), token.revokedAt == nil
         else { return nil }
         return try Self.info(token)
     }
 
     func hasActive() throws -> Bool {
-        let lookup = self.lookup ?? TokenLookup(store)
+        let lookup = self.lookup ?? store.tokenReads()
         return try LedgerError.sealing { try lookup.hasActiveTokens() }
     }
 

@@ -30,8 +30,8 @@ func addReportRoutes(to router: Router<ServerContext>, service: LedgerService) {
         _ = try QueryParameters(request, allowed: [])
         // The close log is read whole (0.4 s on the benchmark ledger): off the queue when there is a file.
         let closes: [CloseRow]
-        if let path = service.filePath {
-            closes = try await service.offQueue { try LedgerLog(path: path, access: .readOnly).currentCloses().closes }
+        if let offQueue = try await service.offQueueLog({ try $0.currentCloses().closes }) {
+            closes = offQueue
         } else {
             closes = try await service.read { ledger in try ledger.currentCloses() }
         }
@@ -83,13 +83,11 @@ func addLogRoutes(to router: Router<ServerContext>, service: LedgerService) {
         _ = try QueryParameters(request, allowed: [])
         // The whole chain takes seconds on a large ledger: read it on a connection of its own (WAL: a
         // consistent snapshot while the commands go on), not on the ledger's queue.
-        if let path = service.filePath {
-            let document = try await service.offQueue {
-                let log = try LedgerLog(path: path, access: .readOnly)
-                return VerifyJSON.document(try log.verifyChain(), snapshots: try log.snapshotChecksums())
-            }
-            return JSONResponse.make(document)
+        // In PostgreSQL it streams the chain through a reading connection (DR-41).
+        let offQueue = try await service.offQueueLog { log in
+            VerifyJSON.document(try log.verifyChain(), snapshots: try log.snapshotChecksums())
         }
+        if let document = offQueue { return JSONResponse.make(document) }
         let document = try await service.read { ledger in
             VerifyJSON.document(try ledger.verify(), snapshots: try ledger.snapshotChecksums())
         }
@@ -103,19 +101,17 @@ enum EventPaging {
     static let maximum: Int64 = 1_000
 }
 
-/// The settlement entries (and the runs) from the ledger's file on a read-only connection of its own, off
-/// the queue; on the queue for a ledger without a file.
+/// The settlement entries (and the runs) from the ledger's log on a connection of its own, off the queue;
+/// on the queue for a ledger in memory.
 private func settlementRows(
     _ service: LedgerService, item: String?, transaction: String?, close: Int64?
 ) async throws -> (rows: [SettlementRow], closes: [CloseRow]) {
-    guard let path = service.filePath else {
-        return try await service.read { ledger in
-            (try ledger.settlements(item: item, transaction: transaction, closeSequence: close), try ledger.closes())
-        }
+    let offQueue = try await service.offQueueLog { log in
+        try log.settlements(item: item, transaction: transaction, closeSequence: close)
     }
-    return try await service.offQueue {
-        try LedgerLog(path: path, access: .readOnly).settlements(
-            item: item, transaction: transaction, closeSequence: close)
+    if let offQueue { return offQueue }
+    return try await service.read { ledger in
+        (try ledger.settlements(item: item, transaction: transaction, closeSequence: close), try ledger.closes())
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Subledger
+import SubledgerPostgres
 import SubledgerServer
 
 struct ServeCommand: ParsableCommand {
@@ -12,6 +13,10 @@ struct ServeCommand: ParsableCommand {
             process may write to the same file (a CLI import): the server catches up before each request. \
             SIGTERM or SIGINT stops it gracefully: it stops accepting, finishes the commands in flight and \
             closes the ledger. Logs go to stderr, one line per request with its X-Request-Id.
+
+            With --db postgresql://... several servers may serve one database: their appends are \
+            totally ordered, and each catches up with the others' before each request. The long reads \
+            (verify, reports) use up to --read-connections connections of their own.
 
             Every route but /healthz needs `Authorization: Bearer TOKEN` with a token whose role covers \
             it (`subledger token create`): read for queries, post for commands and batches, close for \
@@ -43,9 +48,17 @@ struct ServeCommand: ParsableCommand {
             valueName: ServerConfiguration.logLevels.joined(separator: "|")))
     var logLevel = "info"
 
+    @Option(
+        name: .customLong("read-connections"),
+        help: "With a ledger in PostgreSQL: the most connections the long reads (verify, reports) open.")
+    var readConnections = 4
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        guard (1...64).contains(readConnections) else {
+            throw ValidationError("--read-connections takes 1 to 64, not \(readConnections)")
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port takes 0 to 65535, not \(port)") }
         guard ServerConfiguration.logLevels.contains(logLevel) else {
             throw ValidationError(
@@ -54,15 +67,25 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try database.requireFile(for: "`serve` and its API tokens", instead: DatabaseOptions.withoutTokens)
         let ledger = try database.open()
+        let readers = database.isPostgres ? readingPool() : nil
         do {
             try ServerMain.run(
                 ledger: ledger,
                 configuration: ServerConfiguration(
-                    host: host, port: port, noAuth: noAuth, logLevel: logLevel, databasePath: database.path))
+                    host: host, port: port, noAuth: noAuth, logLevel: logLevel,
+                    databasePath: database.isPostgres ? nil : database.path),
+                readers: readers)
         } catch let refusal as ServeRefusal {
             throw CLIError(code: refusal.code, message: refusal.message, exitCode: 64)
+        }
+    }
+
+    /// The reading connections of a ledger in PostgreSQL: each its own connection to the same database.
+    func readingPool() -> ReadingPool {
+        let url = database.path
+        return ReadingPool(capacity: readConnections) {
+            LedgerLog(log: try LedgerError.translatingLogErrors { try PostgresEventLog.open(url: url, create: false) })
         }
     }
 }

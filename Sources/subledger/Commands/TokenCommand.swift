@@ -10,8 +10,9 @@ struct TokenCommand: ParsableCommand {
             A token has a name, a role and a secret. Roles include the ones before them: read (queries, \
             events, the stream), post (and commands, batches), close (and closes, recalculations, \
             reversals), admin (everything, tokens too). The secret is printed once, by `create`; the ledger \
-            file keeps only its SHA-256. Tokens and revocations are never changed or deleted, and a name is \
-            never reused, so the file keeps who could call the service and when.
+            (its file, or its PostgreSQL database) keeps only its SHA-256. Tokens and revocations are \
+            never changed or deleted, and a name is never reused, so the ledger keeps who could call the \
+            service and when.
 
             Examples:
               subledger token create --name erp --role post
@@ -58,7 +59,6 @@ struct TokenCreate: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "API tokens", instead: DatabaseOptions.withoutTokens)
         let log = try database.openLog()
         let secret = try log.createToken(name: name, role: role.role)
         if output.json {
@@ -82,7 +82,6 @@ struct TokenList: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "API tokens", instead: DatabaseOptions.withoutTokens)
         let tokens = try database.openLog().tokens()
         if output.json {
             JSONOut.print(["tokens": .array(tokens.map { TokenCommand.json($0) })])
@@ -110,7 +109,6 @@ struct TokenRevoke: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "API tokens", instead: DatabaseOptions.withoutTokens)
         let log = try database.openLog()
         let before = try log.tokens().first { $0.name == name }
         let token = try log.revokeToken(name: name)
