@@ -117,6 +117,8 @@ let package = Package(
                 "SubledgerServer",
                 "SubledgerConsole",
                 "Subledger",
+                // Two services on one PostgreSQL ledger, in-process (LogFollowerTests).
+                "SubledgerPostgres",
                 "SubledgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
