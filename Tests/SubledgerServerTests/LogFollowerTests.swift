@@ -105,6 +105,37 @@ import Testing
             try PostgresSession(PostgresLocation(url: url)).execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
     }
+
+    /// The idle cost of a PostgreSQL node's watcher and follower: this process's CPU over N seconds
+    /// without a service, then with one running idle (`SUBLEDGER_FOLLOWER_IDLE_SECONDS=N`; off by default).
+    @Test func idleCostOnPostgreSQL() async throws {
+        guard let text = ProcessInfo.processInfo.environment["SUBLEDGER_FOLLOWER_IDLE_SECONDS"],
+            let seconds = Int(text), let url = ServerPostgres.url()
+        else { return }
+        let schema = "idle_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(16)
+        let service = try await Self.offPool {
+            LedgerService(ledger: try Ledger(log: PostgresEventLog(url: url, schema: String(schema))))
+        }
+        let cpu = { () -> Double in
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        var start = cpu()
+        try await Task.sleep(for: .seconds(seconds))
+        let without = cpu() - start
+        let run = Self.running(service)
+        try await Task.sleep(for: .seconds(2))
+        start = cpu()
+        try await Task.sleep(for: .seconds(seconds))
+        let with = cpu() - start
+        print("PostgreSQL idle, \(seconds) s: process CPU \(without) s without a service, \(with) s with one following")
+        await Self.stop(run)
+        _ = try? await Self.offPool {
+            try PostgresSession(PostgresLocation(url: url)).execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        }
+    }
 }
 
 /// The PostgreSQL server of these tests: skipped without one, except under CI=true (the conformance suite's
