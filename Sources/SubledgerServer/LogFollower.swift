@@ -1,8 +1,9 @@
 // Keeps the served ledger's open state current with the log (issue 14, DR-42): when the watcher hears that
 // the log grew (another node's commit, a CLI import), the follower queues ONE catch-up job on the ledger's
 // queue and waits for it before it listens again, so hints that arrive meanwhile coalesce into the next
-// job instead of queuing one each. The watcher's slow timer also brings a catch-up (one query when
-// nothing changed), so a lost hint delays the state by at most that timer. Runs while the service runs.
+// job instead of queuing one each; a hint the state already holds (this node's own commit, heard back)
+// reads nothing. The watcher's slow timer also brings a catch-up (one query when nothing changed), so a
+// lost hint delays the state by at most that timer. Runs while the service runs.
 
 import Logging
 import Subledger
@@ -42,6 +43,8 @@ final class LogFollower: Sendable {
             do {
                 jobs.add(1, ordering: .relaxed)
                 let caughtUp = try await service.onQueue { ledger in
+                    // The node's own commits come back as hints too: the state holds them, nothing to read.
+                    if let hint, hint <= ledger.state.lastSequence { return ledger.state.lastSequence }
                     try ledger.catchUp()
                     return ledger.state.lastSequence
                 }

@@ -99,6 +99,18 @@ import Testing
             StreamTests.ids($0).count >= 51
         }
         #expect(StreamTests.ids(messages) == Array(1...51))
+        // Ten commits while node B's queue is held: their notifications make one catch-up job, not ten.
+        let gate = Gate()
+        let jobsBefore = nodeB.follower.catchUps
+        nodeB.runOnQueue { _ in gate.wait() }
+        for index in 1...10 {
+            let command = try Posting.command("receive", "date=2026-01-03 item=A tx=Q\(index) qty=1 cost=2")
+            _ = try await nodeA.onQueue { try $0.execute(command) }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        gate.open()
+        #expect(try await Self.reaches(nodeB, 61, since: .now) != nil)
+        #expect(nodeB.follower.catchUps - jobsBefore <= 2)
         await Self.stop(runA)
         await Self.stop(runB)
         _ = try? await Self.offPool {
