@@ -117,6 +117,8 @@ let package = Package(
                 "SubledgerServer",
                 "SubledgerConsole",
                 "Subledger",
+                // Two services on one PostgreSQL ledger, in-process (LogFollowerTests).
+                "SubledgerPostgres",
                 "SubledgerTestSupport",
                 "SubledgerPostgres",  // the node tests make a database of their own on the test server
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

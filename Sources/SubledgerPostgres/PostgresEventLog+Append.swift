@@ -3,7 +3,9 @@
 // command id first, then the expected last sequence, then the body's events, chained in memory from the
 // previous hash and sent in multi-row INSERTs of `rowsPerInsert` events, then the command row (which the
 // tiling trigger checks). Anything that fails rolls the whole transaction back: a command is all there or
-// absent, on a crash of the node too (the server rolls back a transaction whose connection died).
+// absent, on a crash of the node too (the server rolls back a transaction whose connection died). A
+// transaction that adds events tells the other nodes with NOTIFY inside it (PostgresLogWatcher.swift), so
+// the notification goes out on commit only, never for a rolled-back group.
 
 import PostgresNIO
 import SubledgerCore
@@ -30,7 +32,7 @@ extension PostgresEventLog {
                 eventCount: writer.count, recordedAt: recordedAt, result: result, contentHash: try contentHash(),
                 actor: actor)
             try insertCommandRecord(record)
-            try commit()
+            try commit(writer.count > 0 ? writer.lastSequence : nil)
             return .appended(record)
         }
     }
@@ -45,14 +47,17 @@ extension PostgresEventLog {
             var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
             try body(&sink)
             if let failure = group.failure { throw failure }
-            try commit()
+            try commit(group.lastSequence > last ? group.lastSequence : nil)
             return .committed
         }
     }
 
     /// One write transaction under the ledger's lock: refused inside another append's body, and rolled back
     /// unless `body` calls the `commit` it is given (an early return, such as a conflict, writes nothing).
-    func writeTransaction<T>(_ name: String, _ body: (_ commit: () throws -> Void) throws -> T) throws -> T {
+    /// `commit(last)` with the log's new last sequence notifies the watchers first; nil: no event was added.
+    func writeTransaction<T>(
+        _ name: String, _ body: (_ commit: (_ notifying: Int64?) throws -> Void) throws -> T
+    ) throws -> T {
         guard !isAppending else { throw StoreError.misusedLog("\(name) called from inside an append body") }
         isAppending = true
         defer { isAppending = false }
@@ -61,7 +66,8 @@ extension PostgresEventLog {
         defer { if !committed { _ = try? session.execute("ROLLBACK") } }
         try session.execute(
             "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
-        return try body {
+        return try body { last in
+            if let last { try session.query(PostgresLogWatcher.notify(schema: schema, lastSequence: last)) }
             try session.execute("COMMIT")
             committed = true
         }

@@ -1,7 +1,8 @@
 // Verbatim appends on PostgreSQL (EventLog+Verbatim.swift): one transaction under the ledger's advisory
 // lock, the expected last sequence checked under it, each row checked by `VerbatimCheck`, events sent in
 // multi-row INSERTs of `rowsPerInsert` with every column as the source stored it, and each command row
-// sent right after its events (the tiling trigger checks it against them).
+// sent right after its events (the tiling trigger checks it against them); the watchers are notified in the
+// transaction when it added events.
 
 import PostgresNIO
 import SubledgerCore
@@ -31,7 +32,7 @@ extension PostgresEventLog {
             var sink: any VerbatimSink = PostgresVerbatimSink(writer: writer)
             try body(&sink)
             try writer.finish()
-            try commit()
+            try commit(writer.events > 0 ? writer.check.lastSequence : nil)
             return .appended(
                 commands: writer.commands, events: writer.events, lastSequence: writer.check.lastSequence,
                 lastHash: writer.check.lastHash)

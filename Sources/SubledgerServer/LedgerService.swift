@@ -2,6 +2,8 @@
 // calls block, so the ledger lives on its own serial dispatch queue, never on Swift's cooperative pool (2
 // cores: a blocked pool thread is half the machine). Every read and every group of commands is one job on
 // that queue; a read catches up with the file first, so another process's appends (a CLI import) show.
+// While the service runs, its follower also catches up whenever the log's watcher hears that it grew
+// (LogFollower.swift, DR-42), so the open state follows other nodes without a request.
 
 import Dispatch
 import Logging
@@ -23,6 +25,9 @@ public final class LedgerService: @unchecked Sendable {
     public let filePath: String?
     /// The reading connections of a ledger in PostgreSQL (no file): the long reads take one, off the queue.
     public let readers: ReadingPool?
+    /// Hears that the log grew (the event streams wait on it; the follower catches up on it).
+    let watcher: LedgerWatcher
+    let follower = LogFollower()
 
     /// Serves `ledger`, which from now on is touched only on the service's queue.
     public init(
@@ -35,7 +40,10 @@ public final class LedgerService: @unchecked Sendable {
         self.writer = GroupWriter()
         self.filePath = filePath.flatMap { $0 == ":memory:" || $0.isEmpty ? nil : $0 }
         self.readers = readers
+        self.watcher = ledger.makeWatcher(report: { [logger] line in logger.warning("\(line)") })
     }
+
+    deinit { watcher.stop() }
 
     /// Runs `body` on a thread of its own (blocking SQLite work that does not touch the ledger), never on
     /// the cooperative pool or the ledger's queue.
@@ -99,11 +107,14 @@ public final class LedgerService: @unchecked Sendable {
 /// group, so it is shut down after it: the server stops accepting and answers what is in flight first.
 extension LedgerService: Service {
     public func run() async throws {
+        follower.start(self)
         // Meanwhile, commands that waited too long for a busy ledger are answered 503 (nothing written).
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(200))
             writer.expire(olderThan: busyTimeout)
         }
+        await follower.stop()
+        watcher.stop()
         await writer.drain(self)
         await close()
         let groups = writer.statistics

@@ -1,9 +1,11 @@
 // `GET /v1/events/stream`: Server-Sent Events of the log, for a downstream GL or warehouse that follows
 // the ledger. Each event is one SSE message, `id:` its sequence and `data:` the document `events --json`
 // gives for it. A client resumes with `Last-Event-ID` (or `?after=`): the stream replays the log after that
-// sequence, then sends each new event as it lands, whoever appended it (the server, or another process
-// such as a CLI import: every read catches up with the file). Sequences are dense and read in order, so
-// every event is sent once, in order.
+// sequence, then sends each new event as it lands, whoever appended it (the server, another node, or
+// another process such as a CLI import: every read catches up with the log). Between reads an idle stream
+// waits on the log's watcher (DR-42): a NOTIFY on PostgreSQL, the watcher's poll of a SQLite file, or its
+// 1 s timer; it never decides what to send from the watcher, only when to read. Sequences are dense and
+// read in order, so every event is sent once, in order.
 
 import HTTPTypes
 import Hummingbird
@@ -31,8 +33,6 @@ struct EventStream: Sendable {
     let after: Int64
     /// Events read per trip to the ledger's queue, so a long replay does not hold the ledger.
     static let batch = 256
-    /// How often an idle stream looks for new events (one query of the last sequence).
-    static let poll: Duration = .milliseconds(100)
     /// A comment line this often keeps proxies from closing an idle stream.
     static let heartbeat: Duration = .seconds(15)
 
@@ -63,6 +63,9 @@ struct EventStream: Sendable {
     /// task is cancelled or the server shuts down gracefully.
     func run(_ send: (String) async throws -> Void) async throws {
         var last = after
+        /// What the watcher last said the log reaches: a hint the read does not bear out is not waited on
+        /// again (the next wait ends on a newer hint or the timer).
+        var heard: Int64 = 0
         let clock = ContinuousClock()
         var lastSent = clock.now
         // A retry hint for EventSource clients, and headers on the wire before the first event.
@@ -80,7 +83,7 @@ struct EventStream: Sendable {
                 try await send(": keep-alive\n\n")
                 lastSent = clock.now
             }
-            try await Task.sleep(for: Self.poll)
+            if let hint = await service.watcher.wait(after: max(last, heard)) { heard = hint }
         }
     }
 }
