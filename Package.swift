@@ -117,10 +117,10 @@ let package = Package(
                 "SubledgerServer",
                 "SubledgerConsole",
                 "Subledger",
-                // Two services on one PostgreSQL ledger, in-process (LogFollowerTests).
+                // The node tests make a database of their own on the test server; LogFollowerTests runs
+                // two services on one PostgreSQL ledger in-process.
                 "SubledgerPostgres",
                 "SubledgerTestSupport",
-                "SubledgerPostgres",  // the node tests make a database of their own on the test server
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
