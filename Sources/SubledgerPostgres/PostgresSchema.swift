@@ -90,7 +90,9 @@ enum PostgresSchema {
                     FOR EACH STATEMENT EXECUTE FUNCTION subledger_append_only()
                     """,
                 ]
-            }
+            },
+        // 2: period snapshots, a cache beside the log (PostgresSnapshots.swift, DR-40).
+        PostgresSnapshots.migration,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -133,8 +135,9 @@ enum PostgresSchema {
     }
 
     /// The statements an owner runs so that `role` may use the ledger in `schema` and do nothing else to
-    /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table. Not being the
-    /// owner, the role can neither disable the append-only triggers nor drop the tables.
+    /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table; and SELECT,
+    /// INSERT and DELETE on the snapshots, a cache that closes prune (DR-40). Not being the owner, the role
+    /// can neither disable the append-only triggers nor drop the tables.
     static func grants(role: String, schema: String) -> [String] {
         let role = quoted(role), schema = quoted(schema)
         return [
@@ -142,7 +145,7 @@ enum PostgresSchema {
             "REVOKE ALL ON \(schema).events, \(schema).commands, \(schema).\(versionTable) FROM \(role)",
             "GRANT SELECT, INSERT ON \(schema).events, \(schema).commands TO \(role)",
             "GRANT SELECT ON \(schema).\(versionTable) TO \(role)",
-        ]
+        ] + PostgresSnapshots.grants(role: role, schema: schema)
     }
 
     /// An identifier in double quotes, with embedded quotes doubled.
