@@ -47,7 +47,7 @@ public enum PeriodSnapshot: Sendable, Equatable {
 public final class Ledger {
     /// The event log: the SQLite file's, or another database's (PostgreSQL, issue 14, DR-38).
     package let log: any QueryableEventLog
-    /// The SQLite file, for what only it holds besides the log (history tables, period snapshots, tokens);
+    /// The SQLite file, for what only it holds besides the log (history tables, tokens);
     /// nil for a ledger in another database, which then keeps its whole state in memory.
     package let sqlite: EventStore?
     /// Where the period snapshots are (the SQLite file, or the PostgreSQL database's table, DR-40); nil for

@@ -84,11 +84,6 @@ package struct SnapshotSource {
         self.evicts = evicts
     }
 
-    /// A SQLite file's log and snapshots (its states evict).
-    package init(_ store: EventStore) {
-        self.init(log: store, snapshots: store, evicts: true)
-    }
-
     /// The whole log folded as a state loaded from here would be: the reference a snapshot is checked against.
     func replay() throws -> LedgerState {
         try Replay.state(of: log, asOf: nil, evicting: evicts).state
