@@ -47,9 +47,12 @@ public enum PeriodSnapshot: Sendable, Equatable {
 public final class Ledger {
     /// The event log: the SQLite file's, or another database's (PostgreSQL, issue 14, DR-38).
     package let log: any QueryableEventLog
-    /// The SQLite file, for what only it holds besides the log (history tables, period snapshots, tokens);
+    /// The SQLite file, for what only it holds besides the log (history tables, tokens);
     /// nil for a ledger in another database, which then keeps its whole state in memory.
     package let sqlite: EventStore?
+    /// Where the period snapshots are (the SQLite file, or the PostgreSQL database's table, DR-40); nil for
+    /// a log opened without them, which then replays its whole log.
+    package let snapshotStore: (any SnapshotStore)?
     public internal(set) var state = LedgerState()
     let clock: () -> Int64
     let makeCommandID: () -> String
@@ -78,6 +81,7 @@ public final class Ledger {
         let store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
         log = store
         sqlite = store
+        snapshotStore = store
         self.clock = clock
         self.makeCommandID = makeCommandID
         if useSnapshots, try !storeCall({ () throws(StoreError) in try store.snapshots() }).isEmpty {
@@ -88,18 +92,25 @@ public final class Ledger {
         try finishHistoryBackfill()
     }
 
-    /// Opens the ledger whose log is `log` alone (a PostgreSQL database): no history tables, snapshots or
-    /// tokens, so the whole log is replayed and every transaction stays in memory (closes evict nothing,
-    /// like a read-only file without history tables, DR-22); the queries take their paths without history.
+    /// Opens the ledger whose log is `log` (a PostgreSQL database) with its period `snapshots` (DR-40):
+    /// no history tables or tokens, so every transaction stays in memory (closes evict nothing, like a
+    /// read-only file without history tables, DR-22); the queries take their paths without history. It
+    /// starts from the newest usable snapshot plus the log's tail, else (or without `snapshots`) replays.
     package init(
-        log: any QueryableEventLog, clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
-        makeCommandID: @escaping () -> String = Ledger.randomCommandID, progress: ((Int64, Int64) -> Void)? = nil
+        log: any QueryableEventLog, snapshots: (any SnapshotStore)? = nil,
+        clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
+        makeCommandID: @escaping () -> String = Ledger.randomCommandID, useSnapshots: Bool = true,
+        progress: ((Int64, Int64) -> Void)? = nil
     ) throws {
         self.log = log
         sqlite = nil
+        snapshotStore = snapshots
         self.clock = clock
         self.makeCommandID = makeCommandID
         state.evicts = false
+        if useSnapshots, let snapshots, try !storeCall({ () throws(StoreError) in try snapshots.snapshots() }).isEmpty {
+            try loadFromSnapshot()
+        }
         try catchUp(progress: progress)
     }
 
@@ -120,6 +131,7 @@ public final class Ledger {
         }
         log = store
         sqlite = store
+        snapshotStore = store
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID
         self.state = state

@@ -91,6 +91,8 @@ enum PostgresSchema {
                     """,
                 ]
             },
+        // 2: period snapshots, a cache beside the log (PostgresSnapshots.swift, DR-40).
+        PostgresSnapshots.migration,
         // 3: the API tokens and their revocations, insert-only (SQLite's migration 9; PostgresTokenStore).
         PostgresTokenStore.migration,
     ]
@@ -135,9 +137,10 @@ enum PostgresSchema {
     }
 
     /// The statements an owner runs so that `role` may use the ledger in `schema` and do nothing else to
-    /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table, and SELECT and
-    /// INSERT on the token tables (`token create` and `revoke` insert; the server's lookup selects).
-    /// Not being the owner, the role can neither disable the insert-only triggers nor drop the tables.
+    /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table, SELECT and
+    /// INSERT on the token tables (`token create` and `revoke` insert; the server's lookup selects); and
+    /// SELECT, INSERT and DELETE on the snapshots, a cache that closes prune (DR-40). Not being the owner,
+    /// the role can neither disable the append-only triggers nor drop the tables.
     static func grants(role: String, schema: String) -> [String] {
         let role = quoted(role), schema = quoted(schema)
         let log = "\(schema).events, \(schema).commands"
@@ -148,7 +151,7 @@ enum PostgresSchema {
             "GRANT SELECT, INSERT ON \(log) TO \(role)",
             "GRANT SELECT, INSERT ON \(tokens) TO \(role)",
             "GRANT SELECT ON \(schema).\(versionTable) TO \(role)",
-        ]
+        ] + PostgresSnapshots.grants(role: role, schema: schema)
     }
 
     /// An identifier in double quotes, with embedded quotes doubled.

@@ -39,7 +39,7 @@ enum SnapshotSchema {
         """
 }
 
-/// A stored snapshot; `state` is empty in listings (`EventStore.snapshots()`).
+/// A stored snapshot; `state` is empty in listings (`SnapshotStore.snapshots()`).
 public struct SnapshotRecord: Sendable, Equatable {
     public var sequence: Int64
     public var chainHash: [UInt8]
@@ -53,6 +53,20 @@ public struct SnapshotRecord: Sendable, Equatable {
     public var state: [UInt8]
     /// The row's stored checksum (nil for rows written before migration 4).
     public var checksum: [UInt8]? = nil
+
+    public init(
+        sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64, format: Int64, size: Int,
+        state: [UInt8], checksum: [UInt8]? = nil
+    ) {
+        self.sequence = sequence
+        self.chainHash = chainHash
+        self.businessDate = businessDate
+        self.createdAt = createdAt
+        self.format = format
+        self.size = size
+        self.state = state
+        self.checksum = checksum
+    }
 
     /// SHA-256 over the row's canonical form (see the file comment).
     public static func checksum(
@@ -93,7 +107,7 @@ public struct SnapshotRecord: Sendable, Equatable {
     }
 }
 
-extension EventStore {
+extension EventStore: SnapshotStore {
     /// Stores (or replaces) the snapshot of the state after event `sequence`.
     public func saveSnapshot(
         sequence: Int64, chainHash: [UInt8], businessDate: Int64, createdAt: Int64,

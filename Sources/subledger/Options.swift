@@ -61,15 +61,17 @@ struct DatabaseOptions: ParsableArguments {
     /// snapshot it had to skip. Every command but `init` and `demo` needs an existing ledger, so a
     /// mistyped path does not silently create a new one.
     func open(create: Bool = false) throws -> Ledger {
+        let ledger: Ledger
         if isPostgres {
             let log = try openPostgres(create: create)
-            return try ProgressLine.showing("replaying", unit: "events") { progress in
-                try Ledger(log: log, progress: progress)
+            ledger = try ProgressLine.showing("replaying", unit: "events") { progress in
+                try Ledger(log: log, snapshots: PostgresSnapshots(log), clock: FixedClock.clock, progress: progress)
             }
-        }
-        let access = try checkPath(create: create)
-        let ledger = try ProgressLine.showing("replaying", unit: "events") { progress in
-            try Ledger(path: path, access: access, progress: progress)
+        } else {
+            let access = try checkPath(create: create)
+            ledger = try ProgressLine.showing("replaying", unit: "events") { progress in
+                try Ledger(path: path, access: access, clock: FixedClock.clock, progress: progress)
+            }
         }
         for warning in ledger.snapshotWarnings { Terminal.writeError("warning: \(warning)\n") }
         return ledger
@@ -77,7 +79,10 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens only the event log (no projection), for commands that stream it.
     func openLog() throws -> LedgerLog {
-        if isPostgres { return LedgerLog(log: try openPostgres(create: false)) }
+        if isPostgres {
+            let log = try openPostgres(create: false)
+            return LedgerLog(log: log, snapshots: PostgresSnapshots(log))
+        }
         return try LedgerLog(path: path, access: checkPath(create: false))
     }
 
@@ -89,9 +94,6 @@ struct DatabaseOptions: ParsableArguments {
         }
         return try LedgerError.translatingLogErrors { try PostgresEventLog.open(url: path, create: create) }
     }
-
-    static let withoutSnapshots =
-        "the ledger replays its whole log when it opens, and `replay --verify` checks the state it builds"
 
     /// Refuses a feature only a ledger file has (`what`), naming what works on PostgreSQL instead.
     func requireFile(for what: String, instead: String) throws {

@@ -1,8 +1,10 @@
 // The same ledger through the command line on SQLite and on PostgreSQL (issue 14, DR-38): the same
-// commands run against a file and a database, then every query's `--json` compared byte for byte. The
-// log's `recorded_at` (the clock) and so its hashes differ between two runs; `events` and `commands` are
-// compared without those two fields, and `verify` checks each chain. Also: what a PostgreSQL URL's
-// failures say (exit code, stable code, never the password), and what only a file has refused.
+// commands run against a file and a database under one fixed clock (SUBLEDGER_FIXED_CLOCK_MS), then every
+// query's `--json` compared byte for byte, `events` and `commands` with their hashes, and `verify` checks
+// each chain. Every query opens from the newest period snapshot plus the log's tail (DR-40); the snapshot
+// listings differ only in their sizes (a file's closes evict, a database's keep every transaction). Also:
+// what a PostgreSQL URL's failures say (exit code, stable code, never the password), and what only a
+// file has refused.
 
 import Foundation
 import SubledgerTestSupport
@@ -26,7 +28,14 @@ import Testing
         ["close", "2026-02-28", "--command-id", "x3"],
         ["reverse-close", "--date", "2026-02-28", "--command-id", "x4"],
         ["close", "2026-02-28", "--command-id", "x5"],
+        [
+            "post", "receive", "--date", "2026-03-02", "--item", "OIL-5L", "--tx", "X-R2", "--qty", "5",
+            "--cost", "18", "--site", "WEST", "--command-id", "x6",
+        ],
     ]
+
+    /// One time for every command of both ledgers, so that their logs hash alike.
+    static let clock = ["SUBLEDGER_FIXED_CLOCK_MS": "1796000000000"]
 
     /// The queries compared byte for byte.
     static let queries: [[String]] = [
@@ -41,8 +50,8 @@ import Testing
         let file = dir.path("books.db")
         let database = try Self.freshDatabase(server)
         for command in Self.commands {
-            let onFile = try ProcessOutcome.run(command + ["--db", file], in: dir.url)
-            let onServer = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
+            let onFile = try ProcessOutcome.run(command + ["--db", file], in: dir.url, environment: Self.clock)
+            let onServer = try ProcessOutcome.run(command + ["--db", database], in: dir.url, environment: Self.clock)
             #expect(onFile.status == 0 && onFile.exited, "\(command) on SQLite: \(onFile.summary)")
             #expect(onServer.status == onFile.status, "\(command) on PostgreSQL: \(onServer.summary)")
         }
@@ -52,16 +61,43 @@ import Testing
             #expect(onFile.status == onServer.status, "\(query): \(onFile.summary) / \(onServer.summary)")
             #expect(!onFile.stdout.isEmpty, "\(query): \(onFile.summary)")
             #expect(onFile.stdout == onServer.stdout, "\(query) differs between SQLite and PostgreSQL")
+            #expect(onServer.stderr.isEmpty, "\(query) on PostgreSQL: \(onServer.summary)")
         }
-        for query in [["events"], ["commands"]] {
+        for query in [["events"], ["commands"], ["snapshot", "verify"]] {
             let onFile = try ProcessOutcome.run(query + ["--db", file, "--json"], in: dir.url)
             let onServer = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
-            #expect(try Self.withoutClock(onFile.stdout) == Self.withoutClock(onServer.stdout), "\(query) differs")
+            #expect(onFile.status == 0 && onFile.stdout == onServer.stdout, "\(query) differs: \(onServer.summary)")
         }
         for db in [file, database] {
             let verify = try ProcessOutcome.run(["verify", "--db", db], in: dir.url)
             #expect(verify.status == 0 && verify.stdout.contains("chain intact"), "\(verify.summary)")
         }
+        try Self.snapshotsCompare(file: file, database: database, in: dir)
+    }
+
+    /// The snapshots (the closes' newest ones, pruned alike) and what opening from them reads.
+    static func snapshotsCompare(file: String, database: String, in dir: TemporaryDirectory) throws {
+        let listed = try [file, database].map { db in
+            try ProcessOutcome.run(["snapshot", "list", "--db", db, "--json"], in: dir.url).stdout
+        }
+        #expect(try Self.without(["bytes"], listed[0]) == Self.without(["bytes"], listed[1]))
+        let sequences = try Self.snapshotSequences(listed[1])
+        #expect(sequences.count == 2, "the demo's close and February's second (its first was reversed)")
+        let timed = try [file, database].map { db in
+            try ProcessOutcome.run(["snapshot", "verify", "--timing", "--db", db, "--json"], in: dir.url)
+        }
+        let loadedFrom = try timed.map { try Self.object($0.stdout)["loaded_from"] as? Int }
+        #expect(loadedFrom[0] != nil && loadedFrom[0] == loadedFrom[1] && loadedFrom[1] == sequences.last)
+
+        // The newest snapshot damaged in the database: skipped with a warning, the answers unchanged.
+        let session = try PostgresSession(PostgresLocation(url: database))
+        try session.execute("UPDATE snapshots SET created_at = created_at + 1 WHERE sequence = \(sequences.last!)")
+        let onFile = try ProcessOutcome.run(["onhand", "--db", file, "--json"], in: dir.url)
+        let onServer = try ProcessOutcome.run(["onhand", "--db", database, "--json"], in: dir.url)
+        #expect(onServer.status == 0 && onServer.stdout == onFile.stdout, "\(onServer.summary)")
+        #expect(onServer.stderr.contains("warning: snapshot \(sequences.last!) skipped: its checksum does not match"))
+        let verify = try ProcessOutcome.run(["verify", "--db", database], in: dir.url)
+        #expect(verify.status != 0 && verify.stdout.contains("snapshot \(sequences.last!)"), "\(verify.summary)")
     }
 
     @Test func whatOnlyAFileHasIsRefusedWithAStableCode() throws {
@@ -69,9 +105,7 @@ import Testing
         let dir = try TemporaryDirectory("cross-store-refusals")
         let database = try Self.freshDatabase(server)
         #expect(try ProcessOutcome.run(["init", "--db", database], in: dir.url).status == 0)
-        for command in [
-            ["snapshot", "list"], ["snapshot", "take"], ["rebuild"],
-        ] {
+        for command in [["rebuild"]] {
             let outcome = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
             #expect(outcome.status == 3, "\(command): \(outcome.summary)")
             #expect(outcome.stderr.contains("error[not-on-postgresql]"), "\(command): \(outcome.summary)")
@@ -128,11 +162,11 @@ import Testing
     /// A loopback port nothing listens on: tcpmux, which no test machine serves.
     static func closedPort() throws -> Int { 1 }
 
-    /// The JSON with every `recorded_at` and `hash` removed, its keys sorted.
-    static func withoutClock(_ text: String) throws -> String {
+    /// The JSON with every member named in `keys` removed, its keys sorted.
+    static func without(_ keys: Set<String>, _ text: String) throws -> String {
         func strip(_ value: Any) -> Any {
             if let object = value as? [String: Any] {
-                return object.filter { $0.key != "recorded_at" && $0.key != "hash" }.mapValues(strip)
+                return object.filter { !keys.contains($0.key) }.mapValues(strip)
             }
             if let array = value as? [Any] { return array.map(strip) }
             return value
@@ -140,5 +174,15 @@ import Testing
         let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let data = try JSONSerialization.data(withJSONObject: strip(value), options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A JSON object's members.
+    static func object(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// The sequences of `snapshot list --json`, oldest first.
+    static func snapshotSequences(_ text: String) throws -> [Int] {
+        (try object(text)["snapshots"] as? [[String: Any]] ?? []).compactMap { $0["sequence"] as? Int }
     }
 }

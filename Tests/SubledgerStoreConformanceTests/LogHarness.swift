@@ -19,7 +19,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 /// One log under test and the means to reach around it.
 final class LogHarness {
     let backend: Backend
-    private let sqlitePath: TemporaryDatabase?
+    let sqlitePath: TemporaryDatabase?
     private let postgresURL: String?
     let schema: String
     private var opened: [any EventLog] = []

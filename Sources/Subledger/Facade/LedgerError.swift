@@ -17,7 +17,7 @@ public enum LedgerError: Error, CustomStringConvertible {
     /// A business rejection of one request of a group (`Ledger.executeGroup`): nothing of it was written.
     /// Everywhere else a rejection is thrown as the `Rejection` itself.
     case rejected(Rejection)
-    /// A feature only a ledger in a SQLite file has (period snapshots, history tables, API tokens), asked
+    /// A feature only a ledger in a SQLite file has (history tables, API tokens), asked
     /// of a ledger in PostgreSQL; the message says what works instead. Nothing was written.
     case notOnPostgreSQL(String)
 
@@ -57,8 +57,8 @@ public enum LedgerError: Error, CustomStringConvertible {
 extension LedgerError {
     /// What a ledger in PostgreSQL refuses, and what works there instead.
     static let sqliteOnlyMessage =
-        "a ledger in PostgreSQL has no period snapshots, history tables or API tokens yet; every query, "
-        + "posting, import, close and `verify` works on it (it replays the whole log when it opens)"
+        "a ledger in PostgreSQL has no history tables or API tokens yet; every query, posting, import, "
+        + "close, `snapshot` and `verify` works on it (it keeps every transaction in memory)"
 
     /// Runs `body`, translating a store error it throws (for the command line, which never sees the store).
     package static func translatingLogErrors<T>(_ body: () throws -> T) throws -> T { try sealing(body) }

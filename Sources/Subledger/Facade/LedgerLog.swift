@@ -9,19 +9,23 @@ package import SubledgerStore
 public final class LedgerLog {
     /// The event log, in the SQLite file or another database (PostgreSQL).
     let log: any QueryableEventLog
-    /// The SQLite file, for its snapshots and history tables; nil for a log in another database.
+    /// The SQLite file, for its history tables; nil for a log in another database.
     let sqlite: EventStore?
+    /// The period snapshots (the file's, or the PostgreSQL database's table, DR-40); nil for a log alone.
+    let snapshotStore: (any SnapshotStore)?
 
     public init(path: String, access: LedgerAccess) throws {
         let store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
         log = store
         sqlite = store
+        snapshotStore = store
     }
 
-    /// The log alone (a PostgreSQL database): no snapshots or history tables.
-    package init(log: any QueryableEventLog) {
+    /// A log in another database (PostgreSQL) with its period `snapshots`: no history tables.
+    package init(log: any QueryableEventLog, snapshots: (any SnapshotStore)? = nil) {
         self.log = log
         sqlite = nil
+        snapshotStore = snapshots
     }
 
     /// The SQLite file, for the features only it has; on another database a `not-on-postgresql` refusal.
@@ -44,12 +48,30 @@ public final class LedgerLog {
 
     /// The state from the newest usable snapshot plus the log's tail; `snapshot` is nil when none was usable.
     public func loadFromSnapshots() throws -> (state: LedgerState, snapshot: Int64?) {
-        try LedgerError.sealing { try SnapshotLoader.state(of: store) }
+        let source = try snapshotSource
+        return try LedgerError.sealing { try SnapshotLoader.state(of: source) }
     }
 
-    /// Every snapshot plus its tail compared with `replayed`, a full replay of the whole log.
+    /// The whole log folded as the ledger folds it when it opens: evicting what closes settle on a file,
+    /// keeping every transaction on a log without history tables (DR-22, DR-38). A snapshot plus its tail
+    /// must equal this (`verifySnapshots`).
+    public func replayAsOpened() throws -> LedgerState {
+        let evicts = sqlite != nil
+        return try LedgerError.sealing { try Replay.state(of: log, asOf: nil, evicting: evicts).state }
+    }
+
+    /// Every snapshot plus its tail compared with `replayed`, the whole log folded by `replayAsOpened`.
     public func verifySnapshots(against replayed: LedgerState) throws -> [SnapshotVerification] {
-        try LedgerError.sealing { try SnapshotLoader.verify(store, against: replayed) }
+        let source = try snapshotSource
+        return try LedgerError.sealing { try SnapshotLoader.verify(source, against: replayed) }
+    }
+
+    /// The log, its snapshots and whether its states evict; `not-on-postgresql` for a log without them.
+    var snapshotSource: SnapshotSource {
+        get throws(LedgerError) {
+            guard let snapshotStore else { throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage) }
+            return SnapshotSource(log: log, snapshots: snapshotStore, evicts: sqlite != nil)
+        }
     }
 
     /// Re-checks the hash chain over every event and command record, without folding anything.
@@ -59,7 +81,7 @@ public final class LedgerLog {
 
     /// Every snapshot's checksum, checked.
     public func snapshotChecksums() throws -> [SnapshotChecksum] {
-        guard let store = sqlite else { return [] }  // a log alone has no snapshots to check
+        guard let store = snapshotStore else { return [] }  // a log alone has no snapshots to check
         return try LedgerError.sealing { try store.checkSnapshotChecksums() }.map {
             SnapshotChecksum(sequence: $0.sequence, damaged: $0.damaged)
         }
@@ -77,12 +99,14 @@ public final class LedgerLog {
 
     /// Every stored snapshot.
     public func snapshots() throws -> [SnapshotInfo] {
-        try LedgerError.sealing { try store.snapshots() }.map(SnapshotInfo.init)
+        let store = try snapshotSource.snapshots
+        return try LedgerError.sealing { try store.snapshots() }.map(SnapshotInfo.init)
     }
 
     /// Deletes every snapshot; returns how many there were.
     @discardableResult
     public func deleteSnapshots() throws -> Int {
-        try LedgerError.sealing { try store.deleteSnapshots() }
+        let store = try snapshotSource.snapshots
+        return try LedgerError.sealing { try store.deleteSnapshots() }
     }
 }

@@ -49,12 +49,13 @@ extension Ledger {
     /// in `alsoReversed` taken as reversed although the log does not say so yet (a reversal being decided).
     /// `through`: the last sequence, given inside an append (see `SnapshotLoader.load`).
     func openState(alsoReversed: Set<Int64> = [], through: Int64? = nil) throws -> LedgerState {
-        // A log without snapshots (PostgreSQL) evicts nothing, so no close needs taking as reversed.
-        guard let store = sqlite else {
+        // A log opened without its snapshots is a PostgreSQL one, which evicts nothing: no close needs
+        // taking as reversed.
+        guard snapshotStore != nil else {
             let last = try through ?? Replay.lastSequence(log)
             return try Replay.fold(log, through: last, evicting: false, progress: nil).state
         }
-        let loaded = try SnapshotLoader.load(store, alsoReversed: alsoReversed, through: through)
+        let loaded = try SnapshotLoader.load(snapshotSource, alsoReversed: alsoReversed, through: through)
         snapshotWarnings += loaded.warnings
         return loaded.state
     }

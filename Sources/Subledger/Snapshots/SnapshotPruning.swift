@@ -10,7 +10,7 @@ extension Ledger {
     public func pruneSnapshots(keeping count: Int) throws -> Int {
         let listed = try snapshots().sorted { $0.sequence > $1.sequence }
         let old = listed.dropFirst(max(count, 0))
-        let store = try self.store
+        let store = try snapshotSource.snapshots
         for snapshot in old {
             try storeCall { () throws(StoreError) in try store.deleteSnapshot(sequence: snapshot.sequence) }
         }
@@ -19,9 +19,10 @@ extension Ledger {
 
     /// Deletes the snapshots that folded a close reversed after them: the ledger never uses them again.
     func deleteSupersededSnapshots() throws {
-        let store = try self.store
+        let source = try snapshotSource
+        let store = source.snapshots
         for snapshot in try snapshots()
-        where try CloseReversals.read(store, after: snapshot.sequence)
+        where try CloseReversals.read(source.log, after: snapshot.sequence)
             .staleClose(forSnapshotAt: snapshot.sequence, pending: []) != nil
         {
             try storeCall { () throws(StoreError) in try store.deleteSnapshot(sequence: snapshot.sequence) }

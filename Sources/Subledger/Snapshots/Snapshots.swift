@@ -69,12 +69,33 @@ public enum SnapshotError: Error, CustomStringConvertible {
     }
 }
 
+/// Where a state is loaded from: a log, the store of its snapshots (the same SQLite file, or the
+/// PostgreSQL database's table, DR-40), and whether its states evict (DR-22): a log without history tables
+/// (PostgreSQL, DR-38) keeps every transaction, so its snapshots hold them all and the state loaded from
+/// one, and the tail folded onto it, must not evict either (the codec does not store the flag).
+package struct SnapshotSource {
+    package var log: any QueryableEventLog
+    package var snapshots: any SnapshotStore
+    package var evicts: Bool
+
+    package init(log: any QueryableEventLog, snapshots: any SnapshotStore, evicts: Bool) {
+        self.log = log
+        self.snapshots = snapshots
+        self.evicts = evicts
+    }
+
+    /// The whole log folded as a state loaded from here would be: the reference a snapshot is checked against.
+    func replay() throws -> LedgerState {
+        try Replay.state(of: log, asOf: nil, evicting: evicts).state
+    }
+}
+
 /// Building a state from a snapshot and the log's tail, on a bare store (no `Ledger` replay first).
 public enum SnapshotLoader {
     /// The state from the newest usable snapshot plus the tail; `snapshot` is its sequence, nil when no
     /// snapshot was usable (then the state is a full replay).
-    package static func state(of store: EventStore) throws -> (state: LedgerState, snapshot: Int64?) {
-        let loaded = try load(store)
+    package static func state(of source: SnapshotSource) throws -> (state: LedgerState, snapshot: Int64?) {
+        let loaded = try load(source)
         return (loaded.state, loaded.snapshot)
     }
 
@@ -84,11 +105,12 @@ public enum SnapshotLoader {
     /// `through`: the log's last sequence when known (inside an append, where the command row that
     /// `checkedLastSequence` compares with is not written yet).
     package static func load(
-        _ store: EventStore, alsoReversed: Set<Int64> = [], through: Int64? = nil
+        _ source: SnapshotSource, alsoReversed: Set<Int64> = [], through: Int64? = nil
     ) throws -> SnapshotLoad {
-        let last = try through ?? call { () throws(StoreError) in try store.checkedLastSequence() }
+        let (store, snapshots) = (source.log, source.snapshots)
+        let last = try through ?? Replay.lastSequence(store)
         var warnings: [String] = []
-        for listed in try call({ () throws(StoreError) in try store.snapshots() }).reversed() {
+        for listed in try call({ () throws(StoreError) in try snapshots.snapshots() }).reversed() {
             guard listed.sequence <= last else {
                 warnings.append("snapshot \(listed.sequence) skipped: the log ends at event \(last)")
                 continue
@@ -97,13 +119,14 @@ public enum SnapshotLoader {
             // reversals after it matter (those before are in it): a read of the log's tail.
             let reversals = try CloseReversals.read(store, after: listed.sequence)
             if reversals.staleClose(forSnapshotAt: listed.sequence, pending: alsoReversed) != nil { continue }
-            guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: listed.sequence) })
+            guard let record = try call({ () throws(StoreError) in try snapshots.snapshot(sequence: listed.sequence) })
             else { continue }
-            let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
+            let (snapshot, reason) = try unusableReason(record, snapshots, tail: last - record.sequence)
             guard var state = snapshot else {
                 warnings.append("snapshot \(record.sequence) skipped: \(reason ?? "unusable")")
                 continue
             }
+            if !source.evicts { state.evicts = false }
             state.reversedCloses = reversals.closes(through: last).union(alsoReversed)
             do {
                 try fold(&state, store, through: last)
@@ -115,6 +138,7 @@ public enum SnapshotLoader {
             return SnapshotLoad(state: state, snapshot: record.sequence, warnings: warnings)
         }
         var state = LedgerState()
+        if !source.evicts { state.evicts = false }
         state.reserveCapacity(transactions: Int(last))
         state.reversedCloses = try CloseReversals.read(store).closes(through: last).union(alsoReversed)
         try fold(&state, store, through: last)
@@ -124,7 +148,7 @@ public enum SnapshotLoader {
     /// The decoded state of `record` with room for `tail` more transactions, or why it is not usable.
     /// The checksum comes first: nothing of a row that fails it is decoded or believed.
     static func unusableReason(
-        _ record: SnapshotRecord, _ store: EventStore,
+        _ record: SnapshotRecord, _ store: any SnapshotStore,
         tail: Int64
     ) throws -> (state: LedgerState?, reason: String?) {
         guard record.checksum != nil else {
@@ -156,7 +180,7 @@ public enum SnapshotLoader {
 
     /// Folds every event after `state.lastSequence` into `state` (in place: a copy of a million
     /// transactions would cost more than the tail).
-    static func fold(_ state: inout LedgerState, _ store: EventStore, through last: Int64) throws {
+    static func fold(_ state: inout LedgerState, _ store: any QueryableEventLog, through last: Int64) throws {
         try LedgerError.sealing {
             try store.scanThrough(after: state.lastSequence, last) { view in
                 try Replay.apply(view, to: &state)
@@ -169,11 +193,15 @@ public enum SnapshotLoader {
     }
 
     /// Every snapshot plus its tail compared with `replayed` (a full replay of the whole log).
-    package static func verify(_ store: EventStore, against replayed: LedgerState) throws -> [SnapshotVerification] {
+    /// `replayed` must fold as `source` does (`SnapshotSource.replay`): evicting or keeping every transaction.
+    package static func verify(
+        _ source: SnapshotSource, against replayed: LedgerState
+    ) throws -> [SnapshotVerification] {
+        let (store, snapshots) = (source.log, source.snapshots)
         let expected = StateDigest(replayed)
         let last = replayed.lastSequence
         var results: [SnapshotVerification] = []
-        for info in try call({ () throws(StoreError) in try store.snapshots() }) {
+        for info in try call({ () throws(StoreError) in try snapshots.snapshots() }) {
             let reversals = try CloseReversals.read(store, after: info.sequence)
             if let close = reversals.staleClose(forSnapshotAt: info.sequence, pending: []) {
                 results.append(
@@ -182,14 +210,14 @@ public enum SnapshotLoader {
                         difference: "the close at sequence \(close) was reversed after it; the ledger does not use it"))
                 continue
             }
-            guard let record = try call({ () throws(StoreError) in try store.snapshot(sequence: info.sequence) }) else {
-                continue
-            }
-            let (snapshot, reason) = try unusableReason(record, store, tail: last - record.sequence)
+            guard let record = try call({ () throws(StoreError) in try snapshots.snapshot(sequence: info.sequence) })
+            else { continue }
+            let (snapshot, reason) = try unusableReason(record, snapshots, tail: last - record.sequence)
             guard var loaded = snapshot else {
                 results.append(SnapshotVerification(sequence: record.sequence, matches: false, difference: reason))
                 continue
             }
+            if !source.evicts { loaded.evicts = false }
             loaded.reversedCloses = reversals.closes(through: last)
             do {
                 try fold(&loaded, store, through: last)
@@ -224,7 +252,7 @@ extension Ledger {
         let encoded = state.encoded()
         let label = businessDate ?? state.latestBusinessDate
         let now = clock()
-        let store = try self.store
+        let store = try snapshotSource.snapshots
         try storeCall { () throws(StoreError) in
             guard let hash = try store.hash(at: sequence) else {
                 throw StoreError(code: 1, message: "event \(sequence) is not in the log")
@@ -242,7 +270,7 @@ extension Ledger {
     /// sequence, nil when none was usable (the state is then a full replay).
     @discardableResult
     public func loadFromSnapshot() throws -> Int64? {
-        let loaded = try SnapshotLoader.load(store)
+        let loaded = try SnapshotLoader.load(snapshotSource)
         state = loaded.state
         snapshotWarnings += loaded.warnings
         return loaded.snapshot
@@ -250,21 +278,29 @@ extension Ledger {
 
     /// Every stored snapshot.
     public func snapshots() throws -> [SnapshotInfo] {
-        let store = try self.store
+        let store = try snapshotSource.snapshots
         return try storeCall { () throws(StoreError) in try store.snapshots() }.map(SnapshotInfo.init)
     }
 
     /// Deletes every snapshot; returns how many there were.
     @discardableResult
     public func deleteSnapshots() throws -> Int {
-        let store = try self.store
+        let store = try snapshotSource.snapshots
         return try storeCall { () throws(StoreError) in try store.deleteSnapshots() }
     }
 
     /// Every snapshot plus its tail compared with a full replay of the log.
     public func verifySnapshots() throws -> [SnapshotVerification] {
-        try LedgerError.sealing {
-            try SnapshotLoader.verify(store, against: Replay.state(of: store, asOf: nil).state)
+        let source = try snapshotSource
+        return try LedgerError.sealing { try SnapshotLoader.verify(source, against: source.replay()) }
+    }
+
+    /// The log, its snapshots and whether its states evict; `not-on-postgresql` for a log opened without
+    /// its snapshots.
+    package var snapshotSource: SnapshotSource {
+        get throws(LedgerError) {
+            guard let snapshotStore else { throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage) }
+            return SnapshotSource(log: log, snapshots: snapshotStore, evicts: sqlite != nil)
         }
     }
 }

@@ -12,7 +12,8 @@ struct InitCommand: ParsableCommand, JSONOutputting {
 
             On PostgreSQL (--db postgresql://user@host:port/dbname, connecting as the owner of the \
             tables) it creates the tables in the database's public schema and prints the GRANTs the \
-            ledger's own role needs (INSERT and SELECT on the log, nothing else); --grant-to ROLE runs them.
+            ledger's own role needs (INSERT and SELECT on the log; SELECT, INSERT and DELETE on its period \
+            snapshots, a cache; nothing else); --grant-to ROLE runs them.
 
             Example:
               subledger init --db books.db
@@ -68,7 +69,7 @@ struct InitCommand: ParsableCommand, JSONOutputting {
                 ? "created an empty ledger in \(where_)"
                 : "ledger already exists in \(where_) (\(events) events); nothing changed")
         if let grantTo {
-            print("granted to \(grantTo) (INSERT and SELECT on the log, nothing else):")
+            print("granted to \(grantTo) (INSERT and SELECT on the log, SELECT, INSERT and DELETE on snapshots):")
         } else {
             print("the ledger's own role needs these grants (run them as the owner, or use --grant-to ROLE):")
         }

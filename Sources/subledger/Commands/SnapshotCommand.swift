@@ -33,7 +33,6 @@ struct SnapshotTake: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "period snapshots", instead: DatabaseOptions.withoutSnapshots)
         let info = try database.open().takeSnapshot(businessDate: date?.date)
         if output.json {
             JSONOut.print(SnapshotCommand.json(info))
@@ -52,7 +51,6 @@ struct SnapshotList: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "period snapshots", instead: DatabaseOptions.withoutSnapshots)
         let infos = try database.openLog().snapshots()
         if output.json {
             JSONOut.print(SnapshotJSON.document(infos))
@@ -77,7 +75,6 @@ struct SnapshotDelete: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "period snapshots", instead: DatabaseOptions.withoutSnapshots)
         let count = try database.openLog().deleteSnapshots()
         if output.json { JSONOut.print(["deleted": JSONOut.int(count)]) } else { print("deleted \(count) snapshots") }
     }

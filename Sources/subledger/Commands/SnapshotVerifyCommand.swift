@@ -12,10 +12,9 @@ struct SnapshotVerify: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(for: "period snapshots", instead: DatabaseOptions.withoutSnapshots)
         let log = try database.openLog()
         let replayStart = Terminal.nanoseconds()
-        let replayed = try log.replay(asOf: nil).state
+        let replayed = try log.replayAsOpened()
         let replayNanoseconds = Terminal.nanoseconds() - replayStart
         var loadNanoseconds: Int64?
         var loadedFrom: Int64?
