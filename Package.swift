@@ -21,6 +21,9 @@ let package = Package(
         // The PostgreSQL event log (issue 14, DR-34); SwiftNIO is already in the graph through Hummingbird.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // TLS to PostgreSQL (`sslmode`, DR-43): NIOSSL's configuration types, named directly rather than
+        // through postgres-nio's re-export; already in the graph (postgres-nio depends on it), pinned at 2.37.6.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -47,6 +50,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

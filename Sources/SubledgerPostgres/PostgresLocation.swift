@@ -1,6 +1,7 @@
 // PostgresLocation: where a PostgreSQL ledger lives, parsed from `postgresql://user[:password]@host[:port]/db`
-// (the libpq URI form; `postgres://` too). The password is kept for the connection only: `description`,
-// every error and every log line name the user, host, port and database, never the password.
+// (the libpq URI form; `postgres://` too), with the options `sslmode` and `sslrootcert` (PostgresTLS). The
+// password is kept for the connection only: `description`, every error and every log line name the user,
+// host, port and database, never the password.
 
 import SubledgerStore
 
@@ -10,14 +11,23 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var database: String
+    /// `sslmode` and `sslrootcert`; libpq's default (`prefer`) when the URL names neither.
+    public var tls: PostgresTLS
 
-    public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String) {
+    public init(
+        user: String, password: String? = nil, host: String, port: Int = 5432, database: String,
+        tls: PostgresTLS = PostgresTLS()
+    ) {
         self.user = user
         self.password = password
         self.host = host
         self.port = port
         self.database = database
+        self.tls = tls
     }
+
+    /// The start of the message for an option this program knows but does not speak (`tls-unsupported`).
+    static let unsupportedTLS = "TLS client certificates"
 
     /// True when `text` names a PostgreSQL ledger rather than a SQLite file.
     public static func isPostgresURL(_ text: String) -> Bool {
@@ -30,8 +40,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             throw Self.invalid("it does not start with postgresql://")
         }
         var rest = Substring(url[schemeEnd.upperBound...])
+        tls = PostgresTLS()
         if let query = rest.firstIndex(of: "?") {
-            try Self.checkOptions(rest[rest.index(after: query)...])
+            tls = try Self.options(rest[rest.index(after: query)...])
             rest = rest[..<query]
         }
         guard let slash = rest.firstIndex(of: "/") else { throw Self.invalid("it names no database (…/dbname)") }
@@ -83,17 +94,30 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return (String(host), port)
     }
 
-    /// Only plain connections for now: refuse an `sslmode` that asks for TLS rather than ignore it.
-    private static func checkOptions(_ query: Substring) throws(StoreError) {
+    /// The query's options: `sslmode` and `sslrootcert`; client certificates are refused as unsupported
+    /// rather than ignored, and so is any other option.
+    private static func options(_ query: Substring) throws(StoreError) -> PostgresTLS {
+        var tls = PostgresTLS()
         for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.first == "sslmode" else {
-                throw invalid("the option '\(parts.first ?? "")' is not supported (only sslmode=disable)")
-            }
-            guard parts.count == 2, parts[1] == "disable" || parts[1] == "prefer" || parts[1] == "allow" else {
-                throw invalid("TLS (sslmode=\(parts.count == 2 ? parts[1] : "")) is not supported yet")
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = parts[0], value = parts.count == 2 ? try decoded(parts[1], String(name)) : ""
+            switch name {
+            case "sslmode":
+                guard let mode = PostgresTLS.Mode(rawValue: value) else {
+                    let modes = PostgresTLS.Mode.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw invalid("sslmode '\(value)' is not one of \(modes)")
+                }
+                tls.mode = mode
+            case "sslrootcert":
+                guard !value.isEmpty else { throw invalid("sslrootcert names no file") }
+                tls.rootCertificate = value
+            case "sslcert", "sslkey", "sslpassword":
+                throw invalid("\(unsupportedTLS) (\(name)) are not supported")
+            default:
+                throw invalid("the option '\(name)' is not supported (only sslmode and sslrootcert)")
             }
         }
+        return tls
     }
 
     /// Percent-decoding of one part (`%40` for `@` in a user or password).

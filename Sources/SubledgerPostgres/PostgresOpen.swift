@@ -3,6 +3,7 @@
 // sees at once whether the server is down, the login was refused, the database is missing or the
 // database holds no ledger yet. No message names the password (PostgresLocation keeps it apart).
 
+import NIOSSL
 import PostgresNIO
 import SubledgerStore
 
@@ -11,8 +12,16 @@ public struct PostgresOpenError: Error, CustomStringConvertible {
     public enum Kind: String, Sendable {
         /// The URL is malformed or has an option this program does not know.
         case badURL = "bad-url"
-        /// The URL asks for TLS (`sslmode=require`, ...), which this program does not speak yet.
+        /// The URL asks for a TLS feature this program does not speak (client certificates: `sslcert`).
         case tlsUnsupported = "tls-unsupported"
+        /// `sslrootcert` names a file that cannot be read or holds no PEM certificate.
+        case tlsRootCertificate = "tls-root-certificate"
+        /// TLS is required (`sslmode=require` or stricter) and the server does not offer it.
+        case tlsNotOffered = "tls-not-offered"
+        /// The server's certificate does not chain to a trusted root (`verify-ca`, `verify-full`).
+        case tlsUntrusted = "tls-untrusted"
+        /// The server's certificate does not name the host in the URL (`verify-full`).
+        case tlsHostMismatch = "tls-host-mismatch"
         /// No server answered at the host and port (refused, timed out, name unknown, connection lost).
         case unreachable
         /// The server refused the login (a wrong password, an unknown role, no pg_hba.conf entry).
@@ -36,15 +45,35 @@ public struct PostgresOpenError: Error, CustomStringConvertible {
 
     /// A failed connect, classified by the server's SQLSTATE when it answered.
     init(connecting location: PostgresLocation, _ error: any Error) {
-        let state = (error as? PSQLError)?.serverInfo?[.sqlState]
+        let psql = error as? PSQLError
+        let state = psql?.serverInfo?[.sqlState]
+        let tls = psql.flatMap { Self.tlsFailure($0, location) }
         switch state {
         case .some(let state) where state.hasPrefix("28"): kind = .authenticationFailed
         case "3D000": kind = .noDatabase
-        default: kind = .unreachable
+        default: kind = tls?.kind ?? .unreachable
         }
         message =
             "cannot connect to PostgreSQL at \(location.hostAndPort) (database \(location.database), user "
-            + "\(location.user)): \(PostgresSession.reason(error))"
+            + "\(location.user)): \(tls?.reason ?? PostgresSession.reason(error))"
+    }
+
+    /// A connect that failed in TLS: the server said no to TLS, or its certificate failed a check.
+    private static func tlsFailure(_ error: PSQLError, _ location: PostgresLocation) -> (kind: Kind, reason: String)? {
+        if error.code == .sslUnsupported {
+            return (
+                .tlsNotOffered, "the server does not offer TLS, and sslmode=\(location.tls.mode.rawValue) requires it"
+            )
+        }
+        guard let underlying = error.underlying else { return nil }
+        if let extra = underlying as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return (.tlsHostMismatch, "the server's certificate does not name the host \(location.host) (verify-full)")
+        }
+        if case NIOSSLError.handshakeFailed(let ssl) = underlying, "\(ssl)".contains("CERTIFICATE_VERIFY_FAILED") {
+            let roots = location.tls.rootCertificate.map { "sslrootcert \($0)" } ?? "the system's roots"
+            return (.tlsUntrusted, "the server's certificate is not trusted (checked against \(roots))")
+        }
+        return nil
     }
 }
 
@@ -68,7 +97,8 @@ extension PostgresEventLog {
             location = try PostgresLocation(url: url)
         } catch {
             let message = LedgerMessage.own(error)
-            throw PostgresOpenError(message.contains("TLS") ? .tlsUnsupported : .badURL, message)
+            throw PostgresOpenError(
+                message.contains(PostgresLocation.unsupportedTLS) ? .tlsUnsupported : .badURL, message)
         }
         let session = try PostgresSession(connectingTo: location)
         try session.execute("SET search_path TO public")

@@ -47,10 +47,7 @@ final class PostgresSession {
     /// Connects, telling an unreachable server from a refused login or a missing database.
     init(connectingTo location: PostgresLocation) throws(PostgresOpenError) {
         self.location = location
-        var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
+        let configuration = try Self.configuration(location)
         do {
             connection = try PostgresConnection.connect(
                 on: Self.eventLoops.next(), configuration: configuration, id: 1, logger: Self.logger
@@ -61,6 +58,21 @@ final class PostgresSession {
         connection.closeFuture.whenComplete { [pending] _ in
             pending.promise.withLock { $0?.fail(ConnectionLost()) }
         }
+    }
+
+    /// The one place a connection's configuration is made (every connection of the process takes it, so
+    /// each speaks TLS as the URL says, DR-43).
+    static func configuration(
+        _ location: PostgresLocation
+    ) throws(PostgresOpenError)
+        -> PostgresConnection
+        .Configuration
+    {
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: try location.tls.configuration(for: location))
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
     }
 
     /// Closes without blocking (a deinit may run anywhere): the close's callback keeps the connection

@@ -14,7 +14,8 @@
 //      folder), or the file is not a Subledger ledger (`not-a-ledger`; it is left unchanged)
 // A ledger in PostgreSQL (`--db postgresql://...`, DR-38) adds: `unreachable` and `authentication-failed`
 // (3), `no-database` and `no-ledger` (66), `bad-url` and `tls-unsupported` (64), and `not-on-postgresql`
-// (3) for what only a ledger file has (snapshots, history tables, tokens).
+// (3) for what only a ledger file has (snapshots, history tables, tokens); with TLS (DR-43):
+// `tls-not-offered`, `tls-untrusted`, `tls-host-mismatch` (3) and `tls-root-certificate` (64).
 
 import ArgumentParser
 import Subledger
@@ -142,9 +143,9 @@ enum SubledgerMain {
 
     static func exitCode(_ kind: PostgresOpenError.Kind) -> Int32 {
         switch kind {
-        case .unreachable, .authenticationFailed: 3
+        case .unreachable, .authenticationFailed, .tlsNotOffered, .tlsUntrusted, .tlsHostMismatch: 3
         case .noDatabase, .noLedger: 66
-        case .badURL, .tlsUnsupported: 64
+        case .badURL, .tlsUnsupported, .tlsRootCertificate: 64
         }
     }
 

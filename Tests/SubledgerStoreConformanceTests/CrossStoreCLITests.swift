@@ -130,7 +130,16 @@ import Testing
             ("postgresql://\(location.user):\(secret)@127.0.0.1:\(closedPort)/books", "unreachable", 3),
             (
                 "postgresql://\(location.user):\(secret)@\(location.hostAndPort)/books?sslmode=require",
+                "tls-not-offered", 3
+            ),
+            (
+                "postgresql://\(location.user):\(secret)@\(location.hostAndPort)/books?sslcert=client.pem",
                 "tls-unsupported", 64
+            ),
+            (
+                "postgresql://\(location.user):\(secret)@\(location.hostAndPort)/books?sslmode=verify-ca&"
+                    + "sslrootcert=/no/such/root.pem",
+                "tls-root-certificate", 64
             ),
             ("postgresql://\(location.user):\(secret)@\(location.hostAndPort)/books?foo=1", "bad-url", 64),
         ]

@@ -107,7 +107,7 @@ import Testing
         #expect(try PostgresLocation(url: "postgres://u@[::1]/d").hostAndPort == "[::1]:5432")
         for bad in [
             "mysql://u@h/d", "postgresql://h/d", "postgresql://u@h", "postgresql://u@h:99999/d",
-            "postgresql://u:secret@h/d?sslmode=require", "postgresql://u:secret%zz@h/d",
+            "postgresql://u:secret@h/d?sslmode=required", "postgresql://u:secret%zz@h/d",
         ] {
             #expect(throws: StoreError.self, "\(bad)") { try PostgresLocation(url: bad) }
             do { _ = try PostgresLocation(url: bad) } catch { #expect(!error.description.contains("secret")) }

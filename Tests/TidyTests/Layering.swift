@@ -25,9 +25,10 @@ enum Layering {
         // The web console (issue 13): pages on the facade, served by Hummingbird; sessions in a Mutex.
         "SubledgerConsole": platform.union(["Subledger", "Hummingbird", "HTTPTypes", "Logging", "Synchronization"]),
         // The PostgreSQL event log (DR-34): the store's protocol over postgres-nio, on its own NIO event loop;
-        // a Mutex holds the statement being waited for.
+        // a Mutex holds the statement being waited for; NIOSSL for `sslmode` (DR-43).
         "SubledgerPostgres": platform.union([
-            "SubledgerStore", "SubledgerCore", "PostgresNIO", "NIOCore", "NIOPosix", "Logging", "Synchronization",
+            "SubledgerStore", "SubledgerCore", "PostgresNIO", "NIOCore", "NIOPosix", "NIOSSL", "Logging",
+            "Synchronization",
         ]),
         "subledger-bench": platform.union(["Subledger", "SubledgerCore", "SubledgerStore", "CSQLite"]),
     ]
