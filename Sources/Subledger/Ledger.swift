@@ -142,6 +142,7 @@ public final class Ledger {
     init(readingLog log: any QueryableEventLog, state: LedgerState) {
         self.log = log
         sqlite = nil
+        snapshotStore = nil  // a copy reads; snapshots are the owner's to store
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID
         self.state = state
