@@ -90,8 +90,8 @@ struct ByteFlipTests {
             try Data(damaged).write(to: URL(fileURLWithPath: path))
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             if let keep = ProcessInfo.processInfo.environment["SUBLEDGER_BYTEFLIP_KEEP"], Int(keep) == flip {
-                try Data(damaged).write(to: URL(fileURLWithPath: "/tmp/subledger-byteflip-\(flip).db"))
-                try Data(bytes).write(to: URL(fileURLWithPath: "/tmp/subledger-byteflip-original.db"))
+                try Data(damaged).write(to: TemporaryFiles.kept("byteflip-\(flip).db"))
+                try Data(bytes).write(to: TemporaryFiles.kept("byteflip-original.db"))
             }
             let context = "seed \(seed), flip \(flip): byte \(offset) ^ 0x\(String(mask, radix: 16))"
             for (query, expected) in zip(Self.queries, baseline) {

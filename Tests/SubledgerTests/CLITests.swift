@@ -33,8 +33,7 @@ struct CLITests {
         var db: String { directory.appendingPathComponent("ledger.db").path }
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("subledger-cli-\(UUID().uuidString)")
+            directory = TemporaryFiles.unique("cli")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
 

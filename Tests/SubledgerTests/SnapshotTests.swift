@@ -1,4 +1,5 @@
 import Foundation
+import SubledgerTestSupport
 import Testing
 
 @testable import Subledger
@@ -9,9 +10,7 @@ import Testing
 /// gives exactly the state of a full replay; stale, tampered or deleted snapshots are never trusted.
 struct SnapshotTests {
     static func tempPath(_ name: String = #function) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("subledger-snapshot-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max)).db").path
+        TemporaryDatabase("snapshot-tests-" + name.filter(\.isLetter)).path
     }
 
     static func command(_ name: String, _ pairs: KeyValuePairs<String, String>) throws -> LedgerCommand {

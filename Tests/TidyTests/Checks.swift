@@ -105,6 +105,25 @@ enum Checks {
         return found
     }
 
+    /// The one test-support file allowed to name the temporary directory.
+    static let temporaryFilesHelper = "Tests/SubledgerTestSupport/TemporaryFiles.swift"
+
+    /// A test making its own temporary path: the temporary directory's names, the C calls that make one,
+    /// or a literal path under /tmp. Such a path outlives the run unless every test remembers to delete it;
+    /// `TemporaryFiles` (one folder per test process, removed at exit) does not depend on that.
+    static func rawTemporaryPaths(_ file: SwiftText) -> [Violation] {
+        guard file.path != temporaryFilesHelper else { return [] }
+        let why =
+            "makes a temporary path outside \(temporaryFilesHelper): use TemporaryDirectory, "
+            + "TemporaryDatabase or TemporaryFiles.unique (removed when the test process exits)"
+        var found = forbiddenWords(
+            file, ["temporaryDirectory", "NSTemporaryDirectory", "mkdtemp", "mkstemp", "tmpfile"], why: why)
+        for (offset, line) in file.lines.enumerated() where line.contains("\"/tmp") {
+            found.append(Violation(path: file.path, line: offset + 1, message: "\"/tmp \(why)"))
+        }
+        return found
+    }
+
     /// Lines longer than `limit` characters, as written.
     static func longLines(_ file: SwiftText, limit: Int) -> [(line: Int, length: Int)] {
         file.lines.enumerated().compactMap { offset, line in

@@ -84,6 +84,19 @@ struct TidySelfTests {
         #expect(Checks.longLines(source, limit: 120).map(\.line) == [2])
     }
 
+    @Test func aRawTemporaryPathIsCaughtOutsideTheHelper() {
+        let text = """
+            // temporaryDirectory in a comment
+            let a = FileManager.default.temporaryDirectory
+            let b = "temporaryDirectory"
+            let c = URL(fileURLWithPath: "/tmp/x")
+            let d = mkdtemp(&template)
+            """
+        let planted = Self.file(text, path: "Tests/SubledgerTests/Planted.swift")
+        #expect(Checks.rawTemporaryPaths(planted).map(\.line) == [2, 5, 4])
+        #expect(Checks.rawTemporaryPaths(Self.file(text, path: Checks.temporaryFilesHelper)).isEmpty)
+    }
+
     @Test func theRatchetOnlyShrinks() {
         let ratchet = Ratchet(limit: 70, what: "function", fix: "split it")
         let listed = ["A.swift f": 80, "B.swift g": 90, "C.swift h": 75]
