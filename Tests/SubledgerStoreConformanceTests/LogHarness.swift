@@ -96,6 +96,24 @@ final class LogHarness {
         try session.execute("SET search_path TO \(schema)")
         return session
     }
+
+    /// Runs `body` with the log acting as a new role that holds exactly the GRANTs `init` prints (the
+    /// ledger's own role), and the owner's session; the role is dropped afterwards.
+    func asLedgerRole(
+        _ prefix: String, _ body: (_ log: PostgresEventLog, _ owner: PostgresSession) throws -> Void
+    ) throws {
+        let log = try open() as! PostgresEventLog
+        let owner = try ownerSession()
+        let role = prefix + "_" + schema
+        try owner.execute("CREATE ROLE \(role) NOLOGIN")
+        defer {
+            _ = try? owner.execute("DROP OWNED BY \(role)")
+            _ = try? owner.execute("DROP ROLE \(role)")
+        }
+        for grant in PostgresEventLog.grants(role: role, schema: schema) { try owner.execute(grant) }
+        try log.session.execute("SET ROLE \(role)")
+        try body(log, owner)
+    }
 }
 
 /// Drops SQLite's triggers on a raw connection and runs `sql` (tampering behind the store).

@@ -15,6 +15,7 @@ import Testing
 
 @Suite struct LogWatcherTests {
     /// Runs blocking store work on a dispatch thread and waits for it without holding a pool thread.
+    @discardableResult
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }

@@ -64,27 +64,19 @@ import Testing
 
     @Test func theLedgerRoleMayInsertAndSelectOnly() throws {
         guard let harness = LogHarness.make(.postgres) else { return }
-        let log = try harness.open() as! PostgresEventLog
-        let owner = try harness.ownerSession()
-        let role = "ledger_" + harness.schema
-        try owner.execute("CREATE ROLE \(role) NOLOGIN")
-        defer {
-            _ = try? owner.execute("DROP OWNED BY \(role)")
-            _ = try? owner.execute("DROP ROLE \(role)")
+        try harness.asLedgerRole("ledger") { log, owner in
+            try log.appendSample("as-role", count: 2)  // INSERT and SELECT are granted
+            #expect(try log.allEvents().count == 2)
+            let refused = [
+                "UPDATE events SET recorded_at = 1", "DELETE FROM commands", "TRUNCATE events",
+                "ALTER TABLE events DISABLE TRIGGER USER", "DROP TABLE events CASCADE",
+            ]
+            for sql in refused {
+                #expect(throws: StoreError.self, "\(sql)") { try log.session.execute(sql) }
+            }
+            try log.session.execute("RESET ROLE")
+            #expect(try log.allEvents().count == 2)
         }
-        for grant in PostgresEventLog.grants(role: role, schema: harness.schema) { try owner.execute(grant) }
-        try log.session.execute("SET ROLE \(role)")
-        try log.appendSample("as-role", count: 2)  // INSERT and SELECT are granted
-        #expect(try log.allEvents().count == 2)
-        let refused = [
-            "UPDATE events SET recorded_at = 1", "DELETE FROM commands", "TRUNCATE events",
-            "ALTER TABLE events DISABLE TRIGGER USER", "DROP TABLE events CASCADE",
-        ]
-        for sql in refused {
-            #expect(throws: StoreError.self, "\(sql)") { try log.session.execute(sql) }
-        }
-        try log.session.execute("RESET ROLE")
-        #expect(try log.allEvents().count == 2)
     }
 
     @Test func anUnreachableServerIsNamedWithoutThePassword() throws {

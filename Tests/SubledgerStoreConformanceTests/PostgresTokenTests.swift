@@ -52,32 +52,24 @@ import Testing
 
     @Test func theTokenTablesAreInsertOnlyAndTheLedgerRoleMayCreateAndRevoke() throws {
         guard let harness = LogHarness.make(.postgres) else { return }
-        let log = try harness.open() as! PostgresEventLog
-        let owner = try harness.ownerSession()
-        let role = "ledger_" + harness.schema
-        try owner.execute("CREATE ROLE \(role) NOLOGIN")
-        defer {
-            _ = try? owner.execute("DROP OWNED BY \(role)")
-            _ = try? owner.execute("DROP ROLE \(role)")
+        try harness.asLedgerRole("ledger") { log, owner in
+            let tokens = LedgerLog(log: log)
+            let secret = try tokens.createToken(name: "erp", role: .post)
+            #expect(throws: TokenError.self) { try tokens.createToken(name: "erp", role: .admin) }
+            #expect(try tokens.revokeToken(name: "erp").revokedAt != nil)
+            #expect(try tokens.authenticate(bearer: secret) == nil)
+            try log.session.execute("RESET ROLE")
+            _ = try tokens.createToken(name: "ops", role: .read)
+            for sql in [
+                "UPDATE api_tokens SET role = 'admin'", "DELETE FROM api_token_revocations", "TRUNCATE api_tokens",
+                "DELETE FROM api_tokens WHERE name = 'ops'", "TRUNCATE api_token_revocations CASCADE",
+            ] {
+                #expect(throws: StoreError.self, "\(sql)") { try owner.execute(sql) }
+            }
+            #expect(try tokens.tokens().map(\.name) == ["erp", "ops"])
+            #expect(try tokens.tokens().map(\.isRevoked) == [true, false])
+            #expect(try tokens.hasActiveTokens())
         }
-        for grant in PostgresEventLog.grants(role: role, schema: harness.schema) { try owner.execute(grant) }
-        try log.session.execute("SET ROLE \(role)")
-        let tokens = LedgerLog(log: log)
-        let secret = try tokens.createToken(name: "erp", role: .post)
-        #expect(throws: TokenError.self) { try tokens.createToken(name: "erp", role: .admin) }
-        #expect(try tokens.revokeToken(name: "erp").revokedAt != nil)
-        #expect(try tokens.authenticate(bearer: secret) == nil)
-        try log.session.execute("RESET ROLE")
-        _ = try tokens.createToken(name: "ops", role: .read)
-        for sql in [
-            "UPDATE api_tokens SET role = 'admin'", "DELETE FROM api_token_revocations", "TRUNCATE api_tokens",
-            "DELETE FROM api_tokens WHERE name = 'ops'", "TRUNCATE api_token_revocations CASCADE",
-        ] {
-            #expect(throws: StoreError.self, "\(sql)") { try owner.execute(sql) }
-        }
-        #expect(try tokens.tokens().map(\.name) == ["erp", "ops"])
-        #expect(try tokens.tokens().map(\.isRevoked) == [true, false])
-        #expect(try tokens.hasActiveTokens())
     }
 
     /// The secrets printed (a line `sl_...`, or the JSON's `secret`).

@@ -148,29 +148,21 @@ import Testing
     /// them; the log stays INSERT and SELECT only.
     @Test func theLedgerRoleMayStoreReplaceAndPruneSnapshots() throws {
         guard let harness = LogHarness.make(.postgres) else { return }
-        let log = try harness.open() as! PostgresEventLog
-        let owner = try harness.ownerSession()
-        let role = "snap_" + harness.schema
-        try owner.execute("CREATE ROLE \(role) NOLOGIN")
-        defer {
-            _ = try? owner.execute("DROP OWNED BY \(role)")
-            _ = try? owner.execute("DROP ROLE \(role)")
+        try harness.asLedgerRole("snap") { log, owner in
+            try log.appendSample("as-role", count: 2)
+            let snapshots = PostgresSnapshots(log)
+            let hash = try #require(try snapshots.hash(at: 2))
+            for state: [UInt8] in [[1, 2], [3]] {
+                try snapshots.saveSnapshot(
+                    sequence: 2, chainHash: hash, businessDate: 2024_01_02, createdAt: 1, format: 6, state: state)
+            }
+            #expect(try snapshots.snapshot(sequence: 2)?.state == [3])
+            for sql in ["UPDATE snapshots SET created_at = 2", "DELETE FROM events", "TRUNCATE snapshots"] {
+                #expect(throws: StoreError.self, "\(sql)") { try log.session.execute(sql) }
+            }
+            #expect(try snapshots.deleteSnapshots() == 1)
+            try log.session.execute("RESET ROLE")
         }
-        for grant in PostgresEventLog.grants(role: role, schema: harness.schema) { try owner.execute(grant) }
-        try log.session.execute("SET ROLE \(role)")
-        try log.appendSample("as-role", count: 2)
-        let snapshots = PostgresSnapshots(log)
-        let hash = try #require(try snapshots.hash(at: 2))
-        for state: [UInt8] in [[1, 2], [3]] {
-            try snapshots.saveSnapshot(
-                sequence: 2, chainHash: hash, businessDate: 2024_01_02, createdAt: 1, format: 6, state: state)
-        }
-        #expect(try snapshots.snapshot(sequence: 2)?.state == [3])
-        for sql in ["UPDATE snapshots SET created_at = 2", "DELETE FROM events", "TRUNCATE snapshots"] {
-            #expect(throws: StoreError.self, "\(sql)") { try log.session.execute(sql) }
-        }
-        #expect(try snapshots.deleteSnapshots() == 1)
-        try log.session.execute("RESET ROLE")
     }
 
     /// A receipt and an issue of a FIFO item of its own in `month` (yyyy-mm).
