@@ -16,10 +16,9 @@ extension PostgresEventLog {
         commandID: String, kind: String, expectedLastSequence: Int64, recordedAt: Int64, actor: String? = nil,
         contentHash: () throws -> SHA256.Digest? = { nil }, _ body: (inout any EventSink) throws -> String
     ) throws -> AppendOutcome {
-        try writeTransaction("append") { commit in
+        try writeTransaction("append") { last, lastHash, commit in
             // Under the lock: of two writers racing with one id, the second sees the first's row.
             if let existing = try command(id: commandID) { return try Self.resent(existing, contentHash) }
-            let (last, lastHash) = try lastEvent()
             if last != expectedLastSequence { return .conflict(actualLastSequence: last) }
             let writer = PostgresEventWriter(
                 log: self, commandID: commandID, recordedAt: recordedAt, lastSequence: last, lastHash: lastHash)
@@ -32,7 +31,7 @@ extension PostgresEventLog {
                 eventCount: writer.count, recordedAt: recordedAt, result: result, contentHash: try contentHash(),
                 actor: actor)
             try insertCommandRecord(record)
-            try commit(writer.count > 0 ? writer.lastSequence : nil)
+            try commit(writer.count > 0 ? writer.lastSequence : nil, [])
             return .appended(record)
         }
     }
@@ -40,35 +39,41 @@ extension PostgresEventLog {
     public func appendCommandGroup(
         expectedLastSequence: Int64, _ body: (inout any CommandSink) throws -> Void
     ) throws -> GroupAppendOutcome {
-        try writeTransaction("appendGroup") { commit in
-            let (last, lastHash) = try lastEvent()
+        try writeTransaction("appendGroup") { last, lastHash, commit in
             if last != expectedLastSequence { return .conflict(actualLastSequence: last) }
             let group = PostgresGroupState(lastSequence: last, lastHash: lastHash)
             var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
             try body(&sink)
             if let failure = group.failure { throw failure }
-            try commit(group.lastSequence > last ? group.lastSequence : nil)
+            try commit(group.lastSequence > last ? group.lastSequence : nil, group.statements)
             return .committed
         }
     }
 
     /// One write transaction under the ledger's lock: refused inside another append's body, and rolled back
     /// unless `body` calls the `commit` it is given (an early return, such as a conflict, writes nothing).
-    /// `commit(last)` with the log's new last sequence notifies the watchers first; nil: no event was added.
+    /// `body` gets the log's last sequence and hash, read under the lock. `commit(last, statements)` sends
+    /// `statements` (a group's INSERTs) and, with the log's new last sequence, notifies the watchers, then
+    /// commits; nil: no event was added. BEGIN, the lock and that read go in one pipeline, the statements,
+    /// NOTIFY and COMMIT in another: two waits of the calling thread for the transaction's frame (DR-45).
     func writeTransaction<T>(
-        _ name: String, _ body: (_ commit: (_ notifying: Int64?) throws -> Void) throws -> T
+        _ name: String,
+        _ body: (_ last: Int64, _ lastHash: SHA256.Digest, _ commit: Commit) throws -> T
     ) throws -> T {
         guard !isAppending else { throw StoreError.misusedLog("\(name) called from inside an append body") }
         isAppending = true
         defer { isAppending = false }
-        try session.execute("BEGIN")
         var committed = false
         defer { if !committed { _ = try? session.execute("ROLLBACK") } }
-        try session.execute(
-            "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
-        return try body { last in
-            if let last { try session.query(PostgresLogWatcher.notify(schema: schema, lastSequence: last)) }
-            try session.execute("COMMIT")
+        let lock = PostgresQuery(
+            unsafeSQL: "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
+        let began = try session.pipeline(["BEGIN", lock, Self.lastEventQuery])
+        let (last, lastHash) = try lastEvent(began[2])
+        return try body(last, lastHash) { last, statements in
+            var ending = statements
+            if let last { ending.append(PostgresLogWatcher.notify(schema: schema, lastSequence: last)) }
+            ending.append("COMMIT")
+            try session.pipeline(ending)
             committed = true
         }
     }
@@ -79,10 +84,12 @@ extension PostgresEventLog {
         return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
     }
 
-    /// Sequence and hash of the newest event: (0, zero hash) when the log is empty.
-    func lastEvent() throws -> (Int64, SHA256.Digest) {
-        let query: PostgresQuery = "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
-        guard let row = try session.query(query).first(where: { _ in true }) else { return (0, .zero) }
+    static let lastEventQuery: PostgresQuery = "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
+
+    /// Sequence and hash of the newest event from the rows of `lastEventQuery`: (0, zero hash) when the log
+    /// is empty.
+    func lastEvent(_ rows: PostgresQueryResult) throws -> (Int64, SHA256.Digest) {
+        guard let row = rows.first(where: { _ in true }) else { return (0, .zero) }
         let (sequence, buffer) = try row.decode((Int64, ByteBuffer).self)
         guard let hash = SHA256.Digest(Array(buffer.readableBytesView)) else {
             throw StoreError.damagedLog("event \(sequence) has no 32-byte hash")
@@ -90,14 +97,21 @@ extension PostgresEventLog {
         return (sequence, hash)
     }
 
+    /// Commits a write transaction: the new last sequence to notify (nil: no event added), and statements to
+    /// send first.
+    typealias Commit = (_ notifying: Int64?, _ statements: [PostgresQuery]) throws -> Void
+
     func insertCommandRecord(_ record: CommandRecord) throws {
+        try session.query(Self.insertCommandQuery(record))
+    }
+
+    static func insertCommandQuery(_ record: CommandRecord) -> PostgresQuery {
         let hash = record.contentHash.map { ByteBuffer(bytes: $0.bytes) }
-        let query: PostgresQuery = """
+        return """
             INSERT INTO commands(\(unescaped: Self.commandColumns)) VALUES (\(record.commandID), \(record.kind),
             \(record.firstSequence), \(record.lastSequence), \(Int64(record.eventCount)), \(record.recordedAt),
             \(record.result), \(hash), \(record.actor))
             """
-        try session.query(query)
     }
 }
 
@@ -107,6 +121,11 @@ final class PostgresGroupState {
     var lastHash: SHA256.Digest
     /// Set when a command failed after writing: the group must not commit.
     var failure: StoreError?
+    /// The accepted commands' INSERTs (events, then the command row, command after command), sent with the
+    /// COMMIT in one pipeline: a command's own round trips under the lock are its id's lookup only (DR-45).
+    var statements: [PostgresQuery] = []
+    /// The commands of this group so far, by id: their rows are not in the table before the commit.
+    var appended: [String: CommandRecord] = [:]
 
     init(lastSequence: Int64, lastHash: SHA256.Digest) {
         self.lastSequence = lastSequence
@@ -125,12 +144,12 @@ struct PostgresCommandSink: CommandSink {
         contentHash: () throws -> SHA256.Digest?, _ body: (inout any EventSink) throws -> String
     ) throws -> AppendOutcome {
         if let failure = group.failure { throw failure }
-        if let existing = try log.command(id: commandID) {
+        if let existing = try group.appended[commandID] ?? log.command(id: commandID) {
             return try PostgresEventLog.resent(existing, contentHash)
         }
         let writer = PostgresEventWriter(
             log: log, commandID: commandID, recordedAt: recordedAt, lastSequence: group.lastSequence,
-            lastHash: group.lastHash)
+            lastHash: group.lastHash, deferring: true)
         defer { writer.close() }
         let record: CommandRecord
         do {
@@ -141,7 +160,6 @@ struct PostgresCommandSink: CommandSink {
                 commandID: commandID, kind: kind, firstSequence: group.lastSequence + 1,
                 lastSequence: writer.lastSequence, eventCount: writer.count, recordedAt: recordedAt, result: result,
                 contentHash: try contentHash(), actor: actor)
-            try log.insertCommandRecord(record)
         } catch {
             // Events sent (or buffered) cannot be taken back row by row: the group must not commit.
             if (writer.count > 0 || error is StoreError) && group.failure == nil {
@@ -149,6 +167,9 @@ struct PostgresCommandSink: CommandSink {
             }
             throw error
         }
+        group.statements += writer.deferred ?? []
+        group.statements.append(PostgresEventLog.insertCommandQuery(record))
+        group.appended[commandID] = record
         group.lastSequence = record.lastSequence
         group.lastHash = writer.lastHash
         return .appended(record)

@@ -24,15 +24,14 @@ extension PostgresEventLog {
     public func appendVerbatim(
         expectedLastSequence: Int64, _ body: (inout any VerbatimSink) throws -> Void
     ) throws -> VerbatimOutcome {
-        try writeTransaction("appendVerbatim") { commit in
-            let (last, lastHash) = try lastEvent()
+        try writeTransaction("appendVerbatim") { last, lastHash, commit in
             if last != expectedLastSequence { return .conflict(actualLastSequence: last) }
             let writer = PostgresVerbatimWriter(log: self, check: VerbatimCheck(after: last, hash: lastHash))
             defer { writer.close() }
             var sink: any VerbatimSink = PostgresVerbatimSink(writer: writer)
             try body(&sink)
             try writer.finish()
-            try commit(writer.events > 0 ? writer.check.lastSequence : nil)
+            try commit(writer.events > 0 ? writer.check.lastSequence : nil, [])
             return .appended(
                 commands: writer.commands, events: writer.events, lastSequence: writer.check.lastSequence,
                 lastHash: writer.check.lastHash)

@@ -18,9 +18,16 @@ final class PostgresEventWriter {
     private var pending = PostgresBindings()
     private var pendingRows = 0
     private var isOpen = true
+    /// A grouped command's INSERTs, kept to be sent with its group's COMMIT (`PostgresCommandSink`); nil:
+    /// each is sent at once.
+    private(set) var deferred: [PostgresQuery]?
 
-    init(log: PostgresEventLog, commandID: String, recordedAt: Int64, lastSequence: Int64, lastHash: SHA256.Digest) {
+    init(
+        log: PostgresEventLog, commandID: String, recordedAt: Int64, lastSequence: Int64, lastHash: SHA256.Digest,
+        deferring: Bool = false
+    ) {
         self.log = log
+        self.deferred = deferring ? [] : nil
         self.commandID = commandID
         self.recordedAt = recordedAt
         self.lastSequence = lastSequence
@@ -74,6 +81,7 @@ final class PostgresEventWriter {
         let query = PostgresQuery(unsafeSQL: PostgresEventLog.insertEventsSQL(rows: pendingRows), binds: pending)
         pending = PostgresBindings()
         pendingRows = 0
+        if deferred != nil { return deferred!.append(query) }
         do { try log.session.query(query) } catch { throw record(error) }
     }
 

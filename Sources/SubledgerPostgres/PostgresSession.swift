@@ -26,9 +26,17 @@ final class PostgresSession {
     let location: PostgresLocation
     /// The statement being waited for, failed when the connection closes under it (see `query`).
     private let pending = PendingStatement()
+    /// How many times a caller has waited for the server (a round trip each; for the tests, DR-45).
+    private(set) var waits = 0
 
     final class PendingStatement: Sendable {
-        let promise = Mutex<EventLoopPromise<PostgresQueryResult>?>(nil)
+        let promise = Mutex<EventLoopPromise<[PostgresQueryResult]>?>(nil)
+    }
+
+    /// The statement of a pipeline that failed first, and how.
+    struct StatementFailed: Error {
+        var index: Int
+        var error: any Error
     }
 
     /// The connection closed while a statement was waiting for its answer.
@@ -83,20 +91,40 @@ final class PostgresSession {
         closed.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
-    /// Runs one statement and collects its rows. postgres-nio 1.33.2 leaves a statement's future pending
-    /// forever when the server ends the session between statements of a transaction (seen with
-    /// pg_terminate_backend); so the wait is on a promise that the connection's close also fails.
+    /// Runs one statement and collects its rows.
     @discardableResult
     func query(_ query: PostgresQuery) throws(StoreError) -> PostgresQueryResult {
-        let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        try pipeline([query])[0]
+    }
+
+    /// Runs `queries` one after another with ONE wait of the calling thread: postgres-nio queues them on
+    /// the connection and sends each once the one before is answered, on the event loop, so they run in
+    /// order, each with its own snapshot (a lock taken by one is held when the next reads), without a trip
+    /// back to this thread between them (each such trip is a thread wake-up on both sides: DR-45). Returns
+    /// every result in order; throws the first failure (inside a transaction the statements after a failed
+    /// one fail too, and a COMMIT after one rolls back: the server aborted the transaction).
+    /// postgres-nio 1.33.2 leaves a statement's future pending forever when the server ends the session
+    /// between statements of a transaction (seen with pg_terminate_backend); so the wait is on a promise
+    /// that the connection's close also fails.
+    @discardableResult
+    func pipeline(_ queries: [PostgresQuery]) throws(StoreError) -> [PostgresQueryResult] {
+        waits += 1
+        let promise = connection.eventLoop.makePromise(of: [PostgresQueryResult].self)
         pending.promise.withLock { $0 = promise }
         defer { pending.promise.withLock { $0 = nil } }
         if connection.isClosed { promise.fail(ConnectionLost()) }
-        connection.query(query, logger: Self.logger).cascade(to: promise)
+        let answers = queries.enumerated().map { index, query in
+            connection.query(query, logger: Self.logger).flatMapErrorThrowing { error in
+                throw StatementFailed(index: index, error: error)
+            }
+        }
+        EventLoopFuture.whenAllSucceed(answers, on: connection.eventLoop).cascade(to: promise)
         do {
             return try promise.futureResult.wait()
+        } catch let failed as StatementFailed {
+            throw storeError(failed.error, sql: queries[failed.index].sql)
         } catch {
-            throw storeError(error, sql: query.sql)
+            throw storeError(error, sql: queries.last?.sql)
         }
     }
 

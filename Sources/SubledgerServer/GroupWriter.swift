@@ -131,7 +131,7 @@ extension LedgerService {
         }
     }
 
-    /// One group: catch up with the file, decide and append all in one transaction, answer each with its
+    /// One group: catch up with the log, decide and append all in one transaction, answer each with its
     /// events (read here, in the same job, not in another trip to the queue).
     private func runGroup(_ ledger: Ledger?) {
         let group = writer.takeGroup(timeout: busyTimeout)
@@ -141,18 +141,48 @@ extension LedgerService {
         } else if !group.isEmpty, let ledger {
             let results: [Result<CommandResult, any Error>]
             do {
-                try ledger.catchUp()
+                // `executeGroup` catches up first (one query of the log's end; a second here was one more round
+                // trip per group on PostgreSQL).
                 results = try ledger.executeGroup(group.map(\.command)).map { $0.mapError { $0 } }
             } catch {
                 results = group.map { _ in .failure(error) }
             }
+            let answers = committed(results, ledger)
             for (index, waiting) in group.enumerated() {
                 // One result per command; a missing one would leave its request waiting forever.
-                let result = index < results.count ? results[index] : .failure(Problem.internal)
-                waiting.continuation.resume(with: result.flatMap { committed($0, ledger) })
+                waiting.continuation.resume(with: index < answers.count ? answers[index] : .failure(Problem.internal))
             }
         }
         if writer.finishGroup(size: ledger == nil ? 0 : group.count) { scheduleGroup() }
+    }
+
+    /// Each command's events. The group's new events are one run of the log (one transaction under the
+    /// store's lock), so they are read in ONE read and cut per command: a read per command was three
+    /// queries each on PostgreSQL (the events, the previous hash, the actors), most of a group's round trips
+    /// (DR-45). A re-sent command's events (its first run's, elsewhere in the log) are read on their own.
+    private func committed(
+        _ results: [Result<CommandResult, any Error>], _ ledger: Ledger
+    ) -> [Result<CommittedCommand, any Error>] {
+        let fresh = results.compactMap { try? $0.get() }.filter { !$0.duplicate && $0.eventCount > 0 }
+        guard let first = fresh.map(\.firstSequence).min(), let last = fresh.map(\.lastSequence).max() else {
+            return results.map { $0.flatMap { committed($0, ledger) } }
+        }
+        let run = Result { try ledger.events(after: first - 1, limit: Int(last - first + 1)) }
+        return results.map { result in
+            result.flatMap { command in
+                guard !command.duplicate, command.eventCount > 0 else { return committed(command, ledger) }
+                return run.flatMap { rows in
+                    // Sequences have no gaps, so a command's events sit at its offset in the run; if the
+                    // run does not bear that out (it cannot, under the lock), the command's own are read.
+                    let start = Int(command.firstSequence - first)
+                    let end = start + command.eventCount
+                    guard end <= rows.count, rows[start].stored.sequence == command.firstSequence,
+                        rows[end - 1].stored.sequence == command.lastSequence
+                    else { return committed(command, ledger) }
+                    return .success(CommittedCommand(result: command, events: Array(rows[start..<end])))
+                }
+            }
+        }
     }
 
     private func committed(_ result: CommandResult, _ ledger: Ledger) -> Result<CommittedCommand, any Error> {

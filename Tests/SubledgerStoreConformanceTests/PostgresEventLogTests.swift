@@ -29,6 +29,31 @@ import Testing
         #expect(try logs[0].verifyChain(progress: nil) == logs[1].verifyChain(progress: nil))
     }
 
+    /// A group's round trips (DR-45): BEGIN, the lock and the log's end in one wait, one lookup per command
+    /// (its id, under the lock), and its INSERTs with the NOTIFY and the COMMIT in one more; the rows are
+    /// all there afterwards. (Each INSERT and each statement of the frame was a wait of its own before.)
+    @Test func aGroupWaitsOncePerCommandAndTwiceForItsFrame() throws {
+        guard let harness = LogHarness.make(.postgres) else { return }
+        let log = try harness.open(rowsPerInsert: 2) as! PostgresEventLog
+        try log.appendSample("before", count: 1)
+        let before = log.session.waits
+        let outcome = try log.appendCommandGroup(expectedLastSequence: 1) { group in
+            for index in 0..<8 {
+                _ = try group.appendCommand(
+                    commandID: "w\(index)", kind: "post", recordedAt: 1, actor: nil, contentHash: { nil }
+                ) { sink in
+                    for event in 0..<3 { try sink.append(sampleEvent(event)) }
+                    return ""
+                }
+            }
+        }
+        #expect(outcome == .committed)
+        #expect(log.session.waits - before == 8 + 2)
+        #expect(try log.checkedLastSequence() == 25)
+        #expect(try log.command(id: "w7")?.firstSequence == 23)
+        guard case .intact(25, _) = try log.verifyChain(progress: nil) else { Issue.record("broken"); return }
+    }
+
     /// A node that dies in the middle of a group: the server ends its session (as it does when the
     /// node's process is killed and its socket closes) and rolls the open transaction back.
     @Test func aNodeKilledMidGroupLeavesNoPartOfIt() throws {
