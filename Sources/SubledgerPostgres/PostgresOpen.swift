@@ -105,7 +105,8 @@ extension PostgresEventLog {
         let found = try PostgresSchema.version(session)
         if !create, found == 0 {
             throw PostgresOpenError(
-                .noLedger, "no ledger in \(location): create one with `subledger init --db \(location)`")
+                .noLedger,
+                "no ledger in \(location): create one with `subledger init --db '\(location.retypedURL)'`")
         }
         return (try PostgresEventLog(session: session, schema: "public"), found == 0)
     }

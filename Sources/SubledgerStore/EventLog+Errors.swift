@@ -26,7 +26,7 @@ extension StoreError {
         case .busy: code = SQLITE_BUSY
         case .other: code = SQLITE_ERROR
         }
-        return StoreError(code: code, message: message, sql: sql)
+        return StoreError(code: code, message: message, sql: sql, isSQLiteFailure: false)
     }
 
     /// True for `logFailure(.unreachable, ...)`: the database server could not be reached.
