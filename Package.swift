@@ -103,7 +103,7 @@ let package = Package(
         // no product depends on it.
         .target(
             name: "SubledgerTestSupport",
-            dependencies: ["Subledger", "SubledgerCore", "SubledgerStore"],
+            dependencies: ["Subledger", "SubledgerCore", "SubledgerStore", "SubledgerPostgres"],
             path: "Tests/SubledgerTestSupport"
         ),
         .testTarget(name: "SubledgerCoreTests", dependencies: ["SubledgerCore", "SubledgerTestSupport"]),

@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func twoServicesOnOnePostgreSQLLedgerFollowEachOther() async throws {
-        guard let url = ServerPostgres.url() else { return }
+        guard let url = PostgresTestServer.url() else { return }
         let schema = "follow_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(16)
         let open = { @Sendable in
             LedgerService(ledger: try Ledger(log: PostgresEventLog(url: url, schema: String(schema))))
@@ -122,7 +122,7 @@ import Testing
     /// without a service, then with one running idle (`SUBLEDGER_FOLLOWER_IDLE_SECONDS=N`; off by default).
     @Test func idleCostOnPostgreSQL() async throws {
         guard let text = ProcessInfo.processInfo.environment["SUBLEDGER_FOLLOWER_IDLE_SECONDS"],
-            let seconds = Int(text), let url = ServerPostgres.url()
+            let seconds = Int(text), let url = PostgresTestServer.url()
         else { return }
         let schema = "idle_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(16)
         let service = try await Self.offPool {
@@ -147,25 +147,5 @@ import Testing
         _ = try? await Self.offPool {
             try PostgresSession(PostgresLocation(url: url)).execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
-    }
-}
-
-/// The PostgreSQL server of these tests: skipped without one, except under CI=true (the conformance suite's
-/// rule, LogHarness.swift).
-enum ServerPostgres {
-    static let variable = "SUBLEDGER_TEST_POSTGRES"
-
-    static func url() -> String? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = environment[variable], !url.isEmpty else {
-            let reason = "\(variable) is not set: no PostgreSQL server for the follower test"
-            if environment["CI"] == "true" {
-                Issue.record("\(reason); under CI=true the PostgreSQL tests must run")
-            } else {
-                print("skipped: \(reason)")
-            }
-            return nil
-        }
-        return url
     }
 }

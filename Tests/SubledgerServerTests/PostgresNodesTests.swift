@@ -104,9 +104,9 @@ final class NodeCluster: @unchecked Sendable {
 
     /// The cluster, or nil (said, or a failure under CI=true) when there is no PostgreSQL server.
     static func start(_ name: String, nodes: Int = 2) throws -> NodeCluster? {
-        guard let server = PostgresNodeServer.url() else { return nil }
+        guard let server = PostgresTestServer.url() else { return nil }
         let dir = try TemporaryDirectory(name)
-        let database = try PostgresNodeServer.freshDatabase(server)
+        let database = try PostgresTestServer.freshDatabase(server, prefix: "nodes")
         let demo = try ProcessOutcome.run(["demo", "--db", database], in: dir.url)
         try #require(demo.status == 0, "\(demo.summary)")
         let token = try ProcessOutcome.run(
@@ -202,49 +202,5 @@ final class NodeCluster: @unchecked Sendable {
         let outcome = try ProcessOutcome.run(arguments + ["--db", database], in: dir.url)
         try #require(outcome.status == 0, "\(arguments): \(outcome.summary)")
         return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any] ?? [:]
-    }
-}
-
-/// The PostgreSQL server of the tests (SUBLEDGER_TEST_POSTGRES), as the conformance tests find it.
-enum PostgresNodeServer {
-    static let variable = "SUBLEDGER_TEST_POSTGRES"
-
-    private static let reachable: Result<String, StoreErrorText> = {
-        guard let url = ProcessInfo.processInfo.environment[variable], !url.isEmpty else {
-            return .failure(StoreErrorText(text: "\(variable) is not set"))
-        }
-        do {
-            _ = try PostgresSession(PostgresLocation(url: url))
-            return .success(url)
-        } catch {
-            return .failure(StoreErrorText(text: "\(error)"))
-        }
-    }()
-
-    struct StoreErrorText: Error { var text: String }
-
-    static func url() -> String? {
-        switch reachable {
-        case .success(let url): return url
-        case .failure(let error):
-            let reason =
-                "no PostgreSQL server for the node tests (\(error.text)); start one with "
-                + "tools/postgres-test-cluster.sh and export \(variable)"
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("\(reason): under CI=true the PostgreSQL tests must run")
-            } else {
-                print("skipped: \(reason)")
-            }
-            return nil
-        }
-    }
-
-    /// A new database on the test server, as a URL.
-    static func freshDatabase(_ server: String) throws -> String {
-        let name = "nodes_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(20)
-        let session = try PostgresSession(PostgresLocation(url: server))
-        try session.execute("CREATE DATABASE \(name)")
-        let base = server[..<(server.lastIndex(of: "/") ?? server.endIndex)]
-        return base + "/" + name
     }
 }

@@ -48,7 +48,7 @@ import Testing
         guard let server = PostgresTestServer.url() else { return }
         let dir = try TemporaryDirectory("cross-store")
         let file = dir.path("books.db")
-        let database = try Self.freshDatabase(server)
+        let database = try PostgresTestServer.freshDatabase(server, prefix: "cross")
         for command in Self.commands {
             let onFile = try ProcessOutcome.run(command + ["--db", file], in: dir.url, environment: Self.clock)
             let onServer = try ProcessOutcome.run(command + ["--db", database], in: dir.url, environment: Self.clock)
@@ -103,14 +103,15 @@ import Testing
     @Test func whatOnlyAFileHasIsRefusedWithAStableCode() throws {
         guard let server = PostgresTestServer.url() else { return }
         let dir = try TemporaryDirectory("cross-store-refusals")
-        let database = try Self.freshDatabase(server)
+        let database = try PostgresTestServer.freshDatabase(server, prefix: "cross")
         #expect(try ProcessOutcome.run(["init", "--db", database], in: dir.url).status == 0)
         for command in [["rebuild"]] {
             let outcome = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
             #expect(outcome.status == 3, "\(command): \(outcome.summary)")
             #expect(outcome.stderr.contains("error[not-on-postgresql]"), "\(command): \(outcome.summary)")
         }
-        let missing = try ProcessOutcome.run(["onhand", "--db", try Self.freshDatabase(server)], in: dir.url)
+        let missing = try ProcessOutcome.run(
+            ["onhand", "--db", try PostgresTestServer.freshDatabase(server, prefix: "cross")], in: dir.url)
         #expect(missing.status == 66 && missing.stderr.contains("error[no-ledger]"), "\(missing.summary)")
     }
 
@@ -157,15 +158,6 @@ import Testing
             ["onhand"], in: dir.url, environment: ["SUBLEDGER_DB": cases[2].url])
         #expect(viaEnvironment.status == 3 && viaEnvironment.stderr.contains("127.0.0.1:\(closedPort)"))
         #expect(!viaEnvironment.stderr.contains(secret))
-    }
-
-    /// A new database on the test server, as a URL.
-    static func freshDatabase(_ server: String) throws -> String {
-        let name = "cross_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(20)
-        let session = try PostgresSession(PostgresLocation(url: server))
-        try session.execute("CREATE DATABASE \(name)")
-        let base = server[..<(server.lastIndex(of: "/") ?? server.endIndex)]
-        return base + "/" + name
     }
 
     /// A loopback port nothing listens on: tcpmux, which no test machine serves.

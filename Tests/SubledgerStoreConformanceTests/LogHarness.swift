@@ -126,40 +126,6 @@ func tamperSQLite(_ path: String, _ sql: String) throws {
     try raw.execute(sql)
 }
 
-/// Where the PostgreSQL tests find their server.
-enum PostgresTestServer {
-    static let variable = "SUBLEDGER_TEST_POSTGRES"
-
-    /// Reached once per test run: the URL, or nil with the reason said (a failure under CI=true).
-    private static let reachable: Result<String, StoreError> = {
-        guard let url = ProcessInfo.processInfo.environment[variable], !url.isEmpty else {
-            return .failure(.logFailure(.unreachable, "\(variable) is not set"))
-        }
-        do throws(StoreError) {
-            _ = try PostgresSession(PostgresLocation(url: url))
-            return .success(url)
-        } catch {
-            return .failure(error)
-        }
-    }()
-
-    static func url() -> String? {
-        switch reachable {
-        case .success(let url): return url
-        case .failure(let error):
-            let reason =
-                "no PostgreSQL server for the conformance tests (\(error.message)); start one with "
-                + "tools/postgres-test-cluster.sh and export \(variable)"
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("\(reason): under CI=true the PostgreSQL tests must run")
-            } else {
-                print("skipped: \(reason)")
-            }
-            return nil
-        }
-    }
-}
-
 // Sample content, shared by the cases.
 
 func date(_ yyyymmdd: Int32) -> LedgerDate { LedgerDate(yyyymmdd: yyyymmdd)! }

@@ -28,7 +28,7 @@ import Testing
         guard let server = PostgresTestServer.url() else { return }
         let dir = try TemporaryDirectory("pg-tokens")
         let file = dir.path("books.db")
-        let database = try CrossStoreCLITests.freshDatabase(server)
+        let database = try PostgresTestServer.freshDatabase(server, prefix: "cross")
         var secrets: [String] = []
         for db in [file, database] {
             #expect(try ProcessOutcome.run(["init", "--db", db], in: dir.url).status == 0)

@@ -52,7 +52,7 @@ import Testing
     @Test func theNoLedgerMessageSuggestsTheURLAsGiven() throws {
         guard let server = PostgresTestServer.url() else { return }
         let dir = try TemporaryDirectory("store-messages")
-        let database = try CrossStoreCLITests.freshDatabase(server) + "?sslmode=disable"
+        let database = try PostgresTestServer.freshDatabase(server, prefix: "cross") + "?sslmode=disable"
         let outcome = try ProcessOutcome.run(["onhand", "--db", database], in: dir.url)
         #expect(outcome.status == 66 && outcome.stderr.contains("error[no-ledger]"), "\(outcome.summary)")
         #expect(outcome.stderr.contains("init --db 'postgresql://"), "\(outcome.summary)")
