@@ -95,6 +95,8 @@ enum Schema {
         EvictedSumsSchema.migration,
         // 15: the subledger side per day as of a closed date, and the settlement days (AsOfDaySums.swift).
         AsOfDaySumsSchema.migration,
+        // 16: voucher lines and settlement entries looked up by id through key tables, not indexes (DR-48).
+        HistoryRefsSchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

@@ -1,6 +1,6 @@
 // The history writes of a large close, made cheaper without changing a row: voucher lines and settlement
-// entries go in multi-row inserts while the tables lack their secondary indexes, one row per statement
-// while they have them (a partial batch still lands, entries keep their order), a save into an
+// entries go in multi-row inserts (a partial batch still lands, entries keep their order), their lookups
+// by id are key tables filled after the rows (DR-48), a save into an
 // empty history_transactions builds its item and id indexes after the rows (inside the caller's transaction, so a
 // rollback restores both), and the voucher lines have no account index (migration 11 drops it).
 
@@ -19,12 +19,11 @@ import Testing
         ).map { $0[0] ?? "" }
     }
 
-    /// Batched (a fresh run: no secondary index) and one row per statement (the indexes in place).
+    /// A fresh run (a rebuild) and an incremental one.
     @Test(arguments: [true, false]) func linesAndEntriesOfFullAndPartialBatchesAllLandInOrder(fresh: Bool) throws {
         let store = try Self.store()
         let lineCount = 2 * HistoryWriter.batch + 5, entryCount = HistoryWriter.batch + 7
         try store.writeHistory(fresh: fresh) { writer, _, _ in
-            #expect(writer.rowsPerStatement == (fresh ? HistoryWriter.batch : 1))
             for index in 1...lineCount {
                 let line = VoucherLine(.inventory, "A\(index % 3)", Money(units: Int64(index)))
                 try writer.voucherLine(
@@ -61,33 +60,81 @@ import Testing
         #expect(total == Int64(lineCount * (lineCount + 1) / 2))
     }
 
-    /// Multi-row inserts only while no secondary index takes their keys: with the indexes, a multi-row
-    /// INSERT in a transaction copies each existing page it changes into a statement journal (DR-36).
-    @Test func aRunBatchesItsInsertsOnlyWhileTheSecondaryIndexesAreMissing() throws {
+    /// The lookups by id read key tables (DR-48): filled inside a fresh run's transaction, after an
+    /// incremental run by `ensureHistoryIndexes` (the end of every projection); rows past their
+    /// watermark (a run killed before its keys) are still found, by a scan of the tables' tails.
+    @Test func lookupsByIdComeFromKeyTablesFilledAfterTheRowsAndAlsoFindRowsNotYetKeyed() throws {
         let store = try Self.store()
-        func rowsPerStatement() throws -> Int {
-            var rows = 0
-            try store.writeHistory { writer, from, latestDay in
-                rows = writer.rowsPerStatement
-                return (from, latestDay)
+        try appendCommands(store, sizes: [40])  // the events the lines' reads join
+        func write(_ first: Int, _ count: Int) throws {
+            try store.writeHistory { writer, _, _ in
+                for index in first..<(first + count) {
+                    let line = VoucherLine(.inventory, "A", Money(units: Int64(index)))
+                    try writer.voucherLine(
+                        sequence: Int64(index), line: 1, reference: "T\(index % 5)", line, day: date(2026_01_02))
+                    let entry = SettlementEntry(
+                        kind: .settlement, model: .fifo, transaction: "T\(index % 5)", counterpart: "R\(index % 3)",
+                        quantity: Quantity(units: -1), settledAmount: Money(units: -1), adjustment: .zero,
+                        physical: false)
+                    try writer.settlement(
+                        HistorySettlementRow(
+                            sequence: Int64(index), closeSequence: 900, day: date(2026_01_02), mode: .close,
+                            item: "I", dimensions: DimensionValues(site: "S1"), entry: entry))
+                }
+                return (Int64(first + count - 1), 2026_01_02)
             }
-            return rows
         }
-        #expect(try rowsPerStatement() == 1)
-        try store.dropHistoryIndexes()
-        #expect(try rowsPerStatement() == HistoryWriter.batch)
+        func found() throws -> (lines: [Int64], entries: [Int64]) {
+            var lines: [Int64] = []
+            try store.historyVoucherLines(reference: "T2", through: date(2026_12_31)) { sequence, _, _, _, _ in
+                lines.append(sequence)
+            }
+            return (lines, try store.historySettlements(naming: "R1").map(\.sequence))
+        }
+        let expected: (lines: [Int64], entries: [Int64]) =
+            ([2, 7, 12, 17, 22, 27, 32, 37], (1...40).filter { $0 % 3 == 1 }.map(Int64.init))
+        try write(1, 25)
+        // Not yet keyed: the projection's end keys them.
+        #expect(try store.connection.scalarInt64("SELECT count(*) FROM history_voucher_line_refs") == 0)
+        #expect(try store.historyRefsLag())
         try store.ensureHistoryIndexes()
-        #expect(try rowsPerStatement() == 1)
-        // In a scratch database (a verification): the same rule, applied to its own indexes.
-        try store.attachScratch("scratch")
-        defer { store.detachScratch("scratch") }
-        #expect(try store.historyIndexCount("scratch") == HistorySchema.indexes.count)
-        var scratchRows = 0
-        try store.writeHistory(fresh: true, schema: "scratch") { writer, from, latestDay in
-            scratchRows = writer.rowsPerStatement
-            return (from, latestDay)
+        #expect(try store.connection.scalarInt64("SELECT count(*) FROM history_voucher_line_refs") == 25)
+        // Each entry under its transaction and its counterpart.
+        #expect(try store.connection.scalarInt64("SELECT count(*) FROM history_settlement_refs") == 50)
+        #expect(try !store.historyRefsLag())
+        try write(26, 15)  // keyed by none yet: found by the scan past the watermark
+        let beforeKeys = try found()
+        #expect(beforeKeys.lines == expected.lines && beforeKeys.entries == expected.entries)
+        try store.ensureHistoryIndexes()
+        #expect(try !store.historyRefsLag())
+        let afterKeys = try found()
+        #expect(afterKeys.lines == expected.lines && afterKeys.entries == expected.entries)
+        // A rebuild's run keys its rows in its own transaction.
+        try store.writeHistory(fresh: true) { _, _, _ in (0, 0) }
+        #expect(try store.connection.scalarInt64("SELECT count(*) FROM history_voucher_line_refs") == 0)
+        try write(1, 3)
+        try store.writeHistory(fresh: true) { writer, _, _ in
+            try writer.voucherLine(
+                sequence: 1, line: 1, reference: "T2", VoucherLine(.inventory, "A", Money(units: 1)),
+                day: date(2026_01_02))
+            return (1, 2026_01_02)
         }
-        #expect(scratchRows == HistoryWriter.batch)
+        #expect(try !store.historyRefsLag())
+        #expect(try store.textRows("SELECT tx, sequence, line FROM history_voucher_line_refs") == [["T2", "1", "1"]])
+    }
+
+    /// The reads by id take the key tables, not a scan of the voucher lines or the settlements.
+    @Test func theReadsByIdUseTheKeyTables() throws {
+        let store = try Self.store()
+        let plans =
+            try store.textRows("EXPLAIN QUERY PLAN " + store.voucherLinesSQL(byReference: true))
+            + store.textRows(
+                "EXPLAIN QUERY PLAN SELECT * FROM history_settlements WHERE entry IN ("
+                    + EventStore.entriesByKey + ")")
+        let details = plans.compactMap { $0.last ?? nil }
+        #expect(details.contains { $0.contains("SEARCH k USING PRIMARY KEY (tx=?)") })
+        #expect(details.contains { $0.contains("SEARCH history_settlement_refs USING PRIMARY KEY (tx=?)") })
+        #expect(!details.contains { $0.hasPrefix("SCAN") })
     }
 
     static func row(_ index: Int) -> HistoryTransactionRow {
@@ -129,7 +176,7 @@ import Testing
     }
 
     @Test func voucherLinesHaveNoAccountIndexNewOrMigrated() throws {
-        let byTX = ["history_voucher_lines_by_tx"]
+        let byTX: [String] = []  // nor one by id since migration 16 (DR-48)
         #expect(try Self.indexNames(try Self.store(), on: "history_voucher_lines") == byTX)
         // A file migrated by an older build has it: migration 11 drops it.
         let file = TempDatabase("history-account-index")
@@ -146,5 +193,34 @@ import Testing
         #expect(try Self.indexNames(migrated, on: "history_voucher_lines") == byTX)
         #expect(try Schema.userVersion(migrated.connection) == Schema.currentVersion)
         #expect(try migrated.historyIndexCount() == HistorySchema.indexes.count)
+    }
+
+    /// Migration 16 drops the indexes by id and keys the rows a file already has (DR-48).
+    @Test func migration16ReplacesTheIndexesByIdWithFilledKeyTables() throws {
+        let file = TempDatabase("history-refs-migration")
+        defer { file.remove() }
+        do {
+            let older = try EventStore(path: file.path)
+            try older.writeHistory { writer, _, _ in
+                for index in 1...3 {
+                    try writer.voucherLine(
+                        sequence: Int64(index), line: 1, reference: "T\(index)",
+                        VoucherLine(.inventory, "A", Money(units: 1)), day: date(2026_01_02))
+                }
+                return (3, 2026_01_02)
+            }
+            // As a build before migration 16 left it: the indexes by id, no key tables.
+            try older.connection.execute(
+                HistoryRefsSchema.tables.map { "DROP TABLE \($0);" }.joined() + HistorySchema.shippedIndexDefinitions)
+            let before = Schema.migrations.firstIndex(of: HistoryRefsSchema.migration) ?? 0
+            try older.connection.execute("PRAGMA user_version = \(before)")
+        }
+        let migrated = try EventStore(path: file.path)
+        #expect(try Self.indexNames(migrated, on: "history_voucher_lines").isEmpty)
+        #expect(try Self.indexNames(migrated, on: "history_settlements") == ["history_settlements_by_close"])
+        #expect(
+            try migrated.textRows("SELECT tx, sequence FROM history_voucher_line_refs")
+                == [["T1", "1"], ["T2", "2"], ["T3", "3"]])
+        #expect(try !migrated.historyRefsLag())
     }
 }

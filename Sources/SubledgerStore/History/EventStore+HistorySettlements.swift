@@ -1,6 +1,6 @@
-// Settlement entries of one transaction read back from `history_settlements` through its indexes by
-// transaction and by counterpart: what `GET /v1/transactions/{tx}` shows without decoding every close's
-// settlement events (on a closed 1M-posting ledger, some 600,000 entries).
+// Settlement entries of one transaction read back from `history_settlements` through the key table of
+// their transactions and counterparts (DR-48): what `GET /v1/transactions/{tx}` shows without decoding
+// every close's settlement events (on a closed 1M-posting ledger, some 600,000 entries).
 
 import SubledgerCore
 
@@ -12,8 +12,7 @@ extension EventStore {
             SELECT sequence, close_sequence, day, mode, item, site, warehouse, batch, serial, kind, model, tx,
                    counterpart, quantity, settled_amount, adjustment, part, issue_part, physical
             FROM history_settlements
-            WHERE entry IN (SELECT entry FROM history_settlements WHERE tx = ?1
-                            UNION SELECT entry FROM history_settlements WHERE counterpart = ?1)
+            WHERE entry IN (\(hasHistoryRefs ? Self.entriesByKey : Self.entriesByIndex))
             ORDER BY entry
             """
         let statement = try connection.prepare(sql)
@@ -22,6 +21,19 @@ extension EventStore {
         while try statement.step() { rows.append(try Self.historySettlement(statement, sql: sql)) }
         return rows
     }
+
+    /// The entries naming `?1` through the key table, and those past its watermark scanned (DR-48).
+    static let entriesByKey = """
+        SELECT entry FROM history_settlement_refs WHERE tx = ?1
+        UNION SELECT entry FROM history_settlements
+        WHERE entry > \(HistoryRefsSchema.watermark("settlements", in: "main")) AND (tx = ?1 OR counterpart = ?1)
+        """
+
+    /// The same through the indexes a file older than the key table has (opened read-only).
+    static let entriesByIndex = """
+        SELECT entry FROM history_settlements WHERE tx = ?1
+        UNION SELECT entry FROM history_settlements WHERE counterpart = ?1
+        """
 
     static func historySettlement(_ s: Statement, sql: String) throws(StoreError) -> HistorySettlementRow {
         guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: s.int64(at: 2))),

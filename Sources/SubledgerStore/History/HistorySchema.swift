@@ -12,6 +12,7 @@ public enum HistorySchema {
             "history_settlements", "history_onhand_at_close",
         ] + CloseSummarySchema.tables + EvictedSumsSchema.tables  // DR-30, DR-31
         + AsOfDaySumsSchema.tables + SettlementDaysSchema.tables  // DR-35
+        + HistoryRefsSchema.tables  // DR-48
 
     /// Each table's key, the order in which a verification compares it row by row.
     static let keys =
@@ -21,22 +22,23 @@ public enum HistorySchema {
             ("history_closes", "close_sequence"), ("history_settlements", "entry"),
             ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
         ] + CloseSummarySchema.keys + EvictedSumsSchema.keys + AsOfDaySumsSchema.keys + SettlementDaysSchema.keys
+        + HistoryRefsSchema.keys
 
     /// The secondary indexes: a rebuild drops them and builds them again at its end (sorting once is
-    /// cheaper than inserting millions of keys in random order into a B-tree).
-    /// No index of voucher lines by account: nothing reads one (`vouchers` takes the `tx` index, balances
-    /// come from `history_gl_days`), and building it cost the first close after a large import 1.4 s of
-    /// its history projection (migration 11 drops it from older files).
-    static let indexes = [
-        "history_voucher_lines_by_tx", "history_settlements_by_tx", "history_settlements_by_counterpart",
-        "history_settlements_by_close",
-    ]
+    /// cheaper than inserting millions of keys in random order into a B-tree). Only the settlements' index
+    /// by close is left: its keys grow with the log, so a close's keys append at its right edge. The
+    /// lookups by transaction id are key tables, filled sorted once per projection (`HistoryRefsSchema`,
+    /// DR-48). No index of voucher lines by account: nothing reads one (balances come from
+    /// `history_gl_days`), and building it cost the first close after a large import 1.4 s of its history
+    /// projection (migration 11 drops it from older files).
+    static let indexes = ["history_settlements_by_close"]
 
     /// The migration (6): the tables in `main` and the views over them. `IF NOT EXISTS` throughout: a file
     /// whose version was set back (by hand, or by a test standing in for an older build) migrates again.
-    /// As shipped, with the account index that migration 11 drops.
+    /// As shipped, with the account index that migration 11 drops and the indexes by id that migration
+    /// 16 drops.
     static let migration =
-        tables(in: "main") + "\n" + """
+        tableDefinitions(in: "main") + "\n" + shippedIndexDefinitions + "\n" + """
             CREATE INDEX IF NOT EXISTS main.history_voucher_lines_by_account ON history_voucher_lines(account, day);
             """ + "\n" + views
 
@@ -52,14 +54,20 @@ public enum HistorySchema {
     /// The secondary indexes of the tables in `schema` (rebuilt alone after a run that dropped them).
     static func indexDefinitions(in schema: String) -> String {
         """
-        CREATE INDEX IF NOT EXISTS \(schema).history_voucher_lines_by_tx ON history_voucher_lines(tx);
-        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_tx ON history_settlements(tx);
-        CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_counterpart
-            ON history_settlements(counterpart);
         CREATE INDEX IF NOT EXISTS \(schema).history_settlements_by_close
             ON history_settlements(close_sequence);
         """
     }
+
+    /// Migration 6's indexes, as shipped (`HistoryRefsSchema` replaces the first three).
+    static let shippedIndexDefinitions = """
+        CREATE INDEX IF NOT EXISTS main.history_voucher_lines_by_tx ON history_voucher_lines(tx);
+        CREATE INDEX IF NOT EXISTS main.history_settlements_by_tx ON history_settlements(tx);
+        CREATE INDEX IF NOT EXISTS main.history_settlements_by_counterpart
+            ON history_settlements(counterpart);
+        CREATE INDEX IF NOT EXISTS main.history_settlements_by_close
+            ON history_settlements(close_sequence);
+        """
 
     static func tableDefinitions(in schema: String) -> String {
         """

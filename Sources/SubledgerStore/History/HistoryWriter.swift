@@ -1,12 +1,12 @@
 // Writing the history tables: prepared statements for one projection run, used inside one transaction
 // (`EventStore.writeHistory`). The GL is kept as a net amount per account and day, accumulated in memory
 // for the run and added to the stored days at its end: a million postings touch a few thousand days.
-// Voucher lines and settlement entries are inserted `batch` rows per statement while the tables have no
-// secondary index (the first close after a large import, a rebuild, a verification): a statement's fixed
-// cost (starting it, opening and closing the table's cursors) then falls on a batch instead of on each of
-// the millions of lines. With the indexes in place (every later close) they go one row per statement
-// (DR-36): a multi-row INSERT that may fail midway gets a statement journal inside a transaction, a copy
-// of every existing page it changes, and 32 keys in no order change some 32 index pages per index.
+// Voucher lines and settlement entries are inserted `batch` rows per statement: a statement's fixed cost
+// (starting it, opening and closing the table's cursors) falls on a batch instead of on each of the
+// millions of lines. Every key a batch writes lands at a B-tree's right edge (the tables' keys and the
+// settlements' index by close grow with the log; the lookups by id are key tables filled after the run,
+// DR-48), so the statement journal a multi-row INSERT keeps inside a transaction copies a page or two,
+// not one page per row as when an index by id took the keys in no order (DR-36).
 
 import SubledgerCore
 
@@ -59,9 +59,6 @@ public final class HistoryWriter {
     /// Rows per multi-row insert.
     static let batch = 32
 
-    /// Rows per statement in this run: `batch`, or 1 when the tables' secondary indexes exist.
-    let rowsPerStatement: Int
-
     let connection: Connection
     let schema: String
     private let insertLine: Statement
@@ -75,11 +72,9 @@ public final class HistoryWriter {
     private let insertOnHand: Statement
     private var glDays: [String: [Int32: Int64]] = [:]
 
-    /// `batched`: multi-row inserts, for tables without their secondary indexes (see the file's comment).
-    init(_ connection: Connection, schema: String, batched: Bool = true) throws(StoreError) {
+    init(_ connection: Connection, schema: String) throws(StoreError) {
         self.connection = connection
         self.schema = schema
-        rowsPerStatement = batched ? Self.batch : 1
         let line = "(" + Array(repeating: "?", count: 7).joined(separator: ", ") + ")"
         let lines = "INSERT INTO \(schema).history_voucher_lines VALUES "
         insertLine = try connection.prepare(lines + line)
@@ -112,14 +107,14 @@ public final class HistoryWriter {
         sequence: Int64, line: Int, reference: String, _ voucher: VoucherLine, day: LedgerDate
     ) throws(StoreError) {
         lines.append((sequence, Int64(line), reference, voucher, day.yyyymmdd))
-        if lines.count == rowsPerStatement { try flushLines() }
+        if lines.count == Self.batch { try flushLines() }
         // A day's net is the difference of two in-range balances (DR-17): it cannot overflow.
         glDays[voucher.account, default: [:]][day.yyyymmdd, default: 0] &+= voucher.amount.units
     }
 
     public func settlement(_ row: HistorySettlementRow) throws(StoreError) {
         settlements.append(row)
-        if settlements.count == rowsPerStatement { try flushSettlements() }
+        if settlements.count == Self.batch { try flushSettlements() }
     }
 
     /// Inserts the waiting voucher lines: a full batch in one statement, fewer one by one.
