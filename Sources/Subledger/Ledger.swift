@@ -47,8 +47,8 @@ public enum PeriodSnapshot: Sendable, Equatable {
 public final class Ledger {
     /// The event log: the SQLite file's, or another database's (PostgreSQL, issue 14, DR-38).
     package let log: any QueryableEventLog
-    /// The SQLite file, for what only it holds besides the log (history tables, tokens);
-    /// nil for a ledger in another database, which then keeps its whole state in memory.
+    /// The SQLite file, for what only it holds besides the log (the evicted transactions and the history
+    /// reads); nil for a ledger in another database, which then keeps its whole state in memory.
     package let sqlite: EventStore?
     /// Where the period snapshots are (the SQLite file, or the PostgreSQL database's table, DR-40); nil for
     /// a log opened without them, which then replays its whole log.
@@ -93,7 +93,7 @@ public final class Ledger {
     }
 
     /// Opens the ledger whose log is `log` (a PostgreSQL database) with its period `snapshots` (DR-40):
-    /// no history tables or tokens, so every transaction stays in memory (closes evict nothing, like a
+    /// no tables of evicted transactions, so every transaction stays in memory (closes evict nothing, like a
     /// read-only file without history tables, DR-22); the queries take their paths without history. It
     /// starts from the newest usable snapshot plus the log's tail, else (or without `snapshots`) replays.
     package init(

@@ -95,6 +95,8 @@ enum PostgresSchema {
         PostgresSnapshots.migration,
         // 3: the API tokens and their revocations, insert-only (SQLite's migration 9; PostgresTokenStore).
         PostgresTokenStore.migration,
+        // 4: the history tables and their views, a projection of the log (PostgresHistorySchema, DR-47).
+        PostgresHistorySchema.migration,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -139,8 +141,9 @@ enum PostgresSchema {
     /// The statements an owner runs so that `role` may use the ledger in `schema` and do nothing else to
     /// its log: SELECT and INSERT on events and commands, SELECT on the migrations table, SELECT and
     /// INSERT on the token tables (`token create` and `revoke` insert; the server's lookup selects); and
-    /// SELECT, INSERT and DELETE on the snapshots, a cache that closes prune (DR-40). Not being the owner,
-    /// the role can neither disable the append-only triggers nor drop the tables.
+    /// SELECT, INSERT and DELETE on the snapshots, a cache that closes prune (DR-40); and what the history
+    /// projection needs (DR-47). Not being the owner, the role can neither disable the append-only triggers
+    /// nor drop the tables.
     static func grants(role: String, schema: String) -> [String] {
         let role = quoted(role), schema = quoted(schema)
         let log = "\(schema).events, \(schema).commands"
@@ -152,6 +155,7 @@ enum PostgresSchema {
             "GRANT SELECT, INSERT ON \(tokens) TO \(role)",
             "GRANT SELECT ON \(schema).\(versionTable) TO \(role)",
         ] + PostgresSnapshots.grants(role: role, schema: schema)
+            + PostgresHistorySchema.grants(role: role, schema: schema)
     }
 
     /// An identifier in double quotes, with embedded quotes doubled.

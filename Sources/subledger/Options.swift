@@ -95,12 +95,6 @@ struct DatabaseOptions: ParsableArguments {
         return try LedgerError.translatingLogErrors { try PostgresEventLog.open(url: path, create: create) }
     }
 
-    /// Refuses a feature only a ledger file has (`what`), naming what works on PostgreSQL instead.
-    func requireFile(for what: String, instead: String) throws {
-        guard isPostgres else { return }
-        throw LedgerError.notOnPostgreSQL("\(what) need a ledger file; a ledger in PostgreSQL has none yet: \(instead)")
-    }
-
     /// How to open `path`, or a no-input error (exit 66) naming what is wrong with it.
     func checkPath(create: Bool) throws -> LedgerAccess {
         if path == ":memory:" { return .create }

@@ -105,7 +105,7 @@ import Testing
         let dir = try TemporaryDirectory("cross-store-refusals")
         let database = try PostgresTestServer.freshDatabase(server, prefix: "cross")
         #expect(try ProcessOutcome.run(["init", "--db", database], in: dir.url).status == 0)
-        for command in [["rebuild"]] {
+        for command in [["onhand", "--read-only"]] {
             let outcome = try ProcessOutcome.run(command + ["--db", database], in: dir.url)
             #expect(outcome.status == 3, "\(command): \(outcome.summary)")
             #expect(outcome.stderr.contains("error[not-on-postgresql]"), "\(command): \(outcome.summary)")

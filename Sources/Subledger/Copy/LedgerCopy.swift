@@ -2,7 +2,8 @@
 // (a SQLite file here; a PostgreSQL log opened by the caller, which links that store); the copy itself is
 // the store's `LogCopy`, event by event with the chain checked. After it: the destination's chain verified,
 // both ends folded as `replay` folds them and their digests compared, and a SQLite destination's derived
-// state (history tables; the history of closed transactions) filled by opening it as a ledger.
+// state (history tables; the history of closed transactions) filled by opening it as a ledger (a
+// PostgreSQL destination's history tables projected from its log).
 
 import SubledgerCore
 package import SubledgerStore
@@ -121,11 +122,17 @@ public enum LedgerCopy {
 
     /// A SQLite destination opened as a ledger, which fills what is derived from its log: the history of
     /// closed transactions (on open) and the history tables (projected); returns the events projected.
-    /// Snapshots are left to the next close, which stores one. nil for another store.
+    /// Another store's history tables (PostgreSQL, DR-47) are projected from its log alone. Snapshots are
+    /// left to the next close, which stores one. nil for a store without history tables.
     public static func fillDerivedState(
         _ end: LedgerCopyEnd, progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> Int64? {
-        guard let path = end.sqlitePath else { return nil }
+        guard let path = end.sqlitePath else {
+            guard let log = end.log as? any QueryableEventLog, let tables = end.log as? any HistoryTableStore,
+                tables.hasHistoryTables
+            else { return nil }
+            return try HistoryTables.project(log, tables)
+        }
         let ledger = try Ledger(path: path, access: .existing, useSnapshots: false, progress: progress)
         return try ledger.projectHistory()
     }

@@ -9,7 +9,8 @@ package import SubledgerStore
 public final class LedgerLog {
     /// The event log, in the SQLite file or another database (PostgreSQL).
     let log: any QueryableEventLog
-    /// The SQLite file, for its history tables; nil for a log in another database.
+    /// The SQLite file, for its history tables; nil for a log in another database (whose history tables,
+    /// if any, are reached through the log: `HistoryTableStore`).
     let sqlite: EventStore?
     /// The period snapshots (the file's, or the PostgreSQL database's table, DR-40); nil for a log alone.
     let snapshotStore: (any SnapshotStore)?
@@ -21,7 +22,7 @@ public final class LedgerLog {
         snapshotStore = store
     }
 
-    /// A log in another database (PostgreSQL) with its period `snapshots`: no history tables.
+    /// A log in another database (PostgreSQL) with its period `snapshots`.
     package init(log: any QueryableEventLog, snapshots: (any SnapshotStore)? = nil) {
         self.log = log
         sqlite = nil

@@ -5,9 +5,10 @@
 import SubledgerCore
 internal import SubledgerStore
 
-/// The fold of events into history rows. A close's settlement entries wait for its `close.posted` (or,
-/// for a reversal's entries, the `close.reversed`) to know their close; a command's events are committed
-/// together, so a run that ends at a command boundary never leaves any waiting.
+/// The fold of events into history rows, written through either store's writer (`HistoryRowWriter`). A
+/// close's settlement entries wait for its `close.posted` (or, for a reversal's entries, the
+/// `close.reversed`) to know their close; a command's events are committed together, so a run that ends at
+/// a command boundary never leaves any waiting.
 struct HistoryProjection {
     var latestDay: Int32
     private var waiting: [(sequence: Int64, date: LedgerDate, event: SettlementPosted)] = []
@@ -21,7 +22,9 @@ struct HistoryProjection {
     /// True when no settlement entry waits for its close: a run may end here.
     var isSettled: Bool { waiting.isEmpty }
 
-    mutating func add(_ event: LedgerEvent, sequence: Int64, date: LedgerDate, to writer: HistoryWriter) throws {
+    mutating func add(
+        _ event: LedgerEvent, sequence: Int64, date: LedgerDate, to writer: some HistoryRowWriter
+    ) throws {
         latestDay = max(latestDay, date.yyyymmdd)
         let lines = event.lines
         if !lines.isEmpty {
@@ -46,7 +49,7 @@ struct HistoryProjection {
         }
     }
 
-    private mutating func flush(closeSequence: Int64, to writer: HistoryWriter) throws {
+    private mutating func flush(closeSequence: Int64, to writer: some HistoryRowWriter) throws {
         for (sequence, date, posted) in waiting {
             if !posted.entries.isEmpty { try writer.settlementDay(date) }
             for entry in posted.entries {

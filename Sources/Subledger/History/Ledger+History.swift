@@ -24,7 +24,11 @@ extension Ledger {
     /// predates the tables, projects nothing.
     @discardableResult
     public func projectHistory() throws -> Int64 {
-        guard let store = sqlite else { return 0 }  // a log alone (PostgreSQL) has no history tables
+        guard let store = sqlite else {
+            // Another database's tables (PostgreSQL, DR-47); a log without them projects nothing.
+            guard let tables = log as? any HistoryTableStore else { return 0 }
+            return try HistoryTables.project(log, tables, onHand: liveOnHand)
+        }
         return try HistoryTables.project(store, onHand: liveOnHand)
     }
 
@@ -48,7 +52,8 @@ extension Ledger {
     /// a close's on-hand with them, from this live state). The tables are a projection, so a failure here
     /// never undoes the command: the next run projects the events, the on-hand included.
     func recordHistory(after command: LedgerCommand, _ result: CommandResult) {
-        guard !result.duplicate, let store = sqlite, !store.isReadOnly, store.hasHistoryTables else { return }
+        guard !result.duplicate else { return }
+        if let store = sqlite, store.isReadOnly || !store.hasHistoryTables { return }
         switch command {
         case .close, .recalculate, .reverseClose: break
         default: return
@@ -58,21 +63,21 @@ extension Ledger {
 
     /// See `HistoryTables.rebuild`.
     public func rebuildHistory(progress: ((Int64, Int64) -> Void)? = nil) throws -> HistoryRebuild {
-        try HistoryTables.rebuild(store, progress: progress)
+        try HistoryTables.rebuild(log: log, file: sqlite, progress: progress)
     }
 
     /// See `HistoryTables.verify`.
-    public func verifyHistory() throws -> HistoryVerification { try HistoryTables.verify(store) }
+    public func verifyHistory() throws -> HistoryVerification { try HistoryTables.verify(log: log, file: sqlite) }
 }
 
 extension LedgerLog {
     /// See `HistoryTables.rebuild`.
     public func rebuildHistory(progress: ((Int64, Int64) -> Void)? = nil) throws -> HistoryRebuild {
-        try HistoryTables.rebuild(store, progress: progress)
+        try HistoryTables.rebuild(log: log, file: sqlite, progress: progress)
     }
 
     /// See `HistoryTables.verify`.
-    public func verifyHistory() throws -> HistoryVerification { try HistoryTables.verify(store) }
+    public func verifyHistory() throws -> HistoryVerification { try HistoryTables.verify(log: log, file: sqlite) }
 }
 
 /// The history tables compared with a fresh projection of the log.
@@ -85,6 +90,28 @@ public struct HistoryVerification: Sendable, Equatable {
 
 /// The history tables of a store: projected, rebuilt and verified without a `Ledger`'s projection.
 enum HistoryTables {
+    /// The file's tables (`file`), else those of the database `log` is in; `not-on-postgresql` for a log
+    /// that keeps none.
+    static func rebuild(
+        log: any QueryableEventLog, file: EventStore?, progress: ((Int64, Int64) -> Void)?
+    ) throws -> HistoryRebuild {
+        if let file { return try rebuild(file, progress: progress) }
+        return try rebuild(log, try tables(of: log), progress: progress)
+    }
+
+    /// As `rebuild(log:file:progress:)`, for the comparison with a fresh projection.
+    static func verify(log: any QueryableEventLog, file: EventStore?) throws -> HistoryVerification {
+        if let file { return try verify(file) }
+        return try verify(log, try tables(of: log))
+    }
+
+    private static func tables(of log: any QueryableEventLog) throws(LedgerError) -> any HistoryTableStore {
+        guard let tables = log as? any HistoryTableStore else {
+            throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage)
+        }
+        return tables
+    }
+
     static func call<T>(_ body: () throws(StoreError) -> T) throws -> T {
         do throws(StoreError) { return try body() } catch { throw LedgerError(error) }
     }

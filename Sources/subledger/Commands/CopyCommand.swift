@@ -22,8 +22,8 @@ struct CopyCommand: ParsableCommand, JSONOutputting {
             is created when missing; a PostgreSQL one gets the schema when it has none.
 
             Afterwards the destination's chain is verified, both ends are replayed and their state digests \
-            compared (exit 1 if either check fails), and a SQLite destination is opened once so that its \
-            history tables are filled (its snapshots come with the next close). A non-empty destination \
+            compared (exit 1 if either check fails), and the destination's history tables are filled \
+            (a SQLite one is opened once; its snapshots come with the next close). A non-empty destination \
             that is not a prefix is refused with not-a-prefix (exit 2) naming the first differing \
             sequence; an unreachable server exits 3 naming its host and port.
 

@@ -9,7 +9,7 @@ struct CopyReport {
     var verification: ChainReport?
     var sourceDigest: StateDigest?
     var destinationDigest: StateDigest?
-    /// Events projected into a SQLite destination's history tables; nil for PostgreSQL or when not filled.
+    /// Events projected into the destination's history tables; nil when not filled.
     var historyProjected: Int64?
 
     init(source: String, destination: String, copied: LedgerCopyResult, nanoseconds: Int64) {

@@ -13,7 +13,8 @@ struct InitCommand: ParsableCommand, JSONOutputting {
             On PostgreSQL (--db postgresql://user@host:port/dbname, connecting as the owner of the \
             tables) it creates the tables in the database's public schema and prints the GRANTs the \
             ledger's own role needs (INSERT and SELECT on the log; SELECT, INSERT and DELETE on its period \
-            snapshots, a cache; nothing else); --grant-to ROLE runs them.
+            snapshots, a cache; SELECT, INSERT, UPDATE and DELETE on its history tables, a projection of \
+            the log, and SELECT on their views; nothing else); --grant-to ROLE runs them.
 
             Example:
               subledger init --db books.db

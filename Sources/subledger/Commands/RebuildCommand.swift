@@ -6,11 +6,12 @@ struct RebuildCommand: ParsableCommand, JSONOutputting {
         commandName: "rebuild",
         abstract: "Rebuild the history tables (GL days, voucher lines, settlements, on-hand at closes) from the log.",
         discussion: """
-            The history tables in the ledger file are projections of the event log that the views \
-            (gl_days_v, trial_balance_v, voucher_lines_v, settlements_v, closes_v, onhand_at_close_v, \
-            onhand_v) show to auditors. Closes keep them up to date; rebuild empties them and projects \
-            the whole log again in one transaction (all or nothing), then prints the rows per table and \
-            the time taken. The events are never touched. On a terminal, progress is drawn on stderr.
+            The history tables in the ledger file (or the PostgreSQL database) are projections of the \
+            event log that the views (gl_days_v, trial_balance_v, voucher_lines_v, settlements_v, \
+            closes_v, onhand_at_close_v, onhand_v) show to auditors. Closes keep them up to date; \
+            rebuild empties them and projects the whole log again in one transaction (all or nothing), \
+            then prints the rows per table and the time taken. The events are never touched. On a \
+            terminal, progress is drawn on stderr.
 
             Examples:
               subledger rebuild
@@ -21,8 +22,6 @@ struct RebuildCommand: ParsableCommand, JSONOutputting {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try database.requireFile(
-            for: "the history tables", instead: "its queries read the open state, which holds every transaction")
         // Only the log is needed: opening a `Ledger` would first build the live projection too.
         let log = try database.openLog()
         let start = Terminal.nanoseconds()

@@ -1,0 +1,105 @@
+// The history tables of a store other than the SQLite file (PostgreSQL, DR-47): projected after a close,
+// rebuilt and verified through the same fold (`HistoryProjection`) as the file's, so both stores hold the
+// same rows. Such a store keeps no eviction tables (its open state holds every transaction), so a run is
+// the fold alone: ONE transaction from the watermark to the log's end, under the store's projector lock.
+// Its appends take another lock, so a long run never holds up a post, and there is no need to cut it into
+// chunks as on the file (where the projector's write lock is the appends' lock).
+
+import SubledgerCore
+internal import SubledgerStore
+
+extension HistoryTables {
+    /// The events after the watermark of `tables`, projected in one transaction; returns how many. A
+    /// close's on-hand comes from `onHand` when it knows it (the closing process's live state), else from a
+    /// replay of the log through the close.
+    @discardableResult
+    static func project(
+        _ log: any QueryableEventLog, _ tables: any HistoryTableStore,
+        onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil }
+    ) throws -> Int64 {
+        guard tables.hasHistoryTables else { return 0 }
+        let last = try LedgerError.sealing { try log.checkedLastSequence() }
+        guard try call({ () throws(StoreError) in try tables.historyWatermark() }) < last else { return 0 }
+        var projected: Int64 = 0
+        try LedgerError.sealing {
+            try tables.writeHistory(fresh: false, scratch: false) { writer, from, latestDay in
+                guard from < last else { return (from, latestDay) }  // another node projected meanwhile
+                var projection = HistoryProjection(latestDay: latestDay)
+                try log.scanThrough(after: from, last) { view in
+                    try projection.add(try Replay.decode(view), sequence: view.sequence, date: view.date, to: writer)
+                }
+                for close in projection.closes {
+                    let rows =
+                        try onHand(close)
+                        ?? HistoryProjection.onHand(
+                            Replay.fold(log, through: close, evicting: false, progress: nil).state)
+                    try writer.onHand(closeSequence: close, rows)
+                }
+                projected = last - from
+                return (last, projection.latestDay)
+            }
+        }
+        return projected
+    }
+
+    /// Empties the tables of `tables` and projects the whole log again, in one transaction.
+    static func rebuild(
+        _ log: any QueryableEventLog, _ tables: any HistoryTableStore, progress: ((Int64, Int64) -> Void)?
+    ) throws -> HistoryRebuild {
+        guard tables.hasHistoryTables else {
+            throw LedgerError.readOnly("the ledger's schema is older than its history tables: nothing to rebuild")
+        }
+        var events: Int64 = 0
+        try LedgerError.sealing {
+            try tables.writeHistory(fresh: true, scratch: false) { writer, _, _ in
+                events = try log.checkedLastSequence()  // under the projector's lock: no run moves it meanwhile
+                return (events, try fold(log, through: events, into: writer, progress: progress))
+            }
+        }
+        let counts = try call { () throws(StoreError) in try tables.historyRowCounts() }
+        return HistoryRebuild(rows: counts.map { HistoryTableCount(table: $0.table, rows: $0.rows) }, events: events)
+    }
+
+    /// The tables of `tables` compared with a fresh projection of the log through their watermark, written
+    /// into scratch tables of the same shape (the stored tables are brought up to date first).
+    static func verify(_ log: any QueryableEventLog, _ tables: any HistoryTableStore) throws -> HistoryVerification {
+        guard tables.hasHistoryTables else { return HistoryVerification(checked: false) }
+        try project(log, tables)
+        try call { () throws(StoreError) in try tables.createHistoryScratch() }
+        defer { tables.dropHistoryScratch() }
+        try LedgerError.sealing {
+            try tables.writeHistory(fresh: true, scratch: true) { writer, _, _ in
+                // Read under the projector's lock: the stored tables stand at this watermark until the end.
+                let through = try tables.historyWatermark()
+                return (through, try fold(log, through: through, into: writer, progress: nil))
+            }
+        }
+        let difference = try call { () throws(StoreError) in try tables.historyScratchDifference() }
+        return HistoryVerification(checked: true, difference: difference)
+    }
+
+    /// Events 1...`last` into `writer`, with a replay alongside for the on-hand at each close (every
+    /// transaction kept, as the store's ledger keeps them); returns the latest business date through them.
+    private static func fold(
+        _ log: any QueryableEventLog, through last: Int64, into writer: some HistoryRowWriter,
+        progress: ((Int64, Int64) -> Void)?
+    ) throws -> Int32 {
+        var projection = HistoryProjection(latestDay: 0)
+        var state = LedgerState()
+        state.evicts = false
+        state.reversedCloses = try CloseReversals.read(log).closes(through: last)
+        if last > 0 {
+            try log.scanThrough(after: 0, last) { view in
+                let event = try Replay.decode(view)
+                try Replay.apply(event, view, to: &state)
+                try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+                if case .closePosted(let posted) = event, posted.mode != .reversal {
+                    try writer.onHand(closeSequence: view.sequence, HistoryProjection.onHand(state))
+                }
+                if let progress, view.sequence % Replay.progressStride == 0 { progress(view.sequence, last) }
+            }
+        }
+        progress?(last, last)
+        return projection.latestDay
+    }
+}
