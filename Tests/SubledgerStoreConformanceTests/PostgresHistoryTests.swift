@@ -128,7 +128,7 @@ import Testing
     @Test func rebuildAndReplayVerifyRunOnAPostgreSQLURL() throws {
         guard let server = PostgresTestServer.url() else { return }
         let dir = try TemporaryDirectory("pg-history-cli")
-        let database = try CrossStoreCLITests.freshDatabase(server)
+        let database = try PostgresTestServer.freshDatabase(server, prefix: "cross")
         #expect(try ProcessOutcome.run(["demo", "--db", database], in: dir.url).status == 0)
         let rebuild = try ProcessOutcome.run(["rebuild", "--db", database, "--json"], in: dir.url)
         #expect(rebuild.status == 0 && rebuild.stdout.contains("\"history_settlements\""), "\(rebuild.summary)")
