@@ -2,9 +2,10 @@
 # Issue 14's POST benchmark, in one run on one machine: (a) pgbench's own one-row insert rate on the
 # PostgreSQL server, 32 clients; (b) two `subledger serve --db postgresql://...` nodes on one database,
 # 16 wrk connections each, single-command POSTs as post.lua makes them (the sum of both nodes' rates);
-# (c) the same 32 clients on ONE SQLite serve node, for reference. Each figure is the median of --runs
-# runs, interleaved (a, b, c, a, b, c, ...). The PostgreSQL server is a throwaway cluster
-# (tools/postgres-test-cluster.sh) on loopback, run once per setting:
+# (b1) ONE such node with 32 connections; (c) the same 32 clients on ONE SQLite serve node, for reference.
+# Each figure is the median of --runs runs, interleaved (a, b, b1, c, a, b, b1, c, ...); after each node
+# run, the nodes' shutdown lines (groups, their sizes, transactions rolled back and redone). The
+# PostgreSQL server is a throwaway cluster (tools/postgres-test-cluster.sh) on loopback, run once per setting:
 #   durable  fsync=on, synchronous_commit=on: what a ledger runs with (the disk's flush decides pgbench)
 #   fast     fsync=off, synchronous_commit=on: as the test cluster runs
 # Also, per setting, `import` of the workload into an empty ledger, with synchronous_commit on and off.
@@ -168,6 +169,16 @@ for setting in $settings_list; do
             awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f\n", a + b }' >"$work/nodes-$setting-$run.rate"
             echo "  (b) run $run: two nodes x 16 connections: $a + $b = $(cat "$work/nodes-$setting-$run.rate") POST/s" \
                 "(non-2xx: $(grep -h non-2xx "$work"/node[12]-"$setting"-"$run".txt | awk '{ s += $3 } END { print s }'))"
+            # Each node's shutdown line: its groups, their sizes and the transactions rolled back and redone.
+            for node in node1 node2; do
+                echo "      $node: $(grep -ho '[0-9]* commands committed in .*' "$work/$node.err" | tail -n 1)"
+            done
+            single="$(start_node "$server/ledger" "$work/node1")"
+            post_load "$single" 32 "$work/node-$setting-$run.txt" "${tag}c"
+            stop_nodes
+            wrk_rate "$work/node-$setting-$run.txt" >"$work/node-$setting-$run.rate"
+            echo "  (b1) run $run: one node x 32 connections: $(cat "$work/node-$setting-$run.rate") POST/s" \
+                "($(grep -ho '[0-9]* commands committed in .*' "$work/node1.err" | tail -n 1))"
         fi
         [ "$setting" = "${settings_list%% *}" ] && sqlite_once "$run"
     done
@@ -177,6 +188,7 @@ for setting in $settings_list; do
         node_rate="$(cat "$work"/nodes-"$setting"-*.rate | median)"
         echo "== median, $setting: (b) two nodes $node_rate POST/s, $(awk -v n="$node_rate" -v p="$pg_rate" \
             'BEGIN { printf "%.0f%%", 100 * n / p }') of pgbench (target: at least 50%)"
+        echo "== median, $setting: (b1) one node $(cat "$work"/node-"$setting"-*.rate | median) POST/s"
         if [ "$keep" = 1 ]; then
             psql -X -At "$server/ledger" -c "SELECT count(*) || ' events, ' || (SELECT count(*) FROM commands) ||
                 ' commands' FROM events"
