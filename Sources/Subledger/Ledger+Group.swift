@@ -125,7 +125,7 @@ extension Ledger {
         var results: [Result<CommandResult, LedgerError>] = []
         results.reserveCapacity(requests.count)
         var touched = false
-        var tail = GroupTail()
+        var tail = GroupTail(log)
         do {
             let ids = requests.indices.filter { refused[$0] == nil }.map { requests[$0].commandID }
             try log.appendCommandGroup(
