@@ -54,7 +54,8 @@ extension Ledger {
     /// result (`duplicate` set) when the content is the same, and `command-id-conflict` otherwise, as
     /// `execute` does. Closes, recalculations and reversals are refused here (`malformed`, field
     /// `command`): they store snapshots and history after their commit, so run them with `execute`.
-    /// Another process's appends are caught up first; if one comes between, the group is decided again.
+    /// Another process's appends are caught up under the store's write lock, inside the group's transaction
+    /// (DR-46), so no other writer can come between the catch-up and the group's commit.
     /// Throws only when the group as a whole could not be committed (I/O error): then nothing was written.
     public func executeGroup(_ requests: [GroupedCommand]) throws -> [Result<CommandResult, LedgerError>] {
         // Requests refused up front or after touching the state: left out of every (re)try.
@@ -63,11 +64,15 @@ extension Ledger {
             if let refusal = Ledger.refusal(of: request) { refused[index] = .rejected(refusal) }
         }
         while true {
-            try catchUp()
             switch try attemptGroup(requests, leavingOut: refused) {
-            case .committed(let results): return results
-            case .conflict: continue  // another writer appended first: catch up and decide again
-            case .refusedPartWay(let index, let error): refused[index] = error
+            case .committed(let results):
+                return results
+            case .reversalInTail:
+                groupRetries += 1
+                try catchUp()  // rule R reads the tail's reversals before it folds any of the tail
+            case .refusedPartWay(let index, let error):
+                groupRetries += 1
+                refused[index] = error
             }
         }
     }
@@ -97,7 +102,8 @@ extension Ledger {
 
     private enum GroupAttempt {
         case committed([Result<CommandResult, LedgerError>])
-        case conflict
+        /// The tail another writer appended reverses a close: caught up by `catchUp` (rule R), then redone.
+        case reversalInTail
         case refusedPartWay(Int, LedgerError)
     }
 
@@ -107,7 +113,9 @@ extension Ledger {
         var error: LedgerError
     }
 
-    /// One try at committing the group on the current state.
+    /// One try at committing the group: the store takes its lock, hands over the events other writers
+    /// appended since this state was built (folded into the working state: they are committed, so they stay
+    /// in `state` whatever happens to the group), then the requests are decided and appended.
     private func attemptGroup(
         _ requests: [GroupedCommand], leavingOut refused: [Int: LedgerError]
     ) throws -> GroupAttempt {
@@ -117,9 +125,12 @@ extension Ledger {
         var results: [Result<CommandResult, LedgerError>] = []
         results.reserveCapacity(requests.count)
         var touched = false
-        let outcome: GroupAppendOutcome
+        var tail = GroupTail(log)
         do {
-            outcome = try log.appendCommandGroup(expectedLastSequence: working.lastSequence) { group in
+            let ids = requests.indices.filter { refused[$0] == nil }.map { requests[$0].commandID }
+            try log.appendCommandGroup(
+                after: working.lastSequence, commandIDs: ids, catchingUp: { try tail.fold($0, into: &working) }
+            ) { group in
                 for (index, request) in requests.enumerated() {
                     if let error = refused[index] {
                         results.append(.failure(error))
@@ -132,13 +143,19 @@ extension Ledger {
             try rebuild()
             return .refusedPartWay(partWay.index, partWay.error)
         } catch {
-            if touched { try rebuild() } else { state = working }
+            if tail.contradicted {
+                throw error  // as `catchUp`: the state stays empty, so the next catch-up replays and fails again
+            } else if touched {
+                try rebuild()
+            } else {
+                state = working  // the events folded so far: a prefix of the log
+            }
+            if error is GroupTail.ReversalInTail { return .reversalInTail }
             if let storeError = error as? StoreError { throw LedgerError(storeError) }
             throw error
         }
         state = working
         state.keepsEvicted = false
-        guard case .committed = outcome else { return .conflict }
         return .committed(results)
     }
 

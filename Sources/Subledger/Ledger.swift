@@ -66,6 +66,10 @@ public final class Ledger {
     /// Set when a reversal being decided rebuilt the state as if its closes were reversed: unless the
     /// reversal commits, that state is not the log's and is rebuilt.
     var needsRebuildUnlessCommitted = false
+    /// Group transactions rolled back and decided again (Ledger+Group.swift): a request refused part-way,
+    /// a close reversal in the tail caught up under the lock. Another writer's append is not among the
+    /// causes: a group catches up under the lock (DR-46).
+    public internal(set) var groupRetries = 0
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period

@@ -41,13 +41,19 @@ extension PostgresEventLog {
     ) throws -> GroupAppendOutcome {
         try writeTransaction("appendGroup") { last, lastHash, commit in
             if last != expectedLastSequence { return .conflict(actualLastSequence: last) }
-            let group = PostgresGroupState(lastSequence: last, lastHash: lastHash)
-            var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
-            try body(&sink)
-            if let failure = group.failure { throw failure }
-            try commit(group.lastSequence > last ? group.lastSequence : nil, group.statements)
+            try runGroup(PostgresGroupState(lastSequence: last, lastHash: lastHash), body, commit)
             return .committed
         }
+    }
+
+    /// Runs a group's body on `group` (the log's end read under the lock) and commits what it appended.
+    func runGroup(_ group: PostgresGroupState, _ body: (inout any CommandSink) throws -> Void, _ commit: Commit) throws
+    {
+        let last = group.lastSequence
+        var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
+        try body(&sink)
+        if let failure = group.failure { throw failure }
+        try commit(group.lastSequence > last ? group.lastSequence : nil, group.statements)
     }
 
     /// One write transaction under the ledger's lock: refused inside another append's body, and rolled back
@@ -60,6 +66,18 @@ extension PostgresEventLog {
         _ name: String,
         _ body: (_ last: Int64, _ lastHash: SHA256.Digest, _ commit: Commit) throws -> T
     ) throws -> T {
+        try writeTransaction(name, reading: []) { last, lastHash, _, commit in
+            try withoutActuallyEscaping(commit) { commit in try body(last, lastHash, commit) }
+        }
+    }
+
+    /// `writeTransaction`, with `reads` sent in the first pipeline after the log's end (so, under the lock,
+    /// without a wait of their own); `body` gets their results in order.
+    func writeTransaction<T>(
+        _ name: String, reading reads: [PostgresQuery],
+        _ body: (_ last: Int64, _ lastHash: SHA256.Digest, _ reads: [PostgresQueryResult], _ commit: Commit)
+            throws -> T
+    ) throws -> T {
         guard !isAppending else { throw StoreError.misusedLog("\(name) called from inside an append body") }
         isAppending = true
         defer { isAppending = false }
@@ -67,9 +85,9 @@ extension PostgresEventLog {
         defer { if !committed { _ = try? session.execute("ROLLBACK") } }
         let lock = PostgresQuery(
             unsafeSQL: "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
-        let began = try session.pipeline(["BEGIN", lock, Self.lastEventQuery])
+        let began = try session.pipeline(["BEGIN", lock, Self.lastEventQuery] + reads)
         let (last, lastHash) = try lastEvent(began[2])
-        return try body(last, lastHash) { last, statements in
+        return try body(last, lastHash, Array(began.dropFirst(3))) { last, statements in
             var ending = statements
             if let last { ending.append(PostgresLogWatcher.notify(schema: schema, lastSequence: last)) }
             ending.append("COMMIT")
@@ -126,10 +144,18 @@ final class PostgresGroupState {
     var statements: [PostgresQuery] = []
     /// The commands of this group so far, by id: their rows are not in the table before the commit.
     var appended: [String: CommandRecord] = [:]
+    /// Ids looked up together when the group began (under the lock), and the records found among them.
+    var lookedUp: Set<String> = []
+    var recorded: [String: CommandRecord] = [:]
 
     init(lastSequence: Int64, lastHash: SHA256.Digest) {
         self.lastSequence = lastSequence
         self.lastHash = lastHash
+    }
+
+    /// The record of `id` appended before this group: from the group's first lookup, else asked for now.
+    func record(of id: String, in log: PostgresEventLog) throws -> CommandRecord? {
+        lookedUp.contains(id) ? recorded[id] : try log.command(id: id)
     }
 }
 
@@ -144,7 +170,7 @@ struct PostgresCommandSink: CommandSink {
         contentHash: () throws -> SHA256.Digest?, _ body: (inout any EventSink) throws -> String
     ) throws -> AppendOutcome {
         if let failure = group.failure { throw failure }
-        if let existing = try group.appended[commandID] ?? log.command(id: commandID) {
+        if let existing = try group.appended[commandID] ?? group.record(of: commandID, in: log) {
             return try PostgresEventLog.resent(existing, contentHash)
         }
         let writer = PostgresEventWriter(

@@ -37,13 +37,7 @@ extension PostgresEventLog {
         after sequence: Int64, through last: Int64? = nil, _ body: (borrowing EventView) throws -> Void
     ) throws -> Int64 {
         try pages(after: sequence, through: last, try chainStart(after: sequence)) { row, date in
-            try row.type.withUnsafeReadableBytes { type in
-                try row.payload.withUnsafeReadableBytes { payload in
-                    try body(
-                        EventView(
-                            event: row.sequence, date: date, version: Int(row.version), type: type, payload: payload))
-                }
-            }
+            try row.withView(date: date, body)
         }
     }
 
@@ -113,6 +107,15 @@ struct EventRow {
             try chain.check(
                 sequence: sequence, businessDate: Int64(businessDate), type: type, version: Int64(version),
                 commandID: commandID, recordedAt: recordedAt, payload: payload, hash: hash)
+        }
+    }
+
+    /// The row as an `EventView` into its buffers, valid while `body` runs (`date`: the checked date).
+    func withView<T>(date: LedgerDate, _ body: (borrowing EventView) throws -> T) rethrows -> T {
+        try type.withUnsafeReadableBytes { type in
+            try payload.withUnsafeReadableBytes { payload in
+                try body(EventView(event: sequence, date: date, version: Int(version), type: type, payload: payload))
+            }
         }
     }
 

@@ -20,11 +20,15 @@ public struct GroupStatistics: Sendable, Equatable {
     public var commands = 0
     /// The largest group so far.
     public var largest = 0
+    /// Group transactions rolled back and decided again (`Ledger.groupRetries`): a request refused after
+    /// touching the state, a close reversal in the caught-up tail; never another node's append (DR-46).
+    public var retried = 0
 
-    public init(groups: Int = 0, commands: Int = 0, largest: Int = 0) {
+    public init(groups: Int = 0, commands: Int = 0, largest: Int = 0, retried: Int = 0) {
         self.groups = groups
         self.commands = commands
         self.largest = largest
+        self.retried = retried
     }
 }
 
@@ -79,10 +83,11 @@ final class GroupWriter: Sendable {
 
     var waitingCount: Int { queue.withLock { $0.waiting.count } }
 
-    /// After a group of `size` commands: true when more commands arrived meanwhile (the caller schedules the
-    /// next group), else the writer goes idle.
-    func finishGroup(size: Int) -> Bool {
+    /// After a group of `size` commands that took `retries` rolled-back transactions: true when more commands
+    /// arrived meanwhile (the caller schedules the next group), else the writer goes idle.
+    func finishGroup(size: Int, retries: Int = 0) -> Bool {
         queue.withLock { queue in
+            queue.statistics.retried += retries
             if size > 0 {
                 queue.statistics.groups += 1
                 queue.statistics.commands += size
@@ -135,14 +140,14 @@ extension LedgerService {
     /// events (read here, in the same job, not in another trip to the queue).
     private func runGroup(_ ledger: Ledger?) {
         let group = writer.takeGroup(timeout: busyTimeout)
+        let retriedBefore = ledger?.groupRetries ?? 0
         if !group.isEmpty, ledger == nil {
             // Closed: answer these and go on to `finishGroup`, so the writer goes idle and `drain` returns.
             for waiting in group { waiting.continuation.resume(throwing: Problem.shuttingDown) }
         } else if !group.isEmpty, let ledger {
             let results: [Result<CommandResult, any Error>]
             do {
-                // `executeGroup` catches up first (one query of the log's end; a second here was one more round
-                // trip per group on PostgreSQL).
+                // `executeGroup` catches up under the store's lock, in the group's transaction (DR-46).
                 results = try ledger.executeGroup(group.map(\.command)).map { $0.mapError { $0 } }
             } catch {
                 results = group.map { _ in .failure(error) }
@@ -153,7 +158,8 @@ extension LedgerService {
                 waiting.continuation.resume(with: index < answers.count ? answers[index] : .failure(Problem.internal))
             }
         }
-        if writer.finishGroup(size: ledger == nil ? 0 : group.count) { scheduleGroup() }
+        let retries = (ledger?.groupRetries ?? retriedBefore) - retriedBefore
+        if writer.finishGroup(size: ledger == nil ? 0 : group.count, retries: retries) { scheduleGroup() }
     }
 
     /// Each command's events. The group's new events are one run of the log (one transaction under the

@@ -118,7 +118,9 @@ extension LedgerService: Service {
         await writer.drain(self)
         await close()
         let groups = writer.statistics
-        let summary = "\(groups.commands) commands committed in \(groups.groups) groups (largest \(groups.largest))"
+        let summary =
+            "\(groups.commands) commands committed in \(groups.groups) groups (largest \(groups.largest), "
+            + "\(groups.retried) rolled back and redone)"
         logger.info("ledger closed; \(summary)")
     }
 }

@@ -49,4 +49,16 @@ extension EventStore: EventLog {
             try body(&sink)
         }
     }
+
+    /// SQLite looks the ids up one by one as they are appended (a local read each), so `commandIDs` is unused.
+    public func appendCommandGroup(
+        after folded: Int64, commandIDs: [String], catchingUp: (borrowing EventView) throws -> Void,
+        _ body: (inout any CommandSink) throws -> Void
+    ) throws {
+        try appendGroup(after: folded, catchingUp: catchingUp) { group in
+            var sink: any CommandSink = SQLiteCommandSink(group: group)
+            defer { if let sqlite = sink as? SQLiteCommandSink { group = sqlite.group } }
+            try body(&sink)
+        }
+    }
 }

@@ -7,6 +7,7 @@
 //     or absent.
 //   - An append names the last sequence it decided on. If another writer got there first the outcome is
 //     `.conflict(actualLastSequence:)` and nothing is written: the caller catches up and decides again.
+//     A group may instead take the lock first and catch up under it (DR-46): then it cannot conflict.
 //   - A command id is an idempotency key: the same id with the same content hash is `.duplicate` (the
 //     recorded result, nothing written), with other content `.idConflict` (`command-id-conflict`).
 //   - Reads hand out events in sequence order, checking the chain as they go, at bounded memory.
@@ -61,6 +62,19 @@ public protocol EventLog: AnyObject {
     func appendCommandGroup(
         expectedLastSequence: Int64, _ body: (inout any CommandSink) throws -> Void
     ) throws -> GroupAppendOutcome
+
+    /// Several commands in one transaction, lock first (DR-46): the transaction takes the write lock, reads
+    /// the log's end, hands `catchingUp` every event after `folded` through that end (read in the same
+    /// transaction, chain-checked, in order; committed by other writers, so they stand whatever this group
+    /// does), and only then runs `body`, whose first event chains to the log's real last hash. So the group
+    /// cannot meet a concurrent append. `commandIDs` are the ids `body` will append: looked up together
+    /// under the lock (an id another writer committed meanwhile is `.duplicate`); an id not listed is looked
+    /// up when appended. If `catchingUp` or `body` throws, or a command fails after writing, nothing of the
+    /// group is written and the error is rethrown; a log that ends before `folded` is a `StoreError`.
+    func appendCommandGroup(
+        after folded: Int64, commandIDs: [String], catchingUp: (borrowing EventView) throws -> Void,
+        _ body: (inout any CommandSink) throws -> Void
+    ) throws
 
     /// Calls `body` with every event in `sequence + 1 ... last` (to the end when nil), in order, each
     /// checked against the hash chain.

@@ -29,12 +29,39 @@ extension EventStore {
         try appendTransaction("appendGroup") { commit in
             let (actualLast, lastHash) = try lastEvent()
             if actualLast != expectedLastSequence { return .conflict(actualLastSequence: actualLast) }
-            var group = AppendGroup(store: self, lastSequence: actualLast, lastHash: lastHash)
-            try body(&group)
-            if let failure = group.failure { throw failure }
-            try commit()
+            try runGroup(lastSequence: actualLast, lastHash: lastHash, body, commit)
             return .committed
         }
+    }
+
+    /// Lock first (DR-46): inside one BEGIN IMMEDIATE transaction (which holds the file's write lock), hands
+    /// `catchingUp` the events after `folded` through the log's end, chain-checked, then runs `body` as
+    /// `appendGroup(expectedLastSequence:)` does, chained to the log's real last event. The group cannot
+    /// conflict. If `catchingUp` throws, nothing is written and the error is rethrown unchanged.
+    public func appendGroup(
+        after folded: Int64, catchingUp: (borrowing EventView) throws -> Void,
+        _ body: (inout AppendGroup) throws -> Void
+    ) throws {
+        try appendTransaction("appendGroup") { commit in
+            let (last, lastHash) = try lastEvent()
+            guard last >= folded else {
+                throw StoreError.corrupt(
+                    "the log ends at event \(last), before the \(folded) already read from it: the file was "
+                        + "replaced or damaged; run `subledger verify`")
+            }
+            if last > folded { try scanThrough(after: folded, last, catchingUp) }
+            try runGroup(lastSequence: last, lastHash: lastHash, body, commit)
+        }
+    }
+
+    private func runGroup(
+        lastSequence: Int64, lastHash: SHA256.Digest, _ body: (inout AppendGroup) throws -> Void,
+        _ commit: () throws -> Void
+    ) throws {
+        var group = AppendGroup(store: self, lastSequence: lastSequence, lastHash: lastHash)
+        try body(&group)
+        if let failure = group.failure { throw failure }
+        try commit()
     }
 }
 

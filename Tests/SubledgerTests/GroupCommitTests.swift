@@ -147,6 +147,33 @@ struct GroupCommitTests {
         try Self.expectStateIsTheLog(ledger, path: db.path)
     }
 
+    /// Another writer's close, then its reversal, caught up by a group under the lock (DR-46): the close is
+    /// folded in the group's transaction (evicting on the file); the reversal stops the attempt so that
+    /// `catchUp` applies rule R (the state evicted for a close now reversed is rebuilt), then the group is
+    /// decided again. Either way the state is the log's.
+    @Test func aGroupCatchesUpAnotherWritersCloseAndItsReversal() throws {
+        let (ledger, db) = try Self.ledger()
+        defer { db.remove() }
+        try ledger.execute(try Self.receive("P1"))
+        try ledger.execute(
+            try LedgerTests.command("issue", ["date": "2026-01-02", "item": "A", "tx": "S1", "qty": "2"]))
+        let other = try Ledger(path: db.path)
+        try other.execute(try LedgerTests.command("close", ["date": "2026-01-31"]))
+        let closed = try ledger.executeGroup([Self.post("g1", [try LedgerTests.command("receive", Self.february)])])
+        #expect(Self.result(closed[0]) != nil && ledger.groupRetries == 0)
+        try Self.expectStateIsTheLog(ledger, path: db.path)
+
+        try other.execute(try LedgerTests.command("reverse-close", [:]))
+        let reopened = try ledger.executeGroup([Self.post("g2", [try Self.receive("P2")])])  // January is open again
+        #expect(Self.result(reopened[0]) != nil)
+        #expect(ledger.groupRetries == 1, "the reversal in the tail is caught up by catchUp, then the group redone")
+        try Self.expectStateIsTheLog(ledger, path: db.path)
+    }
+
+    static let february: KeyValuePairs<String, String> = [
+        "date": "2026-02-02", "item": "A", "tx": "P9", "qty": "1", "cost": "5",
+    ]
+
     @Test func theActorIsRecordedWithEachCommandAndKeptByItsReSend() throws {
         let (ledger, db) = try Self.ledger()
         defer { db.remove() }

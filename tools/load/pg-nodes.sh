@@ -2,9 +2,10 @@
 # Issue 14's POST benchmark, in one run on one machine: (a) pgbench's own one-row insert rate on the
 # PostgreSQL server, 32 clients; (b) two `subledger serve --db postgresql://...` nodes on one database,
 # 16 wrk connections each, single-command POSTs as post.lua makes them (the sum of both nodes' rates);
-# (c) the same 32 clients on ONE SQLite serve node, for reference. Each figure is the median of --runs
-# runs, interleaved (a, b, c, a, b, c, ...). The PostgreSQL server is a throwaway cluster
-# (tools/postgres-test-cluster.sh) on loopback, run once per setting:
+# (b1) ONE such node with 32 connections; (c) the same 32 clients on ONE SQLite serve node, for reference.
+# Each figure is the median of --runs runs, interleaved (a, b, b1, c, a, b, b1, c, ...); after each node
+# run, the nodes' shutdown lines (groups, their sizes, transactions rolled back and redone). The
+# PostgreSQL server is a throwaway cluster (tools/postgres-test-cluster.sh) on loopback, run once per setting:
 #   durable  fsync=on, synchronous_commit=on: what a ledger runs with (the disk's flush decides pgbench)
 #   fast     fsync=off, synchronous_commit=on: as the test cluster runs
 # Also, per setting, `import` of the workload into an empty ledger, with synchronous_commit on and off.
@@ -66,16 +67,18 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 # `Requests/sec:` of a wrk output file.
 wrk_rate() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
 
-# Starts `subledger serve` on $1 (a file or URL) with --port 0; prints the URL it listens on.
+# Starts `subledger serve` on $1 (a file or URL) with --port 0; sets `url` to the URL it listens on. Not
+# run in a $(...) subshell: the node's pid must reach `node_pids` for `stop_nodes` (a node left running
+# catches up with every later run's appends and skews it).
 start_node() {
     local db="$1" log="$2"
+    url=""
     "$subledger" serve --db "$db" --host 127.0.0.1 --port 0 --no-auth >"$log.out" 2>"$log.err" &
     node_pids+=($!)
     local pid=$!
     for _ in $(seq 1 1200); do
-        local url
         url="$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log.out")"
-        if [ -n "$url" ]; then echo "$url"; return 0; fi
+        if [ -n "$url" ]; then return 0; fi
         kill -0 "$pid" 2>/dev/null || { echo "serve on $db exited:" >&2; cat "$log.err" >&2; return 1; }
         sleep 0.1
     done
@@ -103,8 +106,7 @@ sqlite_db="$work/books.db"
 echo "import into a file: wall, CPU (s): $(timed_import "$sqlite_db")"
 
 sqlite_once() {  # $1: run number
-    local url
-    url="$(start_node "$sqlite_db" "$work/sqlite-node")"
+    start_node "$sqlite_db" "$work/sqlite-node"
     post_load "$url" 32 "$work/sqlite-$1.txt" "s$1-$(date +%s)"
     stop_nodes
     echo "  (c) run $1: one SQLite node, 32 connections: $(wrk_rate "$work/sqlite-$1.txt") POST/s" \
@@ -155,8 +157,10 @@ for setting in $settings_list; do
         echo "$tps" >"$work/pgbench-$setting-$run.rate"
         echo "  (a) run $run: pgbench, 32 clients, one-row INSERTs: $tps tx/s"
         if [ "$nodes" = 1 ]; then
-            first="$(start_node "$server/ledger" "$work/node1")"
-            second="$(start_node "$server/ledger" "$work/node2")"
+            start_node "$server/ledger" "$work/node1"
+            first="$url"
+            start_node "$server/ledger" "$work/node2"
+            second="$url"
             tag="p$setting$run-$(date +%s)"
             post_load "$first" 16 "$work/node1-$setting-$run.txt" "${tag}a" &
             one=$!
@@ -168,6 +172,16 @@ for setting in $settings_list; do
             awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f\n", a + b }' >"$work/nodes-$setting-$run.rate"
             echo "  (b) run $run: two nodes x 16 connections: $a + $b = $(cat "$work/nodes-$setting-$run.rate") POST/s" \
                 "(non-2xx: $(grep -h non-2xx "$work"/node[12]-"$setting"-"$run".txt | awk '{ s += $3 } END { print s }'))"
+            # Each node's shutdown line: its groups, their sizes and the transactions rolled back and redone.
+            for node in node1 node2; do
+                echo "      $node: $(grep -ho '[0-9]* commands committed in .*' "$work/$node.err" | tail -n 1)"
+            done
+            start_node "$server/ledger" "$work/node1"
+            post_load "$url" 32 "$work/node-$setting-$run.txt" "${tag}c"
+            stop_nodes
+            wrk_rate "$work/node-$setting-$run.txt" >"$work/node-$setting-$run.rate"
+            echo "  (b1) run $run: one node x 32 connections: $(cat "$work/node-$setting-$run.rate") POST/s" \
+                "($(grep -ho '[0-9]* commands committed in .*' "$work/node1.err" | tail -n 1))"
         fi
         [ "$setting" = "${settings_list%% *}" ] && sqlite_once "$run"
     done
@@ -177,6 +191,7 @@ for setting in $settings_list; do
         node_rate="$(cat "$work"/nodes-"$setting"-*.rate | median)"
         echo "== median, $setting: (b) two nodes $node_rate POST/s, $(awk -v n="$node_rate" -v p="$pg_rate" \
             'BEGIN { printf "%.0f%%", 100 * n / p }') of pgbench (target: at least 50%)"
+        echo "== median, $setting: (b1) one node $(cat "$work"/node-"$setting"-*.rate | median) POST/s"
         if [ "$keep" = 1 ]; then
             psql -X -At "$server/ledger" -c "SELECT count(*) || ' events, ' || (SELECT count(*) FROM commands) ||
                 ' commands' FROM events"
