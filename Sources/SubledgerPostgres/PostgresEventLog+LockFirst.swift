@@ -4,6 +4,8 @@
 // one wait, all read under the lock, so the tail is exactly what other nodes committed before it and no
 // other node can append until this group's COMMIT. The caller folds the tail, then decides; its INSERTs,
 // NOTIFY and COMMIT are the second wait (DR-45). Only a tail longer than a page reads on, page by page.
+// The caller asks for the tail's close reversals before it folds any of it (rule R, DR-22); a tail that fits
+// its page answers that from the page, not from a third wait under the lock (DR-49).
 
 import PostgresNIO
 import SubledgerCore
@@ -21,6 +23,7 @@ extension PostgresEventLog {
             SELECT \(unescaped: Self.eventColumns) FROM events
             WHERE sequence >= \(folded) ORDER BY sequence LIMIT \(Self.pageSize + 1)
             """
+        defer { tailReversals = nil }
         try writeTransaction("appendGroup", reading: [lookup, tail]) { last, lastHash, reads, commit in
             guard last >= folded else {
                 throw StoreError.damagedLog(
@@ -46,8 +49,11 @@ extension PostgresEventLog {
     ) throws {
         var chain: EventChain? = after == 0 ? EventChain(after: 0, hash: .zero) : nil
         var reached = after
-        for row in rows {
-            let event = try EventRow(row, session, sql: sql)
+        let page = try rows.map { row throws(StoreError) in try EventRow(row, session, sql: sql) }
+        if page.contains(where: { $0.sequence == last }) {
+            tailReversals = (after, Self.closeReversals(in: page, after))
+        }
+        for event in page {
             guard chain != nil else {
                 guard event.sequence == after, let hash = SHA256.Digest(Array(event.hash.readableBytesView)) else {
                     break  // the chain's start is missing: said below
@@ -72,5 +78,11 @@ extension PostgresEventLog {
                 "the log holds events through \(last) but reading stopped after \(reached): the log is damaged; "
                     + "run `subledger verify`")
         }
+    }
+
+    /// The `close.reversed` events of `page` after `after`, as `closeReversals(after:)` answers them.
+    private static func closeReversals(in page: [EventRow], _ after: Int64) -> [(Int64, Int, [UInt8])] {
+        page.filter { $0.sequence > after && $0.type.readableBytesView.elementsEqual("close.reversed".utf8) }
+            .map { ($0.sequence, Int($0.version), Array($0.payload.readableBytesView)) }
     }
 }

@@ -57,6 +57,8 @@ extension PostgresEventLog: QueryableEventLog {
     }
 
     public func closeReversals(after sequence: Int64) throws -> [(Int64, Int, [UInt8])] {
+        // Under a group's lock the tail read already holds every event after `after`: nothing can be added.
+        if isAppending, let known = tailReversals, known.after == sequence { return known.rows }
         let query: PostgresQuery = """
             SELECT sequence, version, payload FROM events
             WHERE type = 'close.reversed' AND sequence > \(sequence) ORDER BY sequence

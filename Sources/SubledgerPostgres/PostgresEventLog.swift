@@ -28,6 +28,9 @@ public final class PostgresEventLog {
     let rowsPerInsert: Int
     /// Set while an append body runs, to refuse a reentrant append.
     var isAppending = false
+    /// While a lock-first group runs: the close reversals after `after` that its tail holds, read off the
+    /// tail's own page, so `closeReversals(after:)` answers without a wait under the lock (DR-49).
+    var tailReversals: (after: Int64, rows: [(Int64, Int, [UInt8])])?
 
     static let eventColumns = "sequence, business_date, type, version, payload, command_id, recorded_at, hash"
     static let commandColumns =

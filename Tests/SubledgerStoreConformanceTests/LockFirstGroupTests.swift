@@ -108,6 +108,32 @@ import Testing
         guard case .intact(24, _) = try log.verifyChain(progress: nil) else { Issue.record("broken"); return }
     }
 
+    /// Another writer's close, then its reversal, in a group's tail: the close is folded under the lock, the
+    /// reversal stops the attempt (rule R runs in `catchUp`), the group is redone. On PostgreSQL the tail's
+    /// reversals are read off the tail's page: a group with a tail is still two waits (DR-49).
+    @Test(arguments: Backend.allCases)
+    func aGroupFindsTheTailsReversalWithoutAWaitOfItsOwn(_ backend: Backend) throws {
+        guard let harness = LogHarness.make(backend) else { return }
+        let (ledger, other) = (try harness.ledger(), try harness.ledger())
+        try ledger.execute(try Self.command("item", ["item": "A", "model": "fifo"]))
+        try ledger.execute(try Self.receive("P1"))
+        try ledger.execute(try Self.command("issue", ["date": "2026-01-02", "item": "A", "tx": "S1", "qty": "2"]))
+        try other.execute(
+            try Self.command("receive", ["date": "2026-01-03", "item": "A", "tx": "P2", "qty": "1", "cost": "5"]))
+        let waits = { (ledger.log as? PostgresEventLog)?.session.waits ?? 0 }
+        let before = waits()
+        let posted = try ledger.executeGroup([.single(try Self.receive("P3"), commandID: "g1", actor: nil)])
+        if backend == .postgres { #expect(waits() - before == 2, "a tail without reversals costs no wait") }
+        try other.execute(try Self.command("close", ["date": "2026-01-31"]))
+        try other.execute(try Self.command("reverse-close", [:]))
+        let reopened = try ledger.executeGroup([.single(try Self.receive("P4"), commandID: "g2", actor: nil)])
+        for outcome in posted + reopened {
+            if case .failure(let error) = outcome { Issue.record("\(error)") }
+        }
+        #expect(ledger.groupRetries == 1, "the reversal in the tail is caught up by catchUp, then the group redone")
+        #expect(StateDigest(ledger.state) == StateDigest(try harness.ledger().state))
+    }
+
     /// Two ledgers on one log, each running groups as fast as it can: every group commits on its first
     /// transaction (no retry for a conflict), each command once, and each ledger's state is its log's.
     @Test(arguments: Backend.allCases)
