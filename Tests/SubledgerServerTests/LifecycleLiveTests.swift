@@ -41,7 +41,11 @@ final class LiveServer {
         return events["events"]?.arrayValue?.count ?? -1
     }
 
-    @Test func startPostQueryStopRestartAndCatchUp() throws {
+    @Test func startPostQueryStopRestartAndCatchUp() async throws {
+        try await offPool { try Self.startPostQueryStopRestartAndCatchUpBody() }
+    }
+
+    static func startPostQueryStopRestartAndCatchUpBody() throws {
         let directory = try TemporaryDirectory("serve-live")
         let db = directory.path("demo.db")
         #expect(try ProcessOutcome.run(["demo", "--db", db], in: directory.url).status == 0)
@@ -77,7 +81,11 @@ final class LiveServer {
         #expect(try server.stop().status == 0)
     }
 
-    @Test func sigtermWithABatchInFlightKeepsAllOrNothing() throws {
+    @Test func sigtermWithABatchInFlightKeepsAllOrNothing() async throws {
+        try await offPool { try Self.sigtermWithABatchInFlightKeepsAllOrNothingBody() }
+    }
+
+    static func sigtermWithABatchInFlightKeepsAllOrNothingBody() throws {
         let directory = try TemporaryDirectory("serve-sigterm")
         let db = directory.path("demo.db")
         #expect(try ProcessOutcome.run(["demo", "--db", db], in: directory.url).status == 0)
@@ -111,7 +119,11 @@ final class LiveServer {
     /// Clients posting single commands and batches of three while the server is SIGKILLed: after a restart
     /// every command acknowledged with 201 is in the log with all its events, and every command in the log
     /// has all its events (none half there).
-    @Test func sigkillDuringGroupsLeavesEachCommandWholeOrAbsent() throws {
+    @Test func sigkillDuringGroupsLeavesEachCommandWholeOrAbsent() async throws {
+        try await offPool { try Self.sigkillDuringGroupsLeavesEachCommandWholeOrAbsentBody() }
+    }
+
+    static func sigkillDuringGroupsLeavesEachCommandWholeOrAbsentBody() throws {
         let directory = try TemporaryDirectory("serve-kill")
         let db = directory.path("demo.db")
         #expect(try ProcessOutcome.run(["demo", "--db", db], in: directory.url).status == 0)

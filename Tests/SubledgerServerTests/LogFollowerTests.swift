@@ -2,9 +2,8 @@
 // SQLite file, the CLI's; on PostgreSQL, another service's on the same ledger (in-process: two `Ledger`s,
 // each in its own `LedgerService` with its follower). The state is read on the service's queue as it
 // stands (`onQueue`, no catch-up), so only the follower can have moved it. Blocking work (the CLI, every
-// PostgreSQL connect) runs on a dispatch thread, never in the cooperative pool (DR-34).
+// PostgreSQL connect) runs through `offPool`, never in the cooperative pool (DR-34).
 
-import Dispatch
 import Foundation
 import Subledger
 import SubledgerTestSupport
@@ -14,12 +13,6 @@ import Testing
 @testable import SubledgerServer
 
 @Suite struct LogFollowerTests {
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
     /// Runs `service` (its follower with it) until the returned task is cancelled.
     static func running(_ service: LedgerService) -> Task<Void, any Error> {
         Task { try await service.run() }
@@ -57,7 +50,7 @@ import Testing
                     "--db", path,
                 ], in: url)
         }
-        let first = try await Self.offPool { try post("X1") }
+        let first = try await offPool { try post("X1") }
         #expect(first.status == 0, "\(first.summary)")
         let followed = try await Self.reaches(service, 2, since: .now)
         #expect(followed != nil)
@@ -65,7 +58,7 @@ import Testing
         async let streamed = StreamTests.follow(service, after: 2, waiting: .seconds(20)) {
             StreamTests.ids($0).count >= 1
         }
-        let second = try await Self.offPool { try post("X2") }
+        let second = try await offPool { try post("X2") }
         #expect(second.status == 0, "\(second.summary)")
         #expect(StreamTests.ids(try await streamed) == [3])
         await Self.stop(run)
@@ -77,7 +70,7 @@ import Testing
         let open = { @Sendable in
             LedgerService(ledger: try Ledger(log: PostgresEventLog(url: url, schema: String(schema))))
         }
-        let (nodeA, nodeB) = (try await Self.offPool(open), try await Self.offPool(open))
+        let (nodeA, nodeB) = (try await offPool(open), try await offPool(open))
         let (runA, runB) = (Self.running(nodeA), Self.running(nodeB))
         _ = try await nodeA.onQueue { try $0.execute(try Posting.command("item", "item=A model=fifo")) }
         #expect(try await Self.reaches(nodeB, 1, since: .now) != nil)
@@ -113,7 +106,7 @@ import Testing
         #expect(nodeB.follower.catchUps - jobsBefore <= 2)
         await Self.stop(runA)
         await Self.stop(runB)
-        _ = try? await Self.offPool {
+        _ = try? await offPool {
             try PostgresSession(PostgresLocation(url: url)).execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
     }
@@ -125,7 +118,7 @@ import Testing
             let seconds = Int(text), let url = PostgresTestServer.url()
         else { return }
         let schema = "idle_" + UUID().uuidString.lowercased().replacing("-", with: "").prefix(16)
-        let service = try await Self.offPool {
+        let service = try await offPool {
             LedgerService(ledger: try Ledger(log: PostgresEventLog(url: url, schema: String(schema))))
         }
         let cpu = { () -> Double in
@@ -144,7 +137,7 @@ import Testing
         let with = cpu() - start
         print("PostgreSQL idle, \(seconds) s: process CPU \(without) s without a service, \(with) s with one following")
         await Self.stop(run)
-        _ = try? await Self.offPool {
+        _ = try? await offPool {
             try PostgresSession(PostgresLocation(url: url)).execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
     }

@@ -14,7 +14,11 @@ import Darwin
 #endif
 
 @Suite(.serialized) struct PostgresNodeStreamTests {
-    @Test func oneNodesStreamCarriesTheOtherNodesEventsOnceInOrder() throws {
+    @Test func oneNodesStreamCarriesTheOtherNodesEventsOnceInOrder() async throws {
+        try await offPool { try Self.oneNodesStreamCarriesTheOtherNodesEventsOnceInOrderBody() }
+    }
+
+    static func oneNodesStreamCarriesTheOtherNodesEventsOnceInOrderBody() throws {
         guard let cluster = try NodeCluster.start("pg-node-stream") else { return }
         defer { cluster.stop() }
         let (a, b) = (cluster.nodes[0], cluster.nodes[1])

@@ -13,7 +13,11 @@ import Testing
 @testable import SubledgerPostgres
 
 @Suite(.serialized) struct PostgresNodesTests {
-    @Test func twoNodesAppendEveryCommandOnceInOneOrder() throws {
+    @Test func twoNodesAppendEveryCommandOnceInOneOrder() async throws {
+        try await offPool { try Self.twoNodesAppendEveryCommandOnceInOneOrderBody() }
+    }
+
+    static func twoNodesAppendEveryCommandOnceInOneOrderBody() throws {
         guard let cluster = try NodeCluster.start("pg-two-nodes") else { return }
         defer { cluster.stop() }
         let (a, b) = (cluster.nodes[0], cluster.nodes[1])
@@ -46,7 +50,11 @@ import Testing
         #expect(events.components(separatedBy: "\"sequence\"").count - 1 == log.eventCount)
     }
 
-    @Test func aNodeKilledMidGroupLeavesWholeCommandsAndTheOtherServes() throws {
+    @Test func aNodeKilledMidGroupLeavesWholeCommandsAndTheOtherServes() async throws {
+        try await offPool { try Self.aNodeKilledMidGroupLeavesWholeCommandsAndTheOtherServesBody() }
+    }
+
+    static func aNodeKilledMidGroupLeavesWholeCommandsAndTheOtherServesBody() throws {
         guard let cluster = try NodeCluster.start("pg-kill-node") else { return }
         defer { cluster.stop() }
         let (a, b) = (cluster.nodes[0], cluster.nodes[1])

@@ -1,9 +1,8 @@
 // The log's watcher (DR-42) on both stores: a watcher on a connection of its own hears another connection's
 // append within a bound, hears nothing of a rolled-back group or a refused command, and (PostgreSQL) comes
 // back after its listening connection is terminated, with no event missed. Appends block (DR-34), so the
-// tests make them on a dispatch thread, never in the cooperative pool the waits run in.
+// tests make them through `offPool`, never in the cooperative pool the waits run in.
 
-import Dispatch
 import Foundation
 import SubledgerCore
 import SubledgerTestSupport
@@ -14,14 +13,6 @@ import Testing
 @testable import SubledgerStore
 
 @Suite struct LogWatcherTests {
-    /// Runs blocking store work on a dispatch thread and waits for it without holding a pool thread.
-    @discardableResult
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
     /// Lines a watcher reported.
     final class Reports: Sendable {
         let lines = Mutex<[String]>([])
@@ -57,13 +48,13 @@ import Testing
         // A timer far beyond the bound: only a notification (or SQLite's poll) can end these waits.
         let watcher = try Self.watcher(harness, timer: .seconds(30))
         defer { watcher.stop() }
-        try await Self.offPool { try writer.log.appendSample("warm-up", count: 1) }
+        try await offPool { try writer.log.appendSample("warm-up", count: 1) }
         #expect(await Self.heard(watcher, 1) != nil)
         var latencies: [Duration] = []
         for index in 1...20 {
-            let before = try await Self.offPool { try writer.log.lastSequence() }
+            let before = try await offPool { try writer.log.lastSequence() }
             async let woke = watcher.wait(after: before)
-            let committed = try await Self.offPool {
+            let committed = try await offPool {
                 try writer.log.appendSample("c\(index)", count: 2, first: index)
                 return ContinuousClock.now
             }
@@ -84,9 +75,9 @@ import Testing
         let writer = Writer(log: try harness.open())
         let watcher = try Self.watcher(harness, timer: .milliseconds(600))
         defer { watcher.stop() }
-        try await Self.offPool { try writer.log.appendSample("first", count: 2) }
+        try await offPool { try writer.log.appendSample("first", count: 2) }
         #expect(await Self.heard(watcher, 2) != nil)
-        let (groupFailed, refused) = try await Self.offPool {
+        let (groupFailed, refused) = try await offPool {
             // A group whose second command fails after its first wrote: nothing commits.
             var groupFailed = false
             do {
@@ -109,7 +100,7 @@ import Testing
         }
         #expect(groupFailed && refused)
         #expect(await watcher.wait(after: 2) == nil)
-        try await Self.offPool { try writer.log.appendSample("after", count: 1, first: 9) }
+        try await offPool { try writer.log.appendSample("after", count: 1, first: 9) }
         #expect(await watcher.wait(after: 2) == 3)
     }
 
@@ -119,11 +110,11 @@ import Testing
         let reports = Reports()
         let watcher = try Self.watcher(harness, timer: .seconds(30), reports: reports) as! PostgresLogWatcher
         defer { watcher.stop() }
-        try await Self.offPool { try writer.log.appendSample("one", count: 1) }
+        try await offPool { try writer.log.appendSample("one", count: 1) }
         #expect(await Self.heard(watcher, 1) != nil)
         let pid = try #require(watcher.listeningPID)
         let owner = Writer(log: try harness.open())
-        try await Self.offPool {
+        try await offPool {
             let session = (owner.log as! PostgresEventLog).session
             try session.execute("SELECT pg_terminate_backend(\(pid))")
             // Appended while the watcher is down or reconnecting: read at reconnection, not notified.
@@ -132,7 +123,7 @@ import Testing
         #expect(await Self.heard(watcher, 3) != nil)
         try await waitUntil { watcher.listeningPID != nil && watcher.listeningPID != pid }
         // Listening again: a new commit is notified (the 30 s timer cannot end this wait).
-        try await Self.offPool { try writer.log.appendSample("three", count: 1, first: 3) }
+        try await offPool { try writer.log.appendSample("three", count: 1, first: 3) }
         #expect(try #require(await Self.heard(watcher, 4)) < .seconds(5))
         let lines = reports.all
         #expect(lines.count >= 1)
