@@ -75,6 +75,15 @@ bench_failures() {
 bench_fmt_s() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else if (v < 10) printf "%.3f s", v; else printf "%.2f s", v }'; }
 bench_fmt_mib() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else printf "%.0f MiB", v / 1024 }'; }
 
+# bench_month_end MONTH: YYYY-MM-DD, the month's last day in 2026 (the year workload's year).
+bench_month_end() {
+    case $1 in
+        2) echo 2026-02-28 ;;
+        4 | 6 | 9 | 11) printf "2026-%02d-30\n" "$1" ;;
+        *) printf "2026-%02d-31\n" "$1" ;;
+    esac
+}
+
 # bench_copy_db FROM TO: copies a ledger file with its WAL and SHM (no process has it open).
 bench_copy_db() {
     rm -f "$2" "$2-wal" "$2-shm"

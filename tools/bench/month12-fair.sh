@@ -54,13 +54,6 @@ mkdir -p "$dir/workload"
 BENCH_WORK=$dir
 last=$(printf "m%02d" "$months")
 
-month_end() { # MONTH -> YYYY-MM-DD, its last day in 2026
-    case $1 in
-        2) echo 2026-02-28 ;;
-        4 | 6 | 9 | 11) printf "2026-%02d-30\n" "$1" ;;
-        *) printf "2026-%02d-31\n" "$1" ;;
-    esac
-}
 month_file() { printf "%s/workload/month-%02d.jsonl" "$dir" "$1"; }
 remove_db() { rm -f "$1" "$1-wal" "$1-shm"; }
 
@@ -86,7 +79,7 @@ build_year() {
         bench_run year "import-$m" import "$(month_file "$m")" --db "$db"
         import="$BENCH_LAST_SECONDS $BENCH_LAST_KIB $BENCH_LAST_CPU"
         if [ "$m" = 1 ]; then bench_copy_db "$db" "$dir/A.db"; fi
-        bench_run year "close-$m" close "$(month_end "$m")" --db "$db"
+        bench_run year "close-$m" close "$(bench_month_end "$m")" --db "$db"
         close="$BENCH_LAST_SECONDS $BENCH_LAST_KIB $BENCH_LAST_CPU"
         if [ "$m" = $((months - 1)) ]; then bench_copy_db "$db" "$dir/C.db"; fi
         echo "$m $import $close $(bench_db_bytes "$db")" | tee -a "$dir/months.txt" | awk '{
@@ -111,7 +104,7 @@ fair_month1() {
 fair_month_n() {
     bench_copy_db "$dir/C.db" "$dir/run-last.db"
     bench_run "$last" import import "$(month_file "$months")" --db "$dir/run-last.db"
-    bench_run "$last" close close "$(month_end "$months")" --db "$dir/run-last.db"
+    bench_run "$last" close close "$(bench_month_end "$months")" --db "$dir/run-last.db"
     remove_db "$dir/run-last.db"
 }
 fair() {

@@ -70,13 +70,6 @@ for side in old new; do
     bench_run "$side" init init --db "$dir/$side/year.db"
 done
 
-month_end() { # MONTH -> YYYY-MM-DD, its last day in 2026
-    case $1 in
-        2) echo 2026-02-28 ;;
-        4 | 6 | 9 | 11) printf "2026-%02d-30\n" "$1" ;;
-        *) printf "2026-%02d-31\n" "$1" ;;
-    esac
-}
 
 # The newest snapshot's size in bytes, from `snapshot list --json` (the last "bytes" it lists).
 snapshot_bytes() {
@@ -95,7 +88,7 @@ while [ "$m" -le "$months" ]; do
         db=$dir/$side/year.db
         bench_run "$side" "import-$m" import "$file" --db "$db"
         import="$BENCH_LAST_SECONDS $BENCH_LAST_KIB $BENCH_LAST_CPU"
-        bench_run "$side" "close-$m" close "$(month_end "$m")" --db "$db"
+        bench_run "$side" "close-$m" close "$(bench_month_end "$m")" --db "$db"
         close="$BENCH_LAST_SECONDS $BENCH_LAST_KIB $BENCH_LAST_CPU"
         bytes=$(bench_db_bytes "$db")
         snap=$(snapshot_bytes "$side")
