@@ -85,8 +85,10 @@ extension PostgresEventLog {
         defer { if !committed { _ = try? session.execute("ROLLBACK") } }
         let lock = PostgresQuery(
             unsafeSQL: "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
-        let began = try session.pipeline(["BEGIN", lock, Self.lastEventQuery] + reads)
-        let (last, lastHash) = try lastEvent(began[2])
+        let sent = Self.wallMicroseconds()
+        let began = try session.pipeline(["BEGIN", lock, Self.lastEventLockedQuery] + reads)
+        let (last, lastHash, locked) = try lastEventLocked(began[2])
+        lastLockWait = locked.map { Duration.microseconds(max(0, $0 - sent)) }
         return try body(last, lastHash, Array(began.dropFirst(3))) { last, statements in
             var ending = statements
             if let last { ending.append(PostgresLogWatcher.notify(schema: schema, lastSequence: last)) }
@@ -100,19 +102,6 @@ extension PostgresEventLog {
     static func resent(_ existing: CommandRecord, _ contentHash: () throws -> SHA256.Digest?) throws -> AppendOutcome {
         guard let stored = existing.contentHash, let hash = try contentHash() else { return .duplicate(existing) }
         return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
-    }
-
-    static let lastEventQuery: PostgresQuery = "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
-
-    /// Sequence and hash of the newest event from the rows of `lastEventQuery`: (0, zero hash) when the log
-    /// is empty.
-    func lastEvent(_ rows: PostgresQueryResult) throws -> (Int64, SHA256.Digest) {
-        guard let row = rows.first(where: { _ in true }) else { return (0, .zero) }
-        let (sequence, buffer) = try row.decode((Int64, ByteBuffer).self)
-        guard let hash = SHA256.Digest(Array(buffer.readableBytesView)) else {
-            throw StoreError.damagedLog("event \(sequence) has no 32-byte hash")
-        }
-        return (sequence, hash)
     }
 
     /// Commits a write transaction: the new last sequence to notify (nil: no event added), and statements to

@@ -99,6 +99,7 @@ struct PostgresEventSink: EventSink {
     mutating func append(_ event: EventEnvelope) throws { try writer.append(event) }
     var count: Int { writer.count }
     var lastSequence: Int64 { writer.lastSequence }
+    var lastHash: SHA256.Digest { writer.lastHash }
 }
 
 extension PostgresEventLog {
