@@ -53,7 +53,10 @@ extension PostgresEventLog {
         var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
         try body(&sink)
         if let failure = group.failure { throw failure }
-        try commit(group.lastSequence > last ? group.lastSequence : nil, group.statements)
+        // The group's INSERTs as one statement, one round trip under the lock (PostgresGroupSQL.swift).
+        let inserts =
+            group.statements.isEmpty ? [] : [PostgresQuery(unsafeSQL: PostgresGroupSQL.block(group.statements))]
+        try commit(group.lastSequence > last ? group.lastSequence : nil, inserts)
     }
 
     /// One write transaction under the ledger's lock: refused inside another append's body, and rolled back
@@ -128,9 +131,10 @@ final class PostgresGroupState {
     var lastHash: SHA256.Digest
     /// Set when a command failed after writing: the group must not commit.
     var failure: StoreError?
-    /// The accepted commands' INSERTs (events, then the command row, command after command), sent with the
-    /// COMMIT in one pipeline: a command's own round trips under the lock are its id's lookup only (DR-45).
-    var statements: [PostgresQuery] = []
+    /// The accepted commands' INSERTs as SQL text (events, then the command row, command after command),
+    /// sent as one block with the COMMIT in one pipeline: a command's own round trips under the lock are its
+    /// id's lookup only (DR-45), and the group's INSERTs one round trip (DR-51).
+    var statements: [String] = []
     /// The commands of this group so far, by id: their rows are not in the table before the commit.
     var appended: [String: CommandRecord] = [:]
     /// Ids looked up together when the group began (under the lock), and the records found among them.
@@ -183,7 +187,7 @@ struct PostgresCommandSink: CommandSink {
             throw error
         }
         group.statements += writer.deferred ?? []
-        group.statements.append(PostgresEventLog.insertCommandQuery(record))
+        group.statements.append(PostgresGroupSQL.insertCommand(record))
         group.appended[commandID] = record
         group.lastSequence = record.lastSequence
         group.lastHash = writer.lastHash
