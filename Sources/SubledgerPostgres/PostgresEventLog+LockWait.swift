@@ -5,7 +5,11 @@
 // the lock's own round trips included). Both clocks are the same host's wall clock on loopback; on another
 // host the figure carries the clocks' offset, so it is a counter for a profile, never used to decide.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import PostgresNIO
 import SubledgerCore

@@ -26,7 +26,10 @@ import Testing
                 commandID: "pair", kind: "batch", actor: nil, commands: [try receipt("B1"), try receipt("B2")]))
         requests.append(.single(try receipt("R0"), commandID: "refused", actor: nil))  // R0 exists: refused
         requests.append(.single(try receipt("R1"), commandID: "c1", actor: "clerk"))  // c1 again
-        requests.append(.single(try receipt("R9", qty: "3"), commandID: "c9", actor: nil))
+        // On PostgreSQL a group's values are inlined in one block (DR-51): quotes, dollars, the block's own
+        // delimiter, a backslash and non-ASCII text must come back as sent.
+        let awkward = "it's $subledger_group$ END; '\\x00' \u{00FC}\u{1F600}"
+        requests.append(.single(try receipt("R9", qty: "3"), commandID: awkward, actor: "o'clerk $$"))
         return requests
     }
 
@@ -69,6 +72,10 @@ import Testing
             answered += 1
         }
         #expect(answered == 11)
+        let awkward = try #require(outcomes.last).get().result
+        let stored = try await service.read { ledger in try ledger.commands().last }
+        #expect(stored?.commandID == awkward.commandID && stored?.actor == "o'clerk $$")
+        #expect(awkward.commandID.hasPrefix("it's $subledger_group$"))
         let actors = outcomes.compactMap { try? $0.get() }.flatMap(\.events).map(\.actor)
         #expect(actors.contains("clerk") && actors.contains(nil))
     }

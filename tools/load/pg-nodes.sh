@@ -79,7 +79,8 @@ start_node() {
     node_pids+=($!)
     local pid=$!
     for _ in $(seq 1 1200); do
-        url="$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log.out")"
+        # The background shell creates the output file after the fork: it may not be there yet (set -e).
+        url="$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log.out" 2>/dev/null || true)"
         if [ -n "$url" ]; then return 0; fi
         kill -0 "$pid" 2>/dev/null || { echo "serve on $db exited:" >&2; cat "$log.err" >&2; return 1; }
         sleep 0.1
