@@ -46,6 +46,15 @@ public struct GroupedCommand: Sendable {
     }
 }
 
+/// A request's outcome in a group and, when it appended, its events as a read of the log gives them back.
+public struct GroupAnswer: Sendable {
+    public var result: CommandResult
+    /// The events this request appended, with their sequences, hashes and actor, as `events(after:limit:)`
+    /// would read them after the commit (DR-51: the server answers from these instead of reading them back);
+    /// nil for a re-sent id, whose events are its first run's.
+    public var events: [EventRow]?
+}
+
 extension Ledger {
     /// Decides the commands one after another against the open state and appends all that are accepted in
     /// ONE SQLite transaction (durable, synchronous=FULL), then returns one outcome per request, in order.
@@ -58,6 +67,11 @@ extension Ledger {
     /// (DR-46), so no other writer can come between the catch-up and the group's commit.
     /// Throws only when the group as a whole could not be committed (I/O error): then nothing was written.
     public func executeGroup(_ requests: [GroupedCommand]) throws -> [Result<CommandResult, LedgerError>] {
+        try executeGroupAnswering(requests).map { $0.map(\.result) }
+    }
+
+    /// `executeGroup`, each accepted request with the events it appended (`GroupAnswer`).
+    public func executeGroupAnswering(_ requests: [GroupedCommand]) throws -> [Result<GroupAnswer, LedgerError>] {
         // Requests refused up front or after touching the state: left out of every (re)try.
         var refused: [Int: LedgerError] = [:]
         for (index, request) in requests.enumerated() {
@@ -101,7 +115,7 @@ extension Ledger {
     }
 
     private enum GroupAttempt {
-        case committed([Result<CommandResult, LedgerError>])
+        case committed([Result<GroupAnswer, LedgerError>])
         /// The tail another writer appended reverses a close: caught up by `catchUp` (rule R), then redone.
         case reversalInTail
         case refusedPartWay(Int, LedgerError)
@@ -122,15 +136,23 @@ extension Ledger {
         // Moved out, not copied, as in executeBatch; rebuilt from the log if the group fails after touching it.
         var working = state
         state = LedgerState()
-        var results: [Result<CommandResult, LedgerError>] = []
+        var results: [Result<GroupAnswer, LedgerError>] = []
         results.reserveCapacity(requests.count)
         var touched = false
         var tail = GroupTail(log)
+        var timer = GroupTimer()
+        defer { timer.finish(into: &groupPhases, lockWait: { log.lastLockWait }) }
         do {
             let ids = requests.indices.filter { refused[$0] == nil }.map { requests[$0].commandID }
             try log.appendCommandGroup(
-                after: working.lastSequence, commandIDs: ids, catchingUp: { try tail.fold($0, into: &working) }
+                after: working.lastSequence, commandIDs: ids,
+                catchingUp: {
+                    timer.handOver()
+                    try tail.fold($0, into: &working)
+                }
             ) { group in
+                timer.handOver()
+                defer { timer.decide() }
                 for (index, request) in requests.enumerated() {
                     if let error = refused[index] {
                         results.append(.failure(error))
@@ -163,14 +185,16 @@ extension Ledger {
     private func append(
         _ request: GroupedCommand, index: Int, to group: inout any CommandSink, _ working: inout LedgerState,
         touched groupTouched: inout Bool
-    ) throws -> Result<CommandResult, LedgerError> {
+    ) throws -> Result<GroupAnswer, LedgerError> {
         var content = CommandContentHasher()
         var decided = false
         var touched = false
+        var rows: [EventRow] = []
         let outcome: AppendOutcome
+        let recordedAt = clock()
         do {
             outcome = try group.appendCommand(
-                commandID: request.commandID, kind: request.kind, recordedAt: clock(), actor: request.actor,
+                commandID: request.commandID, kind: request.kind, recordedAt: recordedAt, actor: request.actor,
                 contentHash: {
                     if !decided { content = Ledger.hashing(request.commands) }
                     return content.finalize()
@@ -182,7 +206,11 @@ extension Ledger {
                     for (event, date) in try decide(command, on: &working) {
                         touched = true
                         groupTouched = true
-                        try append(event, date: date, to: &batch, applyingTo: &working)
+                        let envelope = try append(event, date: date, to: &batch, applyingTo: &working)
+                        rows.append(
+                            try Ledger.row(
+                                envelope, sequence: batch.lastSequence, hash: batch.lastHash, of: request,
+                                recordedAt: recordedAt))
                     }
                 }
                 return "{\"events\":\(batch.count)}"
@@ -192,13 +220,30 @@ extension Ledger {
             throw RefusedPartWay(index: index, error: .rejected(rejection))
         }
         switch outcome {
-        case .appended(let record): return .success(CommandResult(record, duplicate: false))
-        case .duplicate(let record): return .success(CommandResult(record, duplicate: true))
+        case .appended(let record):
+            return .success(GroupAnswer(result: CommandResult(record, duplicate: false), events: rows))
+        case .duplicate(let record):
+            return .success(GroupAnswer(result: CommandResult(record, duplicate: true), events: nil))
         case .idConflict(let record, let hash):
             let conflict = Ledger.conflict(record, kind: request.kind, summary: content.summary, hash: hash)
             return .failure(.rejected(conflict))
         case .conflict:  // not an outcome of a command inside a group (the group checked the log's end)
             throw LedgerError.storage("a grouped command met a concurrent append inside its own transaction")
+        }
+    }
+
+    /// An appended event as a read of the log returns it: decoded from its own envelope (the bytes stored),
+    /// so the answer is the one a read after the commit gave (DR-51).
+    private static func row(
+        _ envelope: EventEnvelope, sequence: Int64, hash: SHA256.Digest, of request: GroupedCommand, recordedAt: Int64
+    ) throws -> EventRow {
+        let stored = StoredEvent(
+            sequence: sequence, envelope: envelope, commandID: request.commandID, recordedAt: recordedAt,
+            hash: hash.bytes)
+        do throws(PayloadDecodingError) {
+            return EventRow(stored: stored, event: try EventCatalog.decode(envelope), actor: request.actor)
+        } catch {
+            throw LedgerError.corruptEvent(sequence: sequence, message: error.description)
         }
     }
 

@@ -70,6 +70,8 @@ public final class Ledger {
     /// a close reversal in the tail caught up under the lock. Another writer's append is not among the
     /// causes: a group catches up under the lock (DR-46).
     public internal(set) var groupRetries = 0
+    /// The phases of the group transactions so far, summed (GroupPhases.swift, DR-51).
+    public internal(set) var groupPhases = GroupPhases()
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period
@@ -308,10 +310,12 @@ public final class Ledger {
 
     /// Inside an append body: appends one decided event, folds it into `state` and stores what it moved
     /// to history, all in the command's SQLite transaction (an error rolls the whole command back).
+    @discardableResult
     func append(
         _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
-    ) throws {
-        try batch.append(EventCatalog.envelope(event, date: date))
+    ) throws -> EventEnvelope {
+        let envelope = EventCatalog.envelope(event, date: date)
+        try batch.append(envelope)
         state.keepsEvicted = true
         do throws(ProjectionError) {
             try state.apply(event, date: date, sequence: batch.lastSequence)
@@ -319,6 +323,7 @@ public final class Ledger {
             throw LedgerError.projection(error)
         }
         try recordHistory(of: event, &state, sequence: batch.lastSequence)
+        return envelope
     }
 
     func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {

@@ -53,7 +53,10 @@ extension PostgresEventLog {
         var sink: any CommandSink = PostgresCommandSink(log: self, group: group)
         try body(&sink)
         if let failure = group.failure { throw failure }
-        try commit(group.lastSequence > last ? group.lastSequence : nil, group.statements)
+        // The group's INSERTs as one statement, one round trip under the lock (PostgresGroupSQL.swift).
+        let inserts =
+            group.statements.isEmpty ? [] : [PostgresQuery(unsafeSQL: PostgresGroupSQL.block(group.statements))]
+        try commit(group.lastSequence > last ? group.lastSequence : nil, inserts)
     }
 
     /// One write transaction under the ledger's lock: refused inside another append's body, and rolled back
@@ -85,8 +88,10 @@ extension PostgresEventLog {
         defer { if !committed { _ = try? session.execute("ROLLBACK") } }
         let lock = PostgresQuery(
             unsafeSQL: "SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock), hashtext(current_schema()))")
-        let began = try session.pipeline(["BEGIN", lock, Self.lastEventQuery] + reads)
-        let (last, lastHash) = try lastEvent(began[2])
+        let sent = Self.wallMicroseconds()
+        let began = try session.pipeline(["BEGIN", lock, Self.lastEventLockedQuery] + reads)
+        let (last, lastHash, locked) = try lastEventLocked(began[2])
+        lastLockWait = locked.map { Duration.microseconds(max(0, $0 - sent)) }
         return try body(last, lastHash, Array(began.dropFirst(3))) { last, statements in
             var ending = statements
             if let last { ending.append(PostgresLogWatcher.notify(schema: schema, lastSequence: last)) }
@@ -100,19 +105,6 @@ extension PostgresEventLog {
     static func resent(_ existing: CommandRecord, _ contentHash: () throws -> SHA256.Digest?) throws -> AppendOutcome {
         guard let stored = existing.contentHash, let hash = try contentHash() else { return .duplicate(existing) }
         return hash == stored ? .duplicate(existing) : .idConflict(existing, contentHash: hash)
-    }
-
-    static let lastEventQuery: PostgresQuery = "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
-
-    /// Sequence and hash of the newest event from the rows of `lastEventQuery`: (0, zero hash) when the log
-    /// is empty.
-    func lastEvent(_ rows: PostgresQueryResult) throws -> (Int64, SHA256.Digest) {
-        guard let row = rows.first(where: { _ in true }) else { return (0, .zero) }
-        let (sequence, buffer) = try row.decode((Int64, ByteBuffer).self)
-        guard let hash = SHA256.Digest(Array(buffer.readableBytesView)) else {
-            throw StoreError.damagedLog("event \(sequence) has no 32-byte hash")
-        }
-        return (sequence, hash)
     }
 
     /// Commits a write transaction: the new last sequence to notify (nil: no event added), and statements to
@@ -139,9 +131,10 @@ final class PostgresGroupState {
     var lastHash: SHA256.Digest
     /// Set when a command failed after writing: the group must not commit.
     var failure: StoreError?
-    /// The accepted commands' INSERTs (events, then the command row, command after command), sent with the
-    /// COMMIT in one pipeline: a command's own round trips under the lock are its id's lookup only (DR-45).
-    var statements: [PostgresQuery] = []
+    /// The accepted commands' INSERTs as SQL text (events, then the command row, command after command),
+    /// sent as one block with the COMMIT in one pipeline: a command's own round trips under the lock are its
+    /// id's lookup only (DR-45), and the group's INSERTs one round trip (DR-51).
+    var statements: [String] = []
     /// The commands of this group so far, by id: their rows are not in the table before the commit.
     var appended: [String: CommandRecord] = [:]
     /// Ids looked up together when the group began (under the lock), and the records found among them.
@@ -194,7 +187,7 @@ struct PostgresCommandSink: CommandSink {
             throw error
         }
         group.statements += writer.deferred ?? []
-        group.statements.append(PostgresEventLog.insertCommandQuery(record))
+        group.statements.append(PostgresGroupSQL.insertCommand(record))
         group.appended[commandID] = record
         group.lastSequence = record.lastSequence
         group.lastHash = writer.lastHash

@@ -31,6 +31,8 @@ public final class PostgresEventLog {
     /// While a lock-first group runs: the close reversals after `after` that its tail holds, read off the
     /// tail's own page, so `closeReversals(after:)` answers without a wait under the lock (DR-49).
     var tailReversals: (after: Int64, rows: [(Int64, Int, [UInt8])])?
+    /// The last write transaction's wait until it held the lock (see PostgresEventLog+LockWait.swift).
+    public internal(set) var lastLockWait: Duration?
 
     static let eventColumns = "sequence, business_date, type, version, payload, command_id, recorded_at, hash"
     static let commandColumns =

@@ -18,9 +18,10 @@ final class PostgresEventWriter {
     private var pending = PostgresBindings()
     private var pendingRows = 0
     private var isOpen = true
-    /// A grouped command's INSERTs, kept to be sent with its group's COMMIT (`PostgresCommandSink`); nil:
-    /// each is sent at once.
-    private(set) var deferred: [PostgresQuery]?
+    /// A grouped command's INSERTs as SQL text, kept to be sent in its group's one block with the COMMIT
+    /// (`PostgresCommandSink`, PostgresGroupSQL.swift); nil: each is sent at once, its values bound.
+    private(set) var deferred: [String]?
+    private var deferredRows: [String] = []
 
     init(
         log: PostgresEventLog, commandID: String, recordedAt: Int64, lastSequence: Int64, lastHash: SHA256.Digest,
@@ -55,6 +56,22 @@ final class PostgresEventWriter {
                 }
             }
         }
+        if deferred != nil {
+            deferredRows.append(
+                PostgresGroupSQL.eventRow(
+                    sequence: sequence, date: event.date.yyyymmdd, type: event.type, version: Int32(event.version),
+                    payload: event.payload, commandID: commandID, recordedAt: recordedAt, hash: hash))
+        } else {
+            bind(event, sequence: sequence, hash: hash)
+        }
+        pendingRows += 1
+        lastSequence = sequence
+        lastHash = hash
+        count += 1
+        if pendingRows >= log.rowsPerInsert { try flush() }
+    }
+
+    private func bind(_ event: EventEnvelope, sequence: Int64, hash: SHA256.Digest) {
         pending.append(sequence)
         pending.append(event.date.yyyymmdd)
         pending.append(event.type)
@@ -63,11 +80,6 @@ final class PostgresEventWriter {
         pending.append(commandID)
         pending.append(recordedAt)
         pending.append(ByteBuffer(bytes: hash.bytes))
-        pendingRows += 1
-        lastSequence = sequence
-        lastHash = hash
-        count += 1
-        if pendingRows >= log.rowsPerInsert { try flush() }
     }
 
     /// Sends what is buffered; after the body, so that the command row finds all its events.
@@ -78,10 +90,15 @@ final class PostgresEventWriter {
 
     private func flush() throws {
         guard pendingRows > 0 else { return }
-        let query = PostgresQuery(unsafeSQL: PostgresEventLog.insertEventsSQL(rows: pendingRows), binds: pending)
-        pending = PostgresBindings()
+        let rows = pendingRows
         pendingRows = 0
-        if deferred != nil { return deferred!.append(query) }
+        if deferred != nil {
+            deferred!.append(PostgresGroupSQL.insertEvents(deferredRows))
+            deferredRows = []
+            return
+        }
+        let query = PostgresQuery(unsafeSQL: PostgresEventLog.insertEventsSQL(rows: rows), binds: pending)
+        pending = PostgresBindings()
         do { try log.session.query(query) } catch { throw record(error) }
     }
 
@@ -99,6 +116,7 @@ struct PostgresEventSink: EventSink {
     mutating func append(_ event: EventEnvelope) throws { try writer.append(event) }
     var count: Int { writer.count }
     var lastSequence: Int64 { writer.lastSequence }
+    var lastHash: SHA256.Digest { writer.lastHash }
 }
 
 extension PostgresEventLog {

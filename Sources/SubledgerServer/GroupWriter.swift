@@ -47,6 +47,7 @@ final class GroupWriter: Sendable {
         /// A group job is queued or running on the ledger's queue.
         var scheduled = false
         var statistics = GroupStatistics()
+        var phases = GroupPhases()
     }
 
     private let queue = Mutex(Queue())
@@ -81,12 +82,20 @@ final class GroupWriter: Sendable {
 
     var statistics: GroupStatistics { queue.withLock { $0.statistics } }
 
+    var phases: GroupPhases { queue.withLock { $0.phases } }
+
+    /// A group job is queued or running on the ledger's queue: it will catch up with the log under the lock
+    /// before it decides anything, so the follower need not read the tail first (DR-51).
+    var isScheduled: Bool { queue.withLock { $0.scheduled } }
+
     var waitingCount: Int { queue.withLock { $0.waiting.count } }
 
     /// After a group of `size` commands that took `retries` rolled-back transactions: true when more commands
-    /// arrived meanwhile (the caller schedules the next group), else the writer goes idle.
-    func finishGroup(size: Int, retries: Int = 0) -> Bool {
+    /// arrived meanwhile (the caller schedules the next group), else the writer goes idle. `phases`, when
+    /// given, are the ledger's summed phases so far with the server's response time added.
+    func finishGroup(size: Int, retries: Int = 0, phases: GroupPhases? = nil) -> Bool {
         queue.withLock { queue in
+            if let phases { queue.phases = phases }
             queue.statistics.retried += retries
             if size > 0 {
                 queue.statistics.groups += 1
@@ -126,6 +135,9 @@ extension LedgerService {
     /// The groups committed so far.
     public var groupStatistics: GroupStatistics { writer.statistics }
 
+    /// The summed phases of the group transactions so far (DR-51), for the shutdown line and the tests.
+    public var groupPhases: GroupPhases { writer.phases }
+
     /// Commands waiting for the next group (the queue's depth, for the metrics).
     public var waitingCommands: Int { writer.waitingCount }
 
@@ -137,56 +149,50 @@ extension LedgerService {
     }
 
     /// One group: catch up with the log, decide and append all in one transaction, answer each with its
-    /// events (read here, in the same job, not in another trip to the queue).
+    /// events (the ones it appended, in the same job, not in another trip to the queue).
     private func runGroup(_ ledger: Ledger?) {
         let group = writer.takeGroup(timeout: busyTimeout)
         let retriedBefore = ledger?.groupRetries ?? 0
+        var phases: GroupPhases?
         if !group.isEmpty, ledger == nil {
             // Closed: answer these and go on to `finishGroup`, so the writer goes idle and `drain` returns.
             for waiting in group { waiting.continuation.resume(throwing: Problem.shuttingDown) }
         } else if !group.isEmpty, let ledger {
-            let results: [Result<CommandResult, any Error>]
+            let results: [Result<GroupAnswer, any Error>]
             do {
                 // `executeGroup` catches up under the store's lock, in the group's transaction (DR-46).
-                results = try ledger.executeGroup(group.map(\.command)).map { $0.mapError { $0 } }
+                results = try ledger.executeGroupAnswering(group.map(\.command)).map { $0.mapError { $0 } }
             } catch {
                 results = group.map { _ in .failure(error) }
             }
+            let answering = ContinuousClock.now
             let answers = committed(results, ledger)
+            // The ledger sums its own phases; the answers' time is the server's, added to its earlier total.
+            var summed = ledger.groupPhases
+            summed.responses = writer.phases.responses + (.now - answering)
+            phases = summed
             for (index, waiting) in group.enumerated() {
                 // One result per command; a missing one would leave its request waiting forever.
                 waiting.continuation.resume(with: index < answers.count ? answers[index] : .failure(Problem.internal))
             }
         }
         let retries = (ledger?.groupRetries ?? retriedBefore) - retriedBefore
-        if writer.finishGroup(size: ledger == nil ? 0 : group.count, retries: retries) { scheduleGroup() }
+        if writer.finishGroup(size: ledger == nil ? 0 : group.count, retries: retries, phases: phases) {
+            scheduleGroup()
+        }
     }
 
-    /// Each command's events. The group's new events are one run of the log (one transaction under the
-    /// store's lock), so they are read in ONE read and cut per command: a read per command was three
-    /// queries each on PostgreSQL (the events, the previous hash, the actors), most of a group's round trips
-    /// (DR-45). A re-sent command's events (its first run's, elsewhere in the log) are read on their own.
+    /// Each command's events: the group's own, as the ledger appended them, with their sequences, hashes and
+    /// actor (DR-51); they used to be read back after the commit, three queries on PostgreSQL on the ledger's
+    /// queue before the next group (DR-45, DR-46). A re-sent command's events (its first run's, elsewhere in
+    /// the log) are read on their own.
     private func committed(
-        _ results: [Result<CommandResult, any Error>], _ ledger: Ledger
+        _ answers: [Result<GroupAnswer, any Error>], _ ledger: Ledger
     ) -> [Result<CommittedCommand, any Error>] {
-        let fresh = results.compactMap { try? $0.get() }.filter { !$0.duplicate && $0.eventCount > 0 }
-        guard let first = fresh.map(\.firstSequence).min(), let last = fresh.map(\.lastSequence).max() else {
-            return results.map { $0.flatMap { committed($0, ledger) } }
-        }
-        let run = Result { try ledger.events(after: first - 1, limit: Int(last - first + 1)) }
-        return results.map { result in
-            result.flatMap { command in
-                guard !command.duplicate, command.eventCount > 0 else { return committed(command, ledger) }
-                return run.flatMap { rows in
-                    // Sequences have no gaps, so a command's events sit at its offset in the run; if the
-                    // run does not bear that out (it cannot, under the lock), the command's own are read.
-                    let start = Int(command.firstSequence - first)
-                    let end = start + command.eventCount
-                    guard end <= rows.count, rows[start].stored.sequence == command.firstSequence,
-                        rows[end - 1].stored.sequence == command.lastSequence
-                    else { return committed(command, ledger) }
-                    return .success(CommittedCommand(result: command, events: Array(rows[start..<end])))
-                }
+        answers.map { answer in
+            answer.flatMap { answer in
+                guard let events = answer.events else { return committed(answer.result, ledger) }
+                return .success(CommittedCommand(result: answer.result, events: events))
             }
         }
     }

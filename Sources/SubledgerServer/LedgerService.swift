@@ -120,7 +120,7 @@ extension LedgerService: Service {
         let groups = writer.statistics
         let summary =
             "\(groups.commands) commands committed in \(groups.groups) groups (largest \(groups.largest), "
-            + "\(groups.retried) rolled back and redone)"
+            + "\(groups.retried) rolled back and redone); \(writer.phases.summary)"
         logger.info("ledger closed; \(summary)")
     }
 }

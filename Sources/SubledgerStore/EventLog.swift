@@ -26,6 +26,9 @@ public protocol EventSink {
     var count: Int { get }
     /// Sequence of the last event appended so far (the expected last sequence while count is 0).
     var lastSequence: Int64 { get }
+    /// Chain hash of the last event appended so far (the previous command's while count is 0): a group's
+    /// answers are built from the events it appended, with their hashes, instead of read back (DR-51).
+    var lastHash: SHA256.Digest { get }
 }
 
 /// The handle a group's body appends its commands through; valid only while the body runs.
@@ -76,6 +79,11 @@ public protocol EventLog: AnyObject {
         _ body: (inout any CommandSink) throws -> Void
     ) throws
 
+    /// How long the last lock-first group waited from sending its first statements until it held the write
+    /// lock and read the log's end, as the server's clock tells it; nil where the store cannot tell (SQLite:
+    /// its lock is taken inside BEGIN IMMEDIATE). For the node's phase counters (DR-51).
+    var lastLockWait: Duration? { get }
+
     /// Calls `body` with every event in `sequence + 1 ... last` (to the end when nil), in order, each
     /// checked against the hash chain.
     func forEachEvent(after sequence: Int64, through last: Int64?, _ body: (StoredEvent) throws -> Void) throws
@@ -100,6 +108,10 @@ public protocol EventLog: AnyObject {
     func appendVerbatim(
         expectedLastSequence: Int64, _ body: (inout any VerbatimSink) throws -> Void
     ) throws -> VerbatimOutcome
+}
+
+extension EventLog {
+    public var lastLockWait: Duration? { nil }
 }
 
 extension EventView {

@@ -115,6 +115,9 @@ public struct AppendBatch {
 
     /// Sequence of the last event appended so far (the expected last sequence while count is 0).
     public var lastSequence: Int64 { writer.lastSequence }
+
+    /// Chain hash of the last event appended so far.
+    public var lastHash: SHA256.Digest { writer.lastHash }
 }
 
 /// Per-command insert state. A class so that a copied-out AppendBatch cannot append after its command ended.

@@ -4,7 +4,9 @@
 # 16 wrk connections each, single-command POSTs as post.lua makes them (the sum of both nodes' rates);
 # (b1) ONE such node with 32 connections; (c) the same 32 clients on ONE SQLite serve node, for reference.
 # Each figure is the median of --runs runs, interleaved (a, b, b1, c, a, b, b1, c, ...); after each node
-# run, the nodes' shutdown lines (groups, their sizes, transactions rolled back and redone). The
+# run, the nodes' shutdown lines (groups, their sizes, transactions rolled back and redone, a group's mean
+# phases) and, for (a), (b) and (b1), the CPU per request (DR-51): the nodes' and the client's (wrk, pgbench)
+# user+sys time, and the cluster's (the postmaster, its backends live and exited), over the run. The
 # PostgreSQL server is a throwaway cluster (tools/postgres-test-cluster.sh) on loopback, run once per setting:
 #   durable  fsync=on, synchronous_commit=on: what a ledger runs with (the disk's flush decides pgbench)
 #   fast     fsync=off, synchronous_commit=on: as the test cluster runs
@@ -77,7 +79,8 @@ start_node() {
     node_pids+=($!)
     local pid=$!
     for _ in $(seq 1 1200); do
-        url="$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log.out")"
+        # The background shell creates the output file after the fork: it may not be there yet (set -e).
+        url="$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$log.out" 2>/dev/null || true)"
         if [ -n "$url" ]; then return 0; fi
         kill -0 "$pid" 2>/dev/null || { echo "serve on $db exited:" >&2; cat "$log.err" >&2; return 1; }
         sleep 0.1
@@ -86,10 +89,40 @@ start_node() {
     return 1
 }
 
-# POSTs for --seconds from $2 connections to the node at $1 (wrk, post.lua); the output goes to $3.
+# POSTs for --seconds from $2 connections to the node at $1 (wrk, post.lua); the output goes to $3, wrk's
+# own CPU (user+sys seconds) to $3.cpu.
 post_load() {
-    LOAD_RUN_TAG="$4" wrk -t1 -c"$2" -d"${seconds}s" --latency -s "$here/post.lua" "$1" >"$3" 2>&1
+    LOAD_RUN_TAG="$4" /usr/bin/time -f "%U %S" -o "$3.time" \
+        wrk -t1 -c"$2" -d"${seconds}s" --latency -s "$here/post.lua" "$1" >"$3" 2>&1
+    awk '{ printf "%.2f\n", $1 + $2 }' "$3.time" >"$3.cpu"
 }
+
+# CPU per request (DR-51): user+sys seconds from /proc/PID/stat (ticks of CLK_TCK). `cpu_of PID [all]`: the
+# process so far, with "all" also its children that have exited and been waited for.
+cpu_of() {
+    awk -v all="${2:-}" -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t = $12 + $13
+        if (all != "") t += $14 + $15; printf "%.2f\n", t / hz }' "/proc/$1/stat"
+}
+# The PostgreSQL cluster's CPU so far: the postmaster with its exited backends, and every live child (the
+# backends of open connections, the writer, checkpointer and WAL writer).
+cluster_cpu() {
+    local postmaster
+    postmaster="$(head -n 1 "$cluster/data/postmaster.pid")"
+    { cpu_of "$postmaster" all; for child in $(pgrep -P "$postmaster"); do cpu_of "$child" 2>/dev/null || true; done; } |
+        awk '{ s += $1 } END { printf "%.2f\n", s }'
+}
+nodes_cpu() { for pid in "${node_pids[@]}"; do cpu_of "$pid"; done | awk '{ s += $1 } END { printf "%.2f\n", s }'; }
+# "CPU ..." of a run: $1 requests; $2 the PostgreSQL cluster's seconds; $3 the nodes' (or "-"); $4 the client's.
+cpu_line() {
+    awk -v n="$1" -v server="$2" -v nodes="$3" -v client="$4" 'BEGIN {
+        if (n <= 0) { print "CPU: no requests"; exit }
+        total = server + client + (nodes == "-" ? 0 : nodes)
+        printf "CPU per request (ms): %s server %.3f, client %.3f, total %.3f (%d requests; s: %sserver %.2f, client %.2f)\n",
+            (nodes == "-" ? "" : sprintf("nodes %.3f,", 1000 * nodes / n)), 1000 * server / n, 1000 * client / n,
+            1000 * total / n, n, (nodes == "-" ? "" : "nodes " nodes ", "), server, client }'
+}
+# Requests a wrk output file counts ("N requests in ...").
+wrk_requests() { awk '/requests in/ { print $1 }' "$1"; }
 
 # Times `subledger import` of the workload into the empty ledger at $1; prints "wall cpu" in seconds.
 timed_import() {
@@ -152,21 +185,30 @@ for setting in $settings_list; do
         "$subledger" import --db "$server/ledger" "$workload" >/dev/null
     fi
     for run in $(seq 1 "$runs"); do
-        pgbench -n -c 32 -j 2 -T "$seconds" -f "$work/insert.sql" "$server/bench" >"$work/pgbench-$setting-$run.txt" 2>&1
+        server_before="$(cluster_cpu)"
+        /usr/bin/time -f "%U %S" -o "$work/pgbench.time" \
+            pgbench -n -c 32 -j 2 -T "$seconds" -f "$work/insert.sql" "$server/bench" >"$work/pgbench-$setting-$run.txt" 2>&1
+        sleep 0.5  # the backends exit and are waited for: their CPU is then the postmaster's children's
+        server_cpu="$(awk -v a="$server_before" -v b="$(cluster_cpu)" 'BEGIN { printf "%.2f", b - a }')"
         tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench-$setting-$run.txt" | tail -n 1)"
         echo "$tps" >"$work/pgbench-$setting-$run.rate"
         echo "  (a) run $run: pgbench, 32 clients, one-row INSERTs: $tps tx/s"
+        echo "      $(cpu_line "$(awk '/actually processed/ { print $NF }' "$work/pgbench-$setting-$run.txt" | cut -d/ -f1)" \
+            "$server_cpu" - "$(awk '{ printf "%.2f", $1 + $2 }' "$work/pgbench.time")")"
         if [ "$nodes" = 1 ]; then
             start_node "$server/ledger" "$work/node1"
             first="$url"
             start_node "$server/ledger" "$work/node2"
             second="$url"
             tag="p$setting$run-$(date +%s)"
+            server_before="$(cluster_cpu)" nodes_before="$(nodes_cpu)"
             post_load "$first" 16 "$work/node1-$setting-$run.txt" "${tag}a" &
             one=$!
             post_load "$second" 16 "$work/node2-$setting-$run.txt" "${tag}b" &
             two=$!
             wait "$one" "$two"
+            run_cpu="$(awk -v a="$server_before" -v b="$(cluster_cpu)" 'BEGIN { printf "%.2f", b - a }') $(awk \
+                -v a="$nodes_before" -v b="$(nodes_cpu)" 'BEGIN { printf "%.2f", b - a }')"
             stop_nodes
             a="$(wrk_rate "$work/node1-$setting-$run.txt")" b="$(wrk_rate "$work/node2-$setting-$run.txt")"
             awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f\n", a + b }' >"$work/nodes-$setting-$run.rate"
@@ -176,12 +218,20 @@ for setting in $settings_list; do
             for node in node1 node2; do
                 echo "      $node: $(grep -ho '[0-9]* commands committed in .*' "$work/$node.err" | tail -n 1)"
             done
+            posts=$(($(wrk_requests "$work/node1-$setting-$run.txt") + $(wrk_requests "$work/node2-$setting-$run.txt")))
+            echo "      $(cpu_line "$posts" ${run_cpu% *} ${run_cpu#* } "$(cat "$work"/node[12]-"$setting"-"$run".txt.cpu |
+                awk '{ s += $1 } END { printf "%.2f", s }')")"
             start_node "$server/ledger" "$work/node1"
+            server_before="$(cluster_cpu)" nodes_before="$(nodes_cpu)"
             post_load "$url" 32 "$work/node-$setting-$run.txt" "${tag}c"
+            run_cpu="$(awk -v a="$server_before" -v b="$(cluster_cpu)" 'BEGIN { printf "%.2f", b - a }') $(awk \
+                -v a="$nodes_before" -v b="$(nodes_cpu)" 'BEGIN { printf "%.2f", b - a }')"
             stop_nodes
             wrk_rate "$work/node-$setting-$run.txt" >"$work/node-$setting-$run.rate"
             echo "  (b1) run $run: one node x 32 connections: $(cat "$work/node-$setting-$run.rate") POST/s" \
                 "($(grep -ho '[0-9]* commands committed in .*' "$work/node1.err" | tail -n 1))"
+            echo "      $(cpu_line "$(wrk_requests "$work/node-$setting-$run.txt")" ${run_cpu% *} ${run_cpu#* } \
+                "$(cat "$work/node-$setting-$run.txt.cpu")")"
         fi
         [ "$setting" = "${settings_list%% *}" ] && sqlite_once "$run"
     done
