@@ -44,7 +44,7 @@ import Testing
         #expect(report?["history_events_projected"] as? Int == report?["events"] as? Int, "\(there.stdout)")
         let verified = try run(["replay", "--verify", "--db", database.url], directory)
         #expect(verified.status == 0, "\(verified.summary)")
-        for query in [["transactions"], ["reconcile"], ["transactions", "--item", "OIL-5L"]] {
+        for query in [["transactions"], ["reconcile"], ["onhand"]] {
             let original = try run(query + ["--db", "a.db", "--json"], directory)
             let copied = try run(query + ["--db", database.url, "--json"], directory)
             #expect(original.status == 0 && original.stdout == copied.stdout, "\(query): \(copied.summary)")
