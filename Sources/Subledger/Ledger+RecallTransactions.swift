@@ -78,8 +78,8 @@ extension Ledger {
             try saveHistory(evicted)
         }
         try recordEvictedSums(of: event, evicted: evicted, state: state, sequence: sequence)
-        if case .closeReversed(let e) = event, let store = sqlite {
-            try storeCall { () throws(StoreError) in try store.deleteHistoryTransactions(closedBy: e.closeSequence) }
+        if case .closeReversed(let e) = event, let history, history.hasTransactionHistory {
+            try storeCall { () throws(StoreError) in try history.deleteHistoryTransactions(closedBy: e.closeSequence) }
         }
     }
 }
@@ -99,7 +99,7 @@ extension Ledger {
                 return left != right ? left < right : evicted[$0].record.id < evicted[$1].record.id
             }
             var start = 0
-            let store = try self.store
+            let store = try self.historyStore
             try storeCall { () throws(StoreError) in
                 try store.saveHistoryTransactions(batches: {
                     guard start < order.count else { return nil }
@@ -130,9 +130,9 @@ extension Ledger {
     /// table, or its log copied without it) gets the table filled from the replay that opened it; one
     /// that cannot be written keeps every transaction in memory instead.
     func prepareHistoryBackfill() throws {
-        guard let store = sqlite, try !storeCall({ () throws(StoreError) in try store.hasHistoryTransactions() })
+        guard let store = history, try !storeCall({ () throws(StoreError) in try store.hasHistoryTransactions() })
         else { return }
-        if store.isReadOnly { state.evicts = false } else { state.keepsEvicted = true }
+        if store.historyIsWritable { state.keepsEvicted = true } else { state.evicts = false }
     }
 
     /// Writes the records the opening replay evicted (see `prepareHistoryBackfill`) in one transaction.
@@ -143,7 +143,28 @@ extension Ledger {
         }
         guard !state.evicted.isEmpty else { return }
         let rows = state.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) }
-        let store = try self.store
+        let store = try historyStore
         try storeCall { () throws(StoreError) in try store.saveHistoryTransactionsAtomically(rows) }
+        // The file fills the sums per close from its rows at the next projection (`fillEvictedSums`); another
+        // store gets them here, from the same records, cumulative per close in force as each close writes them.
+        guard sqlite == nil, let sums = store.evictedSumsStore else { return }
+        let closes = state.closes.filter { $0.mode == .close && $0.isInForce }.map(\.sequence)
+        try storeCall { () throws(StoreError) in
+            var cumulative: [EvictedSumKey: EvictedSums] = [:]
+            for close in closes {
+                for record in state.evicted where record.closedBy == close {
+                    EvictedGroups.add(record.record, to: &cumulative)
+                }
+                try sums.save(close: close, cumulative)
+            }
+        }
+    }
+
+    /// The history's store; for a log that keeps none (so never evicts) a `not-on-postgresql` refusal.
+    var historyStore: any TransactionHistory {
+        get throws(LedgerError) {
+            guard let history else { throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage) }
+            return history
+        }
     }
 }

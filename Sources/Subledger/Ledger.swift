@@ -47,9 +47,12 @@ public enum PeriodSnapshot: Sendable, Equatable {
 public final class Ledger {
     /// The event log: the SQLite file's, or another database's (PostgreSQL, issue 14, DR-38).
     package let log: any QueryableEventLog
-    /// The SQLite file, for what only it holds besides the log (the evicted transactions and the history
-    /// reads); nil for a ledger in another database, which then keeps its whole state in memory.
+    /// The SQLite file, for what only it holds besides the log (its history tables' reads, tokens' file
+    /// paths); nil for a ledger in another database.
     package let sqlite: EventStore?
+    /// Where the transactions closes moved out are kept (the file, or the log's database when it has the
+    /// tables, DR-50); nil for a log that keeps none, whose state then holds every transaction.
+    let history: (any TransactionHistory)?
     /// Where the period snapshots are (the SQLite file, or the PostgreSQL database's table, DR-40); nil for
     /// a log opened without them, which then replays its whole log.
     package let snapshotStore: (any SnapshotStore)?
@@ -59,7 +62,7 @@ public final class Ledger {
     /// How many period snapshots a close keeps (the newest ones); older ones are pruned by the close.
     public var keepSnapshots = 3
     /// Reads history records one id at a time (DR-22), through one prepared statement.
-    lazy var historyLookup = sqlite.map(HistoryTransactionLookup.init)
+    lazy var historyLookup: (any HistoryTransactionLookup)? = history?.historyTransactionLookup()
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
     /// whichever store the log keeps its tokens (the file, PostgreSQL).
     lazy var tokenLookup = (log as? any TokenStore)?.tokenReads()
@@ -87,6 +90,7 @@ public final class Ledger {
         let store = try LedgerError.sealing { try EventStore(path: path, access: access.storeAccess) }
         log = store
         sqlite = store
+        history = store
         snapshotStore = store
         self.clock = clock
         self.makeCommandID = makeCommandID
@@ -98,10 +102,11 @@ public final class Ledger {
         try finishHistoryBackfill()
     }
 
-    /// Opens the ledger whose log is `log` (a PostgreSQL database) with its period `snapshots` (DR-40):
-    /// no tables of evicted transactions, so every transaction stays in memory (closes evict nothing, like a
-    /// read-only file without history tables, DR-22); the queries take their paths without history. It
-    /// starts from the newest usable snapshot plus the log's tail, else (or without `snapshots`) replays.
+    /// Opens the ledger whose log is `log` (a PostgreSQL database) with its period `snapshots` (DR-40). When
+    /// the database keeps the history of transactions (DR-50) its closes evict as a file's do (and an empty
+    /// history is filled from the opening replay, as on the file); a log without it keeps every transaction
+    /// in memory. It starts from the newest usable snapshot plus the log's tail, else (or without
+    /// `snapshots`) replays.
     package init(
         log: any QueryableEventLog, snapshots: (any SnapshotStore)? = nil,
         clock: @escaping () -> Int64 = Ledger.systemMilliseconds,
@@ -110,14 +115,17 @@ public final class Ledger {
     ) throws {
         self.log = log
         sqlite = nil
+        history = HistoryOfTransactions.store(log: log, file: nil)
         snapshotStore = snapshots
         self.clock = clock
         self.makeCommandID = makeCommandID
-        state.evicts = false
+        state.evicts = history != nil
         if useSnapshots, let snapshots, try !storeCall({ () throws(StoreError) in try snapshots.snapshots() }).isEmpty {
             try loadFromSnapshot()
         }
+        if state.lastSequence == 0 { try prepareHistoryBackfill() }
         try catchUp(progress: progress)
+        try finishHistoryBackfill()
     }
 
     /// The SQLite file, for the features only it has; on another database a `not-on-postgresql` refusal.
@@ -137,6 +145,7 @@ public final class Ledger {
         }
         log = store
         sqlite = store
+        history = store
         snapshotStore = store
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID
@@ -148,6 +157,7 @@ public final class Ledger {
     init(readingLog log: any QueryableEventLog, state: LedgerState) {
         self.log = log
         sqlite = nil
+        history = HistoryOfTransactions.store(log: log, file: nil)
         snapshotStore = nil  // a copy reads; snapshots are the owner's to store
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID

@@ -79,8 +79,10 @@ extension PostgresEventLog: HistoryTableStore {
 
     public func createHistoryScratch() throws(StoreError) {
         dropHistoryScratch()
-        try session.pipeline(
-            PostgresHistorySchema.tableDefinitions(temporary: true).map { PostgresQuery(unsafeSQL: $0) })
+        let tables =
+            PostgresHistorySchema.tableDefinitions(temporary: true)
+            + PostgresEvictionSchema.tableDefinitions(temporary: true)
+        try session.pipeline(tables.map { PostgresQuery(unsafeSQL: $0) })
     }
 
     public func dropHistoryScratch() {
@@ -142,6 +144,12 @@ enum PostgresText {
         case .int8: return String(try cell.decode(Int64.self))
         case .int4: return String(try cell.decode(Int32.self))
         case .int2: return String(try cell.decode(Int16.self))
+        case .bytea:  // a history record: as hex, as SQLite's hex() prints a blob
+            let hex = try cell.decode(ByteBuffer.self).readableBytesView.map { byte in
+                let digits = String(byte, radix: 16, uppercase: true)
+                return byte < 16 ? "0" + digits : digits
+            }
+            return hex.joined()
         default: return try cell.decode(String.self)
         }
     }

@@ -10,8 +10,8 @@
 // watermark row exists from the migration on: a projector locks it (SELECT ... FOR UPDATE) for its whole
 // transaction, so runs on several nodes follow one another and none writes a row twice.
 //
-// The eviction tables (history_transactions, history_evicted_*, history_asof_*) are not here: a PostgreSQL
-// ledger keeps every transaction in its open state.
+// The eviction tables (history_transactions, history_evicted_*) came with migration 5
+// (PostgresEvictionSchema.swift, DR-50); they are history tables too, so `keys` and `views` name them.
 
 enum PostgresHistorySchema {
     /// The tables a rebuild empties and `replay --verify` compares, each with its key (the comparison's
@@ -23,14 +23,14 @@ enum PostgresHistorySchema {
         ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
         ("history_close_totals", "close_sequence"), ("history_close_items", "close_sequence, item"),
         ("history_close_accounts", "close_sequence, account, posting_type"), ("history_settlement_days", "day"),
-    ]
+    ] + PostgresEvictionSchema.keys
 
     static var tables: [String] { keys.map(\.table) }
 
     static let views = [
         "gl_days_v", "trial_balance_v", "voucher_lines_v", "settlements_v", "closes_v", "close_totals_v",
         "close_items_v", "close_accounts_v", "onhand_at_close_v", "onhand_v", "history_watermark_v",
-    ]
+    ] + PostgresEvictionSchema.views
 
     /// Migration 4: the tables, the watermark row, the secondary indexes and the views.
     static let migration: [String] =

@@ -11,7 +11,7 @@ import PostgresNIO
 import SubledgerCore
 import SubledgerStore
 
-final class PostgresHistoryWriter: HistoryRowWriter {
+final class PostgresHistoryWriter: EvictionRowWriter {
     /// Rows per multi-row INSERT (at most 20 parameters a row: 20,000 of PostgreSQL's 65,535).
     static let rowsPerStatement = 1000
     /// Statements sent before the thread waits for their answers.
@@ -197,6 +197,13 @@ final class PostgresHistoryWriter: HistoryRowWriter {
         queued = []
         try session.pipeline(statements)
     }
+
+    /// The history rows of a rebuild's or verification's replay (DR-50), in this run's transaction.
+    func historyTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
+        for statement in PostgresHistoryRows.inserts(rows, prefix: prefix) { try queue(statement) }
+    }
+
+    var evictedSums: any EvictedSumsStore { PostgresEvictedSums(session: session, prefix: prefix) }
 
     /// `ON CONFLICT (key) DO UPDATE` of every other column: SQLite's INSERT OR REPLACE.
     static func replacing(key: String, columns: [String]) -> String {

@@ -97,6 +97,8 @@ enum PostgresSchema {
         PostgresTokenStore.migration,
         // 4: the history tables and their views, a projection of the log (PostgresHistorySchema, DR-47).
         PostgresHistorySchema.migration,
+        // 5: the history of transactions and the sums of what closes evicted (PostgresEvictionSchema, DR-50).
+        PostgresEvictionSchema.migration,
     ]
 
     static var currentVersion: Int { migrations.count }

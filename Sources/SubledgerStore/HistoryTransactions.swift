@@ -253,13 +253,6 @@ extension EventStore {
         try delete.run()
     }
 
-    /// The stored records, of one item or all, in log order.
-    public func historyTransactionRecords(item: String?) throws(StoreError) -> [[UInt8]] {
-        var records: [[UInt8]] = []
-        try forEachHistoryTransactionRecord(item: item) { records.append($0) }
-        return records
-    }
-
     /// Calls `body` with each stored record, of one item or all, in log order (one row in memory at a time).
     public func forEachHistoryTransactionRecord(
         item: String?, closedThrough close: Int64? = nil, _ body: ([UInt8]) throws(StoreError) -> Void
@@ -279,7 +272,7 @@ extension EventStore {
     }
 
     /// 64-bit FNV-1a over the id, the item and the record, each followed by 0xFF (not in UTF-8).
-    static func historyChecksum(_ transaction: String, _ item: String, _ record: [UInt8]) -> Int64 {
+    public static func historyChecksum(_ transaction: String, _ item: String, _ record: [UInt8]) -> Int64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         for byte in transaction.utf8 { add(byte) }
@@ -335,9 +328,9 @@ extension EventStore {
     }
 }
 
-/// Looks up one history record by transaction id through one prepared statement (an import asks once per
-/// new id). Keep it no longer than its store.
-public final class HistoryTransactionLookup {
+/// The file's lookup of one history record by transaction id, through one prepared statement (an import
+/// asks once per new id). Keep it no longer than its store.
+public final class SQLiteHistoryLookup: HistoryTransactionLookup {
     let store: EventStore
     private var statement: Statement?
 

@@ -39,8 +39,16 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(there.stdout.utf8)) as? [String: Any]
         #expect(report?["digests_match"] as? Bool == true)
         #expect((report?["events"] as? Int ?? 0) > 0 && report?["resumed_after"] as? Int == 0)
-        // The database's history tables are filled from the copied log (DR-47).
+        // The database's history tables are filled from the copied log (DR-47), and the history of what its
+        // closes evicted from the replay that opened it (DR-50): its reads answer as the file's.
         #expect(report?["history_events_projected"] as? Int == report?["events"] as? Int, "\(there.stdout)")
+        let verified = try run(["replay", "--verify", "--db", database.url], directory)
+        #expect(verified.status == 0, "\(verified.summary)")
+        for query in [["transactions"], ["reconcile"], ["onhand"]] {
+            let original = try run(query + ["--db", "a.db", "--json"], directory)
+            let copied = try run(query + ["--db", database.url, "--json"], directory)
+            #expect(original.status == 0 && original.stdout == copied.stdout, "\(query): \(copied.summary)")
+        }
         let back = try run(["copy", "--from", database.url, "--to", "b.db"], directory)
         #expect(back.status == 0, "\(back.summary)")
         #expect(back.stdout.contains("state digests match") && back.stdout.contains("history tables filled"))

@@ -26,13 +26,20 @@ import Testing
         "close_items_v", "close_accounts_v", "onhand_at_close_v", "onhand_v", "history_watermark_v",
     ]
 
-    /// Every table in key order, then every view, as text.
+    /// Every table in key order, then every view, as text. The history of transactions without its record
+    /// (a blob, which the two stores print differently): its checksum covers the id, item and record.
     static func contents(_ rows: (String) throws -> [[String?]]) throws -> [String: [[String?]]] {
         var contents: [String: [[String?]]] = [:]
-        for (table, key) in PostgresHistorySchema.keys {
+        for (table, key) in PostgresHistorySchema.keys where table != "history_transactions" {
             contents[table] = try rows("SELECT * FROM \(table) ORDER BY \(key)")
         }
+        contents["history_transactions"] = try rows(
+            "SELECT " + PostgresEvictionSchema.columns.replacing(", record", with: "")
+                + " FROM history_transactions ORDER BY sequence, tx")
         for view in views { contents[view] = try rows("SELECT * FROM \(view)") }
+        // Views without an order of their own, listed in the table's key order.
+        contents["history_transactions_v"] = try rows("SELECT * FROM history_transactions_v ORDER BY sequence, tx")
+        contents["evicted_sums_v"] = try rows("SELECT * FROM evicted_sums_v")
         return contents
     }
 
@@ -54,6 +61,8 @@ import Testing
         #expect(sqlite["history_closes"]?.count == 5, "four closes and a recalculation")
         #expect(sqlite["history_settlements"]?.isEmpty == false)
         #expect(sqlite["onhand_v"]?.isEmpty == false)
+        #expect(sqlite["history_transactions"]?.isEmpty == false, "the closes evicted")
+        #expect(sqlite["history_evicted_sums"]?.isEmpty == false)
         for name in sqlite.keys.sorted() {
             let difference = zip(sqlite[name]!, postgres[name]!).first { $0.0 != $0.1 }
             #expect(sqlite[name]!.count == postgres[name]!.count, "\(name): row counts differ")
@@ -96,7 +105,9 @@ import Testing
         try ledger.runDemo()
         let last = try first.lastSequence()
         for round in 0..<3 {
-            for table in PostgresHistorySchema.tables where table != "history_watermark" {
+            // The projector's tables (DR-47); what closes evicted is the closes' own writing (DR-50).
+            let evicted = Set(PostgresEvictionSchema.keys.map(\.table))
+            for table in PostgresHistorySchema.tables where table != "history_watermark" && !evicted.contains(table) {
                 try harness.runRaw("DELETE FROM \(table)")
             }
             try harness.runRaw("UPDATE history_watermark SET sequence = 0, latest_day = 0")

@@ -1,8 +1,8 @@
 // Period snapshots on both stores (SnapshotStore.swift, DR-40): SQLite's `EventStore` and PostgreSQL's
 // `PostgresSnapshots` store, list, load, replace and prune the same rows with the same checksum, and a
 // ledger on either opens from its newest valid snapshot plus the log's tail, skipping a damaged one with
-// a warning. A PostgreSQL ledger evicts nothing (DR-38): its snapshots hold every transaction, and the
-// state loaded from one must not evict in the tail either.
+// a warning. A ledger on either evicts at a close (DR-22; on PostgreSQL since its history of transactions,
+// DR-50): its snapshots hold the open state, and the state loaded from one evicts in the tail too.
 
 import Foundation
 import SubledgerCore
@@ -90,7 +90,7 @@ import Testing
         #expect(try ledger.snapshots().map(\.sequence) == Array(closeEnds.suffix(2)), "the close pruned the oldest")
         try Self.post(ledger, month: "2026-05", round: 3)  // the tail after the newest snapshot
         let live = StateDigest(ledger.state)
-        let replayed = try Replay.state(of: ledger.log, asOf: nil, evicting: backend == .sqlite).state
+        let replayed = try Replay.state(of: ledger.log, asOf: nil, evicting: true).state
         #expect(StateDigest(replayed) == live)
 
         let reopened = try harness.ledger()
@@ -110,12 +110,12 @@ import Testing
         #expect(try skipping.snapshotChecksums().map(\.sequence) == [closeEnds[2]])
     }
 
-    /// What the codec stores for a ledger that does not evict (PostgreSQL: no history tables), and that a
-    /// state opened from such a snapshot keeps evicting nothing while it folds a tail with a close in it.
+    /// What the codec stores (the open state, on both stores since DR-50), and that a state opened from
+    /// such a snapshot evicts alike while it folds a tail with a close in it.
     @Test(arguments: Backend.allCases)
     func aSnapshotHoldsWhatTheLedgerKeepsAndTheTailEvictsAlike(_ backend: Backend) throws {
         guard let harness = LogHarness.make(backend) else { return }
-        let evicts = backend == .sqlite
+        let evicts = true
         let ledger = try harness.ledger()
         try ledger.loadDemo()
         try Self.post(ledger, month: "2026-02", round: 0)
@@ -130,7 +130,7 @@ import Testing
         #expect(record.state == atFirst.encoded())
         let evicting = try Replay.state(of: ledger.log, atSequence: first, evicting: true).state
         let keeping = try Replay.state(of: ledger.log, atSequence: first, evicting: false).state
-        #expect(evicting.transactions.count < keeping.transactions.count, "the close evicts on a file")
+        #expect(evicting.transactions.count < keeping.transactions.count, "the close evicts")
         #expect(atFirst.transactions.count == (evicts ? evicting : keeping).transactions.count)
 
         // Opening from the first snapshot folds a tail that holds the second close.

@@ -41,7 +41,7 @@ import Testing
         #expect(!pagePlan.contains("TEMP B-TREE"))
         #expect(!(try Self.plan(store, "SELECT record FROM history_transactions ORDER BY sequence")).contains("TEMP"))
         // By id, through the unique index; saving an id again replaces its row.
-        #expect(try HistoryTransactionLookup(store).record("T898") == [2, 9])
+        #expect(try SQLiteHistoryLookup(store).record("T898") == [2, 9])
         #expect(
             try Self.plan(store, "SELECT record FROM history_transactions WHERE tx = 'T898'")
                 .contains("history_transactions_by_tx"))
@@ -49,7 +49,7 @@ import Testing
         again.record = [42, 9]
         try store.saveHistoryTransactionsAtomically([again])
         #expect(try store.historyTransactionCount() == 6)
-        #expect(try HistoryTransactionLookup(store).record("T898") == [42, 9])
+        #expect(try SQLiteHistoryLookup(store).record("T898") == [42, 9])
     }
 
     @Test func aFileOfTheOlderLayoutMigratesWithEveryRow() throws {

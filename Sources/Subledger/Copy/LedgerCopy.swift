@@ -122,8 +122,10 @@ public enum LedgerCopy {
 
     /// A SQLite destination opened as a ledger, which fills what is derived from its log: the history of
     /// closed transactions (on open) and the history tables (projected); returns the events projected.
-    /// Another store's history tables (PostgreSQL, DR-47) are projected from its log alone. Snapshots are
-    /// left to the next close, which stores one. nil for a store without history tables.
+    /// Another store (PostgreSQL) is opened as a ledger too when it keeps the history of transactions
+    /// (DR-50), which fills that history from the opening replay; its history tables (DR-47) are projected
+    /// from its log. Snapshots are left to the next close, which stores one. nil for a store without
+    /// history tables.
     public static func fillDerivedState(
         _ end: LedgerCopyEnd, progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> Int64? {
@@ -131,6 +133,9 @@ public enum LedgerCopy {
             guard let log = end.log as? any QueryableEventLog, let tables = end.log as? any HistoryTableStore,
                 tables.hasHistoryTables
             else { return nil }
+            if HistoryOfTransactions.store(log: log, file: nil) != nil {
+                return try Ledger(log: log, useSnapshots: false, progress: progress).projectHistory()
+            }
             return try HistoryTables.project(log, tables)
         }
         let ledger = try Ledger(path: path, access: .existing, useSnapshots: false, progress: progress)

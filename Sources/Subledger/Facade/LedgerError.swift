@@ -57,8 +57,8 @@ public enum LedgerError: Error, CustomStringConvertible {
 extension LedgerError {
     /// What a ledger in PostgreSQL refuses, and what works there instead.
     static let sqliteOnlyMessage =
-        "a ledger in PostgreSQL has no tables of evicted transactions yet; every query, posting, import, "
-        + "close, `snapshot`, `rebuild` and `verify` works on it (it keeps every transaction in memory)"
+        "this needs a ledger file (SQLite) or a PostgreSQL ledger at its current schema (`subledger init` by "
+        + "its owner); every query, posting, import, close, `snapshot`, `rebuild` and `verify` works on PostgreSQL"
 
     /// Runs `body`, translating a store error it throws (for the command line, which never sees the store).
     package static func translatingLogErrors<T>(_ body: () throws -> T) throws -> T { try sealing(body) }

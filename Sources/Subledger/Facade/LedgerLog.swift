@@ -57,7 +57,7 @@ public final class LedgerLog {
     /// keeping every transaction on a log without history tables (DR-22, DR-38). A snapshot plus its tail
     /// must equal this (`verifySnapshots`).
     public func replayAsOpened() throws -> LedgerState {
-        let evicts = sqlite != nil
+        let evicts = HistoryOfTransactions.store(log: log, file: sqlite) != nil
         return try LedgerError.sealing { try Replay.state(of: log, asOf: nil, evicting: evicts).state }
     }
 
@@ -71,7 +71,8 @@ public final class LedgerLog {
     var snapshotSource: SnapshotSource {
         get throws(LedgerError) {
             guard let snapshotStore else { throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage) }
-            return SnapshotSource(log: log, snapshots: snapshotStore, evicts: sqlite != nil)
+            let evicts = HistoryOfTransactions.store(log: log, file: sqlite) != nil
+            return SnapshotSource(log: log, snapshots: snapshotStore, evicts: evicts)
         }
     }
 

@@ -35,7 +35,7 @@ enum EvictedGroups {
     /// Stores the close at `close`: the stored rows of the latest close before it plus `evicted` (what this
     /// close moved out). Every writer calls this in log order, so the rows before it are complete.
     static func save(
-        close: Int64, evicted: some Sequence<TransactionRecord>, into table: EvictedSumsTable
+        close: Int64, evicted: some Sequence<TransactionRecord>, into table: some EvictedSumsStore
     ) throws(StoreError) {
         var groups =
             try table.previousClose(before: close).flatMap { close throws(StoreError) in
@@ -49,7 +49,8 @@ enum EvictedGroups {
     /// from the records it evicted (`state.evicted` past `seen`); after a reversal, the reversed close's
     /// rows go (as the reversal deletes them from the live file).
     static func project(
-        _ event: LedgerEvent, sequence: Int64, state: LedgerState, seen: inout Int, into table: EvictedSumsTable
+        _ event: LedgerEvent, sequence: Int64, state: LedgerState, seen: inout Int,
+        into table: some EvictedSumsStore
     ) throws(StoreError) {
         switch event {
         case .closePosted(let posted) where posted.mode == .close:
@@ -79,7 +80,7 @@ extension Ledger {
         case .closeReversed: break
         default: return
         }
-        guard let table = sqlite?.evictedSums else { return }
+        guard let table = history?.evictedSumsStore else { return }
         try storeCall { () throws(StoreError) in
             switch event {
             case .closePosted(let posted) where posted.mode == .close && state.evicts:
@@ -99,7 +100,7 @@ extension Ledger {
     /// before migration 14, or closed by an older build) are filled by the history projection, which
     /// `historyIsCurrent` runs when the file can be written.
     func evictedSumsThroughLatestClose() throws -> [EvictedSumKey: EvictedSums]? {
-        guard state.evicts, !state.keepsEvicted, let table = sqlite?.evictedSums else { return nil }
+        guard state.evicts, !state.keepsEvicted, let table = history?.evictedSumsStore else { return nil }
         guard let latest = state.closes.last(where: { $0.mode == .close && $0.isInForce })?.sequence else {
             return [:]
         }

@@ -14,7 +14,7 @@ extension Ledger {
         let open = valuation.state
         var sums = SubledgerValuation.AccountSums(open)
         for record in open.transactions.values { valuation.add(record, to: &sums) }
-        guard let store = sqlite else { return valuation.finish(sums) }  // a log alone evicts nothing
+        guard let store = history else { return valuation.finish(sums) }  // a log alone evicts nothing
         var failure: (any Error)?
         try storeCall { () throws(StoreError) in
             try store.forEachHistoryTransactionUnordered { id, bytes throws(StoreError) in

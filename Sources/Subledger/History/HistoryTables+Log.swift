@@ -1,7 +1,8 @@
 // The history tables of a store other than the SQLite file (PostgreSQL, DR-47): projected after a close,
 // rebuilt and verified through the same fold (`HistoryProjection`) as the file's, so both stores hold the
-// same rows. Such a store keeps no eviction tables (its open state holds every transaction), so a run is
-// the fold alone: ONE transaction from the watermark to the log's end, under the store's projector lock.
+// same rows. The rows of what closes evicted (DR-50) are written by the close itself, as on the file, so an
+// incremental run is the fold alone: ONE transaction from the watermark to the log's end, under the store's
+// projector lock; a rebuild or verification replays with eviction and writes them too.
 // Its appends take another lock, so a long run never holds up a post, and there is no need to cut it into
 // chunks as on the file (where the projector's write lock is the appends' lock).
 
@@ -78,27 +79,38 @@ extension HistoryTables {
         return HistoryVerification(checked: true, difference: difference)
     }
 
-    /// Events 1...`last` into `writer`, with a replay alongside for the on-hand at each close (every
-    /// transaction kept, as the store's ledger keeps them); returns the latest business date through them.
+    /// Events 1...`last` into `writer`, with a replay alongside for the on-hand at each close; returns the
+    /// latest business date through them. A writer that takes evicted rows (the store's ledger evicts,
+    /// DR-50) gets what that replay's closes moved out (rule R), as the file's rebuild writes them; else
+    /// the replay keeps every transaction, as the store's ledger then does.
     private static func fold(
         _ log: any QueryableEventLog, through last: Int64, into writer: some HistoryRowWriter,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> Int32 {
         var projection = HistoryProjection(latestDay: 0)
         var state = LedgerState()
-        state.evicts = false
+        let evicts = (log as? any TransactionHistory)?.hasTransactionHistory == true
+        let eviction = evicts ? writer as? any EvictionRowWriter : nil
+        state.evicts = eviction != nil
+        state.keepsEvicted = eviction != nil
         state.reversedCloses = try CloseReversals.read(log).closes(through: last)
+        var seen = 0
         if last > 0 {
             try log.scanThrough(after: 0, last) { view in
                 let event = try Replay.decode(view)
                 try Replay.apply(event, view, to: &state)
                 try projection.add(event, sequence: view.sequence, date: view.date, to: writer)
+                if let eviction {
+                    try EvictedGroups.project(
+                        event, sequence: view.sequence, state: state, seen: &seen, into: eviction.evictedSums)
+                }
                 if case .closePosted(let posted) = event, posted.mode != .reversal {
                     try writer.onHand(closeSequence: view.sequence, HistoryProjection.onHand(state))
                 }
                 if let progress, view.sequence % Replay.progressStride == 0 { progress(view.sequence, last) }
             }
         }
+        try eviction?.historyTransactions(state.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) })
         progress?(last, last)
         return projection.latestDay
     }

@@ -99,8 +99,8 @@ extension Ledger {
 
     /// The transactions a close moved out of the open state, of one item or all, in log order.
     public func historyTransactions(item: String? = nil) throws -> [TransactionRecord] {
-        guard let store = sqlite else { return [] }  // a log alone evicts nothing
-        let stored = try storeCall { () throws(StoreError) in try store.historyTransactionRecords(item: item) }
+        guard let history else { return [] }  // a log alone evicts nothing
+        let stored = try storeCall { () throws(StoreError) in try history.historyTransactionRecords(item: item) }
         var records: [TransactionRecord] = []
         records.reserveCapacity(stored.count)
         for bytes in stored { records.append(try decodedHistory(bytes, against: state)) }
@@ -109,8 +109,8 @@ extension Ledger {
 
     /// The item of every transaction in history, by id.
     func historyItems() throws -> [String: String] {
-        guard let store = sqlite else { return [:] }
-        return try storeCall { () throws(StoreError) in try store.historyTransactionItems() }
+        guard let history else { return [:] }
+        return try storeCall { () throws(StoreError) in try history.historyTransactionItems() }
     }
 
     /// The current state with every transaction in it, open or in history (the open state wins on an
@@ -124,7 +124,7 @@ extension Ledger {
     func withHistory(_ state: LedgerState, closedThrough: Int64? = nil) throws -> LedgerState {
         var full = state
         full.evicts = false
-        guard let store = sqlite else { return full }  // a log alone keeps every transaction in memory
+        guard let store = history else { return full }  // a log alone keeps every transaction in memory
         var failure: (any Error)?
         try storeCall { () throws(StoreError) in
             full.reserveCapacity(transactions: try store.historyTransactionCount())  // grown once, not by doubling

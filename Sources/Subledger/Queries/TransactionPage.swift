@@ -93,7 +93,7 @@ extension Ledger {
         where include: (TransactionRecord) -> Bool
     ) throws -> [TransactionRecord] {
         var records: [TransactionRecord] = []
-        guard let store = sqlite else { return records }  // a log alone evicts nothing
+        guard let store = history else { return records }  // a log alone evicts nothing
         var failure: (any Error)?
         let state = self.state
         try storeCall { () throws(StoreError) in

@@ -49,11 +49,13 @@ extension Ledger {
     /// in `alsoReversed` taken as reversed although the log does not say so yet (a reversal being decided).
     /// `through`: the last sequence, given inside an append (see `SnapshotLoader.load`).
     func openState(alsoReversed: Set<Int64> = [], through: Int64? = nil) throws -> LedgerState {
-        // A log opened without its snapshots is a PostgreSQL one, which evicts nothing: no close needs
-        // taking as reversed.
+        // A log opened without its snapshots (a PostgreSQL one) folds from event 1, evicting when its
+        // database keeps the history of transactions (DR-50).
         guard snapshotStore != nil else {
             let last = try through ?? Replay.lastSequence(log)
-            return try Replay.fold(log, through: last, evicting: false, progress: nil).state
+            return try Replay.fold(
+                log, through: last, evicting: history != nil, alsoReversed: alsoReversed, progress: nil
+            ).state
         }
         let loaded = try SnapshotLoader.load(snapshotSource, alsoReversed: alsoReversed, through: through)
         snapshotWarnings += loaded.warnings

@@ -92,15 +92,16 @@ public enum Replay {
         try LedgerError.sealing { try store.checkedLastSequence() }
     }
 
-    /// Every event of 1...`last`, as `Ledger.catchUp` folds them.
+    /// Every event of 1...`last`, as `Ledger.catchUp` folds them; `alsoReversed`: closes taken as reversed
+    /// although the log does not say so yet (a reversal being decided, rule R).
     static func fold(
         _ store: any QueryableEventLog, through last: Int64, evicting: Bool = true,
-        progress: ((Int64, Int64) -> Void)?
+        alsoReversed: Set<Int64> = [], progress: ((Int64, Int64) -> Void)?
     ) throws -> ReplayOutcome {
         var state = LedgerState()
         state.evicts = evicting
         state.reserveCapacity(transactions: Int(last))
-        state.reversedCloses = try CloseReversals.read(store).closes(through: last)
+        state.reversedCloses = try CloseReversals.read(store).closes(through: last).union(alsoReversed)
         if last > 0 {
             let strings = StringTable()
             try store.scanThrough(after: 0, last) { view in

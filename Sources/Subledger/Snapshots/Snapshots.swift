@@ -300,7 +300,7 @@ extension Ledger {
     package var snapshotSource: SnapshotSource {
         get throws(LedgerError) {
             guard let snapshotStore else { throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage) }
-            return SnapshotSource(log: log, snapshots: snapshotStore, evicts: sqlite != nil)
+            return SnapshotSource(log: log, snapshots: snapshotStore, evicts: history != nil)
         }
     }
 }
