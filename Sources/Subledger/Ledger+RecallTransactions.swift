@@ -23,9 +23,9 @@ extension Ledger {
         // Nothing has left memory unless a close is in force.
         guard state.closedThrough != nil else { return }
         for id in Self.transactionIDs(command) where state.transactions[id] == nil {
-            guard state.recalled.transactions[id] == nil, let record = try historyRecord(id, against: state) else {
-                continue
-            }
+            guard state.recalled.transactions[id] == nil, try historyMayHold(id),
+                let record = try historyRecord(id, against: state)
+            else { continue }
             state.recalled.transactions[id] = record
         }
     }
@@ -110,6 +110,7 @@ extension Ledger {
                 })
             }
         }
+        closedIDs = .notLoaded(lookups: 0)  // the stored filter now holds these ids too
     }
 
     static let historySlice = 16_384
@@ -145,5 +146,6 @@ extension Ledger {
         let rows = state.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) }
         let store = try self.store
         try storeCall { () throws(StoreError) in try store.saveHistoryTransactionsAtomically(rows) }
+        closedIDs = .notLoaded(lookups: 0)
     }
 }
