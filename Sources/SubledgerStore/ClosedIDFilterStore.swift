@@ -4,8 +4,17 @@
 // `history_id_filter_coverage` says whether it does: migration 17 finds a file with history rows but no
 // filter and marks it not covered; the next save (a close, a backfill, a rebuild) fills the filter from
 // the table's ids once. Until then, and for a segment whose checksum fails, a reader gets no filter and
-// looks every id up, as before.
+// looks every id up, as before, and `replay --verify` reports a damaged segment (not a filter not yet
+// filled: nothing reads that one).
 
+
+/// The filter as the file holds it.
+enum StoredClosedIDFilter {
+    case usable(ClosedIDFilter)
+    /// Not filled since migration 17 found history rows: nothing may trust it, the next save fills it.
+    case notCovering
+    case damaged(segment: Int64)
+}
 
 enum ClosedIDFilterSchema {
     /// The schema version that has the tables (its place in `Schema.migrations`).
@@ -36,9 +45,15 @@ extension EventStore {
     /// The stored filter when it covers every history row and every segment matches its checksum; nil
     /// otherwise (the caller then looks every id up).
     public func closedIDFilter() throws(StoreError) -> ClosedIDFilter? {
+        if case .usable(let filter) = try storedClosedIDFilter() { return filter }
+        return nil
+    }
+
+    /// What the file holds: a filter covering the table, none yet (an older file's history), or a damaged one.
+    func storedClosedIDFilter() throws(StoreError) -> StoredClosedIDFilter {
         guard hasClosedIDFilter,
             try connection.scalarInt64("SELECT covered FROM history_id_filter_coverage WHERE id = 1") == 1
-        else { return nil }
+        else { return .notCovering }
         let select = try connection.prepare(
             "SELECT segment, capacity, count, bits, checksum FROM history_id_filter ORDER BY segment")
         var segments: [ClosedIDFilter.Segment] = []
@@ -46,16 +61,16 @@ extension EventStore {
             let bytes = select.blobBuffer(at: 3)
             guard select.int64(at: 0) == Int64(segments.count), bytes.count % 8 == 0,
                 Self.filterChecksum(bytes) == select.int64(at: 4)
-            else { return nil }
+            else { return .damaged(segment: select.int64(at: 0)) }
             let words = (0..<bytes.count / 8).map {
                 UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
             }
             guard let segment = ClosedIDFilter.Segment(
                 capacity: Int(select.int64(at: 1)), count: Int(select.int64(at: 2)), words: words)
-            else { return nil }
+            else { return .damaged(segment: select.int64(at: 0)) }
             segments.append(segment)
         }
-        return ClosedIDFilter(segments: segments)
+        return .usable(ClosedIDFilter(segments: segments))
     }
 
     /// Adds `ids` (rows just written to `history_transactions`) to the stored filter, in the caller's
@@ -99,13 +114,16 @@ extension EventStore {
         try saveClosedIDFilter(ClosedIDFilter(), changed: nil)
     }
 
-    /// The first history id the stored filter misses, or why it cannot be read; nil when it holds them
-    /// all (`replay --verify`).
+    /// The first history id the stored filter misses, or a segment that fails its checksum; nil when it
+    /// holds them all (`replay --verify`).
+    /// A file whose filter is not yet filled has nothing to compare: nothing reads it.
     public func closedIDFilterDifference() throws(StoreError) -> String? {
-        guard hasClosedIDFilter, hasTransactionHistory else { return nil }
-        guard let filter = try closedIDFilter() else {
-            guard try hasHistoryTransactions() else { return nil }
-            return "history_id_filter: not covering the history (not yet filled, or a segment fails its checksum)"
+        guard hasTransactionHistory else { return nil }
+        let filter: ClosedIDFilter
+        switch try storedClosedIDFilter() {
+        case .notCovering: return nil
+        case .damaged(let segment): return "history_id_filter: segment \(segment) does not match its checksum"
+        case .usable(let usable): filter = usable
         }
         let select = try connection.prepare("SELECT tx FROM history_transactions")
         while try select.step() {
