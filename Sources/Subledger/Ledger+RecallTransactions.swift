@@ -23,9 +23,9 @@ extension Ledger {
         // Nothing has left memory unless a close is in force.
         guard state.closedThrough != nil else { return }
         for id in Self.transactionIDs(command) where state.transactions[id] == nil {
-            guard state.recalled.transactions[id] == nil, let record = try historyRecord(id, against: state) else {
-                continue
-            }
+            guard state.recalled.transactions[id] == nil, try historyMayHold(id),
+                let record = try historyRecord(id, against: state)
+            else { continue }
             state.recalled.transactions[id] = record
         }
     }
@@ -110,6 +110,7 @@ extension Ledger {
                 })
             }
         }
+        closedIDs = .notLoaded(lookups: 0)  // the stored filter now holds these ids too
     }
 
     static let historySlice = 16_384
@@ -145,6 +146,7 @@ extension Ledger {
         let rows = state.evicted.map { HistoryTransactionRow($0.record, closedBy: $0.closedBy) }
         let store = try historyStore
         try storeCall { () throws(StoreError) in try store.saveHistoryTransactionsAtomically(rows) }
+        closedIDs = .notLoaded(lookups: 0)
         // The file fills the sums per close from its rows at the next projection (`fillEvictedSums`); another
         // store gets them here, from the same records, cumulative per close in force as each close writes them.
         guard sqlite == nil, let sums = store.evictedSumsStore else { return }

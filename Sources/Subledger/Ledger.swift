@@ -63,6 +63,10 @@ public final class Ledger {
     public var keepSnapshots = 3
     /// Reads history records one id at a time (DR-22), through one prepared statement.
     lazy var historyLookup: (any HistoryTransactionLookup)? = history?.historyTransactionLookup()
+    /// The filter of the closed ids asked before `historyLookup` (DR-52, Ledger+ClosedIDs.swift).
+    var closedIDs = ClosedIDs.notLoaded(lookups: 0)
+    /// Ids looked up directly before that filter is read (tests set 0 to take the filter at once).
+    var closedIDLookupsBeforeLoading = 1_024
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
     /// whichever store the log keeps its tokens (the file, PostgreSQL).
     lazy var tokenLookup = (log as? any TokenStore)?.tokenReads()
@@ -185,6 +189,7 @@ public final class Ledger {
         // an event that contradicts the state fails part-way through, so then the state is dropped (and
         // the next catch-up replays from the start and fails again, never skipping that event).
         var state = self.state
+        let closesBefore = state.closes.count
         self.state = LedgerState()
         state.reserveCapacity(transactions: Int(target - start))
         // A table of names pays on a long catch-up (a replay); a command's few events need none.
@@ -202,6 +207,8 @@ public final class Ledger {
             self.state = state
             throw error
         }
+        // Another writer's close moved transactions the loaded filter of closed ids may not hold (DR-52).
+        if state.closes.count != closesBefore { closedIDs = .notLoaded(lookups: 0) }
         self.state = state
     }
 

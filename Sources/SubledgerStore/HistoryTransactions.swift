@@ -193,8 +193,10 @@ extension EventStore {
             INSERT OR REPLACE INTO history_transactions(tx, item, sequence, closed_by, date, kind, quantity,
                 posted_amount, adjustment, current_amount, record, checksum) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
             """)
+        var ids: [String] = []
         while true {
             try insertRows(batch, with: insert)
+            ids.append(contentsOf: batch.lazy.map(\.transaction))
             guard let following = next() else { break }
             batch = following
         }
@@ -202,6 +204,8 @@ extension EventStore {
             try connection.execute(HistoryTransactionSchema.idIndex)
             try connection.execute(HistoryTransactionSchema.itemIndex)
         }
+        // The filter an import asks before looking an id up (DR-52), in the same transaction as the rows.
+        try addClosedIDs(ids)
     }
 
     private func insertRows(_ rows: [HistoryTransactionRow], with insert: Statement) throws(StoreError) {
@@ -242,6 +246,7 @@ extension EventStore {
     public func replaceHistoryTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
         guard hasTransactionHistory else { return }
         try connection.execute("DELETE FROM history_transactions")
+        try clearClosedIDFilter()
         try saveHistoryTransactions(rows)
     }
 

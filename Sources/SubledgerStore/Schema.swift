@@ -97,6 +97,8 @@ enum Schema {
         AsOfDaySumsSchema.migration,
         // 16: voucher lines and settlement entries looked up by id through key tables, not indexes (DR-48).
         HistoryRefsSchema.migration,
+        // 17: a Bloom filter of the closed transactions' ids, asked before the id lookup (DR-52).
+        ClosedIDFilterSchema.migration,
     ]
 
     /// The first schema version whose `commands` rows have an `actor` column.

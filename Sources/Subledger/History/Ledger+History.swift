@@ -214,7 +214,11 @@ enum HistoryTables {
             }
         }
         try fillAsOfDaySums(store, schema: scratch, through: through)
-        let difference = try call { () throws(StoreError) in try store.historyDifference(from: scratch) }
+        let difference = try call { () throws(StoreError) -> String? in
+            // The filter of closed ids (DR-52) holds every id of `history_transactions`, bits being no rows.
+            if let difference = try store.historyDifference(from: scratch) { return difference }
+            return try store.closedIDFilterDifference()
+        }
         return HistoryVerification(checked: true, difference: difference)
     }
 

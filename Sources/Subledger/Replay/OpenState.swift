@@ -65,6 +65,7 @@ extension Ledger {
     /// Rebuilds the open state from the log (and the newest usable snapshot).
     func rebuild() throws {
         state = LedgerState()
+        closedIDs = .notLoaded(lookups: 0)
         state = try openState()
         needsRebuildUnlessCommitted = false
     }
