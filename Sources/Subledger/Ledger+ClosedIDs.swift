@@ -3,8 +3,9 @@
 // import paid 0.76 s of CPU for them). The filter of closed ids answers "certainly not" for nearly all
 // of them; "maybe" (every id the history holds, and about 1% of the others) goes on to the lookup, so the
 // answers are the lookup's. It is loaded only after `closedIDLookupsBeforeLoading` lookups (one `post` would pay
-// more for reading the filter, a few megabytes after a year, than for its one lookup), from the file's
-// table; a ledger without one (PostgreSQL, a file whose filter is not yet filled) looks every id up.
+// more for reading the filter, a few megabytes after a year, than for its one lookup), from the history's
+// store (the file's tables, or PostgreSQL's, DR-53); a store without one (a filter not yet filled, an older
+// schema) looks every id up.
 // It is dropped whenever the history may have gained ids it lacks: this ledger's save of evicted rows,
 // another writer's close caught up, a rebuild of the state.
 
@@ -29,7 +30,7 @@ extension Ledger {
             closedIDs = .notLoaded(lookups: lookups + 1)
             return true
         case .notLoaded:
-            let filter = try sqlite.flatMap { store in
+            let filter = try (history as? any ClosedIDFilterSource).flatMap { store in
                 try storeCall { () throws(StoreError) in try store.closedIDFilter() }
             }
             closedIDs = filter.map(ClosedIDs.loaded) ?? .unavailable

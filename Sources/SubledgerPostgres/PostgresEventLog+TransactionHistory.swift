@@ -71,14 +71,18 @@ extension PostgresEventLog: TransactionHistory {
     public func saveHistoryTransactions(batches next: () -> [HistoryTransactionRow]?) throws(StoreError) {
         guard hasTransactionHistory else { return }
         var statements: [PostgresQuery] = []
+        var ids: [String] = []
         while let batch = next() {
             statements += PostgresHistoryRows.inserts(batch, prefix: historyPrefix)
+            ids.append(contentsOf: batch.lazy.map(\.transaction))
             if statements.count >= PostgresHistoryWriter.pipelineDepth {
                 try session.pipeline(statements)
                 statements = []
             }
         }
         if !statements.isEmpty { try session.pipeline(statements) }
+        // The filter an import asks before looking an id up (DR-53), in the same transaction as the rows.
+        if hasClosedIDFilter { try closedIDs.add(ids) }
     }
 
     public func saveHistoryTransactionsAtomically(_ rows: [HistoryTransactionRow]) throws(StoreError) {

@@ -26,6 +26,9 @@ final class PostgresHistoryWriter: EvictionRowWriter {
     private var queued: [PostgresQuery] = []
     private var glDays: [String: [Int32: Int64]] = [:]
     private var settlementDays: Set<Int32> = []
+    /// The stored filter of closed ids, which a rebuild's history rows go into too (nil: a verification's
+    /// scratch run, or a schema without it).
+    var closedIDs: PostgresClosedIDs?
 
     /// Rows of one table waiting for their INSERT.
     struct Rows {
@@ -201,6 +204,9 @@ final class PostgresHistoryWriter: EvictionRowWriter {
     /// The history rows of a rebuild's or verification's replay (DR-50), in this run's transaction.
     func historyTransactions(_ rows: [HistoryTransactionRow]) throws(StoreError) {
         for statement in PostgresHistoryRows.inserts(rows, prefix: prefix) { try queue(statement) }
+        guard let closedIDs else { return }
+        try send()  // a filter that does not cover the table is made from its ids: these rows first
+        try closedIDs.add(rows.map(\.transaction))
     }
 
     var evictedSums: any EvictedSumsStore { PostgresEvictedSums(session: session, prefix: prefix) }

@@ -99,6 +99,8 @@ enum PostgresSchema {
         PostgresHistorySchema.migration,
         // 5: the history of transactions and the sums of what closes evicted (PostgresEvictionSchema, DR-50).
         PostgresEvictionSchema.migration,
+        // 6: the filter of closed ids beside history_transactions (PostgresClosedIDFilter.swift, DR-53).
+        PostgresClosedIDFilterSchema.migration,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -158,6 +160,7 @@ enum PostgresSchema {
             "GRANT SELECT ON \(schema).\(versionTable) TO \(role)",
         ] + PostgresSnapshots.grants(role: role, schema: schema)
             + PostgresHistorySchema.grants(role: role, schema: schema)
+            + PostgresClosedIDFilterSchema.grants(role: role, schema: schema)
     }
 
     /// An identifier in double quotes, with embedded quotes doubled.

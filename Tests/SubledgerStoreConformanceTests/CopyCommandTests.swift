@@ -6,6 +6,7 @@
 
 import Foundation
 import Subledger
+import SubledgerStore
 import SubledgerTestSupport
 import Testing
 
@@ -44,6 +45,10 @@ import Testing
         #expect(report?["history_events_projected"] as? Int == report?["events"] as? Int, "\(there.stdout)")
         let verified = try run(["replay", "--verify", "--db", database.url], directory)
         #expect(verified.status == 0, "\(verified.summary)")
+        // The filter of closed ids is filled with that history (DR-53): every copied id in it.
+        let copiedLog = try PostgresEventLog(url: database.url)
+        #expect(try copiedLog.closedIDFilter()?.count == (try copiedLog.historyTransactionCount()))
+        #expect(try copiedLog.historyTransactionCount() > 0)
         for query in [["transactions"], ["reconcile"], ["onhand"]] {
             let original = try run(query + ["--db", "a.db", "--json"], directory)
             let copied = try run(query + ["--db", database.url, "--json"], directory)
