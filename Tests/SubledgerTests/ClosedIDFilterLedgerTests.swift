@@ -25,20 +25,7 @@ struct ClosedIDFilterLedgerTests {
 
     @Test func closedOutIDsAnswerAsTheyDidInMemory() throws {
         let ledger = try Self.january()
-        var full = try OpenStateTests.withoutEviction(ledger)
-        for (name, text) in [
-            ("receive", "date=2026-02-02 item=A tx=R1 qty=1 cost=10.00"),
-            ("issue", "date=2026-02-02 item=A tx=S1 qty=1"),
-            ("issue", "date=2026-02-02 item=B tx=RB qty=1"),
-            ("invoice", "date=2026-02-02 tx=R1"),
-            ("invoice", "date=2026-02-02 tx=S2 qty=1"),
-            ("invoice", "date=2026-02-02 tx=NOPE"),
-        ] {
-            let command = try OpenStateTests.command(name, text)
-            let expected = #expect(throws: Rejection.self) { try Posting.run(&full, command) }
-            let found = #expect(throws: Rejection.self) { try ledger.execute(command) }
-            #expect(found == expected, "\(name) \(text)")
-        }
+        try OpenStateTests.expectClosedOutIDsAnswerAsInMemory(ledger)
         // A closed-out issue is still not marked (DR-22), with the filter read.
         let mark = #expect(throws: Rejection.self) {
             try OpenStateTests.run(ledger, "mark", "date=2026-02-02 issue=S1 receipt=R2 qty=1")
