@@ -2,11 +2,12 @@
 # The history tables a PostgreSQL ledger's queries read (DR-56): `closes`, and `reconcile`, `gl`, `value`
 # as of a closed date, on a closed ledger of a workload W, old binary against new. Each side imports W into
 # a template database of its own once (the old binary cannot open a database at the new one's schema); each
-# run copies the side's template, closes January (timed: the new close also fills the as-of day sums) and
-# runs the queries once each, the sides alternating. Every query's output is compared between the sides.
+# run copies the side's template, closes January (timed: the new close also fills the as-of day sums), lists
+# the closes, posts one receipt dated in February (so that January's dates are past ones) and runs the
+# queries once each as of each DATE, the sides alternating. Every query's output is compared between the sides.
 #
 #   BENCH_OLD=/old/release BENCH_NEW=/new/.build/release PG=postgresql://subledger@127.0.0.1:PORT \
-#   PGDATA_DIR=/cluster/data tools/bench/pg-asof.sh WORKLOAD.jsonl [RUNS] [DATE]
+#   PGDATA_DIR=/cluster/data tools/bench/pg-asof.sh WORKLOAD.jsonl [RUNS] [DATE...]
 #
 # PG names a server whose role may create databases (tools/postgres-test-cluster.sh's); PGDATA_DIR its data
 # directory, for the server's CPU: user+sys of the backends the postmaster reaped during a command. Prints
@@ -14,9 +15,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/harness.sh"
-workload=${1:?usage: pg-asof.sh WORKLOAD.jsonl [RUNS] [DATE]}
+workload=${1:?usage: pg-asof.sh WORKLOAD.jsonl [RUNS] [DATE...]}
 runs=${2:-3}
-day=${3:-2026-01-20}
+shift $(($# < 2 ? $# : 2))
+days=("${@:-2026-01-20}")
 : "${PG:?PG=postgresql://user@host:port (a role that may create databases)}"
 : "${PGDATA_DIR:?PGDATA_DIR=the data directory of the cluster}"
 bench_check_dirs
@@ -47,7 +49,8 @@ for side in old new; do
     "$(bench_side_dir "$side")/subledger" init --db "$PG/asof_tpl_$side" >/dev/null
     "$(bench_side_dir "$side")/subledger" import "$workload" --db "$PG/asof_tpl_$side" >/dev/null
 done
-queries=(closes reconcile gl value)
+queries=(closes)
+for day in "${days[@]}"; do queries+=("reconcile@$day" "gl@$day" "value@$day"); done
 for run in $(seq 1 "$runs"); do
     echo "run $run" >&2
     for side in $(bench_pair_order "$run"); do
@@ -55,14 +58,19 @@ for run in $(seq 1 "$runs"); do
         sql "$PG/postgres" "DROP DATABASE IF EXISTS $db"
         sql "$PG/postgres" "CREATE DATABASE $db TEMPLATE asof_tpl_$side"
         timed "$side" close close 2026-01-31 --db "$PG/$db"
+        # `closes` right after the close: a post leaves the history behind the log until a query projects it.
         timed "$side" closes closes --json --db "$PG/$db"
-        for query in reconcile gl value; do timed "$side" "$query" "$query" --as-of "$day" --json --db "$PG/$db"; done
+        "$(bench_side_dir "$side")/subledger" post receive --date 2026-02-02 --item I0 --tx FEB-R1 --qty 1 \
+            --cost 10 --site S1 --db "$PG/$db" >/dev/null
+        for query in "${queries[@]:1}"; do
+            timed "$side" "$query" "${query%@*}" --as-of "${query#*@}" --json --db "$PG/$db"
+        done
     done
     for query in "${queries[@]}"; do
         cmp -s "$BENCH_WORK/out.$query.old" "$BENCH_WORK/out.$query.new" || echo "run $run: $query differs" >&2
     done
 done
-echo "| command (as of $day) | side | wall | client CPU | server CPU | peak RSS | failures |"
+echo "| command | side | wall | client CPU | server CPU | peak RSS | failures |"
 echo "|---|---|---|---|---|---|---|"
 for label in close "${queries[@]}"; do
     for side in old new; do
