@@ -64,6 +64,25 @@ import Testing
         #expect(try ledger.verifyHistory().difference == nil)
     }
 
+    /// A reading copy (a server's long report) reads the tables the owner keeps current and never projects:
+    /// behind the log, they are not read (the replay's figures) and stay as they were.
+    @Test func aReadingCopyReadsTheTablesAndNeverProjects() throws {
+        guard let harness = LogHarness.make(.postgres) else { return }
+        let log = try harness.open(rowsPerInsert: 1000) as! PostgresEventLog
+        let owner = try Ledger(log: log, snapshots: PostgresSnapshots(log))
+        try PostgresHistoryTests.run(owner)
+        let other = try harness.open(rowsPerInsert: 1000) as! PostgresEventLog
+        let copy = Ledger.readingCopy(log: LedgerLog(log: other), state: owner.state)
+        #expect(try copy.asOfDayFigures(date(2026_01_15)) != nil, "the owner's current tables")
+        _ = try owner.execute(.recalculate(date(2026_04_14)))
+        let expected = try Self.reconciled(owner, 2026_01_15, path: .fullState)
+        try harness.runRaw("UPDATE history_watermark SET sequence = sequence - 1")
+        let watermark = try log.historyWatermark()
+        #expect(try copy.asOfDayFigures(date(2026_01_15)) == nil, "behind the log: the copy replays")
+        #expect(try Self.reconciled(copy, 2026_01_15) == expected)
+        #expect(try log.historyWatermark() == watermark, "the copy projected nothing")
+    }
+
     /// A database at migration 6 (the tables and their version row dropped by the owner): the next open
     /// migrates it, and the first projection fills the sums of every close in force from the log.
     @Test func aDatabaseAtMigrationSixGetsItsSumsFromTheNextProjection() throws {

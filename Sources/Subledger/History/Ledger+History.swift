@@ -26,7 +26,7 @@ extension Ledger {
     public func projectHistory() throws -> Int64 {
         guard let store = sqlite else {
             // Another database's tables (PostgreSQL, DR-47); a log without them projects nothing.
-            guard let tables = log as? any HistoryTableStore else { return 0 }
+            guard projectsHistory, let tables = log as? any HistoryTableStore else { return 0 }
             return try HistoryTables.project(log, tables, snapshots: snapshotStore, onHand: liveOnHand)
         }
         return try HistoryTables.project(store, onHand: liveOnHand)
