@@ -79,6 +79,9 @@ public final class Ledger {
     public internal(set) var groupRetries = 0
     /// The phases of the group transactions so far, summed (GroupPhases.swift, DR-51).
     public internal(set) var groupPhases = GroupPhases()
+    /// False for a reading copy on a database (it never writes): its queries read the history tables when
+    /// the owner has brought them up to date, and the log otherwise, but never project (DR-56).
+    var projectsHistory = true
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period
@@ -166,6 +169,7 @@ public final class Ledger {
         clock = Ledger.systemMilliseconds
         makeCommandID = Ledger.randomCommandID
         self.state = state
+        projectsHistory = false
     }
 
     /// Snapshots skipped while opening (damaged, untrusted or stale), one line each, for the caller to show.

@@ -35,6 +35,13 @@ extension PostgresEventLog: HistoryTableStore {
         _ body: (any HistoryRowWriter, _ from: Int64, _ latestDay: Int32) throws -> (through: Int64, latestDay: Int32)
     ) throws {
         let prefix = scratch ? Self.scratchPrefix : historyPrefix
+        // A rebuild empties the as-of day sums and a verification reads them: a role granted before
+        // migration 7 may do neither, and is told what its owner runs rather than shown a refused DELETE.
+        if fresh || scratch, schemaVersion >= PostgresAsOfDaySumsSchema.version,
+            !PostgresAsOfDaySumsSchema.usable(session, prefix: historyPrefix)
+        {
+            throw StoreError.logFailure(.readOnly, "subledger: " + PostgresAsOfDaySumsSchema.missingGrant)
+        }
         try session.execute("BEGIN")
         do {
             // The lock: the ledger's own watermark row, also for a run into the scratch tables.
@@ -86,6 +93,7 @@ extension PostgresEventLog: HistoryTableStore {
         let tables =
             PostgresHistorySchema.tableDefinitions(temporary: true)
             + PostgresEvictionSchema.tableDefinitions(temporary: true)
+            + PostgresAsOfDaySumsSchema.tableDefinitions(temporary: true)
         try session.pipeline(tables.map { PostgresQuery(unsafeSQL: $0) })
     }
 

@@ -14,8 +14,7 @@
 // every snapshot taken before it holds a state that kept every transaction (DR-40), which a ledger that
 // now evicts must not load; snapshots are a cache, the next close stores one.
 //
-// Not here: the as-of day sums (`history_asof_*`, DR-35): a PostgreSQL ledger's reports as of a closed
-// date replay the log (as a file's do whenever its sums cannot stand).
+// The as-of day sums (`history_asof_*`, DR-35) came later, with migration 7 (PostgresAsOfDaySums.swift).
 
 enum PostgresEvictionSchema {
     /// The schema version that has the tables (migration 5 in `PostgresSchema.migrations`).

@@ -11,7 +11,8 @@
 // transaction, so runs on several nodes follow one another and none writes a row twice.
 //
 // The eviction tables (history_transactions, history_evicted_*) came with migration 5
-// (PostgresEvictionSchema.swift, DR-50); they are history tables too, so `keys` and `views` name them.
+// (PostgresEvictionSchema.swift, DR-50), the as-of day sums with migration 7 (PostgresAsOfDaySums.swift,
+// DR-56); they are history tables too, so `keys` (and `views`) name them.
 
 enum PostgresHistorySchema {
     /// The tables a rebuild empties and `replay --verify` compares, each with its key (the comparison's
@@ -23,7 +24,7 @@ enum PostgresHistorySchema {
         ("history_onhand_at_close", "close_sequence, item, site, warehouse, batch, serial"),
         ("history_close_totals", "close_sequence"), ("history_close_items", "close_sequence, item"),
         ("history_close_accounts", "close_sequence, account, posting_type"), ("history_settlement_days", "day"),
-    ] + PostgresEvictionSchema.keys
+    ] + PostgresEvictionSchema.keys + PostgresAsOfDaySumsSchema.keys
 
     static var tables: [String] { keys.map(\.table) }
 

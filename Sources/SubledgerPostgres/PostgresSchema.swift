@@ -101,6 +101,8 @@ enum PostgresSchema {
         PostgresEvictionSchema.migration,
         // 6: the filter of closed ids beside history_transactions (PostgresClosedIDFilter.swift, DR-53).
         PostgresClosedIDFilterSchema.migration,
+        // 7: the as-of day sums beside the other history tables (PostgresAsOfDaySums.swift, DR-56).
+        PostgresAsOfDaySumsSchema.migration,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -13,6 +13,8 @@ extension StoreError {
         case unreachable
         /// A lock or serialization failure: the write may be retried (`isBusy`).
         case busy
+        /// The connection's role may not write what the command must write (`isReadOnly`).
+        case readOnly
         /// Anything else the server reported.
         case other
     }
@@ -24,6 +26,7 @@ extension StoreError {
         case .constraint: code = SQLITE_CONSTRAINT
         case .unreachable: code = SQLITE_CANTOPEN
         case .busy: code = SQLITE_BUSY
+        case .readOnly: code = SQLITE_READONLY
         case .other: code = SQLITE_ERROR
         }
         return StoreError(code: code, message: message, sql: sql, isSQLiteFailure: false)

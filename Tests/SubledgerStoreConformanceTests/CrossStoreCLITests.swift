@@ -2,7 +2,8 @@
 // commands run against a file and a database under one fixed clock (SUBLEDGER_FIXED_CLOCK_MS), then every
 // query's `--json` compared byte for byte, `events` and `commands` with their hashes, and `verify` checks
 // each chain. Every query opens from the newest period snapshot plus the log's tail (DR-40); the snapshot
-// listings are equal, sizes included (both stores' closes evict, DR-50). Also:
+// listings are equal, sizes included (both stores' closes evict, DR-50); the PostgreSQL ledger answers from
+// its history tables as the file does (DR-56: a changed row shows, a rebuild restores it). Also:
 // what a PostgreSQL URL's failures say (exit code, stable code, never the password), and what only a
 // file has refused.
 
@@ -43,12 +44,12 @@ import Testing
         ["gl", "--as-of", "2026-01-15"], ["transactions"], ["transactions", "--item", "OIL-5L"], ["vouchers"],
         ["settlements"], ["closes"], ["reconcile"], ["replay", "--as-of", "2026-01-31"],
         ["reconcile", "--as-of", "2026-01-31"], ["reconcile", "--as-of", "2026-02-15"], ["vouchers", "--tx", "X-S1"],
-        ["reconcile", "--details"], ["replay"],
+        ["reconcile", "--details"], ["replay"], ["gl", "--as-of", "2026-02-28"], ["value", "--as-of", "2026-02-28"],
+        ["reconcile", "--as-of", "2026-02-28"],
     ]
 
-    @Test func everyQueryAnswersTheSameOnBothStores() throws {
-        guard let server = PostgresTestServer.url() else { return }
-        let dir = try TemporaryDirectory("cross-store")
+    /// `commands` run on a new file and a new database, side by side; returns both `--db` values.
+    static func twoLedgers(_ server: String, in dir: TemporaryDirectory) throws -> (file: String, database: String) {
         let file = dir.path("books.db")
         let database = try PostgresTestServer.freshDatabase(server, prefix: "cross")
         for command in Self.commands {
@@ -57,6 +58,13 @@ import Testing
             #expect(onFile.status == 0 && onFile.exited, "\(command) on SQLite: \(onFile.summary)")
             #expect(onServer.status == onFile.status, "\(command) on PostgreSQL: \(onServer.summary)")
         }
+        return (file, database)
+    }
+
+    @Test func everyQueryAnswersTheSameOnBothStores() throws {
+        guard let server = PostgresTestServer.url() else { return }
+        let dir = try TemporaryDirectory("cross-store")
+        let (file, database) = try Self.twoLedgers(server, in: dir)
         for query in Self.queries {
             let onFile = try ProcessOutcome.run(query + ["--db", file, "--json"], in: dir.url)
             let onServer = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
@@ -100,6 +108,37 @@ import Testing
         #expect(onServer.stderr.contains("warning: snapshot \(sequences.last!) skipped: its checksum does not match"))
         let verify = try ProcessOutcome.run(["verify", "--db", database], in: dir.url)
         #expect(verify.status != 0 && verify.stdout.contains("snapshot \(sequences.last!)"), "\(verify.summary)")
+    }
+
+    /// The PostgreSQL ledger answers `closes` and `gl`, `value`, `reconcile --as-of` a closed date from its
+    /// history tables (DR-56): a row changed in each (behind the ledger) changes that answer, and `rebuild`
+    /// brings every answer back to the file's bytes.
+    @Test func thePostgreSQLLedgerAnswersFromItsHistoryTables() throws {
+        guard let server = PostgresTestServer.url() else { return }
+        let dir = try TemporaryDirectory("cross-store-tables")
+        let (file, database) = try Self.twoLedgers(server, in: dir)
+        let glDay = "UPDATE history_gl_days SET amount = amount + 100 WHERE day = 20260131"
+        // `closes` reads the summaries when the tables hold the whole log: the queries before it project.
+        let tampered: [(query: [String], sql: String)] = [
+            (["gl", "--as-of", "2026-01-31"], glDay), (["value", "--as-of", "2026-02-28"], glDay),
+            (["reconcile", "--as-of", "2026-01-15"], "UPDATE history_asof_days SET events = events + 5"),
+            (["closes"], "UPDATE history_close_totals SET settled = settled + 7"),
+        ]
+        let session = try PostgresSession(PostgresLocation(url: database))
+        for (query, sql) in tampered {
+            let before = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
+            try session.execute(sql)
+            let after = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
+            #expect(before.exited && before.status == after.status, "\(query): \(after.summary)")
+            #expect(before.stdout != after.stdout, "\(query) on PostgreSQL is read from the table \(sql)")
+        }
+        let rebuild = try ProcessOutcome.run(["rebuild", "--db", database, "--json"], in: dir.url)
+        #expect(rebuild.status == 0 && rebuild.stdout.contains("\"history_asof_sums\""), "\(rebuild.summary)")
+        for query in tampered.map(\.query) {
+            let onFile = try ProcessOutcome.run(query + ["--db", file, "--json"], in: dir.url)
+            let onServer = try ProcessOutcome.run(query + ["--db", database, "--json"], in: dir.url)
+            #expect(onFile.status == onServer.status && onFile.stdout == onServer.stdout, "\(query) after rebuild")
+        }
     }
 
     @Test func whatOnlyAFileHasIsRefusedWithAStableCode() throws {

@@ -19,7 +19,7 @@ struct ClosesFromSummariesTests {
         }
         let fromLog = try ledger.closes()
         try ledger.projectHistory()
-        #expect(try HistoryTables.closeRows(ledger.store) == fromLog)
+        #expect(try HistoryTables.closeRows(ledger.store, log: ledger.log) == fromLog)
         #expect(try ledger.currentCloses() == fromLog)
         let log = try LedgerLog(path: database.path, access: .readOnly)
         let (rows, closedThrough) = try log.currentCloses()

@@ -23,8 +23,8 @@ extension Ledger {
         guard date < state.latestBusinessDate, try historyIsCurrent() else {
             return { ledger.balance($0, asOf: date) }
         }
-        let store = try self.store
-        let stored = try storeCall { () throws(StoreError) in try store.historyBalances(through: date) }
+        guard let reads = historyReads else { return { ledger.balance($0, asOf: date) } }
+        let stored = try storeCall { () throws(StoreError) in try reads.historyBalances(through: date) }
         return { stored[$0] ?? .zero }
     }
 }
@@ -36,7 +36,7 @@ extension Ledger {
         reference: String? = nil, asOf date: LedgerDate = .distantFuture
     ) throws -> [VoucherRow] {
         try catchUp()
-        guard try historyIsCurrent() else { return try vouchers(reference: reference, asOf: date) }
+        guard try fileHistoryIsCurrent() else { return try vouchers(reference: reference, asOf: date) }
         if let reference, state.items[reference] == nil { try requireKnown(transaction: reference) }
         var rows: [VoucherRow] = []
         try LedgerError.sealing {

@@ -13,14 +13,28 @@ extension HistoryTables {
     /// The events after the watermark of `tables`, projected in one transaction; returns how many. A
     /// close's on-hand comes from `onHand` when it knows it (the closing process's live state), else from a
     /// replay of the log through the close.
+    /// The as-of day sums follow (`fillAsOfDaySums`), from the period snapshot in `snapshots` of the close
+    /// in force before a close they lack.
     @discardableResult
     static func project(
-        _ log: any QueryableEventLog, _ tables: any HistoryTableStore,
+        _ log: any QueryableEventLog, _ tables: any HistoryTableStore, snapshots: (any SnapshotStore)? = nil,
         onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil }
     ) throws -> Int64 {
         guard tables.hasHistoryTables else { return 0 }
         let last = try LedgerError.sealing { try log.checkedLastSequence() }
-        guard try call({ () throws(StoreError) in try tables.historyWatermark() }) < last else { return 0 }
+        var projected: Int64 = 0
+        if try call({ () throws(StoreError) in try tables.historyWatermark() }) < last {
+            projected = try projectEvents(log, tables, through: last, onHand: onHand)
+        }
+        try fillAsOfDaySums(log, tables, snapshots: snapshots)
+        return projected
+    }
+
+    /// The events after the watermark through `last`, in one transaction; returns how many.
+    private static func projectEvents(
+        _ log: any QueryableEventLog, _ tables: any HistoryTableStore, through last: Int64,
+        onHand: (Int64) -> [HistoryOnHandRow]?
+    ) throws -> Int64 {
         var projected: Int64 = 0
         try LedgerError.sealing {
             try tables.writeHistory(fresh: false, scratch: false) { writer, from, latestDay in
@@ -57,6 +71,7 @@ extension HistoryTables {
                 return (events, try fold(log, through: events, into: writer, progress: progress))
             }
         }
+        try fillAsOfDaySums(log, tables, snapshots: nil)  // emptied with the others: from the first event
         let counts = try call { () throws(StoreError) in try tables.historyRowCounts() }
         return HistoryRebuild(rows: counts.map { HistoryTableCount(table: $0.table, rows: $0.rows) }, events: events)
     }
@@ -72,7 +87,13 @@ extension HistoryTables {
             try tables.writeHistory(fresh: true, scratch: true) { writer, _, _ in
                 // Read under the projector's lock: the stored tables stand at this watermark until the end.
                 let through = try tables.historyWatermark()
-                return (through, try fold(log, through: through, into: writer, progress: nil))
+                let latestDay = try fold(log, through: through, into: writer, progress: nil)
+                // The day sums of the stored closes in force (the stored tables stand at `through`).
+                if let scratch = tables.asOfDaySums(scratch: true), let reads = tables as? any HistoryTableReads {
+                    let closes = try closesInForce(reads, through: through)
+                    try fillAsOfDaySums(log: log, snapshots: nil, closes: closes, table: scratch) { try $0() }
+                }
+                return (through, latestDay)
             }
         }
         let difference = try call { () throws(StoreError) -> String? in

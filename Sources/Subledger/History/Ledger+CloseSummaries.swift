@@ -1,7 +1,8 @@
 // The closes as the console shows them: each run's totals, its adjustments by item and by GL account, and
 // its settlement entries a page at a time, read by key from the summary tables (CloseSummarySchema.swift)
-// instead of summing every settlement event of a close. A file whose tables are not there or not current
-// (opened read-only at an older schema) gets the same figures from the same fold over its close log.
+// instead of summing every settlement event of a close, on the file and on PostgreSQL alike (DR-56). A file
+// whose tables are not there or not current (opened read-only at an older schema) gets the same figures from
+// the same fold over its close log.
 
 import SubledgerCore
 internal import SubledgerStore
@@ -68,11 +69,12 @@ extension CloseSummary {
 extension Ledger {
     /// Every close and recalculation, oldest first, with its totals (no items, accounts or log).
     public func closeSummaries() throws -> [CloseSummary] {
-        guard try summariesAreCurrent() else { return try CloseSummaryReading.fold(log).map { $0.totalsOnly } }
-        let store = try self.store
+        guard let store = try currentSummaries() else {
+            return try CloseSummaryReading.fold(log).map { $0.totalsOnly }
+        }
         return try HistoryTables.call { () throws(StoreError) in
             let closes = try store.historyCloses()
-            let summaries = try store.historyCloseSummaries()
+            let summaries = try store.historyCloseSummaries(sequence: nil)
             var byClose: [Int64: HistoryCloseSummary] = [:]
             for summary in summaries { byClose[summary.closeSequence] = summary }
             return closes.compactMap { close in
@@ -85,10 +87,9 @@ extension Ledger {
     /// The run whose `close.posted` is event `sequence`: its totals, items, accounts and log; nil when the
     /// event is no close.
     public func closeSummary(sequence: Int64) throws -> CloseSummary? {
-        guard try summariesAreCurrent() else {
+        guard let store = try currentSummaries() else {
             return try CloseSummaryReading.fold(log).first { $0.sequence == sequence }
         }
-        let store = try self.store
         var found = try HistoryTables.call { () throws(StoreError) -> CloseSummary? in
             guard let close = try store.historyCloses().first(where: { $0.sequence == sequence }),
                 let mode = CloseMode(name: close.mode),
@@ -105,13 +106,12 @@ extension Ledger {
     public func closeSettlements(
         sequence: Int64, after: Int64, limit: Int
     ) throws -> (rows: [(entry: Int64, row: SettlementRow)], more: Bool) {
-        guard try summariesAreCurrent() else {
+        guard let store = try currentSummaries() else {
             let rows = try closeWithSettlements(sequence: sequence).settlements
             let start = Int(clamping: max(after, 0))
             let page = rows.indices.dropFirst(start).prefix(limit).map { (Int64($0 + 1), rows[$0]) }
             return (page, start + limit < rows.count)
         }
-        let store = try self.store
         let page = try HistoryTables.call { () throws(StoreError) in
             try store.historyCloseSettlements(close: sequence, after: after, limit: limit)
         }
@@ -127,9 +127,15 @@ extension Ledger {
     }
 
     /// True when the summary tables hold every close of the log (projecting, and filling them, first).
-    func summariesAreCurrent() throws -> Bool {
-        guard let store = sqlite, store.hasCloseSummaryTables, try historyIsCurrent() else { return false }
-        return try HistoryTables.call { () throws(StoreError) in try store.closesWithoutSummary() } == 0
+    func summariesAreCurrent() throws -> Bool { try currentSummaries() != nil }
+
+    /// The history tables when their summaries hold every close of the log (on either store, DR-56), else
+    /// nil (the caller folds the close log).
+    private func currentSummaries() throws -> (any HistoryTableReads)? {
+        guard let store = historyReads, store.hasCloseSummaryTables, try historyIsCurrent(),
+            try HistoryTables.call({ () throws(StoreError) in try store.closesWithoutSummary() }) == 0
+        else { return nil }
+        return store
     }
 }
 

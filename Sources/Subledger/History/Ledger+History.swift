@@ -26,8 +26,8 @@ extension Ledger {
     public func projectHistory() throws -> Int64 {
         guard let store = sqlite else {
             // Another database's tables (PostgreSQL, DR-47); a log without them projects nothing.
-            guard let tables = log as? any HistoryTableStore else { return 0 }
-            return try HistoryTables.project(log, tables, onHand: liveOnHand)
+            guard projectsHistory, let tables = log as? any HistoryTableStore else { return 0 }
+            return try HistoryTables.project(log, tables, snapshots: snapshotStore, onHand: liveOnHand)
         }
         return try HistoryTables.project(store, onHand: liveOnHand)
     }
@@ -41,12 +41,21 @@ extension Ledger {
     /// True when the history tables hold every event of the log (projecting the missing ones first when
     /// the ledger may be written). A projection that fails (the file busy past the timeout, a full disk)
     /// only makes the caller take its other way: a query never fails for want of a cache.
+    /// The same on both stores (DR-56): the file's tables, or those of the log's database.
     func historyIsCurrent() throws -> Bool {
-        guard let store = sqlite, store.hasHistoryTables else { return false }
+        guard let reads = historyReads, reads.hasHistoryTables else { return false }
         _ = try? projectHistory()
-        let watermark = try storeCall { () throws(StoreError) in try store.historyWatermark() }
-        return watermark == (try storeCall { () throws(StoreError) in try store.checkedLastSequence() })
+        let watermark = try storeCall { () throws(StoreError) in try reads.historyWatermark() }
+        return watermark == (try LedgerError.sealing { try log.checkedLastSequence() })
     }
+
+    /// The history tables the queries read: the file's, else those of the log's database (PostgreSQL,
+    /// DR-56); nil for a log that keeps none.
+    var historyReads: (any HistoryTableReads)? { sqlite ?? log as? any HistoryTableReads }
+
+    /// `historyIsCurrent` for the reads only the file answers from its tables yet (voucher lines and a
+    /// transaction's settlements by key, DR-48): false on another database, whose callers read the log.
+    func fileHistoryIsCurrent() throws -> Bool { try sqlite != nil && historyIsCurrent() }
 
     /// After a close, recalculation or reversal has committed: project its events (the projector stores
     /// a close's on-hand with them, from this live state). The tables are a projection, so a failure here

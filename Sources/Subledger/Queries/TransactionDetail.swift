@@ -63,7 +63,7 @@ extension Ledger {
 
     /// `settlementsNaming` of each of `ids`, in their order, with one check that the history is current.
     public func settlementsNaming(_ ids: [String]) throws -> [[SettlementRow]] {
-        guard try historyIsCurrent() else { return try ids.map { try settlements(transaction: $0) } }
+        guard try fileHistoryIsCurrent() else { return try ids.map { try settlements(transaction: $0) } }
         let store = try self.store
         return try ids.map { id in
             if SyntheticID.isClosingReceipt(id) { return try settlements(transaction: id) }

@@ -79,6 +79,15 @@ public struct AsOfDayFigures: Sendable {
     public var events: Int64
     public var groups: [EvictedSumKey: EvictedSums]
     public var pools: [String: Total<Money>]
+
+    public init(events: Int64, groups: [EvictedSumKey: EvictedSums], pools: [String: Total<Money>]) {
+        (self.events, self.groups, self.pools) = (events, groups, pools)
+    }
+}
+
+extension AsOfDaySegment {
+    /// An item's pool value change in the stored chunks of `history_asof_pools`, the same on every store.
+    public static func poolChunks(_ value: Total<Money>) -> [Int64] { AsOfDaySumsSchema.chunks(value) }
 }
 
 /// The tables in one schema (`main`, or a verification's scratch database).

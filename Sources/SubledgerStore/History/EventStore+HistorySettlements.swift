@@ -36,23 +36,30 @@ extension EventStore {
         """
 
     static func historySettlement(_ s: Statement, sql: String) throws(StoreError) -> HistorySettlementRow {
-        guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: s.int64(at: 2))),
-            let mode = [CloseMode.close, .recalculation, .reversal].first(where: { $0.name == s.text(at: 3) }),
+        try historySettlement(text: { s.text(at: Int32($0)) }, int: { s.int64(at: Int32($0)) }, sql: sql)
+    }
+
+    /// A `history_settlements` row from its 19 columns in the order of `historyCloseSettlements`' select,
+    /// read through `text` and `int` (by column index): the one reading of every store's rows.
+    public static func historySettlement(
+        text: (Int) -> String, int: (Int) -> Int64, sql: String
+    ) throws(StoreError) -> HistorySettlementRow {
+        guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: int(2))),
+            let mode = [CloseMode.close, .recalculation, .reversal].first(where: { $0.name == text(3) }),
             let kind = [SettlementEntry.Kind.settlement, .adjustment, .consumption, .receiptAdjustment]
-                .first(where: { HistoryWriter.kindName($0) == s.text(at: 9) }),
-            let model = SettleModel.allCases.first(where: { $0.name == s.text(at: 10) })
+                .first(where: { HistoryWriter.kindName($0) == text(9) }),
+            let model = SettleModel.allCases.first(where: { $0.name == text(10) })
         else {
             throw StoreError.corrupt("a history_settlements row names no known date, mode, kind or model", sql: sql)
         }
         let entry = SettlementEntry(
-            kind: kind, model: model, transaction: s.text(at: 11), counterpart: s.text(at: 12),
-            part: Int(s.int64(at: 16)), issuePart: Int(s.int64(at: 17)), quantity: Quantity(units: s.int64(at: 13)),
-            settledAmount: Money(units: s.int64(at: 14)), adjustment: Money(units: s.int64(at: 15)),
-            physical: s.int64(at: 18) != 0)
-        let dimensions = DimensionValues(
-            site: s.text(at: 5), warehouse: s.text(at: 6), batch: s.text(at: 7), serial: s.text(at: 8))
+            kind: kind, model: model, transaction: text(11), counterpart: text(12),
+            part: Int(int(16)), issuePart: Int(int(17)), quantity: Quantity(units: int(13)),
+            settledAmount: Money(units: int(14)), adjustment: Money(units: int(15)),
+            physical: int(18) != 0)
+        let dimensions = DimensionValues(site: text(5), warehouse: text(6), batch: text(7), serial: text(8))
         return HistorySettlementRow(
-            sequence: s.int64(at: 0), closeSequence: s.int64(at: 1), day: day, mode: mode, item: s.text(at: 4),
+            sequence: int(0), closeSequence: int(1), day: day, mode: mode, item: text(4),
             dimensions: dimensions, entry: entry)
     }
 }

@@ -57,6 +57,9 @@ public protocol HistoryTableStore: AnyObject {
     func dropHistoryScratch()
     /// The first row in which a stored table differs from its scratch copy, in words, or nil.
     func historyScratchDifference() throws(StoreError) -> String?
+    /// The as-of day sums (DR-56): the stored ones, or the scratch copies a verification fills; nil when
+    /// the store has none or the role may not use them.
+    func asOfDaySums(scratch: Bool) -> (any AsOfDaySumsStore)?
 }
 
 extension HistorySettlementRow {

@@ -1,0 +1,145 @@
+// The history tables' reads on PostgreSQL (HistoryTableReads, DR-56): the SQLite file's queries over the
+// same tables (EventStore+History.swift, EventStore+CloseSummaries.swift, SettlementDays.swift), so a
+// PostgreSQL ledger answers `closes`, `settlements`, `gl --as-of`, `value --as-of` and `reconcile --as-of`
+// by key from its tables as a file does, instead of folding its log. Cells are read as text
+// (`PostgresText`) and parsed as the file's reader parses its columns; the Int128 sums are integer text.
+
+import PostgresNIO
+import SubledgerCore
+import SubledgerStore
+
+extension PostgresEventLog: HistoryTableReads {
+    /// Migration 4 made the summary tables with the others.
+    public var hasCloseSummaryTables: Bool { hasHistoryTables }
+
+    public var asOfDaySumsStore: (any AsOfDaySumsStore)? { asOfDaySums(scratch: false) }
+
+    public func asOfDaySums(scratch: Bool) -> (any AsOfDaySumsStore)? {
+        guard schemaVersion >= PostgresAsOfDaySumsSchema.version,
+            PostgresAsOfDaySumsSchema.usable(session, prefix: historyPrefix)
+        else { return nil }
+        return PostgresAsOfDaySums(session: session, prefix: scratch ? Self.scratchPrefix : historyPrefix)
+    }
+
+    /// The rows of `sql` as text cells, each row checked to have no NULL but in `nullable` columns.
+    private func cells(_ sql: String, nullable: Set<Int> = []) throws(StoreError) -> [[String?]] {
+        let rows = try textRows(sql)
+        for row in rows where row.indices.contains(where: { row[$0] == nil && !nullable.contains($0) }) {
+            throw StoreError.damagedLog("a history row holds a NULL where none belongs; run `subledger rebuild`")
+        }
+        return rows
+    }
+
+    private static func int(_ cell: String?) -> Int64 { cell.flatMap { Int64($0) } ?? 0 }
+
+    private static func total<Value>(_ cell: String?) throws(StoreError) -> Total<Value> {
+        guard let units = cell.flatMap({ Int128($0) }) else {
+            throw StoreError.damagedLog("a close summary holds a sum that is not an integer; run `subledger rebuild`")
+        }
+        return Total(units: units)
+    }
+
+    public func historyCloses() throws(StoreError) -> [HistoryClose] {
+        let sql =
+            "SELECT close_sequence, day, mode, reversed_by, latest_day_through FROM \(historyPrefix)history_closes "
+            + "ORDER BY 1"
+        return try cells(sql, nullable: [3]).map { row throws(StoreError) in
+            guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: Self.int(row[1]))) else {
+                throw StoreError.damagedLog("history_closes: a close with an invalid date; run `subledger rebuild`")
+            }
+            return HistoryClose(
+                closeSequence: Self.int(row[0]), day: day, mode: row[2]!, reversedBy: row[3].flatMap { Int64($0) },
+                latestDayThrough: Int32(truncatingIfNeeded: Self.int(row[4])))
+        }
+    }
+
+    public func closesWithoutSummary() throws(StoreError) -> Int64 {
+        try session.scalarInt64(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT count(*) FROM \(historyPrefix)history_closes c WHERE NOT EXISTS (
+                        SELECT 1 FROM \(historyPrefix)history_close_totals t WHERE t.close_sequence = c.close_sequence)
+                    """)) ?? 0
+    }
+
+    public func historyCloseSummaries(sequence: Int64?) throws(StoreError) -> [HistoryCloseSummary] {
+        let sql = """
+            SELECT close_sequence, entries, settled, settled_quantity, settled_amount, issue_adjustment,
+                   receipt_adjustment, log_lines, unsettled, zero_cost, negative_on_hand
+            FROM \(historyPrefix)history_close_totals \(sequence.map { "WHERE close_sequence = \($0)" } ?? "")
+            ORDER BY close_sequence
+            """
+        var summaries: [HistoryCloseSummary] = []
+        for row in try cells(sql) {
+            var summary = HistoryCloseSummary(closeSequence: Self.int(row[0]))
+            summary.entries = Self.int(row[1])
+            summary.settled = Self.int(row[2])
+            summary.settledQuantity = try Self.total(row[3])
+            summary.settledAmount = try Self.total(row[4])
+            summary.issueAdjustment = try Self.total(row[5])
+            summary.receiptAdjustment = try Self.total(row[6])
+            summary.logLines = Self.int(row[7])
+            summary.unsettled = Self.int(row[8])
+            summary.zeroCost = Self.int(row[9])
+            summary.negativeOnHand = Self.int(row[10])
+            summaries.append(summary)
+        }
+        if let sequence, !summaries.isEmpty {
+            // Ordered as the file orders them: items and accounts compare bytewise there.
+            let items = try cells(
+                "SELECT item, entries, issue_adjustment, receipt_adjustment FROM \(historyPrefix)history_close_items "
+                    + "WHERE close_sequence = \(sequence) ORDER BY item COLLATE \"C\"")
+            summaries[0].items = try items.map { row throws(StoreError) in
+                HistoryCloseSummary.ItemSum(
+                    item: row[0]!, entries: Self.int(row[1]), issue: try Self.total(row[2]),
+                    receipt: try Self.total(row[3]))
+            }
+            let accounts = try cells(
+                "SELECT account, posting_type, amount FROM \(historyPrefix)history_close_accounts "
+                    + "WHERE close_sequence = \(sequence) ORDER BY account COLLATE \"C\", posting_type COLLATE \"C\"")
+            summaries[0].accounts = try accounts.map { row throws(StoreError) in
+                HistoryCloseSummary.AccountSum(account: row[0]!, postingType: row[1]!, total: try Self.total(row[2]))
+            }
+        }
+        return summaries
+    }
+
+    public func historyCloseSettlements(
+        close: Int64, after entry: Int64, limit: Int
+    ) throws(StoreError) -> (rows: [(entry: Int64, row: HistorySettlementRow)], more: Bool) {
+        let sql = """
+            SELECT sequence, close_sequence, day, mode, item, site, warehouse, batch, serial, kind, model, tx,
+                   counterpart, quantity, settled_amount, adjustment, part, issue_part, physical, entry
+            FROM \(historyPrefix)history_settlements WHERE close_sequence = \(close) AND entry > \(entry)
+            ORDER BY entry LIMIT \(limit + 1)
+            """
+        var rows: [(entry: Int64, row: HistorySettlementRow)] = []
+        for cells in try cells(sql) {
+            let row = try EventStore.historySettlement(
+                text: { cells[$0] ?? "" }, int: { Self.int(cells[$0]) }, sql: sql)
+            if row.mode == .reversal { break }  // a reversal's entries follow the run's (see the file's reader)
+            rows.append((Self.int(cells[19]), row))
+        }
+        return (Array(rows.prefix(limit)), rows.count > limit)
+    }
+
+    public func historySettlementDays() throws(StoreError) -> [LedgerDate]? {
+        guard hasHistoryTables else { return nil }
+        return try cells("SELECT day FROM \(historyPrefix)history_settlement_days ORDER BY day").map {
+            row throws(StoreError) in
+            guard let day = LedgerDate(yyyymmdd: Int32(truncatingIfNeeded: Self.int(row[0]))) else {
+                throw StoreError.damagedLog("history_settlement_days: an invalid date; run `subledger rebuild`")
+            }
+            return day
+        }
+    }
+
+    public func historyBalances(through day: LedgerDate) throws(StoreError) -> [String: Money] {
+        let sql =
+            "SELECT account, sum(amount)::text FROM \(historyPrefix)history_gl_days WHERE day <= \(day.yyyymmdd) "
+            + "GROUP BY account"
+        var balances: [String: Money] = [:]
+        for row in try cells(sql) { balances[row[0]!] = Money(units: Self.int(row[1])) }
+        return balances
+    }
+}
