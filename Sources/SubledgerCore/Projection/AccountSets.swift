@@ -16,7 +16,9 @@ public struct AccountSets: Sendable {
         for entry in recent where entry.pattern.count == lines.count {
             var same = true
             for (offset, line) in lines.enumerated()
-            where entry.pattern[offset].0 != line.postingType.code || entry.pattern[offset].1 != line.account {
+            where entry.pattern[offset].0 != line.postingType.code
+                || !NameHash.same(entry.pattern[offset].1, line.account)
+            {
                 same = false
                 break
             }

@@ -15,39 +15,43 @@ extension LedgerState {
     /// `periodic` (item id -> whether its model is periodic) is looked up instead of copying the item's
     /// setup out of `items` for each of a million records; an unknown item is never closed out.
     private static func isClosedOut(
-        _ record: TransactionRecord, through date: LedgerDate, periodic: [String: Bool]
+        _ record: borrowing TransactionRecord, through date: LedgerDate, periodic: [NameKey: Bool]
     ) -> Bool {
         guard record.date <= date, let financialDate = record.financialDate, financialDate <= date,
-            record.physicalOpenQuantity.isZero, let isPeriodic = periodic[record.item]
+            record.physicalOpenQuantity.isZero, let isPeriodic = periodic[NameKey(record.item)]
         else { return false }
         guard isPeriodic else { return true }
         return record.openQuantity.isZero && record.parts.allSatisfy { $0.openQuantity.isZero }
     }
+
+    /// What happens to each record at a close, by its place in the table.
+    private enum Fate: UInt8 { case stays, closedOutKept, leaves }
 
     /// Removes every transaction closed out by the close through `date` that nothing left in memory refers
     /// to, with its marks and warnings. While `keepsEvicted`, the removed records are appended to
     /// `evicted` with `closedBy` (in no particular order: the history table is keyed by id); otherwise
     /// they are dropped (a replay has no use for them: no copy of a million records).
     /// Most of a table leaves at a close, so the records that stay are copied into a new table rather
-    /// than the others removed one by one (a hash and a delete each).
+    /// than the others removed one by one (a hash and a delete each). The records are read in place by
+    /// their place (no copy of each out of the table), the closed-out ones noted by place (no copy of their
+    /// ids), and the new table is made once at its final size (DR-54).
     mutating func evictClosed(through date: LedgerDate, closedBy: Int64) {
-        let periodic = items.mapValues(\.model.isPeriodic)
-        // The closed-out ids; `kept` the few of them that stay (a set of the exceptions, not of them all).
-        var closedOut: [String] = [], transfers: [String] = []
-        var open = TransactionTable()
-        for (id, record) in transactions {
-            guard Self.isClosedOut(record, through: date, periodic: periodic) else {
-                open[id] = record
-                continue
-            }
-            closedOut.append(id)
-            if record.isTransferLeg { transfers.append(id) }
+        var periodic: [NameKey: Bool] = [:]
+        for (id, setup) in items { periodic[NameKey(id)] = setup.model.isPeriodic }
+        let keys = transactions.keys, records = transactions.values
+        var fates = [Fate](repeating: .stays, count: records.count)
+        var closedOut: [Int] = [], transfers: [String] = []
+        for place in records.indices where Self.isClosedOut(records[place], through: date, periodic: periodic) {
+            fates[place] = .closedOutKept
+            closedOut.append(place)
+            if records[place].isTransferLeg { transfers.append(keys[place]) }
         }
         guard !closedOut.isEmpty else { return }
+        // `kept`: the few closed-out ids that stay (a set of the exceptions, not of them all).
         var kept = Set<String>()
         func leaves(_ id: String) -> Bool {
-            guard !kept.contains(id), let record = transactions[id] else { return false }
-            return Self.isClosedOut(record, through: date, periodic: periodic)
+            guard !kept.contains(id), let place = transactions.index(forKey: id) else { return false }
+            return fates[place] != .stays
         }
         // A receipt marked by an issue that stays is read when that issue is invoiced or closed (D14).
         for (issue, list) in marks where !leaves(issue) {
@@ -65,16 +69,20 @@ extension LedgerState {
         }
         if !warnings.isEmpty { warnings.removeAll { leaves($0.transaction) } }
         if keepsEvicted { evicted.reserveCapacity(evicted.count + closedOut.count) }
-        for id in closedOut {
-            guard kept.isEmpty || !kept.contains(id) else {
-                open[id] = transactions[id]
-                continue
-            }
-            if keepsEvicted, let record = transactions[id] { evicted.append((record, closedBy)) }
-            evictedCount += 1
-            if !marks.isEmpty { marks[id] = nil }
-            if !markedSettled.isEmpty { markedSettled[id] = nil }
+        var leaving = 0
+        for place in closedOut where kept.isEmpty || !kept.contains(keys[place]) {
+            fates[place] = .leaves
+            leaving += 1
+            if keepsEvicted { evicted.append((records[place], closedBy)) }
+            if !marks.isEmpty { marks[keys[place]] = nil }
+            if !markedSettled.isEmpty { markedSettled[keys[place]] = nil }
         }
+        evictedCount += leaving
+        // The same order as before: the records that were not closed out, then the closed-out ones kept.
+        var open = TransactionTable()
+        open.reserveCapacity(records.count - leaving)
+        for place in records.indices where fates[place] == .stays { open[keys[place]] = records[place] }
+        for place in closedOut where fates[place] == .closedOutKept { open[keys[place]] = records[place] }
         transactions = open
     }
 

@@ -36,7 +36,11 @@ public struct GeneralLedger: Sendable, Equatable {
     }
 
     private mutating func slot(_ account: String) -> Int {
-        for entry in recent where entry.name == account { return entry.slot }
+        // Compared by their words (DR-54): the few accounts differ, and `==` of two different short strings
+        // was a call into the standard library's comparison per candidate.
+        for position in recent.indices where NameHash.same(recent[position].name, account) {
+            return recent[position].slot
+        }
         let slot: Int
         if let existing = index[account] {
             slot = existing

@@ -1,7 +1,13 @@
 /// The projection: the fold of every event in log order (D11). `apply` never decides anything; it adds
 /// up the figures the events carry. Replay = `LedgerState()` + `apply` of every event.
 public struct LedgerState: Sendable {
-    public internal(set) var items: [String: ItemSetup] = [:]
+    public internal(set) var items: [String: ItemSetup] = [:] {
+        didSet { trackedByItem.removeAll(keepingCapacity: true) }
+    }
+    /// Each item's tracked dimensions, by a `NameKey` (DR-54), filled as the fold asks and emptied whenever
+    /// `items` changes: the fold looks an item up per posting, and String's hash was most of that lookup.
+    /// Not part of the state's value.
+    private var trackedByItem: [NameKey: DimensionSet] = [:]
     public internal(set) var profiles = PostingProfiles()
     public internal(set) var pools: [PoolKey: CostPool] = [:]
     public internal(set) var transactions = TransactionTable()
@@ -46,7 +52,10 @@ public struct LedgerState: Sendable {
     /// transactions it folded). Not part of the state's value.
     public var evictedCount = 0
 
-    public init() {}
+    public init() {
+        // The fold's hash tables read short names from their words (`SmallName`, DR-54).
+        precondition(SmallName.layoutHolds, "the standard library's small string layout is not the one expected")
+    }
 
     public func poolKey(item setup: ItemSetup, _ dimensions: DimensionValues) -> PoolKey {
         PoolKey(item: setup.id, dimensions: dimensions.restricted(to: setup.dimensions))
@@ -54,9 +63,14 @@ public struct LedgerState: Sendable {
 
     /// The pool of a defined item, reading only its tracked dimensions (no copy of the setup). The fold
     /// uses this one: a stored event may name an item no event defined.
-    func definedPoolKey(item: String, _ dimensions: DimensionValues) throws(FoldFailure) -> PoolKey {
-        guard let setup = items[item] else { throw .missing("item", item) }
-        return PoolKey(item: item, dimensions: dimensions.restricted(to: setup.dimensions))
+    mutating func definedPoolKey(item: String, _ dimensions: DimensionValues) throws(FoldFailure) -> PoolKey {
+        let name = NameKey(item)
+        if let tracked = trackedByItem[name] {
+            return PoolKey(item: item, dimensions: dimensions.restricted(to: tracked))
+        }
+        guard let tracked = items[item]?.dimensions else { throw .missing("item", item) }
+        trackedByItem[name] = tracked
+        return PoolKey(item: item, dimensions: dimensions.restricted(to: tracked))
     }
 
     /// The pool of an item `decide` has checked; an unknown item keeps every dimension given (no trap).
@@ -139,8 +153,8 @@ public struct LedgerState: Sendable {
         case .receiptAdjusted(let e):
             guard let record = transactions[e.transaction] else { throw .missing("transaction", e.transaction) }
             try transactions[e.transaction]?.addReceiptAdjustment(e.amount)
-            try pools[definedPoolKey(item: record.item, record.dimensions), default: CostPool()].financialValue.add(
-                e.amount)
+            let key = try definedPoolKey(item: record.item, record.dimensions)
+            try pools[key, default: CostPool()].financialValue.add(e.amount)
         }
     }
 

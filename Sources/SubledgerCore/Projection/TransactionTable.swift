@@ -13,7 +13,8 @@
 public struct TransactionTable: Sendable {
     public typealias Index = Int
 
-    private var places: [String: Int32] = [:]
+    /// Keyed by `NameKey`: the id's own `==`, a cheaper hash than String's (DR-54).
+    private var places: [NameKey: Int32] = [:]
     /// The key of each record, by place (a record's own id may differ from its key only in a damaged or
     /// hand-made snapshot; the key is what is looked up).
     public private(set) var keys: [String] = []
@@ -50,11 +51,11 @@ public struct TransactionTable: Sendable {
 
     /// The place of the record under `key`, for changing it in place through `values`.
     public func index(forKey key: String) -> Int? {
-        places[key].map { Int($0) }
+        places[NameKey(key)].map { Int($0) }
     }
 
     public subscript(key: String) -> TransactionRecord? {
-        get { places[key].map { values[Int($0)] } }
+        get { places[NameKey(key)].map { values[Int($0)] } }
         set {
             if let newValue { insert(newValue, forKey: key) } else { removeValue(forKey: key) }
         }
@@ -63,11 +64,12 @@ public struct TransactionTable: Sendable {
     /// Adds or replaces the record under `key`: one hash when it is new (the common case).
     private mutating func insert(_ record: consuming TransactionRecord, forKey key: String) {
         let place = Int32(truncatingIfNeeded: values.count)
+        let key = NameKey(key)
         if let existing = places.updateValue(place, forKey: key) {
             places[key] = existing
             values[Int(existing)] = record
         } else {
-            keys.append(key)
+            keys.append(key.name)
             values.append(record)
         }
     }
@@ -75,12 +77,12 @@ public struct TransactionTable: Sendable {
     /// Removes the record under `key`; the last record takes its place.
     @discardableResult
     public mutating func removeValue(forKey key: String) -> TransactionRecord? {
-        guard let place = places.removeValue(forKey: key).map({ Int($0) }) else { return nil }
+        guard let place = places.removeValue(forKey: NameKey(key)).map({ Int($0) }) else { return nil }
         let last = values.count - 1
         if place != last {
             values.swapAt(place, last)
             keys.swapAt(place, last)
-            places[keys[place]] = Int32(truncatingIfNeeded: place)
+            places[NameKey(keys[place])] = Int32(truncatingIfNeeded: place)
         }
         keys.removeLast()
         return values.removeLast()
@@ -110,7 +112,7 @@ extension TransactionTable: Equatable {
     public static func == (lhs: TransactionTable, rhs: TransactionTable) -> Bool {
         guard lhs.count == rhs.count else { return false }
         for (key, record) in zip(lhs.keys, lhs.values) {
-            guard let place = rhs.places[key], rhs.values[Int(place)] == record else { return false }
+            guard let place = rhs.places[NameKey(key)], rhs.values[Int(place)] == record else { return false }
         }
         return true
     }
