@@ -304,7 +304,6 @@ public final class Ledger {
                     try withAppendSink(&batch, expectedTransactions: expectedTransactions) { sink in
                         try produce { command in
                             if contentHashedApart == nil { content.add(command) }
-                            try appendDirectly(command)
                             for (event, date) in try decide(command, on: &working) {
                                 touched = true
                                 try append(event, date: date, to: &sink, applyingTo: &working)

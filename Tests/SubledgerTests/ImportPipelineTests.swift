@@ -19,7 +19,8 @@ struct ImportPipelineTests {
             let tx = prefix == "F" && index == reusing ? "J0" : "\(prefix)\(index)"
             out +=
                 index % 2 == 0
-                ? #"{"command":"receive","date":"2026-\#(day)","item":"F","tx":"\#(tx)","qty":3,"cost":"10.\#(index % 90 + 10)","site":"S1"}"#
+                ? #"{"command":"receive","date":"2026-\#(day)","item":"F","tx":"\#(tx)","qty":3,"#
+                    + #""cost":"10.\#(index % 90 + 10)","site":"S1"}"#
                 : #"{"command":"issue","date":"2026-\#(day)","item":"F","tx":"\#(tx)","qty":1,"site":"S1"}"#
             out += "\n"
         }
