@@ -30,6 +30,7 @@ extension Ledger {
             closedIDs = .notLoaded(lookups: lookups + 1)
             return true
         case .notLoaded:
+            try quiesceAppends()
             let filter = try (history as? any ClosedIDFilterSource).flatMap { store in
                 try storeCall { () throws(StoreError) in try store.closedIDFilter() }
             }

@@ -5,6 +5,7 @@ extension Ledger {
     func decide(
         _ command: LedgerCommand, on state: inout LedgerState
     ) throws -> [(event: LedgerEvent, date: LedgerDate)] {
+        try appendDirectly(command)  // inside a pipelined batch, before this thread may touch the store
         try recall(for: command, into: &state)
         defer { state.recalled = Recalled() }
         return try state.decide(command)

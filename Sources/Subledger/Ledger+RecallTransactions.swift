@@ -33,6 +33,7 @@ extension Ledger {
     /// The stored history record of `id`, nil when the history holds none; checked against `state` (the
     /// ledger's, or the one a command is being decided on).
     func historyRecord(_ id: String, against state: LedgerState? = nil) throws -> TransactionRecord? {
+        try quiesceAppends()
         guard let historyLookup,
             let bytes = try storeCall({ () throws(StoreError) in try historyLookup.record(id) })
         else { return nil }

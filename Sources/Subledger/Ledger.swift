@@ -67,6 +67,13 @@ public final class Ledger {
     var closedIDs = ClosedIDs.notLoaded(lookups: 0)
     /// Ids looked up directly before that filter is read (tests set 0 to take the filter at once).
     var closedIDLookupsBeforeLoading = 1_024
+    /// The writer thread of the batch being appended, when it has one (Ledger+AppendPipeline.swift, DR-55).
+    var appendPipeline: AppendPipeline?
+    /// Batches expecting fewer transactions append inline: a thread costs more than a few thousand inserts.
+    /// Tests set 0 to pipeline every batch.
+    var pipelinedAppendMinimum = 4_096
+    /// Batches of events this ledger's pipelines handed to their writers (tests: the pipeline ran).
+    var pipelinedBatches = 0
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
     /// whichever store the log keeps its tokens (the file, PostgreSQL).
     lazy var tokenLookup = (log as? any TokenStore)?.tokenReads()
@@ -298,11 +305,13 @@ public final class Ledger {
                     }
                 ) { batch in
                     decided = true
-                    try produce { command in
-                        if contentHashedApart == nil { content.add(command) }
-                        for (event, date) in try decide(command, on: &working) {
-                            touched = true
-                            try append(event, date: date, to: &batch, applyingTo: &working)
+                    try withAppendSink(&batch, expectedTransactions: expectedTransactions) { sink in
+                        try produce { command in
+                            if contentHashedApart == nil { content.add(command) }
+                            for (event, date) in try decide(command, on: &working) {
+                                touched = true
+                                try append(event, date: date, to: &sink, applyingTo: &working)
+                            }
                         }
                     }
                     return "{\"events\":\(batch.count)}"
