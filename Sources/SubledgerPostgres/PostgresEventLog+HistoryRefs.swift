@@ -17,26 +17,47 @@ extension PostgresEventLog {
         reference: String?, through day: LedgerDate,
         _ body: (Int64, LedgerDate, String, String, VoucherLine) throws -> Void
     ) throws {
-        let columns = "l.sequence, l.day, e.type, l.tx, l.posting_type, l.account, l.amount, l.line"
-        let from = "\(historyPrefix)history_voucher_lines l JOIN \(historyPrefix)events e ON e.sequence = l.sequence"
+        try historyVoucherLines(reference: reference, through: day, page: Self.voucherPage, body)
+    }
+
+    /// `page`: rows per statement of the whole table's read (a test reads in pages of a few rows).
+    func historyVoucherLines(
+        reference: String?, through day: LedgerDate, page: Int,
+        _ body: (Int64, LedgerDate, String, String, VoucherLine) throws -> Void
+    ) throws {
         if let reference {
             var binds = PostgresBindings()
             binds.append(reference)
-            let sql = "SELECT \(columns) FROM \(from) WHERE l.tx = $1 AND l.day <= \(day.yyyymmdd) ORDER BY 1, 8"
+            let sql = voucherLinesByReferenceSQL(through: day)
             _ = try voucherRows(PostgresQuery(unsafeSQL: sql, binds: binds), body)
             return
         }
+        // Each page is a statement of its own: bounded by the watermark read first, a projection that
+        // commits meanwhile adds no row the caller's state has not seen.
+        let through = try historyWatermark()
         var after = (sequence: Int64(0), line: Int64(-1))
         while true {
             let sql = """
-                SELECT \(columns) FROM \(from)
-                WHERE (l.sequence, l.line) > (\(after.sequence), \(after.line)) AND l.day <= \(day.yyyymmdd)
-                ORDER BY 1, 8 LIMIT \(Self.voucherPage)
+                SELECT \(Self.voucherColumns) FROM \(voucherLinesFrom)
+                WHERE (l.sequence, l.line) > (\(after.sequence), \(after.line)) AND l.sequence <= \(through)
+                    AND l.day <= \(day.yyyymmdd)
+                ORDER BY 1, 8 LIMIT \(page)
                 """
             let (count, last) = try voucherRows(PostgresQuery(unsafeSQL: sql), body)
-            guard count == Self.voucherPage, let last else { return }
+            guard count == page, let last else { return }
             after = last
         }
+    }
+
+    static let voucherColumns = "l.sequence, l.day, e.type, l.tx, l.posting_type, l.account, l.amount, l.line"
+    var voucherLinesFrom: String {
+        "\(historyPrefix)history_voucher_lines l JOIN \(historyPrefix)events e ON e.sequence = l.sequence"
+    }
+
+    /// One reference's lines (`$1`) dated through `day`: through `history_voucher_lines_by_tx`.
+    func voucherLinesByReferenceSQL(through day: LedgerDate) -> String {
+        "SELECT \(Self.voucherColumns) FROM \(voucherLinesFrom) WHERE l.tx = $1 AND l.day <= \(day.yyyymmdd) "
+            + "ORDER BY 1, 8"
     }
 
     /// Hands each row of `query` to `body`; returns how many and the last (sequence, line).
@@ -63,14 +84,18 @@ extension PostgresEventLog {
         return (count, last)
     }
 
-    /// Through the indexes by `tx` and by `counterpart` (a bitmap OR of the two), in entry order.
+    /// The entries naming `$1`: through the indexes by `tx` and by `counterpart` (a bitmap OR of the two).
+    var settlementsNamingSQL: String {
+        """
+        SELECT sequence, close_sequence, day, mode, item, site, warehouse, batch, serial, kind, model, tx,
+               counterpart, quantity, settled_amount, adjustment, part, issue_part, physical
+        FROM \(historyPrefix)history_settlements WHERE tx = $1 OR counterpart = $1
+        ORDER BY entry
+        """
+    }
+
     public func historySettlements(naming transaction: String) throws(StoreError) -> [HistorySettlementRow] {
-        let sql = """
-            SELECT sequence, close_sequence, day, mode, item, site, warehouse, batch, serial, kind, model, tx,
-                   counterpart, quantity, settled_amount, adjustment, part, issue_part, physical
-            FROM \(historyPrefix)history_settlements WHERE tx = $1 OR counterpart = $1
-            ORDER BY entry
-            """
+        let sql = settlementsNamingSQL
         var binds = PostgresBindings()
         binds.append(transaction)
         var rows: [HistorySettlementRow] = []
