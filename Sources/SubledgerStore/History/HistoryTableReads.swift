@@ -2,7 +2,8 @@
 // file or a PostgreSQL database (its migrations 4 and 7). The facade asks one `HistoryTableReads` whether
 // the tables hold every event (the watermark) and then reads closes, close summaries, a close's settlement
 // pages, the settlement days, GL balances as of a date, the as-of day sums, and one transaction's voucher
-// lines and settlement entries by id (DR-57), never asking which store it is. The as-of day sums are written through `AsOfDaySumsStore`, so one fold fills both.
+// lines and settlement entries by id (DR-57), never asking which store it is. The as-of day sums are
+// written through `AsOfDaySumsStore`, so one fold fills both.
 
 import SubledgerCore
 
