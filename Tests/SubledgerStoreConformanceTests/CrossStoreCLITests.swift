@@ -45,7 +45,8 @@ import Testing
         ["settlements"], ["closes"], ["reconcile"], ["replay", "--as-of", "2026-01-31"],
         ["reconcile", "--as-of", "2026-01-31"], ["reconcile", "--as-of", "2026-02-15"], ["vouchers", "--tx", "X-S1"],
         ["reconcile", "--details"], ["replay"], ["gl", "--as-of", "2026-02-28"], ["value", "--as-of", "2026-02-28"],
-        ["reconcile", "--as-of", "2026-02-28"],
+        ["reconcile", "--as-of", "2026-02-28"], ["vouchers", "--tx", "X-R1"], ["vouchers", "--tx", "X-R2"],
+        ["vouchers", "--tx", "X-S1", "--as-of", "2026-02-02"],
     ]
 
     /// `commands` run on a new file and a new database, side by side; returns both `--db` values.
@@ -110,9 +111,9 @@ import Testing
         #expect(verify.status != 0 && verify.stdout.contains("snapshot \(sequences.last!)"), "\(verify.summary)")
     }
 
-    /// The PostgreSQL ledger answers `closes` and `gl`, `value`, `reconcile --as-of` a closed date from its
-    /// history tables (DR-56): a row changed in each (behind the ledger) changes that answer, and `rebuild`
-    /// brings every answer back to the file's bytes.
+    /// The PostgreSQL ledger answers `closes` and `gl`, `value`, `reconcile --as-of` a closed date (DR-56)
+    /// and `vouchers --tx` (DR-57) from its history tables: a row changed in each (behind the ledger)
+    /// changes that answer, and `rebuild` brings every answer back to the file's bytes.
     @Test func thePostgreSQLLedgerAnswersFromItsHistoryTables() throws {
         guard let server = PostgresTestServer.url() else { return }
         let dir = try TemporaryDirectory("cross-store-tables")
@@ -123,6 +124,7 @@ import Testing
             (["gl", "--as-of", "2026-01-31"], glDay), (["value", "--as-of", "2026-02-28"], glDay),
             (["reconcile", "--as-of", "2026-01-15"], "UPDATE history_asof_days SET events = events + 5"),
             (["closes"], "UPDATE history_close_totals SET settled = settled + 7"),
+            (["vouchers", "--tx", "X-S1"], "UPDATE history_voucher_lines SET amount = amount + 1 WHERE tx = 'X-S1'"),
         ]
         let session = try PostgresSession(PostgresLocation(url: database))
         for (query, sql) in tampered {

@@ -30,17 +30,19 @@ extension Ledger {
 }
 
 extension Ledger {
-    /// `vouchers` from the history's voucher lines (an index by reference) when they hold the whole log,
-    /// else from a decoding pass over the log: the same rows either way.
+    /// `vouchers` from the history's voucher lines (read by reference) when they hold the whole log, on
+    /// either store (DR-57), else from a decoding pass over the log: the same rows either way.
     public func historicalVouchers(
         reference: String? = nil, asOf date: LedgerDate = .distantFuture
     ) throws -> [VoucherRow] {
         try catchUp()
-        guard try fileHistoryIsCurrent() else { return try vouchers(reference: reference, asOf: date) }
+        guard try historyIsCurrent(), let reads = historyReads else {
+            return try vouchers(reference: reference, asOf: date)
+        }
         if let reference, state.items[reference] == nil { try requireKnown(transaction: reference) }
         var rows: [VoucherRow] = []
         try LedgerError.sealing {
-            try store.historyVoucherLines(reference: reference, through: date) { sequence, day, type, tx, line in
+            try reads.historyVoucherLines(reference: reference, through: date) { sequence, day, type, tx, line in
                 if rows.last?.sequence == sequence {
                     rows[rows.count - 1].lines.append(line)
                 } else {

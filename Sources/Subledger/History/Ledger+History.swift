@@ -53,10 +53,6 @@ extension Ledger {
     /// DR-56); nil for a log that keeps none.
     var historyReads: (any HistoryTableReads)? { sqlite ?? log as? any HistoryTableReads }
 
-    /// `historyIsCurrent` for the reads only the file answers from its tables yet (voucher lines and a
-    /// transaction's settlements by key, DR-48): false on another database, whose callers read the log.
-    func fileHistoryIsCurrent() throws -> Bool { try sqlite != nil && historyIsCurrent() }
-
     /// After a close, recalculation or reversal has committed: project its events (the projector stores
     /// a close's on-hand with them, from this live state). The tables are a projection, so a failure here
     /// never undoes the command: the next run projects the events, the on-hand included.

@@ -52,8 +52,9 @@ extension Ledger {
         return try events(after: sequence - 1, limit: 1).first
     }
 
-    /// `settlements(transaction:)` read by key: from the history's settlement rows (indexed by transaction
-    /// and counterpart) when the history holds the whole log, else from the log's close events. The rows
+    /// `settlements(transaction:)` read by key: from the history's settlement rows (by transaction and
+    /// counterpart, on either store: DR-57) when the history holds the whole log, else from the log's close
+    /// events. The rows
     /// of a weighted average closing receipt itself are read from the log: a reversal can remove such a
     /// receipt, and the log's reading then names no item for its entries. An entry that names a real
     /// transaction keeps its item either way, so its entries against closing receipts come by key too.
@@ -63,11 +64,12 @@ extension Ledger {
 
     /// `settlementsNaming` of each of `ids`, in their order, with one check that the history is current.
     public func settlementsNaming(_ ids: [String]) throws -> [[SettlementRow]] {
-        guard try fileHistoryIsCurrent() else { return try ids.map { try settlements(transaction: $0) } }
-        let store = try self.store
+        guard try historyIsCurrent(), let reads = historyReads else {
+            return try ids.map { try settlements(transaction: $0) }
+        }
         return try ids.map { id in
             if SyntheticID.isClosingReceipt(id) { return try settlements(transaction: id) }
-            let stored = try storeCall { () throws(StoreError) in try store.historySettlements(naming: id) }
+            let stored = try storeCall { () throws(StoreError) in try reads.historySettlements(naming: id) }
             // A reversal's compensating entries belong to no run (the history keeps the run they reverse).
             return stored.map {
                 SettlementRow(

@@ -1,8 +1,9 @@
 // What the facade's queries read of the history tables, whichever store holds them (DR-56): the SQLite
 // file or a PostgreSQL database (its migrations 4 and 7). The facade asks one `HistoryTableReads` whether
 // the tables hold every event (the watermark) and then reads closes, close summaries, a close's settlement
-// pages, the settlement days, GL balances as of a date and the as-of day sums by key, never asking which
-// store it is. The as-of day sums are written through `AsOfDaySumsStore`, so one fold fills both.
+// pages, the settlement days, GL balances as of a date, the as-of day sums, and one transaction's voucher
+// lines and settlement entries by id (DR-57), never asking which store it is. The as-of day sums are
+// written through `AsOfDaySumsStore`, so one fold fills both.
 
 import SubledgerCore
 
@@ -29,6 +30,14 @@ public protocol HistoryTableReads: AnyObject {
     func historySettlementDays() throws(StoreError) -> [LedgerDate]?
     /// Each account's GL balance through `day` (the sums of `history_gl_days`).
     func historyBalances(through day: LedgerDate) throws(StoreError) -> [String: Money]
+    /// The voucher lines of every event dated through `day`, of one reference (`tx`) or all, in log order
+    /// (sequence, then line); `body` gets the sequence, date, event type, reference and the line.
+    func historyVoucherLines(
+        reference: String?, through day: LedgerDate,
+        _ body: (Int64, LedgerDate, String, String, VoucherLine) throws -> Void
+    ) throws
+    /// The settlement entries that change `transaction` or settle against it, in entry (log) order.
+    func historySettlements(naming transaction: String) throws(StoreError) -> [HistorySettlementRow]
     /// The as-of day sums; nil when the store has none, or the connection's role may not use them.
     var asOfDaySumsStore: (any AsOfDaySumsStore)? { get }
 }
