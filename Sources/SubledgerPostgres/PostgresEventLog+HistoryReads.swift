@@ -1,8 +1,9 @@
 // The history tables' reads on PostgreSQL (HistoryTableReads, DR-56): the SQLite file's queries over the
 // same tables (EventStore+History.swift, EventStore+CloseSummaries.swift, SettlementDays.swift), so a
 // PostgreSQL ledger answers `closes`, `settlements`, `gl --as-of`, `value --as-of` and `reconcile --as-of`
-// by key from its tables as a file does, instead of folding its log. Cells are read as text
-// (`PostgresText`) and parsed as the file's reader parses its columns; the Int128 sums are integer text.
+// by key from its tables as a file does, instead of folding its log. Cells are read as text and parsed
+// strictly (`PostgresText`): the Int128 sums are integer text, and a `numeric` sum past 64 bits where the
+// file reads 64 is refused as the file's `sum` refuses it, never read as 0.
 
 import PostgresNIO
 import SubledgerCore
@@ -79,7 +80,7 @@ extension PostgresEventLog: HistoryTableReads {
         var summaries: [HistoryCloseSummary] = []
         let table = "history_close_totals"
         for row in try cells(sql) {
-            let int = { (index: Int) throws(StoreError) in try PostgresText.int64(row[index], table) }
+            let int = { (index: Int) throws(StoreError) -> Int64 in try PostgresText.int64(row[index], table) }
             var summary = HistoryCloseSummary(closeSequence: try int(0))
             summary.entries = try int(1)
             summary.settled = try int(2)

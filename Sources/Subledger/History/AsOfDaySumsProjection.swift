@@ -155,8 +155,10 @@ extension Ledger {
                 let closes = try reads.historyCloses().filter {
                     $0.mode == CloseMode.close.name && $0.reversedBy == nil
                 }
-                guard let latest = closes.last, date <= latest.day else { return false }
-                return try table.segments() == Set(closes.map(\.sequence)) && !table.isGap(date)
+                guard let latest = closes.last, date <= latest.day,
+                    try table.segments() == Set(closes.map(\.sequence))
+                else { return false }
+                return try !table.isGap(date)
             }
             guard stands else { return nil }
             try afterGate()
