@@ -89,6 +89,9 @@ public final class Ledger {
     /// False for a reading copy on a database (it never writes): its queries read the history tables when
     /// the owner has brought them up to date, and the log otherwise, but never project (DR-56).
     var projectsHistory = true
+    /// The ledger's last sequence when its fill of a database's as-of day sums last failed: its queries
+    /// then replay without folding again until the ledger sees another event (DR-56, revised).
+    var asOfDayFillFailedAt: Int64?
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period

@@ -5,7 +5,7 @@
 // file keeps no views of them, so neither does the database: the same questions, the same text.
 //
 // The sums of `figures` are `numeric` on PostgreSQL (SQLite's are 64-bit and fail past that): read as
-// integer text into the 128-bit totals, they are exact at any size.
+// integer text (`PostgresText`, strictly) into the 128-bit totals, they are exact at any size.
 //
 // They are history tables (`PostgresHistorySchema.keys` lists them): a rebuild empties them with the others
 // and the fill writes them again, `replay --verify` compares them with a fresh fill in scratch tables. The
@@ -67,13 +67,19 @@ enum PostgresAsOfDaySumsSchema {
     }
 
     /// True when the session's role may read, write and delete every table (a role granted before
-    /// migration 7 may not).
+    /// migration 7 may not). A yes is kept for the session (every query asks); a no is asked again, so the
+    /// owner's grant counts from the next query. A grant revoked from a running process shows as a refused
+    /// statement there (an error, not a replay) until it reconnects.
     static func usable(_ session: PostgresSession, prefix: String) -> Bool {
+        let key = "asof-day-sums " + prefix
+        if session.passedPrivilegeChecks.contains(key) { return true }
         let checks = tables.flatMap { table in
             ["SELECT", "INSERT", "DELETE"].map { "has_table_privilege('\(prefix)\(table)', '\($0)')" }
         }
         let sql = "SELECT CASE WHEN " + checks.joined(separator: " AND ") + " THEN 1 ELSE 0 END"
-        return (try? session.scalarInt64(PostgresQuery(unsafeSQL: sql))) == 1
+        guard (try? session.scalarInt64(PostgresQuery(unsafeSQL: sql))) == 1 else { return false }
+        session.passedPrivilegeChecks.insert(key)
+        return true
     }
 
     static let missingGrant =
@@ -84,8 +90,11 @@ enum PostgresAsOfDaySumsSchema {
 /// The tables in one schema (`prefix`: the ledger's, or "pg_temp." for a verification's scratch copies),
 /// on the log's session, in the caller's transaction.
 struct PostgresAsOfDaySums: AsOfDaySumsStore {
+    typealias Rows = PostgresHistoryWriter.Rows
     let session: PostgresSession
     let prefix: String
+    /// Rows per INSERT (12 parameters a row at most: 12,000 of PostgreSQL's 65,535); smaller in a test.
+    var rowsPerStatement = PostgresHistoryWriter.rowsPerStatement
 
     func segments() throws(StoreError) -> Set<Int64> {
         let sql = "SELECT DISTINCT close_sequence FROM \(prefix)history_asof_days"
@@ -97,7 +106,12 @@ struct PostgresAsOfDaySums: AsOfDaySumsStore {
     }
 
     func save(close: Int64, _ segment: AsOfDaySegment) throws(StoreError) {
-        typealias Rows = PostgresHistoryWriter.Rows
+        try session.pipeline(statements(close: close, segment))
+    }
+
+    /// The INSERTs of a segment's rows, each of at most `rowsPerStatement` rows: the count is checked at
+    /// every row, since one day of a large ledger can hold more rows than one statement may bind.
+    func statements(close: Int64, _ segment: AsOfDaySegment) -> [PostgresQuery] {
         var statements: [PostgresQuery] = []
         var days = Rows(head: "INSERT INTO \(prefix)history_asof_days VALUES ", tail: "", columns: 3)
         for (date, count) in segment.events.sorted(by: { $0.key < $1.key }) {
@@ -105,7 +119,7 @@ struct PostgresAsOfDaySums: AsOfDaySumsStore {
             days.bindings.append(date)
             days.bindings.append(count)
             days.count += 1
-            if days.count == PostgresHistoryWriter.rowsPerStatement { statements += [days.take()].compactMap { $0 } }
+            if days.count == rowsPerStatement { statements += [days.take()].compactMap { $0 } }
         }
         statements += [days.take()].compactMap { $0 }
         statements += sumRows(close: close, segment)
@@ -119,9 +133,9 @@ struct PostgresAsOfDaySums: AsOfDaySumsStore {
                     pools.bindings.append(Int32(index))
                     pools.bindings.append(chunk)
                     pools.count += 1
+                    if pools.count == rowsPerStatement { statements += [pools.take()].compactMap { $0 } }
                 }
             }
-            if pools.count >= PostgresHistoryWriter.rowsPerStatement { statements += [pools.take()].compactMap { $0 } }
         }
         statements += [pools.take()].compactMap { $0 }
         for range in segment.gaps {
@@ -129,14 +143,13 @@ struct PostgresAsOfDaySums: AsOfDaySumsStore {
                 PostgresQuery(
                     unsafeSQL: "INSERT INTO \(prefix)history_asof_gaps VALUES (\(close), \(range[0]), \(range[1]))"))
         }
-        try session.pipeline(statements)
+        return statements
     }
 
     /// The INSERTs of the groups' rows: each sum in the file's 64-bit chunks, the count on the first.
     private func sumRows(close: Int64, _ segment: AsOfDaySegment) -> [PostgresQuery] {
         var statements: [PostgresQuery] = []
-        var rows = PostgresHistoryWriter.Rows(
-            head: "INSERT INTO \(prefix)history_asof_sums VALUES ", tail: "", columns: 12)
+        var rows = Rows(head: "INSERT INTO \(prefix)history_asof_sums VALUES ", tail: "", columns: 12)
         for (date, groups) in segment.groups {
             for (key, sums) in groups where sums != EvictedSums() {
                 for (index, chunk) in sums.storedChunks.enumerated() {
@@ -153,9 +166,9 @@ struct PostgresAsOfDaySums: AsOfDaySumsStore {
                     rows.bindings.append(chunk.2)
                     rows.bindings.append(index == 0 ? sums.transactions : 0)
                     rows.count += 1
+                    if rows.count == rowsPerStatement { statements += [rows.take()].compactMap { $0 } }
                 }
             }
-            if rows.count >= PostgresHistoryWriter.rowsPerStatement { statements += [rows.take()].compactMap { $0 } }
         }
         return statements + [rows.take()].compactMap { $0 }
     }
@@ -202,29 +215,35 @@ struct PostgresAsOfDaySums: AsOfDaySumsStore {
             for row in result { cells.append(try PostgresText.cells(row, session)) }
             rows.append(cells)
         }
-        guard let events = rows[0].first?[0].flatMap({ Int64($0) }) else { return nil }
+        // A count past 64 bits replays, as the file's `sum` does; the money sums are exact here at any size.
+        guard let events = Int64(exactly: try PostgresText.int128(rows[0].first?[0], "history_asof_days")) else {
+            return nil
+        }
         var groups: [EvictedSumKey: EvictedSums] = [:]
         for cells in rows[1] {
-            let numbers = cells[1...].map { $0.flatMap { Int128($0) } }
-            guard let item = cells[0], numbers.allSatisfy({ $0 != nil }), let count = Int64(exactly: numbers[7]!)
-            else { throw StoreError.damagedLog("history_asof_sums: a row cannot be read; run `subledger rebuild`") }
+            var numbers: [Int128] = []
+            for cell in cells[1...] { numbers.append(try PostgresText.int128(cell, "history_asof_sums")) }
+            guard let item = cells[0] else {
+                throw StoreError.damagedLog("history_asof_sums: a row cannot be read; run `subledger rebuild`")
+            }
+            guard let count = Int64(exactly: numbers[7]) else { return nil }
             let key = EvictedSumKey(
-                item: item, postedAccounts: Int32(truncatingIfNeeded: numbers[0]!),
-                invoiceAccounts: Int32(truncatingIfNeeded: numbers[1]!), receipt: numbers[2]! != 0,
-                offsetEligible: numbers[3]! != 0)
+                item: item, postedAccounts: Int32(truncatingIfNeeded: numbers[0]),
+                invoiceAccounts: Int32(truncatingIfNeeded: numbers[1]), receipt: numbers[2] != 0,
+                offsetEligible: numbers[3] != 0)
             var sums = EvictedSums()
-            sums.financial = Total(units: numbers[4]!)
-            sums.offset = Total(units: numbers[5]!)
-            sums.physicalOpen = Total(units: numbers[6]!)
+            sums.financial = Total(units: numbers[4])
+            sums.offset = Total(units: numbers[5])
+            sums.physicalOpen = Total(units: numbers[6])
             sums.transactions = count
             groups[key] = sums
         }
         var pools: [String: Total<Money>] = [:]
         for cells in rows[2] {
-            guard let item = cells[0], let value = cells[1].flatMap({ Int128($0) }) else {
+            guard let item = cells[0] else {
                 throw StoreError.damagedLog("history_asof_pools: a row cannot be read; run `subledger rebuild`")
             }
-            pools[item] = Total(units: value)
+            pools[item] = Total(units: try PostgresText.int128(cells[1], "history_asof_pools"))
         }
         return AsOfDayFigures(events: events, groups: groups, pools: pools)
     }

@@ -135,34 +135,3 @@ extension PostgresEventLog: HistoryTableStore {
         return rows
     }
 }
-
-/// A row's cells as the text SQLite would give them: integers in decimal, text as it is, NULL as nil.
-enum PostgresText {
-    static func cells(_ row: PostgresRow, _ session: PostgresSession) throws(StoreError) -> [String?] {
-        var cells: [String?] = []
-        for cell in row {
-            do {
-                cells.append(try text(cell))
-            } catch {
-                throw session.storeError(error, sql: nil)
-            }
-        }
-        return cells
-    }
-
-    static func text(_ cell: PostgresCell) throws -> String? {
-        guard cell.bytes != nil else { return nil }
-        switch cell.dataType {
-        case .int8: return String(try cell.decode(Int64.self))
-        case .int4: return String(try cell.decode(Int32.self))
-        case .int2: return String(try cell.decode(Int16.self))
-        case .bytea:  // a history record: as hex, as SQLite's hex() prints a blob
-            let hex = try cell.decode(ByteBuffer.self).readableBytesView.map { byte in
-                let digits = String(byte, radix: 16, uppercase: true)
-                return byte < 16 ? "0" + digits : digits
-            }
-            return hex.joined()
-        default: return try cell.decode(String.self)
-        }
-    }
-}

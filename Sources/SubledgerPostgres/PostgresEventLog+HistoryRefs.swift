@@ -104,9 +104,7 @@ extension PostgresEventLog {
             guard cells.count == 19, !cells.contains(nil) else {
                 throw StoreError.damagedLog("a history row holds a NULL where none belongs; run `subledger rebuild`")
             }
-            rows.append(
-                try EventStore.historySettlement(
-                    text: { cells[$0]! }, int: { Int64(cells[$0]!) ?? 0 }, sql: sql))
+            rows.append(try Self.settlement(cells, sql: sql))
         }
         return rows
     }

@@ -28,6 +28,9 @@ final class PostgresSession {
     private let pending = PendingStatement()
     /// How many times a caller has waited for the server (a round trip each; for the tests, DR-45).
     private(set) var waits = 0
+    /// The privilege checks that passed on this session, by their caller's key: asked once, not at every
+    /// read (a refused check is asked again, so an owner's later grant is seen).
+    var passedPrivilegeChecks: Set<String> = []
 
     final class PendingStatement: Sendable {
         let promise = Mutex<EventLoopPromise<[PostgresQueryResult]>?>(nil)

@@ -17,8 +17,10 @@ extension HistoryTables {
     }
 
     /// The same for the tables of another database (PostgreSQL, DR-56): when a close in force lacks its
-    /// rows (or rows of a close no longer in force remain), the fill runs in a transaction of its own that
-    /// holds the projector's lock, reading the closes again under it, so two nodes never write a row twice.
+    /// rows (or rows of a close no longer in force remain), the fold runs first, outside any lock (other
+    /// nodes' projections never wait for it), then a transaction that holds the projector's lock reads the
+    /// closes and stored rows again under it and writes the fold's rows when neither moved meanwhile, else
+    /// folds again there (DR-56, revised): two nodes never write a row twice.
     static func fillAsOfDaySums(
         _ log: any QueryableEventLog, _ tables: any HistoryTableStore, snapshots: (any SnapshotStore)?
     ) throws {
@@ -26,11 +28,18 @@ extension HistoryTables {
             return
         }
         let stored = try call { () throws(StoreError) in try table.segments() }
-        guard try stored != Set(closesInForce(reads, through: nil).map(\.sequence)) else { return }
+        let closes = try closesInForce(reads, through: nil)
+        guard stored != Set(closes.map(\.sequence)) else { return }
+        let plan = try asOfDayPlan(log: log, snapshots: snapshots, closes: closes, stored: stored)
         try LedgerError.sealing {
             try tables.writeHistory(fresh: false, scratch: false) { _, from, latestDay in
-                let closes = try closesInForce(reads, through: nil)
-                try fillAsOfDaySums(log: log, snapshots: snapshots, closes: closes, table: table) { try $0() }
+                let locked = try closesInForce(reads, through: nil)
+                let lockedStored = try call { () throws(StoreError) in try table.segments() }
+                if locked.map(\.sequence) == closes.map(\.sequence) && lockedStored == stored {
+                    try call { () throws(StoreError) in try plan.write(to: table) }
+                } else {
+                    try fillAsOfDaySums(log: log, snapshots: snapshots, closes: locked, table: table) { try $0() }
+                }
                 return (from, latestDay)
             }
         }
@@ -52,28 +61,42 @@ extension HistoryTables {
     ) throws {
         let stored = try call { () throws(StoreError) in try table.segments() }
         guard stored != Set(closes.map(\.sequence)) else { return }
-        let first = closes.firstIndex { !stored.contains($0.sequence) }
-        var segments: [(Int64, AsOfDaySegment)] = []
-        var restart = false
-        if let first {
-            if first > 0, let snapshots, let start = try closeState(log, snapshots, closes[first - 1]) {
-                // A snapshot whose fold fails (a transaction it lacks): the fold from the first event has all.
-                segments = (try? daySegments(log, from: start, closes: closes, first: first)) ?? []
+        let plan = try asOfDayPlan(log: log, snapshots: snapshots, closes: closes, stored: stored)
+        try write { try call { () throws(StoreError) in try plan.write(to: table) } }
+    }
+
+    /// What a fill writes: the segments folded for `closes` over the `stored` closes' rows.
+    struct AsOfDayPlan {
+        var closes: [HistoryClose]
+        var stored: Set<Int64>
+        var segments: [(Int64, AsOfDaySegment)]
+        /// Folded from the first event: every stored row goes.
+        var restart: Bool
+
+        func write(to table: any AsOfDaySumsStore) throws(StoreError) {
+            if restart { try table.deleteAll() }
+            for close in stored where restart || !closes.contains(where: { $0.sequence == close }) {
+                try table.delete(close: close)
             }
-            if segments.isEmpty {
-                restart = true
-                segments = try daySegments(log, from: nil, closes: closes, first: 0)
-            }
+            for (close, segment) in segments { try table.save(close: close, segment) }
         }
-        try write {
-            try call { () throws(StoreError) in
-                if restart { try table.deleteAll() }
-                for close in stored where restart || !closes.contains(where: { $0.sequence == close }) {
-                    try table.delete(close: close)
-                }
-                for (close, segment) in segments { try table.save(close: close, segment) }
-            }
+    }
+
+    /// The fold of the rows of `closes` that the `stored` closes lack (see `fillAsOfDaySums`).
+    static func asOfDayPlan(
+        log: any QueryableEventLog, snapshots: (any SnapshotStore)?, closes: [HistoryClose], stored: Set<Int64>
+    ) throws -> AsOfDayPlan {
+        var plan = AsOfDayPlan(closes: closes, stored: stored, segments: [], restart: false)
+        guard let first = closes.firstIndex(where: { !stored.contains($0.sequence) }) else { return plan }
+        if first > 0, let snapshots, let start = try closeState(log, snapshots, closes[first - 1]) {
+            // A snapshot whose fold fails (a transaction it lacks): the fold from the first event has all.
+            plan.segments = (try? daySegments(log, from: start, closes: closes, first: first)) ?? []
         }
+        if plan.segments.isEmpty {
+            plan.restart = true
+            plan.segments = try daySegments(log, from: nil, closes: closes, first: 0)
+        }
+        return plan
     }
 
     /// The open state the period snapshot of `close` holds (with its sequence), or nil.
@@ -120,17 +143,26 @@ extension HistoryTables {
 extension Ledger {
     /// The figures as of `date` from the day sums, when they stand for it: the history is current, every
     /// close in force has its rows, `date` is on or before the latest close in force (no later event is
-    /// dated through it) and in no gap. Nil otherwise (the caller replays).
-    func asOfDayFigures(_ date: LedgerDate) throws -> AsOfDayFigures? {
+    /// dated through it) and in no gap. Nil otherwise (the caller replays). The gate and the sums are read
+    /// in one snapshot: another node's reversal and fill committing between them would leave a sum of
+    /// part of the rows (DR-56, revised). `afterGate` runs between the two (a test's commit there).
+    func asOfDayFigures(_ date: LedgerDate, afterGate: () throws -> Void = {}) throws -> AsOfDayFigures? {
         guard let reads = historyReads, let table = reads.asOfDaySumsStore, try historyIsCurrent() else {
             return nil
         }
-        return try storeCall { () throws(StoreError) -> AsOfDayFigures? in
-            let closes = try reads.historyCloses().filter { $0.mode == CloseMode.close.name && $0.reversedBy == nil }
-            guard let latest = closes.last, date <= latest.day,
-                try table.segments() == Set(closes.map(\.sequence)), try !table.isGap(date)
-            else { return nil }
-            return try table.figures(through: date)
+        return try reads.inOneSnapshot { () throws -> AsOfDayFigures? in
+            let stands = try storeCall { () throws(StoreError) -> Bool in
+                let closes = try reads.historyCloses().filter {
+                    $0.mode == CloseMode.close.name && $0.reversedBy == nil
+                }
+                guard let latest = closes.last, date <= latest.day,
+                    try table.segments() == Set(closes.map(\.sequence))
+                else { return false }
+                return try !table.isGap(date)
+            }
+            guard stands else { return nil }
+            try afterGate()
+            return try storeCall { () throws(StoreError) in try table.figures(through: date) }
         }
     }
 }

@@ -45,7 +45,7 @@ extension HistoryTables {
 extension LedgerLog {
     /// `closes()` from the summary rows when they stand for the log, else from the close log.
     public func currentCloses() throws -> (closes: [CloseRow], closedThrough: LedgerDate?) {
-        let reads = sqlite ?? log as? any HistoryTableReads
+        let reads = HistoryTables.reads(file: sqlite, log: log)
         guard let rows = try HistoryTables.closeRows(reads, log: log) else { return try closes() }
         return (rows, rows.last { $0.mode == .close && $0.isInForce }?.date)
     }

@@ -14,11 +14,12 @@ extension HistoryTables {
     /// close's on-hand comes from `onHand` when it knows it (the closing process's live state), else from a
     /// replay of the log through the close.
     /// The as-of day sums follow (`fillAsOfDaySums`), from the period snapshot in `snapshots` of the close
-    /// in force before a close they lack.
+    /// in force before a close they lack; unless `fillsAsOfDaySums` is false (a ledger fills them itself,
+    /// remembering a failure).
     @discardableResult
     static func project(
         _ log: any QueryableEventLog, _ tables: any HistoryTableStore, snapshots: (any SnapshotStore)? = nil,
-        onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil }
+        onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil }, fillsAsOfDaySums: Bool = true
     ) throws -> Int64 {
         guard tables.hasHistoryTables else { return 0 }
         let last = try LedgerError.sealing { try log.checkedLastSequence() }
@@ -26,7 +27,7 @@ extension HistoryTables {
         if try call({ () throws(StoreError) in try tables.historyWatermark() }) < last {
             projected = try projectEvents(log, tables, through: last, onHand: onHand)
         }
-        try fillAsOfDaySums(log, tables, snapshots: snapshots)
+        if fillsAsOfDaySums { try fillAsOfDaySums(log, tables, snapshots: snapshots) }
         return projected
     }
 

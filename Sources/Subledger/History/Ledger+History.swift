@@ -27,9 +27,27 @@ extension Ledger {
         guard let store = sqlite else {
             // Another database's tables (PostgreSQL, DR-47); a log without them projects nothing.
             guard projectsHistory, let tables = log as? any HistoryTableStore else { return 0 }
-            return try HistoryTables.project(log, tables, snapshots: snapshotStore, onHand: liveOnHand)
+            let projected = try HistoryTables.project(
+                log, tables, snapshots: snapshotStore, onHand: liveOnHand, fillsAsOfDaySums: false)
+            try fillAsOfDaySums(tables)
+            return projected
         }
         return try HistoryTables.project(store, onHand: liveOnHand)
+    }
+
+    /// The as-of day sums of a database's tables, but not again after a failed fill until the ledger has
+    /// seen another event: every query asks for the fill (`historyIsCurrent` swallows its failure), and
+    /// each would fold the log again, from the first event at worst.
+    private func fillAsOfDaySums(_ tables: any HistoryTableStore) throws {
+        let seen = state.lastSequence
+        guard asOfDayFillFailedAt != seen else { return }
+        do {
+            try HistoryTables.fillAsOfDaySums(log, tables, snapshots: snapshotStore)
+            asOfDayFillFailedAt = nil
+        } catch {
+            asOfDayFillFailedAt = seen
+            throw error
+        }
     }
 
     /// The on-hand right after the close at `closeSequence` from the live projection when it stands
@@ -51,7 +69,7 @@ extension Ledger {
 
     /// The history tables the queries read: the file's, else those of the log's database (PostgreSQL,
     /// DR-56); nil for a log that keeps none.
-    var historyReads: (any HistoryTableReads)? { sqlite ?? log as? any HistoryTableReads }
+    var historyReads: (any HistoryTableReads)? { HistoryTables.reads(file: sqlite, log: log) }
 
     /// After a close, recalculation or reversal has committed: project its events (the projector stores
     /// a close's on-hand with them, from this live state). The tables are a projection, so a failure here
@@ -115,6 +133,12 @@ enum HistoryTables {
             throw LedgerError.notOnPostgreSQL(LedgerError.sqliteOnlyMessage)
         }
         return tables
+    }
+
+    /// The history tables a ledger's queries read: the file's, else those of the log's database (PostgreSQL,
+    /// DR-56); nil for a log that keeps none. The one choice, for `Ledger` and `LedgerLog` alike.
+    static func reads(file: EventStore?, log: any QueryableEventLog) -> (any HistoryTableReads)? {
+        file ?? log as? any HistoryTableReads
     }
 
     static func call<T>(_ body: () throws(StoreError) -> T) throws -> T {

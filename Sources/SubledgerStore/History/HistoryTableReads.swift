@@ -40,6 +40,9 @@ public protocol HistoryTableReads: AnyObject {
     func historySettlements(naming transaction: String) throws(StoreError) -> [HistorySettlementRow]
     /// The as-of day sums; nil when the store has none, or the connection's role may not use them.
     var asOfDaySumsStore: (any AsOfDaySumsStore)? { get }
+    /// Runs `body`'s reads in one snapshot (a read-only transaction), so a gate and the rows it admits
+    /// see the same commits: another process's projection never lands between them.
+    func inOneSnapshot<T>(_ body: () throws -> T) throws -> T
 }
 
 /// The as-of day sums of one store (DR-35): the rows of each close in force, written by the fill in the
@@ -63,6 +66,13 @@ extension AsOfDaySumsTable: AsOfDaySumsStore {}
 
 extension EventStore: HistoryTableReads {
     public var asOfDaySumsStore: (any AsOfDaySumsStore)? { asOfDaySums() }
+
+    /// A deferred transaction: its first read fixes the snapshot (WAL), which writers never block.
+    public func inOneSnapshot<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN")
+        defer { try? connection.execute("ROLLBACK") }  // it only read
+        return try body()
+    }
 }
 
 // Rows another store's reads make (the memberwise initializers are internal to this module).
