@@ -207,9 +207,10 @@ extension Ledger {
                         touched = true
                         groupTouched = true
                         let envelope = try append(event, date: date, to: &batch, applyingTo: &working)
+                        let hash = try batch.lastHash
                         rows.append(
                             try Ledger.row(
-                                envelope, sequence: batch.lastSequence, hash: batch.lastHash, of: request,
+                                envelope, sequence: batch.lastSequence, hash: hash, of: request,
                                 recordedAt: recordedAt))
                     }
                 }

@@ -134,10 +134,13 @@ public final class AppendPipeline: @unchecked Sendable {
         isDirect = direct
     }
 
-    /// Chain hash of the last event appended (waits for the writer to get there).
+    /// Chain hash of the last event appended (waits for the writer to get there). Throws the writer's
+    /// failure: the writer's last hash is then that of an event before the one that failed, not the last.
     public var lastHash: SHA256.Digest {
-        _ = try? drain()
-        return writer.lastHash
+        get throws(StoreError) {
+            try drain()
+            return writer.lastHash
+        }
     }
 
     /// Writes what is pending and throws the writer's failure: the body succeeded only if this returns.

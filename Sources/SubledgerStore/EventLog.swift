@@ -28,7 +28,9 @@ public protocol EventSink {
     var lastSequence: Int64 { get }
     /// Chain hash of the last event appended so far (the previous command's while count is 0): a group's
     /// answers are built from the events it appended, with their hashes, instead of read back (DR-51).
-    var lastHash: SHA256.Digest { get }
+    /// Throws when the events could not be written (a pipelined append's writer failed, DR-55): there is
+    /// no hash to give then.
+    var lastHash: SHA256.Digest { get throws(StoreError) }
 }
 
 /// The handle a group's body appends its commands through; valid only while the body runs.

@@ -38,7 +38,7 @@ import Testing
                 #expect(pipeline.lastSequence == Int64(index + 1))
             }
             #expect(pipeline.count == Self.count)
-            #expect(pipeline.lastHash == inline.lastEventHash())
+            #expect(try pipeline.lastHash == inline.lastEventHash())
             try pipeline.finish()
             return "done"
         }
@@ -71,6 +71,30 @@ import Testing
         #expect(try store.command(id: "c") == nil)
         try appendCommands(store, sizes: [3])
         #expect(try store.lastSequence() == 3)
+    }
+
+    /// The last hash after the writer failed is not the last event's: asking for it throws the failure.
+    @Test func theLastHashAfterAFailedInsertThrows() throws {
+        let store = try EventStore(path: ":memory:")
+        var thrown: (any Error)?
+        do {
+            _ = try store.append(commandID: "c", kind: "k", expectedLastSequence: 0, recordedAt: 5) { batch in
+                let pipeline = AppendPipeline(batch)
+                defer { pipeline.stop() }
+                for index in 0..<(AppendPipeline.batchEvents + 10) {
+                    var event = sampleEvent(index)
+                    if index == 100 { event.type = "" }  // refused by the writer, on its thread
+                    try pipeline.append(event)
+                }
+                #expect(throws: StoreError.invalid("event type is empty")) { try pipeline.lastHash }
+                _ = try pipeline.lastHash  // and again: the failure stays
+                return "done"
+            }
+        } catch {
+            thrown = error
+        }
+        #expect(thrown as? StoreError == .invalid("event type is empty"))
+        #expect(try store.lastSequence() == 0)
     }
 
     @Test func aBodyFailingAfterAHandOverWritesNothing() throws {

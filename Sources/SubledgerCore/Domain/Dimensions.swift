@@ -95,15 +95,32 @@ public struct PoolKey: Hashable, Sendable, Comparable {
         self.dimensions = dimensions
     }
 
-    /// Hashes the item and site only: equal keys still hash equally, and pools of one item and site
-    /// that differ by warehouse, batch or serial are few. Replay looks pools up on every event, and
-    /// hashing five strings showed up in its profile.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(NameHash.hash(item, dimensions.site, seed: 0))
+    /// Hashes the item and site, and the other dimensions only when given (behind a word saying which):
+    /// equal keys hash equally, and a key without them (most pools) pays two `isEmpty` checks for them.
+    /// Every value takes part so that many pools of one item and site (one per serial or batch) do not
+    /// share a hash (DR-54 "Revised").
+    public func hash(into hasher: inout Hasher) { feed(into: &hasher, seed: 0) }
+
+    /// What `Dictionary` and `Set` call: the names fed by `NameHash`, the table's seed mixed in (DR-54).
+    public func _rawHashValue(seed: Int) -> Int {
+        var hasher = Hasher()
+        feed(into: &hasher, seed: UInt64(UInt(bitPattern: seed)))
+        return hasher.finalize()
     }
 
-    /// What `Dictionary` and `Set` call: the same two names through `NameHash`, without a `Hasher` (DR-54).
-    public func _rawHashValue(seed: Int) -> Int { NameHash.hash(item, dimensions.site, seed: seed) }
+    @inline(__always)
+    private func feed(into hasher: inout Hasher, seed: UInt64) {
+        NameHash.feed(item, into: &hasher, seed: seed)
+        NameHash.feed(dimensions.site, into: &hasher)
+        var given: UInt64 = dimensions.warehouse.isEmpty ? 0 : 1
+        if !dimensions.batch.isEmpty { given |= 2 }
+        if !dimensions.serial.isEmpty { given |= 4 }
+        guard given != 0 else { return }
+        hasher.combine(given)
+        if given & 1 != 0 { NameHash.feed(dimensions.warehouse, into: &hasher) }
+        if given & 2 != 0 { NameHash.feed(dimensions.batch, into: &hasher) }
+        if given & 4 != 0 { NameHash.feed(dimensions.serial, into: &hasher) }
+    }
 
     public static func < (lhs: PoolKey, rhs: PoolKey) -> Bool {
         (lhs.item, lhs.dimensions.site, lhs.dimensions.warehouse, lhs.dimensions.batch, lhs.dimensions.serial)

@@ -1,28 +1,81 @@
-/// A cheaper hash of the names the fold looks up on every event (transaction ids, items, a pool's item and
+/// The hash of the names the fold looks up on every event (transaction ids, items, a pool's item and
 /// site), for the hash tables the projection owns (DR-54).
 ///
-/// Why: `String`'s own hash runs SipHash-1-3 through a `Hasher` (seed, a byte-wise combine, finalize), about
-/// 290 instructions for a short name, and a replay of a closed ledger hashed three to four names an event (a
-/// sixth of its fold thread). Names of up to 15 ASCII bytes (nearly all ids) are hashed from the two words
-/// the String keeps them in, two multiplies; longer names from their bytes, eight at a time.
+/// Why not `String`'s own hash: it feeds a `Hasher` byte by byte, about 290 instructions for a short name,
+/// and a replay of a closed ledger hashed three to four names an event. Here a name of up to 15 ASCII bytes
+/// (nearly all ids) is fed to the `Hasher` as the two words the String keeps it in; longer names as their
+/// length and bytes.
+///
+/// Still through `Hasher` (SipHash-1-3 with a key drawn at random per process), and the table's seed is
+/// mixed into the input: a name's hash cannot be predicted from outside, so an import file of crafted ids
+/// cannot make the tables probe quadratically (hash flooding; an unkeyed multiply let two chosen ids
+/// collide in every table of every process, DR-54 "Revised").
 ///
 /// Equal strings must hash equally, and `String`'s `==` is canonical equivalence: "\u{212A}" (Kelvin sign)
 /// equals "K". An ASCII string is its own normal form (NFC); any other string is hashed over its NFC bytes
-/// (rare, and slower), and every path packs the same bytes the same way, so equal strings hash equally
+/// (rare, and slower), and every path feeds the same bytes the same way, so equal strings hash equally
 /// whatever their representation (`NameHashTests` checks small, native, bridged-like and non-ASCII ones).
 enum NameHash {
-    /// The hash of `name` with the table's per-instance seed mixed in (so copying one table into another
+    /// The hash of `name` for a table whose per-instance seed is `seed` (so copying one table into another
     /// does not cluster).
     @inline(__always)
     static func hash(_ name: String, seed: Int) -> Int {
-        Int(truncatingIfNeeded: mix(contentHash(name) ^ UInt64(UInt(bitPattern: seed))))
+        var hasher = Hasher()
+        feed(name, into: &hasher, seed: UInt64(UInt(bitPattern: seed)))
+        return hasher.finalize()
     }
 
-    /// Two names in one hash (a pool's item and site).
+    /// The hash of a name given as the words `SmallName.words` reads (what `hash(_:seed:)` computes for a
+    /// small ASCII name; tests compare it with the multiply it replaced).
+    static func hash(words: (UInt64, UInt64), seed: Int) -> Int {
+        var hasher = Hasher()
+        hasher.combine(words.0 ^ UInt64(UInt(bitPattern: seed)))
+        hasher.combine(words.1)
+        return hasher.finalize()
+    }
+
+    /// Feeds `name` to `hasher`, `seed` xor-ed into its first word. A small name is two words, the first
+    /// with its top bit clear (ASCII bytes); any other is its length with the top bit set, then its bytes:
+    /// so a sequence of names is fed unambiguously (two different pairs of names never feed the same
+    /// bytes), and xor-ing a fixed seed keeps that (it is a bijection of the first word).
     @inline(__always)
-    static func hash(_ first: String, _ second: String, seed: Int) -> Int {
-        let combined = contentHash(first) &* 0x9E37_79B9_7F4A_7C15 ^ contentHash(second)
-        return Int(truncatingIfNeeded: mix(combined ^ UInt64(UInt(bitPattern: seed))))
+    static func feed(_ name: String, into hasher: inout Hasher, seed: UInt64 = 0) {
+        if let words = SmallName.words(name) {
+            hasher.combine(words.0 ^ seed)
+            hasher.combine(words.1)
+        } else {
+            slowFeed(name, into: &hasher, seed: seed)
+        }
+    }
+
+    @inline(never)
+    static func slowFeed(_ name: String, into hasher: inout Hasher, seed: UInt64) {
+        var name = name
+        let fed = name.withUTF8 { bytes in
+            guard isASCII(bytes) else { return false }
+            feed(bytes: UnsafeRawBufferPointer(bytes), into: &hasher, seed: seed)
+            return true
+        }
+        if fed { return }
+        name._nfcCodeUnits.withUnsafeBytes { feed(bytes: $0, into: &hasher, seed: seed) }
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bits: UInt8 = 0
+        for byte in bytes { bits |= byte }
+        return bits & 0x80 == 0
+    }
+
+    /// Up to 15 ASCII bytes are packed as a small String packs them (`SmallName.pack`) and fed as that
+    /// pair of words; anything else as its length (top bit set) and its bytes.
+    static func feed(bytes: UnsafeRawBufferPointer, into hasher: inout Hasher, seed: UInt64) {
+        if let words = SmallName.pack(bytes) {
+            hasher.combine(words.0 ^ seed)
+            hasher.combine(words.1)
+        } else {
+            hasher.combine((UInt64(bytes.count) | 1 << 63) ^ seed)
+            hasher.combine(bytes: bytes)
+        }
     }
 
     /// Whether two names are equal, answered from their words when both are small ASCII strings (whose
@@ -33,61 +86,6 @@ enum NameHash {
         if let x, let y { return x.0 == y.0 && x.1 == y.1 }
         return a == b
     }
-
-    /// A hash of the content alone (no seed), the same for every representation of equal strings.
-    @inline(__always)
-    static func contentHash(_ name: String) -> UInt64 {
-        if let words = SmallName.words(name) { return pair(words.0, words.1) }
-        return slowContentHash(name)
-    }
-
-    @inline(never)
-    static func slowContentHash(_ name: String) -> UInt64 {
-        var name = name
-        if let hash = name.withUTF8({ isASCII($0) ? bytesHash(UnsafeRawBufferPointer($0)) : nil }) { return hash }
-        return name._nfcCodeUnits.withUnsafeBytes { bytesHash($0) }
-    }
-
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var bits: UInt8 = 0
-        for byte in bytes { bits |= byte }
-        return bits & 0x80 == 0
-    }
-
-    /// Up to 15 ASCII bytes are packed as a small String packs them (`SmallName.pack`) and hashed as a
-    /// pair of words; anything else eight bytes at a time, the length first.
-    static func bytesHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        if let words = SmallName.pack(bytes) { return pair(words.0, words.1) }
-        var state = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
-        var offset = 0
-        while offset &+ 8 <= bytes.count {
-            state = (state ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            state ^= state >> 29
-            offset &+= 8
-        }
-        var word: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count {
-            word |= UInt64(bytes[offset]) << shift
-            shift &+= 8
-            offset &+= 1
-        }
-        return (state ^ word) &* 0xBF58_476D_1CE4_E5B9 ^ 0x5851_F42D_4C95_7F2D
-    }
-
-    @inline(__always)
-    static func pair(_ low: UInt64, _ high: UInt64) -> UInt64 {
-        (low &* 0xBF58_476D_1CE4_E5B9) ^ (high &* 0x94D0_49BB_1331_11EB)
-    }
-
-    /// The finalizer of SplitMix64: every input bit reaches the low bits a table masks its buckets by.
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// The two words of a small ASCII String, read without a call.
@@ -96,10 +94,30 @@ enum NameHash {
 /// first word's low byte, and in the top byte of the second a discriminator (0xE0 for small ASCII) with
 /// the count in its low nibble. That layout is the standard library's (the same on every 64-bit platform
 /// Swift runs on), not a public contract, so it is checked against strings the standard library made
-/// (`layoutHolds`): by `NameHashTests`, and once per process by `LedgerState.init`, which stops rather than
-/// fold with hashes that would not match. Checking it per name cost a `swift_once` call each, more than
-/// the hash.
+/// (`layoutHolds`), once per process before the first name is read (`readsWords`): where it does not
+/// hold, every name takes the byte path (`words` is nil), slower but the same hashes and answers.
 enum SmallName {
+    /// Whether names are read from their words: 0 not settled yet, 1 yes, 2 no (the layout does not hold,
+    /// or a test turned it off). A plain statically initialized byte, not a lazy `static let`: reading one
+    /// of those per name cost a `swift_once` call, more than the hash. It goes from 0 to 1 or 2 once; threads
+    /// settling it at the same moment write the same value, and a name hashes the same whichever path it
+    /// takes, so a thread that still sees 0 only settles it again.
+    @exclusivity(unchecked) nonisolated(unsafe) static var mode: UInt8 = 0
+
+    @inline(__always)
+    static var readsWords: Bool {
+        let current = mode
+        if _fastPath(current == 1) { return true }
+        return current == 0 ? settleMode() : false
+    }
+
+    @inline(never)
+    static func settleMode() -> Bool {
+        let holds = layoutHolds
+        mode = holds ? 1 : 2
+        return holds
+    }
+
     static let layoutHolds: Bool = {
         let probes = ["", "A", "abc", "01234567", "0123456789abcde"]
         for probe in probes {
@@ -124,7 +142,7 @@ enum SmallName {
     /// ASCII string and the layout holds; else nil.
     @inline(__always)
     static func words(_ name: String) -> (UInt64, UInt64)? {
-        guard let raw = rawWords(name), raw.1 >> 60 == 0xE else { return nil }
+        guard readsWords, let raw = rawWords(name), raw.1 >> 60 == 0xE else { return nil }
         return (raw.0, raw.1 & 0x0FFF_FFFF_FFFF_FFFF)
     }
 
@@ -155,8 +173,8 @@ struct NameKey: Hashable, Sendable {
 
     static func == (lhs: NameKey, rhs: NameKey) -> Bool { NameHash.same(lhs.name, rhs.name) }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(NameHash.contentHash(name)) }
+    func hash(into hasher: inout Hasher) { NameHash.feed(name, into: &hasher) }
 
-    // What `Dictionary` calls: no `Hasher` at all.
+    // What `Dictionary` calls: the table's seed mixed in, one `Hasher` of two words for a small name.
     func _rawHashValue(seed: Int) -> Int { NameHash.hash(name, seed: seed) }
 }
