@@ -33,11 +33,7 @@ import Testing
         guard let harness = LogHarness.make(.postgres) else { return }
         let file = TemporaryDatabase("pg-overflow")
         defer { file.remove() }
-        let onFile = try Ledger(path: file.path)
-        try PostgresHistoryTests.run(onFile)
-        let log = try harness.open(rowsPerInsert: 1000) as! PostgresEventLog
-        let ledger = try Ledger(log: log, snapshots: PostgresSnapshots(log))
-        try PostgresHistoryTests.run(ledger)
+        let (onFile, _, ledger) = try PostgresHistoryTests.runOnBothStores(harness, file: file)
         #expect(Self.overflowMessage(ledger) == nil && Self.overflowMessage(onFile) == nil)
 
         try harness.runRaw(Self.overflow)

@@ -48,6 +48,19 @@ import Testing
         for command in commands { _ = try ledger.execute(command) }
     }
 
+    /// The workload run on a ledger in `file` and on a ledger in the harness's database (with its
+    /// snapshots), for the tests that compare what the two stores answer.
+    static func runOnBothStores(
+        _ harness: LogHarness, file: TemporaryDatabase
+    ) throws -> (onFile: Ledger, log: PostgresEventLog, ledger: Ledger) {
+        let onFile = try Ledger(path: file.path)
+        try run(onFile)
+        let log = try harness.open(rowsPerInsert: 1000) as! PostgresEventLog
+        let ledger = try Ledger(log: log, snapshots: PostgresSnapshots(log))
+        try run(ledger)
+        return (onFile, log, ledger)
+    }
+
     @Test func theSameWorkloadLeavesTheSameRowsOnBothStores() throws {
         guard let harness = LogHarness.make(.postgres) else { return }
         let file = TemporaryDatabase("pg-history")

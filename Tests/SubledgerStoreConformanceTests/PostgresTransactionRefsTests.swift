@@ -25,11 +25,7 @@ import Testing
         guard let harness = LogHarness.make(.postgres) else { return }
         let file = TemporaryDatabase("pg-refs")
         defer { file.remove() }
-        let onFile = try Ledger(path: file.path)
-        try PostgresHistoryTests.run(onFile)
-        let log = try harness.open(rowsPerInsert: 1000) as! PostgresEventLog
-        let ledger = try Ledger(log: log, snapshots: PostgresSnapshots(log))
-        try PostgresHistoryTests.run(ledger)
+        let (onFile, log, ledger) = try PostgresHistoryTests.runOnBothStores(harness, file: file)
         #expect(try ledger.historyIsCurrent())
 
         let evicted = Set(try onFile.historyTransactions().map(\.id))
