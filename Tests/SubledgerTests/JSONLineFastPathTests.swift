@@ -125,6 +125,19 @@ struct JSONLineFastPathTests {
         #expect(Self.reader(line) == .failure(rejection))
     }
 
+    /// Each known key is found as itself, and near misses as nothing.
+    @Test func matchesExactlyTheKnownKeys() {
+        func match(_ key: String) -> JSONLineFastPath.Key? {
+            Array(key.utf8).withUnsafeBytes { JSONLineFastPath.match($0, 0..<$0.count) }
+        }
+        for (index, key) in JSONLineFastPath.keys.enumerated() {
+            #expect(match(key.description) == JSONLineFastPath.Key(rawValue: index), "\(key)")
+        }
+        for miss in ["", "c", "commanD", "cosT", "sitE", "site ", "serials", "qtY", "tX", "Date", "warehous"] {
+            #expect(match(miss) == nil, "\(miss)")
+        }
+    }
+
     /// Money and quantity text parse to the same fixed-point values on both paths.
     @Test(arguments: ["1", "12.5", "12.50", "0.0001", "+7", ".25", "000012.3400", "999999999999.9999"])
     func parsesFiguresAsTheGeneralPath(_ figure: String) throws {
