@@ -7,6 +7,12 @@ public enum CommandReader {
     /// Decodes one JSON Lines line: an object with "command" and the command's fields. Numbers may be
     /// JSON numbers or strings (both are read exactly from their text); `physical` may be a boolean.
     public static func command(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> LedgerCommand {
+        if let command = JSONLineFastPath.command(bytes) { return command }
+        return try generalCommand(jsonLine: bytes, line: line)
+    }
+
+    /// `command(jsonLine:line:)` without the fast path: the JSON tree, then `CommandDecoder`.
+    static func generalCommand(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(Rejection) -> LedgerCommand {
         let (name, fields) = try jsonFields(bytes, line: line)
         guard let name else {
             throw Rejection(

@@ -16,7 +16,10 @@ final class JSONLinePipeline: @unchecked Sendable {
     static let slots = 4
 
     struct Chunk {
-        var commands: [(command: LedgerCommand, line: Int)] = []
+        /// The commands and their lines, apart: an array of (command, line) pairs was copied and destroyed
+        /// pair by pair through the runtime's generic tuple witnesses on the deciding thread.
+        var commands: [LedgerCommand] = []
+        var lines: [Int] = []
         /// The line the reader refused, after the chunk's commands; nothing follows it.
         var failure: Rejection?
         var isLast = false
@@ -71,7 +74,7 @@ final class JSONLinePipeline: @unchecked Sendable {
             let chunk = pipeline.ring[slot].take()!
             pipeline.free.signal()
             slot = (slot + 1) % slots
-            for entry in chunk.commands { try body(entry.command, entry.line) }
+            for index in chunk.commands.indices { try body(chunk.commands[index], chunk.lines[index]) }
             if let failure = chunk.failure { throw failure }
             if let progress, chunk.lastLine > 0, chunk.lastLine % 16_384 == 0 { progress(chunk.endOffset, bytes.count) }
             if chunk.isLast {
@@ -120,7 +123,8 @@ final class JSONLinePipeline: @unchecked Sendable {
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                     let command = try CommandReader.command(jsonLine: slice, line: line)
                     if hashesContent { content.add(command) }
-                    chunk.commands.append((command, line))
+                    chunk.commands.append(command)
+                    chunk.lines.append(line)
                 }
             } catch {
                 chunk.failure = error

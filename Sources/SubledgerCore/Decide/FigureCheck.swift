@@ -14,9 +14,12 @@ extension LedgerState {
         }
         // One allocation for the postings (a posting command has two or four lines), not one per growth.
         figures.postings.reserveCapacity(4 * events.count)
-        for (event, date) in events { figures.collect(event, date, in: self) }
+        for index in events.indices { figures.collect(events[index].event, events[index].date, in: self) }
         if let value = figures.outOfRange { throw field.amount(value) }
-        for entry in figures.pools { try entry.delta.check(pool(entry.key), field) }
+        // By index: iterating the elements copied each change (its key's strings retained and released).
+        for index in figures.pools.indices {
+            try figures.pools[index].delta.check(pool(figures.pools[index].key), field)
+        }
         for (id, delta) in figures.records {
             guard let record = transactions[id] else { continue }
             for value in record.rangeFigures(adding: delta) where !Limits.contains(money: value) {

@@ -54,6 +54,15 @@ public struct GeneralLedger: Sendable, Equatable {
         return slot
     }
 
+    /// The slot of `account` without hashing when it is one of the last few posted to (`decide` checks the
+    /// accounts the fold just posted to), else by the index.
+    private func lookup(_ account: String) -> Int? {
+        for position in recent.indices where NameHash.same(recent[position].name, account) {
+            return recent[position].slot
+        }
+        return index[account]
+    }
+
     mutating func post(_ lines: [VoucherLine], on date: LedgerDate) throws(FoldFailure) {
         for line in lines {
             let slot = slot(line.account)
@@ -93,8 +102,9 @@ public struct GeneralLedger: Sendable, Equatable {
         _ account: String, adding postings: [ProducedFigures.Posting],
         scan: Bool = false
     ) -> Int128? {
-        let existing = index[account].map { entries[$0] }
-        var closing = existing?.total.units ?? 0, gross = existing?.gross.units ?? 0
+        // Read in place, not copied (an account copy retained and released its arrays, per imported line).
+        let slot = lookup(account)
+        var closing = slot.map { entries[$0].total.units } ?? 0, gross = slot.map { entries[$0].gross.units } ?? 0
         var first = Int32.max
         for posting in postings where posting.account == account {
             closing += posting.amount
@@ -102,9 +112,10 @@ public struct GeneralLedger: Sendable, Equatable {
             first = min(first, posting.day)
         }
         if !Limits.contains(money: closing) { return closing }
-        guard let existing, scan || first < (existing.days.last ?? Int32.min), !Limits.contains(money: gross) else {
+        guard let slot, scan || first < (entries[slot].days.last ?? Int32.min), !Limits.contains(money: gross) else {
             return nil
         }
+        let existing = entries[slot]
         if scan { first = Int32.min }
         var days = Set(existing.days)
         for posting in postings where posting.account == account { days.insert(posting.day) }
