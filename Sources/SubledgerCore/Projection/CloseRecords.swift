@@ -127,7 +127,7 @@ extension LedgerState {
 struct SettlementPlaces {
     private var issueID = "", issuePlace = -1
     private var receiptID = "", receiptPlace = -1
-    private var poolKey: PoolKey?
+    private var poolKey = PoolKey(item: "", dimensions: .none)
     private var poolIndex: Dictionary<PoolKey, CostPool>.Index?
 
     /// The place of the entry's own transaction.
@@ -149,7 +149,7 @@ struct SettlementPlaces {
     /// The index of the pool under `key`, an empty pool added first when there is none (as
     /// `pools[key, default: CostPool()]` did).
     mutating func pool(_ key: PoolKey, in pools: inout [PoolKey: CostPool]) -> Dictionary<PoolKey, CostPool>.Index {
-        if let poolIndex, poolKey == key { return poolIndex }
+        if let poolIndex, Self.same(poolKey, key) { return poolIndex }
         let index: Dictionary<PoolKey, CostPool>.Index
         if let found = pools.index(forKey: key) {
             index = found
@@ -159,5 +159,15 @@ struct SettlementPlaces {
         }
         (poolKey, poolIndex) = (key, index)
         return index
+    }
+
+    /// `==` of two pool keys, compared in place name by name (`PoolKey`'s own `==` on the stored key
+    /// copied it out, retaining and releasing its five names, for every entry).
+    @inline(__always)
+    static func same(_ a: borrowing PoolKey, _ b: borrowing PoolKey) -> Bool {
+        NameHash.same(a.item, b.item) && NameHash.same(a.dimensions.site, b.dimensions.site)
+            && NameHash.same(a.dimensions.warehouse, b.dimensions.warehouse)
+            && NameHash.same(a.dimensions.batch, b.dimensions.batch)
+            && NameHash.same(a.dimensions.serial, b.dimensions.serial)
     }
 }

@@ -14,8 +14,9 @@
 /// which answers for canonically equivalent spellings too. Remember only names the keyed table holds:
 /// what the memo holds is then bounded by that table.
 struct NameMemo: Sendable {
-    /// How many slots a lookup or an insertion looks at before giving up.
-    static let probes = 4
+    /// How many slots a lookup or an insertion looks at before giving up: with at most half the slots in
+    /// use, about one name in 300 finds no place among 8 (one in 40 among 4).
+    static let probes = 8
     /// Two words a slot (the name's words as `SmallName.words` gives them); a low word of all ones marks
     /// an empty slot (no ASCII string has a byte 0xFF).
     private var words: [UInt64] = []
@@ -87,10 +88,14 @@ struct NameMemo: Sendable {
         }
     }
 
-    /// The first slot to look at: the words mixed (not keyed; see above), its high bits.
+    /// The first slot to look at: the words mixed (not keyed; see above) by a multiply and a finalizer in
+    /// the manner of SplitMix64's: a multiply alone left ids like "I1"..."I999" on a third fewer slots, and
+    /// a quarter of them found no place.
     @inline(__always)
     static func home(_ key: (UInt64, UInt64)) -> Int {
-        let mixed = (key.0 ^ (key.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
-        return Int(truncatingIfNeeded: mixed >> 32)
+        var mixed = (key.0 ^ (key.1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
+        mixed ^= mixed >> 32
+        mixed = mixed &* 0xC4CE_B9FE_1A85_EC53
+        return Int(truncatingIfNeeded: mixed ^ mixed >> 29)
     }
 }
