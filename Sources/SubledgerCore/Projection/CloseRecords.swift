@@ -46,7 +46,7 @@ extension LedgerState {
         }
         // Each entry's records are changed in place through their index (no copy out and back of a
         // ~250-byte record); no entry adds or removes a transaction, so the indexes stay valid for the
-        // whole loop, and so do the pool's (a pool is only added, before its index is taken). An id or a
+        // whole loop. The pool's index is kept until a pool is added, which replaces it. An id or a
         // pool key equal to the previous entry's is not hashed again (DR-59): an issue's entries follow
         // each other, a receipt consumed by consecutive issues recurs, and every entry is in one pool.
         var places = SettlementPlaces()
@@ -122,8 +122,9 @@ extension LedgerState {
 }
 
 /// The places one settlement event's entries look up, each remembered from the previous entry (DR-59): the
-/// same id or pool key again is compared, not hashed. Valid for one event's entries only (see
-/// `applySettlement`: no entry adds or removes a transaction or a pool once its place is taken).
+/// same id or pool key again is compared, not hashed. Valid for one event's entries only: no entry adds or
+/// removes a transaction, and the remembered pool index is replaced whenever `pool` adds a pool (an insert
+/// may move the dictionary's storage).
 struct SettlementPlaces {
     private var issueID = "", issuePlace = -1
     private var receiptID = "", receiptPlace = -1
