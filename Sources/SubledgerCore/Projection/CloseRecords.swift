@@ -45,21 +45,21 @@ extension LedgerState {
             transactions[receipt.id] = record
         }
         // Each entry's records are changed in place through their index (no copy out and back of a
-        // ~250-byte record, one hash of each id); no entry adds or removes a transaction, so the
-        // indexes stay valid for the whole loop.
+        // ~250-byte record); no entry adds or removes a transaction, so the indexes stay valid for the
+        // whole loop. The pool's index is kept until a pool is added, which replaces it. An id or a
+        // pool key equal to the previous entry's is not hashed again (DR-59): an issue's entries follow
+        // each other, a receipt consumed by consecutive issues recurs, and every entry is in one pool.
+        var places = SettlementPlaces()
         for entry in e.entries {
-            guard let index = transactions.index(forKey: entry.transaction) else {
-                throw .missing("transaction", entry.transaction)
-            }
+            let index = try places.issue(entry.transaction, in: transactions)
             let key = PoolKey(
                 item: e.item, dimensions: transactions.values[index].dimensions.restricted(to: tracked))
             switch entry.kind {
             case .settlement:
-                guard let other = transactions.index(forKey: entry.counterpart) else {
-                    throw .missing("transaction", entry.counterpart)
-                }
+                let other = try places.receipt(entry.counterpart, in: transactions)
                 try settle(entry, issue: index, receipt: other)
-                try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
+                let pool = places.pool(key, in: &pools)
+                try pools.values[pool].financialValue.subtract(entry.adjustment)
                 if entry.model == .marking { try addMarkedSettled(entry) }
             case .adjustment:
                 if entry.physical {
@@ -70,18 +70,21 @@ extension LedgerState {
                         try record.physicalAdjustment.add(entry.adjustment)
                         try record.physicalOpenValue.add(effect)
                     }
-                    try pools[key, default: CostPool()].physicalValue.subtract(effect)
+                    let pool = places.pool(key, in: &pools)
+                    try pools.values[pool].physicalValue.subtract(effect)
                 } else {
                     // A recalculation's adjustment: on the issue's part it was computed for.
                     try transactions.values[index].settleIssue(
                         part: entry.issuePart, .zero, .zero, adjustment: entry.adjustment)
-                    try pools[key, default: CostPool()].financialValue.subtract(entry.adjustment)
+                    let pool = places.pool(key, in: &pools)
+                    try pools.values[pool].financialValue.subtract(entry.adjustment)
                 }
             case .consumption:
                 try transactions.values[index].settleReceipt(part: entry.part, entry.quantity, entry.settledAmount)
             case .receiptAdjustment:
                 try transactions.values[index].addReceiptAdjustment(entry.adjustment)
-                try pools[key, default: CostPool()].financialValue.add(entry.adjustment)
+                let pool = places.pool(key, in: &pools)
+                try pools.values[pool].financialValue.add(entry.adjustment)
             }
         }
         // A reversed close's weighted average closing receipts go away with it (nothing else can have
@@ -115,5 +118,57 @@ extension LedgerState {
         try Self.update(&markedSettled[entry.transaction, default: [:]][entry.counterpart, default: .zero]) {
             quantity throws(FoldFailure) in try quantity.add(entry.quantity)
         }
+    }
+}
+
+/// The places one settlement event's entries look up, each remembered from the previous entry (DR-59): the
+/// same id or pool key again is compared, not hashed. Valid for one event's entries only: no entry adds or
+/// removes a transaction, and the remembered pool index is replaced whenever `pool` adds a pool (an insert
+/// may move the dictionary's storage).
+struct SettlementPlaces {
+    private var issueID = "", issuePlace = -1
+    private var receiptID = "", receiptPlace = -1
+    private var poolKey = PoolKey(item: "", dimensions: .none)
+    private var poolIndex: Dictionary<PoolKey, CostPool>.Index?
+
+    /// The place of the entry's own transaction.
+    mutating func issue(_ id: String, in table: TransactionTable) throws(FoldFailure) -> Int {
+        if issuePlace >= 0, NameHash.same(issueID, id) { return issuePlace }
+        guard let place = table.index(forKey: id) else { throw .missing("transaction", id) }
+        (issueID, issuePlace) = (id, place)
+        return place
+    }
+
+    /// The place of a settlement's counterpart.
+    mutating func receipt(_ id: String, in table: TransactionTable) throws(FoldFailure) -> Int {
+        if receiptPlace >= 0, NameHash.same(receiptID, id) { return receiptPlace }
+        guard let place = table.index(forKey: id) else { throw .missing("transaction", id) }
+        (receiptID, receiptPlace) = (id, place)
+        return place
+    }
+
+    /// The index of the pool under `key`, an empty pool added first when there is none (as
+    /// `pools[key, default: CostPool()]` did).
+    mutating func pool(_ key: PoolKey, in pools: inout [PoolKey: CostPool]) -> Dictionary<PoolKey, CostPool>.Index {
+        if let poolIndex, Self.same(poolKey, key) { return poolIndex }
+        let index: Dictionary<PoolKey, CostPool>.Index
+        if let found = pools.index(forKey: key) {
+            index = found
+        } else {
+            pools[key] = CostPool()
+            index = pools.index(forKey: key)!
+        }
+        (poolKey, poolIndex) = (key, index)
+        return index
+    }
+
+    /// `==` of two pool keys, compared in place name by name (`PoolKey`'s own `==` on the stored key
+    /// copied it out, retaining and releasing its five names, for every entry).
+    @inline(__always)
+    static func same(_ a: borrowing PoolKey, _ b: borrowing PoolKey) -> Bool {
+        NameHash.same(a.item, b.item) && NameHash.same(a.dimensions.site, b.dimensions.site)
+            && NameHash.same(a.dimensions.warehouse, b.dimensions.warehouse)
+            && NameHash.same(a.dimensions.batch, b.dimensions.batch)
+            && NameHash.same(a.dimensions.serial, b.dimensions.serial)
     }
 }

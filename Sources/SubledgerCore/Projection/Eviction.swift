@@ -13,12 +13,14 @@ extension LedgerState {
     /// financial update), physically closed, and, for a periodic model, fully settled (each financial
     /// part too); standard cost and moving average are never settled (D6): financially updated is enough.
     /// `periodic` (item id -> whether its model is periodic) is looked up instead of copying the item's
-    /// setup out of `items` for each of a million records; an unknown item is never closed out.
+    /// setup out of `items` for each of a million records, through `memo` first (the same answers for the
+    /// small names it holds, without a keyed hash: DR-59); an unknown item is never closed out.
     private static func isClosedOut(
-        _ record: borrowing TransactionRecord, through date: LedgerDate, periodic: [NameKey: Bool]
+        _ record: borrowing TransactionRecord, through date: LedgerDate, periodic: [NameKey: Bool], memo: NameMemo
     ) -> Bool {
         guard record.date <= date, let financialDate = record.financialDate, financialDate <= date,
-            record.physicalOpenQuantity.isZero, let isPeriodic = periodic[NameKey(record.item)]
+            record.physicalOpenQuantity.isZero,
+            let isPeriodic = memo.value(record.item).map({ $0 != 0 }) ?? periodic[NameKey(record.item)]
         else { return false }
         guard isPeriodic else { return true }
         return record.openQuantity.isZero && record.parts.allSatisfy { $0.openQuantity.isZero }
@@ -37,11 +39,16 @@ extension LedgerState {
     /// ids), and the new table is made once at its final size (DR-54).
     mutating func evictClosed(through date: LedgerDate, closedBy: Int64) {
         var periodic: [NameKey: Bool] = [:]
-        for (id, setup) in items { periodic[NameKey(id)] = setup.model.isPeriodic }
+        var memo = NameMemo()
+        for (id, setup) in items {
+            periodic[NameKey(id)] = setup.model.isPeriodic
+            memo.remember(id, setup.model.isPeriodic ? 1 : 0)
+        }
         let keys = transactions.keys, records = transactions.values
         var fates = [Fate](repeating: .stays, count: records.count)
         var closedOut: [Int] = [], transfers: [String] = []
-        for place in records.indices where Self.isClosedOut(records[place], through: date, periodic: periodic) {
+        for place in records.indices
+        where Self.isClosedOut(records[place], through: date, periodic: periodic, memo: memo) {
             fates[place] = .closedOutKept
             closedOut.append(place)
             if records[place].isTransferLeg { transfers.append(keys[place]) }

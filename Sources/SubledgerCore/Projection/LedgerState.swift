@@ -2,12 +2,12 @@
 /// up the figures the events carry. Replay = `LedgerState()` + `apply` of every event.
 public struct LedgerState: Sendable {
     public internal(set) var items: [String: ItemSetup] = [:] {
-        didSet { trackedByItem.removeAll(keepingCapacity: true) }
+        didSet { trackedByItem.removeAll() }
     }
-    /// Each item's tracked dimensions, by a `NameKey` (DR-54), filled as the fold asks and emptied whenever
-    /// `items` changes: the fold looks an item up per posting, and String's hash was most of that lookup.
-    /// Not part of the state's value.
-    private var trackedByItem: [NameKey: DimensionSet] = [:]
+    /// Each item's tracked dimensions (their bits), remembered as the fold asks and forgotten whenever
+    /// `items` changes: the fold looks an item up per posting, and a keyed hash was most of that lookup
+    /// (DR-54, DR-59). A name the memo does not hold is looked up in `items`. Not part of the state's value.
+    private var trackedByItem = NameMemo()
     public internal(set) var profiles = PostingProfiles()
     public internal(set) var pools: [PoolKey: CostPool] = [:]
     public internal(set) var transactions = TransactionTable()
@@ -63,12 +63,11 @@ public struct LedgerState: Sendable {
     /// The pool of a defined item, reading only its tracked dimensions (no copy of the setup). The fold
     /// uses this one: a stored event may name an item no event defined.
     mutating func definedPoolKey(item: String, _ dimensions: DimensionValues) throws(FoldFailure) -> PoolKey {
-        let name = NameKey(item)
-        if let tracked = trackedByItem[name] {
-            return PoolKey(item: item, dimensions: dimensions.restricted(to: tracked))
+        if let bits = trackedByItem.value(item) {
+            return PoolKey(item: item, dimensions: dimensions.restricted(to: DimensionSet(bits: bits)))
         }
         guard let tracked = items[item]?.dimensions else { throw .missing("item", item) }
-        trackedByItem[name] = tracked
+        trackedByItem.remember(item, tracked.bits)
         return PoolKey(item: item, dimensions: dimensions.restricted(to: tracked))
     }
 
