@@ -64,4 +64,28 @@ import Testing
         try other.catchUp()
         #expect(StateDigest(ledger.state) == StateDigest(other.state))
     }
+
+    /// A joined batch refused part-way rolls the group back; the retry keeps every joined request (decided
+    /// again, the refused one left out) and asks for more once the lock is held again.
+    @Test(arguments: Backend.allCases)
+    func aGroupRetriedAfterAJoinedRefusalKeepsWhatJoined(_ backend: Backend) throws {
+        guard let harness = LogHarness.make(backend) else { return }
+        let ledger = try harness.ledger()
+        try ledger.execute(try LockFirstGroupTests.command("item", ["item": "A", "model": "fifo"]))
+        let batch = GroupedCommand(
+            commandID: "pair", kind: "batch", actor: nil,
+            commands: [try LockFirstGroupTests.receive("B1"), try LockFirstGroupTests.receive("OWN")])
+        var joins: [[GroupedCommand]] = [[batch, try Self.single("J1", id: "j1")], [try Self.single("J2", id: "j2")]]
+        var asked = 0
+        let results = try ledger.executeGroupAnswering([try Self.single("OWN", id: "own")]) {
+            asked += 1
+            return joins.isEmpty ? [] : joins.removeFirst()
+        }
+        #expect(asked == 2 && ledger.groupRetries == 1)
+        #expect(results.count == 4)
+        #expect(results.map { (try? $0.get())?.result.firstSequence } == [2, nil, 3, 4])
+        let stored = try harness.open().commands(firstSequenceIn: 1...99).map(\.commandID)
+        #expect(stored.dropFirst() == ["own", "j1", "j2"])
+        #expect(StateDigest(ledger.state) == StateDigest(try harness.ledger().state))
+    }
 }
