@@ -4,6 +4,7 @@
 // PostgreSQL their ids are looked up together: one wait for all of them, not one each.
 
 import SubledgerCore
+import SubledgerTestSupport
 import Testing
 
 @testable import Subledger
@@ -26,8 +27,12 @@ import Testing
         """
 
     @Test(arguments: Backend.allCases)
-    func requestsThatJoinUnderTheLockAreDecidedAfterTheGroupsOwn(_ backend: Backend) throws {
+    func requestsThatJoinUnderTheLockAreDecidedAfterTheGroupsOwn(_ backend: Backend) async throws {
         guard let harness = LogHarness.make(backend) else { return }
+        try await offPool { try Self.joinUnderTheLock(harness, backend) }
+    }
+
+    static func joinUnderTheLock(_ harness: LogHarness, _ backend: Backend) throws {
         let (ledger, other) = (try harness.ledger(), try harness.ledger())
         try ledger.execute(try LockFirstGroupTests.command("item", ["item": "A", "model": "fifo"]))
         try other.execute(try LockFirstGroupTests.receive("EARLIER"), commandID: "earlier")
@@ -68,8 +73,12 @@ import Testing
     /// A joined batch refused part-way rolls the group back; the retry keeps every joined request (decided
     /// again, the refused one left out) and asks for more once the lock is held again.
     @Test(arguments: Backend.allCases)
-    func aGroupRetriedAfterAJoinedRefusalKeepsWhatJoined(_ backend: Backend) throws {
+    func aGroupRetriedAfterAJoinedRefusalKeepsWhatJoined(_ backend: Backend) async throws {
         guard let harness = LogHarness.make(backend) else { return }
+        try await offPool { try Self.retryKeepsWhatJoined(harness) }
+    }
+
+    static func retryKeepsWhatJoined(_ harness: LogHarness) throws {
         let ledger = try harness.ledger()
         try ledger.execute(try LockFirstGroupTests.command("item", ["item": "A", "model": "fifo"]))
         let batch = GroupedCommand(
