@@ -110,10 +110,14 @@ let package = Package(
         .testTarget(name: "SubledgerCodecTests", dependencies: ["SubledgerCodec"]),
         .testTarget(name: "SubledgerStoreTests", dependencies: ["SubledgerStore", "SubledgerTestSupport"]),
         .testTarget(name: "SubledgerTests", dependencies: ["Subledger", "SubledgerTestSupport"]),
-        // One suite of the event log's behaviour, run against SQLite and PostgreSQL (DR-34).
+        // One suite of the event log's behaviour, run against SQLite and PostgreSQL (DR-34); postgres-nio's
+        // own types for the session's statement checks (DR-60).
         .testTarget(
             name: "SubledgerStoreConformanceTests",
-            dependencies: ["SubledgerStore", "SubledgerPostgres", "SubledgerCore", "SubledgerTestSupport", "Subledger"]
+            dependencies: [
+                "SubledgerStore", "SubledgerPostgres", "SubledgerCore", "SubledgerTestSupport", "Subledger",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "SubledgerServerTests",

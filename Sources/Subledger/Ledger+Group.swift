@@ -70,15 +70,22 @@ extension Ledger {
         try executeGroupAnswering(requests).map { $0.map(\.result) }
     }
 
-    /// `executeGroup`, each accepted request with the events it appended (`GroupAnswer`).
-    public func executeGroupAnswering(_ requests: [GroupedCommand]) throws -> [Result<GroupAnswer, LedgerError>] {
+    /// `executeGroup`, each accepted request with the events it appended (`GroupAnswer`). `joining`, when
+    /// given, is asked once the store's write lock is held (each attempt, before anything is decided) for
+    /// the requests that arrived meanwhile: they join this group, after `requests`, and their outcomes follow
+    /// `requests`' in the result (DR-60: a group waiting for another node's lock takes what queued up during
+    /// the wait instead of leaving it to the next group).
+    public func executeGroupAnswering(
+        _ requests: [GroupedCommand], joining: (() -> [GroupedCommand])? = nil
+    ) throws -> [Result<GroupAnswer, LedgerError>] {
+        var requests = requests
         // Requests refused up front or after touching the state: left out of every (re)try.
         var refused: [Int: LedgerError] = [:]
         for (index, request) in requests.enumerated() {
             if let refusal = Ledger.refusal(of: request) { refused[index] = .rejected(refusal) }
         }
         while true {
-            switch try attemptGroup(requests, leavingOut: refused) {
+            switch try attemptGroup(&requests, leavingOut: &refused, joining: joining) {
             case .committed(let results):
                 return results
             case .reversalInTail:
@@ -131,7 +138,8 @@ extension Ledger {
     /// appended since this state was built (folded into the working state: they are committed, so they stay
     /// in `state` whatever happens to the group), then the requests are decided and appended.
     private func attemptGroup(
-        _ requests: [GroupedCommand], leavingOut refused: [Int: LedgerError]
+        _ requests: inout [GroupedCommand], leavingOut refused: inout [Int: LedgerError],
+        joining: (() -> [GroupedCommand])?
     ) throws -> GroupAttempt {
         // Moved out, not copied, as in executeBatch; rebuilt from the log if the group fails after touching it.
         var working = state
@@ -153,6 +161,7 @@ extension Ledger {
             ) { group in
                 timer.handOver()
                 defer { timer.decide() }
+                if let joining { try Ledger.join(joining(), to: &requests, refused: &refused, group: &group) }
                 for (index, request) in requests.enumerated() {
                     if let error = refused[index] {
                         results.append(.failure(error))
@@ -179,6 +188,25 @@ extension Ledger {
         state = working
         state.keepsEvicted = false
         return .committed(results)
+    }
+
+    /// Adds the requests that arrived while the group waited for the lock (DR-60) and has the store look up
+    /// their ids together (one wait on PostgreSQL, not one each). Called under the lock, before any decision.
+    private static func join(
+        _ joined: [GroupedCommand], to requests: inout [GroupedCommand], refused: inout [Int: LedgerError],
+        group: inout any CommandSink
+    ) throws {
+        guard !joined.isEmpty else { return }
+        var ids: [String] = []
+        for request in joined {
+            if let refusal = Ledger.refusal(of: request) {
+                refused[requests.count] = .rejected(refusal)
+            } else {
+                ids.append(request.commandID)
+            }
+            requests.append(request)
+        }
+        try group.lookUp(commandIDs: ids)
     }
 
     /// Decides and appends one request inside the group's transaction; its outcome, or `RefusedPartWay`.

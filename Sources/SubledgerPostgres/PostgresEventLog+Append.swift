@@ -146,9 +146,17 @@ final class PostgresGroupState {
         self.lastHash = lastHash
     }
 
-    /// The record of `id` appended before this group: from the group's first lookup, else asked for now.
+    /// The record of `id` appended before this group: from the group's lookups, else asked for now.
     func record(of id: String, in log: PostgresEventLog) throws -> CommandRecord? {
         lookedUp.contains(id) ? recorded[id] : try log.command(id: id)
+    }
+
+    /// Looks up the ids not looked up yet in one statement (one wait under the lock, DR-60).
+    func lookUp(_ ids: [String], in log: PostgresEventLog) throws {
+        let missing = Array(Set(ids).subtracting(lookedUp).subtracting(appended.keys))
+        guard !missing.isEmpty else { return }
+        for record in try log.commands(ids: missing) { recorded[record.commandID] = record }
+        lookedUp.formUnion(missing)
     }
 }
 
@@ -157,6 +165,11 @@ struct PostgresCommandSink: CommandSink {
     let group: PostgresGroupState
 
     var lastSequence: Int64 { group.lastSequence }
+
+    func lookUp(commandIDs: [String]) throws {
+        if let failure = group.failure { throw failure }
+        try group.lookUp(commandIDs, in: log)
+    }
 
     func appendCommand(
         commandID: String, kind: String, recordedAt: Int64, actor: String?,

@@ -17,8 +17,7 @@ extension PostgresEventLog {
         _ body: (inout any CommandSink) throws -> Void
     ) throws {
         let ids = Array(Set(commandIDs))
-        let lookup: PostgresQuery =
-            "SELECT \(unescaped: Self.commandColumns) FROM commands WHERE command_id = ANY(\(ids))"
+        let lookup = Self.commandsQuery(ids: ids)
         let tail: PostgresQuery = """
             SELECT \(unescaped: Self.eventColumns) FROM events
             WHERE sequence >= \(folded) ORDER BY sequence LIMIT \(Self.pageSize + 1)

@@ -105,6 +105,16 @@ extension PostgresEventLog: EventLog {
         return try Self.commandRecord(row, session, sql: query.sql)
     }
 
+    /// The records of those of `ids` that were appended, in one statement (a group's lookups, DR-46, DR-60).
+    func commands(ids: [String]) throws -> [CommandRecord] {
+        let query = Self.commandsQuery(ids: ids)
+        return try session.query(query).map { row in try Self.commandRecord(row, session, sql: query.sql) }
+    }
+
+    static func commandsQuery(ids: [String]) -> PostgresQuery {
+        "SELECT \(unescaped: Self.commandColumns) FROM commands WHERE command_id = ANY(\(ids))"
+    }
+
     /// A `commands` row read with `commandColumns` (every query of the command rows decodes through this).
     static func commandRecord(_ row: PostgresRow, _ session: PostgresSession, sql: String) throws -> CommandRecord {
         do {

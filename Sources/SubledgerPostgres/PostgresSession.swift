@@ -109,8 +109,15 @@ final class PostgresSession {
     /// postgres-nio 1.33.2 leaves a statement's future pending forever when the server ends the session
     /// between statements of a transaction (seen with pg_terminate_backend); so the wait is on a promise
     /// that the connection's close also fails.
+    /// A statement postgres-nio refuses to send (more bind parameters than the protocol's 16-bit count) is
+    /// refused here, before any statement of the pipeline is sent: postgres-nio would fail that statement on
+    /// the client and still send the ones after it, a COMMIT among them, which the server, never having
+    /// seen the failure, would carry out.
     @discardableResult
     func pipeline(_ queries: [PostgresQuery]) throws(StoreError) -> [PostgresQueryResult] {
+        if let index = queries.firstIndex(where: { $0.binds.count > Self.maximumParameters }) {
+            throw Self.tooManyParameters(queries[index].binds.count, location, sql: queries[index].sql)
+        }
         waits += 1
         let promise = connection.eventLoop.makePromise(of: [PostgresQueryResult].self)
         pending.promise.withLock { $0 = promise }
@@ -153,6 +160,7 @@ final class PostgresSession {
         guard let psql = error as? PSQLError else {
             return .logFailure(.other, "subledger: PostgreSQL at \(location.hostAndPort): \(error)", sql: sql)
         }
+        if let refused = Self.clientRefusal(psql, location, sql: sql) { return refused }
         guard let info = psql.serverInfo, let state = info[.sqlState] else {
             return .logFailure(
                 .unreachable,

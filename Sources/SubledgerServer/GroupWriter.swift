@@ -2,7 +2,9 @@
 // wait here, and the next job on the ledger's queue takes all of them as ONE group: `Ledger.executeGroup`
 // decides each against the open state and appends every accepted one in one durable SQLite transaction. No
 // timer holds a command back: an idle ledger takes a lone command at once, a busy one gathers the next group
-// while it commits this one. Each request is answered after its group's transaction is durable.
+// while it commits this one. Each request is answered after its group's transaction is durable. A group whose
+// transaction waits for the store's lock (another node's group holds it) takes, once the lock is granted,
+// what arrived during the wait too, instead of leaving it for the next lock wait (DR-60).
 
 import Subledger
 import Synchronization
@@ -68,9 +70,9 @@ final class GroupWriter: Sendable {
 
     /// The next group: up to `maximumGroup` of the waiting commands, oldest first. Those that waited
     /// longer than `timeout` are answered 503 instead (their clients may have given up; nothing written).
-    func takeGroup(timeout: Duration) -> [Waiting] {
+    func takeGroup(timeout: Duration, limit: Int = maximumGroup) -> [Waiting] {
         let group = queue.withLock { queue in
-            let count = min(queue.waiting.count, Self.maximumGroup)
+            let count = min(queue.waiting.count, max(limit, 0))
             let group = Array(queue.waiting.prefix(count))
             queue.waiting.removeFirst(count)
             return group
@@ -151,7 +153,7 @@ extension LedgerService {
     /// One group: catch up with the log, decide and append all in one transaction, answer each with its
     /// events (the ones it appended, in the same job, not in another trip to the queue).
     private func runGroup(_ ledger: Ledger?) {
-        let group = writer.takeGroup(timeout: busyTimeout)
+        var group = writer.takeGroup(timeout: busyTimeout)
         let retriedBefore = ledger?.groupRetries ?? 0
         var phases: GroupPhases?
         if !group.isEmpty, ledger == nil {
@@ -161,7 +163,15 @@ extension LedgerService {
             let results: [Result<GroupAnswer, any Error>]
             do {
                 // `executeGroup` catches up under the store's lock, in the group's transaction (DR-46).
-                results = try ledger.executeGroupAnswering(group.map(\.command)).map { $0.mapError { $0 } }
+                // Those that queued while the group waited for the lock join it under the lock (DR-60).
+                let joining = { () -> [GroupedCommand] in
+                    let joined = self.writer.takeGroup(
+                        timeout: self.busyTimeout, limit: GroupWriter.maximumGroup - group.count)
+                    group += joined
+                    return joined.map(\.command)
+                }
+                results = try ledger.executeGroupAnswering(group.map(\.command), joining: joining)
+                    .map { $0.mapError { $0 } }
             } catch {
                 results = group.map { _ in .failure(error) }
             }

@@ -43,6 +43,14 @@ public protocol CommandSink {
         commandID: String, kind: String, recordedAt: Int64, actor: String?,
         contentHash: () throws -> SHA256.Digest?, _ body: (inout any EventSink) throws -> String
     ) throws -> AppendOutcome
+    /// Looks up together the ids of commands that joined the group after it began (the ones that arrived
+    /// while it waited for the lock, DR-60), so that appending them costs no wait each; an id not looked up
+    /// is still looked up when appended. A store whose lookups are local reads needs nothing here.
+    mutating func lookUp(commandIDs: [String]) throws
+}
+
+extension CommandSink {
+    public mutating func lookUp(commandIDs: [String]) throws {}
 }
 
 /// An append-only, hash-chained event log with idempotent commands and optimistic concurrency.
