@@ -189,14 +189,15 @@ public struct PayloadReader: ~Copyable {
         let count = try count()
         guard let strings, count > 0 else { return try freshLines(count) }
         // A long decode fills the table's one buffer: once the previous event is gone its storage is
-        // unique again and is refilled in place (an allocation and a generic destroy per event saved);
-        // while an event still holds it, removing copies it first, as any shared array would.
+        // unique again and its lines are overwritten in place (an allocation and a generic destroy per
+        // event saved; `removeAll(keepingCapacity:)` cost as much again); while an event still holds it,
+        // the first write copies it, as for any shared array.
         let buffer = strings._withUnsafeGuaranteedRef { $0.lines }
-        buffer.pointee.removeAll(keepingCapacity: true)
-        buffer.pointee.reserveCapacity(count)
-        for _ in 0..<count {
-            buffer.pointee.append(VoucherLine(try code(), try name(), try money()))
+        for index in 0..<count {
+            let line = VoucherLine(try code(), try name(), try money())
+            if index < buffer.pointee.count { buffer.pointee[index] = line } else { buffer.pointee.append(line) }
         }
+        while buffer.pointee.count > count { buffer.pointee.removeLast() }
         return buffer.pointee
     }
 
