@@ -480,6 +480,10 @@ struct FuzzTests {
             "seed events miss kinds: \(Set(EventCatalog.Kind.allCases.map(\.rawValue)).subtracting(kinds))")
         let corpus = samples.map(\.payload)
         var decoded = 0, errors = 0
+        // A long replay's decode: names through one table, voucher lines refilled in its one buffer. The
+        // last few events stay alive, so the buffer is both refilled in place and copied while shared.
+        let table = StringTable()
+        var kept: [Result<LedgerEvent, PayloadDecodingError>] = []
         for iteration in 0..<Self.iterations {
             var envelope = samples[Self.int(&rng, samples.count)]
             envelope.payload = Self.mutate(envelope.payload, &rng, corpus: corpus)
@@ -491,6 +495,12 @@ struct FuzzTests {
             default: break
             }
             Self.remember("event-decode", Array(envelope.type.utf8) + [0] + envelope.payload)
+            let plain = Result { () throws(PayloadDecodingError) in try EventCatalog.decode(envelope) }
+            let viaTable = Self.decoded(envelope, table)
+            #expect(
+                viaTable == plain, "a StringTable's decode differs: \(envelope.type) \(Self.escaped(envelope.payload))")
+            kept.append(viaTable)
+            if kept.count > 3 { kept.removeFirst() }
             do {
                 let event = try EventCatalog.decode(envelope)
                 decoded += 1
@@ -509,6 +519,20 @@ struct FuzzTests {
             "event-decode", Self.iterations, "decoded=\(decoded) errors=\(errors) seedEvents=\(samples.count)",
             started: started)
         #expect(decoded > 0 && errors > 0)
+    }
+}
+
+extension FuzzTests {
+    /// `EventCatalog.decode` as replay calls it, with a `StringTable`.
+    static func decoded(_ envelope: EventEnvelope, _ table: StringTable) -> Result<LedgerEvent, PayloadDecodingError> {
+        guard let kind = EventCatalog.Kind(rawValue: envelope.type) else {
+            return Result { () throws(PayloadDecodingError) in try EventCatalog.decode(envelope) }
+        }
+        return envelope.payload.withUnsafeBytes { bytes in
+            Result { () throws(PayloadDecodingError) in
+                try EventCatalog.decode(kind, version: envelope.version, payload: bytes, strings: table)
+            }
+        }
     }
 }
 

@@ -98,6 +98,24 @@ public struct PayloadReader: ~Copyable {
     /// are `byte()`'s.
     @inline(never)
     mutating func longInt() throws(PayloadDecodingError) -> Int64 {
+        // Ten bytes hold any varint that ends: with that many left, no bound is checked per byte (this
+        // loop was a twentieth of the replay's fold thread). A longer one falls through to the checked
+        // loop, which throws as before.
+        if buffer.count - position >= 10 {
+            var index = position
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while shift < 64 {
+                let next = buffer[index]
+                index += 1
+                result |= UInt64(next & 0x7F) << shift
+                if next & 0x80 == 0 {
+                    position = index
+                    return Int64(bitPattern: (result >> 1) ^ (0 &- (result & 1)))
+                }
+                shift += 7
+            }
+        }
         var index = position
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -169,6 +187,21 @@ public struct PayloadReader: ~Copyable {
 
     public mutating func lines() throws(PayloadDecodingError) -> [VoucherLine] {
         let count = try count()
+        guard let strings, count > 0 else { return try freshLines(count) }
+        // A long decode fills the table's one buffer: once the previous event is gone its storage is
+        // unique again and its lines are overwritten in place (an allocation and a generic destroy per
+        // event saved; `removeAll(keepingCapacity:)` cost as much again); while an event still holds it,
+        // the first write copies it, as for any shared array.
+        let buffer = strings._withUnsafeGuaranteedRef { $0.lines }
+        for index in 0..<count {
+            let line = VoucherLine(try code(), try name(), try money())
+            if index < buffer.pointee.count { buffer.pointee[index] = line } else { buffer.pointee.append(line) }
+        }
+        while buffer.pointee.count > count { buffer.pointee.removeLast() }
+        return buffer.pointee
+    }
+
+    private mutating func freshLines(_ count: Int) throws(PayloadDecodingError) -> [VoucherLine] {
         var result: [VoucherLine] = []
         result.reserveCapacity(count)
         for _ in 0..<count {

@@ -3,7 +3,8 @@
 /// string) was a tenth of its fold thread although most of them are a few hundred distinct values.
 ///
 /// A fixed table of the strings of up to 15 bytes last seen, by their bytes: such a String keeps its
-/// bytes inline (no allocation), so the table holds no memory beyond its slots, and a hit costs the
+/// bytes inline (no allocation), so the table holds no memory beyond its slots (and one event's lines
+/// buffer), and a hit costs the
 /// packing of the bytes into two words and two compares. A miss makes the String as `PayloadReader`
 /// otherwise would (same bytes, same String: invalid UTF-8 is repaired the same way) and takes the slot.
 /// Not thread-safe: one per decoding thread.
@@ -14,18 +15,24 @@ public final class StringTable {
     /// string of 15 bytes or fewer packs to the all-ones second word an empty slot holds.
     private let keys: UnsafeMutablePointer<UInt64>
     private let values: UnsafeMutablePointer<String>
+    /// The voucher lines `PayloadReader.lines()` fills for each event it decodes with this table.
+    let lines: UnsafeMutablePointer<[VoucherLine]>
 
     public init() {
         keys = .allocate(capacity: 2 * Self.slots)
         keys.initialize(repeating: ~0, count: 2 * Self.slots)
         values = .allocate(capacity: Self.slots)
         values.initialize(repeating: "", count: Self.slots)
+        lines = .allocate(capacity: 1)
+        lines.initialize(to: [])
     }
 
     deinit {
         keys.deallocate()
         values.deinitialize(count: Self.slots)
         values.deallocate()
+        lines.deinitialize(count: 1)
+        lines.deallocate()
     }
 
     /// The String of `bytes` (as `String(decoding:as: UTF8.self)` makes it).
