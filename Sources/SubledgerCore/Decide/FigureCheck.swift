@@ -3,9 +3,12 @@
 /// voucher line, a transaction amount, a pool (quantity or value, each part) or a GL balance (as of any
 /// date) outside `Limits` is refused, naming the input field that drove it, before anything is written.
 extension LedgerState {
-    func checkFigures(_ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)]) throws(Rejection) {
+    func checkFigures(
+        _ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)], read: PoolRead? = nil
+    ) throws(Rejection) {
         let field = command.rangeFields
         var figures = ProducedFigures()
+        figures.readKey = read?.key
         if command.isClose {
             // A close's settlement adds to a transaction at most twice what its item's figures add up to
             // (each receipt's open value is taken once): far below the range, per-transaction changes
@@ -18,7 +21,11 @@ extension LedgerState {
         if let value = figures.outOfRange { throw field.amount(value) }
         // By index: iterating the elements copied each change (its key's strings retained and released).
         for index in figures.pools.indices {
-            try figures.pools[index].delta.check(pool(figures.pools[index].key), field)
+            if let read, read.key == figures.pools[index].key {
+                try figures.pools[index].delta.check(read.pool, field)
+            } else {
+                try figures.pools[index].delta.check(pool(figures.pools[index].key), field)
+            }
         }
         for (id, delta) in figures.records {
             guard let record = transactions[id] else { continue }
@@ -35,6 +42,13 @@ extension LedgerState {
     }
 }
 
+/// The pool a receipt, issue or invoice read while deciding (its one event changes that pool): its key
+/// and figures as they stand in the state the command is decided on.
+struct PoolRead {
+    var key: PoolKey
+    var pool: CostPool
+}
+
 /// What the events of one posting command change: pools by delta, accounts by postings, and the first
 /// amount (a line, a transaction figure after) out of range. Small arrays, not dictionaries: a command
 /// touches one or two pools and a few accounts, and this runs for every imported line.
@@ -46,6 +60,9 @@ struct ProducedFigures {
     /// tracked only when the ledger's figures are large enough to need it.
     var records: [String: RecordDelta] = [:]
     var tracksRecords = true
+    /// The key of the pool the command's one receipt, issue or invoice changes, if decide read it: no
+    /// item lookup and key built again for that event.
+    var readKey: PoolKey?
 
     struct PoolChange { var key: PoolKey, delta: PoolDelta }
     struct Posting { var account: String, day: Int32, amount: Int128 }
@@ -79,10 +96,12 @@ struct ProducedFigures {
         case .receiptPosted(let e):
             amount(e.inventoryValue)
             amount(e.offsetValue)
-            pool(state.poolKey(item: e.item, e.dimensions), e.quantity, e.inventoryValue, physical: e.physicalOnly)
+            let key = readKey ?? state.poolKey(item: e.item, e.dimensions)
+            pool(key, e.quantity, e.inventoryValue, physical: e.physicalOnly)
         case .issuePosted(let e):
             amount(e.costAmount)
-            pool(state.poolKey(item: e.item, e.dimensions), -e.quantity, -e.costAmount, physical: e.physicalOnly)
+            let key = readKey ?? state.poolKey(item: e.item, e.dimensions)
+            pool(key, -e.quantity, -e.costAmount, physical: e.physicalOnly)
         case .invoicePosted(let e): collectInvoice(e, state)
         case .transferPosted(let e):
             amount(e.amount)
@@ -170,7 +189,7 @@ struct ProducedFigures {
         delta.physicalValue = -sign * Int128(e.physicalValueReversed.units)
         delta.financialQuantity = sign * Int128(e.quantity.units)
         delta.financialValue = sign * Int128(e.financialValue.units)
-        pool(state.poolKey(item: record.item, record.dimensions), delta)
+        pool(readKey ?? state.poolKey(item: record.item, record.dimensions), delta)
     }
 }
 
