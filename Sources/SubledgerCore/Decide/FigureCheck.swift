@@ -17,15 +17,18 @@ extension LedgerState {
         }
         // One allocation for the postings (a posting command has two or four lines), not one per growth.
         figures.postings.reserveCapacity(4 * events.count)
-        for index in events.indices { figures.collect(events[index].event, events[index].date, in: self) }
+        // Through the buffer: the array's subscript copied each (event, date) pair out and destroyed it
+        // through the tuple's outlined witnesses (DR-62).
+        events.withUnsafeBufferPointer { pairs in
+            for index in pairs.indices { figures.collect(pairs[index].event, pairs[index].date, in: self) }
+        }
         if let value = figures.outOfRange { throw field.amount(value) }
         // By index: iterating the elements copied each change (its key's strings retained and released).
-        for index in figures.pools.indices {
-            if let read, read.key == figures.pools[index].key {
-                try figures.pools[index].delta.check(read.pool, field)
-            } else {
-                try figures.pools[index].delta.check(pool(figures.pools[index].key), field)
-            }
+        if let first = figures.firstPool {
+            try first.delta.check(read.flatMap { $0.key == first.key ? $0.pool : nil } ?? pool(first.key), field)
+        }
+        for index in figures.morePools.indices {
+            try figures.morePools[index].delta.check(pool(figures.morePools[index].key), field)
         }
         for (id, delta) in figures.records {
             guard let record = transactions[id] else { continue }
@@ -54,7 +57,10 @@ struct PoolRead {
 /// touches one or two pools and a few accounts, and this runs for every imported line.
 struct ProducedFigures {
     var outOfRange: Int128?
-    var pools: [PoolChange] = []
+    /// The pools changed, in the order first changed: the first held here (a receipt, issue or invoice
+    /// changes one pool, and an array allocated per imported line), the others after it.
+    var firstPool: PoolChange?
+    var morePools: [PoolChange] = []
     var postings: [Posting] = []
     /// Changes of existing transactions by a close's settlements (a close touches many: a dictionary),
     /// tracked only when the ledger's figures are large enough to need it.
@@ -74,10 +80,14 @@ struct ProducedFigures {
     }
 
     mutating func pool(_ key: PoolKey, _ delta: PoolDelta) {
-        if let index = pools.firstIndex(where: { $0.key == key }) {
-            pools[index].delta.add(delta)
+        if firstPool == nil {
+            firstPool = PoolChange(key: key, delta: delta)
+        } else if firstPool?.key == key {
+            firstPool?.delta.add(delta)
+        } else if let index = morePools.firstIndex(where: { $0.key == key }) {
+            morePools[index].delta.add(delta)
         } else {
-            pools.append(PoolChange(key: key, delta: delta))
+            morePools.append(PoolChange(key: key, delta: delta))
         }
     }
 
