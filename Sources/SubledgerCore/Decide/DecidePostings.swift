@@ -4,9 +4,8 @@ extension LedgerState {
         let setup = try item(c.item)
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
-        let key = poolKey(item: setup, c.dimensions)
-        let pool = self.pool(key)
-        read = PoolRead(key: key, pool: pool)
+        let pool = self.pool(poolKey(item: setup, c.dimensions))
+        read = PoolRead(pool: pool)
         let entered = try Limits.amount(c.quantity, at: c.unitPrice, field: "cost")
         let inventory: PostingType = c.physicalOnly ? .inventoryReceived : .inventory
         let offset = c.physicalOnly ? c.kind.physicalOffset : c.kind.financialOffset
@@ -64,9 +63,8 @@ extension LedgerState {
         let setup = try item(c.item)
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
-        let key = poolKey(item: setup, c.dimensions)
-        let pool = self.pool(key)
-        read = PoolRead(key: key, pool: pool)
+        let pool = self.pool(poolKey(item: setup, c.dimensions))
+        read = PoolRead(pool: pool)
         try checkAvailable(setup, pool, c.quantity, physical: c.physicalOnly, field: "qty")
         let (cost, source) = issueCost(setup, pool, c.quantity)
         var voucher = builder(setup)
@@ -170,13 +168,13 @@ extension LedgerState {
                 throw Rejection(
                     .missingField, field: "cost", "invoicing receipt '\(record.id)' needs cost=<invoice unit price>")
             }
-            read = PoolRead(key: key, pool: pool)
+            read = PoolRead(pool: pool)
             return decideReceiptInvoice(record, setup, pool, quantity, price, valueReversed, offsetReversed)
         }
         guard c.unitPrice == nil else {
             throw Rejection(.invalidAmount, field: "cost", "an issue's invoice takes no cost: the ledger prices issues")
         }
-        read = PoolRead(key: key, pool: pool)
+        read = PoolRead(pool: pool)
         return decideIssueInvoice(record, setup, pool, quantity, valueReversed)
     }
 

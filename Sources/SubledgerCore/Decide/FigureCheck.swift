@@ -8,7 +8,7 @@ extension LedgerState {
     ) throws(Rejection) {
         let field = command.rangeFields
         var figures = ProducedFigures()
-        figures.readKey = read?.key
+        figures.hasRead = read != nil
         if command.isClose {
             // A close's settlement adds to a transaction at most twice what its item's figures add up to
             // (each receipt's open value is taken once): far below the range, per-transaction changes
@@ -24,9 +24,9 @@ extension LedgerState {
         }
         if let value = figures.outOfRange { throw field.amount(value) }
         // By index: iterating the elements copied each change (its key's strings retained and released).
-        if let first = figures.firstPool {
-            try first.delta.check(read.flatMap { $0.key == first.key ? $0.pool : nil } ?? pool(first.key), field)
-        }
+        // The pool decide read is the one pool a receipt, issue or invoice changes (no other precedes it).
+        if let delta = figures.readDelta, let pool = read?.pool { try delta.check(pool, field) }
+        if let first = figures.firstPool { try first.delta.check(pool(first.key), field) }
         for index in figures.morePools.indices {
             try figures.morePools[index].delta.check(pool(figures.morePools[index].key), field)
         }
@@ -45,10 +45,9 @@ extension LedgerState {
     }
 }
 
-/// The pool a receipt, issue or invoice read while deciding (its one event changes that pool): its key
-/// and figures as they stand in the state the command is decided on.
+/// The pool a receipt, issue or invoice read while deciding (its one event changes that pool), as it
+/// stands in the state the command is decided on. Not its key: copying one retains five strings.
 struct PoolRead {
-    var key: PoolKey
     var pool: CostPool
 }
 
@@ -66,9 +65,10 @@ struct ProducedFigures {
     /// tracked only when the ledger's figures are large enough to need it.
     var records: [String: RecordDelta] = [:]
     var tracksRecords = true
-    /// The key of the pool the command's one receipt, issue or invoice changes, if decide read it: no
-    /// item lookup and key built again for that event.
-    var readKey: PoolKey?
+    /// Whether decide read the pool the command's one receipt, issue or invoice changes: that event's
+    /// change then goes to `readDelta`, its key neither built, copied nor hashed again (DR-62).
+    var hasRead = false
+    var readDelta: PoolDelta?
 
     struct PoolChange { var key: PoolKey, delta: PoolDelta }
     struct Posting { var account: String, day: Int32, amount: Int128 }
@@ -97,6 +97,22 @@ struct ProducedFigures {
         pool(key, delta)
     }
 
+    /// The change of the pool decide read, else of the pool `key` names.
+    mutating func readPool(or key: @autoclosure () -> PoolKey, _ delta: PoolDelta) {
+        guard hasRead else { return pool(key(), delta) }
+        var sum = readDelta ?? PoolDelta()
+        sum.add(delta)
+        readDelta = sum
+    }
+
+    mutating func readPool(
+        or key: @autoclosure () -> PoolKey, _ quantity: Quantity, _ value: Money, physical: Bool
+    ) {
+        var delta = PoolDelta()
+        delta.add(quantity, value, physical: physical)
+        readPool(or: key(), delta)
+    }
+
     mutating func collect(_ event: LedgerEvent, _ date: LedgerDate, in state: LedgerState) {
         for line in event.lines {
             amount(line.amount)
@@ -106,12 +122,12 @@ struct ProducedFigures {
         case .receiptPosted(let e):
             amount(e.inventoryValue)
             amount(e.offsetValue)
-            let key = readKey ?? state.poolKey(item: e.item, e.dimensions)
-            pool(key, e.quantity, e.inventoryValue, physical: e.physicalOnly)
+            let physical = e.physicalOnly
+            readPool(or: state.poolKey(item: e.item, e.dimensions), e.quantity, e.inventoryValue, physical: physical)
         case .issuePosted(let e):
             amount(e.costAmount)
-            let key = readKey ?? state.poolKey(item: e.item, e.dimensions)
-            pool(key, -e.quantity, -e.costAmount, physical: e.physicalOnly)
+            let physical = e.physicalOnly
+            readPool(or: state.poolKey(item: e.item, e.dimensions), -e.quantity, -e.costAmount, physical: physical)
         case .invoicePosted(let e): collectInvoice(e, state)
         case .transferPosted(let e):
             amount(e.amount)
@@ -199,7 +215,7 @@ struct ProducedFigures {
         delta.physicalValue = -sign * Int128(e.physicalValueReversed.units)
         delta.financialQuantity = sign * Int128(e.quantity.units)
         delta.financialValue = sign * Int128(e.financialValue.units)
-        pool(readKey ?? state.poolKey(item: record.item, record.dimensions), delta)
+        readPool(or: state.poolKey(item: record.item, record.dimensions), delta)
     }
 }
 
