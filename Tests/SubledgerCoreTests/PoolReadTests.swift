@@ -23,8 +23,8 @@ struct PoolReadTests {
         var state = LedgerState()
         try R.run(&state, "item", "item=A model=fifo")
         try R.run(&state, "receive", "date=2026-01-02 item=A tx=P1 qty=1000 cost=600000000000 site=S1")
-        try R.run(&state, "receive", "date=2026-01-02 item=A tx=Q1 qty=1 cost=1 site=S1 physical=yes")
-        try R.run(&state, "receive", "date=2026-01-02 item=A tx=Q2 qty=1 cost=1 site=S2 physical=yes")
+        try R.run(&state, "receive", "date=2026-01-02 item=A tx=Q1 qty=1000 cost=1 site=S1 physical=yes")
+        try R.run(&state, "receive", "date=2026-01-02 item=A tx=Q2 qty=1000 cost=1 site=S2 physical=yes")
         return state
     }
 
@@ -42,10 +42,10 @@ struct PoolReadTests {
 
     @Test func anInvoiceIsCheckedAgainstItsTransactionsPool() throws {
         let state = try Self.nearTheLimit()
-        let same = try Self.refusal(state, "invoice", "date=2026-01-03 tx=Q1 cost=500000000000000")
+        let same = try Self.refusal(state, "invoice", "date=2026-01-03 tx=Q1 cost=500000000000")
         #expect(same?.code == .invalidAmount && same?.field == "cost")
         #expect(same?.message.hasPrefix("the cost pool's value would be 1100000000000000.00") == true, "\(same!)")
-        let other = try Self.refusal(state, "invoice", "date=2026-01-03 tx=Q2 cost=500000000000000")
+        let other = try Self.refusal(state, "invoice", "date=2026-01-03 tx=Q2 cost=500000000000")
         #expect(other?.code == .invalidAmount && other?.field == "cost")
         #expect(other?.message.hasPrefix("the balance of account") == true, "\(other!)")
     }
