@@ -5,8 +5,8 @@ extension LedgerState {
     /// Figures out of range (DR-17) are refused last, after every business check, in `checkFigures`.
     public func decide(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
         try command.checkInputRanges()
-        // The pool a receipt, issue or invoice read: the figure check reuses its key and figures instead
-        // of building and hashing the key again (DR-62). The state does not change in between.
+        // The pool a receipt, issue or invoice read: the figure check reuses its figures instead of
+        // building and hashing its key again (DR-62). The state does not change in between.
         var read: PoolRead?
         let events = try decideEvents(command, read: &read)
         try checkFigures(command, events, read: read)

@@ -23,10 +23,10 @@ extension LedgerState {
             for index in pairs.indices { figures.collect(pairs[index].event, pairs[index].date, in: self) }
         }
         if let value = figures.outOfRange { throw field.amount(value) }
-        // By index: iterating the elements copied each change (its key's strings retained and released).
         // The pool decide read is the one pool a receipt, issue or invoice changes (no other precedes it).
         if let delta = figures.readDelta, let pool = read?.pool { try delta.check(pool, field) }
         if let first = figures.firstPool { try first.delta.check(pool(first.key), field) }
+        // By index: iterating the elements copied each change (its key's strings retained and released).
         for index in figures.morePools.indices {
             try figures.morePools[index].delta.check(pool(figures.morePools[index].key), field)
         }
@@ -56,8 +56,8 @@ struct PoolRead {
 /// touches one or two pools and a few accounts, and this runs for every imported line.
 struct ProducedFigures {
     var outOfRange: Int128?
-    /// The pools changed, in the order first changed: the first held here (a receipt, issue or invoice
-    /// changes one pool, and an array allocated per imported line), the others after it.
+    /// The pools changed, other than the one decide read, in the order first changed: the first held
+    /// here (most commands change one pool: no array allocated for it), the others after it.
     var firstPool: PoolChange?
     var morePools: [PoolChange] = []
     var postings: [Posting] = []
