@@ -5,12 +5,17 @@ extension LedgerState {
     /// Figures out of range (DR-17) are refused last, after every business check, in `checkFigures`.
     public func decide(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
         try command.checkInputRanges()
-        let events = try decideEvents(command)
-        try checkFigures(command, events)
+        // The pool a receipt, issue or invoice read: the figure check reuses its figures instead of
+        // building and hashing its key again (DR-62). The state does not change in between.
+        var read: PoolRead?
+        let events = try decideEvents(command, read: &read)
+        try checkFigures(command, events, read: read)
         return events
     }
 
-    private func decideEvents(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+    private func decideEvents(
+        _ command: LedgerCommand, read: inout PoolRead?
+    ) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
         if let date = command.date { try checkPeriodOpen(date) }
         switch command {
         case .defineItem(let setup):
@@ -20,9 +25,9 @@ extension LedgerState {
             return [(.itemDefined(setup), EventCatalog.setupDate)]
         case .setAccounts(let group, let accounts):
             return [(.accountsSet(group: group, accounts: accounts), EventCatalog.setupDate)]
-        case .receive(let c): return [(.receiptPosted(try decideReceive(c)), c.date)]
-        case .issue(let c): return [(.issuePosted(try decideIssue(c)), c.date)]
-        case .invoice(let c): return [(.invoicePosted(try decideInvoice(c)), c.date)]
+        case .receive(let c): return [(.receiptPosted(try decideReceive(c, read: &read)), c.date)]
+        case .issue(let c): return [(.issuePosted(try decideIssue(c, read: &read)), c.date)]
+        case .invoice(let c): return [(.invoicePosted(try decideInvoice(c, read: &read)), c.date)]
         case .mark(let c): return [(.markPosted(try decideMark(c)), c.date)]
         case .transfer(let c): return [(.transferPosted(try decideTransfer(c)), c.date)]
         case .activateStandardCost(let c): return [(.standardCostActivated(try decideStandardCost(c)), c.date)]

@@ -1,10 +1,11 @@
 /// Receipts, issues and invoices: the physical and financial updates (valuation-rules.md 1, 5.5).
 extension LedgerState {
-    func decideReceive(_ c: LedgerCommand.Receive) throws(Rejection) -> ReceiptPosted {
+    func decideReceive(_ c: LedgerCommand.Receive, read: inout PoolRead?) throws(Rejection) -> ReceiptPosted {
         let setup = try item(c.item)
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
         let pool = self.pool(poolKey(item: setup, c.dimensions))
+        read = PoolRead(pool: pool)
         let entered = try Limits.amount(c.quantity, at: c.unitPrice, field: "cost")
         let inventory: PostingType = c.physicalOnly ? .inventoryReceived : .inventory
         let offset = c.physicalOnly ? c.kind.physicalOffset : c.kind.financialOffset
@@ -58,11 +59,12 @@ extension LedgerState {
         }
     }
 
-    func decideIssue(_ c: LedgerCommand.Issue) throws(Rejection) -> IssuePosted {
+    func decideIssue(_ c: LedgerCommand.Issue, read: inout PoolRead?) throws(Rejection) -> IssuePosted {
         let setup = try item(c.item)
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
         let pool = self.pool(poolKey(item: setup, c.dimensions))
+        read = PoolRead(pool: pool)
         try checkAvailable(setup, pool, c.quantity, physical: c.physicalOnly, field: "qty")
         let (cost, source) = issueCost(setup, pool, c.quantity)
         var voucher = builder(setup)
@@ -129,7 +131,7 @@ extension LedgerState {
         return "\(count) financially on hand (invoiced)"
     }
 
-    func decideInvoice(_ c: LedgerCommand.Invoice) throws(Rejection) -> InvoicePosted {
+    func decideInvoice(_ c: LedgerCommand.Invoice, read: inout PoolRead?) throws(Rejection) -> InvoicePosted {
         let record = try transaction(c.transaction)
         try requireNotBefore(record.date, c.date, of: record.id)
         guard !record.isTransferLeg else {
@@ -151,6 +153,7 @@ extension LedgerState {
         }
         let setup = try item(record.item)  // defined: the transaction was posted on it
         let key = poolKey(item: setup, record.dimensions)
+        let pool = self.pool(key)
         let whole = quantity == record.physicalOpenQuantity
         let valueReversed =
             whole
@@ -165,12 +168,14 @@ extension LedgerState {
                 throw Rejection(
                     .missingField, field: "cost", "invoicing receipt '\(record.id)' needs cost=<invoice unit price>")
             }
-            return decideReceiptInvoice(record, setup, pool(key), quantity, price, valueReversed, offsetReversed)
+            read = PoolRead(pool: pool)
+            return decideReceiptInvoice(record, setup, pool, quantity, price, valueReversed, offsetReversed)
         }
         guard c.unitPrice == nil else {
             throw Rejection(.invalidAmount, field: "cost", "an issue's invoice takes no cost: the ledger prices issues")
         }
-        return decideIssueInvoice(record, setup, pool(key), quantity, valueReversed)
+        read = PoolRead(pool: pool)
+        return decideIssueInvoice(record, setup, pool, quantity, valueReversed)
     }
 
     private func decideReceiptInvoice(

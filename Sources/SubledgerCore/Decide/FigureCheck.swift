@@ -3,9 +3,12 @@
 /// voucher line, a transaction amount, a pool (quantity or value, each part) or a GL balance (as of any
 /// date) outside `Limits` is refused, naming the input field that drove it, before anything is written.
 extension LedgerState {
-    func checkFigures(_ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)]) throws(Rejection) {
+    func checkFigures(
+        _ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)], read: PoolRead? = nil
+    ) throws(Rejection) {
         let field = command.rangeFields
         var figures = ProducedFigures()
+        figures.hasRead = read != nil
         if command.isClose {
             // A close's settlement adds to a transaction at most twice what its item's figures add up to
             // (each receipt's open value is taken once): far below the range, per-transaction changes
@@ -14,11 +17,18 @@ extension LedgerState {
         }
         // One allocation for the postings (a posting command has two or four lines), not one per growth.
         figures.postings.reserveCapacity(4 * events.count)
-        for index in events.indices { figures.collect(events[index].event, events[index].date, in: self) }
+        // Through the buffer: the array's subscript copied each (event, date) pair out and destroyed it
+        // through the tuple's outlined witnesses (DR-62).
+        events.withUnsafeBufferPointer { pairs in
+            for index in pairs.indices { figures.collect(pairs[index].event, pairs[index].date, in: self) }
+        }
         if let value = figures.outOfRange { throw field.amount(value) }
+        // The pool decide read is the one pool a receipt, issue or invoice changes (no other precedes it).
+        if let delta = figures.readDelta, let pool = read?.pool { try delta.check(pool, field) }
+        if let first = figures.firstPool { try first.delta.check(pool(first.key), field) }
         // By index: iterating the elements copied each change (its key's strings retained and released).
-        for index in figures.pools.indices {
-            try figures.pools[index].delta.check(pool(figures.pools[index].key), field)
+        for index in figures.morePools.indices {
+            try figures.morePools[index].delta.check(pool(figures.morePools[index].key), field)
         }
         for (id, delta) in figures.records {
             guard let record = transactions[id] else { continue }
@@ -35,17 +45,30 @@ extension LedgerState {
     }
 }
 
+/// The pool a receipt, issue or invoice read while deciding (its one event changes that pool), as it
+/// stands in the state the command is decided on. Not its key: copying one retains five strings.
+struct PoolRead {
+    var pool: CostPool
+}
+
 /// What the events of one posting command change: pools by delta, accounts by postings, and the first
 /// amount (a line, a transaction figure after) out of range. Small arrays, not dictionaries: a command
 /// touches one or two pools and a few accounts, and this runs for every imported line.
 struct ProducedFigures {
     var outOfRange: Int128?
-    var pools: [PoolChange] = []
+    /// The pools changed, other than the one decide read, in the order first changed: the first held
+    /// here (most commands change one pool: no array allocated for it), the others after it.
+    var firstPool: PoolChange?
+    var morePools: [PoolChange] = []
     var postings: [Posting] = []
     /// Changes of existing transactions by a close's settlements (a close touches many: a dictionary),
     /// tracked only when the ledger's figures are large enough to need it.
     var records: [String: RecordDelta] = [:]
     var tracksRecords = true
+    /// Whether decide read the pool the command's one receipt, issue or invoice changes: that event's
+    /// change then goes to `readDelta`, its key neither built, copied nor hashed again (DR-62).
+    var hasRead = false
+    var readDelta: PoolDelta?
 
     struct PoolChange { var key: PoolKey, delta: PoolDelta }
     struct Posting { var account: String, day: Int32, amount: Int128 }
@@ -57,10 +80,14 @@ struct ProducedFigures {
     }
 
     mutating func pool(_ key: PoolKey, _ delta: PoolDelta) {
-        if let index = pools.firstIndex(where: { $0.key == key }) {
-            pools[index].delta.add(delta)
+        if firstPool == nil {
+            firstPool = PoolChange(key: key, delta: delta)
+        } else if firstPool?.key == key {
+            firstPool?.delta.add(delta)
+        } else if let index = morePools.firstIndex(where: { $0.key == key }) {
+            morePools[index].delta.add(delta)
         } else {
-            pools.append(PoolChange(key: key, delta: delta))
+            morePools.append(PoolChange(key: key, delta: delta))
         }
     }
 
@@ -68,6 +95,22 @@ struct ProducedFigures {
         var delta = PoolDelta()
         delta.add(quantity, value, physical: physical)
         pool(key, delta)
+    }
+
+    /// The change of the pool decide read, else of the pool `key` names.
+    mutating func readPool(or key: @autoclosure () -> PoolKey, _ delta: PoolDelta) {
+        guard hasRead else { return pool(key(), delta) }
+        var sum = readDelta ?? PoolDelta()
+        sum.add(delta)
+        readDelta = sum
+    }
+
+    mutating func readPool(
+        or key: @autoclosure () -> PoolKey, _ quantity: Quantity, _ value: Money, physical: Bool
+    ) {
+        var delta = PoolDelta()
+        delta.add(quantity, value, physical: physical)
+        readPool(or: key(), delta)
     }
 
     mutating func collect(_ event: LedgerEvent, _ date: LedgerDate, in state: LedgerState) {
@@ -79,10 +122,12 @@ struct ProducedFigures {
         case .receiptPosted(let e):
             amount(e.inventoryValue)
             amount(e.offsetValue)
-            pool(state.poolKey(item: e.item, e.dimensions), e.quantity, e.inventoryValue, physical: e.physicalOnly)
+            let physical = e.physicalOnly
+            readPool(or: state.poolKey(item: e.item, e.dimensions), e.quantity, e.inventoryValue, physical: physical)
         case .issuePosted(let e):
             amount(e.costAmount)
-            pool(state.poolKey(item: e.item, e.dimensions), -e.quantity, -e.costAmount, physical: e.physicalOnly)
+            let physical = e.physicalOnly
+            readPool(or: state.poolKey(item: e.item, e.dimensions), -e.quantity, -e.costAmount, physical: physical)
         case .invoicePosted(let e): collectInvoice(e, state)
         case .transferPosted(let e):
             amount(e.amount)
@@ -170,7 +215,7 @@ struct ProducedFigures {
         delta.physicalValue = -sign * Int128(e.physicalValueReversed.units)
         delta.financialQuantity = sign * Int128(e.quantity.units)
         delta.financialValue = sign * Int128(e.financialValue.units)
-        pool(state.poolKey(item: record.item, record.dimensions), delta)
+        readPool(or: state.poolKey(item: record.item, record.dimensions), delta)
     }
 }
 
