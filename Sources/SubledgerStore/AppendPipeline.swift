@@ -60,7 +60,7 @@ public final class AppendPipeline: @unchecked Sendable {
         slots = (0..<Self.depth).map { _ in Slot() }
         pending.reserveCapacity(Self.batchEvents)
         finished.enter()
-        DispatchQueue.global().async { [self] in
+        DedicatedThread.run { [self] in
             defer { finished.leave() }
             write()
         }

@@ -37,7 +37,7 @@ final class EventPipeline: @unchecked Sendable {
         else { return nil }
         batches = (0..<Self.depth).map { _ in EventBatch(capacity: Self.batchBytes + 4_096) }
         group.enter()
-        DispatchQueue.global().async { [self] in
+        DedicatedThread.run { [self] in
             defer { group.leave() }
             var written = 0
             do throws(StoreError) {

@@ -9,6 +9,7 @@
 
 import Dispatch
 import SubledgerCore
+internal import SubledgerStore
 
 final class JSONLinePipeline: @unchecked Sendable {
     /// Lines per chunk: small enough to start the caller at once, large enough to make the handover rare.
@@ -62,7 +63,7 @@ final class JSONLinePipeline: @unchecked Sendable {
     ) throws -> CommandContentHasher? {
         let pipeline = JSONLinePipeline(bytes, hashesContent: hashingContent)
         pipeline.finished.enter()
-        DispatchQueue.global().async { [pipeline] in
+        DedicatedThread.run { [pipeline] in
             defer { pipeline.finished.leave() }
             pipeline.read()
         }

@@ -273,15 +273,15 @@ extension Ledger {
     }
 }
 
-/// A value computed on a global queue; `wait` blocks until it is there (the group orders the write
-/// before the read).
+/// A value computed on a thread of its own (`DedicatedThread`); `wait` blocks until it is there (the group
+/// orders the write before the read).
 final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
     private var value: Value?
     private let group = DispatchGroup()
 
     init(_ work: @escaping @Sendable () -> Value) {
         group.enter()
-        DispatchQueue.global().async {
+        DedicatedThread.run {
             self.value = work()
             self.group.leave()
         }
