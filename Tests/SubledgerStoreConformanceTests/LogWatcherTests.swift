@@ -30,7 +30,7 @@ import Testing
 
     /// Waits (on the watcher) until it has heard of `sequence`; the time that took, or nil past `limit`.
     static func heard(
-        _ watcher: any LogWatcher, _ sequence: Int64, within limit: Duration = .seconds(10)
+        _ watcher: any LogWatcher, _ sequence: Int64, within limit: Duration = .seconds(60)
     ) async -> Duration? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < limit {

@@ -4,8 +4,9 @@
 ///
 /// A fixed table of the strings of up to 15 bytes last seen, by their bytes: such a String keeps its
 /// bytes inline (no allocation), so the table holds no memory beyond its slots (and one event's lines
-/// buffer), and a hit costs the packing of the bytes into two words and two compares. A miss makes the String as `PayloadReader`
-/// otherwise would (same bytes, same String: invalid UTF-8 is repaired the same way) and takes the slot.
+/// buffer), and a hit costs the packing of the bytes into two words and two compares. A miss makes the
+/// String as `PayloadReader` otherwise would (same bytes, same String: invalid UTF-8 is repaired the same
+/// way) and takes the slot.
 /// Not thread-safe: one per decoding thread.
 public final class StringTable {
     private static let slotBits = 12
