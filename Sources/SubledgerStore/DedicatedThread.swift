@@ -1,8 +1,7 @@
 // A thread of its own for work that blocks for the length of a long job (a pipeline's reader or writer
 // waiting on semaphores for its partner). On Linux the global dispatch queues run on a pool about as wide
-// as the machine's cores, so such work parked there starves everything else queued on the pool (the
-// ledger's serial queue, the log watcher's timer) until the pool's monitor adds threads, about one a
-// second: with a few imports or replays at once a served ledger stopped following its log for minutes.
+// as the machine's cores, so a few such jobs parked there hold all of it, and whatever else is queued on it
+// waits until the pool's monitor adds threads, about one a second (DR-63).
 
 #if canImport(Glibc)
 import Glibc
