@@ -1,4 +1,4 @@
-# Shared by tools/bench/commands.sh and tools/bench/year.sh (sourced, not run): old and new binaries
+# Shared by the scripts in tools/bench (sourced, not run): old and new binaries
 # measured side by side, one process at a time, wall time and peak RSS of each, medians.
 #
 # A "binary dir" holds a release `subledger` (and, for commands.sh, `subledger-bench`), e.g.

@@ -15,21 +15,18 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/harness.sh"
+. "$here/pg-harness.sh"
 workload=${1:?usage: pg-refs.sh WORKLOAD.jsonl [RUNS] [TX]}
 runs=${2:-3}
 tx=${3:-S1}
 : "${PG:?PG=postgresql://user@host:port (a role that may create databases)}"
-: "${PGDATA_DIR:?PGDATA_DIR=the data directory of the cluster}"
 bench_check_dirs
 BENCH_WORK=$(mktemp -d)
 BENCH_RESULTS=$BENCH_WORK/results
 serving=
 trap '[ -n "$serving" ] && kill "$serving" 2>/dev/null; rm -rf "$BENCH_WORK"' EXIT
-sql() { psql -q -X -v ON_ERROR_STOP=1 "$1" -c "$2" >/dev/null; }
-postmaster=$(head -n 1 "$PGDATA_DIR/postmaster.pid")
-reaped() { awk '{ print $16 + $17 }' "/proc/$postmaster/stat"; }
+pg_server_cpu_init
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-ticks=$(getconf CLK_TCK)
 
 # served SIDE: serve the side's database, GET the transaction once, stop; one result line.
 served() {
@@ -45,14 +42,14 @@ served() {
     kill "$serving" && wait "$serving" || true
     serving=
     sleep 1  # its backend reaped before the next CLI run counts the server's CPU
-    awk -v s="$_side" -v a="$_start" -v b="$_end" -v k="$_kib" -v c0="$_before" -v c1="$_after" -v t="$ticks" \
-        'BEGIN { printf "detail %s %.4f %d 0 %.2f\n", s, (b - a) / 1e9, k, (c1 - c0) / t }' >>"$BENCH_RESULTS"
+    awk -v s="$_side" -v a="$_start" -v b="$_end" -v k="$_kib" -v c="$(pg_ticks_to_s "$_before" "$_after")" \
+        'BEGIN { printf "detail %s %.4f %d 0 %s\n", s, (b - a) / 1e9, k, c }' >>"$BENCH_RESULTS"
     echo "  detail $_side: $(tail -n 1 "$BENCH_RESULTS")" >&2
 }
 
 for side in old new; do
-    sql "$PG/postgres" "DROP DATABASE IF EXISTS refs_$side"
-    sql "$PG/postgres" "CREATE DATABASE refs_$side"
+    pg_sql "$PG/postgres" "DROP DATABASE IF EXISTS refs_$side"
+    pg_sql "$PG/postgres" "CREATE DATABASE refs_$side"
     "$(bench_side_dir "$side")/subledger" init --db "$PG/refs_$side" >/dev/null
     # One clock and command id for both sides: the events (the detail lists them) hash alike.
     SUBLEDGER_FIXED_CLOCK_MS=1796000000000 "$(bench_side_dir "$side")/subledger" import "$workload" \
@@ -63,27 +60,12 @@ done
 for run in $(seq 1 "$runs"); do
     echo "run $run" >&2
     for side in $(bench_pair_order "$run"); do
-        _before=$(reaped)
-        bench_run "$side" vouchers vouchers --tx "$tx" --json --db "$PG/refs_$side"
-        sleep 0.2  # the backend's exit reaped
-        awk -v s="$side" -v a="$_before" -v b="$(reaped)" -v t="$ticks" \
-            'BEGIN { printf "server-vouchers %s 0 0 0 %.2f\n", s, (b - a) / t }' >>"$BENCH_RESULTS"
-        cp "$BENCH_WORK/last.out" "$BENCH_WORK/out.vouchers.$side"
-        echo "  vouchers $side: $BENCH_LAST_SECONDS s, CPU $BENCH_LAST_CPU s" >&2
+        pg_run "$side" vouchers vouchers --tx "$tx" --json --db "$PG/refs_$side"
         served "$side"
     done
     for query in vouchers detail; do
         cmp -s "$BENCH_WORK/out.$query.old" "$BENCH_WORK/out.$query.new" || echo "run $run: $query differs" >&2
     done
 done
-echo "| read of $tx | side | wall | client CPU | server CPU | peak RSS | failures |"
-echo "|---|---|---|---|---|---|---|"
-for label in vouchers detail; do
-    for side in old new; do
-        echo "| $label | $side | $(bench_fmt_s "$(bench_median "$label" $side 3)") |" \
-            "$(bench_fmt_s "$(bench_median "$label" $side 6)") |" \
-            "$(bench_fmt_s "$(bench_median "server-$label" $side 6)") |" \
-            "$(bench_fmt_mib "$(bench_median "$label" $side 4)") | $(bench_failures "$label" $side) |"
-    done
-done
-for db in refs_old refs_new; do sql "$PG/postgres" "DROP DATABASE IF EXISTS $db"; done
+pg_table "read of $tx" vouchers detail
+for db in refs_old refs_new; do pg_sql "$PG/postgres" "DROP DATABASE IF EXISTS $db"; done
