@@ -55,4 +55,6 @@ for run in $(seq 1 "$runs"); do
     done
 done
 pg_table command close "${queries[@]}"
-for db in asof_run_old asof_run_new asof_tpl_old asof_tpl_new; do pg_sql "$PG/postgres" "DROP DATABASE IF EXISTS $db"; done
+for db in asof_run_old asof_run_new asof_tpl_old asof_tpl_new; do
+    pg_sql "$PG/postgres" "DROP DATABASE IF EXISTS $db"
+done
