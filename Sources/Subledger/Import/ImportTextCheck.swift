@@ -18,6 +18,9 @@ public struct ImportTextCheck {
     var line = 1
     var lineBytes = 0
 
+    /// Line feeds seen so far: the whole file's count once every chunk was checked.
+    public var newlines: Int { line - 1 }
+
     public init(format: Ledger.ImportFormat) {
         limitsLines = format == .jsonl
     }
