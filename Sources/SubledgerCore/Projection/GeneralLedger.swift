@@ -26,7 +26,7 @@ public struct GeneralLedger: Sendable, Equatable {
     private var index: [String: Int] = [:]
     /// The last few accounts posted to: replay hits the same handful of accounts again and again, and a
     /// small-string comparison is cheaper than hashing.
-    private var recent: [(name: String, slot: Int)] = []
+    private var recent = RecentNames()
     public internal(set) var lineCount = 0
 
     public init() {}
@@ -36,11 +36,7 @@ public struct GeneralLedger: Sendable, Equatable {
     }
 
     private mutating func slot(_ account: String) -> Int {
-        // Compared by their words (DR-54): the few accounts differ, and `==` of two different short strings
-        // was a call into the standard library's comparison per candidate.
-        for position in recent.indices where NameHash.same(recent[position].name, account) {
-            return recent[position].slot
-        }
+        if let slot = recent.slot(of: account) { return slot }
         let slot: Int
         if let existing = index[account] {
             slot = existing
@@ -49,18 +45,14 @@ public struct GeneralLedger: Sendable, Equatable {
             entries.append(Account(name: account))
             index[account] = slot
         }
-        if recent.count == 8 { recent.removeFirst() }
-        recent.append((account, slot))
+        recent.remember(account, slot: slot)
         return slot
     }
 
     /// The slot of `account` without hashing when it is one of the last few posted to (`decide` checks the
     /// accounts the fold just posted to), else by the index.
     private func lookup(_ account: String) -> Int? {
-        for position in recent.indices where NameHash.same(recent[position].name, account) {
-            return recent[position].slot
-        }
-        return index[account]
+        recent.slot(of: account) ?? index[account]
     }
 
     mutating func post(_ lines: [VoucherLine], on date: LedgerDate) throws(FoldFailure) {
