@@ -118,7 +118,7 @@ extension LedgerState {
     }
 
     func requireNewTransaction(_ id: String) throws(Rejection) {
-        guard knownTransaction(id) == nil else {
+        guard !hasTransaction(id) else {
             throw Rejection(.duplicateTransaction, field: "tx", "transaction '\(id)' already exists; ids are unique")
         }
     }

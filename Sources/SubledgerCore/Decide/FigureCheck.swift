@@ -15,8 +15,6 @@ extension LedgerState {
             // need no tracking (a dictionary of every settled id, a third of the close's time).
             figures.tracksRecords = magnitudeTotals().money > Int128(Limits.maximumMoney.units / 8)
         }
-        // One allocation for the postings (a posting command has two or four lines), not one per growth.
-        figures.postings.reserveCapacity(4 * events.count)
         // Through the buffer: the array's subscript copied each (event, date) pair out and destroyed it
         // through the tuple's outlined witnesses (DR-62).
         events.withUnsafeBufferPointer { pairs in
@@ -36,10 +34,9 @@ extension LedgerState {
                 throw field.amount(value, "an amount of transaction \(id)")
             }
         }
-        for (index, posting) in figures.postings.enumerated()
-        where !figures.postings[..<index].contains(where: { $0.account == posting.account }) {
-            if let balance = ledger.balanceOutOfRange(posting.account, adding: figures.postings) {
-                throw field.amount(balance, "the balance of account \(posting.account)")
+        try figures.postings.forEachAccount { account throws(Rejection) in
+            if let balance = ledger.balanceOutOfRange(account, adding: figures.postings) {
+                throw field.amount(balance, "the balance of account \(account)")
             }
         }
     }
@@ -60,7 +57,7 @@ struct ProducedFigures {
     /// here (most commands change one pool: no array allocated for it), the others after it.
     var firstPool: PoolChange?
     var morePools: [PoolChange] = []
-    var postings: [Posting] = []
+    var postings = ProducedPostings()
     /// Changes of existing transactions by a close's settlements (a close touches many: a dictionary),
     /// tracked only when the ledger's figures are large enough to need it.
     var records: [String: RecordDelta] = [:]
@@ -71,7 +68,6 @@ struct ProducedFigures {
     var readDelta: PoolDelta?
 
     struct PoolChange { var key: PoolKey, delta: PoolDelta }
-    struct Posting { var account: String, day: Int32, amount: Int128 }
 
     mutating func amount(_ value: Money) { amount(Int128(value.units)) }
 
@@ -114,10 +110,9 @@ struct ProducedFigures {
     }
 
     mutating func collect(_ event: LedgerEvent, _ date: LedgerDate, in state: LedgerState) {
-        for line in event.lines {
-            amount(line.amount)
-            postings.append(Posting(account: line.account, day: date.yyyymmdd, amount: Int128(line.amount.units)))
-        }
+        let lines = event.lines
+        for index in lines.indices { amount(lines[index].amount) }
+        postings.add(lines, day: date.yyyymmdd)
         switch event {
         case .receiptPosted(let e):
             amount(e.inventoryValue)

@@ -31,6 +31,9 @@ struct VoucherBuilder {
     ) {
         guard !amount.isZero else { return }
         if amount.isNegative { return post(-amount, debit: credit, credit: debit, stored: stored) }
+        // Room for two pairs at once (a receipt or invoice posts two): appending grew the array twice or
+        // three times per command, each a new allocation and a copy (DR-65).
+        if lines.isEmpty { lines.reserveCapacity(4) }
         lines.append(VoucherLine(debit, account(debit, stored), amount))
         lines.append(VoucherLine(credit, account(credit, stored), -amount))
     }

@@ -121,4 +121,10 @@ extension LedgerState {
     func knownTransaction(_ id: String) -> TransactionRecord? {
         transactions[id] ?? recalled.transactions[id]
     }
+
+    /// Whether `knownTransaction(id)` is a record, without copying the ~250-byte record out and
+    /// destroying it (a new id's check, once per receipt and issue, DR-65).
+    func hasTransaction(_ id: String) -> Bool {
+        transactions.index(forKey: id) != nil || (!recalled.transactions.isEmpty && recalled.transactions[id] != nil)
+    }
 }

@@ -26,7 +26,7 @@ public struct GeneralLedger: Sendable, Equatable {
     private var index: [String: Int] = [:]
     /// The last few accounts posted to: replay hits the same handful of accounts again and again, and a
     /// small-string comparison is cheaper than hashing.
-    private var recent: [(name: String, slot: Int)] = []
+    private var recent = RecentNames()
     public internal(set) var lineCount = 0
 
     public init() {}
@@ -36,11 +36,7 @@ public struct GeneralLedger: Sendable, Equatable {
     }
 
     private mutating func slot(_ account: String) -> Int {
-        // Compared by their words (DR-54): the few accounts differ, and `==` of two different short strings
-        // was a call into the standard library's comparison per candidate.
-        for position in recent.indices where NameHash.same(recent[position].name, account) {
-            return recent[position].slot
-        }
+        if let slot = recent.slot(of: account) { return slot }
         let slot: Int
         if let existing = index[account] {
             slot = existing
@@ -49,25 +45,22 @@ public struct GeneralLedger: Sendable, Equatable {
             entries.append(Account(name: account))
             index[account] = slot
         }
-        if recent.count == 8 { recent.removeFirst() }
-        recent.append((account, slot))
+        recent.remember(account, slot: slot)
         return slot
     }
 
     /// The slot of `account` without hashing when it is one of the last few posted to (`decide` checks the
     /// accounts the fold just posted to), else by the index.
     private func lookup(_ account: String) -> Int? {
-        for position in recent.indices where NameHash.same(recent[position].name, account) {
-            return recent[position].slot
-        }
-        return index[account]
+        recent.slot(of: account) ?? index[account]
     }
 
     mutating func post(_ lines: [VoucherLine], on date: LedgerDate) throws(FoldFailure) {
-        for line in lines {
-            let slot = slot(line.account)
-            try entries[slot].add(line.amount, on: date.yyyymmdd)
-            entries[slot].postingTypes |= 1 << UInt32(line.postingType.code)
+        // By index: iterating copied each line (its account retained and released).
+        for index in lines.indices {
+            let slot = slot(lines[index].account)
+            try entries[slot].add(lines[index].amount, on: date.yyyymmdd)
+            entries[slot].postingTypes |= 1 << UInt32(lines[index].postingType.code)
         }
         lineCount += lines.count
     }
@@ -99,17 +92,17 @@ public struct GeneralLedger: Sendable, Equatable {
     /// the magnitudes of every line posted (`gross`) stays in range no balance can leave it, so the days
     /// are scanned only past that (or when `scan` asks for it, after a close).
     func balanceOutOfRange(
-        _ account: String, adding postings: [ProducedFigures.Posting],
+        _ account: String, adding postings: ProducedPostings,
         scan: Bool = false
     ) -> Int128? {
         // Read in place, not copied (an account copy retained and released its arrays, per imported line).
         let slot = lookup(account)
         var closing = slot.map { entries[$0].total.units } ?? 0, gross = slot.map { entries[$0].gross.units } ?? 0
         var first = Int32.max
-        for posting in postings where posting.account == account {
-            closing += posting.amount
-            gross += Int128(posting.amount.magnitude)
-            first = min(first, posting.day)
+        postings.forEach(to: account) { day, amount in
+            closing += amount
+            gross += Int128(amount.magnitude)
+            first = min(first, day)
         }
         if !Limits.contains(money: closing) { return closing }
         guard let slot, scan || first < (entries[slot].days.last ?? Int32.min), !Limits.contains(money: gross) else {
@@ -118,7 +111,7 @@ public struct GeneralLedger: Sendable, Equatable {
         let existing = entries[slot]
         if scan { first = Int32.min }
         var days = Set(existing.days)
-        for posting in postings where posting.account == account { days.insert(posting.day) }
+        postings.forEach(to: account) { day, _ in days.insert(day) }
         var running: Int128 = 0, cursor = 0
         for day in days.sorted() {
             while cursor < existing.days.count, existing.days[cursor] <= day {
@@ -126,7 +119,7 @@ public struct GeneralLedger: Sendable, Equatable {
                 cursor += 1
             }
             var balance = running
-            for posting in postings where posting.account == account && posting.day <= day { balance += posting.amount }
+            postings.forEach(to: account) { posted, amount in if posted <= day { balance += amount } }
             if day >= first, !Limits.contains(money: balance) { return balance }
         }
         return nil
