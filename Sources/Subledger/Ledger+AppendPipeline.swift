@@ -31,6 +31,22 @@ extension Ledger {
         pipelinedBatches += pipeline.handedOver
     }
 
+    /// Inside an append body: decides `command` into `events` (one buffer for the whole batch, DR-64) and
+    /// appends each of its events, moved out of the buffer, not copied; `touched` is set before the first.
+    func decideAndAppend(
+        _ command: LedgerCommand, on state: inout LedgerState,
+        buffer events: inout [(event: LedgerEvent, date: LedgerDate)], to sink: inout any EventSink,
+        touched: inout Bool
+    ) throws {
+        try decide(command, on: &state, into: &events)
+        // Popped from the end: reversed first when there are several.
+        if events.count > 1 { events.reverse() }
+        while let (event, date) = events.popLast() {
+            touched = true
+            try append(decided: event, date: date, to: &sink, applyingTo: &state)
+        }
+    }
+
     /// Inside an append body: appends one decided event and folds it, as `append(_:date:to:applyingTo:)`.
     /// Queued on a pipeline, the event is folded and its history recorded first, then moved to the writer,
     /// which encodes, hashes, inserts and frees it (DR-64); otherwise (no pipeline, or a direct stretch)

@@ -294,8 +294,7 @@ public final class Ledger {
             var touched = false
             var content = CommandContentHasher()
             var decided = false
-            // One buffer for every command's events, which are moved out of it (DR-64).
-            var events: [(event: LedgerEvent, date: LedgerDate)] = []
+            var events: [(event: LedgerEvent, date: LedgerDate)] = []  // reused by every command (DR-64)
             let outcome: AppendOutcome
             do {
                 // The content is hashed as the commands are decided; an id another writer recorded meanwhile
@@ -313,13 +312,7 @@ public final class Ledger {
                     try withAppendSink(&batch, expectedTransactions: expectedTransactions) { sink in
                         try produce { command in
                             if contentHashedApart == nil { content.add(command) }
-                            try decide(command, on: &working, into: &events)
-                            // Popped from the end (moved, not copied): reversed first when there are several.
-                            if events.count > 1 { events.reverse() }
-                            while let (event, date) = events.popLast() {
-                                touched = true
-                                try append(decided: event, date: date, to: &sink, applyingTo: &working)
-                            }
+                            try decideAndAppend(command, on: &working, buffer: &events, to: &sink, touched: &touched)
                         }
                     }
                     return "{\"events\":\(batch.count)}"
