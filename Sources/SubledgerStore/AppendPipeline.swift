@@ -25,7 +25,7 @@ public final class AppendPipeline: @unchecked Sendable {
     /// One batch in flight. Its fields are written by one side and read by the other only across the
     /// semaphores (the body's thread before `filled`, the writer before `free`).
     private final class Slot {
-        var events: [Handed] = []
+        var events: [Handed?] = []
         /// The first failure of the whole command, as the writer knew it once this batch was done.
         var failure: StoreError?
         var isLast = false
@@ -47,7 +47,7 @@ public final class AppendPipeline: @unchecked Sendable {
 
     // The body's thread only. Unchecked: these are never accessed while another access to them is under
     // way, and the dynamic exclusivity checks were a quarter of an event's hand-over (DR-64).
-    @exclusivity(unchecked) private var pending: [Handed] = []
+    @exclusivity(unchecked) private var pending: [Handed?] = []
     /// Batches handed to the writer so far (tests check that a pipeline did run).
     public private(set) var handedOver = 0
     private var stopped = false
@@ -84,13 +84,12 @@ public final class AppendPipeline: @unchecked Sendable {
             let slot = slots[index % Self.depth]
             index += 1
             if failure == nil && !cancelled.load(ordering: .relaxed) {
-                // Through the buffer: the array's subscript would copy each event (retaining its strings).
-                slot.events.withUnsafeBufferPointer { events in
-                    for index in events.indices {
-                        do throws(StoreError) { try write(events[index]) } catch {
-                            failure = error
-                            break
-                        }
+                // Each taken out of its slot (moved): reading it in place copied the event (retaining its
+                // strings) for the encoding.
+                for index in slot.events.indices {
+                    do throws(StoreError) { try write(slot.events[index].take()!) } catch {
+                        failure = error
+                        break
                     }
                 }
             }
@@ -103,8 +102,8 @@ public final class AppendPipeline: @unchecked Sendable {
     }
 
     /// One handed event through the command's writer, encoded here if it came as decided.
-    private func write(_ handed: Handed) throws(StoreError) {
-        switch handed {
+    private func write(_ handed: consuming Handed) throws(StoreError) {
+        switch consume handed {
         case .encoded(let envelope): try writer.append(envelope)
         case .decided(let event, let date): try writer.append(EventCatalog.envelope(event, date: date))
         }
@@ -127,7 +126,7 @@ public final class AppendPipeline: @unchecked Sendable {
         if isDirect {
             try write(handed)
         } else {
-            pending.append(consume handed)
+            pending.append(.some(consume handed))
             if pending.count >= Self.batchEvents { try handOver() }
         }
         lastSequence += 1
