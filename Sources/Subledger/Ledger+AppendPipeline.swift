@@ -48,14 +48,14 @@ extension Ledger {
     }
 
     /// Inside an append body: appends one decided event and folds it, as `append(_:date:to:applyingTo:)`.
-    /// Queued on a pipeline, the event is folded and its history recorded first, then moved to the writer,
-    /// which encodes, hashes, inserts and frees it (DR-64); otherwise (no pipeline, or a direct stretch)
-    /// it is encoded and inserted here before the fold, as before.
+    /// Queued on a pipeline with `encodesOnWriter`, the event is folded and its history recorded first,
+    /// then moved to the writer, which encodes, hashes, inserts and frees it (DR-64); otherwise it is
+    /// encoded here, inserted (or queued encoded) and then folded, as before.
     func append(
         decided event: consuming LedgerEvent, date: LedgerDate, to sink: inout any EventSink,
         applyingTo state: inout LedgerState
     ) throws {
-        guard let pipeline = appendPipeline, !pipeline.appendsDirectly else {
+        guard encodesOnWriter, let pipeline = appendPipeline, !pipeline.appendsDirectly else {
             try append(event, date: date, to: &sink, applyingTo: &state)
             return
         }

@@ -72,6 +72,10 @@ public final class Ledger {
     /// Batches expecting fewer transactions append inline: a thread costs more than a few thousand inserts.
     /// Tests set 0 to pipeline every batch.
     var pipelinedAppendMinimum = 4_096
+    /// Whether a pipelined batch's writer thread encodes the decided events (DR-64). Off: it took 18% of
+    /// the deciding thread's instructions but cost 4-5% more CPU in all (the writer reads and frees what
+    /// the other thread allocated), and on 2 busy cores the import ran slower. Tests turn it on.
+    var encodesOnWriter = false
     /// Batches of events this ledger's pipelines handed to their writers (tests: the pipeline ran).
     var pipelinedBatches = 0
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
