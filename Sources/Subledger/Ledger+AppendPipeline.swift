@@ -1,5 +1,6 @@
-// A long batch on the SQLite file appends through `AppendPipeline` (DR-55): the events' encoding (DR-64),
-// inserts and chain hashes run on a writer thread while this thread decides and folds the next commands. The
+// A long batch on the SQLite file appends through `AppendPipeline` (DR-55): the events' inserts and chain
+// hashes (and, with `encodesOnWriter`, their encoding: DR-64) run on a writer thread while this thread
+// decides, encodes and folds the next commands. The
 // connection is used by one thread at a time, so every read or write of the store this thread makes in
 // the body drains the writer first: `quiesceAppends()` before a history lookup or the filter of closed
 // ids is read, and the commands whose deciding or folding reads and writes the store (a close, its

@@ -1,9 +1,9 @@
-// AppendPipeline: a long append body's encoding, inserts and chain hashes on a writer thread (DR-55,
-// DR-64). The body's thread (which decides and folds) hands the decided events (or encoded ones) over in
-// batches; the writer thread encodes them and runs them through the command's `AppendWriter` in order, so
-// the rows and their hashes are the same bytes an inline append writes, inside the same SQLite transaction
-// (one connection, used by one thread at a time: the writer only between a hand-over and the moment it
-// frees the batch). The events are destroyed on the writer thread too, once written.
+// AppendPipeline: a long append body's inserts and chain hashes on a writer thread (DR-55). The body's
+// thread (which decides and folds) hands the events over in batches, encoded or, when its ledger asks
+// (DR-64), as decided, for the writer to encode; the writer thread runs them through the command's
+// `AppendWriter` in order, so the rows and their hashes are the same bytes an inline append writes, inside
+// the same SQLite transaction (one connection, used by one thread at a time: the writer only between a
+// hand-over and the moment it frees the batch). The events are freed on the writer thread, once written.
 //
 // The connection is opened NOMUTEX, so nothing else may touch it while the writer works: before any other
 // statement on the store, the body's thread calls `drain()` (every batch written, the writer idle until
