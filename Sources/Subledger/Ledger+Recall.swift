@@ -11,6 +11,17 @@ extension Ledger {
         return try state.decide(command)
     }
 
+    /// `decide(_:on:)`, into `events` (emptied first), a buffer the caller reuses across commands (DR-64).
+    func decide(
+        _ command: LedgerCommand, on state: inout LedgerState,
+        into events: inout [(event: LedgerEvent, date: LedgerDate)]
+    ) throws {
+        try appendDirectly(command)
+        try recall(for: command, into: &state)
+        defer { state.recalled = Recalled() }
+        try state.decide(command, into: &events)
+    }
+
     /// Fetches what deciding `command` needs beyond the open state (DR-22) into `state.recalled`: the
     /// transactions it names that a close moved to the history tables, and the settlement events of the
     /// closes it would reverse. Read inside the command's append transaction, so what it reads is current.

@@ -72,6 +72,10 @@ public final class Ledger {
     /// Batches expecting fewer transactions append inline: a thread costs more than a few thousand inserts.
     /// Tests set 0 to pipeline every batch.
     var pipelinedAppendMinimum = 4_096
+    /// Whether a pipelined batch's writer thread encodes the decided events (DR-64). Off: it took 18% of
+    /// the deciding thread's instructions but cost 4-5% more CPU in all (the writer reads and frees what
+    /// the other thread allocated), and on 2 busy cores the import ran slower. Tests turn it on.
+    var encodesOnWriter = false
     /// Batches of events this ledger's pipelines handed to their writers (tests: the pipeline ran).
     var pipelinedBatches = 0
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
@@ -294,6 +298,7 @@ public final class Ledger {
             var touched = false
             var content = CommandContentHasher()
             var decided = false
+            var events: [(event: LedgerEvent, date: LedgerDate)] = []  // reused by every command (DR-64)
             let outcome: AppendOutcome
             do {
                 // The content is hashed as the commands are decided; an id another writer recorded meanwhile
@@ -311,10 +316,7 @@ public final class Ledger {
                     try withAppendSink(&batch, expectedTransactions: expectedTransactions) { sink in
                         try produce { command in
                             if contentHashedApart == nil { content.add(command) }
-                            for (event, date) in try decide(command, on: &working) {
-                                touched = true
-                                try append(event, date: date, to: &sink, applyingTo: &working)
-                            }
+                            try decideAndAppend(command, on: &working, buffer: &events, to: &sink, touched: &touched)
                         }
                     }
                     return "{\"events\":\(batch.count)}"

@@ -1,8 +1,9 @@
 // AppendPipeline: a long append body's inserts and chain hashes on a writer thread (DR-55). The body's
-// thread (which decides, encodes and folds) hands the encoded events over in batches; the writer thread
-// runs them through the command's `AppendWriter` in order, so the rows and their hashes are the same bytes
-// an inline append writes, inside the same SQLite transaction (one connection, used by one thread at a
-// time: the writer only between a hand-over and the moment it frees the batch).
+// thread (which decides and folds) hands the events over in batches, encoded or, when its ledger asks
+// (DR-64), as decided, for the writer to encode; the writer thread runs them through the command's
+// `AppendWriter` in order, so the rows and their hashes are the same bytes an inline append writes, inside
+// the same SQLite transaction (one connection, used by one thread at a time: the writer only between a
+// hand-over and the moment it frees the batch). The events are freed on the writer thread, once written.
 //
 // The connection is opened NOMUTEX, so nothing else may touch it while the writer works: before any other
 // statement on the store, the body's thread calls `drain()` (every batch written, the writer idle until
@@ -24,10 +25,16 @@ public final class AppendPipeline: @unchecked Sendable {
     /// One batch in flight. Its fields are written by one side and read by the other only across the
     /// semaphores (the body's thread before `filled`, the writer before `free`).
     private final class Slot {
-        var events: [EventEnvelope] = []
+        var events: [Handed?] = []
         /// The first failure of the whole command, as the writer knew it once this batch was done.
         var failure: StoreError?
         var isLast = false
+    }
+
+    /// An event handed over: encoded already, or as decided, for the writer to encode (DR-64).
+    enum Handed {
+        case encoded(EventEnvelope)
+        case decided(LedgerEvent, LedgerDate)
     }
 
     private let writer: AppendWriter
@@ -38,18 +45,20 @@ public final class AppendPipeline: @unchecked Sendable {
     /// Set when the body failed: the writer skips what is still queued (the command rolls back anyway).
     private let cancelled = Atomic<Bool>(false)
 
-    // The body's thread only.
-    private var pending: [EventEnvelope] = []
+    // The body's thread only. Unchecked: these are never accessed while another access to them is under
+    // way, and the dynamic exclusivity checks were a quarter of an event's hand-over (DR-64).
+    @exclusivity(unchecked) private var pending: [Handed?] = []
     /// Batches handed to the writer so far (tests check that a pipeline did run).
     public private(set) var handedOver = 0
     private var stopped = false
-    private var failure: StoreError?
+    @exclusivity(unchecked) private var failure: StoreError?
     /// Whether events are appended on the body's thread (after a drain) instead of handed over.
-    private var isDirect = false
+    public var appendsDirectly: Bool { isDirect }
+    @exclusivity(unchecked) private var isDirect = false
     /// The sequence of the last event appended through the pipeline (written or not yet).
-    public private(set) var lastSequence: Int64
+    @exclusivity(unchecked) public private(set) var lastSequence: Int64
     /// Events appended through the pipeline so far.
-    public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var count = 0
 
     /// Starts the writer thread for `batch`'s command. Call `finish` when the body is done and `stop` in
     /// every case (a `defer`) before the transaction ends.
@@ -75,14 +84,16 @@ public final class AppendPipeline: @unchecked Sendable {
             let slot = slots[index % Self.depth]
             index += 1
             if failure == nil && !cancelled.load(ordering: .relaxed) {
-                for event in slot.events {
-                    do throws(StoreError) { try writer.append(event) } catch {
+                // Each taken out of its slot (moved): reading it in place copied the event (retaining its
+                // strings) for the encoding.
+                for index in slot.events.indices {
+                    do throws(StoreError) { try write(slot.events[index].take()!) } catch {
                         failure = error
                         break
                     }
                 }
             }
-            slot.events.removeAll(keepingCapacity: true)
+            slot.events.removeAll(keepingCapacity: true)  // the events are freed here, off the body's thread
             slot.failure = failure
             let isLast = slot.isLast
             free.signal()
@@ -90,13 +101,32 @@ public final class AppendPipeline: @unchecked Sendable {
         }
     }
 
+    /// One handed event through the command's writer, encoded here if it came as decided.
+    private func write(_ handed: consuming Handed) throws(StoreError) {
+        switch consume handed {
+        case .encoded(let envelope): try writer.append(envelope)
+        case .decided(let event, let date): try writer.append(EventCatalog.envelope(event, date: date))
+        }
+    }
+
     /// Appends `event` as the next sequence: queued for the writer, or (direct) inserted at once.
     public func append(_ event: EventEnvelope) throws(StoreError) {
+        try append(.encoded(event))
+    }
+
+    /// Appends a decided event as the next sequence (`lastSequence + 1`): queued for the writer, which
+    /// encodes, inserts and frees it, or (direct) encoded and inserted at once. The event is moved to the
+    /// writer, not copied (DR-64).
+    public func append(decided event: consuming LedgerEvent, date: LedgerDate) throws(StoreError) {
+        try append(.decided(consume event, date))  // moved: a copy and a destroy were 500 instructions
+    }
+
+    private func append(_ handed: consuming Handed) throws(StoreError) {
         if let failure { throw failure }
         if isDirect {
-            try writer.append(event)
+            try write(handed)
         } else {
-            pending.append(event)
+            pending.append(.some(consume handed))
             if pending.count >= Self.batchEvents { try handOver() }
         }
         lastSequence += 1

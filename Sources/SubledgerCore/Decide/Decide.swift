@@ -4,42 +4,52 @@ extension LedgerState {
     /// The events `command` produces against this state, with their business dates, or a rejection.
     /// Figures out of range (DR-17) are refused last, after every business check, in `checkFigures`.
     public func decide(_ command: LedgerCommand) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+        var events: [(event: LedgerEvent, date: LedgerDate)] = []
+        try decide(command, into: &events)
+        return events
+    }
+
+    /// `decide`, into `events`, emptied first: a caller deciding many commands (the import) reuses one
+    /// buffer instead of an array per command, and moves the events out of it (DR-64).
+    public func decide(
+        _ command: LedgerCommand, into events: inout [(event: LedgerEvent, date: LedgerDate)]
+    ) throws(Rejection) {
+        events.removeAll(keepingCapacity: true)
         try command.checkInputRanges()
         // The pool a receipt, issue or invoice read: the figure check reuses its figures instead of
         // building and hashing its key again (DR-62). The state does not change in between.
         var read: PoolRead?
-        let events = try decideEvents(command, read: &read)
+        try decideEvents(command, read: &read, into: &events)
         try checkFigures(command, events, read: read)
-        return events
     }
 
     private func decideEvents(
-        _ command: LedgerCommand, read: inout PoolRead?
-    ) throws(Rejection) -> [(event: LedgerEvent, date: LedgerDate)] {
+        _ command: LedgerCommand, read: inout PoolRead?, into events: inout [(event: LedgerEvent, date: LedgerDate)]
+    ) throws(Rejection) {
         if let date = command.date { try checkPeriodOpen(date) }
         switch command {
         case .defineItem(let setup):
             guard items[setup.id] == nil else {
                 throw Rejection(.duplicateItem, field: "item", "item '\(setup.id)' is already defined")
             }
-            return [(.itemDefined(setup), EventCatalog.setupDate)]
+            events.append((.itemDefined(setup), EventCatalog.setupDate))
         case .setAccounts(let group, let accounts):
-            return [(.accountsSet(group: group, accounts: accounts), EventCatalog.setupDate)]
-        case .receive(let c): return [(.receiptPosted(try decideReceive(c, read: &read)), c.date)]
-        case .issue(let c): return [(.issuePosted(try decideIssue(c, read: &read)), c.date)]
-        case .invoice(let c): return [(.invoicePosted(try decideInvoice(c, read: &read)), c.date)]
-        case .mark(let c): return [(.markPosted(try decideMark(c)), c.date)]
-        case .transfer(let c): return [(.transferPosted(try decideTransfer(c)), c.date)]
-        case .activateStandardCost(let c): return [(.standardCostActivated(try decideStandardCost(c)), c.date)]
-        case .revalue(let c): return [(.movingAverageRevalued(try decideRevaluation(c)), c.date)]
-        case .adjust(let c): return [(.receiptAdjusted(try decideAdjustment(c)), c.date)]
+            events.append((.accountsSet(group: group, accounts: accounts), EventCatalog.setupDate))
+        case .receive(let c): events.append((.receiptPosted(try decideReceive(c, read: &read)), c.date))
+        case .issue(let c): events.append((.issuePosted(try decideIssue(c, read: &read)), c.date))
+        case .invoice(let c): events.append((.invoicePosted(try decideInvoice(c, read: &read)), c.date))
+        case .mark(let c): events.append((.markPosted(try decideMark(c)), c.date))
+        case .transfer(let c): events.append((.transferPosted(try decideTransfer(c)), c.date))
+        case .activateStandardCost(let c): events.append((.standardCostActivated(try decideStandardCost(c)), c.date))
+        case .revalue(let c): events.append((.movingAverageRevalued(try decideRevaluation(c)), c.date))
+        case .adjust(let c): events.append((.receiptAdjusted(try decideAdjustment(c)), c.date))
         case .close(let date):
             try checkCloseSums(through: date)
-            return try decideClose(through: date)
+            events += try decideClose(through: date)
         case .recalculate(let date):
             try checkCloseSums(through: date)
-            return planClose(through: date, mode: .recalculation).map { ($0, date) }
-        case .reverseClose(let date, let through): return try decideReverseClose(date: date, through: through)
+            events += planClose(through: date, mode: .recalculation).map { ($0, date) }
+        case .reverseClose(let date, let through): events += try decideReverseClose(date: date, through: through)
         }
     }
 
