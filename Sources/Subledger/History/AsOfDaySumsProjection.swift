@@ -126,6 +126,11 @@ extension HistoryTables {
         var next = targets.next()
         var segments: [(Int64, AsOfDaySegment)] = []
         guard let through = closes.last?.sequence else { return [] }
+        // Room for what the fold adds (at most a transaction or two an event), instead of rehashing the
+        // tables twenty times as they grow to a month's transactions.
+        let events = Int(clamping: through - (start?.1 ?? 0))
+        state.reserveCapacity(transactions: events)
+        tracker.reserve(events: events)
         try log.scanThrough(after: start?.1 ?? 0, through) { view in
             try tracker.fold(try Replay.decode(view), view, into: &state)
             if let close = next, close.sequence == view.sequence {

@@ -20,6 +20,12 @@ struct AsOfDayTracker {
     private var poolsByItem: [String: [PoolKey]] = [:]
     private var poolCount = -1
 
+    /// Room for the transactions of `events` events (one or two each): the table grew from empty through
+    /// twenty rehashes of every key over a month of events.
+    mutating func reserve(events: Int) {
+        lastDay.reserveCapacity(max(0, events))
+    }
+
     /// Folds `event` into `state` and records what it changed.
     mutating func fold(_ event: LedgerEvent, _ view: borrowing EventView, into state: inout LedgerState) throws {
         let day = view.date.yyyymmdd
@@ -29,20 +35,24 @@ struct AsOfDayTracker {
         if poolCount != state.pools.count { indexPools(state) }
         var groups: [(EvictedSumKey, EvictedSums)] = []
         for id in ids {
-            guard let record = state.transactions[id] else {
+            // The record read in place by its index: the table's subscript returns a copy (250 bytes, its
+            // strings retained and released), twice per event over a month of events.
+            guard let index = state.transactions.index(forKey: id) else {
                 lastDay[id] = day
                 continue
             }
-            if let (key, sums) = EvictedGroups.group(of: record) { groups.append((key, Self.negated(sums))) }
+            if let (key, sums) = EvictedGroups.group(of: state.transactions.values[index]) {
+                groups.append((key, Self.negated(sums)))
+            }
             if let last = lastDay[id], last > day { segment.gaps.insert([day, last]) }
             lastDay[id] = max(lastDay[id] ?? day, day)
         }
         let poolsBefore = items.map { value(of: $0, in: state) }
         try Replay.apply(event, view, to: &state)
         for id in ids {
-            guard let record = state.transactions[id], let (key, sums) = EvictedGroups.group(of: record) else {
-                continue
-            }
+            guard let index = state.transactions.index(forKey: id),
+                let (key, sums) = EvictedGroups.group(of: state.transactions.values[index])
+            else { continue }
             groups.append((key, sums))
         }
         for (key, sums) in groups { segment.groups[day, default: [:]][key, default: EvictedSums()] += sums }
@@ -111,10 +121,15 @@ struct AsOfDayTracker {
         case .standardCostActivated(let e): return [e.item]
         case .movingAverageRevalued(let e): return [e.item]
         case .settlementPosted(let e): return [e.item]
-        case .invoicePosted(let e): return state.transactions[e.transaction].map { [$0.item] } ?? []
-        case .receiptAdjusted(let e): return state.transactions[e.transaction].map { [$0.item] } ?? []
+        case .invoicePosted(let e): return item(of: e.transaction, in: state)
+        case .receiptAdjusted(let e): return item(of: e.transaction, in: state)
         case .itemDefined, .accountsSet, .markPosted, .closePosted, .closeReversed: return []
         }
+    }
+
+    /// The item of a transaction the state holds, read in place (no copy of the record).
+    private static func item(of transaction: String, in state: LedgerState) -> [String] {
+        state.transactions.index(forKey: transaction).map { [state.transactions.values[$0].item] } ?? []
     }
 
     private static func unique(_ ids: [String]) -> [String] {
