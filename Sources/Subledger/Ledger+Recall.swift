@@ -5,10 +5,9 @@ extension Ledger {
     func decide(
         _ command: LedgerCommand, on state: inout LedgerState
     ) throws -> [(event: LedgerEvent, date: LedgerDate)] {
-        try appendDirectly(command)  // inside a pipelined batch, before this thread may touch the store
-        try recall(for: command, into: &state)
-        defer { state.recalled = Recalled() }
-        return try state.decide(command)
+        var events: [(event: LedgerEvent, date: LedgerDate)] = []
+        try decide(command, on: &state, into: &events)
+        return events
     }
 
     /// `decide(_:on:)`, into `events` (emptied first), a buffer the caller reuses across commands (DR-64).
@@ -16,7 +15,7 @@ extension Ledger {
         _ command: LedgerCommand, on state: inout LedgerState,
         into events: inout [(event: LedgerEvent, date: LedgerDate)]
     ) throws {
-        try appendDirectly(command)
+        try appendDirectly(command)  // inside a pipelined batch, before this thread may touch the store
         try recall(for: command, into: &state)
         defer { state.recalled = Recalled() }
         try state.decide(command, into: &events)

@@ -126,8 +126,8 @@ extension HistoryTables {
         var next = targets.next()
         var segments: [(Int64, AsOfDaySegment)] = []
         guard let through = closes.last?.sequence else { return [] }
-        // Room for what the fold adds (at most a transaction or two an event), instead of rehashing the
-        // tables twenty times as they grow to a month's transactions.
+        // Room for what the fold adds (about one new transaction an event: a settlement names many, but
+        // existing ones), instead of rehashing the tables twenty times as they grow to a month's.
         let events = Int(clamping: through - (start?.1 ?? 0))
         state.reserveCapacity(transactions: events)
         tracker.reserve(events: events)

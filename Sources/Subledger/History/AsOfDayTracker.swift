@@ -20,8 +20,8 @@ struct AsOfDayTracker {
     private var poolsByItem: [String: [PoolKey]] = [:]
     private var poolCount = -1
 
-    /// Room for the transactions of `events` events (one or two each): the table grew from empty through
-    /// twenty rehashes of every key over a month of events.
+    /// Room for the transactions of `events` events (about one new one each): the table grew from empty
+    /// through twenty rehashes of every key over a month of events.
     mutating func reserve(events: Int) {
         lastDay.reserveCapacity(max(0, events))
     }
