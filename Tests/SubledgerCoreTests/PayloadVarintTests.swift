@@ -51,38 +51,3 @@ struct PayloadVarintTests {
         }
     }
 }
-
-/// DR-69: `PayloadWriter.int` gathers a long varint before appending it; the bytes are those of the
-/// byte-at-a-time encoding it replaced, for every length and sign.
-struct PayloadVarintWriterTests {
-    /// The encoding as it was written before: zigzag, then seven bits a byte, low first.
-    static func byteAtATime(_ value: Int64) -> [UInt8] {
-        var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        var out: [UInt8] = []
-        while zigzag >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
-            zigzag >>= 7
-        }
-        out.append(UInt8(zigzag))
-        return out
-    }
-
-    @Test func writesTheBytesOfTheByteAtATimeEncoding() {
-        var values: [Int64] = [0, 1, -1, 63, -64, 64, -65, .max, .min, .max - 1, .min + 1]
-        for shift in 0..<63 {
-            let power = Int64(1) << shift
-            values += [power, power - 1, -power, -power + 1, -power - 1]
-        }
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2_000 { values.append(Int64(bitPattern: generator.next())) }
-        var writer = PayloadWriter()
-        var expected: [UInt8] = [7]
-        writer.byte(7)  // after a byte already written: the varints append, they do not overwrite
-        for value in values {
-            writer.int(value)
-            expected += Self.byteAtATime(value)
-        }
-        #expect(writer.bytes == expected)
-        #expect(Set(values.map { Self.byteAtATime($0).count }) == Set(1...10))
-    }
-}

@@ -12,23 +12,11 @@ public struct PayloadWriter {
 
     public mutating func int(_ value: Int64) {
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        if zigzag < 0x80 {
-            bytes.append(UInt8(zigzag))
-            return
+        while zigzag >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
+            zigzag >>= 7
         }
-        // A longer varint (at most ten bytes) is gathered on the stack and appended at once: appending it
-        // byte by byte checked the array's uniqueness and capacity for every byte (DR-69).
-        var gathered: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &gathered) { buffer in
-            var count = 0
-            while zigzag >= 0x80 {
-                buffer[count] = UInt8(truncatingIfNeeded: zigzag) | 0x80
-                zigzag >>= 7
-                count += 1
-            }
-            buffer[count] = UInt8(zigzag)
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[...count]))
-        }
+        bytes.append(UInt8(zigzag))
     }
 
     public mutating func byte(_ value: UInt8) { bytes.append(value) }
