@@ -352,11 +352,13 @@ public final class Ledger {
     }
 
     /// `append(_:date:to:applyingTo:)` for a caller that does not keep the envelope: it is moved into the
-    /// sink (a pipeline's queue), so this thread neither retains nor releases its payload (DR-69).
+    /// sink (a pipeline's queue), so this thread neither retains nor releases its payload, which is encoded
+    /// into a payload the pipeline's writer has written (DR-69).
     func appendUnkept(
         _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
     ) throws {
-        try batch.append(EventCatalog.envelope(event, date: date))
+        let buffer = appendPipeline?.recycledPayload() ?? []
+        try batch.append(EventCatalog.envelope(event, date: date, reusing: buffer))
         try fold(event, date: date, sequence: batch.lastSequence, into: &state)
     }
 

@@ -27,6 +27,9 @@ public final class AppendPipeline: @unchecked Sendable {
     /// semaphores (the body's thread before `filled`, the writer before `free`).
     private final class Slot {
         var events: [EventEnvelope?] = []
+        /// The payloads of the batch's events once written, handed back for the body's thread to encode
+        /// into (DR-69).
+        var written: [[UInt8]] = []
         /// The first failure of the whole command, as the writer knew it once this batch was done.
         var failure: StoreError?
         var isLast = false
@@ -43,6 +46,8 @@ public final class AppendPipeline: @unchecked Sendable {
     // The body's thread only. Unchecked: these are never accessed while another access to them is under
     // way, and the dynamic exclusivity checks were a quarter of an event's hand-over (DR-64).
     @exclusivity(unchecked) private var pending: [EventEnvelope?] = []
+    /// Payloads the writer has written, for `recycledPayload()`: at most `depth` batches' worth.
+    @exclusivity(unchecked) private var recycled: [[UInt8]] = []
     /// Batches handed to the writer so far (tests check that a pipeline did run).
     public private(set) var handedOver = 0
     private var stopped = false
@@ -79,15 +84,19 @@ public final class AppendPipeline: @unchecked Sendable {
             let slot = slots[index % Self.depth]
             index += 1
             if failure == nil && !cancelled.load(ordering: .relaxed) {
-                // Each taken out of its slot (moved), so that it is freed once written.
+                // Each taken out of its slot (moved); its payload goes back with the slot, for the body's
+                // thread to encode into, instead of being freed here and allocated there (DR-69).
+                slot.written.reserveCapacity(slot.events.count)
                 for index in slot.events.indices {
-                    do throws(StoreError) { try writer.append(slot.events[index].take()!) } catch {
+                    let event = slot.events[index].take()!
+                    do throws(StoreError) { try writer.append(event) } catch {
                         failure = error
                         break
                     }
+                    slot.written.append(event.payload)
                 }
             }
-            slot.events.removeAll(keepingCapacity: true)  // the events are freed here, off the body's thread
+            slot.events.removeAll(keepingCapacity: true)
             slot.failure = failure
             let isLast = slot.isLast
             free.signal()
@@ -114,11 +123,23 @@ public final class AppendPipeline: @unchecked Sendable {
         free.wait()
         let slot = slots[handedOver % Self.depth]
         if failure == nil { failure = slot.failure }
+        if recycled.isEmpty {
+            swap(&recycled, &slot.written)
+        } else {
+            recycled.append(contentsOf: slot.written)
+            slot.written.removeAll(keepingCapacity: true)
+        }
         swap(&slot.events, &pending)
         slot.isLast = isLast
         handedOver += 1
         filled.signal()
         if let failure { throw failure }
+    }
+
+    /// A payload the writer is done with, to encode the next event into (empty when there is none yet):
+    /// its memory is reused, the bytes are overwritten (DR-69).
+    public func recycledPayload() -> [UInt8] {
+        recycled.popLast() ?? []
     }
 
     /// Waits until every event appended so far is written and the writer is idle: the body's thread may

@@ -7,6 +7,12 @@
 import CSQLite
 import SubledgerCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension EventStore {
     /// Appends the events `body` produces as command `commandID`.
     ///
@@ -212,7 +218,7 @@ final class AppendWriter {
     /// Binds a C string's bytes (`type` ends before its NUL) as text SQLite knows to be terminated, or by
     /// their count when they hold a NUL of their own (SQLite would stop at that one).
     private func bindType(_ type: UnsafeRawBufferPointer) -> Int32 {
-        guard let base = type.baseAddress, type.count > 0, !type.contains(0) else {
+        guard let base = type.baseAddress, type.count > 0, memchr(base, 0, type.count) == nil else {
             return insert.bindTextNoCopy(type, at: 3)
         }
         return sqlite3_bind_text(insert.handle, 3, base.assumingMemoryBound(to: CChar.self), -1, SQLITE_STATIC)

@@ -46,6 +46,9 @@ public final class Connection {
     /// row (DR-69). If SQLite was initialized before (code calling the C API first), this changes nothing.
     static let libraryConfigured: Bool = subledger_sqlite3_disable_memstatus() == SQLITE_OK
 
+    /// SQLite's count of the memory it holds: 0 once the statistics are off (tests check that they are).
+    static var memoryInUse: Int64 { sqlite3_memory_used() }
+
     /// True when SQLite opened the file read-only (asked for, or the file could not be opened for writing).
     public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
