@@ -1,6 +1,6 @@
 // A long batch on the SQLite file appends through `AppendPipeline` (DR-55): the events' inserts and chain
-// hashes (and, with `encodesOnWriter`, their encoding: DR-64) run on a writer thread while this thread
-// decides, encodes and folds the next commands. The
+// hashes run on a writer thread while this thread decides, encodes and folds the next commands (encoding
+// on the writer did not pay and was removed, DR-69). The
 // connection is used by one thread at a time, so every read or write of the store this thread makes in
 // the body drains the writer first: `quiesceAppends()` before a history lookup or the filter of closed
 // ids is read, and the commands whose deciding or folding reads and writes the store (a close, its
@@ -44,32 +44,8 @@ extension Ledger {
         if events.count > 1 { events.reverse() }
         while let (event, date) = events.popLast() {
             touched = true
-            try append(decided: event, date: date, to: &sink, applyingTo: &state)
+            try appendUnkept(event, date: date, to: &sink, applyingTo: &state)
         }
-    }
-
-    /// Inside an append body: appends one decided event and folds it, as `append(_:date:to:applyingTo:)`.
-    /// Queued on a pipeline with `encodesOnWriter`, the event is folded and its history recorded first,
-    /// then moved to the writer, which encodes, hashes, inserts and frees it (DR-64); otherwise it is
-    /// encoded here, inserted (or queued encoded) and then folded, as before.
-    func append(
-        decided event: consuming LedgerEvent, date: LedgerDate, to sink: inout any EventSink,
-        applyingTo state: inout LedgerState
-    ) throws {
-        guard encodesOnWriter, let pipeline = appendPipeline, !pipeline.appendsDirectly else {
-            try append(event, date: date, to: &sink, applyingTo: &state)
-            return
-        }
-        let sequence = pipeline.lastSequence + 1
-        state.keepsEvicted = true
-        do throws(ProjectionError) {
-            try state.apply(event, date: date, sequence: sequence)
-        } catch {
-            throw LedgerError.projection(error)
-        }
-        // Queued commands write nothing here (those that do append directly): the store is not touched.
-        try recordHistory(of: event, &state, sequence: sequence)
-        try pipeline.append(decided: event, date: date)
     }
 
     /// Before this thread touches the store inside a pipelined body: every queued event is written and

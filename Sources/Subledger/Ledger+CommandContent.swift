@@ -18,8 +18,9 @@ struct CommandContentHasher {
         command.encodeContent(into: &writer)
         sha.update(bigEndian: UInt32(truncatingIfNeeded: writer.bytes.count))
         sha.update(writer.bytes)
+        // Counted first: testing the optional for nil copied the whole command out (DR-69).
         count += 1
-        if first == nil { first = command }
+        if count == 1 { first = command }
     }
 
     mutating func finalize() -> SHA256.Digest { sha.finalize() }

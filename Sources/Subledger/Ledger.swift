@@ -72,10 +72,6 @@ public final class Ledger {
     /// Batches expecting fewer transactions append inline: a thread costs more than a few thousand inserts.
     /// Tests set 0 to pipeline every batch.
     var pipelinedAppendMinimum = 4_096
-    /// Whether a pipelined batch's writer thread encodes the decided events (DR-64). Off: it took 18% of
-    /// the deciding thread's instructions but cost 4-5% more CPU in all (the writer reads and frees what
-    /// the other thread allocated), and on 2 busy cores the import ran slower. Tests turn it on.
-    var encodesOnWriter = false
     /// Batches of events this ledger's pipelines handed to their writers (tests: the pipeline ran).
     var pipelinedBatches = 0
     /// Finds the token of a bearer secret through statements prepared once (Tokens/Ledger+Tokens.swift), in
@@ -351,14 +347,32 @@ public final class Ledger {
     ) throws -> EventEnvelope {
         let envelope = EventCatalog.envelope(event, date: date)
         try batch.append(envelope)
+        try fold(event, date: date, sequence: batch.lastSequence, into: &state)
+        return envelope
+    }
+
+    /// `append(_:date:to:applyingTo:)` for a caller that does not keep the envelope: it is moved into the
+    /// sink (a pipeline's queue), so this thread neither retains nor releases its payload, which is encoded
+    /// into a payload the pipeline's writer has written (DR-69).
+    func appendUnkept(
+        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
+    ) throws {
+        let buffer = appendPipeline?.recycledPayload() ?? []
+        try batch.append(EventCatalog.envelope(event, date: date, reusing: buffer))
+        try fold(event, date: date, sequence: batch.lastSequence, into: &state)
+    }
+
+    /// Folds an appended event into `state` and stores what it moved to history.
+    private func fold(
+        _ event: LedgerEvent, date: LedgerDate, sequence: Int64, into state: inout LedgerState
+    ) throws {
         state.keepsEvicted = true
         do throws(ProjectionError) {
-            try state.apply(event, date: date, sequence: batch.lastSequence)
+            try state.apply(event, date: date, sequence: sequence)
         } catch {
             throw LedgerError.projection(error)
         }
-        try recordHistory(of: event, &state, sequence: batch.lastSequence)
-        return envelope
+        try recordHistory(of: event, &state, sequence: sequence)
     }
 
     func storeCall<T>(_ body: () throws(StoreError) -> T) throws -> T {

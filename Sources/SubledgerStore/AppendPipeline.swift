@@ -1,6 +1,7 @@
 // AppendPipeline: a long append body's inserts and chain hashes on a writer thread (DR-55). The body's
-// thread (which decides and folds) hands the events over in batches, encoded or, when its ledger asks
-// (DR-64), as decided, for the writer to encode; the writer thread runs them through the command's
+// thread (which decides, encodes and folds) hands the encoded events over in batches (DR-69: only
+// encoded, so a queued event is an envelope's 40 bytes, not a decided event's 200); the writer thread
+// runs them through the command's
 // `AppendWriter` in order, so the rows and their hashes are the same bytes an inline append writes, inside
 // the same SQLite transaction (one connection, used by one thread at a time: the writer only between a
 // hand-over and the moment it frees the batch). The events are freed on the writer thread, once written.
@@ -25,16 +26,13 @@ public final class AppendPipeline: @unchecked Sendable {
     /// One batch in flight. Its fields are written by one side and read by the other only across the
     /// semaphores (the body's thread before `filled`, the writer before `free`).
     private final class Slot {
-        var events: [Handed?] = []
+        var events: [EventEnvelope?] = []
+        /// The payloads of the batch's events once written, handed back for the body's thread to encode
+        /// into (DR-69).
+        var written: [[UInt8]] = []
         /// The first failure of the whole command, as the writer knew it once this batch was done.
         var failure: StoreError?
         var isLast = false
-    }
-
-    /// An event handed over: encoded already, or as decided, for the writer to encode (DR-64).
-    enum Handed {
-        case encoded(EventEnvelope)
-        case decided(LedgerEvent, LedgerDate)
     }
 
     private let writer: AppendWriter
@@ -47,7 +45,9 @@ public final class AppendPipeline: @unchecked Sendable {
 
     // The body's thread only. Unchecked: these are never accessed while another access to them is under
     // way, and the dynamic exclusivity checks were a quarter of an event's hand-over (DR-64).
-    @exclusivity(unchecked) private var pending: [Handed?] = []
+    @exclusivity(unchecked) private var pending: [EventEnvelope?] = []
+    /// Payloads the writer has written, for `recycledPayload()`: at most `depth` batches' worth.
+    @exclusivity(unchecked) private var recycled: [[UInt8]] = []
     /// Batches handed to the writer so far (tests check that a pipeline did run).
     public private(set) var handedOver = 0
     private var stopped = false
@@ -84,16 +84,19 @@ public final class AppendPipeline: @unchecked Sendable {
             let slot = slots[index % Self.depth]
             index += 1
             if failure == nil && !cancelled.load(ordering: .relaxed) {
-                // Each taken out of its slot (moved): reading it in place copied the event (retaining its
-                // strings) for the encoding.
+                // Each taken out of its slot (moved); its payload goes back with the slot, for the body's
+                // thread to encode into, instead of being freed here and allocated there (DR-69).
+                slot.written.reserveCapacity(slot.events.count)
                 for index in slot.events.indices {
-                    do throws(StoreError) { try write(slot.events[index].take()!) } catch {
+                    let event = slot.events[index].take()!
+                    do throws(StoreError) { try writer.append(event) } catch {
                         failure = error
                         break
                     }
+                    slot.written.append(event.payload)
                 }
             }
-            slot.events.removeAll(keepingCapacity: true)  // the events are freed here, off the body's thread
+            slot.events.removeAll(keepingCapacity: true)
             slot.failure = failure
             let isLast = slot.isLast
             free.signal()
@@ -101,32 +104,13 @@ public final class AppendPipeline: @unchecked Sendable {
         }
     }
 
-    /// One handed event through the command's writer, encoded here if it came as decided.
-    private func write(_ handed: consuming Handed) throws(StoreError) {
-        switch consume handed {
-        case .encoded(let envelope): try writer.append(envelope)
-        case .decided(let event, let date): try writer.append(EventCatalog.envelope(event, date: date))
-        }
-    }
-
     /// Appends `event` as the next sequence: queued for the writer, or (direct) inserted at once.
-    public func append(_ event: EventEnvelope) throws(StoreError) {
-        try append(.encoded(event))
-    }
-
-    /// Appends a decided event as the next sequence (`lastSequence + 1`): queued for the writer, which
-    /// encodes, inserts and frees it, or (direct) encoded and inserted at once. The event is moved to the
-    /// writer, not copied (DR-64).
-    public func append(decided event: consuming LedgerEvent, date: LedgerDate) throws(StoreError) {
-        try append(.decided(consume event, date))  // moved: a copy and a destroy were 500 instructions
-    }
-
-    private func append(_ handed: consuming Handed) throws(StoreError) {
+    public func append(_ event: consuming EventEnvelope) throws(StoreError) {
         if let failure { throw failure }
         if isDirect {
-            try write(handed)
+            try writer.append(event)
         } else {
-            pending.append(.some(consume handed))
+            pending.append(.some(consume event))
             if pending.count >= Self.batchEvents { try handOver() }
         }
         lastSequence += 1
@@ -139,11 +123,23 @@ public final class AppendPipeline: @unchecked Sendable {
         free.wait()
         let slot = slots[handedOver % Self.depth]
         if failure == nil { failure = slot.failure }
+        if recycled.isEmpty {
+            swap(&recycled, &slot.written)
+        } else {
+            recycled.append(contentsOf: slot.written)
+            slot.written.removeAll(keepingCapacity: true)
+        }
         swap(&slot.events, &pending)
         slot.isLast = isLast
         handedOver += 1
         filled.signal()
         if let failure { throw failure }
+    }
+
+    /// A payload the writer is done with, to encode the next event into (empty when there is none yet):
+    /// its memory is reused, the bytes are overwritten (DR-69).
+    public func recycledPayload() -> [UInt8] {
+        recycled.popLast() ?? []
     }
 
     /// Waits until every event appended so far is written and the writer is idle: the body's thread may

@@ -21,7 +21,8 @@ import SubledgerCore
 /// The handle a command's body appends its events through; valid only while the body runs.
 public protocol EventSink {
     /// Inserts `event` as the next sequence (chained to the previous hash) inside the command's transaction.
-    mutating func append(_ event: EventEnvelope) throws
+    /// Consuming: a pipeline queues the envelope itself, with no copy to retain and release (DR-69).
+    mutating func append(_ event: consuming EventEnvelope) throws
     /// Events appended so far by this command.
     var count: Int { get }
     /// Sequence of the last event appended so far (the expected last sequence while count is 0).

@@ -7,6 +7,12 @@
 import CSQLite
 import SubledgerCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension EventStore {
     /// Appends the events `body` produces as command `commandID`.
     ///
@@ -164,14 +170,16 @@ final class AppendWriter {
         let sequence = lastSequence + 1
         let date = event.date.yyyymmdd
         let version = Int32(event.version)
-        var type = event.type
+        let typeCount = event.type.utf8.count
         var newHash = SHA256.Digest.zero
         // All bytes are bound without copying (SQLITE_STATIC) and stay alive until the step below returns;
-        // every per-row parameter is rebound before the next step, and close() clears them.
-        let error: StoreError? = type.withUTF8 { typeUTF8 in
+        // every per-row parameter is rebound before the next step, and close() clears them. The type is
+        // given NUL-terminated (DR-69): `CHECK(length(type) > 0)` reads it as a C string, and SQLite copied
+        // every row's type into a buffer of its own to terminate it.
+        let error: StoreError? = event.type.withCString { typeCString in
             event.payload.withUnsafeBytes { payload in
                 commandID.withUnsafeBytes { command in
-                    let typeBytes = UnsafeRawBufferPointer(typeUTF8)
+                    let typeBytes = UnsafeRawBufferPointer(start: typeCString, count: typeCount)
                     newHash = EventHash.compute(
                         previous: lastHash, sequence: sequence, businessDate: date,
                         type: typeBytes, version: version, commandID: command,
@@ -197,7 +205,7 @@ final class AppendWriter {
         let handle = insert.handle
         var rc = sqlite3_bind_int64(handle, 1, sequence)
         if rc == SQLITE_OK { rc = sqlite3_bind_int64(handle, 2, Int64(date)) }
-        if rc == SQLITE_OK { rc = insert.bindTextNoCopy(type, at: 3) }
+        if rc == SQLITE_OK { rc = bindType(type) }
         if rc == SQLITE_OK { rc = sqlite3_bind_int64(handle, 4, Int64(version)) }
         if rc == SQLITE_OK { rc = insert.bindBlobNoCopy(payload, at: 5) }
         if rc == SQLITE_OK { rc = insert.bindBlobNoCopy(hash, at: 8) }
@@ -205,6 +213,15 @@ final class AppendWriter {
         let error = rc == SQLITE_OK ? nil : insert.connection.lastError(sql: insert.sql)
         sqlite3_reset(handle)
         return error
+    }
+
+    /// Binds a C string's bytes (`type` ends before its NUL) as text SQLite knows to be terminated, or by
+    /// their count when they hold a NUL of their own (SQLite would stop at that one).
+    private func bindType(_ type: UnsafeRawBufferPointer) -> Int32 {
+        guard let base = type.baseAddress, type.count > 0, memchr(base, 0, type.count) == nil else {
+            return insert.bindTextNoCopy(type, at: 3)
+        }
+        return sqlite3_bind_text(insert.handle, 3, base.assumingMemoryBound(to: CChar.self), -1, SQLITE_STATIC)
     }
 
     /// Remembers the first failure so that a body that swallows it still gets its command rolled back.

@@ -233,6 +233,17 @@ struct EventCatalogGoldenTests {
         #expect(EventCatalog.encode(sample.event) == envelope.payload)
     }
 
+    /// DR-69: encoded into a reused buffer (the import's writer hands its written payloads back), the
+    /// bytes are the pinned ones, whatever the buffer held and however large it was.
+    @Test(arguments: samples)
+    func encodingIntoAReusedBufferIsPinned(sample: Sample) throws {
+        for stale in [[UInt8](), [0xFF], [UInt8](repeating: 0xAB, count: 300)] {
+            let envelope = EventCatalog.envelope(sample.event, date: sample.date, reusing: stale)
+            #expect(envelope == EventCatalog.envelope(sample.event, date: sample.date))
+            #expect(Self.hex(envelope.payload) == sample.hex, "payload of \(sample.type) changed")
+        }
+    }
+
     @Test(arguments: samples)
     func decodeOfEncodeIsIdentity(sample: Sample) throws {
         let envelope = EventCatalog.envelope(sample.event, date: sample.date)

@@ -1,7 +1,6 @@
 // AppendPipeline (DR-55): events appended through the writer thread are the rows, hashes and command an
-// inline append writes, whichever way they were handed over (batches, drains, direct stretches; encoded,
-// or as decided for the writer to encode, DR-64), and a failure on either thread writes nothing and leaves
-// the store usable.
+// inline append writes, whichever way they were handed over (batches, drains, direct stretches), and a
+// failure on either thread writes nothing and leaves the store usable.
 
 import SubledgerCore
 import Testing
@@ -116,74 +115,6 @@ import Testing
             Issue.record("the chain after a rolled-back pipelined command should be intact"); return
         }
         #expect(events == 3)
-    }
-}
-
-/// DR-64: events handed over as decided are encoded by the writer into the rows an inline append of their
-/// envelopes writes, in order with encoded ones, and a failure after them still writes nothing.
-@Suite struct AppendPipelineDecidedTests {
-    /// A decided event of its own per index (its group and account differ), with a date.
-    static func decided(_ index: Int) -> (event: LedgerEvent, date: LedgerDate) {
-        let accounts = [LedgerCommand.AccountAssignment(.inventory, "\(1_000 + index)")]
-        return (.accountsSet(group: "g\(index)", accounts: accounts), date(2024_01_01 + Int32(index % 28)))
-    }
-
-    @Test func writesTheRowsOfTheirEnvelopes() throws {
-        let count = AppendPipelineTests.count
-        let inline = try EventStore(path: ":memory:")
-        _ = try inline.append(commandID: "c", kind: "k", expectedLastSequence: 0, recordedAt: 5) { batch in
-            for index in 0..<count {
-                let (event, day) = Self.decided(index)
-                try batch.append(index % 5 == 0 ? sampleEvent(index) : EventCatalog.envelope(event, date: day))
-            }
-            return "done"
-        }
-        let piped = try EventStore(path: ":memory:")
-        _ = try piped.append(commandID: "c", kind: "k", expectedLastSequence: 0, recordedAt: 5) { batch in
-            let pipeline = AppendPipeline(batch)
-            defer { pipeline.stop() }
-            for index in 0..<count {
-                // Decided events, every fifth an encoded one between them, and a direct stretch.
-                if index == 900 { try pipeline.setDirect(true) }
-                if index == 1_000 { try pipeline.setDirect(false) }
-                let (event, day) = Self.decided(index)
-                if index % 5 == 0 {
-                    try pipeline.append(sampleEvent(index))
-                } else {
-                    try pipeline.append(decided: event, date: day)
-                }
-                #expect(pipeline.lastSequence == Int64(index + 1))
-            }
-            #expect(try pipeline.lastHash == inline.lastEventHash())
-            try pipeline.finish()
-            #expect(pipeline.handedOver >= 2)
-            return "done"
-        }
-        let expected = try AppendPipelineTests.rows(inline)
-        #expect(expected.count == count)
-        #expect(expected.contains { $0.envelope.type == "accounts.set" })
-        #expect(try AppendPipelineTests.rows(piped) == expected)
-    }
-
-    @Test func aFailureAfterDecidedEventsWritesNothing() throws {
-        let store = try EventStore(path: ":memory:")
-        #expect(throws: StoreError.invalid("event type is empty")) {
-            _ = try store.append(commandID: "c", kind: "k", expectedLastSequence: 0, recordedAt: 5) { batch in
-                let pipeline = AppendPipeline(batch)
-                defer { pipeline.stop() }
-                for index in 0..<(2 * AppendPipeline.batchEvents) {
-                    let (event, day) = Self.decided(index)
-                    try pipeline.append(decided: event, date: day)
-                }
-                var refused = sampleEvent(0)
-                refused.type = ""  // refused by the writer, on its thread, after the decided ones
-                try pipeline.append(refused)
-                try pipeline.finish()
-                return "done"
-            }
-        }
-        #expect(try store.lastSequence() == 0)
-        #expect(try store.command(id: "c") == nil)
     }
 }
 

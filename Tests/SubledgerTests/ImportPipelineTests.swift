@@ -33,10 +33,9 @@ struct ImportPipelineTests {
     }
 
     /// Imports `text` with every batch pipelined (`pipelined`) or none; returns the ledger.
-    static func importing(_ text: String, pipelined: Bool, encodesOnWriter: Bool = false) throws -> Ledger {
+    static func importing(_ text: String, pipelined: Bool) throws -> Ledger {
         let ledger = try Ledger(path: ":memory:", clock: { 0 })
         ledger.pipelinedAppendMinimum = pipelined ? 0 : .max
-        ledger.encodesOnWriter = encodesOnWriter
         ledger.closedIDLookupsBeforeLoading = 200  // the filter is read part-way through February
         _ = try ledger.importFile(bytes: Array(text.utf8), format: .jsonl, commandID: "same")
         return ledger
@@ -46,19 +45,6 @@ struct ImportPipelineTests {
         var rows: [StoredEvent] = []
         try ledger.store.forEachEvent(after: 0) { rows.append($0) }
         return rows
-    }
-
-    /// DR-64: with the writer encoding the decided events (folded first on the deciding thread), the
-    /// events, commands and state are the inline import's, closes and reversals included.
-    @Test func theWriterEncodingWritesTheEventsAnInlineImportWrites() throws {
-        let text = Self.text(postings: 1_500)
-        let inline = try Self.importing(text, pipelined: false)
-        let piped = try Self.importing(text, pipelined: true, encodesOnWriter: true)
-        let expected = try Self.rows(inline)
-        #expect(piped.pipelinedBatches >= expected.count / AppendPipeline.batchEvents - 1)
-        #expect(try Self.rows(piped) == expected)
-        #expect(StateDigest(piped.state) == StateDigest(inline.state))
-        #expect(try piped.commands() == inline.commands())
     }
 
     @Test func writesTheEventsAnInlineImportWrites() throws {

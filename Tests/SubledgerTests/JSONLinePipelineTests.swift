@@ -80,4 +80,17 @@ struct JSONLinePipelineTests {
             #expect(pipelined.failure?.message == "stopped by the body", "\(stop)")
         }
     }
+
+    /// DR-69: a line ends at the first line feed at or after its start, found by `memchr`; without one, at
+    /// the end of the text (also for an empty text or a start at its end).
+    @Test func aLineEndsAtTheNextLineFeedOrTheEnd() {
+        let text: [UInt8] = Array(("ab\n\nc\r\n" + String(repeating: "x", count: 70) + "\nlast").utf8)
+        text.withUnsafeBytes { bytes in
+            for start in 0...bytes.count {
+                let expected = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                #expect(JSONLinePipeline.lineEnd(bytes, from: start) == expected, "from \(start)")
+            }
+        }
+        [UInt8]().withUnsafeBytes { #expect(JSONLinePipeline.lineEnd($0, from: 0) == 0) }
+    }
 }

@@ -56,12 +56,24 @@ public enum EventCatalog {
     private static let wireNames: [(kind: Kind, name: [UInt8])] = Kind.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
     public static func envelope(_ event: LedgerEvent, date: LedgerDate) -> EventEnvelope {
-        let kind = kind(of: event)
-        return EventEnvelope(date: date, type: kind.rawValue, version: kind.version, payload: encode(event))
+        envelope(event, date: date, reusing: [])
     }
 
-    public static func encode(_ event: LedgerEvent) -> [UInt8] {
-        var w = PayloadWriter()
+    /// `envelope(_:date:)` with the payload encoded into `buffer`'s memory (emptied first): an import's
+    /// writer thread hands back each payload it wrote, so that no payload is allocated on one thread and
+    /// freed on the other per event (DR-69). The bytes are the same whatever the buffer held.
+    public static func envelope(_ event: LedgerEvent, date: LedgerDate, reusing buffer: consuming [UInt8])
+        -> EventEnvelope
+    {
+        let kind = kind(of: event)
+        return EventEnvelope(
+            date: date, type: kind.rawValue, version: kind.version, payload: encode(event, reusing: buffer))
+    }
+
+    public static func encode(_ event: LedgerEvent) -> [UInt8] { encode(event, reusing: []) }
+
+    static func encode(_ event: LedgerEvent, reusing buffer: consuming [UInt8]) -> [UInt8] {
+        var w = PayloadWriter(reusing: buffer)
         switch event {
         case .itemDefined(let s):
             w.string(s.id); w.string(s.model.rawValue); w.bool(s.includePhysicalValue)

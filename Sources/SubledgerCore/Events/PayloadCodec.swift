@@ -7,6 +7,13 @@ public struct PayloadWriter {
     public init() { bytes.reserveCapacity(96) }
     public init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    /// Writes into `buffer`'s memory, emptied first (its bytes are not read).
+    public init(reusing buffer: consuming [UInt8]) {
+        bytes = buffer
+        bytes.removeAll(keepingCapacity: true)
+        if bytes.capacity < 96 { bytes.reserveCapacity(96) }
+    }
+
     /// Empties the writer for reuse, keeping its buffer.
     public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 

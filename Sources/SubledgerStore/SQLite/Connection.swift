@@ -23,6 +23,7 @@ public final class Connection {
     /// Opens the database at `path` (creating the file when `create`, read-only when `readOnly`);
     /// ":memory:" opens a private in-memory database.
     public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
+        _ = Connection.libraryConfigured
         var db: OpaquePointer?
         let access = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
         let rc = sqlite3_open_v2(path, &db, access | SQLITE_OPEN_NOMUTEX, nil)
@@ -38,6 +39,15 @@ public final class Connection {
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA synchronous = FULL")
     }
+
+    /// Set once per process before its first connection opens: SQLite's memory statistics off. With them
+    /// on, every allocation and free inside SQLite takes and releases a global mutex to keep counters this
+    /// program never reads (`sqlite3_memory_used` and the heap limits are not used): several per inserted
+    /// row (DR-69). If SQLite was initialized before (code calling the C API first), this changes nothing.
+    static let libraryConfigured: Bool = subledger_sqlite3_disable_memstatus() == SQLITE_OK
+
+    /// SQLite's count of the memory it holds: 0 once the statistics are off (tests check that they are).
+    static var memoryInUse: Int64 { sqlite3_memory_used() }
 
     /// True when SQLite opened the file read-only (asked for, or the file could not be opened for writing).
     public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
