@@ -56,14 +56,22 @@ struct ContentBytes: ContentWriter {
     }
 
     mutating func string(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
-            int(Int64(utf8.count))
-            if let source = utf8.baseAddress, count + utf8.count <= capacity {
-                (base + count).copyMemory(from: source, byteCount: utf8.count)
+        // The count first, from the string's header: most strings of a command are empty dimensions, which
+        // then cost one byte and no access to their storage (`withUTF8` on a copy cost about 90
+        // instructions a string, DR-70).
+        let length = value.utf8.count
+        int(Int64(length))
+        guard length > 0 else { return }
+        if count + length <= capacity {
+            let base = base, at = count
+            let copied: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+                (base + at).copyMemory(from: utf8.baseAddress!, byteCount: length)
             }
-            count += utf8.count
+            if copied == nil {
+                for (offset, byte) in value.utf8.enumerated() { (base + at + offset).storeBytes(of: byte, as: UInt8.self) }
+            }
         }
+        count += length
     }
 }
 
