@@ -31,7 +31,9 @@ struct ContentBytesTests {
     }
 
     static let units: [Int64] = [0, 1, -1, 63, -64, 64, -65, 8_191, 8_192, -8_193, 1 << 40, .max, .min]
-    static let names = ["", "A", "I446", "Ünïcødé-ß", String(repeating: "x", count: 127), String(repeating: "y", count: 128)]
+    static let names = [
+        "", "A", "I446", "Ünïcødé-ß", String(repeating: "x", count: 127), String(repeating: "y", count: 128),
+    ]
 
     static func commands(unit: Int64, name: String) -> [LedgerCommand] {
         let q = Quantity(units: unit), p = UnitPrice(units: unit)

@@ -19,7 +19,9 @@ struct EventHashTests {
         return SHA256.hash(bytes)
     }
 
-    static func computed(previous: SHA256.Digest, type: [UInt8], commandID: [UInt8], payload: [UInt8]) -> SHA256.Digest {
+    static func computed(
+        previous: SHA256.Digest, type: [UInt8], commandID: [UInt8], payload: [UInt8]
+    ) -> SHA256.Digest {
         type.withUnsafeBytes { type in
             commandID.withUnsafeBytes { id in
                 payload.withUnsafeBytes { payload in

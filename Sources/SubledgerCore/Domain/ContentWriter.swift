@@ -68,7 +68,9 @@ struct ContentBytes: ContentWriter {
                 (base + at).copyMemory(from: utf8.baseAddress!, byteCount: length)
             }
             if copied == nil {
-                for (offset, byte) in value.utf8.enumerated() { (base + at + offset).storeBytes(of: byte, as: UInt8.self) }
+                for (offset, byte) in value.utf8.enumerated() {
+                    (base + at + offset).storeBytes(of: byte, as: UInt8.self)
+                }
             }
         }
         count += length
