@@ -17,7 +17,9 @@ extension Ledger {
     ) throws {
         try appendDirectly(command)  // inside a pipelined batch, before this thread may touch the store
         try recall(for: command, into: &state)
-        defer { state.recalled = Recalled() }
+        // Emptied only when something was recalled: replacing the empty value destroyed its two empty
+        // dictionaries through their metadata on every imported line (DR-68).
+        defer { if !state.recalled.isEmpty { state.recalled = Recalled() } }
         try state.decide(command, into: &events)
     }
 

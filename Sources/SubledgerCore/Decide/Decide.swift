@@ -20,7 +20,7 @@ extension LedgerState {
         // building and hashing its key again (DR-62). The state does not change in between.
         var read: PoolRead?
         try decideEvents(command, read: &read, into: &events)
-        try checkFigures(command, events, read: read)
+        try checkFigures(command, &events, read: read)
     }
 
     private func decideEvents(

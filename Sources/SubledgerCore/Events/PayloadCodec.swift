@@ -22,6 +22,17 @@ public struct PayloadWriter {
     public mutating func byte(_ value: UInt8) { bytes.append(value) }
     public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
     public mutating func string(_ value: String) {
+        // A small ASCII string (nearly every id, item, site and account) is written from the two words it
+        // is kept in (DR-68): its length under 16 is the one-byte varint `count * 2`, then its bytes. The
+        // same bytes as the general path, without the copy of the String and the call with a closure.
+        if let words = SmallName.words(value) {
+            let count = Int(truncatingIfNeeded: words.1 >> 56)
+            bytes.append(UInt8(truncatingIfNeeded: count &<< 1))
+            withUnsafeBytes(of: words) { raw in
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<count]))
+            }
+            return
+        }
         var value = value
         value.withUTF8 { utf8 in
             int(Int64(utf8.count))
@@ -45,10 +56,11 @@ public struct PayloadWriter {
 
     public mutating func lines(_ value: [VoucherLine]) {
         int(Int64(value.count))
-        for line in value {
-            code(line.postingType)
-            string(line.account)
-            money(line.amount)
+        // By index: iterating copied each line (its account retained and released) around the writes.
+        for index in value.indices {
+            code(value[index].postingType)
+            string(value[index].account)
+            money(value[index].amount)
         }
     }
 }
