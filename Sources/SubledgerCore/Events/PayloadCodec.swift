@@ -11,7 +11,13 @@ public struct PayloadWriter {
     public private(set) var count = 0
 
     public init() { self.init(capacity: 96) }
-    public init(capacity: Int) { storage = [UInt8](repeating: 0, count: Swift.max(capacity, 32)) }
+    public init(capacity: Int) {
+        // Reserved, then filled: `Array(repeating:count:)` went through the unspecialized allocation
+        // (its storage class looked up by metadata, twice the cost of the allocation).
+        storage = []
+        storage.reserveCapacity(Swift.max(capacity, 32))
+        storage.append(contentsOf: repeatElement(0, count: storage.capacity))
+    }
 
     /// The bytes written, copied out; `take()` hands them over without the copy.
     public var bytes: [UInt8] { Array(storage[..<count]) }
@@ -69,6 +75,7 @@ public struct PayloadWriter {
 
     public mutating func bool(_ value: Bool) { byte(value ? 1 : 0) }
 
+    @inline(__always)
     public mutating func string(_ value: String) {
         // A small ASCII string (nearly every id, item, site and account) is written from the two words it
         // is kept in (DR-68): its length under 16 is the one-byte varint `length * 2`, then its bytes. Both
@@ -85,6 +92,12 @@ public struct PayloadWriter {
             count = start &+ 1 &+ length
             return
         }
+        longString(value)
+    }
+
+    /// Any other string: its UTF-8 length as a varint, then its bytes.
+    @inline(never)
+    private mutating func longString(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             int(Int64(utf8.count))
