@@ -39,12 +39,15 @@ extension Ledger {
         buffer events: inout [(event: LedgerEvent, date: LedgerDate)], to sink: inout any EventSink,
         touched: inout Bool
     ) throws {
-        try decide(command, on: &state, into: &events)
+        var hint: FoldHint?
+        try decide(command, on: &state, into: &events, hint: &hint)
         // Popped from the end: reversed first when there are several.
         if events.count > 1 { events.reverse() }
         while let (event, date) = events.popLast() {
             touched = true
-            try append(decided: event, date: date, to: &sink, applyingTo: &state)
+            // The hint is for the first event only (a command that gives one has no other).
+            try append(decided: event, date: date, to: &sink, applyingTo: &state, hint: hint)
+            hint = nil
         }
     }
 
@@ -54,16 +57,16 @@ extension Ledger {
     /// encoded here, inserted (or queued encoded) and then folded, as before.
     func append(
         decided event: consuming LedgerEvent, date: LedgerDate, to sink: inout any EventSink,
-        applyingTo state: inout LedgerState
+        applyingTo state: inout LedgerState, hint: FoldHint? = nil
     ) throws {
         guard encodesOnWriter, let pipeline = appendPipeline, !pipeline.appendsDirectly else {
-            try append(event, date: date, to: &sink, applyingTo: &state)
+            try append(event, date: date, to: &sink, applyingTo: &state, hint: hint)
             return
         }
         let sequence = pipeline.lastSequence + 1
         state.keepsEvicted = true
         do throws(ProjectionError) {
-            try state.apply(event, date: date, sequence: sequence)
+            try state.apply(event, date: date, sequence: sequence, hint: hint)
         } catch {
             throw LedgerError.projection(error)
         }

@@ -347,13 +347,14 @@ public final class Ledger {
     /// to history, all in the command's SQLite transaction (an error rolls the whole command back).
     @discardableResult
     func append(
-        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
+        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState,
+        hint: FoldHint? = nil
     ) throws -> EventEnvelope {
         let envelope = EventCatalog.envelope(event, date: date)
         try batch.append(envelope)
         state.keepsEvicted = true
         do throws(ProjectionError) {
-            try state.apply(event, date: date, sequence: batch.lastSequence)
+            try state.apply(event, date: date, sequence: batch.lastSequence, hint: hint)
         } catch {
             throw LedgerError.projection(error)
         }

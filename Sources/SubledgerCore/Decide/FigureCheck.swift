@@ -53,6 +53,9 @@ extension LedgerState {
 /// stands in the state the command is decided on. Not its key: copying one retains five strings.
 struct PoolRead {
     var pool: CostPool
+    /// Its place in the pool table, for the fold (`FoldHint`); nil for a pool not there yet or one read
+    /// for an invoice (whose fold finds the pool through the transaction).
+    var index: Dictionary<PoolKey, CostPool>.Index?
 }
 
 /// What the events of one posting command change: pools by delta, accounts by postings, and the first
