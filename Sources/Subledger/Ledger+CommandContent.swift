@@ -16,8 +16,8 @@ struct CommandContentHasher {
     mutating func add(_ command: LedgerCommand) {
         writer.removeAll()
         command.encodeContent(into: &writer)
-        sha.update(bigEndian: UInt32(truncatingIfNeeded: writer.bytes.count))
-        sha.update(writer.bytes)
+        sha.update(bigEndian: UInt32(truncatingIfNeeded: writer.count))
+        writer.withBytes { sha.update($0) }
         // Counted first: testing the optional for nil copied the whole command out (DR-69).
         count += 1
         if count == 1 { first = command }
