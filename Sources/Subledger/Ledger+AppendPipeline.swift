@@ -39,12 +39,15 @@ extension Ledger {
         buffer events: inout [(event: LedgerEvent, date: LedgerDate)], to sink: inout any EventSink,
         touched: inout Bool
     ) throws {
-        try decide(command, on: &state, into: &events)
+        var hint: FoldHint?
+        try decide(command, on: &state, into: &events, hint: &hint)
         // Popped from the end: reversed first when there are several.
         if events.count > 1 { events.reverse() }
         while let (event, date) = events.popLast() {
             touched = true
-            try appendUnkept(event, date: date, to: &sink, applyingTo: &state)
+            // The hint is for the first event only (a command that gives one has no other).
+            try appendUnkept(event, date: date, to: &sink, applyingTo: &state, hint: hint)
+            hint = nil
         }
     }
 

@@ -15,10 +15,21 @@ extension Ledger {
         _ command: LedgerCommand, on state: inout LedgerState,
         into events: inout [(event: LedgerEvent, date: LedgerDate)]
     ) throws {
+        var hint: FoldHint?
+        try decide(command, on: &state, into: &events, hint: &hint)
+    }
+
+    /// `decide(_:on:into:)`, and the hint for folding its first event (`FoldHint`, DR-68).
+    func decide(
+        _ command: LedgerCommand, on state: inout LedgerState,
+        into events: inout [(event: LedgerEvent, date: LedgerDate)], hint: inout FoldHint?
+    ) throws {
         try appendDirectly(command)  // inside a pipelined batch, before this thread may touch the store
         try recall(for: command, into: &state)
-        defer { state.recalled = Recalled() }
-        try state.decide(command, into: &events)
+        // Emptied only when something was recalled: replacing the empty value destroyed its two empty
+        // dictionaries through their metadata on every imported line (DR-68).
+        defer { if !state.recalled.isEmpty { state.recalled = Recalled() } }
+        try state.decide(command, into: &events, hint: &hint)
     }
 
     /// Fetches what deciding `command` needs beyond the open state (DR-22) into `state.recalled`: the

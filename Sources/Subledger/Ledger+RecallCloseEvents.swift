@@ -7,6 +7,12 @@ extension Ledger {
     /// DATE, which it cancels first (D13). Events the log does not hold where the close record says are
     /// damage: a `LedgerError`, before anything is decided.
     func recallCloseEvents(for command: LedgerCommand, into state: inout LedgerState) throws {
+        // Only a close or its reversal reads settlement events: any other command returns before the
+        // closes are filtered (that filter ran for every imported line, DR-68).
+        switch command {
+        case .reverseClose, .close: break
+        default: return
+        }
         let inForce = state.closes.filter(\.isInForce)
         let wanted: [CloseRecord]
         switch command {

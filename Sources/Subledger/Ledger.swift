@@ -343,11 +343,12 @@ public final class Ledger {
     /// to history, all in the command's SQLite transaction (an error rolls the whole command back).
     @discardableResult
     func append(
-        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
+        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState,
+        hint: FoldHint? = nil
     ) throws -> EventEnvelope {
         let envelope = EventCatalog.envelope(event, date: date)
         try batch.append(envelope)
-        try fold(event, date: date, sequence: batch.lastSequence, into: &state)
+        try fold(event, date: date, sequence: batch.lastSequence, into: &state, hint: hint)
         return envelope
     }
 
@@ -355,20 +356,22 @@ public final class Ledger {
     /// sink (a pipeline's queue), so this thread neither retains nor releases its payload, which is encoded
     /// into a payload the pipeline's writer has written (DR-69).
     func appendUnkept(
-        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState
+        _ event: LedgerEvent, date: LedgerDate, to batch: inout any EventSink, applyingTo state: inout LedgerState,
+        hint: FoldHint? = nil
     ) throws {
         let buffer = appendPipeline?.recycledPayload() ?? []
         try batch.append(EventCatalog.envelope(event, date: date, reusing: buffer))
-        try fold(event, date: date, sequence: batch.lastSequence, into: &state)
+        try fold(event, date: date, sequence: batch.lastSequence, into: &state, hint: hint)
     }
 
-    /// Folds an appended event into `state` and stores what it moved to history.
+    /// Folds an appended event into `state` and stores what it moved to history; `hint` is the place
+    /// decide found the event's pool at (DR-68).
     private func fold(
-        _ event: LedgerEvent, date: LedgerDate, sequence: Int64, into state: inout LedgerState
+        _ event: LedgerEvent, date: LedgerDate, sequence: Int64, into state: inout LedgerState, hint: FoldHint?
     ) throws {
         state.keepsEvicted = true
         do throws(ProjectionError) {
-            try state.apply(event, date: date, sequence: sequence)
+            try state.apply(event, date: date, sequence: sequence, hint: hint)
         } catch {
             throw LedgerError.projection(error)
         }

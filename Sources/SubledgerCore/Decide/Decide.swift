@@ -14,13 +14,25 @@ extension LedgerState {
     public func decide(
         _ command: LedgerCommand, into events: inout [(event: LedgerEvent, date: LedgerDate)]
     ) throws(Rejection) {
+        var hint: FoldHint?
+        try decide(command, into: &events, hint: &hint)
+    }
+
+    /// `decide(_:into:)`, and where the pool a receipt or issue changes was found, for `apply` of its
+    /// event (`FoldHint`, DR-68); nil for any other command.
+    public func decide(
+        _ command: LedgerCommand, into events: inout [(event: LedgerEvent, date: LedgerDate)],
+        hint: inout FoldHint?
+    ) throws(Rejection) {
         events.removeAll(keepingCapacity: true)
+        hint = nil
         try command.checkInputRanges()
         // The pool a receipt, issue or invoice read: the figure check reuses its figures instead of
         // building and hashing its key again (DR-62). The state does not change in between.
         var read: PoolRead?
         try decideEvents(command, read: &read, into: &events)
-        try checkFigures(command, events, read: read)
+        try checkFigures(command, &events, read: read)
+        if let index = read?.index { hint = FoldHint(after: lastSequence, pool: index) }
     }
 
     private func decideEvents(

@@ -4,7 +4,7 @@
 /// date) outside `Limits` is refused, naming the input field that drove it, before anything is written.
 extension LedgerState {
     func checkFigures(
-        _ command: LedgerCommand, _ events: [(event: LedgerEvent, date: LedgerDate)], read: PoolRead? = nil
+        _ command: LedgerCommand, _ events: inout [(event: LedgerEvent, date: LedgerDate)], read: PoolRead? = nil
     ) throws(Rejection) {
         let field = command.rangeFields
         var figures = ProducedFigures()
@@ -15,10 +15,17 @@ extension LedgerState {
             // need no tracking (a dictionary of every settled id, a third of the close's time).
             figures.tracksRecords = magnitudeTotals().money > Int128(Limits.maximumMoney.units / 8)
         }
-        // Through the buffer: the array's subscript copied each (event, date) pair out and destroyed it
-        // through the tuple's outlined witnesses (DR-62).
-        events.withUnsafeBufferPointer { pairs in
-            for index in pairs.indices { figures.collect(pairs[index].event, pairs[index].date, in: self) }
+        // Each pair is moved out of the buffer and moved back after it is read (DR-68): read in place,
+        // through the array's subscript or a buffer pointer, it was copied (every string and array in the
+        // event retained) and the copy destroyed, because the call could have written that memory.
+        // `collect` does not throw, so every pair is back before anything else sees the array.
+        events.withUnsafeMutableBufferPointer { pairs in
+            guard let base = pairs.baseAddress else { return }
+            for index in pairs.indices {
+                let pair = (base + index).move()
+                figures.collect(pair.event, pair.date, in: self)
+                (base + index).initialize(to: pair)
+            }
         }
         if let value = figures.outOfRange { throw field.amount(value) }
         // The pool decide read is the one pool a receipt, issue or invoice changes (no other precedes it).
@@ -46,6 +53,9 @@ extension LedgerState {
 /// stands in the state the command is decided on. Not its key: copying one retains five strings.
 struct PoolRead {
     var pool: CostPool
+    /// Its place in the pool table, for the fold (`FoldHint`); nil for a pool not there yet or one read
+    /// for an invoice (whose fold finds the pool through the transaction).
+    var index: Dictionary<PoolKey, CostPool>.Index?
 }
 
 /// What the events of one posting command change: pools by delta, accounts by postings, and the first

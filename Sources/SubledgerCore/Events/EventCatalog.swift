@@ -126,7 +126,7 @@ public enum EventCatalog {
         case .closeReversed(let e):
             w.int(e.closeSequence)
         }
-        return w.bytes
+        return w.take()
     }
 
     /// `strings` makes the repeated short strings once (a long replay: `StringTable`).

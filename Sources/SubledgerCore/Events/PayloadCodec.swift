@@ -2,39 +2,126 @@
 /// and version: integers as zig-zag LEB128 varints, strings and lists as a varint count then the items,
 /// booleans and small enums as one byte. Compact (replay reads a million events a second) and exact.
 public struct PayloadWriter {
-    public private(set) var bytes: [UInt8] = []
+    /// The bytes written are the first `count` of `storage`, which is kept longer than that (its tail
+    /// is not part of the payload): a field is stored through one pointer after one check for room
+    /// (DR-68). Appending to an array byte by byte checked uniqueness and capacity per byte, and a
+    /// name's bytes went through the generic sequence append: a sixth of the import's deciding thread.
+    private var storage: [UInt8]
+    /// How many bytes are written.
+    public private(set) var count = 0
 
-    public init() { bytes.reserveCapacity(96) }
-    public init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    public init() { self.init(capacity: 96) }
+    public init(capacity: Int) {
+        // Reserved, then filled: `Array(repeating:count:)` went through the unspecialized allocation
+        // (its storage class looked up by metadata, twice the cost of the allocation).
+        storage = []
+        storage.reserveCapacity(Swift.max(capacity, 32))
+        storage.append(contentsOf: repeatElement(0, count: storage.capacity))
+    }
 
-    /// Writes into `buffer`'s memory, emptied first (its bytes are not read).
+    /// Writes into `buffer`'s memory (a payload handed back by the writer, DR-69); its bytes are not read.
     public init(reusing buffer: consuming [UInt8]) {
-        bytes = buffer
-        bytes.removeAll(keepingCapacity: true)
-        if bytes.capacity < 96 { bytes.reserveCapacity(96) }
+        storage = buffer
+        // `take()` trims what it hands over to the bytes written; the capacity past them is room again.
+        let spare = Swift.max(storage.capacity, 96) - storage.count
+        storage.append(contentsOf: repeatElement(0, count: spare))
+    }
+
+    /// The bytes written, copied out; `take()` hands them over without the copy.
+    public var bytes: [UInt8] { Array(storage[..<count]) }
+
+    /// The bytes written, handed over; the writer is empty after (and grows anew if written to).
+    public mutating func take() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &storage)
+        taken.removeLast(taken.count - count)
+        count = 0
+        return taken
+    }
+
+    /// The bytes written, lent to `body`.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 
     /// Empties the writer for reuse, keeping its buffer.
-    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+    public mutating func removeAll() { count = 0 }
 
-    public mutating func int(_ value: Int64) {
-        var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        while zigzag >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
-            zigzag >>= 7
-        }
-        bytes.append(UInt8(zigzag))
+    /// Makes room for `extra` bytes after the written ones.
+    @inline(__always)
+    private mutating func room(_ extra: Int) {
+        if _slowPath(count &+ extra > storage.count) { grow(extra) }
     }
 
-    public mutating func byte(_ value: UInt8) { bytes.append(value) }
-    public mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    @inline(never)
+    private mutating func grow(_ extra: Int) {
+        let length = Swift.max(storage.count &* 2, count &+ extra)
+        storage.append(contentsOf: repeatElement(0, count: length &- storage.count))
+    }
+
+    public mutating func int(_ value: Int64) {
+        room(10)  // a varint of 64 bits is at most ten bytes
+        var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        let start = count
+        count = storage.withUnsafeMutableBufferPointer { buffer in
+            var index = start
+            while zigzag >= 0x80 {
+                buffer[index] = UInt8(truncatingIfNeeded: zigzag) | 0x80
+                zigzag >>= 7
+                index &+= 1
+            }
+            buffer[index] = UInt8(zigzag)
+            return index &+ 1
+        }
+    }
+
+    public mutating func byte(_ value: UInt8) {
+        room(1)
+        storage[count] = value
+        count &+= 1
+    }
+
+    public mutating func bool(_ value: Bool) { byte(value ? 1 : 0) }
+
+    @inline(__always)
     public mutating func string(_ value: String) {
+        // A small ASCII string (nearly every id, item, site and account) is written from the two words it
+        // is kept in (DR-68): its length under 16 is the one-byte varint `length * 2`, then its bytes. Both
+        // words are stored whole; what lies past the name's length is beyond `count`, not written.
+        if let words = SmallName.words(value) {
+            let length = Int(truncatingIfNeeded: words.1 >> 56)
+            room(17)
+            let start = count
+            storage.withUnsafeMutableBytes { raw in
+                raw.storeBytes(of: UInt8(truncatingIfNeeded: length &<< 1), toByteOffset: start, as: UInt8.self)
+                raw.storeBytes(of: words.0.littleEndian, toByteOffset: start &+ 1, as: UInt64.self)
+                raw.storeBytes(of: words.1.littleEndian, toByteOffset: start &+ 9, as: UInt64.self)
+            }
+            count = start &+ 1 &+ length
+            return
+        }
+        longString(value)
+    }
+
+    /// Any other string: its UTF-8 length as a varint, then its bytes.
+    @inline(never)
+    private mutating func longString(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             int(Int64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            append(UnsafeRawBufferPointer(utf8))
         }
     }
+
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        room(bytes.count)
+        let start = count
+        storage.withUnsafeMutableBytes { raw in
+            UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + bytes.count)]).copyMemory(from: bytes)
+        }
+        count = start + bytes.count
+    }
+
     public mutating func money(_ value: Money) { int(value.units) }
     public mutating func quantity(_ value: Quantity) { int(value.units) }
     public mutating func price(_ value: UnitPrice) { int(value.units) }
@@ -52,10 +139,11 @@ public struct PayloadWriter {
 
     public mutating func lines(_ value: [VoucherLine]) {
         int(Int64(value.count))
-        for line in value {
-            code(line.postingType)
-            string(line.account)
-            money(line.amount)
+        // By index: iterating copied each line (its account retained and released) around the writes.
+        for index in value.indices {
+            code(value[index].postingType)
+            string(value[index].account)
+            money(value[index].amount)
         }
     }
 }

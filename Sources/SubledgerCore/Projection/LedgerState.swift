@@ -94,7 +94,11 @@ public struct LedgerState: Sendable {
 
     /// Folds one stored event. An event that contradicts the state (see `ProjectionError`) throws and
     /// leaves the state part-way through it: discard the state, do not fold on.
-    public mutating func apply(_ event: LedgerEvent, date: LedgerDate, sequence: Int64) throws(ProjectionError) {
+    public mutating func apply(
+        _ event: LedgerEvent, date: LedgerDate, sequence: Int64, hint: FoldHint? = nil
+    ) throws(ProjectionError) {
+        // The hint is for the event folded right after the state it was decided on (`FoldHint`).
+        let poolIndex = hint.flatMap { $0.after == lastSequence ? $0.pool : nil }
         guard sequence > lastSequence else {
             throw ProjectionError(
                 sequence: sequence, message: "events must be applied in log order (after \(lastSequence))")
@@ -103,7 +107,7 @@ public struct LedgerState: Sendable {
         eventCount += 1
         if date > latestBusinessDate { latestBusinessDate = date }
         do throws(FoldFailure) {
-            try fold(event, date)
+            try fold(event, date, poolIndex)
             let lines = event.lines
             if !lines.isEmpty { try ledger.post(lines, on: date) }
         } catch {
@@ -111,14 +115,16 @@ public struct LedgerState: Sendable {
         }
     }
 
-    private mutating func fold(_ event: LedgerEvent, _ date: LedgerDate) throws(FoldFailure) {
+    private mutating func fold(
+        _ event: LedgerEvent, _ date: LedgerDate, _ poolIndex: Dictionary<PoolKey, CostPool>.Index? = nil
+    ) throws(FoldFailure) {
         switch event {
         case .itemDefined(let setup):
             items[setup.id] = setup
         case .accountsSet(let group, let accounts):
             profiles.set(group: group, accounts.map { ($0.postingType, $0.account) })
-        case .receiptPosted(let e): try applyReceipt(e, date)
-        case .issuePosted(let e): try applyIssue(e, date)
+        case .receiptPosted(let e): try applyReceipt(e, date, poolIndex)
+        case .issuePosted(let e): try applyIssue(e, date, poolIndex)
         case .invoicePosted(let e): try applyInvoice(e, date)
         case .markPosted(let e):
             guard transactions[e.issue] != nil else { throw .missing("transaction", e.issue) }
@@ -174,7 +180,9 @@ public struct LedgerState: Sendable {
         }
     }
 
-    private mutating func applyReceipt(_ e: ReceiptPosted, _ date: LedgerDate) throws(FoldFailure) {
+    private mutating func applyReceipt(
+        _ e: ReceiptPosted, _ date: LedgerDate, _ poolIndex: Dictionary<PoolKey, CostPool>.Index?
+    ) throws(FoldFailure) {
         let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, kind: .receipt(e.kind), dimensions: e.dimensions,
@@ -189,7 +197,7 @@ public struct LedgerState: Sendable {
             record.financialQuantity = e.quantity
             record.financialValue = e.inventoryValue
         }
-        try Self.update(&pools[key, default: CostPool()]) { pool throws(FoldFailure) in
+        try updatePool(key, at: poolIndex) { pool throws(FoldFailure) in
             if e.physicalOnly {
                 try pool.physicalQuantity.add(e.quantity)
                 try pool.physicalValue.add(e.inventoryValue)
@@ -204,7 +212,9 @@ public struct LedgerState: Sendable {
         transactions[e.transaction] = consume record
     }
 
-    private mutating func applyIssue(_ e: IssuePosted, _ date: LedgerDate) throws(FoldFailure) {
+    private mutating func applyIssue(
+        _ e: IssuePosted, _ date: LedgerDate, _ poolIndex: Dictionary<PoolKey, CostPool>.Index?
+    ) throws(FoldFailure) {
         let key = try definedPoolKey(item: e.item, e.dimensions)
         var record = TransactionRecord(
             id: e.transaction, sequence: lastSequence, item: e.item, kind: .issue(e.kind), dimensions: e.dimensions,
@@ -218,8 +228,9 @@ public struct LedgerState: Sendable {
             record.financialQuantity = e.quantity
             record.financialValue = e.costAmount
         }
-        // The pool in place: one lookup of its key instead of a read and a write (two hashes of it).
-        try Self.update(&pools[key, default: CostPool()]) { pool throws(FoldFailure) in
+        // The pool in place: one lookup of its key instead of a read and a write (two hashes of it), none
+        // when decide's hint gives its place.
+        try updatePool(key, at: poolIndex) { pool throws(FoldFailure) in
             if e.physicalOnly {
                 try pool.physicalQuantity.subtract(e.quantity)
                 try pool.physicalValue.subtract(e.costAmount)

@@ -33,7 +33,7 @@ extension LedgerState {
         encodeMarks(&w)
         encodeLedger(&w)
         encodeCloses(&w)
-        return w.bytes
+        return w.take()
     }
 
     private func encodeSetup(_ w: inout PayloadWriter) {
@@ -382,7 +382,7 @@ extension TransactionRecord {
     public func encoded() -> [UInt8] {
         var w = PayloadWriter(capacity: 96)
         LedgerState.writeTransaction(&w, key: id, self)
-        return w.bytes
+        return w.take()
     }
 
     public init(decoding bytes: [UInt8]) throws(PayloadDecodingError) {
