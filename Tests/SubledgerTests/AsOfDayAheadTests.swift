@@ -49,7 +49,8 @@ struct AsOfDayAheadTests {
     /// figure it may not know (the fold never reads it); any other difference sends the fill to its own fold.
     @Test func onlyTheSameClosesAreTaken() throws {
         func close(_ sequence: Int64, _ day: String, _ latest: Int32, mode: String = "close") -> HistoryClose {
-            HistoryClose(sequence: sequence, day: LedgerDate(day)!, mode: mode, reversedBy: nil, latestDayThrough: latest)
+            HistoryClose(
+                sequence: sequence, day: LedgerDate(day)!, mode: mode, reversedBy: nil, latestDayThrough: latest)
         }
         let predicted = [close(10, "2026-01-31", 20_260_131), close(40, "2026-02-28", 20_260_228)]
         #expect(AsOfDayAhead.same(predicted, predicted))
