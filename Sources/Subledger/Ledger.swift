@@ -92,6 +92,10 @@ public final class Ledger {
     /// The ledger's last sequence when its fill of a database's as-of day sums last failed: its queries
     /// then replay without folding again until the ledger sees another event (DR-56, revised).
     var asOfDayFillFailedAt: Int64?
+    /// The shortest tail whose as-of day sums are folded beside the projection (DR-67); tests lower it.
+    var asOfAheadMinimum = AsOfDayAhead.minimumEvents
+    /// How many fills took the fold started beside the projection (for the tests).
+    var asOfAheadFolds = 0
 
     /// Opens the ledger at `path` (":memory:" for a throwaway one; `access` says whether it may be
     /// created, or must be opened read-only) and builds the projection: from the newest usable period

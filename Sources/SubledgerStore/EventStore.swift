@@ -97,6 +97,13 @@ public final class EventStore {
             """)
     }
 
+    /// The file's path when another connection may read it (not in memory, not a URI): a long read on a
+    /// thread of its own opens its own read-only `EventStore` there.
+    public var pathForAnotherReader: String? {
+        let path = connection.path
+        return Connection.isInMemory(path) || path.hasPrefix("file:") ? nil : path
+    }
+
     /// An existing file (not in memory) this process may not write.
     static func isUnwritableFile(_ path: String) -> Bool {
         !Connection.isInMemory(path) && !path.hasPrefix("file:") && access(path, F_OK) == 0 && access(path, W_OK) != 0

@@ -201,12 +201,20 @@ extension EventStore {
             batch = following
         }
         if bulk {
+            // Sorted in runs of a few MiB and merged (SQLite sizes its sorter's runs by the cache): one run of
+            // the whole 64 MiB cache sorts 890,000 keys in one list that misses the CPU's caches, and took 1.7x
+            // the CPU of the by-item index (DR-67). The rows' dirty pages are spilled to the WAL meanwhile, as
+            // they would be at the commit.
+            try connection.execute("PRAGMA cache_size = \(Self.indexBuildCache)")
             try connection.execute(HistoryTransactionSchema.idIndex)
             try connection.execute(HistoryTransactionSchema.itemIndex)
         }
         // The filter an import asks before looking an id up (DR-52), in the same transaction as the rows.
         try addClosedIDs(ids)
     }
+
+    /// The cache while the bulk save builds its indexes: SQLite's default (2 MB) doubled.
+    static let indexBuildCache = -4096
 
     private func insertRows(_ rows: [HistoryTransactionRow], with insert: Statement) throws(StoreError) {
         // In key order: each row then lands next to the previous one in the table's key order, at its end

@@ -10,10 +10,14 @@ internal import SubledgerStore
 extension HistoryTables {
     /// Stores the day sums of every close in force (through `last`) that has none, in one transaction, and
     /// deletes those of closes no longer in force. `schema` names a verification's scratch database.
-    static func fillAsOfDaySums(_ store: EventStore, schema: String = "main", through last: Int64? = nil) throws {
+    /// `ahead` is the fold started before the projection (DR-67), taken when it folded these closes.
+    static func fillAsOfDaySums(
+        _ store: EventStore, schema: String = "main", through last: Int64? = nil, ahead: AsOfDayAhead? = nil
+    ) throws {
         guard !store.isReadOnly, let table = store.asOfDaySums(schema: schema) else { return }
         let closes = try closesInForce(store, through: last)
-        try fillAsOfDaySums(log: store, snapshots: store, closes: closes, table: table, write: store.inWriteTransaction)
+        try fillAsOfDaySums(
+            log: store, snapshots: store, closes: closes, table: table, ahead: ahead, write: store.inWriteTransaction)
     }
 
     /// The same for the tables of another database (PostgreSQL, DR-56): when a close in force lacks its
@@ -57,11 +61,13 @@ extension HistoryTables {
     /// close before the first of them (else from the first event), written by `write`'s transaction.
     static func fillAsOfDaySums(
         log: any QueryableEventLog, snapshots: (any SnapshotStore)?, closes: [HistoryClose],
-        table: any AsOfDaySumsStore, write: (() throws -> Void) throws -> Void
+        table: any AsOfDaySumsStore, ahead: AsOfDayAhead? = nil, write: (() throws -> Void) throws -> Void
     ) throws {
         let stored = try call { () throws(StoreError) in try table.segments() }
         guard stored != Set(closes.map(\.sequence)) else { return }
-        let plan = try asOfDayPlan(log: log, snapshots: snapshots, closes: closes, stored: stored)
+        let plan =
+            try ahead?.plan(for: closes, stored: stored)
+            ?? asOfDayPlan(log: log, snapshots: snapshots, closes: closes, stored: stored)
         try write { try call { () throws(StoreError) in try plan.write(to: table) } }
     }
 

@@ -32,7 +32,10 @@ extension Ledger {
             try fillAsOfDaySums(tables)
             return projected
         }
-        return try HistoryTables.project(store, onHand: liveOnHand)
+        // The as-of day sums' fold of a large close runs beside the projection's writes (DR-67).
+        let ahead = AsOfDayAhead.start(store, state: state, minimumEvents: asOfAheadMinimum)
+        defer { if ahead?.taken == true { asOfAheadFolds += 1 } }
+        return try HistoryTables.project(store, onHand: liveOnHand, asOfAhead: ahead)
     }
 
     /// The as-of day sums of a database's tables, but not again after a failed fill until the ledger has
@@ -158,7 +161,8 @@ enum HistoryTables {
     /// one to open a file older than the tables), the table ends as a rebuild writes it.
     @discardableResult
     static func project(
-        _ store: EventStore, chunk: Int64 = chunk, onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil }
+        _ store: EventStore, chunk: Int64 = chunk, onHand: (Int64) -> [HistoryOnHandRow]? = { _ in nil },
+        asOfAhead: AsOfDayAhead? = nil
     ) throws -> Int64 {
         guard !store.isReadOnly, store.hasHistoryTables else { return 0 }
         let last = try call { () throws(StoreError) in try store.checkedLastSequence() }
@@ -201,7 +205,7 @@ enum HistoryTables {
         }
         try fillCloseSummaries(store)
         try fillEvictedSums(store)
-        try fillAsOfDaySums(store)
+        try fillAsOfDaySums(store, ahead: asOfAhead)
         return last - start
     }
 

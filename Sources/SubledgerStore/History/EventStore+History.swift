@@ -42,6 +42,8 @@ extension EventStore {
         let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
         try connection.execute("PRAGMA cache_size = -131072")
         defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
+        try projectionCommitsWithoutSync()
+        defer { restoreFullSync() }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             if fresh {
@@ -62,6 +64,19 @@ extension EventStore {
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// A projection's commits do not wait for the disk (DR-67): its rows are a cache of the log, committed
+    /// with the watermark that says how far they go, so a run a power cut takes back is projected again by
+    /// the next one, and WAL keeps each commit atomic either way (a killed process loses nothing: the
+    /// frames are in the file). A later commit of the log (FULL) syncs the WAL and every frame before it.
+    func projectionCommitsWithoutSync() throws(StoreError) {
+        try connection.execute("PRAGMA synchronous = NORMAL")
+    }
+
+    /// Back to the connection's setting for the log's commits (`Connection.init`).
+    func restoreFullSync() {
+        try? connection.execute("PRAGMA synchronous = FULL")
     }
 
     /// Drops the secondary indexes before a long incremental projection (`ensureHistoryIndexes` builds

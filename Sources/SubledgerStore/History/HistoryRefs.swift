@@ -100,6 +100,8 @@ extension EventStore {
         let cache = try connection.scalarInt64("PRAGMA cache_size") ?? -2000
         try connection.execute("PRAGMA cache_size = -131072")
         defer { try? connection.execute("PRAGMA cache_size = \(cache)") }
+        try projectionCommitsWithoutSync()
+        defer { restoreFullSync() }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             try fillHistoryRefs()
