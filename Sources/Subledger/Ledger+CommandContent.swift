@@ -8,16 +8,18 @@ internal import SubledgerStore
 /// SHA-256 over the canonical content of a command's commands, in order: each one length-prefixed.
 struct CommandContentHasher {
     private var sha = SHA256()
-    private var writer = PayloadWriter()
     private(set) var count = 0
     /// The first command, for messages.
     private(set) var first: LedgerCommand?
 
     mutating func add(_ command: LedgerCommand) {
-        writer.removeAll()
-        command.encodeContent(into: &writer)
-        sha.update(bigEndian: UInt32(truncatingIfNeeded: writer.count))
-        writer.withBytes { sha.update($0) }
+        // The length and the content in one buffer on the stack, hashed in one update: the same bytes as
+        // the length's update and then the content's from a `PayloadWriter`, a third of the reader's work
+        // per line under callgrind (DR-70).
+        command.withContent(headroom: 4) { bytes in
+            bytes.storeBytes(of: UInt32(truncatingIfNeeded: bytes.count - 4).bigEndian, as: UInt32.self)
+            sha.update(UnsafeRawBufferPointer(bytes))
+        }
         // Counted first: testing the optional for nil copied the whole command out (DR-69).
         count += 1
         if count == 1 { first = command }

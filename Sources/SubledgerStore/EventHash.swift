@@ -19,17 +19,24 @@ enum EventHash {
     /// Bytes of the canonical form before the type and command id (sequence, date, type length).
     static let fixedBytes = 8 + 4 + 4 + 4 + 4 + 8 + 4
 
+    /// Up to this many bytes (previous hash, header and payload) are gathered on the stack and hashed in
+    /// one update; a longer event hashes its payload from where it lies, in a second update.
+    static let gatheredBytes = 512
+
     static func compute(
         previous: SHA256.Digest, sequence: Int64, businessDate: Int32,
         type: UnsafeRawBufferPointer, version: Int32, commandID: UnsafeRawBufferPointer,
         recordedAt: Int64, payload: UnsafeRawBufferPointer
     ) -> SHA256.Digest {
         var hasher = SHA256()
-        previous.withUnsafeBytes { hasher.update($0) }
-        // Everything up to the payload goes through one stack buffer: one update instead of nine.
-        let headerCount = fixedBytes + type.count + commandID.count
-        withUnsafeTemporaryAllocation(byteCount: headerCount, alignment: 8) { header in
-            var writer = ByteWriter(base: header.baseAddress!)
+        // One update per event where there were three (previous, header, payload): each update copies into
+        // libcrypto's partial block and pays its call and bookkeeping; the bytes hashed are the same (DR-70).
+        let headerCount = 32 + fixedBytes + type.count + commandID.count
+        let gathers = headerCount + payload.count <= gatheredBytes
+        let bufferCount = gathers ? headerCount + payload.count : headerCount
+        withUnsafeTemporaryAllocation(byteCount: bufferCount, alignment: 8) { buffer in
+            var writer = ByteWriter(base: buffer.baseAddress!)
+            previous.withUnsafeBytes { writer.put($0) }
             writer.put(sequence)
             writer.put(businessDate)
             writer.put(UInt32(type.count))
@@ -39,9 +46,10 @@ enum EventHash {
             writer.put(commandID)
             writer.put(recordedAt)
             writer.put(UInt32(payload.count))
-            hasher.update(UnsafeRawBufferPointer(start: header.baseAddress, count: writer.offset))
+            if gathers { writer.put(payload) }
+            hasher.update(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.offset))
         }
-        hasher.update(payload)
+        if !gathers { hasher.update(payload) }
         return hasher.finalize()
     }
 }

@@ -29,7 +29,9 @@ enum JSONLineFastPath {
 
     /// The command of `bytes`, or nil when the line is not of the common shape or not valid.
     static func command(_ bytes: UnsafeRawBufferPointer) -> LedgerCommand? {
-        guard let members = scan(bytes), members.has(.command) else { return nil }
+        // Filled in place: an optional `Members` (194 bytes) was copied twice to be unwrapped (DR-70).
+        var members = Members()
+        guard scan(bytes, into: &members), members.has(.command) else { return nil }
         let name = members[.command]
         if equals(bytes, name, "receive") { return receive(bytes, members) }
         if equals(bytes, name, "issue") { return issue(bytes, members) }
@@ -37,23 +39,23 @@ enum JSONLineFastPath {
         return nil
     }
 
-    /// `{"key":"value",...}` with nothing between the tokens, keys from `keys`, none twice.
-    static func scan(_ bytes: UnsafeRawBufferPointer) -> Members? {
+    /// `{"key":"value",...}` with nothing between the tokens, keys from `keys`, none twice, read into
+    /// `members` (empty when called); false when the line is not of that shape.
+    static func scan(_ bytes: UnsafeRawBufferPointer, into members: inout Members) -> Bool {
         let count = bytes.count
-        guard count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[count - 1] == UInt8(ascii: "}") else { return nil }
-        var members = Members()
+        guard count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[count - 1] == UInt8(ascii: "}") else { return false }
         var at = 1
         while true {
             guard let key = string(bytes, from: at), key.upperBound + 2 < count,
                 bytes[key.upperBound + 1] == UInt8(ascii: ":"),
                 let value = string(bytes, from: key.upperBound + 2), value.upperBound + 1 < count,
                 let known = match(bytes, key), members.given & known.bit == 0
-            else { return nil }
+            else { return false }
             members.values[known.rawValue] = value
             members.given |= known.bit
             let next = value.upperBound + 1
-            if next == count - 1 { return members }
-            guard bytes[next] == UInt8(ascii: ",") else { return nil }
+            if next == count - 1 { return true }
+            guard bytes[next] == UInt8(ascii: ",") else { return false }
             at = next + 1
         }
     }

@@ -24,9 +24,9 @@ final class JSONLinePipeline: @unchecked Sendable {
 
     struct Chunk {
         /// The commands and their lines, apart: an array of (command, line) pairs was copied and destroyed
-        /// pair by pair through the runtime's generic tuple witnesses on the deciding thread. Optional, so
-        /// that the caller takes each out.
-        var commands: [LedgerCommand?] = []
+        /// pair by pair through the runtime's generic tuple witnesses on the deciding thread. The caller
+        /// moves each command out of the batch.
+        var commands = CommandBatch(capacity: JSONLinePipeline.chunkLines)
         var lines: [Int] = []
         /// The line the reader refused, after the chunk's commands; nothing follows it.
         var failure: Rejection?
@@ -41,7 +41,6 @@ final class JSONLinePipeline: @unchecked Sendable {
         /// command about once more and faulted in new pages (DR-69).
         static func reserved() -> Chunk {
             var chunk = Chunk()
-            chunk.commands.reserveCapacity(JSONLinePipeline.chunkLines)
             chunk.lines.reserveCapacity(JSONLinePipeline.chunkLines)
             return chunk
         }
@@ -93,7 +92,7 @@ final class JSONLinePipeline: @unchecked Sendable {
             slot = (slot + 1) % slots
             // Each command taken out of its slot (moved), where the array's subscript copied it (retaining
             // its strings) and the chunk destroyed it later, 450 instructions a line here (DR-64).
-            for index in chunk.lines.indices { try body(chunk.commands[index].take()!, chunk.lines[index]) }
+            for line in chunk.lines { try body(chunk.commands.takeNext(), line) }
             if let failure = chunk.failure { throw failure }
             if let progress, chunk.lastLine > 0, chunk.lastLine % 16_384 == 0 { progress(chunk.endOffset, bytes.count) }
             if chunk.isLast {
@@ -148,9 +147,8 @@ final class JSONLinePipeline: @unchecked Sendable {
                 if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<stop])
                 if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    let command = try CommandReader.command(jsonLine: slice, line: line)
-                    if hashesContent { content.add(command) }
-                    chunk.commands.append(command)
+                    chunk.commands.append(try CommandReader.command(jsonLine: slice, line: line))
+                    if hashesContent { content.add(chunk.commands.last.pointee) }
                     chunk.lines.append(line)
                 }
             } catch {

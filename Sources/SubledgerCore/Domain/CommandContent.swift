@@ -11,7 +11,10 @@ extension LedgerCommand {
     static let contentVersion: UInt8 = 1
 
     /// The command's canonical content, appended to `w`.
-    public func encodeContent(into w: inout PayloadWriter) {
+    public func encodeContent(into w: inout PayloadWriter) { writeContent(to: &w) }
+
+    /// The command's canonical content, appended to `w`: the one field list both writers write.
+    func writeContent<W: ContentWriter>(to w: inout W) {
         w.byte(LedgerCommand.contentVersion)
         switch self {
         case .defineItem(let s):
@@ -55,12 +58,12 @@ extension LedgerCommand {
         }
     }
 
-    private func optional<T: FixedPoint>(_ value: T?, _ w: inout PayloadWriter) {
+    private func optional<T: FixedPoint, W: ContentWriter>(_ value: T?, _ w: inout W) {
         w.bool(value != nil)
         if let value { w.int(value.units) }
     }
 
-    private func optional(_ date: LedgerDate?, _ w: inout PayloadWriter) {
+    private func optional<W: ContentWriter>(_ date: LedgerDate?, _ w: inout W) {
         w.bool(date != nil)
         if let date { w.int(Int64(date.yyyymmdd)) }
     }
