@@ -108,7 +108,8 @@ import Testing
         guard let harness = LogHarness.make(.postgres) else { return }
         let writer = Writer(log: try harness.open())
         let reports = Reports()
-        let watcher = try Self.watcher(harness, timer: .seconds(30), reports: reports) as! PostgresLogWatcher
+        // A timer beyond the bound below: only a notification or the reconnection's read wakes it sooner.
+        let watcher = try Self.watcher(harness, timer: .seconds(60), reports: reports) as! PostgresLogWatcher
         defer { watcher.stop() }
         try await offPool { try writer.log.appendSample("one", count: 1) }
         #expect(await Self.heard(watcher, 1) != nil)
@@ -122,9 +123,10 @@ import Testing
         }
         #expect(await Self.heard(watcher, 3) != nil)
         try await waitUntil { watcher.listeningPID != nil && watcher.listeningPID != pid }
-        // Listening again: a new commit is notified (the 30 s timer cannot end this wait).
+        // Listening again: a new commit is notified. The bound is loose for loaded test machines (in a CI run
+        // beside two release builds it took over 5 s); the 60 s timer cannot end this wait within it.
         try await offPool { try writer.log.appendSample("three", count: 1, first: 3) }
-        #expect(try #require(await Self.heard(watcher, 4)) < .seconds(5))
+        #expect(try #require(await Self.heard(watcher, 4)) < .seconds(30))
         let lines = reports.all
         #expect(lines.count >= 1)
         #expect(lines.allSatisfy { $0.contains("127.0.0.1:") || $0.contains("localhost:") })
