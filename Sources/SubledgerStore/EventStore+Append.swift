@@ -73,6 +73,7 @@ extension EventStore {
     func appendTransaction<T>(_ name: String, _ body: (_ commit: () throws -> Void) throws -> T) throws -> T {
         guard !isAppending else { throw StoreError.misuse("\(name) called from inside an append body") }
         try checkWritable()
+        try ensureFullSync()
         isAppending = true
         defer { isAppending = false }
 

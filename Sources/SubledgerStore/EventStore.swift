@@ -37,6 +37,8 @@ public final class EventStore {
 
     /// Set while an append body runs, to refuse a reentrant append.
     var isAppending = false
+    /// A projection lowered `synchronous` and has not set it back to FULL yet (DR-67, `ensureFullSync`).
+    var syncLowered = false
 
     static let commandColumns =
         "command_id, kind, first_sequence, last_sequence, event_count, recorded_at, result, content_hash"

@@ -71,12 +71,23 @@ extension EventStore {
     /// the next one, and WAL keeps each commit atomic either way (a killed process loses nothing: the
     /// frames are in the file). A later commit of the log (FULL) syncs the WAL and every frame before it.
     func projectionCommitsWithoutSync() throws(StoreError) {
+        syncLowered = true
         try connection.execute("PRAGMA synchronous = NORMAL")
     }
 
-    /// Back to the connection's setting for the log's commits (`Connection.init`).
+    /// Back to the connection's setting for the log's commits (`Connection.init`). SQLite refuses the
+    /// change inside a transaction; the callers have ended theirs, and should one still be open (a failed
+    /// rollback) the log's next append sets it first (`ensureFullSync`) instead of committing unsynced.
     func restoreFullSync() {
-        try? connection.execute("PRAGMA synchronous = FULL")
+        if (try? connection.execute("PRAGMA synchronous = FULL")) != nil { syncLowered = false }
+    }
+
+    /// Before the log's own transaction: FULL again if a projection left it lowered, or the append is
+    /// refused (its commit would not wait for the disk).
+    func ensureFullSync() throws(StoreError) {
+        guard syncLowered else { return }
+        try connection.execute("PRAGMA synchronous = FULL")
+        syncLowered = false
     }
 
     /// Drops the secondary indexes before a long incremental projection (`ensureHistoryIndexes` builds
