@@ -4,9 +4,9 @@ extension LedgerState {
         let setup = try item(c.item)
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
-        let index = pools.index(forKey: poolKey(item: setup, c.dimensions))
-        let pool = index.map { pools.values[$0] } ?? CostPool()
-        read = PoolRead(pool: pool, index: index)
+        let found = poolRead(poolKey(item: setup, c.dimensions))
+        read = found
+        let pool = found.pool
         let entered = try Limits.amount(c.quantity, at: c.unitPrice, field: "cost")
         let inventory: PostingType = c.physicalOnly ? .inventoryReceived : .inventory
         let offset = c.physicalOnly ? c.kind.physicalOffset : c.kind.financialOffset
@@ -64,9 +64,9 @@ extension LedgerState {
         let setup = try item(c.item)
         try requireTrackedDimensions(setup, c.dimensions)
         try requireNewTransaction(c.transaction)
-        let index = pools.index(forKey: poolKey(item: setup, c.dimensions))
-        let pool = index.map { pools.values[$0] } ?? CostPool()
-        read = PoolRead(pool: pool, index: index)
+        let found = poolRead(poolKey(item: setup, c.dimensions))
+        read = found
+        let pool = found.pool
         try checkAvailable(setup, pool, c.quantity, physical: c.physicalOnly, field: "qty")
         let (cost, source) = issueCost(setup, pool, c.quantity)
         var voucher = builder(setup)

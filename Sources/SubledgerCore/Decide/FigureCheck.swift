@@ -58,6 +58,16 @@ struct PoolRead {
     var index: Dictionary<PoolKey, CostPool>.Index?
 }
 
+extension LedgerState {
+    /// The pool `key` names (empty when there is none yet) and its place in the table, found once for
+    /// decide, the range check and the fold (`FoldHint`).
+    @inline(__always)
+    func poolRead(_ key: PoolKey) -> PoolRead {
+        let index = pools.index(forKey: key)
+        return PoolRead(pool: index.map { pools.values[$0] } ?? CostPool(), index: index)
+    }
+}
+
 /// What the events of one posting command change: pools by delta, accounts by postings, and the first
 /// amount (a line, a transaction figure after) out of range. Small arrays, not dictionaries: a command
 /// touches one or two pools and a few accounts, and this runs for every imported line.
